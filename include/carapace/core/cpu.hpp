@@ -1,0 +1,90 @@
+// Run-time CPU feature detection, and the switches that force the portable code paths.
+//
+// - Define CARAPACE_FORCE_PORTABLE when compiling to leave out every intrinsic path.
+// - Set the environment variable CARAPACE_FORCE_PORTABLE=1 to make a build that has them report
+//   no CPU features, so the portable paths run (read once, at the first query).
+// Each accelerated variant asks features() whether it may run; its portable twin always may.
+#pragma once
+
+#if !defined(CARAPACE_FORCE_PORTABLE) && defined(__x86_64__) && \
+    (defined(__GNUC__) || defined(__clang__))
+#define CARAPACE_HAVE_X86_INTRINSICS 1
+#include <cpuid.h>
+#include <cstdlib>
+#else
+#define CARAPACE_HAVE_X86_INTRINSICS 0
+#endif
+
+namespace carapace::cpu {
+
+struct x86_features {
+    bool sse2 = false;
+    bool ssse3 = false;
+    bool sse41 = false;
+    bool aesni = false;
+    bool pclmul = false;
+    bool avx = false;   // and the OS saves YMM registers
+    bool avx2 = false;
+    bool bmi1 = false;
+    bool bmi2 = false;
+    bool adx = false;
+    bool sha = false;
+    bool vaes = false;
+    bool vpclmulqdq = false;
+};
+
+#if CARAPACE_HAVE_X86_INTRINSICS
+namespace detail {
+
+inline bool forced_portable_by_environment() noexcept {
+    const char* value = std::getenv("CARAPACE_FORCE_PORTABLE");
+    return value != nullptr && value[0] != '\0' && !(value[0] == '0' && value[1] == '\0');
+}
+
+inline x86_features detect() noexcept {
+    x86_features f;
+    if (forced_portable_by_environment()) return f;
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+    f.sse2 = (d >> 26) & 1;
+    f.ssse3 = (c >> 9) & 1;
+    f.sse41 = (c >> 19) & 1;
+    f.pclmul = (c >> 1) & 1;
+    f.aesni = (c >> 25) & 1;
+    const bool osxsave = (c >> 27) & 1;
+    const bool cpu_avx = (c >> 28) & 1;
+    bool os_saves_ymm = false;
+    if (osxsave) {
+        unsigned xcr0_lo = 0, xcr0_hi = 0;
+        __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+        os_saves_ymm = (xcr0_lo & 6u) == 6u;  // XMM and YMM state enabled
+    }
+    f.avx = cpu_avx && os_saves_ymm;
+    if (__get_cpuid_max(0, nullptr) >= 7) {
+        __cpuid_count(7, 0, a, b, c, d);
+        f.avx2 = f.avx && ((b >> 5) & 1);
+        f.bmi1 = (b >> 3) & 1;
+        f.bmi2 = (b >> 8) & 1;
+        f.adx = (b >> 19) & 1;
+        f.sha = (b >> 29) & 1;
+        f.vaes = f.avx && ((c >> 9) & 1);
+        f.vpclmulqdq = f.avx && ((c >> 10) & 1);
+    }
+    return f;
+}
+
+}  // namespace detail
+
+// The features of this CPU, detected once (thread-safe), or none when forced portable.
+inline const x86_features& features() noexcept {
+    static const x86_features detected = detail::detect();
+    return detected;
+}
+#else
+inline const x86_features& features() noexcept {
+    static constexpr x86_features none{};
+    return none;
+}
+#endif
+
+}  // namespace carapace::cpu

@@ -1,0 +1,49 @@
+// Big- and little-endian loads and stores that work in constant evaluation and compile to
+// single moves (plus a byte swap) at run time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace carapace {
+
+constexpr std::uint32_t load_be32(const std::uint8_t* p) noexcept {
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+           std::uint32_t{p[3]};
+}
+
+constexpr std::uint64_t load_be64(const std::uint8_t* p) noexcept {
+    return (std::uint64_t{load_be32(p)} << 32) | load_be32(p + 4);
+}
+
+constexpr std::uint32_t load_le32(const std::uint8_t* p) noexcept {
+    return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
+           (std::uint32_t{p[3]} << 24);
+}
+
+constexpr std::uint64_t load_le64(const std::uint8_t* p) noexcept {
+    return std::uint64_t{load_le32(p)} | (std::uint64_t{load_le32(p + 4)} << 32);
+}
+
+constexpr void store_be16(std::uint8_t* p, std::uint16_t v) noexcept {
+    p[0] = static_cast<std::uint8_t>(v >> 8);
+    p[1] = static_cast<std::uint8_t>(v);
+}
+
+constexpr void store_be32(std::uint8_t* p, std::uint32_t v) noexcept {
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+}
+
+constexpr void store_be64(std::uint8_t* p, std::uint64_t v) noexcept {
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(v >> (56 - 8 * i));
+}
+
+constexpr void store_le32(std::uint8_t* p, std::uint32_t v) noexcept {
+    for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+constexpr void store_le64(std::uint8_t* p, std::uint64_t v) noexcept {
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+}  // namespace carapace

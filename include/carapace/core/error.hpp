@@ -1,0 +1,53 @@
+// Errors are values: one enum for the whole library and a small result type. No exceptions.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <utility>
+
+namespace carapace {
+
+enum class errc : std::uint8_t {
+    ok = 0,
+    invalid_argument,       // an argument is outside what the function accepts
+    output_too_long,        // more output asked for than the algorithm can give (HKDF: 255*HashLen)
+    buffer_too_small,       // the caller's output buffer cannot hold the result
+    authentication_failed,  // a tag or MAC did not verify
+    decode_error,           // malformed input: hex, DER, a TLS message
+};
+
+constexpr std::string_view to_string(errc e) noexcept {
+    switch (e) {
+        case errc::ok: return "ok";
+        case errc::invalid_argument: return "invalid argument";
+        case errc::output_too_long: return "requested output too long";
+        case errc::buffer_too_small: return "output buffer too small";
+        case errc::authentication_failed: return "authentication failed";
+        case errc::decode_error: return "decode error";
+    }
+    return "unknown error";
+}
+
+// Either a value or an error. T must be default-constructible; it is kept by value.
+template <class T>
+class [[nodiscard]] result {
+public:
+    constexpr result(T value) noexcept : value_(std::move(value)) {}
+    constexpr result(errc error) noexcept : error_(error) {}
+
+    [[nodiscard]] constexpr bool ok() const noexcept { return error_ == errc::ok; }
+    constexpr explicit operator bool() const noexcept { return ok(); }
+    [[nodiscard]] constexpr errc error() const noexcept { return error_; }
+
+    // Reading the value of a failed result gives a default-constructed T, never UB.
+    [[nodiscard]] constexpr const T& value() const& noexcept { return value_; }
+    [[nodiscard]] constexpr T& value() & noexcept { return value_; }
+    constexpr const T& operator*() const& noexcept { return value_; }
+    constexpr const T* operator->() const noexcept { return &value_; }
+
+private:
+    T value_{};
+    errc error_ = errc::ok;
+};
+
+}  // namespace carapace

@@ -1,0 +1,72 @@
+// SHA-224 and SHA-256 (FIPS 180-4). The compression function is SHA-NI when the CPU has it and
+// the portable one otherwise (and always in constant evaluation).
+//
+//   auto digest = carapace::sha256::hash(message);         // one shot
+//   carapace::sha256 h; h.update(part1).update(part2);      // streaming, any split
+//   auto same = h.final();
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <type_traits>
+
+#include "carapace/hash/detail/md_hash.hpp"
+#include "carapace/hash/detail/sha256_portable.hpp"
+#include "carapace/hash/detail/sha256_shani.hpp"
+
+namespace carapace {
+
+namespace detail {
+
+// Picks the fastest compression function this CPU supports (decided once).
+inline void sha256_compress_at_run_time(std::array<std::uint32_t, 8>& state,
+                                        const std::uint8_t* blocks, std::size_t block_count) noexcept {
+    static const bool use_shani = sha256_shani::supported();
+    if (use_shani)
+        sha256_shani::compress(state, blocks, block_count);
+    else
+        sha256_portable::compress(state, blocks, block_count);
+}
+
+struct sha256_dispatch {
+    static constexpr const char* name = "auto";
+    static constexpr bool supported() noexcept { return true; }
+    static constexpr void compress(std::array<std::uint32_t, 8>& state, const std::uint8_t* blocks,
+                                   std::size_t block_count) noexcept {
+        if (std::is_constant_evaluated())
+            sha256_portable::compress(state, blocks, block_count);
+        else
+            sha256_compress_at_run_time(state, blocks, block_count);
+    }
+};
+
+struct sha224_params {
+    static constexpr const char* name = "SHA-224";
+    using portable_engine = sha256_portable;
+    using word = std::uint32_t;
+    static constexpr std::size_t digest_size = 28;
+    static constexpr std::array<word, 8> initial_state = {
+        0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4};
+};
+
+struct sha256_params {
+    static constexpr const char* name = "SHA-256";
+    using portable_engine = sha256_portable;
+    using word = std::uint32_t;
+    static constexpr std::size_t digest_size = 32;
+    static constexpr std::array<word, 8> initial_state = {
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+};
+
+}  // namespace detail
+
+// The same hashes with an explicit compression engine (tests run every engine the CPU has).
+template <class Engine>
+using sha224_with = detail::md_hash<detail::sha224_params, Engine>;
+template <class Engine>
+using sha256_with = detail::md_hash<detail::sha256_params, Engine>;
+
+using sha224 = sha224_with<detail::sha256_dispatch>;
+using sha256 = sha256_with<detail::sha256_dispatch>;
+
+}  // namespace carapace

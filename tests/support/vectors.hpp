@@ -1,0 +1,69 @@
+// Loading test vectors from tests/vectors (path compiled in as CARAPACE_TEST_VECTORS) and small
+// helpers shared by the tests.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "carapace/core/hex.hpp"
+#include "support/json.hpp"
+
+namespace test_support {
+
+using byte_vector = std::vector<std::uint8_t>;
+
+// Reads and parses tests/vectors/<relative_path>; an unreadable or malformed file gives a null
+// value (and the test that asked fails on its first check of the content).
+inline test_json::value load_vectors(std::string_view relative_path) {
+    const std::string path = std::string(CARAPACE_TEST_VECTORS) + "/" + std::string(relative_path);
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return {};
+    std::string text;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+    std::fclose(f);
+    auto parsed = test_json::parser(text).parse();
+    return parsed ? *parsed : test_json::value{};
+}
+
+// Decodes hex; malformed hex in a vector file is a broken test, reported as an empty vector
+// plus a flag the caller checks.
+inline byte_vector unhex(std::string_view text, bool* ok = nullptr) {
+    byte_vector out(carapace::hex::decoded_size(text));
+    const bool good = carapace::hex::decode(text, out) == carapace::errc::ok;
+    if (ok != nullptr) *ok = good;
+    return good ? out : byte_vector{};
+}
+
+inline std::string to_hex(carapace::byte_view bytes) {
+    std::string out(2 * bytes.size(), '\0');
+    (void)carapace::hex::encode(bytes, out);
+    return out;
+}
+
+// A deterministic pseudo-random byte stream for property tests (xorshift64*).
+class test_rng {
+public:
+    explicit test_rng(std::uint64_t seed) : state_(seed | 1) {}
+    std::uint64_t next() {
+        state_ ^= state_ >> 12;
+        state_ ^= state_ << 25;
+        state_ ^= state_ >> 27;
+        return state_ * 0x2545f4914f6cdd1dULL;
+    }
+    std::size_t below(std::size_t bound) { return static_cast<std::size_t>(next() % bound); }
+    byte_vector bytes(std::size_t n) {
+        byte_vector out(n);
+        for (auto& b : out) b = static_cast<std::uint8_t>(next() >> 56);
+        return out;
+    }
+
+private:
+    std::uint64_t state_;
+};
+
+}  // namespace test_support

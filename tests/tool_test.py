@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Drives carapace-tool through its documented contract and compares every answer with
+Python's own hashlib/hmac (an independent implementation). Prints 'N passed, N failed'."""
+import hashlib
+import hmac
+import os
+import random
+import subprocess
+import sys
+
+TOOL = sys.argv[1]
+passed = 0
+failed = 0
+
+
+def check(condition, what):
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}", file=sys.stderr)
+
+
+def run(args, stdin=b""):
+    p = subprocess.run([TOOL] + args, input=stdin, capture_output=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def expect_usage_error(args, stdin=b"", what=None):
+    code, out, err = run(args, stdin)
+    what = what or " ".join(args)
+    check(code == 2, f"{what}: exit status {code}, want 2")
+    check(out == b"", f"{what}: stdout not empty: {out[:80]!r}")
+    lines = err.decode(errors="replace").strip().splitlines()
+    check(len(lines) == 1 and lines[0].strip() != "", f"{what}: want one stderr line, got {err!r}")
+
+
+def hkdf_reference(name, ikm, salt, info, length):
+    size = hashlib.new(name).digest_size
+    prk = hmac.new(salt if salt else b"\0" * size, ikm, name).digest()
+    okm, block, counter = b"", b"", 1
+    while len(okm) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), name).digest()
+        okm += block
+        counter += 1
+    return okm[:length]
+
+
+rng = random.Random(1234)
+messages = [b"", b"abc", bytes(range(256)) * 5] + [rng.randbytes(n) for n in (1, 55, 56, 63, 64, 65, 111, 112, 127, 128, 129, 1000, 100000)]
+
+# hash
+hash_names = {"sha224": "sha224", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512", "sha512-256": "sha512_256"}
+for tool_name, py_name in hash_names.items():
+    for m in messages:
+        code, out, err = run(["hash", tool_name], m)
+        want = hashlib.new(py_name, m).hexdigest() + "\n"
+        check(code == 0 and out.decode() == want and err == b"", f"hash {tool_name} len {len(m)}: {out!r} {err!r}")
+
+# hmac, keys of many lengths including empty and longer than a block
+for name in ("sha256", "sha384", "sha512"):
+    for key in (b"", b"k", rng.randbytes(32), rng.randbytes(128), rng.randbytes(200)):
+        for m in messages[:6]:
+            code, out, err = run(["hmac", name, "--key", key.hex()], m)
+            want = hmac.new(key, m, name).hexdigest() + "\n"
+            check(code == 0 and out.decode() == want, f"hmac {name} key {len(key)} msg {len(m)}: {out!r} {err!r}")
+    key = rng.randbytes(20)
+    code, out, _ = run(["hmac", name, f"--key={key.hex().upper()}"], b"x")
+    check(code == 0 and out.decode() == hmac.new(key, b"x", name).hexdigest() + "\n", f"hmac {name} --key= uppercase")
+
+# hkdf
+for name, size in (("sha256", 32), ("sha384", 48), ("sha512", 64)):
+    for length in (0, 1, 32, 42, size + 1, 255 * size):
+        ikm, salt, info = rng.randbytes(22), rng.randbytes(13), rng.randbytes(10)
+        code, out, err = run(["hkdf", name, "--ikm", ikm.hex(), "--salt", salt.hex(), "--info", info.hex(), "--length", str(length)])
+        want = hkdf_reference(name, ikm, salt, info, length).hex() + "\n"
+        check(code == 0 and out.decode() == want, f"hkdf {name} length {length}: {out[:80]!r} {err!r}")
+    ikm = rng.randbytes(16)
+    code, out, _ = run(["hkdf", name, "--ikm", ikm.hex(), "--length", "16"])
+    check(code == 0 and out.decode() == hkdf_reference(name, ikm, b"", b"", 16).hex() + "\n", f"hkdf {name} without salt and info")
+    expect_usage_error(["hkdf", name, "--ikm", "00", "--length", str(255 * size + 1)], what=f"hkdf {name} length over 255*HashLen")
+
+# RFC 5869 test case 1, written out, as a fixed point independent of Python's hmac
+code, out, _ = run(["hkdf", "sha256", "--ikm", "0b" * 22, "--salt", "000102030405060708090a0b0c", "--info", "f0f1f2f3f4f5f6f7f8f9", "--length", "42"])
+check(out == b"3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865\n", "hkdf RFC 5869 case 1")
+
+# usage errors: exit 2, one line on stderr, nothing on stdout
+for args in (
+    [], ["frobnicate"], ["hash"], ["hash", "md5"], ["hash", "sha1"], ["hash", "sha256", "extra"], ["hash", "sha256", "--key", "00"],
+    ["hmac", "sha256"], ["hmac", "sha224", "--key", "00"], ["hmac", "sha256", "--key"], ["hmac", "sha256", "--key", "0"],
+    ["hmac", "sha256", "--key", "zz"], ["hmac", "sha256", "--key", "00", "--key", "01"], ["hmac", "--key", "00"],
+    ["hkdf", "sha256", "--length", "10"], ["hkdf", "sha256", "--ikm", "00"], ["hkdf", "sha256", "--ikm", "0g", "--length", "1"],
+    ["hkdf", "sha256", "--ikm", "00", "--salt", "abc", "--length", "1"], ["hkdf", "sha256", "--ikm", "00", "--info", "x", "--length", "1"],
+    ["hkdf", "sha256", "--ikm", "00", "--length", "-1"], ["hkdf", "sha256", "--ikm", "00", "--length", "1x"],
+    ["hkdf", "sha256", "--ikm", "00", "--length", ""], ["hkdf", "sha256", "--ikm", "00", "--length", "99999999999999999999999"],
+    ["hkdf", "md5", "--ikm", "00", "--length", "1"], ["speed", "nosuch"], ["speed", "--seconds", "0"],
+):
+    expect_usage_error(args, b"data")
+
+# --help lists every command
+code, out, _ = run(["--help"])
+text = out.decode()
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "speed", "--key", "--ikm", "--salt", "--info", "--length")), "--help lists commands")
+
+# speed runs and prints a row per requested algorithm
+code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256"])
+check(code == 0 and b"sha256" in out and b"hkdf-sha256" in out and b"ops/s" in out, f"speed output: {out!r}")
+
+# Large stdin streams in constant memory: 512 MiB through `hash sha256`, peak RSS measured.
+chunk = bytes(range(256)) * 4096  # 1 MiB
+total_chunks = 512
+p = subprocess.Popen([TOOL, "hash", "sha256"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+reference = hashlib.sha256()
+for _ in range(total_chunks):
+    p.stdin.write(chunk)
+    reference.update(chunk)
+p.stdin.close()
+digest = p.stdout.read()
+_, status, usage = os.wait4(p.pid, 0)
+p.returncode = 0
+check(os.waitstatus_to_exitcode(status) == 0 and digest.decode() == reference.hexdigest() + "\n", "512 MiB stream digest")
+peak_mib = usage.ru_maxrss / 1024
+# Sanitizer builds carry a large fixed runtime; the point is that it does not grow with the input.
+limit = 200 if os.environ.get("CARAPACE_SANITIZED") else 32
+check(peak_mib < limit, f"512 MiB stream used {peak_mib:.0f} MiB of memory (limit {limit})")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

@@ -1,0 +1,14 @@
+// The commands of carapace-tool. Each takes the arguments after its name and returns the exit
+// status.
+#pragma once
+
+#include <span>
+
+namespace carapace_tool {
+
+int cmd_hash(std::span<char* const> args);
+int cmd_hmac(std::span<char* const> args);
+int cmd_hkdf(std::span<char* const> args);
+int cmd_speed(std::span<char* const> args);
+
+}  // namespace carapace_tool

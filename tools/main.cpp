@@ -1,0 +1,67 @@
+// carapace-tool: command-line access to carapace's primitives, in the spirit of `openssl` and
+// `bssl`. The command contract (names, arguments, output, exit status) is stable.
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cli.hpp"
+#include "commands.hpp"
+#include "carapace/version.hpp"
+
+namespace {
+
+struct command {
+    std::string_view name;
+    int (*run)(std::span<char* const>);
+    std::string_view synopsis;
+};
+
+constexpr command commands[] = {
+    {"hash", carapace_tool::cmd_hash,
+     "hash {sha224|sha256|sha384|sha512|sha512-256}\n"
+     "      stdin -> lowercase hex digest + newline"},
+    {"hmac", carapace_tool::cmd_hmac,
+     "hmac {sha256|sha384|sha512} --key HEX\n"
+     "      stdin -> lowercase hex tag + newline"},
+    {"hkdf", carapace_tool::cmd_hkdf,
+     "hkdf {sha256|sha384|sha512} --ikm HEX [--salt HEX] [--info HEX] --length N\n"
+     "      -> lowercase hex of N bytes of output key material + newline (N <= 255 * hash length)"},
+    {"speed", carapace_tool::cmd_speed,
+     "speed [--seconds S] [NAME...]\n"
+     "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"
+     "      hmac-sha256 hmac-sha384 hmac-sha512 hkdf-sha256 hkdf-sha384 hkdf-sha512 (default: all)"},
+};
+
+void print_help() {
+    std::fprintf(stdout,
+                 "carapace-tool %s\n"
+                 "usage: carapace-tool COMMAND [ARGS...]\n\ncommands:\n",
+                 CARAPACE_VERSION_STRING);
+    for (const auto& c : commands)
+        std::fprintf(stdout, "  %.*s\n", static_cast<int>(c.synopsis.size()), c.synopsis.data());
+    std::fprintf(stdout,
+                 "  --help\n"
+                 "      this list\n\n"
+                 "HEX arguments take either case. Bad arguments: a message on stderr, exit status 2,\n"
+                 "nothing on stdout. Set CARAPACE_FORCE_PORTABLE=1 to run without CPU-specific code.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return carapace_tool::usage_error("missing command (try --help)");
+    const std::string_view name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+        print_help();
+        return carapace_tool::exit_ok;
+    }
+    if (name == "--version") {
+        std::printf("carapace-tool %s\n", CARAPACE_VERSION_STRING);
+        return carapace_tool::exit_ok;
+    }
+    for (const auto& c : commands)
+        if (c.name == name)
+            return c.run(std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)));
+    return carapace_tool::usage_error("unknown command '" + std::string(name) + "' (try --help)");
+}
