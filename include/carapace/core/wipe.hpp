@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <type_traits>
 
@@ -16,11 +17,13 @@ constexpr void secure_wipe(T* p, std::size_t n) noexcept {
         for (std::size_t i = 0; i < n; ++i) p[i] = T{};
         return;
     }
+#if defined(__GNUC__) || defined(__clang__)
+    std::memset(static_cast<void*>(p), 0, n * sizeof(T));
+    // The asm claims to read the memory through p, so the memset is not a dead store.
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
     volatile unsigned char* bytes = reinterpret_cast<volatile unsigned char*>(p);
     for (std::size_t i = 0; i < n * sizeof(T); ++i) bytes[i] = 0;
-#if defined(__GNUC__) || defined(__clang__)
-    // Tells the compiler the memory is read afterwards, so the stores above must happen.
-    __asm__ __volatile__("" : : "r"(p) : "memory");
 #endif
 }
 
