@@ -8,8 +8,8 @@
 
 #include <array>
 #include <cstdint>
-#include <type_traits>
 
+#include "carapace/hash/detail/engine_dispatch.hpp"
 #include "carapace/hash/detail/md_hash.hpp"
 #include "carapace/hash/detail/sha256_portable.hpp"
 #include "carapace/hash/detail/sha256_shani.hpp"
@@ -18,27 +18,7 @@ namespace carapace {
 
 namespace detail {
 
-// Picks the fastest compression function this CPU supports (decided once).
-inline void sha256_compress_at_run_time(std::array<std::uint32_t, 8>& state,
-                                        const std::uint8_t* blocks, std::size_t block_count) noexcept {
-    static const bool use_shani = sha256_shani::supported();
-    if (use_shani)
-        sha256_shani::compress(state, blocks, block_count);
-    else
-        sha256_portable::compress(state, blocks, block_count);
-}
-
-struct sha256_dispatch {
-    static constexpr const char* name = "auto";
-    static constexpr bool supported() noexcept { return true; }
-    static constexpr void compress(std::array<std::uint32_t, 8>& state, const std::uint8_t* blocks,
-                                   std::size_t block_count) noexcept {
-        if (std::is_constant_evaluated())
-            sha256_portable::compress(state, blocks, block_count);
-        else
-            sha256_compress_at_run_time(state, blocks, block_count);
-    }
-};
+using sha256_dispatch = engine_dispatch<sha256_shani, sha256_portable>;
 
 struct sha224_params {
     static constexpr const char* name = "SHA-224";

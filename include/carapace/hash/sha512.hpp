@@ -5,8 +5,8 @@
 
 #include <array>
 #include <cstdint>
-#include <type_traits>
 
+#include "carapace/hash/detail/engine_dispatch.hpp"
 #include "carapace/hash/detail/md_hash.hpp"
 #include "carapace/hash/detail/sha512_avx2.hpp"
 #include "carapace/hash/detail/sha512_portable.hpp"
@@ -15,26 +15,7 @@ namespace carapace {
 
 namespace detail {
 
-inline void sha512_compress_at_run_time(std::array<std::uint64_t, 8>& state,
-                                        const std::uint8_t* blocks, std::size_t block_count) noexcept {
-    static const bool use_avx2 = sha512_avx2::supported();
-    if (use_avx2)
-        sha512_avx2::compress(state, blocks, block_count);
-    else
-        sha512_portable::compress(state, blocks, block_count);
-}
-
-struct sha512_dispatch {
-    static constexpr const char* name = "auto";
-    static constexpr bool supported() noexcept { return true; }
-    static constexpr void compress(std::array<std::uint64_t, 8>& state, const std::uint8_t* blocks,
-                                   std::size_t block_count) noexcept {
-        if (std::is_constant_evaluated())
-            sha512_portable::compress(state, blocks, block_count);
-        else
-            sha512_compress_at_run_time(state, blocks, block_count);
-    }
-};
+using sha512_dispatch = engine_dispatch<sha512_avx2, sha512_portable>;
 
 struct sha384_params {
     static constexpr const char* name = "SHA-384";
