@@ -6,7 +6,6 @@
 // most OpenSSL code calls it.
 #include <array>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -14,7 +13,7 @@
 #include "carapace/hash/sha512.hpp"
 #include "carapace/kdf/hkdf.hpp"
 #include "carapace/mac/hmac.hpp"
-#include "speed_measure.hpp"
+#include "compare.hpp"
 
 #if CARAPACE_BENCH_OPENSSL
 #include <openssl/core_names.h>
@@ -25,32 +24,8 @@
 
 namespace {
 
-double seconds_per_round = 0.2;
-int rounds = 5;
-
-struct measured {
-    double ours = 0, peer = 0;
-};
-
-template <class Ours, class Peer>
-measured best_of(Ours&& ours, Peer&& peer) {
-    measured m;
-    for (int r = 0; r < rounds; ++r) {
-        m.ours = std::max(m.ours, carapace_speed::ops_per_second(ours, seconds_per_round));
-        if constexpr (!std::is_same_v<std::decay_t<Peer>, std::nullptr_t>)
-            m.peer = std::max(m.peer, carapace_speed::ops_per_second(peer, seconds_per_round));
-    }
-    return m;
-}
-
-void report(const std::string& what, const char* unit, double scale, measured m) {
-    if (m.peer > 0)
-        std::printf("%-44s %12.1f %12.1f %8.2fx\n", (what + " (" + unit + ")").c_str(), m.ours * scale,
-                    m.peer * scale, m.ours / m.peer);
-    else
-        std::printf("%-44s %12.1f %12s %9s\n", (what + " (" + unit + ")").c_str(), m.ours * scale, "-", "-");
-    std::fflush(stdout);
-}
+using carapace_bench::best_of;
+using carapace_bench::report;
 
 #if CARAPACE_BENCH_OPENSSL
 struct openssl_digest {
@@ -160,22 +135,15 @@ void bench_hmac_hkdf() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--quick") == 0) {
-            seconds_per_round = 0.02;
-            rounds = 1;
-        } else {
-            std::fprintf(stderr, "usage: bench-hash [--quick]\n");
-            return 2;
-        }
-    }
+    if (!carapace_bench::parse_arguments(argc, argv, "bench-hash")) return 2;
 #if CARAPACE_BENCH_OPENSSL
     std::printf("peer: %s\n", OpenSSL_version(OPENSSL_VERSION));
 #else
     std::printf("peer: none (OpenSSL's libcrypto was not found at build time)\n");
 #endif
-    std::printf("best of %d alternating rounds of %.2f s per side\n\n", rounds, seconds_per_round);
-    std::printf("%-44s %12s %12s %9s\n", "workload", "carapace", "OpenSSL", "ratio");
+    std::printf("best of %d alternating rounds of %.2f s per side\n\n", carapace_bench::rounds,
+                carapace_bench::seconds_per_round);
+    carapace_bench::print_header();
     namespace d = carapace::detail;
     bench_hash<carapace::sha256, carapace::sha256_with<d::sha256_portable>>("sha256", "SHA256");
     bench_hash<carapace::sha512, carapace::sha512_with<d::sha512_portable>>("sha512", "SHA512");

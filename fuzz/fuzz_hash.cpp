@@ -57,10 +57,10 @@ void check_mac_kdf(byte_view key, byte_view message, std::size_t length) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const byte_view input(data, size);
     // Layout: [split count][splits...][key length][key...][message...]
-    const std::size_t split_count = size > 0 ? data[0] % 16 : 0;
+    const std::size_t split_count = size > 0 ? std::size_t{data[0]} % 16 : 0;
     const byte_view splits = input.subspan(size > 0 ? 1 : 0).first(std::min(split_count, size > 0 ? size - 1 : 0));
     const byte_view rest = input.subspan(std::min(size, 1 + splits.size()));
-    const std::size_t key_length = rest.empty() ? 0 : rest[0] % 200;
+    const std::size_t key_length = rest.empty() ? 0 : std::size_t{rest[0]} % 200;
     const byte_view key = rest.subspan(rest.empty() ? 0 : 1).first(std::min(key_length, rest.empty() ? 0 : rest.size() - 1));
     const byte_view message = rest.subspan(std::min(rest.size(), 1 + key.size()));
 

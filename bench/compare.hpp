@@ -1,0 +1,61 @@
+// Side-by-side measurement for the benchmarks: alternate carapace and the peer for several rounds
+// (the machine is shared and noisy) and keep each side's best, then print one table row.
+#pragma once
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <type_traits>
+
+#include "speed_measure.hpp"
+
+namespace carapace_bench {
+
+inline double seconds_per_round = 0.2;
+inline int rounds = 5;
+
+struct measured {
+    double ours = 0, peer = 0;
+};
+
+// Peer may be nullptr when there is nothing to compare with.
+template <class Ours, class Peer>
+measured best_of(Ours&& ours, Peer&& peer) {
+    measured m;
+    for (int r = 0; r < rounds; ++r) {
+        m.ours = std::max(m.ours, carapace_speed::ops_per_second(ours, seconds_per_round));
+        if constexpr (!std::is_same_v<std::decay_t<Peer>, std::nullptr_t>)
+            m.peer = std::max(m.peer, carapace_speed::ops_per_second(peer, seconds_per_round));
+    }
+    return m;
+}
+
+inline void print_header() {
+    std::printf("%-52s %12s %12s %9s\n", "workload", "carapace", "OpenSSL", "ratio");
+}
+
+// One row; `scale` turns operations per second into the unit shown.
+inline void report(const std::string& what, const char* unit, double scale, measured m) {
+    const std::string label = what + " (" + unit + ")";
+    if (m.peer > 0)
+        std::printf("%-52s %12.1f %12.1f %8.2fx\n", label.c_str(), m.ours * scale, m.peer * scale, m.ours / m.peer);
+    else
+        std::printf("%-52s %12.1f %12s %9s\n", label.c_str(), m.ours * scale, "-", "-");
+    std::fflush(stdout);
+}
+
+// Handles --quick (one short round per side, for CI smoke runs). False on an unknown argument.
+inline bool parse_arguments(int argc, char** argv, const char* program) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--quick") {
+            seconds_per_round = 0.02;
+            rounds = 1;
+        } else {
+            std::fprintf(stderr, "usage: %s [--quick]\n", program);
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace carapace_bench
