@@ -70,6 +70,24 @@ constexpr auto rfc8448_derived = [] {
 static_assert(rfc8448_derived ==
               from_hex<32>("6f2615a108c702c5678f54fc9dbab69716c076189c48250cebeac3576c3611ba"));
 
+// AES-128-GCM, "Test Case 4" of the GCM specification (McGrew & Viega), sealed at compile time:
+// 60 bytes of plaintext with 20 bytes of AAD and a 96-bit IV.
+constexpr auto gcm_test_case_4 = [] {
+    const auto key = from_hex<16>("feffe9928665731c6d6a8f9467308308");
+    const auto iv = from_hex<12>("cafebabefacedbaddecaf888");
+    const auto aad = from_hex<20>("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+    const auto plaintext = from_hex<60>(
+        "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e24"
+        "49a6b525b16aedf5aa0de657ba637b39");
+    bytes<76> sealed{};
+    if (aes128_gcm(key).seal(iv, aad, plaintext, sealed) != errc::ok) constant_evaluation_failed();
+    return sealed;
+}();
+static_assert(gcm_test_case_4 ==
+              from_hex<76>("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5a"
+                           "ac84aa051ba30b396a0aac973d58e091"     // ciphertext
+                           "5bc94fbc3221a5db94fae95ae7121a47"));  // tag
+
 }  // namespace
 
 TEST_CASE("compile-time known answers agree with run time") {

@@ -85,6 +85,43 @@ for name, size in (("sha256", 32), ("sha384", 48), ("sha512", 64)):
 code, out, _ = run(["hkdf", "sha256", "--ikm", "0b" * 22, "--salt", "000102030405060708090a0b0c", "--info", "f0f1f2f3f4f5f6f7f8f9", "--length", "42"])
 check(out == b"3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865\n", "hkdf RFC 5869 case 1")
 
+# aead-seal / aead-open against an independent AES-GCM (python3-cryptography)
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+for name, key_size in (("aes-128-gcm", 16), ("aes-256-gcm", 32)):
+    for length in (0, 1, 15, 16, 17, 255, 256, 1350, 4099):
+        key, aad, plaintext = rng.randbytes(key_size), rng.randbytes(length % 37), rng.randbytes(length)
+        nonce = rng.randbytes(12 if length % 2 == 0 else 16)
+        want = AESGCM(key).encrypt(nonce, plaintext, aad)
+        args = ["--key", key.hex(), "--nonce", nonce.hex()] + (["--aad", aad.hex()] if aad else [])
+        code, out, err = run(["aead-seal", name] + args, plaintext)
+        check(code == 0 and out.decode() == want.hex() + "\n", f"aead-seal {name} len {length}: {out[:60]!r} {err!r}")
+        # open takes hex with any whitespace, in either case
+        spaced = " ".join(want.hex()[i:i + 7] for i in range(0, len(want.hex()), 7)).upper() + "\n"
+        code, out, err = run(["aead-open", name] + args, spaced.encode())
+        check(code == 0 and out == plaintext and err == b"", f"aead-open {name} len {length}: {err!r}")
+        # any flipped bit: "authentication failed", exit 1, nothing on stdout
+        for flip in (0, len(want) - 1, len(want) // 2):
+            bad = bytearray(want)
+            bad[flip] ^= 0x01
+            code, out, err = run(["aead-open", name] + args, bad.hex().encode())
+            check(code == 1 and out == b"" and err.decode().strip() == "authentication failed",
+                  f"aead-open {name} len {length} flipped byte {flip}: {code} {out[:40]!r} {err!r}")
+    key = bytes(key_size)
+    code, out, err = run(["aead-open", name, "--key", key.hex(), "--nonce", "00" * 12], b"00" * 15)
+    check(code == 1 and out == b"" and err.decode().strip() == "authentication failed", f"aead-open {name} shorter than a tag")
+    for args in (
+        ["--key", "00" * (key_size - 1), "--nonce", "00" * 12], ["--key", "00" * (key_size + 8), "--nonce", "00" * 12],
+        ["--key", "0g" * key_size, "--nonce", "00" * 12], ["--key", "00" * key_size, "--nonce", ""],
+        ["--key", "00" * key_size], ["--nonce", "00" * 12], ["--key", "00" * key_size, "--nonce", "0"],
+        ["--key", "00" * key_size, "--nonce", "00" * 12, "--aad", "xyz"],
+    ):
+        expect_usage_error(["aead-seal", name] + args, b"data", what=f"aead-seal {name} {args}")
+        expect_usage_error(["aead-open", name] + args, b"00" * 20, what=f"aead-open {name} {args}")
+    expect_usage_error(["aead-open", name, "--key", "00" * key_size, "--nonce", "00" * 12], b"00zz" * 10, what="aead-open bad hex on stdin")
+expect_usage_error(["aead-seal", "aes-192-gcm-nope", "--key", "00" * 16, "--nonce", "00" * 12], b"x")
+expect_usage_error(["aead-seal", "--key", "00" * 16, "--nonce", "00" * 12], b"x")
+
 # usage errors: exit 2, one line on stderr, nothing on stdout
 for args in (
     [], ["frobnicate"], ["hash"], ["hash", "md5"], ["hash", "sha1"], ["hash", "sha256", "extra"], ["hash", "sha256", "--key", "00"],
@@ -101,7 +138,7 @@ for args in (
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "speed", "--key", "--ikm", "--salt", "--info", "--length")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
 code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256"])

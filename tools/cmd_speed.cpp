@@ -1,6 +1,6 @@
 // carapace-tool speed [--seconds S] [NAME...]: throughput of each primitive, in the manner of
-// `openssl speed`. Hashes in MB/s over several message sizes (a fresh one-shot hash per
-// message), HMAC and HKDF in operations per second.
+// `openssl speed`. Hashes and AEADs in MB/s over several message sizes (a fresh one-shot call
+// per message), HMAC and HKDF in operations per second.
 #include <array>
 #include <cstdio>
 #include <string>
@@ -10,6 +10,7 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "speed_measure.hpp"
+#include "carapace/aead/aes_gcm.hpp"
 #include "carapace/hash/sha256.hpp"
 #include "carapace/hash/sha512.hpp"
 #include "carapace/kdf/hkdf.hpp"
@@ -57,24 +58,55 @@ void speed_hkdf(const char* name, double seconds) {
     std::printf("%-16s %12.0f ops/s   (extract + 32-byte expand)\n", name, ops);
 }
 
+constexpr std::array<std::size_t, 3> aead_sizes = {64, 1350, 16384};
+
+// Seal and open rows, in place, a 12-byte nonce and no AAD.
+template <class Aead>
+void speed_aead(const char* name, double seconds) {
+    const carapace::bytes<Aead::key_size> key{1, 2, 3};
+    const carapace::bytes<12> nonce{4, 5, 6};
+    const Aead aead(key);
+    std::vector<std::uint8_t> buffer(aead_sizes.back() + 16, 0x5a), sealed(aead_sizes.back() + 16);
+    for (const bool seal : {true, false}) {
+        std::printf("%-16s", (std::string(name) + (seal ? " seal" : " open")).c_str());
+        for (const std::size_t size : aead_sizes) {
+            const std::span<std::uint8_t> text(buffer.data(), size), out(sealed.data(), size + 16);
+            (void)aead.seal(nonce, {}, text, out);
+            const double ops = carapace_speed::ops_per_second(
+                [&] {
+                    if (seal) (void)aead.seal(nonce, {}, text, std::span<std::uint8_t>(buffer.data(), size + 16));
+                    else (void)aead.open(nonce, {}, out, text);
+                    return buffer[0];
+                },
+                seconds);
+            std::printf(" %10.1f", ops * static_cast<double>(size) / 1e6);
+        }
+        std::printf("  MB/s\n");
+    }
+}
+
+enum class table { hash, aead, ops };
+
 struct entry {
     const char* name;
     void (*run)(const char*, double);
-    bool is_hash;
+    table kind;
 };
 
-constexpr std::array<entry, 11> entries = {{
-    {"sha224", speed_hash<carapace::sha224>, true},
-    {"sha256", speed_hash<carapace::sha256>, true},
-    {"sha384", speed_hash<carapace::sha384>, true},
-    {"sha512", speed_hash<carapace::sha512>, true},
-    {"sha512-256", speed_hash<carapace::sha512_256>, true},
-    {"hmac-sha256", speed_hmac<carapace::sha256>, false},
-    {"hmac-sha384", speed_hmac<carapace::sha384>, false},
-    {"hmac-sha512", speed_hmac<carapace::sha512>, false},
-    {"hkdf-sha256", speed_hkdf<carapace::sha256>, false},
-    {"hkdf-sha384", speed_hkdf<carapace::sha384>, false},
-    {"hkdf-sha512", speed_hkdf<carapace::sha512>, false},
+constexpr std::array<entry, 13> entries = {{
+    {"sha224", speed_hash<carapace::sha224>, table::hash},
+    {"sha256", speed_hash<carapace::sha256>, table::hash},
+    {"sha384", speed_hash<carapace::sha384>, table::hash},
+    {"sha512", speed_hash<carapace::sha512>, table::hash},
+    {"sha512-256", speed_hash<carapace::sha512_256>, table::hash},
+    {"aes-128-gcm", speed_aead<carapace::aes128_gcm>, table::aead},
+    {"aes-256-gcm", speed_aead<carapace::aes256_gcm>, table::aead},
+    {"hmac-sha256", speed_hmac<carapace::sha256>, table::ops},
+    {"hmac-sha384", speed_hmac<carapace::sha384>, table::ops},
+    {"hmac-sha512", speed_hmac<carapace::sha512>, table::ops},
+    {"hkdf-sha256", speed_hkdf<carapace::sha256>, table::ops},
+    {"hkdf-sha384", speed_hkdf<carapace::sha384>, table::ops},
+    {"hkdf-sha512", speed_hkdf<carapace::sha512>, table::ops},
 }};
 
 }  // namespace
@@ -103,17 +135,27 @@ int cmd_speed(std::span<char* const> argv) {
     if (chosen.empty())
         for (const auto& e : entries) chosen.push_back(&e);
 
-    std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s; %.1f s per figure\n",
+    using gcm = carapace::detail::gcm_dispatch;
+    const char* gcm_engine = gcm::best() == gcm::choice::vaes    ? "VAES"
+                             : gcm::best() == gcm::choice::aesni ? "AES-NI"
+                                                                 : "portable code";
+    std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s; %.1f s per figure\n",
                 CARAPACE_VERSION_STRING,
                 carapace::detail::sha256_shani::supported() ? "SHA-NI" : "portable code",
-                carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", seconds);
-    bool header_printed = false;
+                carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", gcm_engine, seconds);
+    bool hash_header = false, aead_header = false;
     for (const entry* e : chosen) {
-        if (e->is_hash && !header_printed) {
+        if (e->kind == table::hash && !hash_header) {
             std::printf("%-16s", "type");
             for (const std::size_t size : hash_sizes) std::printf(" %10zu", size);
             std::printf("  bytes per message\n");
-            header_printed = true;
+            hash_header = true;
+        }
+        if (e->kind == table::aead && !aead_header) {
+            std::printf("%-16s", "type");
+            for (const std::size_t size : aead_sizes) std::printf(" %10zu", size);
+            std::printf("  bytes per message\n");
+            aead_header = true;
         }
         e->run(e->name, seconds);
         std::fflush(stdout);

@@ -10,5 +10,7 @@ int cmd_hash(std::span<char* const> args);
 int cmd_hmac(std::span<char* const> args);
 int cmd_hkdf(std::span<char* const> args);
 int cmd_speed(std::span<char* const> args);
+int cmd_aead_seal(std::span<char* const> args);
+int cmd_aead_open(std::span<char* const> args);
 
 }  // namespace carapace_tool

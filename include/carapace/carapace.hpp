@@ -12,6 +12,7 @@
 #include "carapace/core/hex.hpp"
 #include "carapace/core/wipe.hpp"
 
+#include "carapace/aead/aes_gcm.hpp"
 #include "carapace/hash/sha1.hpp"
 #include "carapace/hash/sha256.hpp"
 #include "carapace/hash/sha512.hpp"

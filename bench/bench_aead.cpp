@@ -1,0 +1,111 @@
+// AES-GCM seal and open throughput: each carapace engine this CPU has against OpenSSL's EVP
+// AES-GCM in the same run (cipher fetched once, context reused, a fresh nonce set per message).
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "carapace/aead/aes_gcm.hpp"
+#include "compare.hpp"
+
+#if CARAPACE_BENCH_OPENSSL
+#include <openssl/evp.h>
+#endif
+
+namespace {
+
+using carapace_bench::best_of;
+using carapace_bench::report;
+
+#if CARAPACE_BENCH_OPENSSL
+class openssl_gcm {
+public:
+    openssl_gcm(const char* name, const std::uint8_t* key) : cipher_(EVP_CIPHER_fetch(nullptr, name, nullptr)) {
+        EVP_EncryptInit_ex(enc_, cipher_, nullptr, key, nullptr);
+        EVP_DecryptInit_ex(dec_, cipher_, nullptr, key, nullptr);
+    }
+    ~openssl_gcm() {
+        EVP_CIPHER_CTX_free(enc_);
+        EVP_CIPHER_CTX_free(dec_);
+        EVP_CIPHER_free(cipher_);
+    }
+    std::uint8_t seal(const std::uint8_t* nonce, std::uint8_t* data, std::size_t n, std::uint8_t* tag) {
+        int len = 0;
+        EVP_EncryptInit_ex(enc_, nullptr, nullptr, nullptr, nonce);
+        EVP_EncryptUpdate(enc_, data, &len, data, static_cast<int>(n));
+        EVP_EncryptFinal_ex(enc_, data + len, &len);
+        EVP_CIPHER_CTX_ctrl(enc_, EVP_CTRL_GCM_GET_TAG, 16, tag);
+        return tag[0];
+    }
+    std::uint8_t open(const std::uint8_t* nonce, const std::uint8_t* in, std::uint8_t* out, std::size_t n,
+                      std::uint8_t* tag) {
+        int len = 0;
+        EVP_DecryptInit_ex(dec_, nullptr, nullptr, nullptr, nonce);
+        EVP_DecryptUpdate(dec_, out, &len, in, static_cast<int>(n));
+        EVP_CIPHER_CTX_ctrl(dec_, EVP_CTRL_GCM_SET_TAG, 16, tag);
+        return static_cast<std::uint8_t>(EVP_DecryptFinal_ex(dec_, out + len, &len));
+    }
+
+private:
+    EVP_CIPHER* cipher_;
+    EVP_CIPHER_CTX* enc_ = EVP_CIPHER_CTX_new();
+    EVP_CIPHER_CTX* dec_ = EVP_CIPHER_CTX_new();
+};
+#endif
+
+template <std::size_t KeyBytes, class Engine>
+void bench_engine(const char* name, const char* openssl_name) {
+    if (!Engine::supported()) {
+        std::printf("%s: engine %s not supported here\n", name, Engine::name);
+        return;
+    }
+    const carapace::bytes<KeyBytes> key{1, 2, 3};
+    const carapace::bytes<12> nonce{4, 5, 6};
+    const carapace::aes_gcm_with<KeyBytes, Engine> gcm(key);
+    for (const std::size_t size : {std::size_t{16384}, std::size_t{1350}, std::size_t{64}}) {
+        std::vector<std::uint8_t> buffer(size, 0x5a), sealed(size), opened(size);
+        carapace::bytes<16> tag{};
+        auto ours_seal = [&] {
+            (void)gcm.seal(nonce, {}, buffer, buffer, tag);
+            return tag[0];
+        };
+        (void)gcm.seal(nonce, {}, buffer, sealed, tag);
+        auto ours_open = [&] {
+            (void)gcm.open(nonce, {}, sealed, tag, opened);
+            return opened[0];
+        };
+        const std::string label = std::string(name) + " " + Engine::name + " " + std::to_string(size) + " B ";
+#if CARAPACE_BENCH_OPENSSL
+        openssl_gcm peer(openssl_name, key.data());
+        std::uint8_t peer_tag[16] = {};
+        auto peer_seal = [&] { return peer.seal(nonce.data(), buffer.data(), size, peer_tag); };
+        auto peer_open = [&] { return peer.open(nonce.data(), sealed.data(), opened.data(), size, tag.data()); };
+        report(label + "seal", "MB/s", static_cast<double>(size) / 1e6, best_of(ours_seal, peer_seal));
+        report(label + "open", "MB/s", static_cast<double>(size) / 1e6, best_of(ours_open, peer_open));
+#else
+        (void)openssl_name;
+        report(label + "seal", "MB/s", static_cast<double>(size) / 1e6, best_of(ours_seal, nullptr));
+        report(label + "open", "MB/s", static_cast<double>(size) / 1e6, best_of(ours_open, nullptr));
+#endif
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (!carapace_bench::parse_arguments(argc, argv, "bench-aead")) return 2;
+#if CARAPACE_BENCH_OPENSSL
+    std::printf("peer: %s\n", OpenSSL_version(OPENSSL_VERSION));
+#else
+    std::printf("peer: none (OpenSSL's libcrypto was not found at build time)\n");
+#endif
+    std::printf("best of %d alternating rounds of %.2f s per side\n\n", carapace_bench::rounds,
+                carapace_bench::seconds_per_round);
+    carapace_bench::print_header();
+    namespace d = carapace::detail;
+    bench_engine<16, d::gcm_vaes>("aes-128-gcm", "AES-128-GCM");
+    bench_engine<16, d::gcm_aesni>("aes-128-gcm", "AES-128-GCM");
+    bench_engine<16, d::gcm_portable>("aes-128-gcm", "AES-128-GCM");
+    bench_engine<32, d::gcm_vaes>("aes-256-gcm", "AES-256-GCM");
+    bench_engine<32, d::gcm_aesni>("aes-256-gcm", "AES-256-GCM");
+    return 0;
+}

@@ -1,0 +1,131 @@
+// AES-GCM: every Wycheproof test on every engine, fail-closed bit flips, in-place operation,
+// engines agreeing with each other, and the size and argument checks.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "support/gcm_variants.hpp"
+#include "support/vectors.hpp"
+
+using namespace carapace;
+using test_support::byte_vector;
+using test_support::to_hex;
+using test_support::unhex;
+
+TEST_CASE_TEMPLATE("AES-GCM Wycheproof", Engine, CARAPACE_GCM_ENGINES) {
+    if (!test_support::gcm_engine_runs_here<Engine>()) return;
+    const auto doc = test_support::load_vectors("wycheproof/aes_gcm_test.json");
+    REQUIRE(doc["numberOfTests"].integer() > 0);
+    std::int64_t run = 0;
+    for (const auto& group : doc["testGroups"]) {
+        for (const auto& t : group["tests"]) {
+            CAPTURE(t["tcId"].integer());
+            CAPTURE(t["comment"].str());
+            const byte_vector key = unhex(t["key"].str()), iv = unhex(t["iv"].str()), aad = unhex(t["aad"].str());
+            const byte_vector msg = unhex(t["msg"].str()), ct = unhex(t["ct"].str()), tag = unhex(t["tag"].str());
+            const bool valid = t["result"].str() == "valid";
+            const bool known = test_support::with_gcm_key_size<Engine>(key.size(), [&]<class Gcm>() {
+                const Gcm gcm(fixed_view<Gcm::key_size>(key.data(), Gcm::key_size));
+                // open: the verdict must match, and a refused message leaves only zeros behind.
+                byte_vector opened(ct.size(), 0xee);
+                const errc e = gcm.open(iv, aad, ct, tag, opened);
+                CHECK((e == errc::ok) == valid);
+                if (valid) CHECK(opened == msg);
+                else CHECK(std::all_of(opened.begin(), opened.end(), [](std::uint8_t b) { return b == 0; }));
+                // seal: valid cases reproduce ct and tag exactly (invalid ones have a modified tag,
+                // or an IV that seal must refuse).
+                byte_vector sealed(msg.size() + 16);
+                const errc s = gcm.seal(iv, aad, msg, sealed);
+                if (valid) {
+                    REQUIRE(s == errc::ok);
+                    CHECK(to_hex(sealed) == t["ct"].str() + t["tag"].str());
+                } else if (iv.empty()) {
+                    CHECK(s == errc::invalid_argument);
+                }
+            });
+            CHECK(known);
+            ++run;
+        }
+    }
+    CHECK(run == doc["numberOfTests"].integer());
+}
+
+TEST_CASE_TEMPLATE("AES-GCM open fails closed on every flipped bit", Engine, CARAPACE_GCM_ENGINES) {
+    if (!test_support::gcm_engine_runs_here<Engine>()) return;
+    test_support::test_rng rng(42);
+    const byte_vector key = rng.bytes(32), plaintext = rng.bytes(37), aad = rng.bytes(20);
+    const detail::gcm_mode<32, Engine> gcm(fixed_view<32>(key.data(), 32));
+    for (const std::size_t nonce_size : {std::size_t{12}, std::size_t{16}}) {
+        CAPTURE(nonce_size);
+        const byte_vector nonce = rng.bytes(nonce_size);
+        byte_vector ciphertext(plaintext.size()), tag(16), out(plaintext.size());
+        REQUIRE(gcm.seal(nonce, aad, plaintext, ciphertext, fixed_span<16>(tag.data(), 16)) == errc::ok);
+        REQUIRE(gcm.open(nonce, aad, ciphertext, tag, out) == errc::ok);
+        REQUIRE(out == plaintext);
+
+        // Refused, and nothing but zeros left in the output buffer.
+        auto refused = [&](byte_view n, byte_view a, byte_view c, byte_view t) {
+            std::fill(out.begin(), out.end(), 0xee);
+            return gcm.open(n, a, c, t, out) == errc::authentication_failed &&
+                   std::all_of(out.begin(), out.end(), [](std::uint8_t b) { return b == 0; });
+        };
+        std::size_t flips = 0, refusals = 0;
+        auto flip_each_bit = [&](const byte_vector& field, auto&& open_with) {
+            for (std::size_t bit = 0; bit < 8 * field.size(); ++bit) {
+                byte_vector changed = field;
+                changed[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+                if (open_with(changed)) ++refusals;
+                ++flips;
+            }
+        };
+        flip_each_bit(tag, [&](const byte_vector& t) { return refused(nonce, aad, ciphertext, t); });
+        flip_each_bit(ciphertext, [&](const byte_vector& c) { return refused(nonce, aad, c, tag); });
+        flip_each_bit(aad, [&](const byte_vector& a) { return refused(nonce, a, ciphertext, tag); });
+        flip_each_bit(nonce, [&](const byte_vector& n) { return refused(n, aad, ciphertext, tag); });
+        CHECK(flips == 8 * (16 + ciphertext.size() + aad.size() + nonce.size()));
+        CHECK(refusals == flips);
+        // A truncated tag never verifies.
+        CHECK(refused(nonce, aad, ciphertext, byte_view(tag).first(15)));
+    }
+}
+
+TEST_CASE_TEMPLATE("AES-GCM engines agree; in place equals out of place", Engine, CARAPACE_GCM_ENGINES) {
+    if (!test_support::gcm_engine_runs_here<Engine>()) return;
+    test_support::test_rng rng(7);
+    for (int round = 0; round < 120; ++round) {
+        const std::size_t length = round < 60 ? static_cast<std::size_t>(round * 9) : rng.below(5000);
+        const byte_vector key = rng.bytes(16), plaintext = rng.bytes(length), aad = rng.bytes(rng.below(70));
+        const byte_vector nonce = rng.bytes(round % 5 == 0 ? 1 + rng.below(40) : 12);
+        CAPTURE(length);
+        const detail::gcm_mode<16, Engine> gcm(fixed_view<16>(key.data(), 16));
+        const detail::gcm_mode<16, detail::gcm_portable> reference(fixed_view<16>(key.data(), 16));
+        byte_vector a(length + 16), b(length + 16);
+        REQUIRE(gcm.seal(nonce, aad, plaintext, a) == errc::ok);
+        REQUIRE(reference.seal(nonce, aad, plaintext, b) == errc::ok);
+        CHECK(a == b);
+        byte_vector in_place = plaintext;
+        in_place.resize(length + 16);
+        REQUIRE(gcm.seal(nonce, aad, byte_view(in_place).first(length), in_place) == errc::ok);
+        CHECK(in_place == a);
+        REQUIRE(gcm.open(nonce, aad, in_place, byte_span(in_place).first(length)) == errc::ok);
+        CHECK(byte_vector(in_place.begin(), in_place.begin() + static_cast<std::ptrdiff_t>(length)) == plaintext);
+    }
+}
+
+TEST_CASE("AES-GCM argument checks") {
+    const bytes<16> key{};
+    const aes128_gcm gcm(key);
+    const bytes<12> nonce{};
+    byte_vector pt(10), ct(10), short_out(9);
+    bytes<16> tag{};
+    CHECK(gcm.seal(byte_view{}, {}, pt, ct, tag) == errc::invalid_argument);  // empty nonce
+    CHECK(gcm.seal(nonce, {}, pt, short_out, tag) == errc::buffer_too_small);
+    CHECK(gcm.seal(nonce, {}, pt, ct) == errc::buffer_too_small);            // no room for the tag
+    byte_vector sealed(26);
+    REQUIRE(gcm.seal(nonce, {}, pt, sealed) == errc::ok);
+    byte_vector out(10, 0xee);
+    CHECK(gcm.open(nonce, {}, byte_view(sealed).first(15), byte_span(out).first(0)) == errc::authentication_failed);
+    CHECK(gcm.open(nonce, {}, sealed, out) == errc::ok);
+    CHECK(out == pt);
+}
