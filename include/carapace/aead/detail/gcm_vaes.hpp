@@ -1,7 +1,7 @@
 // AES-GCM with VAES and VPCLMULQDQ on 256-bit registers (AVX2, no AVX-512 needed): sixteen
 // blocks in flight as eight two-block vectors, and GHASH over sixteen blocks per reduction, two
-// blocks per carry-less multiply, stitched into the AES rounds. Whatever is left after the last
-// sixteen-block chunk goes through the AES-NI engine, whose key state this one contains.
+// blocks per carry-less multiply, stitched into the AES rounds. The rounds are unrolled for each
+// key size. Single blocks and key setup reuse the AES-NI engine, whose key state this one holds.
 #pragma once
 
 #include <cstddef>
@@ -62,15 +62,11 @@ struct gcm_vaes {
                                                  std::uint32_t counter, const std::uint8_t* in,
                                                  std::uint8_t* out, std::size_t count,
                                                  std::uint8_t* y_bytes) noexcept {
-        if (count >= 16) {
-            const std::size_t chunks = count / 16;
-            bulk<Encrypt>(s, prefix, counter, in, out, chunks, y_bytes);
-            counter += static_cast<std::uint32_t>(16 * chunks);
-            in += 256 * chunks;
-            out += 256 * chunks;
-            count -= 16 * chunks;
+        switch (s.base.keys.rounds) {
+            case 10: return run<Encrypt, 10>(s, prefix, counter, in, out, count, y_bytes);
+            case 12: return run<Encrypt, 12>(s, prefix, counter, in, out, count, y_bytes);
+            default: return run<Encrypt, 14>(s, prefix, counter, in, out, count, y_bytes);
         }
-        if (count != 0) gcm_aesni::ctr32_ghash<Encrypt>(s.base, prefix, counter, in, out, count, y_bytes);
     }
 
 private:
@@ -93,46 +89,56 @@ private:
     }
 
     template <std::size_t... I>
-    CARAPACE_VAES_INLINE void start_blocks(__m256i (&x)[8], __m256i& counters, __m256i rk0,
+    CARAPACE_VAES_INLINE void start_blocks(__m256i (&x)[sizeof...(I)], __m256i& counters, __m256i rk0,
                                            std::index_sequence<I...>) noexcept {
         ((x[I] = _mm256_xor_si256(
               reverse2(_mm256_add_epi32(counters, _mm256_set_epi32(0, 0, 0, 2 * static_cast<int>(I), 0, 0, 0,
                                                                    2 * static_cast<int>(I)))),
               rk0)),
          ...);
-        counters = _mm256_add_epi32(counters, _mm256_set_epi32(0, 0, 0, 16, 0, 0, 0, 16));
+        counters = _mm256_add_epi32(
+            counters, _mm256_set_epi32(0, 0, 0, 2 * sizeof...(I), 0, 0, 0, 2 * sizeof...(I)));
     }
 
     template <std::size_t... I>
-    CARAPACE_VAES_INLINE void aes_round(__m256i (&x)[8], __m256i rk, std::index_sequence<I...>) noexcept {
+    CARAPACE_VAES_INLINE void aes_round(__m256i (&x)[sizeof...(I)], __m256i rk, std::index_sequence<I...>) noexcept {
         ((x[I] = _mm256_aesenc_epi128(x[I], rk)), ...);
     }
 
     template <std::size_t... I>
-    CARAPACE_VAES_INLINE void finish_blocks(__m256i (&x)[8], __m256i rk, const std::uint8_t* in, std::uint8_t* out,
-                                            std::index_sequence<I...>) noexcept {
-        ((store2(out + 32 * I, _mm256_xor_si256(_mm256_aesenclast_epi128(x[I], rk), load2(in + 32 * I)))), ...);
+    CARAPACE_VAES_INLINE void last_round(__m256i (&x)[sizeof...(I)], __m256i rk, std::index_sequence<I...>) noexcept {
+        ((x[I] = _mm256_aesenclast_epi128(x[I], rk)), ...);
     }
 
-    // Karatsuba on two blocks at once: blocks 2j, 2j+1 times H^(16-2j), H^(15-2j).
-    CARAPACE_VAES_INLINE void karatsuba_accumulate(__m256i a, const key_state& s, int pair, __m256i& lo,
-                                                   __m256i& mid, __m256i& hi) noexcept {
-        const __m256i h = load2(s.h_descending[2 * pair]);
-        const __m256i a_folded = _mm256_xor_si256(a, _mm256_shuffle_epi32(a, 0x4E));
-        lo = _mm256_xor_si256(lo, _mm256_clmulepi64_epi128(a, h, 0x00));
-        hi = _mm256_xor_si256(hi, _mm256_clmulepi64_epi128(a, h, 0x11));
-        mid = _mm256_xor_si256(mid, _mm256_clmulepi64_epi128(a_folded, load2(s.h_descending_folded[2 * pair]), 0x00));
-    }
-
-    // Y' = (Y ^ X1) H^16 ^ X2 H^15 ^ ... ^ X16 H over 16 blocks, one reduction.
-    CARAPACE_VAES_INLINE __m128i ghash16(const key_state& s, __m128i y, const std::uint8_t* data) noexcept {
-        __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
-        for (int j = 0; j < 8; ++j) {
-            __m256i c = reverse2(load2(data + 32 * j));
-            if (j == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(y));
-            karatsuba_accumulate(c, s, j, lo, mid, hi);
+    // Round R + 1 of eight two-block vectors; with Hash set and R < 8, also ciphertext pair R
+    // times its powers of H. (A member template, not a lambda: lambdas lose target attributes.)
+    template <bool Hash, int R>
+    CARAPACE_VAES_INLINE void middle_round(__m256i (&x)[8], const key_state& s, const std::uint8_t* hashed,
+                                           __m128i y, __m256i& lo, __m256i& mid, __m256i& hi) noexcept {
+        aes_round(x, round_key(s, R + 1), std::make_index_sequence<8>{});
+        if constexpr (Hash && R < 8) {
+            __m256i c = reverse2(load2(hashed + 32 * R));
+            if constexpr (R == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(y));
+            karatsuba_accumulate(c, s.h_descending[2 * R], s.h_descending_folded[2 * R], lo, mid, hi);
         }
-        return finish_ghash(lo, mid, hi);
+    }
+
+    // Rounds 1 .. Rounds-1, unrolled.
+    template <bool Hash, int... R>
+    CARAPACE_VAES_INLINE void middle_rounds(__m256i (&x)[8], const key_state& s, const std::uint8_t* hashed,
+                                            __m128i y, __m256i& lo, __m256i& mid, __m256i& hi,
+                                            std::integer_sequence<int, R...>) noexcept {
+        (middle_round<Hash, R>(x, s, hashed, y, lo, mid, hi), ...);
+    }
+
+    // Karatsuba on two blocks at once, times the two powers of H stored at h (and folded at hf).
+    CARAPACE_VAES_INLINE void karatsuba_accumulate(__m256i a, const std::uint8_t* h, const std::uint8_t* hf,
+                                                   __m256i& lo, __m256i& mid, __m256i& hi) noexcept {
+        const __m256i hh = load2(h);
+        const __m256i a_folded = _mm256_xor_si256(a, _mm256_shuffle_epi32(a, 0x4E));
+        lo = _mm256_xor_si256(lo, _mm256_clmulepi64_epi128(a, hh, 0x00));
+        hi = _mm256_xor_si256(hi, _mm256_clmulepi64_epi128(a, hh, 0x11));
+        mid = _mm256_xor_si256(mid, _mm256_clmulepi64_epi128(a_folded, load2(hf), 0x00));
     }
 
     CARAPACE_VAES_INLINE __m128i finish_ghash(__m256i lo, __m256i mid, __m256i hi) noexcept {
@@ -140,12 +146,35 @@ private:
         return clmul::reduce(l, _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h)), h);
     }
 
-    // Whole sixteen-block chunks; the previous chunk's output (encrypting) or this chunk's input
-    // (decrypting) is hashed two blocks per AES round.
-    template <bool Encrypt>
-    CARAPACE_VAES_TARGET static void bulk(const key_state& s, const std::uint8_t* prefix, std::uint32_t counter,
-                                          const std::uint8_t* in, std::uint8_t* out, std::size_t chunks,
-                                          std::uint8_t* y_bytes) noexcept {
+    // Y' = (Y ^ X1) H^n ^ X2 H^(n-1) ^ ... ^ Xn H for n <= 16 blocks, one reduction.
+    CARAPACE_VAES_INLINE __m128i ghash_up_to_16(const key_state& s, __m128i y, const std::uint8_t* data,
+                                                std::size_t n) noexcept {
+        __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
+        const std::size_t first = 16 - n;  // index of H^n in h_descending
+        std::size_t i = 0;
+        for (; i + 2 <= n; i += 2) {
+            __m256i c = reverse2(load2(data + 16 * i));
+            if (i == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(y));
+            karatsuba_accumulate(c, s.h_descending[first + i], s.h_descending_folded[first + i], lo, mid, hi);
+        }
+        if (i < n) {  // an odd last block, times H^1
+            __m128i c = clmul::reverse(clmul::load(data + 16 * i));
+            if (i == 0) c = _mm_xor_si128(c, y);
+            const __m128i h = clmul::load(s.h_descending[15]), hf = clmul::load(s.h_descending_folded[15]);
+            lo = _mm256_xor_si256(lo, _mm256_zextsi128_si256(_mm_clmulepi64_si128(c, h, 0x00)));
+            hi = _mm256_xor_si256(hi, _mm256_zextsi128_si256(_mm_clmulepi64_si128(c, h, 0x11)));
+            mid = _mm256_xor_si256(mid, _mm256_zextsi128_si256(_mm_clmulepi64_si128(clmul::fold_halves(c), hf, 0x00)));
+        }
+        return finish_ghash(lo, mid, hi);
+    }
+
+    // Whole sixteen-block chunks, then the last 1..15 blocks. In the chunks, the previous
+    // chunk's output (encrypting) or this chunk's input (decrypting) is hashed two blocks per AES
+    // round; the last blocks get their keystream in one go and their GHASH with one reduction.
+    template <bool Encrypt, int Rounds>
+    CARAPACE_VAES_TARGET static void run(const key_state& s, const std::uint8_t* prefix, std::uint32_t counter,
+                                         const std::uint8_t* in, std::uint8_t* out, std::size_t count,
+                                         std::uint8_t* y_bytes) noexcept {
         __m128i y = clmul::reverse(clmul::load(y_bytes));
         std::uint8_t block[16];
         for (int i = 0; i < 12; ++i) block[i] = prefix[i];
@@ -153,32 +182,57 @@ private:
         // Counter blocks byte-reversed (inc32 is then an add on lane 0), for blocks n and n+1.
         __m256i counters = _mm256_add_epi32(_mm256_broadcastsi128_si256(clmul::reverse(clmul::load(block))),
                                             _mm256_set_epi32(0, 0, 0, 1, 0, 0, 0, 0));
-        const int rounds = s.base.keys.rounds;
-        const std::uint8_t* pending = nullptr;
         constexpr auto eight = std::make_index_sequence<8>{};
+        constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
+        const std::uint8_t* pending = nullptr;  // sixteen ciphertext blocks not hashed yet
 
-        for (; chunks > 0; --chunks, in += 256, out += 256) {
+        for (; count >= 16; count -= 16, in += 256, out += 256) {
             if constexpr (!Encrypt) pending = in;
             __m256i x[8];
             start_blocks(x, counters, round_key(s, 0), eight);
-            __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
-            int r = 1;
             if (pending != nullptr) {
-                for (; r <= 8; ++r) {
-                    aes_round(x, round_key(s, r), eight);
-                    __m256i c = reverse2(load2(pending + 32 * (r - 1)));
-                    if (r == 1) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(y));
-                    karatsuba_accumulate(c, s, r - 1, lo, mid, hi);
-                }
+                __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
+                middle_rounds<true>(x, s, pending, y, lo, mid, hi, middle);
+                y = finish_ghash(lo, mid, hi);
+            } else {
+                __m256i none = _mm256_setzero_si256();
+                middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
             }
-            for (; r < rounds; ++r) aes_round(x, round_key(s, r), eight);
-            finish_blocks(x, round_key(s, rounds), in, out, eight);
-            if (pending != nullptr) y = finish_ghash(lo, mid, hi);
+            last_round(x, round_key(s, Rounds), eight);
+            xor_store(x, in, out, eight);
             if constexpr (Encrypt) pending = out;
         }
-        if constexpr (Encrypt) y = ghash16(s, y, pending);
+        if constexpr (Encrypt) {
+            if (pending != nullptr) y = ghash_up_to_16(s, y, pending, 16);
+        }
+        if (count != 0) {
+            // Keystream for the last blocks (sixteen computed, `count` used), then XOR and GHASH.
+            alignas(32) std::uint8_t keystream[256];
+            __m256i x[8];
+            start_blocks(x, counters, round_key(s, 0), eight);
+            __m256i none = _mm256_setzero_si256();
+            middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
+            last_round(x, round_key(s, Rounds), eight);
+            store_all(x, keystream, eight);
+            if constexpr (!Encrypt) y = ghash_up_to_16(s, y, in, count);
+            for (std::size_t i = 0; i < count; ++i)
+                clmul::store(out + 16 * i, _mm_xor_si128(clmul::load(in + 16 * i), clmul::load(keystream + 16 * i)));
+            if constexpr (Encrypt) y = ghash_up_to_16(s, y, out, count);
+            secure_wipe(keystream, 256);
+        }
         clmul::store(y_bytes, clmul::reverse(y));
         secure_wipe(block, 16);
+    }
+
+    template <std::size_t... I>
+    CARAPACE_VAES_INLINE void xor_store(__m256i (&x)[8], const std::uint8_t* in, std::uint8_t* out,
+                                        std::index_sequence<I...>) noexcept {
+        ((store2(out + 32 * I, _mm256_xor_si256(x[I], load2(in + 32 * I)))), ...);
+    }
+
+    template <std::size_t... I>
+    CARAPACE_VAES_INLINE void store_all(__m256i (&x)[8], std::uint8_t* out, std::index_sequence<I...>) noexcept {
+        ((store2(out + 32 * I, x[I])), ...);
     }
 };
 
