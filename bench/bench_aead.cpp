@@ -92,15 +92,7 @@ void bench_engine(const char* name, const char* openssl_name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (!carapace_bench::parse_arguments(argc, argv, "bench-aead")) return 2;
-#if CARAPACE_BENCH_OPENSSL
-    std::printf("peer: %s\n", OpenSSL_version(OPENSSL_VERSION));
-#else
-    std::printf("peer: none (OpenSSL's libcrypto was not found at build time)\n");
-#endif
-    std::printf("best of %d alternating rounds of %.2f s per side\n\n", carapace_bench::rounds,
-                carapace_bench::seconds_per_round);
-    carapace_bench::print_header();
+    if (!carapace_bench::begin(argc, argv, "bench-aead")) return 2;
     namespace d = carapace::detail;
     bench_engine<16, d::gcm_vaes>("aes-128-gcm", "AES-128-GCM");
     bench_engine<16, d::gcm_aesni>("aes-128-gcm", "AES-128-GCM");

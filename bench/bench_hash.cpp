@@ -135,15 +135,7 @@ void bench_hmac_hkdf() {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (!carapace_bench::parse_arguments(argc, argv, "bench-hash")) return 2;
-#if CARAPACE_BENCH_OPENSSL
-    std::printf("peer: %s\n", OpenSSL_version(OPENSSL_VERSION));
-#else
-    std::printf("peer: none (OpenSSL's libcrypto was not found at build time)\n");
-#endif
-    std::printf("best of %d alternating rounds of %.2f s per side\n\n", carapace_bench::rounds,
-                carapace_bench::seconds_per_round);
-    carapace_bench::print_header();
+    if (!carapace_bench::begin(argc, argv, "bench-hash")) return 2;
     namespace d = carapace::detail;
     bench_hash<carapace::sha256, carapace::sha256_with<d::sha256_portable>>("sha256", "SHA256");
     bench_hash<carapace::sha512, carapace::sha512_with<d::sha512_portable>>("sha512", "SHA512");

@@ -9,6 +9,10 @@
 
 #include "speed_measure.hpp"
 
+#if CARAPACE_BENCH_OPENSSL
+#include <openssl/crypto.h>
+#endif
+
 namespace carapace_bench {
 
 inline double seconds_per_round = 0.2;
@@ -44,8 +48,9 @@ inline void report(const std::string& what, const char* unit, double scale, meas
     std::fflush(stdout);
 }
 
-// Handles --quick (one short round per side, for CI smoke runs). False on an unknown argument.
-inline bool parse_arguments(int argc, char** argv, const char* program) {
+// Handles --quick (one short round per side, for CI smoke runs) and prints the peer's version,
+// the method and the table header. False on an unknown argument.
+inline bool begin(int argc, char** argv, const char* program) {
     for (int i = 1; i < argc; ++i) {
         if (std::string(argv[i]) == "--quick") {
             seconds_per_round = 0.02;
@@ -55,6 +60,13 @@ inline bool parse_arguments(int argc, char** argv, const char* program) {
             return false;
         }
     }
+#if CARAPACE_BENCH_OPENSSL
+    std::printf("peer: %s\n", OpenSSL_version(OPENSSL_VERSION));
+#else
+    std::printf("peer: none (OpenSSL's libcrypto was not found at build time)\n");
+#endif
+    std::printf("best of %d alternating rounds of %.2f s per side\n\n", rounds, seconds_per_round);
+    print_header();
     return true;
 }
 
