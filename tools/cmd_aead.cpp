@@ -106,7 +106,7 @@ int cmd_aead_open(std::span<char* const> argv) {
         return exit_failure;
     }
     if (result != carapace::errc::ok) return usage_error("aead-open: " + std::string(carapace::to_string(result)));
-    const bool written = std::fwrite(plaintext.data(), 1, plaintext.size(), stdout) == plaintext.size() &&
+    const bool written = (plaintext.empty() || std::fwrite(plaintext.data(), 1, plaintext.size(), stdout) == plaintext.size()) &&
                          std::fflush(stdout) == 0;
     carapace::secure_wipe(plaintext.data(), plaintext.size());
     return written ? exit_ok : failure("aead-open: error writing standard output");

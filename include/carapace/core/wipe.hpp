@@ -17,6 +17,7 @@ constexpr void secure_wipe(T* p, std::size_t n) noexcept {
         for (std::size_t i = 0; i < n; ++i) p[i] = T{};
         return;
     }
+    if (n == 0) return;  // p may then be null, which memset must never be given
 #if defined(__GNUC__) || defined(__clang__)
     std::memset(static_cast<void*>(p), 0, n * sizeof(T));
     // The asm claims to read the memory through p, so the memset is not a dead store.
