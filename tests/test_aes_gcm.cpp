@@ -113,6 +113,38 @@ TEST_CASE_TEMPLATE("AES-GCM engines agree; in place equals out of place", Engine
     }
 }
 
+// Every tail shape the engines handle differently (no partial block, a partial block, fifteen
+// whole blocks and a partial one, whole chunks), for every key size, against the portable engine.
+template <std::size_t KeyBytes, class Engine>
+void check_every_length(std::size_t max_length) {
+    test_support::test_rng rng(KeyBytes);
+    const byte_vector key = rng.bytes(KeyBytes), nonce = rng.bytes(12), aad = rng.bytes(20);
+    const byte_vector plaintext = rng.bytes(max_length);
+    const detail::gcm_mode<KeyBytes, Engine> gcm(fixed_view<KeyBytes>(key.data(), KeyBytes));
+    const detail::gcm_mode<KeyBytes, detail::gcm_portable> reference(fixed_view<KeyBytes>(key.data(), KeyBytes));
+    for (std::size_t length = 0; length <= max_length; ++length) {
+        CAPTURE(KeyBytes);
+        CAPTURE(length);
+        const byte_view message = byte_view(plaintext).first(length);
+        byte_vector a(length + 16), b(length + 16), opened(length);
+        REQUIRE(gcm.seal(nonce, aad, message, a) == errc::ok);
+        REQUIRE(reference.seal(nonce, aad, message, b) == errc::ok);
+        REQUIRE(a == b);
+        REQUIRE(gcm.open(nonce, aad, a, opened) == errc::ok);
+        REQUIRE(byte_view(opened).size() == message.size());
+        REQUIRE(std::equal(opened.begin(), opened.end(), message.begin()));
+        a[length] ^= 1;  // the tag
+        REQUIRE(gcm.open(nonce, aad, a, opened) == errc::authentication_failed);
+    }
+}
+
+TEST_CASE_TEMPLATE("AES-GCM every length up to 600 bytes, every key size", Engine, CARAPACE_GCM_ENGINES) {
+    if (!test_support::gcm_engine_runs_here<Engine>()) return;
+    check_every_length<16, Engine>(600);
+    check_every_length<24, Engine>(600);
+    check_every_length<32, Engine>(600);
+}
+
 TEST_CASE("AES-GCM argument checks") {
     const bytes<16> key{};
     const aes128_gcm gcm(key);

@@ -34,7 +34,7 @@ struct gcm_aesni {
 
     struct key_state {
         aes_round_keys keys;
-        alignas(16) std::uint8_t h_powers[8][16] = {};  // H^1..H^8, byte-reversed
+        alignas(16) std::uint8_t h_powers[8][16] = {};  // H^1..H^8, byte-reversed, each divided by x
         // For Karatsuba: each power's two 64-bit halves XORed, in both lanes.
         alignas(16) std::uint8_t h_folded[8][16] = {};
     };
@@ -45,7 +45,7 @@ struct gcm_aesni {
         std::uint8_t zero[16] = {};
         std::uint8_t h[16];
         encrypt_block(s, zero, h);
-        const __m128i h1 = clmul::reverse(clmul::load(h));
+        const __m128i h1 = clmul::divide_by_x(clmul::reverse(clmul::load(h)));
         __m128i power = h1;
         for (int i = 0; i < 8; ++i) {
             clmul::store(s.h_powers[i], power);
@@ -80,52 +80,11 @@ struct gcm_aesni {
                                                   std::uint32_t counter, const std::uint8_t* in,
                                                   std::uint8_t* out, std::size_t count,
                                                   std::uint8_t* y_bytes) noexcept {
-        __m128i y = clmul::reverse(clmul::load(y_bytes));
-        // The counter block with its bytes reversed: the 32-bit counter is then lane 0, where
-        // _mm_add_epi32 increments it modulo 2^32 exactly as GCM's inc32 does.
-        std::uint8_t block[16];
-        for (int i = 0; i < 12; ++i) block[i] = prefix[i];
-        store_be32(block + 12, counter);
-        __m128i ctr = clmul::reverse(clmul::load(block));
-        const int rounds = s.keys.rounds;
-        const std::uint8_t* pending = nullptr;  // eight ciphertext blocks not yet hashed
-        constexpr auto eight = std::make_index_sequence<8>{};
-
-        for (; count >= 8; count -= 8, in += 128, out += 128) {
-            if constexpr (!Encrypt) pending = in;
-            __m128i x[8];
-            start_blocks(x, ctr, clmul::load(s.keys.bytes), eight);
-            __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
-            int r = 1;
-            if (pending != nullptr) {
-                for (; r <= 8; ++r) {
-                    aes_round(x, clmul::load(s.keys.bytes + 16 * r), eight);
-                    __m128i c = clmul::reverse(clmul::load(pending + 16 * (r - 1)));
-                    if (r == 1) c = _mm_xor_si128(c, y);
-                    karatsuba_accumulate(c, s, 8 - r, lo, mid, hi);
-                }
-            }
-            for (; r < rounds; ++r) aes_round(x, clmul::load(s.keys.bytes + 16 * r), eight);
-            finish_blocks(x, clmul::load(s.keys.bytes + 16 * rounds), in, out, eight);
-            if (pending != nullptr) y = clmul::reduce(lo, _mm_xor_si128(mid, _mm_xor_si128(lo, hi)), hi);
-            if constexpr (Encrypt) pending = out;
+        switch (s.keys.rounds) {
+            case 10: return run<Encrypt, 10>(s, prefix, counter, in, out, count, y_bytes);
+            case 12: return run<Encrypt, 12>(s, prefix, counter, in, out, count, y_bytes);
+            default: return run<Encrypt, 14>(s, prefix, counter, in, out, count, y_bytes);
         }
-        if constexpr (Encrypt) {
-            if (pending != nullptr) y = ghash8(s, y, pending);
-        }
-        const __m128i h = clmul::load(s.h_powers[0]);
-        for (; count > 0; --count, in += 16, out += 16) {
-            const __m128i c_in = clmul::load(in);
-            if constexpr (!Encrypt) y = clmul::multiply(_mm_xor_si128(y, clmul::reverse(c_in)), h);
-            __m128i k = _mm_xor_si128(clmul::reverse(ctr), clmul::load(s.keys.bytes));
-            for (int r = 1; r < rounds; ++r) k = _mm_aesenc_si128(k, clmul::load(s.keys.bytes + 16 * r));
-            const __m128i c_out = _mm_xor_si128(_mm_aesenclast_si128(k, clmul::load(s.keys.bytes + 16 * rounds)), c_in);
-            ctr = _mm_add_epi32(ctr, _mm_set_epi32(0, 0, 0, 1));
-            clmul::store(out, c_out);
-            if constexpr (Encrypt) y = clmul::multiply(_mm_xor_si128(y, clmul::reverse(c_out)), h);
-        }
-        clmul::store(y_bytes, clmul::reverse(y));
-        secure_wipe(block, 16);
     }
 
 private:
@@ -139,6 +98,103 @@ private:
         x = _mm_xor_si128(x, clmul::load(keys.bytes));
         for (int r = 1; r < keys.rounds; ++r) x = _mm_aesenc_si128(x, clmul::load(keys.bytes + 16 * r));
         return _mm_aesenclast_si128(x, clmul::load(keys.bytes + 16 * keys.rounds));
+    }
+
+    // The rounds are unrolled for each key size. The last 1..7 blocks get their keystream in one
+    // eight-block batch and their GHASH with one reduction.
+    template <bool Encrypt, int Rounds>
+    CARAPACE_AESNI_TARGET static void run(const key_state& s, const std::uint8_t* prefix, std::uint32_t counter,
+                                          const std::uint8_t* in, std::uint8_t* out, std::size_t count,
+                                          std::uint8_t* y_bytes) noexcept {
+        __m128i y = clmul::reverse(clmul::load(y_bytes));
+        // The counter block with its bytes reversed: the 32-bit counter is then lane 0, where
+        // _mm_add_epi32 increments it modulo 2^32 exactly as GCM's inc32 does.
+        std::uint8_t block[16];
+        for (int i = 0; i < 12; ++i) block[i] = prefix[i];
+        store_be32(block + 12, counter);
+        __m128i ctr = clmul::reverse(clmul::load(block));
+        const std::uint8_t* pending = nullptr;  // eight ciphertext blocks not yet hashed
+        constexpr auto eight = std::make_index_sequence<8>{};
+        constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
+
+        for (; count >= 8; count -= 8, in += 128, out += 128) {
+            if constexpr (!Encrypt) pending = in;
+            __m128i x[8];
+            start_blocks(x, ctr, clmul::load(s.keys.bytes), eight);
+            if (pending != nullptr) {
+                __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+                middle_rounds<true>(x, s, pending, y, lo, mid, hi, middle);
+                y = clmul::reduce(lo, _mm_xor_si128(mid, _mm_xor_si128(lo, hi)), hi);
+            } else {
+                __m128i none = _mm_setzero_si128();
+                middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
+            }
+            finish_blocks(x, clmul::load(s.keys.bytes + 16 * Rounds), in, out, eight);
+            if constexpr (Encrypt) pending = out;
+        }
+        if (count != 0) {
+            // The last blocks: eight keystream blocks computed, `count` used; the previous
+            // chunk's GHASH (encrypting) rides along in the rounds.
+            alignas(16) std::uint8_t keystream[128];
+            __m128i x[8];
+            start_blocks(x, ctr, clmul::load(s.keys.bytes), eight);
+            if (Encrypt && pending != nullptr) {
+                __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+                middle_rounds<true>(x, s, pending, y, lo, mid, hi, middle);
+                y = clmul::reduce(lo, _mm_xor_si128(mid, _mm_xor_si128(lo, hi)), hi);
+            } else {
+                __m128i none = _mm_setzero_si128();
+                middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
+            }
+            pending = nullptr;
+            last_round_store(x, clmul::load(s.keys.bytes + 16 * Rounds), keystream, eight);
+            if constexpr (!Encrypt) y = ghash_up_to_8(s, y, in, count);
+            for (std::size_t i = 0; i < count; ++i)
+                clmul::store(out + 16 * i, _mm_xor_si128(clmul::load(in + 16 * i), clmul::load(keystream + 16 * i)));
+            if constexpr (Encrypt) y = ghash_up_to_8(s, y, out, count);
+            secure_wipe(keystream, 128);
+        }
+        if (Encrypt && pending != nullptr) y = ghash8(s, y, pending);
+        clmul::store(y_bytes, clmul::reverse(y));
+        secure_wipe(block, 16);
+    }
+
+    // Round R + 1 of eight blocks; with Hash set and R < 8, also block R of `hashed` times
+    // H^(8-R) (Y XORed into the first).
+    template <bool Hash, int R>
+    CARAPACE_AESNI_INLINE void middle_round(__m128i (&x)[8], const key_state& s, const std::uint8_t* hashed, __m128i y,
+                                            __m128i& lo, __m128i& mid, __m128i& hi) noexcept {
+        aes_round(x, clmul::load(s.keys.bytes + 16 * (R + 1)), std::make_index_sequence<8>{});
+        if constexpr (Hash && R < 8) {
+            __m128i c = clmul::reverse(clmul::load(hashed + 16 * R));
+            if constexpr (R == 0) c = _mm_xor_si128(c, y);
+            karatsuba_accumulate(c, s, 7 - R, lo, mid, hi);
+        }
+    }
+
+    template <bool Hash, int... R>
+    CARAPACE_AESNI_INLINE void middle_rounds(__m128i (&x)[8], const key_state& s, const std::uint8_t* hashed,
+                                             __m128i y, __m128i& lo, __m128i& mid, __m128i& hi,
+                                             std::integer_sequence<int, R...>) noexcept {
+        (middle_round<Hash, R>(x, s, hashed, y, lo, mid, hi), ...);
+    }
+
+    template <std::size_t... I>
+    CARAPACE_AESNI_INLINE void last_round_store(__m128i (&x)[8], __m128i rk, std::uint8_t* out,
+                                                std::index_sequence<I...>) noexcept {
+        ((clmul::store(out + 16 * I, _mm_aesenclast_si128(x[I], rk))), ...);
+    }
+
+    // Y' = (Y ^ X1) H^n ^ ... ^ Xn H for n <= 8 blocks, one reduction.
+    CARAPACE_AESNI_INLINE __m128i ghash_up_to_8(const key_state& s, __m128i y, const std::uint8_t* data,
+                                                std::size_t n) noexcept {
+        __m128i lo = _mm_setzero_si128(), mid = lo, hi = lo;
+        for (std::size_t i = 0; i < n; ++i) {
+            __m128i x = clmul::reverse(clmul::load(data + 16 * i));
+            if (i == 0) x = _mm_xor_si128(x, y);
+            karatsuba_accumulate(x, s, static_cast<int>(n - 1 - i), lo, mid, hi);
+        }
+        return clmul::reduce(lo, _mm_xor_si128(mid, _mm_xor_si128(lo, hi)), hi);
     }
 
     // x[i] = counter block i xor round key 0, for the eight next counters.
@@ -169,6 +225,7 @@ private:
         lo = _mm_xor_si128(lo, _mm_clmulepi64_si128(a, h, 0x00));
         hi = _mm_xor_si128(hi, _mm_clmulepi64_si128(a, h, 0x11));
         mid = _mm_xor_si128(mid, _mm_clmulepi64_si128(clmul::fold_halves(a), clmul::load(s.h_folded[power]), 0x00));
+        asm("" : "+x"(lo), "+x"(mid), "+x"(hi));  // running sums in registers (see gcm_vaes.hpp)
     }
 
     // Eight blocks at once: Y' = (Y ^ X1) H^8 ^ X2 H^7 ^ ... ^ X8 H, one reduction.

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "carapace/aead/detail/gcm_aesni.hpp"
+#include "carapace/aead/detail/gcm_mode.hpp"
 #include "carapace/aead/detail/gcm_portable.hpp"
 #include "carapace/aead/detail/gcm_vaes.hpp"
 
@@ -72,6 +73,32 @@ struct gcm_dispatch {
             case choice::portable:
                 return gcm_portable::ctr32_ghash<Encrypt>(s.u.portable, prefix, counter, in, out, count, y);
         }
+    }
+
+    template <bool Encrypt>
+    static constexpr void crypt_message(const key_state& s, const std::uint8_t* j0, const std::uint8_t* in,
+                                        std::uint8_t* out, std::size_t size, std::size_t aad_size, std::uint8_t* y,
+                                        std::uint8_t* tag) noexcept {
+        switch (s.engine) {
+            case choice::vaes:
+                return gcm_vaes::crypt_message<Encrypt>(s.u.vaes, j0, in, out, size, aad_size, y, tag);
+            case choice::aesni:
+                return message_of<gcm_aesni, Encrypt>(s.u.aesni, j0, in, out, size, aad_size, y, tag);
+            case choice::portable:
+                return message_of<gcm_portable, Encrypt>(s.u.portable, j0, in, out, size, aad_size, y, tag);
+        }
+    }
+
+private:
+    // The engine's own whole-message entry point, else the generic one.
+    template <class E, bool Encrypt>
+    static constexpr void message_of(const typename E::key_state& s, const std::uint8_t* j0, const std::uint8_t* in,
+                                     std::uint8_t* out, std::size_t size, std::size_t aad_size, std::uint8_t* y,
+                                     std::uint8_t* tag) noexcept {
+        if constexpr (requires { E::template crypt_message<Encrypt>(s, j0, in, out, size, aad_size, y, tag); })
+            E::template crypt_message<Encrypt>(s, j0, in, out, size, aad_size, y, tag);
+        else
+            gcm_crypt_message<E, Encrypt>(s, j0, in, out, size, aad_size, y, tag);
     }
 };
 

@@ -5,11 +5,17 @@
 // An engine provides: a trivially copyable key_state; init(state, key); encrypt_block(state,
 // in16, out16); ghash(state, y16, data, block_count); and ctr32_ghash<Encrypt>(state, prefix12,
 // counter, in, out, block_count, y16), counter mode fused with GHASH over the ciphertext.
+// It may also provide crypt_message<Encrypt>(state, j0, in, out, byte_count, aad_size, y16,
+// tag16): everything after the AAD in one call (counter mode from inc32(J0) over any number of
+// bytes, GHASH over the ciphertext, its padding and the length block, tag = E(K, J0) xor GHASH),
+// so that it can share AES batches and reductions between those steps. Without it,
+// gcm_crypt_message below does the same from the block primitives.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
@@ -18,6 +24,42 @@
 #include "carapace/core/wipe.hpp"
 
 namespace carapace::detail {
+
+// Everything after the AAD from the block primitives: counter mode from inc32(J0) with GHASH
+// over the ciphertext (whole blocks through the engine, the partial block here), then the length
+// block and tag = E(K, J0) xor GHASH. y holds GHASH over the padded AAD on entry.
+template <class Engine, bool Encrypt>
+constexpr void gcm_crypt_message(const typename Engine::key_state& s, const std::uint8_t* j0, const std::uint8_t* in,
+                                 std::uint8_t* out, std::size_t size, std::size_t aad_size, std::uint8_t* y,
+                                 std::uint8_t* tag) noexcept {
+    const std::uint32_t first_counter = load_be32(j0 + 12) + 1;
+    const std::size_t whole = size / 16;
+    if (whole != 0) Engine::template ctr32_ghash<Encrypt>(s, j0, first_counter, in, out, whole, y);
+    if (const std::size_t rest = size % 16; rest != 0) {
+        bytes<16> block{}, keystream{};
+        for (std::size_t i = 0; i < 12; ++i) block[i] = j0[i];
+        store_be32(block.data() + 12, first_counter + static_cast<std::uint32_t>(whole));
+        Engine::encrypt_block(s, block.data(), keystream.data());
+        bytes<16> last{};  // the ciphertext block, zero-padded, for GHASH
+        for (std::size_t i = 0; i < rest; ++i) {
+            const std::uint8_t a = in[16 * whole + i];
+            const std::uint8_t b = static_cast<std::uint8_t>(a ^ keystream[i]);
+            out[16 * whole + i] = b;
+            last[i] = Encrypt ? b : a;
+        }
+        Engine::ghash(s, y, last.data(), 1);
+        secure_wipe(keystream);
+    }
+    // Tag = E(K, J0) xor GHASH(... || [len(A)]_64 || [len(C)]_64).
+    bytes<16> lengths{};
+    store_be64(lengths.data(), static_cast<std::uint64_t>(aad_size) * 8);
+    store_be64(lengths.data() + 8, static_cast<std::uint64_t>(size) * 8);
+    Engine::ghash(s, y, lengths.data(), 1);
+    bytes<16> mask{};
+    Engine::encrypt_block(s, j0, mask.data());
+    for (std::size_t i = 0; i < 16; ++i) tag[i] = static_cast<std::uint8_t>(mask[i] ^ y[i]);
+    secure_wipe(mask);
+}
 
 template <std::size_t KeyBytes, class Engine>
 class gcm_mode {
@@ -46,8 +88,7 @@ public:
         bytes<16> j0{}, y{};
         make_j0(nonce, j0);
         ghash_padded(y, aad);
-        crypt<true>(j0, plaintext, ciphertext, y);
-        finish(j0, y, aad.size(), plaintext.size(), tag);
+        crypt_message<true>(j0, plaintext, ciphertext, y, aad.size(), tag);
         secure_wipe(y);
         return errc::ok;
     }
@@ -67,9 +108,8 @@ public:
         bytes<16> j0{}, y{};
         make_j0(nonce, j0);
         ghash_padded(y, aad);
-        crypt<false>(j0, ciphertext, plaintext, y);
         bytes<tag_size> expected{};
-        finish(j0, y, aad.size(), ciphertext.size(), expected);
+        crypt_message<false>(j0, ciphertext, plaintext, y, aad.size(), expected);
         const bool authentic = ct::equal(expected, tag);
         secure_wipe(expected);
         secure_wipe(y);
@@ -135,41 +175,23 @@ private:
         Engine::ghash(state_, j0.data(), lengths.data(), 1);
     }
 
-    // Counter mode from inc32(J0), whole blocks through the engine, the tail here.
+    // Counter mode, GHASH over the ciphertext and the length block, and the tag: the engine's
+    // whole-message entry point if it has one (not in constant evaluation), else the generic one.
     template <bool Encrypt>
-    constexpr void crypt(const bytes<16>& j0, byte_view in, byte_span out, bytes<16>& y) const noexcept {
-        const std::uint32_t first_counter = load_be32(j0.data() + 12) + 1;
-        const std::size_t whole = in.size() / 16;
-        if (whole != 0)
-            Engine::template ctr32_ghash<Encrypt>(state_, j0.data(), first_counter, in.data(), out.data(), whole, y.data());
-        const std::size_t rest = in.size() % 16;
-        if (rest == 0) return;
-        bytes<16> block{}, keystream{};
-        for (std::size_t i = 0; i < 12; ++i) block[i] = j0[i];
-        store_be32(block.data() + 12, first_counter + static_cast<std::uint32_t>(whole));
-        Engine::encrypt_block(state_, block.data(), keystream.data());
-        bytes<16> last{};  // the ciphertext block, zero-padded, for GHASH
-        for (std::size_t i = 0; i < rest; ++i) {
-            const std::uint8_t a = in[16 * whole + i];
-            const std::uint8_t b = static_cast<std::uint8_t>(a ^ keystream[i]);
-            out[16 * whole + i] = b;
-            last[i] = Encrypt ? b : a;
+    constexpr void crypt_message(const bytes<16>& j0, byte_view in, byte_span out, bytes<16>& y, std::size_t aad_size,
+                                 fixed_span<tag_size> tag) const noexcept {
+        if constexpr (requires {
+                          Engine::template crypt_message<Encrypt>(state_, j0.data(), in.data(), out.data(), in.size(),
+                                                                  aad_size, y.data(), tag.data());
+                      }) {
+            if (!std::is_constant_evaluated()) {
+                Engine::template crypt_message<Encrypt>(state_, j0.data(), in.data(), out.data(), in.size(), aad_size,
+                                                        y.data(), tag.data());
+                return;
+            }
         }
-        Engine::ghash(state_, y.data(), last.data(), 1);
-        secure_wipe(keystream);
-    }
-
-    // Tag = E(K, J0) xor GHASH(... || [len(A)]_64 || [len(C)]_64).
-    constexpr void finish(const bytes<16>& j0, bytes<16>& y, std::size_t aad_size, std::size_t text_size,
-                          fixed_span<tag_size> tag) const noexcept {
-        bytes<16> lengths{};
-        store_be64(lengths.data(), static_cast<std::uint64_t>(aad_size) * 8);
-        store_be64(lengths.data() + 8, static_cast<std::uint64_t>(text_size) * 8);
-        Engine::ghash(state_, y.data(), lengths.data(), 1);
-        bytes<16> mask{};
-        Engine::encrypt_block(state_, j0.data(), mask.data());
-        for (std::size_t i = 0; i < tag_size; ++i) tag[i] = static_cast<std::uint8_t>(mask[i] ^ y[i]);
-        secure_wipe(mask);
+        gcm_crypt_message<Engine, Encrypt>(state_, j0.data(), in.data(), out.data(), in.size(), aad_size, y.data(),
+                                           tag.data());
     }
 
     typename Engine::key_state state_{};
