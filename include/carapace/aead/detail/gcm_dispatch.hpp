@@ -81,7 +81,7 @@ struct gcm_dispatch {
                                         std::uint8_t* tag) noexcept {
         switch (s.engine) {
             case choice::vaes:
-                return gcm_vaes::crypt_message<Encrypt>(s.u.vaes, j0, in, out, size, aad_size, y, tag);
+                return message_of<gcm_vaes, Encrypt>(s.u.vaes, j0, in, out, size, aad_size, y, tag);
             case choice::aesni:
                 return message_of<gcm_aesni, Encrypt>(s.u.aesni, j0, in, out, size, aad_size, y, tag);
             case choice::portable:
