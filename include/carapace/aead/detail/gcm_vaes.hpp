@@ -58,16 +58,13 @@ struct gcm_vaes {
         gcm_aesni::ghash(s.base, y, data, count);
     }
 
+    // Block-level counter mode with GHASH, for callers that do not go through crypt_message
+    // (none does on this engine's fast path): the AES-NI engine's is enough.
     template <bool Encrypt>
-    CARAPACE_VAES_TARGET static void ctr32_ghash(const key_state& s, const std::uint8_t* prefix,
-                                                 std::uint32_t counter, const std::uint8_t* in,
-                                                 std::uint8_t* out, std::size_t count,
-                                                 std::uint8_t* y_bytes) noexcept {
-        switch (s.base.keys.rounds) {
-            case 10: return run<Encrypt, 10>(s, prefix, counter, in, out, count, y_bytes);
-            case 12: return run<Encrypt, 12>(s, prefix, counter, in, out, count, y_bytes);
-            default: return run<Encrypt, 14>(s, prefix, counter, in, out, count, y_bytes);
-        }
+    static void ctr32_ghash(const key_state& s, const std::uint8_t* prefix, std::uint32_t counter,
+                            const std::uint8_t* in, std::uint8_t* out, std::size_t count,
+                            std::uint8_t* y_bytes) noexcept {
+        gcm_aesni::ctr32_ghash<Encrypt>(s.base, prefix, counter, in, out, count, y_bytes);
     }
 
     // A whole message after its AAD: counter mode from inc32(J0) over `size` bytes, GHASH over
@@ -163,86 +160,6 @@ private:
         const __m128i l = xor_lanes(lo), h = xor_lanes(hi);
         return clmul::reduce(l, _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h)), h);
     }
-
-    // Y' = (Y ^ X1) H^n ^ X2 H^(n-1) ^ ... ^ Xn H for n <= 16 blocks, one reduction.
-    CARAPACE_VAES_INLINE __m128i ghash_up_to_16(const key_state& s, __m128i y, const std::uint8_t* data,
-                                                std::size_t n) noexcept {
-        __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
-        const std::size_t first = 16 - n;  // index of H^n in h_descending
-        std::size_t i = 0;
-        for (; i + 2 <= n; i += 2) {
-            __m256i c = reverse2(load2(data + 16 * i));
-            if (i == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(y));
-            karatsuba_accumulate(c, s.h_descending[first + i], s.h_descending_folded[first + i], lo, mid, hi);
-        }
-        if (i < n) {  // an odd last block, times H^1
-            __m128i c = clmul::reverse(clmul::load(data + 16 * i));
-            if (i == 0) c = _mm_xor_si128(c, y);
-            const __m128i h = clmul::load(s.h_descending[15]), hf = clmul::load(s.h_descending_folded[15]);
-            lo = _mm256_xor_si256(lo, _mm256_zextsi128_si256(_mm_clmulepi64_si128(c, h, 0x00)));
-            hi = _mm256_xor_si256(hi, _mm256_zextsi128_si256(_mm_clmulepi64_si128(c, h, 0x11)));
-            mid = _mm256_xor_si256(mid, _mm256_zextsi128_si256(_mm_clmulepi64_si128(clmul::fold_halves(c), hf, 0x00)));
-        }
-        return finish_ghash(lo, mid, hi);
-    }
-
-    // Whole sixteen-block chunks, then the last 1..15 blocks. In the chunks, the previous
-    // chunk's output (encrypting) or this chunk's input (decrypting) is hashed two blocks per AES
-    // round; the last blocks get their keystream in one go and their GHASH with one reduction.
-    template <bool Encrypt, int Rounds>
-    CARAPACE_VAES_TARGET static void run(const key_state& s, const std::uint8_t* prefix, std::uint32_t counter,
-                                         const std::uint8_t* in, std::uint8_t* out, std::size_t count,
-                                         std::uint8_t* y_bytes) noexcept {
-        __m128i y = clmul::reverse(clmul::load(y_bytes));
-        std::uint8_t block[16];
-        for (int i = 0; i < 12; ++i) block[i] = prefix[i];
-        store_be32(block + 12, counter);
-        // Counter blocks byte-reversed (inc32 is then an add on lane 0), for blocks n and n+1.
-        __m256i counters = _mm256_add_epi32(_mm256_broadcastsi128_si256(clmul::reverse(clmul::load(block))),
-                                            _mm256_set_epi32(0, 0, 0, 1, 0, 0, 0, 0));
-        constexpr auto eight = std::make_index_sequence<8>{};
-        constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
-        const std::uint8_t* pending = nullptr;  // sixteen ciphertext blocks not hashed yet
-
-        for (; count >= 16; count -= 16, in += 256, out += 256) {
-            if constexpr (!Encrypt) pending = in;
-            __m256i x[8];
-            start_blocks(x, counters, round_key(s, 0), eight);
-            counters = _mm256_add_epi32(counters, _mm256_set_epi32(0, 0, 0, 16, 0, 0, 0, 16));
-            if (pending != nullptr) {
-                __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
-                middle_rounds<true>(x, s, pending, y, lo, mid, hi, middle);
-                y = finish_ghash(lo, mid, hi);
-            } else {
-                __m256i none = _mm256_setzero_si256();
-                middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
-            }
-            last_round(x, round_key(s, Rounds), eight);
-            xor_store(x, in, out, eight);
-            if constexpr (Encrypt) pending = out;
-        }
-        if constexpr (Encrypt) {
-            if (pending != nullptr) y = ghash_up_to_16(s, y, pending, 16);
-        }
-        if (count != 0) {
-            // Keystream for the last blocks (sixteen computed, `count` used), then XOR and GHASH.
-            alignas(32) std::uint8_t keystream[256];
-            __m256i x[8];
-            start_blocks(x, counters, round_key(s, 0), eight);
-            __m256i none = _mm256_setzero_si256();
-            middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
-            last_round(x, round_key(s, Rounds), eight);
-            store_all(x, keystream, eight);
-            if constexpr (!Encrypt) y = ghash_up_to_16(s, y, in, count);
-            for (std::size_t i = 0; i < count; ++i)
-                clmul::store(out + 16 * i, _mm_xor_si128(clmul::load(in + 16 * i), clmul::load(keystream + 16 * i)));
-            if constexpr (Encrypt) y = ghash_up_to_16(s, y, out, count);
-            secure_wipe(keystream, 256);
-        }
-        clmul::store(y_bytes, clmul::reverse(y));
-        secure_wipe(block, 16);
-    }
-
 
     // One block times H^k (k <= 16) into the accumulators.
     CARAPACE_VAES_INLINE void accumulate1(const key_state& s, __m128i c, std::size_t k, __m256i& lo, __m256i& mid,
