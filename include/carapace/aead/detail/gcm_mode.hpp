@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <type_traits>
 
@@ -165,7 +166,12 @@ private:
     // J0 = IV || 0^31 || 1 for a 96-bit IV, else GHASH(IV || 0-pad || 0^64 || [len(IV)]_64).
     constexpr void make_j0(byte_view nonce, bytes<16>& j0) const noexcept {
         if (nonce.size() == nonce_size) {
-            for (std::size_t i = 0; i < nonce_size; ++i) j0[i] = nonce[i];
+            // Whole-word stores at run time, which the engines' loads of J0 can forward from.
+            if (std::is_constant_evaluated()) {
+                for (std::size_t i = 0; i < nonce_size; ++i) j0[i] = nonce[i];
+            } else {
+                std::memcpy(j0.data(), nonce.data(), nonce_size);
+            }
             store_be32(j0.data() + 12, 1);
             return;
         }

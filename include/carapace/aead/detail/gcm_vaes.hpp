@@ -31,11 +31,15 @@ struct gcm_vaes {
         return gcm_aesni::supported() && f.avx2 && f.vaes && f.vpclmulqdq;
     }
 
+    static constexpr std::size_t max_power = 33;
+
     struct key_state {
         gcm_aesni::key_state base;
-        // H^16, H^15, ..., H^1: a 32-byte load at pair j gives the powers for blocks 2j, 2j+1.
-        alignas(32) std::uint8_t h_descending[16][16] = {};
-        alignas(32) std::uint8_t h_descending_folded[16][16] = {};
+        // H^max_power, ..., H^2, H^1: a 32-byte load at H^k gives H^k and H^(k-1), the powers
+        // for two consecutive blocks. Sixteen blocks a chunk and up to seventeen after the last
+        // chunk (fifteen whole, a partial and the length block) need powers up to H^33.
+        alignas(32) std::uint8_t h_descending[max_power][16] = {};
+        alignas(32) std::uint8_t h_descending_folded[max_power][16] = {};
     };
 
     CARAPACE_VAES_TARGET static void init(key_state& s, std::span<const std::uint8_t> key) noexcept {
@@ -43,9 +47,9 @@ struct gcm_vaes {
         if (s.base.keys.rounds == 0) return;
         const __m128i h = clmul::load(s.base.h_powers[0]);
         __m128i power = h;
-        for (int i = 1; i <= 16; ++i) {
-            clmul::store(s.h_descending[16 - i], power);
-            clmul::store(s.h_descending_folded[16 - i], clmul::fold_halves(power));
+        for (std::size_t k = 1; k <= max_power; ++k) {
+            clmul::store(s.h_descending[max_power - k], power);
+            clmul::store(s.h_descending_folded[max_power - k], clmul::fold_halves(power));
             power = clmul::multiply(power, h);
         }
     }
@@ -122,35 +126,38 @@ private:
         ((x[I] = _mm256_aesenclast_epi128(x[I], rk)), ...);
     }
 
-    // Round R + 1 of eight two-block vectors; with Hash set and R < 8, also ciphertext pair R
-    // times its powers of H. (A member template, not a lambda: lambdas lose target attributes.)
+    // Round R + 1 of V two-block vectors; with Hash set and R < 8, also ciphertext pair R times
+    // its two powers of H, starting at H^top for block 0. (A member template, not a lambda:
+    // lambdas lose target attributes.)
     template <bool Hash, int R, std::size_t V>
     CARAPACE_VAES_INLINE void middle_round(__m256i (&x)[V], const key_state& s, const std::uint8_t* hashed,
-                                           __m128i y, __m256i& lo, __m256i& mid, __m256i& hi) noexcept {
+                                           std::size_t top, __m128i y, __m256i& lo, __m256i& mid,
+                                           __m256i& hi) noexcept {
         aes_round(x, round_key(s, R + 1), std::make_index_sequence<V>{});
         if constexpr (Hash && R < 8) {
             __m256i c = reverse2(load2(hashed + 32 * R));
             if constexpr (R == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(y));
-            karatsuba_accumulate(c, s.h_descending[2 * R], s.h_descending_folded[2 * R], lo, mid, hi);
+            karatsuba_accumulate(s, c, top - 2 * R, lo, mid, hi);
         }
     }
 
     // Rounds 1 .. Rounds-1, unrolled.
     template <bool Hash, std::size_t V, int... R>
     CARAPACE_VAES_INLINE void middle_rounds(__m256i (&x)[V], const key_state& s, const std::uint8_t* hashed,
-                                            __m128i y, __m256i& lo, __m256i& mid, __m256i& hi,
+                                            std::size_t top, __m128i y, __m256i& lo, __m256i& mid, __m256i& hi,
                                             std::integer_sequence<int, R...>) noexcept {
-        (middle_round<Hash, R, V>(x, s, hashed, y, lo, mid, hi), ...);
+        (middle_round<Hash, R, V>(x, s, hashed, top, y, lo, mid, hi), ...);
     }
 
-    // Karatsuba on two blocks at once, times the two powers of H stored at h (and folded at hf).
-    CARAPACE_VAES_INLINE void karatsuba_accumulate(__m256i a, const std::uint8_t* h, const std::uint8_t* hf,
-                                                   __m256i& lo, __m256i& mid, __m256i& hi) noexcept {
-        const __m256i hh = load2(h);
+    // Karatsuba on two blocks at once, times H^power and H^(power-1).
+    CARAPACE_VAES_INLINE void karatsuba_accumulate(const key_state& s, __m256i a, std::size_t power, __m256i& lo,
+                                                   __m256i& mid, __m256i& hi) noexcept {
+        const __m256i hh = load2(s.h_descending[max_power - power]);
         const __m256i a_folded = _mm256_xor_si256(a, _mm256_shuffle_epi32(a, 0x4E));
         lo = _mm256_xor_si256(lo, _mm256_clmulepi64_epi128(a, hh, 0x00));
         hi = _mm256_xor_si256(hi, _mm256_clmulepi64_epi128(a, hh, 0x11));
-        mid = _mm256_xor_si256(mid, _mm256_clmulepi64_epi128(a_folded, load2(hf), 0x00));
+        mid = _mm256_xor_si256(
+            mid, _mm256_clmulepi64_epi128(a_folded, load2(s.h_descending_folded[max_power - power]), 0x00));
         // Keep the sums running in registers: left alone, compilers keep every product apart
         // (to add them up as a tree) and spill them to the stack.
         asm("" : "+x"(lo), "+x"(mid), "+x"(hi));
@@ -161,97 +168,80 @@ private:
         return clmul::reduce(l, _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h)), h);
     }
 
-    // One block times H^k (k <= 16) into the accumulators.
-    CARAPACE_VAES_INLINE void accumulate1(const key_state& s, __m128i c, std::size_t k, __m256i& lo, __m256i& mid,
-                                          __m256i& hi) noexcept {
-        const __m128i h = clmul::load(s.h_descending[16 - k]), hf = clmul::load(s.h_descending_folded[16 - k]);
+    // One block times H^power into the accumulators.
+    CARAPACE_VAES_INLINE void accumulate1(const key_state& s, __m128i c, std::size_t power, __m256i& lo,
+                                          __m256i& mid, __m256i& hi) noexcept {
+        const __m128i h = clmul::load(s.h_descending[max_power - power]);
+        const __m128i hf = clmul::load(s.h_descending_folded[max_power - power]);
         lo = _mm256_xor_si256(lo, _mm256_zextsi128_si256(_mm_clmulepi64_si128(c, h, 0x00)));
         hi = _mm256_xor_si256(hi, _mm256_zextsi128_si256(_mm_clmulepi64_si128(c, h, 0x11)));
         mid = _mm256_xor_si256(mid, _mm256_zextsi128_si256(_mm_clmulepi64_si128(clmul::fold_halves(c), hf, 0x00)));
     }
 
-    // n whole blocks times H^top, H^(top-1), ..., H^(top-n+1) (n <= top <= 16) into the
-    // accumulators; `first` is XORed into the first block.
-    CARAPACE_VAES_INLINE void accumulate(const key_state& s, const std::uint8_t* data, std::size_t n, std::size_t top,
-                                         __m128i first, __m256i& lo, __m256i& mid, __m256i& hi) noexcept {
-        std::size_t i = 0;
-        for (; i + 2 <= n; i += 2) {
-            __m256i c = reverse2(load2(data + 16 * i));
-            if (i == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(first));
-            karatsuba_accumulate(c, s.h_descending[16 - top + i], s.h_descending_folded[16 - top + i], lo, mid, hi);
-        }
-        if (i < n) {
-            __m128i c = clmul::reverse(clmul::load(data + 16 * i));
-            if (i == 0) c = _mm_xor_si128(c, first);
-            accumulate1(s, c, top - i, lo, mid, hi);
-        }
-    }
-
-    // The GHASH input left at the end: `tail` whole ciphertext blocks, the zero-padded partial
-    // block (if `has_partial`) and the length block, at most 17 blocks, with Y XORed into the
-    // first. Summed into the accumulators; with 17, the first is folded into Y on its own.
-    CARAPACE_VAES_INLINE void final_blocks(const key_state& s, const std::uint8_t* blocks, std::size_t tail,
-                                           bool has_partial, const std::uint8_t* partial, __m128i lengths, __m128i& y,
+    // Sixteen blocks times H^top, ..., H^(top-15), with Y XORed into the first, unreduced.
+    CARAPACE_VAES_INLINE void accumulate16(const key_state& s, const std::uint8_t* data, std::size_t top, __m128i y,
                                            __m256i& lo, __m256i& mid, __m256i& hi) noexcept {
-        std::size_t top = tail + (has_partial ? 1 : 0) + 1;
-        if (top == 17) {
-            y = clmul::multiply(_mm_xor_si128(y, clmul::reverse(clmul::load(blocks))), clmul::load(s.base.h_powers[0]));
-            blocks += 16;
-            --tail;
-            --top;
+        for (std::size_t i = 0; i < 16; i += 2) {
+            __m256i c = reverse2(load2(data + 16 * i));
+            if (i == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(y));
+            karatsuba_accumulate(s, c, top - i, lo, mid, hi);
         }
-        accumulate(s, blocks, tail, top, y, lo, mid, hi);
-        __m128i first = tail == 0 ? y : _mm_setzero_si128();
-        if (has_partial) {
-            accumulate1(s, _mm_xor_si128(clmul::reverse(clmul::load(partial)), first), 2, lo, mid, hi);
-            first = _mm_setzero_si128();
-        }
-        accumulate1(s, _mm_xor_si128(lengths, first), 1, lo, mid, hi);
     }
 
-    // The last batch: V two-block vectors carry the `tail` whole blocks, the partial block (if
-    // any) right after them, and J0 in the very last lane.
+    // What follows the chunks, in one AES batch of V two-block vectors: the `tail` whole blocks,
+    // the partial block (if any) right after them, and J0 in the very last lane. Writes their
+    // output and returns GHASH's contribution from them and the length block, times H^k, ...,
+    // H^1 (k of them, at most 17) and reduced, with `first` XORed into the first block; `mask`
+    // gets E(K, J0). The ciphertext is hashed from registers: reloading what was just stored
+    // would stall on store forwarding.
     template <bool Encrypt, int Rounds, std::size_t V>
-    CARAPACE_VAES_TARGET static void last_batch(const key_state& s, __m256i counters, __m128i j0, __m128i& y,
-                                                const std::uint8_t* pending, const std::uint8_t* in,
-                                                std::uint8_t* out, std::size_t tail, std::size_t rest,
-                                                __m128i lengths, std::uint8_t* tag) noexcept {
+    CARAPACE_VAES_TARGET static __m128i tail_batch(const key_state& s, __m256i counters, __m128i j0, __m128i first,
+                                                   const std::uint8_t* in, std::uint8_t* out, std::size_t tail,
+                                                   std::size_t rest, __m128i lengths, __m128i& mask) noexcept {
         constexpr auto vectors = std::make_index_sequence<V>{};
         constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
         alignas(32) std::uint8_t keystream[32 * V];
-        alignas(16) std::uint8_t partial[16] = {};
-        __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
-        if constexpr (!Encrypt) {
-            // The ciphertext is at hand: hash it (and the length block) next to the AES rounds.
-            if (rest != 0) std::memcpy(partial, in + 16 * tail, rest);
-            final_blocks(s, in, tail, rest != 0, partial, lengths, y, lo, mid, hi);
-        }
         __m256i x[V];
         start_blocks(x, counters, round_key(s, 0), vectors);
         const bool j0_fits = tail + (rest != 0 ? 1 : 0) < 2 * V;
         if (j0_fits)
             x[V - 1] = _mm256_inserti128_si256(x[V - 1], _mm_xor_si128(clmul::reverse(j0), clmul::load(s.base.keys.bytes)), 1);
-        if (Encrypt && pending != nullptr) {
-            __m256i plo = _mm256_setzero_si256(), pmid = plo, phi = plo;
-            middle_rounds<true>(x, s, pending, y, plo, pmid, phi, middle);
-            y = finish_ghash(plo, pmid, phi);
-        } else {
-            __m256i none = _mm256_setzero_si256();
-            middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
-        }
+        __m256i none = _mm256_setzero_si256();
+        middle_rounds<false>(x, s, nullptr, 0, first, none, none, none, middle);
         last_round(x, round_key(s, Rounds), vectors);
         store_all(x, keystream, vectors);
-        for (std::size_t i = 0; i < tail; ++i)
-            clmul::store(out + 16 * i, _mm_xor_si128(clmul::load(in + 16 * i), clmul::load(keystream + 16 * i)));
-        if (rest != 0) {  // the partial block through a zero-padded copy
-            std::memcpy(partial, in + 16 * tail, rest);
-            clmul::store(partial, _mm_xor_si128(clmul::load(partial), clmul::load(keystream + 16 * tail)));
-            std::memcpy(out + 16 * tail, partial, rest);
-            std::memset(partial + rest, 0, 16 - rest);  // GHASH takes the ciphertext zero-padded
+
+        __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
+        std::size_t power = tail + (rest != 0 ? 1 : 0) + 1;
+        std::size_t i = 0;
+        for (; i + 2 <= tail; i += 2, power -= 2) {
+            const __m256i c_in = load2(in + 16 * i);
+            const __m256i c_out = _mm256_xor_si256(c_in, load2(keystream + 16 * i));
+            store2(out + 16 * i, c_out);
+            __m256i c = reverse2(Encrypt ? c_out : c_in);
+            if (i == 0) c = _mm256_xor_si256(c, _mm256_zextsi128_si256(first));
+            karatsuba_accumulate(s, c, power, lo, mid, hi);
         }
-        if constexpr (Encrypt) final_blocks(s, out, tail, rest != 0, partial, lengths, y, lo, mid, hi);
-        y = finish_ghash(lo, mid, hi);
-        __m128i mask = clmul::load(keystream + 32 * V - 16);
+        if (i < tail) {
+            const __m128i c_in = clmul::load(in + 16 * i);
+            const __m128i c_out = _mm_xor_si128(c_in, clmul::load(keystream + 16 * i));
+            clmul::store(out + 16 * i, c_out);
+            __m128i c = clmul::reverse(Encrypt ? c_out : c_in);
+            if (i == 0) c = _mm_xor_si128(c, first);
+            accumulate1(s, c, power--, lo, mid, hi);
+        }
+        if (tail != 0) first = _mm_setzero_si128();
+        if (rest != 0) {  // GHASH takes the partial ciphertext block zero-padded
+            const __m128i c_in = clmul::load_partial(in + 16 * tail, rest);
+            const __m128i c_out = _mm_and_si128(_mm_xor_si128(c_in, clmul::load(keystream + 16 * tail)),
+                                                clmul::first_bytes_mask(rest));
+            clmul::store_partial(out + 16 * tail, c_out, rest);
+            accumulate1(s, _mm_xor_si128(clmul::reverse(Encrypt ? c_out : c_in), first), power--, lo, mid, hi);
+            first = _mm_setzero_si128();
+        }
+        accumulate1(s, _mm_xor_si128(lengths, first), 1, lo, mid, hi);
+
+        mask = clmul::load(keystream + 32 * V - 16);
         if (!j0_fits) {  // fifteen whole blocks and a partial one: J0 gets its own AES
             std::uint8_t block[16];
             clmul::store(block, clmul::reverse(j0));
@@ -259,56 +249,84 @@ private:
             mask = clmul::load(block);
             secure_wipe(block, 16);
         }
-        clmul::store(tag, _mm_xor_si128(clmul::reverse(y), mask));
         secure_wipe(keystream, sizeof keystream);
-        secure_wipe(partial, 16);
+        return finish_ghash(lo, mid, hi);
     }
 
+    template <bool Encrypt, int Rounds>
+    CARAPACE_VAES_INLINE __m128i tail_of(const key_state& s, __m256i counters, __m128i j0, __m128i first,
+                                         const std::uint8_t* in, std::uint8_t* out, std::size_t tail,
+                                         std::size_t rest, __m128i lengths, __m128i& mask) noexcept {
+        const std::size_t lanes = tail + (rest != 0 ? 1 : 0) + 1;  // J0 included; 17 at most
+        switch ((lanes >= 16 ? 16 : lanes + 1) / 2) {
+            case 1: return tail_batch<Encrypt, Rounds, 1>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 2: return tail_batch<Encrypt, Rounds, 2>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 3: return tail_batch<Encrypt, Rounds, 3>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 4: return tail_batch<Encrypt, Rounds, 4>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 5: return tail_batch<Encrypt, Rounds, 5>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 6: return tail_batch<Encrypt, Rounds, 6>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 7: return tail_batch<Encrypt, Rounds, 7>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            default: return tail_batch<Encrypt, Rounds, 8>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+        }
+    }
+
+    // The message: the blocks after the last whole sixteen-block chunk go first, so that their
+    // AES and GHASH overlap the chunks' work instead of waiting at the end, and the last chunk's
+    // GHASH takes the powers of H that place it before them (H^(16+k) .. H^(k+1), k being the
+    // GHASH blocks after it); then a single reduction finishes the tag. In the chunks, GHASH of
+    // the previous chunk's output (encrypting) or this chunk's input (decrypting) is stitched
+    // into the AES rounds, two blocks per round.
     template <bool Encrypt, int Rounds>
     CARAPACE_VAES_TARGET static void message(const key_state& s, const std::uint8_t* j0_bytes, const std::uint8_t* in,
                                              std::uint8_t* out, std::size_t size, std::size_t aad_size,
                                              std::uint8_t* y_bytes, std::uint8_t* tag) noexcept {
         __m128i y = clmul::reverse(clmul::load(y_bytes));
-        const __m128i j0 = clmul::reverse(clmul::load(j0_bytes));  // the counter is lane 0
+        const __m128i j0 = clmul::reverse(clmul::load_counter_block(j0_bytes));  // the counter is lane 0
         // Byte-reversed counter blocks inc32(J0) and the next one.
         __m256i counters = _mm256_add_epi32(_mm256_broadcastsi128_si256(j0), _mm256_set_epi32(0, 0, 0, 2, 0, 0, 0, 1));
-        constexpr auto eight = std::make_index_sequence<8>{};
-        constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
-        const std::uint8_t* pending = nullptr;  // sixteen ciphertext blocks not hashed yet
-        std::size_t count = size / 16;
-        for (; count >= 16; count -= 16, in += 256, out += 256) {
-            if constexpr (!Encrypt) pending = in;
-            __m256i x[8];
-            start_blocks(x, counters, round_key(s, 0), eight);
-            counters = _mm256_add_epi32(counters, _mm256_set_epi32(0, 0, 0, 16, 0, 0, 0, 16));
-            if (pending != nullptr) {
-                __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
-                middle_rounds<true>(x, s, pending, y, lo, mid, hi, middle);
-                y = finish_ghash(lo, mid, hi);
-            } else {
-                __m256i none = _mm256_setzero_si256();
-                middle_rounds<false>(x, s, nullptr, y, none, none, none, middle);
-            }
-            last_round(x, round_key(s, Rounds), eight);
-            xor_store(x, in, out, eight);
-            if constexpr (Encrypt) pending = out;
-        }
-        const std::size_t rest = size % 16;
         // [len(A)]_64 || [len(C)]_64, byte-reversed: len(C) in the low word.
         const __m128i lengths = _mm_set_epi64x(static_cast<long long>(static_cast<std::uint64_t>(aad_size) * 8),
                                                static_cast<long long>(static_cast<std::uint64_t>(size) * 8));
-        if constexpr (!Encrypt) pending = nullptr;
-        const std::size_t lanes = count + (rest != 0 ? 1 : 0) + 1;  // J0 included; 17 at most
-        switch ((lanes >= 16 ? 16 : lanes + 1) / 2) {
-            case 1: last_batch<Encrypt, Rounds, 1>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
-            case 2: last_batch<Encrypt, Rounds, 2>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
-            case 3: last_batch<Encrypt, Rounds, 3>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
-            case 4: last_batch<Encrypt, Rounds, 4>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
-            case 5: last_batch<Encrypt, Rounds, 5>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
-            case 6: last_batch<Encrypt, Rounds, 6>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
-            case 7: last_batch<Encrypt, Rounds, 7>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
-            default: last_batch<Encrypt, Rounds, 8>(s, counters, j0, y, pending, in, out, count, rest, lengths, tag); break;
+        const std::size_t chunks = size / 256, tail = size / 16 % 16, rest = size % 16;
+        __m128i mask;
+        if (chunks == 0) {
+            y = tail_of<Encrypt, Rounds>(s, counters, j0, y, in, out, tail, rest, lengths, mask);
+        } else {
+            // The counter after the chunks, modulo 2^32 as inc32 counts (C++20 converts modularly).
+            const int n = static_cast<int>(static_cast<std::uint32_t>(16 * chunks));
+            const __m128i after = tail_of<Encrypt, Rounds>(s, _mm256_add_epi32(counters, _mm256_set_epi32(0, 0, 0, n, 0, 0, 0, n)), j0,
+                                                           _mm_setzero_si128(), in + 256 * chunks, out + 256 * chunks,
+                                                           tail, rest, lengths, mask);
+            const std::size_t last_top = 16 + tail + (rest != 0 ? 1 : 0) + 1;  // H^(16+k)
+            constexpr auto eight = std::make_index_sequence<8>{};
+            constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
+            const std::uint8_t* pending = nullptr;  // sixteen ciphertext blocks not hashed yet
+            __m256i lo = _mm256_setzero_si256(), mid = lo, hi = lo;
+            for (std::size_t c = 0; c < chunks; ++c, in += 256, out += 256) {
+                if constexpr (!Encrypt) pending = in;
+                const std::size_t top = !Encrypt && c + 1 == chunks ? last_top : 16;
+                __m256i x[8];
+                start_blocks(x, counters, round_key(s, 0), eight);
+                counters = _mm256_add_epi32(counters, _mm256_set_epi32(0, 0, 0, 16, 0, 0, 0, 16));
+                if (pending != nullptr) {
+                    lo = mid = hi = _mm256_setzero_si256();
+                    middle_rounds<true>(x, s, pending, top, y, lo, mid, hi, middle);
+                    if (top == 16) y = finish_ghash(lo, mid, hi);
+                } else {
+                    __m256i none = _mm256_setzero_si256();
+                    middle_rounds<false>(x, s, nullptr, 0, y, none, none, none, middle);
+                }
+                last_round(x, round_key(s, Rounds), eight);
+                xor_store(x, in, out, eight);
+                if constexpr (Encrypt) pending = out;
+            }
+            if constexpr (Encrypt) {
+                lo = mid = hi = _mm256_setzero_si256();
+                accumulate16(s, pending, last_top, y, lo, mid, hi);
+            }
+            y = _mm_xor_si128(finish_ghash(lo, mid, hi), after);
         }
+        clmul::store(tag, _mm_xor_si128(clmul::reverse(y), mask));
         clmul::store(y_bytes, _mm_setzero_si128());
     }
 

@@ -11,14 +11,16 @@
 // secret values.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "carapace/core/cpu.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
 #include <immintrin.h>
 
-#define CARAPACE_CLMUL_INLINE __attribute__((target("pclmul,ssse3"), always_inline)) inline
+#define CARAPACE_CLMUL_INLINE __attribute__((target("pclmul,ssse3,sse4.1"), always_inline)) inline
 
 namespace carapace::detail::clmul {
 
@@ -29,6 +31,76 @@ CARAPACE_CLMUL_INLINE __m128i load(const std::uint8_t* p) noexcept {
 CARAPACE_CLMUL_INLINE void store(std::uint8_t* p, __m128i v) noexcept {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
 }
+
+// The first n bytes (1 <= n <= 15) at p, zero-extended; and the reverse. Built in registers
+// from 8-, 4-, 2- and 1-byte moves (branches on the length only, which is public): a 16-byte
+// load right after byte-wise stores would stall on store forwarding, and a libc memcpy call
+// costs more than the block's AES.
+CARAPACE_CLMUL_INLINE __m128i load_partial(const std::uint8_t* p, std::size_t n) noexcept {
+    std::uint64_t first = 0, last = 0;
+    std::size_t at = 0;
+    if (n & 8) {
+        std::memcpy(&first, p, 8);
+        at = 8;
+    }
+    unsigned shift = 0;
+    if (n & 4) {
+        std::uint32_t v;
+        std::memcpy(&v, p + at, 4);
+        last = v;
+        shift = 32;
+        at += 4;
+    }
+    if (n & 2) {
+        std::uint16_t v;
+        std::memcpy(&v, p + at, 2);
+        last |= std::uint64_t{v} << shift;
+        shift += 16;
+        at += 2;
+    }
+    if (n & 1) last |= std::uint64_t{p[at]} << shift;
+    if (!(n & 8)) return _mm_cvtsi64_si128(static_cast<long long>(last));
+    return _mm_set_epi64x(static_cast<long long>(last), static_cast<long long>(first));
+}
+CARAPACE_CLMUL_INLINE void store_partial(std::uint8_t* p, __m128i v, std::size_t n) noexcept {
+    std::uint64_t word = static_cast<std::uint64_t>(_mm_cvtsi128_si64(v));
+    std::size_t at = 0;
+    if (n & 8) {
+        std::memcpy(p, &word, 8);
+        word = static_cast<std::uint64_t>(_mm_extract_epi64(v, 1));
+        at = 8;
+    }
+    if (n & 4) {
+        const auto w = static_cast<std::uint32_t>(word);
+        std::memcpy(p + at, &w, 4);
+        word >>= 32;
+        at += 4;
+    }
+    if (n & 2) {
+        const auto w = static_cast<std::uint16_t>(word);
+        std::memcpy(p + at, &w, 2);
+        word >>= 16;
+        at += 2;
+    }
+    if (n & 1) p[at] = static_cast<std::uint8_t>(word);
+}
+// A counter block written as a 12-byte nonce copy and a 4-byte counter (see gcm_mode's
+// make_j0), read back as 8 + 4 + 4 bytes: a 16-byte load spanning those stores would wait
+// for them to reach the cache instead of taking their data from the store buffer.
+CARAPACE_CLMUL_INLINE __m128i load_counter_block(const std::uint8_t* p) noexcept {
+    std::uint32_t nonce_tail, counter;
+    std::memcpy(&nonce_tail, p + 8, 4);
+    std::memcpy(&counter, p + 12, 4);
+    const __m128i head = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    return _mm_insert_epi32(_mm_insert_epi32(head, static_cast<int>(nonce_tail), 2), static_cast<int>(counter), 3);
+}
+
+// Bytes 0 .. n-1 all ones, the rest zero (0 <= n <= 16).
+CARAPACE_CLMUL_INLINE __m128i first_bytes_mask(std::size_t n) noexcept {
+    return _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(n)),
+                          _mm_set_epi8(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+}
+
 CARAPACE_CLMUL_INLINE __m128i reverse(__m128i v) noexcept {
     return _mm_shuffle_epi8(v, _mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
 }
