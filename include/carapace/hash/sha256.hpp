@@ -20,19 +20,21 @@ namespace detail {
 
 using sha256_dispatch = engine_dispatch<sha256_shani, sha256_portable>;
 
-struct sha224_params {
-    static constexpr const char* name = "SHA-224";
+// What the variants of the family share: the compression function and the word size.
+struct sha256_family {
     using portable_engine = sha256_portable;
     using word = std::uint32_t;
+};
+
+struct sha224_params : sha256_family {
+    static constexpr const char* name = "SHA-224";
     static constexpr std::size_t digest_size = 28;
     static constexpr std::array<word, 8> initial_state = {
         0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4};
 };
 
-struct sha256_params {
+struct sha256_params : sha256_family {
     static constexpr const char* name = "SHA-256";
-    using portable_engine = sha256_portable;
-    using word = std::uint32_t;
     static constexpr std::size_t digest_size = 32;
     static constexpr std::array<word, 8> initial_state = {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};

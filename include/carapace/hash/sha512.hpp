@@ -17,20 +17,22 @@ namespace detail {
 
 using sha512_dispatch = engine_dispatch<sha512_avx2, sha512_portable>;
 
-struct sha384_params {
-    static constexpr const char* name = "SHA-384";
+// What the variants of the family share: the compression function and the word size.
+struct sha512_family {
     using portable_engine = sha512_portable;
     using word = std::uint64_t;
+};
+
+struct sha384_params : sha512_family {
+    static constexpr const char* name = "SHA-384";
     static constexpr std::size_t digest_size = 48;
     static constexpr std::array<word, 8> initial_state = {
         0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17, 0x152fecd8f70e5939,
         0x67332667ffc00b31, 0x8eb44a8768581511, 0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4};
 };
 
-struct sha512_params {
+struct sha512_params : sha512_family {
     static constexpr const char* name = "SHA-512";
-    using portable_engine = sha512_portable;
-    using word = std::uint64_t;
     static constexpr std::size_t digest_size = 64;
     static constexpr std::array<word, 8> initial_state = {
         0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
@@ -38,20 +40,16 @@ struct sha512_params {
 };
 
 // SHA-512/t initial values are FIPS 180-4 §5.3.6.1 and §5.3.6.2.
-struct sha512_224_params {
+struct sha512_224_params : sha512_family {
     static constexpr const char* name = "SHA-512/224";
-    using portable_engine = sha512_portable;
-    using word = std::uint64_t;
     static constexpr std::size_t digest_size = 28;
     static constexpr std::array<word, 8> initial_state = {
         0x8c3d37c819544da2, 0x73e1996689dcd4d6, 0x1dfab7ae32ff9c82, 0x679dd514582f9fcf,
         0x0f6d2b697bd44da8, 0x77e36f7304c48942, 0x3f9d85a86a1d36c8, 0x1112e6ad91d692a1};
 };
 
-struct sha512_256_params {
+struct sha512_256_params : sha512_family {
     static constexpr const char* name = "SHA-512/256";
-    using portable_engine = sha512_portable;
-    using word = std::uint64_t;
     static constexpr std::size_t digest_size = 32;
     static constexpr std::array<word, 8> initial_state = {
         0x22312194fc2bf72c, 0x9f555fa3c84c64c2, 0x2393b86b6f53b151, 0x963877195940eabd,
