@@ -1,4 +1,4 @@
-// The DER reader and PEM/base64 decoding on arbitrary bytes: nothing may crash or read out of
+// The DER reader, the certificate parser and PEM/base64 decoding on arbitrary bytes: nothing may crash or read out of
 // bounds (ASan watches), and what the reader accepts must hold together: every element lies
 // inside its parent, and the elements of a level tile it exactly.
 #include <cstdint>
@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "carapace/x509/certificate.hpp"
 #include "carapace/x509/der.hpp"
 #include "carapace/x509/pem.hpp"
 
@@ -38,6 +39,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const carapace::byte_view bytes(data, size);
     walk(bytes, 16);
     (void)carapace::der::well_formed(bytes, 16);
+    if (auto cert = carapace::x509::parse_certificate(bytes)) {
+        carapace::x509::general_names names(cert->subject_alt_names);
+        while (!names.empty() && names.next()) {
+        }
+        carapace::x509::general_names permitted(cert->permitted_subtrees, true);
+        while (!permitted.empty() && permitted.next()) {
+        }
+    }
 
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     carapace::pem::reader r(text);

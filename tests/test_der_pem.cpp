@@ -3,7 +3,6 @@
 // bundle read end to end.
 #include <doctest/doctest.h>
 
-#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -48,16 +47,6 @@ errc base64_error(std::string_view text) {
     errc e = errc::ok;
     decode_base64(text, &e);
     return e;
-}
-
-std::string read_file(const char* path) {
-    std::string text;
-    if (FILE* f = std::fopen(path, "rb")) {
-        char buffer[65536];
-        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
-        std::fclose(f);
-    }
-    return text;
 }
 
 }  // namespace
@@ -282,7 +271,7 @@ TEST_CASE("PEM: blocks among other text, CRLF, bundles, and malformed ones") {
 }
 
 TEST_CASE("PEM and DER: every certificate of the system CA bundle") {
-    const std::string bundle = read_file("/etc/ssl/certs/ca-certificates.crt");
+    const std::string bundle = test_support::read_text_file("/etc/ssl/certs/ca-certificates.crt");
     REQUIRE_MESSAGE(!bundle.empty(), "install Debian's ca-certificates package (scripts/test does)");
     pem::reader r(bundle);
     std::size_t count = 0;

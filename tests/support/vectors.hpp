@@ -15,18 +15,27 @@ namespace test_support {
 
 using byte_vector = std::vector<std::uint8_t>;
 
-// Reads and parses tests/vectors/<relative_path>; an unreadable or malformed file gives a null
-// value (and the test that asked fails on its first check of the content).
-inline test_json::value load_vectors(std::string_view relative_path) {
-    const std::string path = std::string(CARAPACE_TEST_VECTORS) + "/" + std::string(relative_path);
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return {};
+// The whole of a file, or "" when it cannot be read.
+inline std::string read_text_file(const std::string& path) {
     std::string text;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return text;
     char buffer[65536];
     std::size_t n = 0;
     while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
     std::fclose(f);
-    auto parsed = test_json::parser(text).parse();
+    return text;
+}
+
+// tests/vectors/<relative_path> as text.
+inline std::string read_vector_file(std::string_view relative_path) {
+    return read_text_file(std::string(CARAPACE_TEST_VECTORS) + "/" + std::string(relative_path));
+}
+
+// Reads and parses tests/vectors/<relative_path>; an unreadable or malformed file gives a null
+// value (and the test that asked fails on its first check of the content).
+inline test_json::value load_vectors(std::string_view relative_path) {
+    auto parsed = test_json::parser(read_vector_file(relative_path)).parse();
     return parsed ? *parsed : test_json::value{};
 }
 
