@@ -32,6 +32,10 @@ struct curve25519_dispatch {
         if (!std::is_constant_evaluated() && fast()) return curve25519_mulx::x25519(out, scalar, u);
         curve25519_portable::x25519(out, scalar, u);
     }
+    static constexpr void x25519_base(std::uint8_t* out, const std::uint8_t* scalar) noexcept {
+        if (!std::is_constant_evaluated() && fast()) return curve25519_mulx::x25519_base(out, scalar);
+        curve25519_portable::x25519_base(out, scalar);
+    }
     static constexpr void ed25519_base(std::uint8_t* out, const std::uint8_t* a) noexcept {
         if (!std::is_constant_evaluated() && fast()) return curve25519_mulx::ed25519_base(out, a);
         curve25519_portable::ed25519_base(out, a);

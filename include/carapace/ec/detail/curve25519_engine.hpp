@@ -4,6 +4,7 @@
 //
 //   static bool supported();
 //   x25519(out, scalar, u)          out = X25519(scalar, u), constant-time
+//   x25519_base(out, scalar)        out = X25519(scalar, 9), constant-time (Edwards comb)
 //   ed25519_base(out, a)            out = encode([a]B), constant-time, a < 2^255
 //   ed25519_check(out, s, k, A)     decode A (false if invalid), out = encode([s]B - [k]A);
 //                                   variable time, public inputs only
@@ -24,6 +25,9 @@ struct curve25519_engine {
 
     static constexpr void x25519(std::uint8_t* out, const std::uint8_t* scalar, const std::uint8_t* u) noexcept {
         x25519_ladder<F>::scalarmult(out, scalar, u);
+    }
+    static constexpr void x25519_base(std::uint8_t* out, const std::uint8_t* scalar) noexcept {
+        ed25519_group<F>::x25519_base(out, scalar);
     }
     static constexpr void ed25519_base(std::uint8_t* out, const std::uint8_t* a) noexcept {
         ed25519_group<F>::base_mul(out, a);

@@ -4,7 +4,7 @@
 // "completed" result of an addition or doubling, x = X/Z, y = Y/T), cached (Y+X, Y-X, Z, 2dT)
 // and niels (y+x, y-x, 2dxy, affine).
 //
-// - base_mul: constant-time [a]B for a secret scalar: signed radix-16 digits and a table of
+// - base_mul: constant-time [a]B (also X25519 with the base point, through the birational map) for a secret scalar: signed radix-16 digits and a table of
 //   (k+1)*256^j*B, every row scanned whole with constant-time selection.
 // - verify_mul: variable-time [s]B - [k]A for public s, k, A (wNAF, widths 8 and 5).
 #pragma once
@@ -147,8 +147,8 @@ struct ed25519_group {
         return t;
     }
 
-    // out = encode([a]B) for a 32-byte scalar a < 2^255, in constant time.
-    static constexpr void base_mul(std::uint8_t* out, const std::uint8_t* a) noexcept {
+    // [a]B for a 32-byte scalar a < 2^255, in constant time.
+    static constexpr p3 base_mul(const std::uint8_t* a) noexcept {
         std::int8_t e[64] = {};
         for (int i = 0; i < 32; ++i) {
             e[2 * i] = static_cast<std::int8_t>(a[i] & 15);
@@ -170,9 +170,30 @@ struct ed25519_group {
         q = to_p2(dbl(q));
         h = to_p3(dbl(q));
         for (int i = 0; i < 64; i += 2) h = to_p3(madd(h, select(i / 2, e[i])));
-        encode(out, h);
         secure_wipe(e, 64);
-        secure_wipe(h), secure_wipe(q);
+        secure_wipe(q);
+        return h;
+    }
+
+    // out = encode([a]B), constant-time.
+    static constexpr void base_mul(std::uint8_t* out, const std::uint8_t* a) noexcept {
+        p3 h = base_mul(a);
+        encode(out, h);
+        secure_wipe(h);
+    }
+
+    // out = X25519(k, 9) computed on the Edwards curve: [k]B for the clamped k (never the
+    // identity), then the birational map u = (1 + y) / (1 - y) = (Z + Y) / (Z - Y). Constant-time.
+    static constexpr void x25519_base(std::uint8_t* out, const std::uint8_t* scalar) noexcept {
+        std::uint8_t k[32] = {};
+        for (int i = 0; i < 32; ++i) k[i] = scalar[i];
+        k[0] &= 248;
+        k[31] &= 127;
+        k[31] |= 64;
+        p3 h = base_mul(k);
+        F::to_bytes(out, F::mul(F::add(h.Z, h.Y), ops::invert(F::sub(h.Z, h.Y))));
+        secure_wipe(k, 32);
+        secure_wipe(h);
     }
 
     // Width-w NAF of a 256-bit little-endian number below 2^255: odd digits in (-2^(w-1), 2^(w-1)).

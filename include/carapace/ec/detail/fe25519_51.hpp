@@ -27,7 +27,7 @@ struct fe25519_51 {
     struct fe {
         std::uint64_t v[5];
     };
-    using u128 = unsigned __int128;
+    __extension__ typedef unsigned __int128 u128;  // __extension__: no -Wpedantic warning
     static constexpr std::uint64_t mask51 = (std::uint64_t{1} << 51) - 1;
 
     static constexpr fe zero() noexcept { return {{0, 0, 0, 0, 0}}; }
