@@ -126,10 +126,10 @@ void bench_engine(const char* label) {
 int main(int argc, char** argv) {
     if (!carapace_bench::begin(argc, argv, "bench-ec")) return 2;
     for (std::size_t i = 0; i < message.size(); ++i) message[i] = static_cast<std::uint8_t>(i);
-    bench_engine<d::curve25519_dispatch>(d::curve25519_ifma::supported()   ? "auto (ifma ladder, mulx-adx)"
+    bench_engine<d::curve25519_dispatch>(d::curve25519_ifma::supported()   ? "auto (ifma+mulx)"
                                          : d::curve25519_mulx::supported() ? "auto (mulx-adx)"
                                                                            : "auto (portable)");
-    if (d::curve25519_ifma::supported()) bench_engine<d::curve25519_ifma>("avx512-ifma (x25519 ladder only)");
+    if (d::curve25519_ifma::supported()) bench_engine<d::curve25519_ifma>("avx512-ifma");
     if (d::curve25519_mulx::supported()) bench_engine<d::curve25519_mulx>("mulx-adx");
 #if CARAPACE_HAVE_INT128
     bench_engine<d::curve25519_engine<d::fe25519_51>>("portable-51");

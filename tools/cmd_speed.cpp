@@ -176,7 +176,7 @@ int cmd_speed(std::span<char* const> argv) {
                 CARAPACE_VERSION_STRING,
                 carapace::detail::sha256_shani::supported() ? "SHA-NI" : "portable code",
                 carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", gcm_engine,
-                carapace::detail::curve25519_dispatch::ifma()   ? "AVX-512 IFMA (X25519 ladder) and MULX/ADX"
+                carapace::detail::curve25519_dispatch::ifma()   ? "AVX-512 IFMA (X25519 ladder, verification) and MULX/ADX"
                 : carapace::detail::curve25519_dispatch::fast() ? "MULX/ADX"
                                                                 : "portable code",
                 seconds);

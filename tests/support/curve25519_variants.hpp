@@ -1,6 +1,6 @@
 // X25519 and Ed25519 once per engine (field representation), so each vector runs on every code
 // path: 5x51 (where the compiler has a 128-bit integer), 10x25.5, MULX/ADX when the CPU has it,
-// AVX-512 IFMA (X25519's ladder; the rest is MULX/ADX's) when the CPU has it, and the dispatcher.
+// AVX-512 IFMA (X25519's ladder and Ed25519 verification; the rest is MULX/ADX's) when the CPU has it, and the dispatcher.
 #pragma once
 
 #include <doctest/doctest.h>
