@@ -1,6 +1,6 @@
 // Compile-time proofs: the same code computes known answers in constant evaluation. If any of
 // these is wrong, this file does not compile. Expected values are from FIPS 180-4 (via RFC 6234),
-// RFC 4231, RFC 5869 and RFC 8448.
+// RFC 4231, RFC 5869, RFC 8448 and RFC 7748.
 #include <doctest/doctest.h>
 
 #include <string_view>
@@ -87,6 +87,17 @@ static_assert(gcm_test_case_4 ==
               from_hex<76>("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e21d514b25466931c7d8f6a5a"
                            "ac84aa051ba30b396a0aac973d58e091"     // ciphertext
                            "5bc94fbc3221a5db94fae95ae7121a47"));  // tag
+
+// X25519, RFC 7748 §5.2, first function vector, computed at compile time (clamping, the whole
+// 255-step ladder and the inversion) within the compilers' default constexpr limits.
+static_assert(x25519(from_hex<32>("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4"),
+                     from_hex<32>("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"))
+                  .value() == from_hex<32>("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"));
+// The same on the 32-bit representation (10 limbs of 25.5 bits), the one 32-bit targets use.
+static_assert(x25519<detail::curve25519_engine<detail::fe25519_25>>(
+                  from_hex<32>("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d"),
+                  from_hex<32>("e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"))
+                  .value() == from_hex<32>("95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957"));
 
 }  // namespace
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Drives carapace-tool through its documented contract and compares every answer with
-Python's own hashlib/hmac (an independent implementation). Prints 'N passed, N failed'."""
+Python's own hashlib/hmac and python3-cryptography (independent implementations). Prints 'N passed, N failed'."""
 import hashlib
 import hmac
 import os
@@ -135,14 +135,98 @@ for args in (
 ):
     expect_usage_error(args, b"data")
 
+# x25519 / ed25519-* against python3-cryptography (OpenSSL underneath: an independent implementation)
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+
+def raw_public(key):
+    return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+for _ in range(8):
+    scalar, peer = rng.randbytes(32), rng.randbytes(32)
+    ours = X25519PrivateKey.from_private_bytes(scalar)
+    peer_public = raw_public(X25519PrivateKey.from_private_bytes(peer))
+    code, out, err = run(["x25519", "--scalar", scalar.hex()])
+    check(code == 0 and out.decode() == raw_public(ours).hex() + "\n" and err == b"", f"x25519 base point: {out!r} {err!r}")
+    code, out, err = run(["x25519", "--scalar", scalar.hex().upper(), f"--point={peer_public.hex()}"])
+    want = ours.exchange(X25519PublicKey.from_public_bytes(peer_public)).hex() + "\n"
+    check(code == 0 and out.decode() == want and err == b"", f"x25519 shared secret: {out!r} {err!r}")
+# The top bit of the point is ignored (RFC 7748 §5).
+scalar = rng.randbytes(32)
+point = bytearray(raw_public(X25519PrivateKey.from_private_bytes(rng.randbytes(32))))
+_, plain, _ = run(["x25519", "--scalar", scalar.hex(), "--point", point.hex()])
+point[31] |= 0x80
+code, out, _ = run(["x25519", "--scalar", scalar.hex(), "--point", point.hex()])
+check(code == 0 and out == plain and plain != b"", "x25519 ignores the top bit of the point")
+# Points of small order give an all-zero secret: refused, exit 1, a message on stderr, no output.
+for low_order in ("00" * 32, "01" + "00" * 31, "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+                  "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"):
+    code, out, err = run(["x25519", "--scalar", rng.randbytes(32).hex(), "--point", low_order])
+    check(code == 1 and out == b"" and err.strip() != b"", f"x25519 low-order point {low_order[:8]}: {code} {out!r} {err!r}")
+expect_usage_error(["x25519"])
+expect_usage_error(["x25519", "--scalar", "00" * 31])
+expect_usage_error(["x25519", "--scalar", "00" * 33])
+expect_usage_error(["x25519", "--scalar", "zz" * 32])
+expect_usage_error(["x25519", "--scalar", "00" * 32, "--point", "00" * 31])
+expect_usage_error(["x25519", "--scalar", "00" * 32, "--point", "0g" * 32])
+expect_usage_error(["x25519", "--scalar", "00" * 32, "extra"])
+expect_usage_error(["x25519", "--scalar", "00" * 32, "--bogus", "1"])
+
+for m in messages[:8] + [rng.randbytes(1500)]:
+    seed = rng.randbytes(32)
+    key = Ed25519PrivateKey.from_private_bytes(seed)
+    public = raw_public(key)
+    code, out, err = run(["ed25519-pub", "--seed", seed.hex()])
+    check(code == 0 and out.decode() == public.hex() + "\n" and err == b"", f"ed25519-pub: {out!r} {err!r}")
+    code, out, err = run(["ed25519-sign", "--seed", seed.hex()], m)
+    signature = key.sign(m)  # Ed25519 is deterministic: the same bytes
+    check(code == 0 and out.decode() == signature.hex() + "\n" and err == b"", f"ed25519-sign len {len(m)}: {out!r} {err!r}")
+    code, out, err = run(["ed25519-verify", "--pub", public.hex(), "--sig", signature.hex()], m)
+    check(code == 0 and out == b"ok\n" and err == b"", f"ed25519-verify good len {len(m)}: {code} {out!r} {err!r}")
+    for flip in (0, 31, 32, 63):
+        bad = bytearray(signature)
+        bad[flip] ^= 0x04
+        code, out, err = run(["ed25519-verify", "--pub", public.hex(), "--sig", bad.hex()], m)
+        try:
+            Ed25519PublicKey.from_public_bytes(public).verify(bytes(bad), m)
+            reference_ok = True
+        except InvalidSignature:
+            reference_ok = False
+        check(code == 1 and out == b"bad signature\n" and not reference_ok,
+              f"ed25519-verify flipped byte {flip} len {len(m)}: {code} {out!r} {err!r}")
+    code, out, _ = run(["ed25519-verify", "--pub", public.hex(), "--sig", signature.hex()], m + b"x")
+    check(code == 1 and out == b"bad signature\n", f"ed25519-verify other message len {len(m)}")
+# S >= L (S + L of a valid signature) and a public key that does not decode are bad signatures.
+seed = rng.randbytes(32)
+key = Ed25519PrivateKey.from_private_bytes(seed)
+signature = key.sign(b"msg")
+L = 2**252 + 27742317777372353535851937790883648493
+s_plus_l = (int.from_bytes(signature[32:], "little") + L).to_bytes(32, "little")
+code, out, _ = run(["ed25519-verify", "--pub", raw_public(key).hex(), "--sig", (signature[:32] + s_plus_l).hex()], b"msg")
+check(code == 1 and out == b"bad signature\n", "ed25519-verify S + L")
+code, out, _ = run(["ed25519-verify", "--pub", "02" + "00" * 31, "--sig", signature.hex()], b"msg")
+check(code == 1 and out == b"bad signature\n", "ed25519-verify public key not on the curve")
+for args in ([], ["--seed"], ["--seed", "00" * 31], ["--seed", "00" * 33], ["--seed", "xy" * 32], ["--seed", "00" * 32, "extra"]):
+    expect_usage_error(["ed25519-pub"] + args)
+    expect_usage_error(["ed25519-sign"] + args, b"message")
+good_pub, good_sig = raw_public(key).hex(), signature.hex()
+for args in ([], ["--pub", good_pub], ["--sig", good_sig], ["--pub", good_pub[:-2], "--sig", good_sig],
+             ["--pub", good_pub, "--sig", good_sig[:-2]], ["--pub", good_pub, "--sig", good_sig + "00"],
+             ["--pub", "zz" + good_pub[2:], "--sig", good_sig], ["--pub", good_pub, "--sig", "q" + good_sig[1:]]):
+    expect_usage_error(["ed25519-verify"] + args, b"msg")
+
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
-code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256"])
-check(code == 0 and b"sha256" in out and b"hkdf-sha256" in out and b"ops/s" in out, f"speed output: {out!r}")
+code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256", "x25519", "ed25519"])
+check(code == 0 and all(n in out for n in (b"sha256", b"hkdf-sha256", b"x25519", b"ed25519")) and b"ops/s" in out, f"speed output: {out!r}")
 
 # Large stdin streams in constant memory: 512 MiB through `hash sha256`, peak RSS measured.
 chunk = bytes(range(256)) * 4096  # 1 MiB

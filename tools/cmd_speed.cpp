@@ -11,6 +11,8 @@
 #include "commands.hpp"
 #include "speed_measure.hpp"
 #include "carapace/aead/aes_gcm.hpp"
+#include "carapace/ec/ed25519.hpp"
+#include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha256.hpp"
 #include "carapace/hash/sha512.hpp"
 #include "carapace/kdf/hkdf.hpp"
@@ -85,6 +87,34 @@ void speed_aead(const char* name, double seconds) {
     }
 }
 
+void speed_x25519(const char* name, double seconds) {
+    const carapace::bytes<32> scalar{1, 2, 3}, peer{4, 5, 6};
+    const auto point = carapace::x25519_public_key(peer);
+    const double base = carapace_speed::ops_per_second([&] { return carapace::x25519_public_key(scalar)[0]; }, seconds);
+    const double shared = carapace_speed::ops_per_second(
+        [&] {
+            carapace::bytes<32> out{};
+            (void)carapace::x25519(out, scalar, point);
+            return out[0];
+        },
+        seconds);
+    std::printf("%-16s %12.0f ops/s   (base point: public key)\n", name, base);
+    std::printf("%-16s %12.0f ops/s   (variable point: shared secret)\n", name, shared);
+}
+
+void speed_ed25519(const char* name, double seconds) {
+    const carapace::bytes<32> seed{1, 2, 3};
+    const carapace::bytes<64> message{4, 5, 6};
+    const carapace::ed25519_private_key key(seed);
+    const auto signature = key.sign(message);
+    const double sign = carapace_speed::ops_per_second([&] { return key.sign(message)[0]; }, seconds);
+    const double verify = carapace_speed::ops_per_second(
+        [&] { return static_cast<std::uint8_t>(carapace::ed25519_verify(key.public_key(), message, signature)); },
+        seconds);
+    std::printf("%-16s %12.0f ops/s   (sign, 64-byte message, key expanded once)\n", name, sign);
+    std::printf("%-16s %12.0f ops/s   (verify, 64-byte message)\n", name, verify);
+}
+
 enum class table { hash, aead, ops };
 
 struct entry {
@@ -93,7 +123,7 @@ struct entry {
     table kind;
 };
 
-constexpr std::array<entry, 13> entries = {{
+constexpr std::array<entry, 15> entries = {{
     {"sha224", speed_hash<carapace::sha224>, table::hash},
     {"sha256", speed_hash<carapace::sha256>, table::hash},
     {"sha384", speed_hash<carapace::sha384>, table::hash},
@@ -107,6 +137,8 @@ constexpr std::array<entry, 13> entries = {{
     {"hkdf-sha256", speed_hkdf<carapace::sha256>, table::ops},
     {"hkdf-sha384", speed_hkdf<carapace::sha384>, table::ops},
     {"hkdf-sha512", speed_hkdf<carapace::sha512>, table::ops},
+    {"x25519", speed_x25519, table::ops},
+    {"ed25519", speed_ed25519, table::ops},
 }};
 
 }  // namespace
@@ -139,10 +171,15 @@ int cmd_speed(std::span<char* const> argv) {
     const char* gcm_engine = gcm::best() == gcm::choice::vaes    ? "VAES"
                              : gcm::best() == gcm::choice::aesni ? "AES-NI"
                                                                  : "portable code";
-    std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s; %.1f s per figure\n",
+    std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s, X25519/Ed25519 use %s;"
+                " %.1f s per figure\n",
                 CARAPACE_VERSION_STRING,
                 carapace::detail::sha256_shani::supported() ? "SHA-NI" : "portable code",
-                carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", gcm_engine, seconds);
+                carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", gcm_engine,
+                carapace::detail::curve25519_dispatch::ifma()   ? "AVX-512 IFMA (X25519 ladder, verification) and MULX/ADX"
+                : carapace::detail::curve25519_dispatch::fast() ? "MULX/ADX"
+                                                                : "portable code",
+                seconds);
     bool hash_header = false, aead_header = false;
     for (const entry* e : chosen) {
         if (e->kind == table::hash && !hash_header) {

@@ -12,5 +12,9 @@ int cmd_hkdf(std::span<char* const> args);
 int cmd_speed(std::span<char* const> args);
 int cmd_aead_seal(std::span<char* const> args);
 int cmd_aead_open(std::span<char* const> args);
+int cmd_x25519(std::span<char* const> args);
+int cmd_ed25519_pub(std::span<char* const> args);
+int cmd_ed25519_sign(std::span<char* const> args);
+int cmd_ed25519_verify(std::span<char* const> args);
 
 }  // namespace carapace_tool

@@ -34,12 +34,25 @@ constexpr command commands[] = {
      "aead-open {aes-128-gcm|aes-256-gcm} --key HEX --nonce HEX [--aad HEX]\n"
      "      stdin: hex of ciphertext || tag (whitespace ignored) -> plaintext bytes;\n"
      "      a message that does not authenticate: \"authentication failed\" on stderr, exit 1"},
+    {"x25519", carapace_tool::cmd_x25519,
+     "x25519 --scalar HEX [--point HEX]\n"
+     "      -> lowercase hex of X25519(scalar, point), or of X25519(scalar, 9) without --point,\n"
+     "      + newline; an all-zero result (a point of small order): message on stderr, exit 1"},
+    {"ed25519-pub", carapace_tool::cmd_ed25519_pub,
+     "ed25519-pub --seed HEX\n"
+     "      -> lowercase hex of the 32-byte Ed25519 public key + newline"},
+    {"ed25519-sign", carapace_tool::cmd_ed25519_sign,
+     "ed25519-sign --seed HEX\n"
+     "      stdin: message bytes -> lowercase hex of the 64-byte signature + newline"},
+    {"ed25519-verify", carapace_tool::cmd_ed25519_verify,
+     "ed25519-verify --pub HEX --sig HEX\n"
+     "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1"},
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"
      "      aes-128-gcm aes-256-gcm"
      " hmac-sha256 hmac-sha384 hmac-sha512 hkdf-sha256 hkdf-sha384\n"
-     "      hkdf-sha512 (default: all)"},
+     "      hkdf-sha512 x25519 ed25519 (default: all)"},
 };
 
 void print_help() {

@@ -13,6 +13,8 @@
 #include "carapace/core/wipe.hpp"
 
 #include "carapace/aead/aes_gcm.hpp"
+#include "carapace/ec/ed25519.hpp"
+#include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha1.hpp"
 #include "carapace/hash/sha256.hpp"
 #include "carapace/hash/sha512.hpp"

@@ -31,6 +31,11 @@ struct x86_features {
     bool sha = false;
     bool vaes = false;
     bool vpclmulqdq = false;
+    // AVX-512 (and the OS saves opmask and ZMM registers): foundation, DQ, VL, IFMA.
+    bool avx512f = false;
+    bool avx512dq = false;
+    bool avx512vl = false;
+    bool avx512ifma = false;
 };
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -53,11 +58,12 @@ inline x86_features detect() noexcept {
     f.aesni = (c >> 25) & 1;
     const bool osxsave = (c >> 27) & 1;
     const bool cpu_avx = (c >> 28) & 1;
-    bool os_saves_ymm = false;
+    bool os_saves_ymm = false, os_saves_zmm = false;
     if (osxsave) {
         unsigned xcr0_lo = 0, xcr0_hi = 0;
         __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-        os_saves_ymm = (xcr0_lo & 6u) == 6u;  // XMM and YMM state enabled
+        os_saves_ymm = (xcr0_lo & 6u) == 6u;        // XMM and YMM state enabled
+        os_saves_zmm = (xcr0_lo & 0xe6u) == 0xe6u;  // and opmask, ZMM_Hi256, Hi16_ZMM
     }
     f.avx = cpu_avx && os_saves_ymm;
     if (__get_cpuid_max(0, nullptr) >= 7) {
@@ -69,6 +75,10 @@ inline x86_features detect() noexcept {
         f.sha = (b >> 29) & 1;
         f.vaes = f.avx && ((c >> 9) & 1);
         f.vpclmulqdq = f.avx && ((c >> 10) & 1);
+        f.avx512f = os_saves_zmm && ((b >> 16) & 1);
+        f.avx512dq = f.avx512f && ((b >> 17) & 1);
+        f.avx512ifma = f.avx512f && ((b >> 21) & 1);
+        f.avx512vl = f.avx512f && ((b >> 31) & 1);
     }
     return f;
 }
