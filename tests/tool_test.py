@@ -219,10 +219,76 @@ for args in ([], ["--pub", good_pub], ["--sig", good_sig], ["--pub", good_pub[:-
              ["--pub", "zz" + good_pub[2:], "--sig", good_sig], ["--pub", good_pub, "--sig", "q" + good_sig[1:]]):
     expect_usage_error(["ed25519-verify"] + args, b"msg")
 
+
+# x509 and verify, against the fixtures of tests/x509/make_fixtures.sh and the openssl command
+# line's reading of them (when openssl is installed; scripts/test installs it).
+import shutil
+import json
+X509 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors", "x509")
+def fixture(name):
+    return os.path.join(X509, name + ".pem")
+expected = json.load(open(os.path.join(X509, "expected.json")))
+have_openssl = shutil.which("openssl") is not None
+check(have_openssl, "openssl command line available for the x509 checks")
+for name in ("root", "intermediate", "leaf"):
+    code, out, err = run(["x509", fixture(name)])
+    fields = dict(line.split(": ", 1) for line in out.decode().splitlines())
+    want = expected[name]
+    check(code == 0 and list(fields) == ["subject", "issuer", "serial", "not_before", "not_after", "key", "san", "is_ca"],
+          f"x509 {name}: keys {list(fields)}")
+    check(fields.get("serial", "").lower() == want["serial"], f"x509 {name}: serial {fields.get('serial')}")
+    check(fields.get("not_before") == str(want["not_before"]) and fields.get("not_after") == str(want["not_after"]),
+          f"x509 {name}: validity")
+    check(fields.get("is_ca") == ("true" if want["is_ca"] else "false"), f"x509 {name}: is_ca")
+    check(fields.get("key") == "ed25519/256", f"x509 {name}: key {fields.get('key')}")
+    check(fields.get("san", "").replace(" ", "").replace("IP:", "IPAddress:") == want["san"], f"x509 {name}: san {fields.get('san')}")
+    if have_openssl:
+        for field in ("subject", "issuer"):
+            o = subprocess.run(["openssl", "x509", "-in", fixture(name), "-noout", "-" + field], capture_output=True, text=True)
+            check(o.stdout.strip() == field + "=" + fields.get(field, ""), f"x509 {name}: {field} {fields.get(field)!r} vs {o.stdout.strip()!r}")
+expect_usage_error(["x509"])
+expect_usage_error(["x509", os.path.join(X509, "missing.pem")])
+expect_usage_error(["x509", os.path.join(X509, "expected.json")])  # no CERTIFICATE block
+
+now = expected["leaf"]["not_before"] + 86400
+def verify(leaf, untrusted=None, host="www.example.com", purpose=None, ca="root", time=now):
+    args = ["verify", "--CAfile", fixture(ca), "--time", str(time)]
+    if untrusted:
+        args += ["--untrusted", fixture(untrusted)]
+    if host:
+        args += ["--host", host]
+    if purpose:
+        args += ["--purpose", purpose]
+    code, out, err = run(args + [fixture(leaf)])
+    return code, out.decode()
+for args, want in [
+    (dict(leaf="leaf", untrusted="intermediate"), "ok"),
+    (dict(leaf="leaf", untrusted="intermediate", host="192.0.2.7"), "ok"),
+    (dict(leaf="leaf", untrusted="intermediate", host=None, purpose="client"), "ok"),
+    (dict(leaf="leaf"), "error: unknown issuer"),
+    (dict(leaf="leaf", untrusted="intermediate", host="other.example.com"), "error: hostname mismatch"),
+    (dict(leaf="leaf", untrusted="intermediate", time=expected["leaf"]["not_after"] + 1), "error: expired"),
+    (dict(leaf="leaf", untrusted="intermediate", time=expected["leaf"]["not_before"] - 1), "error: not yet valid"),
+    (dict(leaf="forged_leaf", untrusted="intermediate"), "error: bad signature"),
+    (dict(leaf="not_ca_leaf", untrusted="not_ca"), "error: not a CA"),
+    (dict(leaf="outside_leaf", untrusted="intermediate", host="www.example.org"), "error: name constraint violation"),
+    (dict(leaf="critical_leaf", untrusted="intermediate"), "error: unsupported critical extension"),
+    (dict(leaf="client_leaf", untrusted="intermediate"), "error: wrong purpose"),
+    (dict(leaf="ecdsa_leaf", untrusted="ecdsa_intermediate"), "error: unsupported algorithm"),
+    (dict(leaf="leaf", untrusted="intermediate_cross", ca="root2"), "ok"),
+]:
+    code, out = verify(**args)
+    check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify {args}: {code} {out!r}, want {want!r}")
+expect_usage_error(["verify", fixture("leaf")])  # no --CAfile
+expect_usage_error(["verify", "--CAfile", fixture("root"), "--time", "soon", fixture("leaf")])
+expect_usage_error(["verify", "--CAfile", fixture("root"), "--purpose", "email", fixture("leaf")])
+expect_usage_error(["verify", "--CAfile", fixture("root"), os.path.join(X509, "missing.pem")])
+expect_usage_error(["verify", "--CAfile", fixture("root"), fixture("leaf"), fixture("leaf")])
+
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
 code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256", "x25519", "ed25519"])

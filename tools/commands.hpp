@@ -16,5 +16,7 @@ int cmd_x25519(std::span<char* const> args);
 int cmd_ed25519_pub(std::span<char* const> args);
 int cmd_ed25519_sign(std::span<char* const> args);
 int cmd_ed25519_verify(std::span<char* const> args);
+int cmd_x509(std::span<char* const> args);
+int cmd_verify(std::span<char* const> args);
 
 }  // namespace carapace_tool

@@ -47,6 +47,14 @@ constexpr command commands[] = {
     {"ed25519-verify", carapace_tool::cmd_ed25519_verify,
      "ed25519-verify --pub HEX --sig HEX\n"
      "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1"},
+    {"x509", carapace_tool::cmd_x509,
+     "x509 FILE.pem\n"
+     "      the first certificate: \"key: value\" lines for subject, issuer, serial, not_before,\n"
+     "      not_after (seconds since the epoch), key (type/bits), san, is_ca"},
+    {"verify", carapace_tool::cmd_verify,
+     "verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]\n"
+     "       [--purpose server|client] [--time UNIX_SECONDS] LEAF.pem\n"
+     "      -> \"ok\", exit 0; or \"error: REASON\", exit 1"},
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"

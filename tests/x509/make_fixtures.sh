@@ -39,7 +39,54 @@ cert leaf "/CN=www.example.com" intermediate 825 \
   "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth,clientAuth" \
   "subjectAltName=DNS:www.example.com,DNS:*.api.example.com,IP:192.0.2.7"
 
-for name in root intermediate leaf; do cp "$name.pem" "$OLDPWD/$out/$name.pem"; done
+# One fixture per way a chain can fail (the tests choose the time, host and purpose; expired and
+# not-yet-valid come from the time they pass).
+# Another root, and the intermediate's key and name certified by it too: a cross-signed path.
+key root2
+cert root2 "/CN=carapace second root/O=carapace" self 7300 \
+  "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign"
+cp intermediate.key intermediate_cross.key
+cert intermediate_cross "/CN=carapace test intermediate/O=carapace" root2 3650 \
+  "basicConstraints=critical,CA:TRUE,pathlen:0" "keyUsage=critical,keyCertSign" \
+  "nameConstraints=critical,permitted;DNS:example.com,permitted;IP:192.0.2.0/255.255.255.0,excluded;DNS:bad.example.com"
+# Same name as the intermediate, another key: what it signs fails the signature check.
+key rogue
+openssl req -x509 -new -key rogue.key -subj "/CN=carapace test intermediate/O=carapace" -days 30 -out rogue.pem 2>/dev/null
+key forged_leaf
+cert forged_leaf "/CN=www.example.com" rogue 825 "subjectAltName=DNS:www.example.com"
+# An issuer without cA.
+key not_ca
+cert not_ca "/CN=carapace not a CA" root 3650 "basicConstraints=critical,CA:FALSE" "keyUsage=critical,keyCertSign"
+key not_ca_leaf
+cert not_ca_leaf "/CN=www.example.com" not_ca 825 "subjectAltName=DNS:www.example.com"
+# A second intermediate below the one with pathlen:0.
+key sub_intermediate
+cert sub_intermediate "/CN=carapace sub intermediate/O=carapace" intermediate 3650 \
+  "basicConstraints=critical,CA:TRUE" "keyUsage=critical,keyCertSign"
+key deep_leaf
+cert deep_leaf "/CN=www.example.com" sub_intermediate 825 "subjectAltName=DNS:www.example.com"
+# Outside the intermediate's permitted names, and inside its excluded ones.
+key outside_leaf
+cert outside_leaf "/CN=www.example.org" intermediate 825 "subjectAltName=DNS:www.example.org"
+key excluded_leaf
+cert excluded_leaf "/CN=x.bad.example.com" intermediate 825 "subjectAltName=DNS:x.bad.example.com"
+# An unknown critical extension.
+key critical_leaf
+cert critical_leaf "/CN=www.example.com" intermediate 825 "subjectAltName=DNS:www.example.com" "1.3.6.1.4.1.55555.1=critical,DER:0500"
+# Client-only key purpose.
+key client_leaf
+cert client_leaf "/CN=www.example.com" intermediate 825 "subjectAltName=DNS:www.example.com" "extendedKeyUsage=clientAuth"
+# An ECDSA P-256 intermediate: its signatures need an algorithm that is not here yet.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ecdsa_intermediate.key 2>/dev/null
+cert ecdsa_intermediate "/CN=carapace ECDSA intermediate/O=carapace" root 3650 \
+  "basicConstraints=critical,CA:TRUE,pathlen:0" "keyUsage=critical,keyCertSign"
+key ecdsa_leaf
+cert ecdsa_leaf "/CN=www.example.com" ecdsa_intermediate 825 "subjectAltName=DNS:www.example.com"
+
+for name in root intermediate leaf root2 intermediate_cross rogue forged_leaf not_ca not_ca_leaf \
+  sub_intermediate deep_leaf outside_leaf excluded_leaf critical_leaf client_leaf ecdsa_intermediate ecdsa_leaf; do
+  cp "$name.pem" "$OLDPWD/$out/$name.pem"
+done
 
 # What openssl reads: the expectations.
 {
