@@ -62,30 +62,34 @@ CARAPACE_CHACHA_SSE_TARGET __attribute__((always_inline)) inline __m128i rot7_4(
     return _mm_or_si128(_mm_slli_epi32(v, 7), _mm_srli_epi32(v, 25));
 }
 
-// Keystream blocks counter..counter+3 into ks (256 bytes, block order).
-CARAPACE_CHACHA_SSE_TARGET inline void blocks4(const chacha20_key& key, std::uint32_t counter,
-                                               const std::uint8_t* nonce, std::uint8_t* ks) noexcept {
-    __m128i s[16], x[16];
-    for (int i = 0; i < 4; ++i) s[i] = _mm_set1_epi32(static_cast<int>(chacha20_constants[i]));
-    for (int i = 0; i < 8; ++i) s[4 + i] = _mm_set1_epi32(static_cast<int>(key.words[i]));
-    s[12] = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(counter)), _mm_set_epi32(3, 2, 1, 0));
-    for (int i = 0; i < 3; ++i) s[13 + i] = _mm_set1_epi32(static_cast<int>(load_le32(nonce + 4 * i)));
-    for (int i = 0; i < 16; ++i) x[i] = s[i];
-    for (int r = 0; r < 10; ++r) {
-        CARAPACE_CHACHA_DOUBLE_ROUND(add4, xor4, rot16_4, rot12_4, rot8_4, rot7_4, x);
+// Keystream blocks counter..counter+3 into ks (256 bytes, block order). Defined twice: with
+// SSSE3 for CPUs without AVX, and with AVX2 so that the AVX2 engine stays in VEX encoding.
+#define CARAPACE_CHACHA_BLOCKS4(TARGET, NAME)                                                                   \
+    TARGET inline void NAME(const chacha20_key& key, std::uint32_t counter, const std::uint8_t* nonce,          \
+                            std::uint8_t* ks) noexcept {                                                        \
+        __m128i s[16], x[16];                                                                                   \
+        for (int i = 0; i < 4; ++i) s[i] = _mm_set1_epi32(static_cast<int>(chacha20_constants[i]));             \
+        for (int i = 0; i < 8; ++i) s[4 + i] = _mm_set1_epi32(static_cast<int>(key.words[i]));                  \
+        s[12] = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(counter)), _mm_set_epi32(3, 2, 1, 0));            \
+        for (int i = 0; i < 3; ++i) s[13 + i] = _mm_set1_epi32(static_cast<int>(load_le32(nonce + 4 * i)));     \
+        for (int i = 0; i < 16; ++i) x[i] = s[i];                                                               \
+        for (int r = 0; r < 10; ++r) {                                                                          \
+            CARAPACE_CHACHA_DOUBLE_ROUND(add4, xor4, rot16_4, rot12_4, rot8_4, rot7_4, x);                      \
+        }                                                                                                       \
+        for (int i = 0; i < 16; ++i) x[i] = _mm_add_epi32(x[i], s[i]);                                          \
+        /* Transpose each group of four words: words 4g..4g+3 of block j go to ks + 64 j + 16 g. */             \
+        for (int g = 0; g < 4; ++g) {                                                                           \
+            const __m128i a0 = x[4 * g], a1 = x[4 * g + 1], a2 = x[4 * g + 2], a3 = x[4 * g + 3];               \
+            const __m128i t0 = _mm_unpacklo_epi32(a0, a1), t1 = _mm_unpackhi_epi32(a0, a1);                     \
+            const __m128i t2 = _mm_unpacklo_epi32(a2, a3), t3 = _mm_unpackhi_epi32(a2, a3);                     \
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 0 * 64 + 16 * g), _mm_unpacklo_epi64(t0, t2));     \
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 1 * 64 + 16 * g), _mm_unpackhi_epi64(t0, t2));     \
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 2 * 64 + 16 * g), _mm_unpacklo_epi64(t1, t3));     \
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 3 * 64 + 16 * g), _mm_unpackhi_epi64(t1, t3));     \
+        }                                                                                                       \
     }
-    for (int i = 0; i < 16; ++i) x[i] = _mm_add_epi32(x[i], s[i]);
-    // Transpose each group of four words: afterwards t[g][j] holds words 4g..4g+3 of block j.
-    for (int g = 0; g < 4; ++g) {
-        const __m128i a0 = x[4 * g], a1 = x[4 * g + 1], a2 = x[4 * g + 2], a3 = x[4 * g + 3];
-        const __m128i t0 = _mm_unpacklo_epi32(a0, a1), t1 = _mm_unpackhi_epi32(a0, a1);
-        const __m128i t2 = _mm_unpacklo_epi32(a2, a3), t3 = _mm_unpackhi_epi32(a2, a3);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 0 * 64 + 16 * g), _mm_unpacklo_epi64(t0, t2));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 1 * 64 + 16 * g), _mm_unpackhi_epi64(t0, t2));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 2 * 64 + 16 * g), _mm_unpacklo_epi64(t1, t3));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 3 * 64 + 16 * g), _mm_unpackhi_epi64(t1, t3));
-    }
-}
+
+CARAPACE_CHACHA_BLOCKS4(CARAPACE_CHACHA_SSE_TARGET, blocks4)
 
 // out = in xor keystream for `size` bytes (any), four blocks per step.
 CARAPACE_CHACHA_SSE_TARGET inline void xor_sse(const chacha20_key& key, std::uint32_t counter,
@@ -130,6 +134,13 @@ CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline __m256i rot12_
 }
 CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline __m256i rot7_8(__m256i v) noexcept {
     return _mm256_or_si256(_mm256_slli_epi32(v, 7), _mm256_srli_epi32(v, 25));
+}
+
+CARAPACE_CHACHA_BLOCKS4(CARAPACE_CHACHA_AVX2_TARGET, blocks4_vex)
+#undef CARAPACE_CHACHA_BLOCKS4
+
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void double_round8(__m256i (&x)[16]) noexcept {
+    CARAPACE_CHACHA_DOUBLE_ROUND(add8, xor8, rot16_8, rot12_8, rot8_8, rot7_8, x);
 }
 
 // The initial transposed state for blocks counter..counter+7.
@@ -197,9 +208,7 @@ CARAPACE_CHACHA_AVX2_TARGET inline void blocks8(const chacha20_key& key, std::ui
     setup8(st, key, counter, nonce);
     __m256i x[16];
     for (int i = 0; i < 16; ++i) x[i] = st.s[i];
-    for (int r = 0; r < 10; ++r) {
-        CARAPACE_CHACHA_DOUBLE_ROUND(add8, xor8, rot16_8, rot12_8, rot8_8, rot7_8, x);
-    }
+    for (int r = 0; r < 10; ++r) double_round8(x);
     finish8(st, x, in, out);
 }
 
@@ -214,7 +223,10 @@ CARAPACE_CHACHA_AVX2_TARGET inline void xor_avx2(const chacha20_key& key, std::u
         for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(in[i] ^ ks[i]);
         secure_wipe(ks, sizeof ks);
     } else if (size != 0) {
-        xor_sse(key, counter, nonce, in, out, size);
+        alignas(32) std::uint8_t ks[256];
+        blocks4_vex(key, counter, nonce, ks);
+        for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(in[i] ^ ks[i]);
+        secure_wipe(ks, sizeof ks);
     }
 }
 

@@ -1,7 +1,7 @@
 // Poly1305 (RFC 8439 §2.5), portable, constant time and usable in constant evaluation, in two
 // representations of the 130-bit accumulator:
-// - poly1305_64: two 64-bit limbs and a small third one (radix 2^64), with 64 x 64 -> 128-bit
-//   products, where the compiler has unsigned __int128;
+// - poly1305_64: three 64-bit limbs (radix 2^44) with 64 x 64 -> 128-bit products, where the
+//   compiler has unsigned __int128, absorbing four blocks per step;
 // - poly1305_32: five 26-bit limbs (radix 2^26) with 32 x 32 -> 64-bit products, for 32-bit targets.
 // poly1305_portable is the first where it exists. Both take whole 16-byte blocks; the caller pads
 // (the AEAD pads every part to 16 bytes anyway) or uses poly1305_stream for arbitrary lengths.
@@ -112,72 +112,126 @@ struct poly1305_32 {
 #ifdef __SIZEOF_INT128__
 __extension__ typedef unsigned __int128 poly1305_u128;
 
-// 64-bit limbs: h = h0 + h1 2^64 + h2 2^128, h2 small.
+// 64-bit limbs: h = h0 + h1 2^44 + h2 2^88 (radix 2^44, as in poly1305-donna-64), so that any
+// multiplier, not only the clamped r, fits the products: a product of 44-bit limbs is 88 bits and
+// a sum of a dozen of them still fits 128. Four blocks at a time are absorbed as
+// (h + m1) r^4 + m2 r^3 + m3 r^2 + m4 r with one carry chain, so the multiplications of a step
+// are independent of each other and the loop is not bound by the latency of one long chain.
 struct poly1305_64 {
     static constexpr const char* name = "64-bit limbs";
-    std::uint64_t r0 = 0, r1 = 0, s1 = 0, h0 = 0, h1 = 0, h2 = 0, pad0 = 0, pad1 = 0;
+    static constexpr std::uint64_t mask44 = (std::uint64_t{1} << 44) - 1;
+    static constexpr std::uint64_t mask42 = (std::uint64_t{1} << 42) - 1;
+
+    // A multiplier: its limbs, and limbs 1 and 2 times 20 (2^132 = 4 2^130 = 20 modulo p).
+    struct power {
+        std::uint64_t l0 = 0, l1 = 0, l2 = 0, s1 = 0, s2 = 0;
+    };
+    power r[4] = {};  // r, r^2, r^3, r^4
+    std::uint64_t h0 = 0, h1 = 0, h2 = 0, pad0 = 0, pad1 = 0;
+
+    struct wide {
+        poly1305_u128 d0 = 0, d1 = 0, d2 = 0;
+    };
+
+    // d += a b, with a's limbs below 2^46 and b's below 2^45.
+    static constexpr void multiply_add(wide& d, std::uint64_t a0, std::uint64_t a1, std::uint64_t a2,
+                                       const power& b) noexcept {
+        d.d0 += poly1305_u128{a0} * b.l0 + poly1305_u128{a1} * b.s2 + poly1305_u128{a2} * b.s1;
+        d.d1 += poly1305_u128{a0} * b.l1 + poly1305_u128{a1} * b.l0 + poly1305_u128{a2} * b.s2;
+        d.d2 += poly1305_u128{a0} * b.l2 + poly1305_u128{a1} * b.l1 + poly1305_u128{a2} * b.l0;
+    }
+
+    // The partial reduction: limbs 0 and 2 below 2^44 and 2^42, limb 1 below 2^44 + 2^15.
+    static constexpr void carry(const wide& d, std::uint64_t& a0, std::uint64_t& a1, std::uint64_t& a2) noexcept {
+        const poly1305_u128 e1 = d.d1 + static_cast<std::uint64_t>(d.d0 >> 44);
+        const poly1305_u128 e2 = d.d2 + static_cast<std::uint64_t>(e1 >> 44);
+        a0 = static_cast<std::uint64_t>(d.d0) & mask44;
+        a1 = static_cast<std::uint64_t>(e1) & mask44;
+        a2 = static_cast<std::uint64_t>(e2) & mask42;
+        a0 += static_cast<std::uint64_t>(e2 >> 42) * 5;
+        a1 += a0 >> 44;
+        a0 &= mask44;
+    }
+
+    static constexpr power make_power(std::uint64_t a0, std::uint64_t a1, std::uint64_t a2) noexcept {
+        return {a0, a1, a2, a1 * 20, a2 * 20};
+    }
 
     constexpr void init(const std::uint8_t* key) noexcept {
-        r0 = load_le64(key) & 0x0ffffffc0fffffffULL;
-        r1 = load_le64(key + 8) & 0x0ffffffc0ffffffcULL;
-        s1 = r1 + (r1 >> 2);  // r1 2^128 = (r1 / 4) 2^130 = 5 r1 / 4 modulo p, r1 being a multiple of 4
+        const std::uint64_t t0 = load_le64(key), t1 = load_le64(key + 8);
+        // The clamped r (§2.5.1) split into 44, 44 and 42 bits.
+        r[0] = make_power(t0 & 0xffc0fffffffULL, ((t0 >> 44) | (t1 << 20)) & 0xfffffc0ffffULL,
+                          (t1 >> 24) & 0x00ffffffc0fULL);
+        for (int i = 1; i < 4; ++i) {
+            wide d{};
+            multiply_add(d, r[i - 1].l0, r[i - 1].l1, r[i - 1].l2, r[0]);
+            std::uint64_t a0 = 0, a1 = 0, a2 = 0;
+            carry(d, a0, a1, a2);
+            r[i] = make_power(a0, a1, a2);
+        }
         h0 = h1 = h2 = 0;
         pad0 = load_le64(key + 16);
         pad1 = load_le64(key + 24);
     }
 
-    // One multiplication by r with a partial reduction: h2 < 8 on entry, h2 <= 4 on exit.
-    static constexpr void multiply(std::uint64_t& a0, std::uint64_t& a1, std::uint64_t& a2, std::uint64_t b0,
-                                   std::uint64_t b1, std::uint64_t c1) noexcept {
-        const poly1305_u128 d0 = poly1305_u128{a0} * b0 + poly1305_u128{a1} * c1;
-        poly1305_u128 d1 = poly1305_u128{a0} * b1 + poly1305_u128{a1} * b0 + poly1305_u128{a2} * c1;
-        std::uint64_t d2 = a2 * b0;
-        d1 += static_cast<std::uint64_t>(d0 >> 64);
-        d2 += static_cast<std::uint64_t>(d1 >> 64);
-        // d2 holds bits 128 and up: keep two bits, fold the rest times 5 into the bottom.
-        const std::uint64_t fold = (d2 >> 2) + (d2 & ~std::uint64_t{3});
-        const poly1305_u128 lo = poly1305_u128{static_cast<std::uint64_t>(d0)} + fold;
-        a0 = static_cast<std::uint64_t>(lo);
-        const poly1305_u128 mid = poly1305_u128{static_cast<std::uint64_t>(d1)} + static_cast<std::uint64_t>(lo >> 64);
-        a1 = static_cast<std::uint64_t>(mid);
-        a2 = (d2 & 3) + static_cast<std::uint64_t>(mid >> 64);
+    // A block as limbs, with the 2^128 bit (hibit) on top.
+    static constexpr void split(const std::uint8_t* m, std::uint64_t hibit, std::uint64_t& m0, std::uint64_t& m1,
+                                std::uint64_t& m2) noexcept {
+        const std::uint64_t t0 = load_le64(m), t1 = load_le64(m + 8);
+        m0 = t0 & mask44;
+        m1 = ((t0 >> 44) | (t1 << 20)) & mask44;
+        m2 = (t1 >> 24) | (hibit << 40);
     }
 
     constexpr void blocks(const std::uint8_t* m, std::size_t count, std::uint64_t hibit = 1) noexcept {
         std::uint64_t a0 = h0, a1 = h1, a2 = h2;
+        for (; count >= 4; count -= 4, m += 64) {
+            std::uint64_t x0 = 0, x1 = 0, x2 = 0;
+            wide d{};
+            split(m, hibit, x0, x1, x2);
+            multiply_add(d, a0 + x0, a1 + x1, a2 + x2, r[3]);
+            split(m + 16, hibit, x0, x1, x2);
+            multiply_add(d, x0, x1, x2, r[2]);
+            split(m + 32, hibit, x0, x1, x2);
+            multiply_add(d, x0, x1, x2, r[1]);
+            split(m + 48, hibit, x0, x1, x2);
+            multiply_add(d, x0, x1, x2, r[0]);
+            carry(d, a0, a1, a2);
+        }
         for (; count != 0; --count, m += 16) {
-            const poly1305_u128 lo = poly1305_u128{a0} + load_le64(m);
-            a0 = static_cast<std::uint64_t>(lo);
-            const poly1305_u128 mid = poly1305_u128{a1} + load_le64(m + 8) + static_cast<std::uint64_t>(lo >> 64);
-            a1 = static_cast<std::uint64_t>(mid);
-            a2 += hibit + static_cast<std::uint64_t>(mid >> 64);
-            multiply(a0, a1, a2, r0, r1, s1);
+            std::uint64_t x0 = 0, x1 = 0, x2 = 0;
+            split(m, hibit, x0, x1, x2);
+            wide d{};
+            multiply_add(d, a0 + x0, a1 + x1, a2 + x2, r[0]);
+            carry(d, a0, a1, a2);
         }
         h0 = a0, h1 = a1, h2 = a2;
     }
 
     constexpr void finish(std::uint8_t* tag) noexcept {
-        // h < 5 2^128 here; fold the bits above 2^130 so that h < 2^130 + 2^64.
+        // Carry fully: limbs within 44, 44 and 42 bits, h < 2^130.
         std::uint64_t a0 = h0, a1 = h1, a2 = h2;
-        const std::uint64_t c = (a2 >> 2) * 5;
-        a2 &= 3;
-        poly1305_u128 t = poly1305_u128{a0} + c;
-        a0 = static_cast<std::uint64_t>(t);
-        t = poly1305_u128{a1} + static_cast<std::uint64_t>(t >> 64);
-        a1 = static_cast<std::uint64_t>(t);
-        a2 += static_cast<std::uint64_t>(t >> 64);
-        // g = h + 5; h >= p exactly when g reaches 2^130.
-        t = poly1305_u128{a0} + 5;
-        const std::uint64_t g0 = static_cast<std::uint64_t>(t);
-        t = poly1305_u128{a1} + static_cast<std::uint64_t>(t >> 64);
-        const std::uint64_t g1 = static_cast<std::uint64_t>(t);
-        const std::uint64_t g2 = a2 + static_cast<std::uint64_t>(t >> 64);
-        const std::uint64_t use_g = ct::mask_from_bit((g2 >> 2) & 1);
+        a2 += a1 >> 44, a1 &= mask44;
+        a0 += (a2 >> 42) * 5, a2 &= mask42;
+        a1 += a0 >> 44, a0 &= mask44;
+        a2 += a1 >> 44, a1 &= mask44;
+        a0 += (a2 >> 42) * 5, a2 &= mask42;
+        a1 += a0 >> 44, a0 &= mask44;
+        // g = h + 5 - 2^130; h >= p exactly when g does not go negative.
+        std::uint64_t g0 = a0 + 5;
+        std::uint64_t g1 = a1 + (g0 >> 44);
+        g0 &= mask44;
+        const std::uint64_t g2 = a2 + (g1 >> 44) - (std::uint64_t{1} << 42);
+        g1 &= mask44;
+        const std::uint64_t use_g = ct::mask_from_bit((g2 >> 63) ^ 1u);
         a0 = ct::select(use_g, g0, a0);
         a1 = ct::select(use_g, g1, a1);
-        t = poly1305_u128{a0} + pad0;
+        a2 = ct::select(use_g, g2 & mask42, a2);
+        // h mod 2^128 + s.
+        const std::uint64_t w0 = a0 | (a1 << 44), w1 = (a1 >> 20) | (a2 << 24);
+        const poly1305_u128 t = poly1305_u128{w0} + pad0;
         store_le64(tag, static_cast<std::uint64_t>(t));
-        store_le64(tag + 8, a1 + pad1 + static_cast<std::uint64_t>(t >> 64));
+        store_le64(tag + 8, w1 + pad1 + static_cast<std::uint64_t>(t >> 64));
         secure_wipe(*this);
     }
 };
