@@ -27,7 +27,6 @@ detail::chacha20_key key_of(const byte_vector& key) {
 
 // The portable stream function in the shape of the vector ones.
 struct chacha20_portable_stream {
-    static constexpr const char* name = "portable";
     static bool supported() { return true; }
     static void xor_stream(const detail::chacha20_key& key, std::uint32_t counter, const std::uint8_t* nonce,
                            const std::uint8_t* in, std::uint8_t* out, std::size_t size) {
