@@ -142,7 +142,8 @@ int cmd_speed(std::span<char* const> argv) {
                              : gcm::best() == gcm::choice::aesni ? "AES-NI"
                                                                  : "portable code";
     using chacha = carapace::detail::chacha20_poly1305_dispatch;
-    const char* chacha_engine = chacha::best() == chacha::choice::avx2  ? "AVX2"
+    const char* chacha_engine = chacha::best() == chacha::choice::avx512 ? "AVX-512F"
+                                : chacha::best() == chacha::choice::avx2 ? "AVX2"
                                 : chacha::best() == chacha::choice::sse ? "SSSE3"
                                                                         : "portable code";
     std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s, ChaCha20-Poly1305 uses %s; "

@@ -20,6 +20,7 @@ bool chacha_engine_runs_here() {
 #define CARAPACE_CHACHA_ENGINES                                                                                   \
     carapace::detail::chacha20_poly1305_portable, carapace::detail::chacha20_poly1305_portable32,                \
         carapace::detail::chacha20_poly1305_sse, carapace::detail::chacha20_poly1305_avx2,                         \
+        carapace::detail::chacha20_poly1305_avx512,                                                               \
         carapace::detail::chacha20_poly1305_dispatch
 
 // The ChaCha20 stream functions alone.

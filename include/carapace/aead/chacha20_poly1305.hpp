@@ -1,6 +1,6 @@
 // ChaCha20-Poly1305 (RFC 8439 §2.8) and XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha): a keyed
-// context that seals and opens any number of messages. AVX2, SSSE3 or portable code, chosen at
-// run time (portable in constant evaluation).
+// context that seals and opens any number of messages. AVX-512F, AVX2, SSSE3 or portable code,
+// chosen at run time (portable in constant evaluation).
 //
 //   const carapace::chacha20_poly1305 aead(key);              // key: 32 bytes
 //   aead.seal(nonce, aad, plaintext, ciphertext, tag);         // nonce: 12 bytes; 16-byte tag

@@ -25,6 +25,7 @@ struct x86_features {
     bool pclmul = false;
     bool avx = false;   // and the OS saves YMM registers
     bool avx2 = false;
+    bool avx512f = false;  // and the OS saves the opmask and ZMM registers
     bool bmi1 = false;
     bool bmi2 = false;
     bool adx = false;
@@ -53,16 +54,18 @@ inline x86_features detect() noexcept {
     f.aesni = (c >> 25) & 1;
     const bool osxsave = (c >> 27) & 1;
     const bool cpu_avx = (c >> 28) & 1;
-    bool os_saves_ymm = false;
+    bool os_saves_ymm = false, os_saves_zmm = false;
     if (osxsave) {
         unsigned xcr0_lo = 0, xcr0_hi = 0;
         __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-        os_saves_ymm = (xcr0_lo & 6u) == 6u;  // XMM and YMM state enabled
+        os_saves_ymm = (xcr0_lo & 6u) == 6u;        // XMM and YMM state enabled
+        os_saves_zmm = (xcr0_lo & 0xe6u) == 0xe6u;  // and opmask, ZMM_Hi256, Hi16_ZMM
     }
     f.avx = cpu_avx && os_saves_ymm;
     if (__get_cpuid_max(0, nullptr) >= 7) {
         __cpuid_count(7, 0, a, b, c, d);
         f.avx2 = f.avx && ((b >> 5) & 1);
+        f.avx512f = f.avx && os_saves_zmm && ((b >> 16) & 1);
         f.bmi1 = (b >> 3) & 1;
         f.bmi2 = (b >> 8) & 1;
         f.adx = (b >> 19) & 1;
