@@ -99,6 +99,7 @@ struct chacha20_poly1305_avx2 {
                 pending_size = 512;
             }
         }
+        secure_wipe(st);  // holds the key
         if constexpr (Encrypt) poly1305_padded(poly, pending, pending_size);
         // The last 1-511 bytes.
         if (const std::size_t rest = size - done; rest != 0) {

@@ -82,6 +82,7 @@ struct chacha20_poly1305_avx512 {
                 pending_blocks = 64;
             }
         }
+        secure_wipe(s, 16);  // holds the key
         if constexpr (Encrypt) poly1305_padded(poly, pending, 16 * pending_blocks);
         if (const std::size_t rest = size - done; rest != 0) {
             if constexpr (!Encrypt) poly1305_padded(poly, in + done, rest);
