@@ -1,6 +1,6 @@
 // Compile-time proofs: the same code computes known answers in constant evaluation. If any of
 // these is wrong, this file does not compile. Expected values are from FIPS 180-4 (via RFC 6234),
-// RFC 4231, RFC 5869, RFC 8448 and RFC 7748.
+// RFC 4231, RFC 5869, RFC 8448, RFC 7748, RFC 8439 and draft-irtf-cfrg-xchacha.
 #include <doctest/doctest.h>
 
 #include <string_view>
@@ -99,6 +99,79 @@ static_assert(x25519<detail::curve25519_engine<detail::fe25519_25>>(
                   from_hex<32>("e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"))
                   .value() == from_hex<32>("95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957"));
 
+// RFC 8439 §2.3.2: one ChaCha20 block.
+constexpr auto chacha20_block_232 = [] {
+    const auto key = from_hex<32>("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    const auto nonce = from_hex<12>("000000090000004a00000000");
+    bytes<64> block{};
+    detail::chacha20_block(detail::chacha20_load_key(key.data()), 1, nonce.data(), block.data());
+    return block;
+}();
+static_assert(chacha20_block_232 ==
+              from_hex<64>("10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
+                           "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e"));
+
+// RFC 8439 §2.5.2: a Poly1305 tag, with the 64-bit and the 32-bit limbs.
+template <class Core>
+constexpr bytes<16> poly1305_252() {
+    const auto key = from_hex<32>("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
+    const auto message = literal_bytes("Cryptographic Forum Research Group");
+    detail::poly1305_stream<Core> poly(key.data());
+    poly.update(message.data(), message.size());
+    bytes<16> tag{};
+    poly.finish(tag.data());
+    return tag;
+}
+static_assert(poly1305_252<detail::poly1305_portable>() == from_hex<16>("a8061dc1305136c6c22b8baf0c0127a9"));
+static_assert(poly1305_252<detail::poly1305_32>() == from_hex<16>("a8061dc1305136c6c22b8baf0c0127a9"));
+
+// RFC 8439 §2.8.2: AEAD_CHACHA20_POLY1305 sealed at compile time, and opened again.
+constexpr auto rfc8439_plaintext = literal_bytes(
+    "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be "
+    "it.");
+constexpr auto rfc8439_aead_key = from_hex<32>("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+constexpr auto rfc8439_aead_nonce = from_hex<12>("070000004041424344454647");
+constexpr auto rfc8439_aead_aad = from_hex<12>("50515253c0c1c2c3c4c5c6c7");
+constexpr auto rfc8439_sealed = [] {
+    bytes<130> sealed{};
+    if (chacha20_poly1305(rfc8439_aead_key).seal(rfc8439_aead_nonce, rfc8439_aead_aad, rfc8439_plaintext, sealed) !=
+        errc::ok)
+        constant_evaluation_failed();
+    return sealed;
+}();
+static_assert(rfc8439_sealed ==
+              from_hex<130>("d31a8d34648e60db7b86afbc53ef7ec2a4aded51296e08fea9e2b5a736ee62d63dbea45e8ca9671282fafb69da"
+                            "92728b1a71de0a9e060b2905d6a5b67ecd3b3692ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585"
+                            "808b4831d7bc3ff4def08e4b7a9de576d26586cec64b6116"  // ciphertext
+                            "1ae10b594f09e26a7e902ecbd0600691"));               // tag
+static_assert([] {
+    bytes<114> opened{};
+    return chacha20_poly1305(rfc8439_aead_key).open(rfc8439_aead_nonce, rfc8439_aead_aad, rfc8439_sealed, opened) ==
+               errc::ok &&
+           opened == rfc8439_plaintext;
+}());
+
+// draft-irtf-cfrg-xchacha-03 §2.2.1: HChaCha20.
+constexpr auto hchacha20_221 = [] {
+    const auto key = from_hex<32>("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    const auto nonce = from_hex<16>("000000090000004a0000000031415927");
+    const auto sub = detail::hchacha20(detail::chacha20_load_key(key.data()), nonce.data());
+    bytes<32> out{};
+    for (std::size_t i = 0; i < 8; ++i) store_le32(out.data() + 4 * i, sub.words[i]);
+    return out;
+}();
+static_assert(hchacha20_221 == from_hex<32>("82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc"));
+
+// XChaCha20-Poly1305 at compile time agrees with the same message sealed at run time (below).
+constexpr auto xchacha_sealed = [] {
+    bytes<130> sealed{};
+    bytes<24> nonce{};
+    for (std::size_t i = 0; i < 24; ++i) nonce[i] = static_cast<std::uint8_t>(0x40 + i);
+    if (xchacha20_poly1305(rfc8439_aead_key).seal(nonce, rfc8439_aead_aad, rfc8439_plaintext, sealed) != errc::ok)
+        constant_evaluation_failed();
+    return sealed;
+}();
+
 }  // namespace
 
 TEST_CASE("compile-time known answers agree with run time") {
@@ -108,4 +181,13 @@ TEST_CASE("compile-time known answers agree with run time") {
     CHECK(sha256::hash(message) == from_hex<32>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     CHECK(sha512::hash(message) == from_hex<64>("ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
                                                 "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"));
+    // ChaCha20-Poly1305 on the engine this CPU runs.
+    bytes<130> sealed{};
+    REQUIRE(chacha20_poly1305(rfc8439_aead_key).seal(rfc8439_aead_nonce, rfc8439_aead_aad, rfc8439_plaintext, sealed) ==
+            errc::ok);
+    CHECK(sealed == rfc8439_sealed);
+    bytes<24> nonce{};
+    for (std::size_t i = 0; i < 24; ++i) nonce[i] = static_cast<std::uint8_t>(0x40 + i);
+    REQUIRE(xchacha20_poly1305(rfc8439_aead_key).seal(nonce, rfc8439_aead_aad, rfc8439_plaintext, sealed) == errc::ok);
+    CHECK(sealed == xchacha_sealed);
 }

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import os
 import random
+import struct
 import subprocess
 import sys
 
@@ -119,6 +120,73 @@ for name, key_size in (("aes-128-gcm", 16), ("aes-256-gcm", 32)):
         expect_usage_error(["aead-seal", name] + args, b"data", what=f"aead-seal {name} {args}")
         expect_usage_error(["aead-open", name] + args, b"00" * 20, what=f"aead-open {name} {args}")
     expect_usage_error(["aead-open", name, "--key", "00" * key_size, "--nonce", "00" * 12], b"00zz" * 10, what="aead-open bad hex on stdin")
+
+# ChaCha20-Poly1305 against python3-cryptography; XChaCha20-Poly1305 against HChaCha20 (written
+# here from draft-irtf-cfrg-xchacha §2.2) and the same ChaCha20Poly1305 with nonce 0^4 || nonce[16:]
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+
+def hchacha20(key, nonce16):
+    def rotl(v, n):
+        return ((v << n) | (v >> (32 - n))) & 0xffffffff
+
+    def qr(x, a, b, c, d):
+        x[a] = (x[a] + x[b]) & 0xffffffff; x[d] = rotl(x[d] ^ x[a], 16)
+        x[c] = (x[c] + x[d]) & 0xffffffff; x[b] = rotl(x[b] ^ x[c], 12)
+        x[a] = (x[a] + x[b]) & 0xffffffff; x[d] = rotl(x[d] ^ x[a], 8)
+        x[c] = (x[c] + x[d]) & 0xffffffff; x[b] = rotl(x[b] ^ x[c], 7)
+
+    x = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] + list(struct.unpack("<8I", key)) + list(struct.unpack("<4I", nonce16))
+    for _ in range(10):
+        for a, b, c, d in ((0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15),
+                           (0, 5, 10, 15), (1, 6, 11, 12), (2, 7, 8, 13), (3, 4, 9, 14)):
+            qr(x, a, b, c, d)
+    return struct.pack("<8I", *(x[0:4] + x[12:16]))
+
+
+check(hchacha20(bytes(range(32)), bytes.fromhex("000000090000004a0000000031415927")).hex() ==
+      "82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc", "HChaCha20 reference (draft §2.2.1)")
+
+
+def xchacha_encrypt(key, nonce, plaintext, aad):
+    return ChaCha20Poly1305(hchacha20(key, nonce[:16])).encrypt(bytes(4) + nonce[16:], plaintext, aad)
+
+
+for name, nonce_size, encrypt in (
+    ("chacha20-poly1305", 12, lambda key, nonce, p, a: ChaCha20Poly1305(key).encrypt(nonce, p, a)),
+    ("xchacha20-poly1305", 24, xchacha_encrypt),
+):
+    for length in (0, 1, 15, 16, 17, 63, 64, 65, 191, 192, 193, 255, 256, 257, 511, 512, 513, 1350, 4099, 16384):
+        key, aad, plaintext = rng.randbytes(32), rng.randbytes(length % 37), rng.randbytes(length)
+        nonce = rng.randbytes(nonce_size)
+        want = encrypt(key, nonce, plaintext, aad)
+        args = ["--key", key.hex(), "--nonce", nonce.hex()] + (["--aad", aad.hex()] if aad else [])
+        code, out, err = run(["aead-seal", name] + args, plaintext)
+        check(code == 0 and out.decode() == want.hex() + "\n", f"aead-seal {name} len {length}: {out[:60]!r} {err!r}")
+        spaced = " ".join(want.hex()[i:i + 7] for i in range(0, len(want.hex()), 7)).upper() + "\n"
+        code, out, err = run(["aead-open", name] + args, spaced.encode())
+        check(code == 0 and out == plaintext and err == b"", f"aead-open {name} len {length}: {err!r}")
+        for flip in (0, len(want) - 1, len(want) // 2):
+            bad = bytearray(want)
+            bad[flip] ^= 0x01
+            code, out, err = run(["aead-open", name] + args, bad.hex().encode())
+            check(code == 1 and out == b"" and err.decode().strip() == "authentication failed",
+                  f"aead-open {name} len {length} flipped byte {flip}: {code} {out[:40]!r} {err!r}")
+    code, out, err = run(["aead-open", name, "--key", "00" * 32, "--nonce", "00" * nonce_size], b"00" * 15)
+    check(code == 1 and out == b"" and err.decode().strip() == "authentication failed", f"aead-open {name} shorter than a tag")
+    for args in (
+        ["--key", "00" * 31, "--nonce", "00" * nonce_size], ["--key", "00" * 16, "--nonce", "00" * nonce_size],
+        ["--key", "0g" * 32, "--nonce", "00" * nonce_size], ["--key", "00" * 32, "--nonce", ""],
+        ["--key", "00" * 32], ["--nonce", "00" * nonce_size], ["--key", "00" * 32, "--nonce", "0"],
+        ["--key", "00" * 32, "--nonce", "00" * nonce_size, "--aad", "xyz"],
+        ["--key", "00" * 32, "--nonce", "00" * (nonce_size - 1)], ["--key", "00" * 32, "--nonce", "00" * (nonce_size + 1)],
+        ["--key", "00" * 32, "--nonce", "00" * (36 - nonce_size)], ["--key", "00" * 32, "--nonce", "00" * 16],
+    ):
+        expect_usage_error(["aead-seal", name] + args, b"data", what=f"aead-seal {name} {args}")
+        expect_usage_error(["aead-open", name] + args, b"00" * 20, what=f"aead-open {name} {args}")
+    expect_usage_error(["aead-open", name, "--key", "00" * 32, "--nonce", "00" * nonce_size], b"00zz" * 10,
+                       what=f"aead-open {name} bad hex on stdin")
+
 expect_usage_error(["aead-seal", "aes-192-gcm-nope", "--key", "00" * 16, "--nonce", "00" * 12], b"x")
 expect_usage_error(["aead-seal", "--key", "00" * 16, "--nonce", "00" * 12], b"x")
 
@@ -288,11 +356,14 @@ expect_usage_error(["verify", "--CAfile", fixture("root"), fixture("leaf"), fixt
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
 code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256", "x25519", "ed25519"])
 check(code == 0 and all(n in out for n in (b"sha256", b"hkdf-sha256", b"x25519", b"ed25519")) and b"ops/s" in out, f"speed output: {out!r}")
+code, out, _ = run(["speed", "--seconds", "1", "chacha20-poly1305"])
+check(code == 0 and b"chacha20-poly1305 seal" in out and b"chacha20-poly1305 open" in out and b"MB/s" in out,
+      f"speed chacha20-poly1305 output: {out!r}")
 
 # Large stdin streams in constant memory: 512 MiB through `hash sha256`, peak RSS measured.
 chunk = bytes(range(256)) * 4096  # 1 MiB

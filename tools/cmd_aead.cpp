@@ -9,6 +9,7 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "carapace/aead/aes_gcm.hpp"
+#include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/core/wipe.hpp"
 
 namespace carapace_tool {
@@ -20,19 +21,25 @@ struct aead_request {
     std::vector<std::uint8_t> key, nonce, aad;
 };
 
-// Calls f(gcm) with the context for the named algorithm keyed with `key`. Returns an error
-// message for an unknown algorithm or a key of the wrong length, empty on success.
+// Calls f(aead) with the context for the named algorithm keyed with `key`. Returns an error
+// message for an unknown algorithm, a key of the wrong length or a nonce of a length the algorithm
+// does not take, empty on success.
 template <class F>
 std::string with_aead(const aead_request& r, F&& f) {
-    auto keyed = [&]<class Aead>() -> std::string {
+    auto keyed = [&]<class Aead>(bool fixed_nonce = false) -> std::string {
         if (r.key.size() != Aead::key_size)
             return "--key must be " + std::to_string(Aead::key_size) + " bytes for " + r.algorithm;
+        if (fixed_nonce && r.nonce.size() != Aead::nonce_size)
+            return "--nonce must be " + std::to_string(Aead::nonce_size) + " bytes for " + r.algorithm;
         const Aead aead(carapace::fixed_view<Aead::key_size>(r.key.data(), Aead::key_size));
         f(aead);
         return {};
     };
     if (r.algorithm == "aes-128-gcm") return keyed.template operator()<carapace::aes128_gcm>();
     if (r.algorithm == "aes-256-gcm") return keyed.template operator()<carapace::aes256_gcm>();
+    // ChaCha20-Poly1305 takes 12-byte nonces only, XChaCha20-Poly1305 24-byte ones.
+    if (r.algorithm == "chacha20-poly1305") return keyed.template operator()<carapace::chacha20_poly1305>(true);
+    if (r.algorithm == "xchacha20-poly1305") return keyed.template operator()<carapace::xchacha20_poly1305>(true);
     return "unknown algorithm '" + r.algorithm + "'";
 }
 

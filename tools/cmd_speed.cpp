@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "speed_measure.hpp"
 #include "carapace/aead/aes_gcm.hpp"
+#include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha256.hpp"
@@ -70,7 +71,7 @@ void speed_aead(const char* name, double seconds) {
     const Aead aead(key);
     std::vector<std::uint8_t> buffer(aead_sizes.back() + 16, 0x5a), sealed(aead_sizes.back() + 16);
     for (const bool seal : {true, false}) {
-        std::printf("%-16s", (std::string(name) + (seal ? " seal" : " open")).c_str());
+        std::printf("%-24s", (std::string(name) + (seal ? " seal" : " open")).c_str());
         for (const std::size_t size : aead_sizes) {
             const std::span<std::uint8_t> text(buffer.data(), size), out(sealed.data(), size + 16);
             (void)aead.seal(nonce, {}, text, out);
@@ -123,7 +124,7 @@ struct entry {
     table kind;
 };
 
-constexpr std::array<entry, 15> entries = {{
+constexpr std::array<entry, 16> entries = {{
     {"sha224", speed_hash<carapace::sha224>, table::hash},
     {"sha256", speed_hash<carapace::sha256>, table::hash},
     {"sha384", speed_hash<carapace::sha384>, table::hash},
@@ -131,6 +132,7 @@ constexpr std::array<entry, 15> entries = {{
     {"sha512-256", speed_hash<carapace::sha512_256>, table::hash},
     {"aes-128-gcm", speed_aead<carapace::aes128_gcm>, table::aead},
     {"aes-256-gcm", speed_aead<carapace::aes256_gcm>, table::aead},
+    {"chacha20-poly1305", speed_aead<carapace::chacha20_poly1305>, table::aead},
     {"hmac-sha256", speed_hmac<carapace::sha256>, table::ops},
     {"hmac-sha384", speed_hmac<carapace::sha384>, table::ops},
     {"hmac-sha512", speed_hmac<carapace::sha512>, table::ops},
@@ -171,11 +173,16 @@ int cmd_speed(std::span<char* const> argv) {
     const char* gcm_engine = gcm::best() == gcm::choice::vaes    ? "VAES"
                              : gcm::best() == gcm::choice::aesni ? "AES-NI"
                                                                  : "portable code";
-    std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s, X25519/Ed25519 use %s;"
-                " %.1f s per figure\n",
+    using chacha = carapace::detail::chacha20_poly1305_dispatch;
+    const char* chacha_engine = chacha::best() == chacha::choice::avx512 ? "AVX-512F"
+                                : chacha::best() == chacha::choice::avx2 ? "AVX2"
+                                : chacha::best() == chacha::choice::sse  ? "SSSE3"
+                                                                         : "portable code";
+    std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s, ChaCha20-Poly1305 uses %s,"
+                " X25519/Ed25519 use %s; %.1f s per figure\n",
                 CARAPACE_VERSION_STRING,
                 carapace::detail::sha256_shani::supported() ? "SHA-NI" : "portable code",
-                carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", gcm_engine,
+                carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", gcm_engine, chacha_engine,
                 carapace::detail::curve25519_dispatch::ifma()   ? "AVX-512 IFMA (X25519 ladder, verification) and MULX/ADX"
                 : carapace::detail::curve25519_dispatch::fast() ? "MULX/ADX"
                                                                 : "portable code",
@@ -189,7 +196,7 @@ int cmd_speed(std::span<char* const> argv) {
             hash_header = true;
         }
         if (e->kind == table::aead && !aead_header) {
-            std::printf("%-16s", "type");
+            std::printf("%-24s", "type");
             for (const std::size_t size : aead_sizes) std::printf(" %10zu", size);
             std::printf("  bytes per message\n");
             aead_header = true;

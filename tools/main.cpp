@@ -28,10 +28,12 @@ constexpr command commands[] = {
      "hkdf {sha256|sha384|sha512} --ikm HEX [--salt HEX] [--info HEX] --length N\n"
      "      -> lowercase hex of N bytes of output key material + newline (N <= 255 * hash length)"},
     {"aead-seal", carapace_tool::cmd_aead_seal,
-     "aead-seal {aes-128-gcm|aes-256-gcm} --key HEX --nonce HEX [--aad HEX]\n"
+     "aead-seal {aes-128-gcm|aes-256-gcm|chacha20-poly1305|xchacha20-poly1305} --key HEX --nonce HEX\n"
+     "      [--aad HEX] (nonce: 12 bytes for chacha20-poly1305, 24 for xchacha20-poly1305)\n"
      "      stdin: plaintext bytes -> lowercase hex of ciphertext || 16-byte tag + newline"},
     {"aead-open", carapace_tool::cmd_aead_open,
-     "aead-open {aes-128-gcm|aes-256-gcm} --key HEX --nonce HEX [--aad HEX]\n"
+     "aead-open {aes-128-gcm|aes-256-gcm|chacha20-poly1305|xchacha20-poly1305} --key HEX --nonce HEX\n"
+     "      [--aad HEX]\n"
      "      stdin: hex of ciphertext || tag (whitespace ignored) -> plaintext bytes;\n"
      "      a message that does not authenticate: \"authentication failed\" on stderr, exit 1"},
     {"x25519", carapace_tool::cmd_x25519,
@@ -58,7 +60,7 @@ constexpr command commands[] = {
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"
-     "      aes-128-gcm aes-256-gcm"
+     "      aes-128-gcm aes-256-gcm chacha20-poly1305"
      " hmac-sha256 hmac-sha384 hmac-sha512 hkdf-sha256 hkdf-sha384\n"
      "      hkdf-sha512 x25519 ed25519 (default: all)"},
 };

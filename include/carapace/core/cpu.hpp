@@ -75,7 +75,7 @@ inline x86_features detect() noexcept {
         f.sha = (b >> 29) & 1;
         f.vaes = f.avx && ((c >> 9) & 1);
         f.vpclmulqdq = f.avx && ((c >> 10) & 1);
-        f.avx512f = os_saves_zmm && ((b >> 16) & 1);
+        f.avx512f = f.avx && os_saves_zmm && ((b >> 16) & 1);
         f.avx512dq = f.avx512f && ((b >> 17) & 1);
         f.avx512ifma = f.avx512f && ((b >> 21) & 1);
         f.avx512vl = f.avx512f && ((b >> 31) & 1);

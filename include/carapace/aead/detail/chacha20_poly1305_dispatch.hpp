@@ -1,0 +1,47 @@
+// Picks the ChaCha20-Poly1305 engine at run time: AVX-512F, else AVX2, else SSSE3, else portable (always
+// portable in constant evaluation, which the mode layer handles).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "carapace/aead/detail/chacha20_poly1305_avx2.hpp"
+#include "carapace/aead/detail/chacha20_poly1305_avx512.hpp"
+#include "carapace/aead/detail/chacha20_poly1305_mode.hpp"
+
+namespace carapace::detail {
+
+struct chacha20_poly1305_dispatch {
+    static constexpr const char* name = "auto";
+    static constexpr bool supported() noexcept { return true; }
+
+    enum class choice : std::uint8_t { portable, sse, avx2, avx512 };
+
+    // Decided once.
+    static choice best() noexcept {
+        static const choice picked = chacha20_poly1305_avx512::supported() ? choice::avx512
+                                     : chacha20_poly1305_avx2::supported() ? choice::avx2
+                                     : chacha20_poly1305_sse::supported()  ? choice::sse
+                                                                           : choice::portable;
+        return picked;
+    }
+
+    template <bool Encrypt>
+    static void crypt_message(const chacha20_key& key, const std::uint8_t* nonce, const std::uint8_t* aad,
+                              std::size_t aad_size, const std::uint8_t* in, std::uint8_t* out, std::size_t size,
+                              std::uint8_t* tag) noexcept {
+        switch (best()) {
+            case choice::avx512:
+                return chacha20_poly1305_avx512::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
+            case choice::avx2:
+                return chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
+            case choice::sse:
+                return chacha20_poly1305_sse::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
+            case choice::portable:
+                return chacha20_poly1305_portable::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size,
+                                                                          tag);
+        }
+    }
+};
+
+}  // namespace carapace::detail
