@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "carapace/ec/ed25519.hpp"
 #include "carapace/x509/certificate.hpp"
+#include "carapace/x509/keys.hpp"
 #include "carapace/x509/pem.hpp"
 #include "support/vectors.hpp"
 
@@ -171,4 +173,32 @@ TEST_CASE("X.509: structural rules") {
     byte_vector mismatch = leaf;
     mismatch[static_cast<std::size_t>(leaf.rend() - at) - 1] = 0x71;  // 1.3.101.113 (Ed448)
     CHECK(!x509::parse_certificate(mismatch).ok());
+}
+
+TEST_CASE("keys: PKCS#8 and SubjectPublicKeyInfo from openssl") {
+    const std::string private_text = test_support::read_vector_file("x509/pair_private.pem");
+    const std::string public_text = test_support::read_vector_file("x509/pair_public.pem");
+    byte_vector private_der(private_text.size()), public_der(public_text.size());
+    auto n = pem::decode_first(private_text, pem::private_key, private_der);
+    auto m = pem::decode_first(public_text, pem::public_key, public_der);
+    REQUIRE((n.ok() && m.ok()));
+    private_der.resize(*n);
+    public_der.resize(*m);
+    auto private_key = x509::parse_private_key(private_der);
+    auto public_key = x509::parse_public_key(public_der);
+    REQUIRE(private_key.ok());
+    REQUIRE(public_key.ok());
+    CHECK(private_key->type == x509::key_type::ed25519);
+    CHECK(public_key->type == x509::key_type::ed25519);
+    REQUIRE(private_key->key.size() == 32);
+    // The seed gives the public key openssl wrote next to it.
+    const auto derived = ed25519_public_key(private_key->key.first<32>());
+    CHECK(byte_vector(derived.begin(), derived.end()) == byte_vector(public_key->key.begin(), public_key->key.end()));
+    // Every truncation fails; so does a certificate's SPKI with trailing bytes.
+    for (std::size_t k = 0; k < private_der.size(); ++k)
+        CHECK(!x509::parse_private_key(byte_view(private_der).first(k)).ok());
+    byte_vector longer = public_der;
+    longer.push_back(0);
+    CHECK(!x509::parse_public_key(longer).ok());
+    secure_wipe(private_der.data(), private_der.size());
 }

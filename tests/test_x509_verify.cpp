@@ -3,12 +3,14 @@
 // allocations during parsing and validation (there must be none).
 #include <doctest/doctest.h>
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <new>
 #include <string>
 #include <vector>
 
+#include "carapace/core/hex.hpp"
 #include "carapace/x509/verify.hpp"
 #include "support/vectors.hpp"
 
@@ -157,4 +159,38 @@ TEST_CASE("X.509 path validation: the system bundle as a long trust store, witho
     CHECK(result == x509::verify_error::ok);
     CHECK(mismatch == x509::verify_error::hostname_mismatch);
     CHECK(during == 0);
+}
+
+namespace {
+
+// Reaching this in constant evaluation makes the expression non-constant: a compile error.
+inline void constant_evaluation_failed() {}
+
+// The root fixture's DER (written by make_fixtures.sh), embedded in the program.
+constexpr std::string_view embedded_root_hex =
+#include "vectors/x509/root_der.inc"
+    ;
+constexpr std::size_t embedded_root_size = embedded_root_hex.size() / 2;
+constexpr auto embedded_root = [] {
+    std::array<std::uint8_t, embedded_root_size> der_bytes{};
+    if (hex::decode(embedded_root_hex, der_bytes) != errc::ok) constant_evaluation_failed();
+    return der_bytes;
+}();
+// A trust store filled and checked at compile time: parsing is constexpr too.
+constexpr auto embedded_store = [] {
+    x509::trust_store<1> store;
+    if (store.add(embedded_root) != errc::ok) constant_evaluation_failed();
+    return store;
+}();
+static_assert(embedded_store.size() == 1);
+static_assert(embedded_store.anchors()[0].is_ca && embedded_store.anchors()[0].path_length == 1);
+
+}  // namespace
+
+TEST_CASE("X.509 path validation: a trust anchor embedded at compile time") {
+    const byte_vector leaf = fixture("leaf"), intermediate = fixture("intermediate");
+    const std::vector<byte_view> path{intermediate};
+    const auto now = x509::parse_certificate(leaf)->not_before + 86400;
+    CHECK(x509::verify_chain(leaf, path, embedded_store, at(now, "www.example.com")) == x509::verify_error::ok);
+    CHECK(byte_vector(embedded_root.begin(), embedded_root.end()) == fixture("root"));
 }

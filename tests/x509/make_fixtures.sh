@@ -83,6 +83,15 @@ cert ecdsa_intermediate "/CN=carapace ECDSA intermediate/O=carapace" root 3650 \
 key ecdsa_leaf
 cert ecdsa_leaf "/CN=www.example.com" ecdsa_intermediate 825 "subjectAltName=DNS:www.example.com"
 
+# A key pair in PKCS#8 and SubjectPublicKeyInfo form.
+key pair
+cp pair.key pair_private.pem
+openssl pkey -in pair.key -pubout -out pair_public.pem
+# The root's DER as a C++ string of hex digits, for a trust anchor embedded at compile time.
+openssl x509 -in root.pem -outform der | od -An -v -tx1 | tr -d ' \n' | sed 's/.*/"&"/' > root_der.inc
+
+for name in pair_private pair_public; do cp "$name.pem" "$OLDPWD/$out/$name.pem"; done
+cp root_der.inc "$OLDPWD/$out/root_der.inc"
 for name in root intermediate leaf root2 intermediate_cross rogue forged_leaf not_ca not_ca_leaf \
   sub_intermediate deep_leaf outside_leaf excluded_leaf critical_leaf client_leaf ecdsa_intermediate ecdsa_leaf; do
   cp "$name.pem" "$OLDPWD/$out/$name.pem"

@@ -139,7 +139,7 @@ struct bits {
 // Whether named bit n (bit 0 is the first, most significant) is set.
 constexpr bool bit_is_set(const bits& b, std::size_t n) noexcept {
     const std::size_t count = b.octets.size() * 8 - b.unused;
-    return n < count && ((b.octets[n / 8] >> (7 - n % 8)) & 1u) != 0;
+    return n < count && ((static_cast<unsigned>(b.octets[n / 8]) >> (7 - n % 8)) & 1u) != 0;
 }
 
 // An OBJECT IDENTIFIER's content octets, checked: non-empty, each arc minimally encoded and
