@@ -13,6 +13,7 @@
 #include <span>
 #include <type_traits>
 
+#include "carapace/aead/detail/appended_tag.hpp"
 #include "carapace/aead/detail/chacha20.hpp"
 #include "carapace/aead/detail/poly1305.hpp"
 #include "carapace/core/bytes.hpp"
@@ -99,7 +100,7 @@ using chacha20_poly1305_portable32 = chacha20_poly1305_portable_with<poly1305_32
 // Extended = true: XChaCha20-Poly1305 with a 24-byte nonce: HChaCha20(key, nonce[0..16]) is the
 // key, 0^32 || nonce[16..24] the nonce.
 template <bool Extended, class Engine>
-class chacha20_poly1305_mode {
+class chacha20_poly1305_mode : public appended_tag<chacha20_poly1305_mode<Extended, Engine>> {
 public:
     using engine = Engine;
     static constexpr std::size_t key_size = 32;
@@ -148,28 +149,8 @@ public:
         return errc::ok;
     }
 
-    // The same with the tag appended: sealed = ciphertext || tag, sealed.size() = plaintext.size()
-    // + 16. For in-place use, plaintext is the first part of sealed.
-    [[nodiscard]] constexpr errc seal(byte_view nonce, byte_view aad, byte_view plaintext,
-                                      byte_span sealed) const noexcept {
-        if (sealed.size() != plaintext.size() + tag_size) return errc::buffer_too_small;
-        return seal(nonce, aad, plaintext, sealed.first(plaintext.size()),
-                    sealed.subspan(plaintext.size()).template first<tag_size>());
-    }
-
-    [[nodiscard]] constexpr errc open(byte_view nonce, byte_view aad, byte_view sealed,
-                                      byte_span plaintext) const noexcept {
-        if (sealed.size() < tag_size) {
-            secure_wipe(plaintext);
-            return errc::authentication_failed;
-        }
-        const std::size_t n = sealed.size() - tag_size;
-        if (plaintext.size() != n) {
-            secure_wipe(plaintext);
-            return errc::buffer_too_small;
-        }
-        return open(nonce, aad, sealed.first(n), sealed.subspan(n), plaintext);
-    }
+    using appended_tag<chacha20_poly1305_mode>::seal;
+    using appended_tag<chacha20_poly1305_mode>::open;
 
 private:
     static constexpr errc check(byte_view nonce, byte_view aad, std::size_t in_size, std::size_t out_size) noexcept {

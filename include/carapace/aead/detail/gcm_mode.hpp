@@ -18,6 +18,7 @@
 #include <span>
 #include <type_traits>
 
+#include "carapace/aead/detail/appended_tag.hpp"
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
 #include "carapace/core/endian.hpp"
@@ -63,7 +64,7 @@ constexpr void gcm_crypt_message(const typename Engine::key_state& s, const std:
 }
 
 template <std::size_t KeyBytes, class Engine>
-class gcm_mode {
+class gcm_mode : public appended_tag<gcm_mode<KeyBytes, Engine>> {
     static_assert(KeyBytes == 16 || KeyBytes == 24 || KeyBytes == 32, "AES keys are 16, 24 or 32 bytes");
 
 public:
@@ -121,28 +122,8 @@ public:
         return errc::ok;
     }
 
-    // The same with the tag appended: sealed = ciphertext || tag, sealed.size() = plaintext.size()
-    // + 16. For in-place use, plaintext is the first part of sealed.
-    [[nodiscard]] constexpr errc seal(byte_view nonce, byte_view aad, byte_view plaintext,
-                                      byte_span sealed) const noexcept {
-        if (sealed.size() != plaintext.size() + tag_size) return errc::buffer_too_small;
-        return seal(nonce, aad, plaintext, sealed.first(plaintext.size()),
-                    sealed.subspan(plaintext.size()).template first<tag_size>());
-    }
-
-    [[nodiscard]] constexpr errc open(byte_view nonce, byte_view aad, byte_view sealed,
-                                      byte_span plaintext) const noexcept {
-        if (sealed.size() < tag_size) {
-            secure_wipe(plaintext);
-            return errc::authentication_failed;
-        }
-        const std::size_t n = sealed.size() - tag_size;
-        if (plaintext.size() != n) {
-            secure_wipe(plaintext);
-            return errc::buffer_too_small;
-        }
-        return open(nonce, aad, sealed.first(n), sealed.subspan(n), plaintext);
-    }
+    using appended_tag<gcm_mode>::seal;
+    using appended_tag<gcm_mode>::open;
 
 private:
     static constexpr errc check(byte_view nonce, byte_view aad, std::size_t in_size, std::size_t out_size) noexcept {

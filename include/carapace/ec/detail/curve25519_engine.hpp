@@ -41,4 +41,17 @@ struct curve25519_engine {
     }
 };
 
+// What a fast engine is in a build without its intrinsics (-DCARAPACE_FORCE_PORTABLE, or not
+// x86-64): never supported, so the dispatcher never calls these.
+struct curve25519_engine_unavailable {
+    static bool supported() noexcept { return false; }
+    static void x25519(std::uint8_t*, const std::uint8_t*, const std::uint8_t*) noexcept {}
+    static void x25519_base(std::uint8_t*, const std::uint8_t*) noexcept {}
+    static void ed25519_base(std::uint8_t*, const std::uint8_t*) noexcept {}
+    [[nodiscard]] static bool ed25519_check(std::uint8_t*, const std::uint8_t*, const std::uint8_t*,
+                                            const std::uint8_t*) noexcept {
+        return false;
+    }
+};
+
 }  // namespace carapace::detail

@@ -336,16 +336,8 @@ struct curve25519_mulx {
 
 #else  // no x86-64 intrinsics: a stub that never runs
 
-struct curve25519_mulx {
+struct curve25519_mulx : curve25519_engine_unavailable {
     static constexpr const char* name = "mulx-adx";
-    static bool supported() noexcept { return false; }
-    static void x25519(std::uint8_t*, const std::uint8_t*, const std::uint8_t*) noexcept {}
-    static void x25519_base(std::uint8_t*, const std::uint8_t*) noexcept {}
-    static void ed25519_base(std::uint8_t*, const std::uint8_t*) noexcept {}
-    [[nodiscard]] static bool ed25519_check(std::uint8_t*, const std::uint8_t*, const std::uint8_t*,
-                                            const std::uint8_t*) noexcept {
-        return false;
-    }
 };
 
 #endif

@@ -300,16 +300,8 @@ struct curve25519_ifma {
 
 #else  // no x86-64 intrinsics (or no 128-bit integers): a stub that never runs
 
-struct curve25519_ifma {
+struct curve25519_ifma : curve25519_engine_unavailable {
     static constexpr const char* name = "avx512-ifma";
-    static bool supported() noexcept { return false; }
-    static void x25519(std::uint8_t*, const std::uint8_t*, const std::uint8_t*) noexcept {}
-    static void x25519_base(std::uint8_t*, const std::uint8_t*) noexcept {}
-    static void ed25519_base(std::uint8_t*, const std::uint8_t*) noexcept {}
-    [[nodiscard]] static bool ed25519_check(std::uint8_t*, const std::uint8_t*, const std::uint8_t*,
-                                            const std::uint8_t*) noexcept {
-        return false;
-    }
 };
 
 #endif
