@@ -12,25 +12,11 @@
 
 #include "carapace/core/hex.hpp"
 #include "carapace/x509/verify.hpp"
+#include "support/allocations.hpp"
 #include "support/vectors.hpp"
 
 using namespace carapace;
 using test_support::byte_vector;
-
-namespace {
-
-std::atomic<std::size_t> allocations{0};
-
-}  // namespace
-
-// Counting every allocation of the test program; the library must add none while validating.
-void* operator new(std::size_t n) {
-    ++allocations;
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-    std::abort();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -148,11 +134,11 @@ TEST_CASE("X.509 path validation: the system bundle as a long trust store, witho
     const std::vector<byte_view> path{intermediate};
     const auto now = x509::parse_certificate(leaf)->not_before + 86400;
 
-    const std::size_t before = allocations.load();
+    const std::size_t before = test_support::allocation_count();
     auto added = store.add_pem_bundle(bundle, storage);
     const auto result = x509::verify_chain(leaf, path, store, at(now, "www.example.com"));
     const auto mismatch = x509::verify_chain(leaf, path, store, at(now, "example.net"));
-    const std::size_t during = allocations.load() - before;
+    const std::size_t during = test_support::allocation_count() - before;
 
     REQUIRE(added.ok());
     CHECK(*added > 100);

@@ -68,6 +68,7 @@ enum class purpose : std::uint8_t { any, server_auth, client_auth };
 
 struct verify_options {
     std::int64_t time = 0;          // seconds since the epoch, UTC
+    bool time_known = true;         // false on a device without a clock: validity is not checked
     std::string_view host;          // checked against the leaf's SAN when not empty
     purpose usage = purpose::server_auth;
     std::size_t max_depth = 8;      // certificates in the path, anchor included
@@ -131,7 +132,9 @@ inline verify_error check_signature(const certificate& cert, const public_key_in
     }
 }
 
-constexpr verify_error check_validity(const certificate& c, std::int64_t time) noexcept {
+constexpr verify_error check_validity(const certificate& c, const verify_options& options) noexcept {
+    if (!options.time_known) return verify_error::ok;
+    const std::int64_t time = options.time;
     if (time < c.not_before) return verify_error::not_yet_valid;
     if (time > c.not_after) return verify_error::expired;
     return verify_error::ok;
@@ -215,7 +218,7 @@ struct path_search {
             if (below > static_cast<std::size_t>(issuer.path_length)) return verify_error::path_too_long;
         }
         if (!allows_purpose(issuer, options.usage)) return verify_error::wrong_purpose;
-        if (const verify_error e = check_validity(issuer, options.time); e != verify_error::ok) return e;
+        if (const verify_error e = check_validity(issuer, options); e != verify_error::ok) return e;
         for (std::size_t i = 0; i < depth; ++i)
             if (!satisfies_constraints(issuer, *path[i], i == 0 ? options.host : std::string_view{}))
                 return verify_error::name_constraint_violation;
@@ -273,7 +276,7 @@ template <std::size_t Capacity>
     }
     // The leaf's own checks come first: they hold whatever path is found.
     if (leaf_cert->has_unknown_critical_extension) return verify_error::unsupported_critical_extension;
-    if (const verify_error e = detail::check_validity(*leaf_cert, options.time); e != verify_error::ok) return e;
+    if (const verify_error e = detail::check_validity(*leaf_cert, options); e != verify_error::ok) return e;
     if (!detail::allows_purpose(*leaf_cert, options.usage)) return verify_error::wrong_purpose;
     if (!options.host.empty() && !matches_host(*leaf_cert, options.host)) return verify_error::hostname_mismatch;
     // A leaf that is itself an anchor is trusted as it stands.

@@ -1,0 +1,42 @@
+// The three TLS 1.3 cipher suites (RFC 8446 §B.4): which hash and AEAD each uses and their sizes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "carapace/tls/protocol.hpp"
+
+namespace carapace::tls {
+
+enum class hash_kind : std::uint8_t { sha256, sha384 };
+enum class aead_kind : std::uint8_t { aes_128_gcm, aes_256_gcm, chacha20_poly1305 };
+
+struct suite_info {
+    cipher_suite id;
+    hash_kind hash;
+    aead_kind aead;
+    std::size_t key_size;
+    std::size_t hash_size;
+};
+
+inline constexpr std::size_t max_hash_size = 48;
+inline constexpr std::size_t max_key_size = 32;
+inline constexpr std::size_t iv_size = 12;
+inline constexpr std::size_t aead_tag_size = 16;
+
+inline constexpr suite_info all_suites[] = {
+    {cipher_suite::aes_128_gcm_sha256, hash_kind::sha256, aead_kind::aes_128_gcm, 16, 32},
+    {cipher_suite::aes_256_gcm_sha384, hash_kind::sha384, aead_kind::aes_256_gcm, 32, 48},
+    {cipher_suite::chacha20_poly1305_sha256, hash_kind::sha256, aead_kind::chacha20_poly1305, 32, 32},
+};
+
+constexpr std::optional<suite_info> find_suite(std::uint16_t id) noexcept {
+    for (const auto& s : all_suites)
+        if (static_cast<std::uint16_t>(s.id) == id) return s;
+    return std::nullopt;
+}
+
+constexpr std::size_t hash_size(hash_kind h) noexcept { return h == hash_kind::sha256 ? 32 : 48; }
+
+}  // namespace carapace::tls

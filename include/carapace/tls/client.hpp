@@ -1,0 +1,548 @@
+// The TLS 1.3 client engine (RFC 8446), sans I/O: start() writes the ClientHello; receive() takes
+// the server's bytes and writes our answers; send(), close(), request_key_update() and
+// export_keying_material() work once the handshake is complete. No heap: everything lives in the
+// object, whose size is fixed at compile time (the handshake buffer holds the largest handshake
+// message we accept, 16 KiB by default).
+//
+//   tls::client c(config);
+//   auto r = c.start(out);                     // send out[0, r.produced)
+//   r = c.receive(received, out);              // send what it produced; react to r.what
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
+#include "carapace/core/ct.hpp"
+#include "carapace/tls/config.hpp"
+#include "carapace/tls/detail/connection.hpp"
+#include "carapace/tls/detail/hello.hpp"
+#include "carapace/x509/certificate.hpp"
+#include "carapace/x509/names.hpp"
+
+namespace carapace::tls {
+
+template <std::size_t HandshakeBufferSize = 16384>
+class basic_client : public detail::connection<basic_client<HandshakeBufferSize>, HandshakeBufferSize> {
+    using base = detail::connection<basic_client<HandshakeBufferSize>, HandshakeBufferSize>;
+    friend base;
+    using step = detail::step;
+    using flight = detail::flight;
+    using secret = detail::secret;
+
+public:
+    // Most key shares sent in the first ClientHello.
+    static constexpr std::size_t max_key_shares = 4;
+    // Largest HelloRetryRequest cookie we echo.
+    static constexpr std::size_t max_cookie_size = 512;
+    // Largest SubjectPublicKeyInfo of a server leaf we keep to check its CertificateVerify.
+    static constexpr std::size_t max_peer_key_size = 1024;
+
+    explicit basic_client(const client_config& config) noexcept : config_(config) {}
+
+    // Writes the ClientHello. Call once, first.
+    io_result start(byte_span output) noexcept {
+        if (this->failure_ != error::none) return this->failed_result();
+        if (state_ != state::idle) return base::misuse(error::wrong_state);
+        if (config_.random == nullptr || (config_.verifier == nullptr)) return base::misuse(error::wrong_state);
+        const std::size_t needed = client_hello_bound() + detail::record_header_size;
+        if (output.size() < needed) return base::need_space(needed);
+        config_.random->fill(random_);
+        if (config_.middlebox_compatibility) config_.random->fill(session_id_);
+        const auto groups = config_.key_share_groups.empty() ? config_.groups.first(config_.groups.empty() ? 0 : 1)
+                                                             : config_.key_share_groups;
+        for (const named_group g : groups) {
+            if (share_count_ == max_key_shares) break;
+            if (!generate_share(g)) return base::misuse(error::wrong_state);
+        }
+        flight out(output);
+        write_client_hello(out);
+        out.flush(this->write_, detail::max_plaintext_size, content_type::handshake, 0x0301);
+        if (!out.ok()) return base::misuse(error::buffer_too_small);
+        state_ = state::wait_server_hello;
+        this->accept_change_cipher_spec_ = true;
+        return base::result(0, out.size(), event::need_input);
+    }
+
+    [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
+    [[nodiscard]] named_group negotiated_group() const noexcept { return group_; }
+    [[nodiscard]] byte_view alpn_protocol() const noexcept { return byte_view(alpn_).first(alpn_size_); }
+    // Why the server's chain was refused, when the verifier said.
+    [[nodiscard]] std::string_view verify_detail() const noexcept { return verify_detail_; }
+
+private:
+    enum class state : std::uint8_t {
+        idle,
+        wait_server_hello,
+        wait_encrypted_extensions,
+        wait_certificate_or_request,
+        wait_certificate,
+        wait_certificate_verify,
+        wait_finished,
+        connected,
+    };
+
+    struct offered_share {
+        named_group group{};
+        key_exchange* kx = nullptr;
+        bytes<max_key_exchange_state> state{};
+    };
+
+    [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
+
+    key_exchange* find_key_exchange(named_group g) const noexcept {
+        for (key_exchange* kx : config_.key_exchanges)
+            if (kx != nullptr && kx->group() == g) return kx;
+        return nullptr;
+    }
+
+    bool generate_share(named_group g) noexcept {
+        key_exchange* kx = find_key_exchange(g);
+        if (kx == nullptr || kx->share_size() > max_key_share_size) return false;
+        offered_share& s = shares_[share_count_];
+        s.group = g;
+        s.kx = kx;
+        if (kx->generate(*config_.random, s.state, byte_span(share_public_[share_count_]).first(kx->share_size())) !=
+            errc::ok)
+            return false;
+        ++share_count_;
+        return true;
+    }
+
+    void forget_shares() noexcept {
+        for (auto& s : shares_) secure_wipe(s.state);
+        share_count_ = 0;
+    }
+
+    [[nodiscard]] bool send_server_name() const noexcept {
+        // RFC 6066 §3: literal IP addresses are not sent as server names.
+        return !config_.server_name.empty() && x509::parse_ip_address(config_.server_name).size == 0;
+    }
+
+    [[nodiscard]] std::span<const signature_scheme> signature_algorithms() const noexcept {
+        return config_.verifier->schemes();
+    }
+
+    // An upper bound of the ClientHello's size, handshake header included.
+    [[nodiscard]] std::size_t client_hello_bound() const noexcept {
+        std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config_.cipher_suites.size() + 2 + 2;
+        n += 9 + config_.server_name.size();
+        n += 6 + 2 * config_.groups.size();
+        n += 6 + max_key_shares * (4 + max_key_share_size);
+        n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config_.signature_algorithms_cert.size();
+        n += 6;
+        for (auto p : config_.alpn) n += 1 + p.size();
+        n += 6 + max_cookie_size + 6;
+        for (const auto& x : config_.extra_extensions) n += 4 + x.data.size();
+        return std::max<std::size_t>(n, 512) + 4;
+    }
+
+    void write_client_hello(flight& out) noexcept {
+        this->add_message(out, handshake_type::client_hello, [&](detail::writer& w) {
+            const std::size_t start = w.size() - 4;
+            w.u16(legacy_version_tls12);
+            w.bytes(random_);
+            w.vector<1>(config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{});
+            const auto suites = w.open<2>();
+            for (const cipher_suite s : config_.cipher_suites) w.u16(static_cast<std::uint16_t>(s));
+            w.close<2>(suites);
+            w.u8(1);
+            w.u8(0);  // legacy_compression_methods: null only
+            const auto extensions = w.open<2>();
+            detail::write_extensions_in_order(w, config_.extension_order, config_.extra_extensions,
+                                              [&](extension_type t) { return write_extension(w, t); });
+            if (config_.pad_client_hello) detail::write_client_hello_padding(w, w.size() - start);
+            w.close<2>(extensions);
+        });
+    }
+
+    // Writes one of our extensions if it applies; false when it does not.
+    bool write_extension(detail::writer& w, extension_type type) noexcept {
+        auto open = [&] {
+            w.u16(static_cast<std::uint16_t>(type));
+            return w.open<2>();
+        };
+        switch (type) {
+            case extension_type::server_name: {
+                if (!send_server_name()) return false;
+                const auto at = open();
+                const auto list = w.open<2>();
+                w.u8(0);  // host_name
+                w.vector<2>(byte_view(reinterpret_cast<const std::uint8_t*>(config_.server_name.data()),
+                                      config_.server_name.size()));
+                w.close<2>(list);
+                w.close<2>(at);
+                return true;
+            }
+            case extension_type::supported_groups: {
+                const auto at = open();
+                const auto list = w.open<2>();
+                for (const named_group g : config_.groups) w.u16(static_cast<std::uint16_t>(g));
+                w.close<2>(list);
+                w.close<2>(at);
+                return true;
+            }
+            case extension_type::key_share: {
+                const auto at = open();
+                const auto list = w.open<2>();
+                for (std::size_t i = 0; i < share_count_; ++i) {
+                    w.u16(static_cast<std::uint16_t>(shares_[i].group));
+                    w.vector<2>(byte_view(share_public_[i]).first(shares_[i].kx->share_size()));
+                }
+                w.close<2>(list);
+                w.close<2>(at);
+                return true;
+            }
+            case extension_type::supported_versions: {
+                const auto at = open();
+                w.u8(2);
+                w.u16(version_tls13);
+                w.close<2>(at);
+                return true;
+            }
+            case extension_type::signature_algorithms:
+            case extension_type::signature_algorithms_cert: {
+                const auto schemes = type == extension_type::signature_algorithms ? signature_algorithms()
+                                                                                  : config_.signature_algorithms_cert;
+                if (schemes.empty()) return false;
+                const auto at = open();
+                const auto list = w.open<2>();
+                for (const signature_scheme s : schemes) w.u16(static_cast<std::uint16_t>(s));
+                w.close<2>(list);
+                w.close<2>(at);
+                return true;
+            }
+            case extension_type::application_layer_protocol_negotiation: {
+                if (config_.alpn.empty()) return false;
+                const auto at = open();
+                const auto list = w.open<2>();
+                for (const auto p : config_.alpn)
+                    w.vector<1>(byte_view(reinterpret_cast<const std::uint8_t*>(p.data()), p.size()));
+                w.close<2>(list);
+                w.close<2>(at);
+                return true;
+            }
+            case extension_type::cookie: {
+                if (cookie_size_ == 0) return false;
+                const auto at = open();
+                w.vector<2>(byte_view(cookie_).first(cookie_size_));
+                w.close<2>(at);
+                return true;
+            }
+            case extension_type::record_size_limit: {
+                if (config_.record_size_limit == 0) return false;
+                const auto at = open();
+                w.u16(config_.record_size_limit);
+                w.close<2>(at);
+                return true;
+            }
+            default: return false;
+        }
+    }
+
+    // Output room the next received message may need: our second ClientHello or our last flight.
+    [[nodiscard]] std::size_t output_reserve() const noexcept {
+        if (state_ == state::wait_server_hello) return 6 + client_hello_bound() + detail::record_header_size;
+        if (state_ == state::connected || state_ == state::idle) return 0;
+        std::size_t plain = 4 + 48;  // Finished
+        if (certificate_requested_ || state_ <= state::wait_certificate_or_request) {
+            plain += 4 + 1 + 255 + 3;
+            for (const auto c : config_.certificate_chain) plain += 5 + c.size();
+            plain += 8 + max_signature_size();
+        }
+        const std::size_t chunk = this->send_limit() - 1;
+        return 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+    }
+
+    [[nodiscard]] std::size_t max_signature_size() const noexcept {
+        std::size_t n = 0;
+        if (config_.signer != nullptr)
+            for (const auto s : config_.signer->schemes()) n = std::max(n, config_.signer->max_signature_size(s));
+        return n;
+    }
+
+    step on_handshake_message(handshake_type type, byte_view message, flight& out) noexcept {
+        const byte_view body = message.subspan(4);
+        switch (state_) {
+            case state::wait_server_hello:
+                if (type != handshake_type::server_hello) return {error::unexpected_message};
+                return on_server_hello(body, message, out);
+            case state::wait_encrypted_extensions:
+                if (type != handshake_type::encrypted_extensions) return {error::unexpected_message};
+                return on_encrypted_extensions(body, message);
+            case state::wait_certificate_or_request:
+                if (type == handshake_type::certificate_request) return on_certificate_request(body, message);
+                [[fallthrough]];
+            case state::wait_certificate:
+                if (type != handshake_type::certificate) return {error::unexpected_message};
+                return on_certificate(body, message);
+            case state::wait_certificate_verify:
+                if (type != handshake_type::certificate_verify) return {error::unexpected_message};
+                return on_certificate_verify(body, message);
+            case state::wait_finished:
+                if (type != handshake_type::finished) return {error::unexpected_message};
+                return on_finished(body, message, out);
+            case state::connected:
+                if (type == handshake_type::new_session_ticket) return {detail::decode_new_session_ticket(body)};
+                return this->post_handshake_message(type, body, out);
+            default: return {error::unexpected_message};
+        }
+    }
+
+    bool offered_suite(std::uint16_t id) const noexcept {
+        for (const cipher_suite s : config_.cipher_suites)
+            if (static_cast<std::uint16_t>(s) == id) return true;
+        return false;
+    }
+    bool offered_group(std::uint16_t id) const noexcept {
+        for (const named_group g : config_.groups)
+            if (static_cast<std::uint16_t>(g) == id) return true;
+        return false;
+    }
+
+    step on_server_hello(byte_view body, byte_view message, flight& out) noexcept {
+        detail::server_hello sh;
+        if (const error e = detail::decode_server_hello(body, sh); e != error::none) return {e};
+        if (sh.selected_version == 0) {
+            // A TLS 1.2-or-older answer. §4.1.3: with the downgrade sentinel it is an attack.
+            return {detail::has_downgrade_sentinel(sh.random) ? error::illegal_parameter : error::protocol_version};
+        }
+        if (sh.selected_version != version_tls13) return {error::illegal_parameter};
+        const byte_view our_session_id = config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{};
+        if (!std::equal(sh.session_id.begin(), sh.session_id.end(), our_session_id.begin(), our_session_id.end()))
+            return {error::illegal_parameter};
+        const auto suite = find_suite(sh.cipher_suite);
+        if (!suite || !offered_suite(sh.cipher_suite)) return {error::illegal_parameter};
+        if (hello_retry_ && suite->id != this->suite_.id) return {error::illegal_parameter};
+        this->suite_ = *suite;
+        this->transcript_.choose(suite->hash);
+        if (sh.hello_retry) return on_hello_retry_request(sh, message, out);
+
+        if (!sh.has_key_share) return {error::missing_extension};
+        const offered_share* share = nullptr;
+        for (std::size_t i = 0; i < share_count_; ++i)
+            if (static_cast<std::uint16_t>(shares_[i].group) == sh.key_share_group) share = &shares_[i];
+        if (share == nullptr) return {error::illegal_parameter};
+        bytes<max_shared_secret_size> shared{};
+        const std::size_t shared_size = share->kx->finish(share->state, sh.key_share, shared);
+        group_ = share->group;
+        forget_shares();
+        if (shared_size == 0) return {error::illegal_parameter};
+        this->transcript_.update(message);
+        this->schedule_.start(suite->hash);
+        (void)this->schedule_.to_handshake(byte_view(shared).first(shared_size));
+        secure_wipe(shared);
+        const auto h = this->transcript_hash();
+        secret server_hs;
+        (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("c hs traffic"), h.view(),
+                                     client_handshake_);
+        (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("s hs traffic"), h.view(),
+                                     server_handshake_);
+        this->install_read(server_handshake_);
+        // From here our alerts are protected with the handshake key, as the server expects; the
+        // compatibility ChangeCipherSpec still goes out in the clear.
+        this->install_write(client_handshake_);
+        state_ = state::wait_encrypted_extensions;
+        return {};
+    }
+
+    step on_hello_retry_request(const detail::server_hello& hrr, byte_view message, flight& out) noexcept {
+        if (hello_retry_) return {error::unexpected_message};
+        hello_retry_ = true;
+        // §4.1.4: the HRR must change something, and a selected group must be one we offered
+        // without a share.
+        if (!hrr.has_key_share && !hrr.has_cookie) return {error::illegal_parameter};
+        if (hrr.has_key_share) {
+            if (!offered_group(hrr.key_share_group)) return {error::illegal_parameter};
+            for (std::size_t i = 0; i < share_count_; ++i)
+                if (static_cast<std::uint16_t>(shares_[i].group) == hrr.key_share_group)
+                    return {error::illegal_parameter};
+        }
+        if (hrr.cookie.size() > max_cookie_size) return {error::handshake_failure};
+        std::copy(hrr.cookie.begin(), hrr.cookie.end(), cookie_.begin());
+        cookie_size_ = hrr.cookie.size();
+        this->transcript_.replace_with_message_hash();
+        this->transcript_.update(message);
+        if (hrr.has_key_share) {
+            forget_shares();
+            if (!generate_share(static_cast<named_group>(hrr.key_share_group))) return {error::handshake_failure};
+        }
+        // §D.4: the dummy ChangeCipherSpec goes before our second flight.
+        if (config_.middlebox_compatibility) send_change_cipher_spec(out);
+        write_client_hello(out);
+        out.flush(this->write_, this->send_limit(), content_type::handshake);
+        return {};
+    }
+
+    void send_change_cipher_spec(flight& out) noexcept {
+        if (change_cipher_spec_sent_) return;
+        out.change_cipher_spec();
+        change_cipher_spec_sent_ = true;
+    }
+
+    step on_encrypted_extensions(byte_view body, byte_view message) noexcept {
+        detail::encrypted_extensions ee;
+        if (const error e = detail::decode_encrypted_extensions(body, !config_.alpn.empty(), send_server_name(),
+                                                                config_.record_size_limit != 0, ee);
+            e != error::none)
+            return {e};
+        if (ee.has_alpn) {
+            bool offered = false;
+            for (const auto p : config_.alpn)
+                offered = offered || std::equal(ee.alpn.begin(), ee.alpn.end(), p.begin(), p.end());
+            if (!offered || ee.alpn.size() > alpn_.size()) return {error::illegal_parameter};
+            std::copy(ee.alpn.begin(), ee.alpn.end(), alpn_.begin());
+            alpn_size_ = ee.alpn.size();
+        }
+        if (ee.record_size_limit != 0)
+            this->peer_record_limit_ = std::min<std::size_t>(ee.record_size_limit, detail::max_plaintext_size + 1);
+        if (config_.record_size_limit != 0)
+            this->own_record_limit_ = std::min<std::size_t>(config_.record_size_limit, detail::max_plaintext_size + 1);
+        this->transcript_.update(message);
+        state_ = state::wait_certificate_or_request;
+        return {};
+    }
+
+    step on_certificate_request(byte_view body, byte_view message) noexcept {
+        detail::certificate_request cr;
+        if (const error e = detail::decode_certificate_request(body, cr); e != error::none) return {e};
+        // §4.3.2: empty during the handshake.
+        if (!cr.request_context.empty()) return {error::illegal_parameter};
+        certificate_requested_ = true;
+        client_scheme_ = std::nullopt;
+        if (config_.signer != nullptr && !config_.certificate_chain.empty())
+            for (const signature_scheme s : config_.signer->schemes())
+                if (!client_scheme_ && detail::list_contains(cr.signature_algorithms, static_cast<std::uint16_t>(s)))
+                    client_scheme_ = s;
+        this->transcript_.update(message);
+        state_ = state::wait_certificate;
+        return {};
+    }
+
+    step on_certificate(byte_view body, byte_view message) noexcept {
+        detail::certificate_message cm;
+        if (const error e = detail::decode_certificate(body, cm); e != error::none) return {e};
+        if (!cm.request_context.empty()) return {error::illegal_parameter};
+        if (cm.chain_length == 0) return {error::decode_error};  // §4.4.2.4
+        const auto leaf = x509::parse_certificate(cm.chain[0]);
+        if (!leaf) return {error::bad_certificate};
+        const byte_view spki = leaf->public_key.encoded;
+        if (spki.size() > peer_key_.size()) return {error::unsupported_certificate};
+        std::copy(spki.begin(), spki.end(), peer_key_.begin());
+        peer_key_size_ = spki.size();
+        if (config_.verify_server) {
+            const auto now = config_.clock != nullptr ? config_.clock->now() : std::nullopt;
+            if (const error e = config_.verifier->verify_chain(
+                    std::span<const byte_view>(cm.chain.data(), cm.chain_length), config_.server_name, true, now,
+                    verify_detail_);
+                e != error::none)
+                return {e};
+        }
+        this->transcript_.update(message);
+        state_ = state::wait_certificate_verify;
+        return {};
+    }
+
+    step on_certificate_verify(byte_view body, byte_view message) noexcept {
+        detail::certificate_verify cv;
+        if (const error e = detail::decode_certificate_verify(body, cv); e != error::none) return {e};
+        bool advertised = false;
+        for (const signature_scheme s : signature_algorithms())
+            advertised = advertised || static_cast<std::uint16_t>(s) == cv.scheme;
+        if (!advertised) return {error::illegal_parameter};
+        const auto h = this->transcript_hash();
+        bytes<detail::max_signed_content> content{};
+        const std::size_t n = detail::certificate_verify_content(true, h.view(), content);
+        if (const error e = config_.verifier->verify_signature(byte_view(peer_key_).first(peer_key_size_),
+                                                               static_cast<signature_scheme>(cv.scheme),
+                                                               byte_view(content).first(n), cv.signature);
+            e != error::none)
+            return {e};
+        this->transcript_.update(message);
+        state_ = state::wait_finished;
+        return {};
+    }
+
+    step on_finished(byte_view body, byte_view message, flight& out) noexcept {
+        const auto expected = this->finished_for(server_handshake_);
+        if (body.size() != expected.size) return {error::decode_error};
+        if (!ct::equal(body, expected.view())) return {error::decrypt_error};
+        this->transcript_.update(message);
+        secret client_app, server_app;
+        if (!this->derive_application_secrets(client_app, server_app)) return {error::internal_error};
+        this->install_read(server_app);
+
+        // Our flight: [ChangeCipherSpec] [Certificate CertificateVerify] Finished.
+        if (config_.middlebox_compatibility) send_change_cipher_spec(out);
+        if (certificate_requested_) {
+            const bool have_certificate = client_scheme_.has_value();
+            this->add_message(out, handshake_type::certificate, [&](detail::writer& w) {
+                w.u8(0);  // certificate_request_context: empty during the handshake
+                const auto list = w.open<3>();
+                if (have_certificate)
+                    for (const auto c : config_.certificate_chain) {
+                        w.vector<3>(c);
+                        w.u16(0);
+                    }
+                w.close<3>(list);
+            });
+            if (have_certificate) {
+                const auto h = this->transcript_hash();
+                bytes<detail::max_signed_content> content{};
+                const std::size_t n = detail::certificate_verify_content(false, h.view(), content);
+                const signature_scheme scheme = *client_scheme_;
+                bool signed_ok = true;
+                this->add_message(out, handshake_type::certificate_verify, [&](detail::writer& w) {
+                    w.u16(static_cast<std::uint16_t>(scheme));
+                    const auto at = w.open<2>();
+                    const byte_span room = w.reserve(config_.signer->max_signature_size(scheme));
+                    if (room.empty()) return;
+                    const std::size_t size = config_.signer->sign(scheme, byte_view(content).first(n), room);
+                    signed_ok = size != 0;
+                    w.unreserve(room.size() - size);
+                    w.close<2>(at);
+                });
+                if (!signed_ok) return {error::internal_error};
+            }
+        }
+        const auto finished = this->finished_for(client_handshake_);
+        this->add_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
+        out.flush(this->write_, this->send_limit(), content_type::handshake);
+        if (!out.ok()) return {error::internal_error};
+        this->install_write(client_app);
+        client_handshake_.clear();
+        server_handshake_.clear();
+        state_ = state::connected;
+        this->connected_ = true;
+        this->accept_change_cipher_spec_ = false;
+        return {error::none, event::handshake_complete};
+    }
+
+    client_config config_;
+    state state_ = state::idle;
+    bytes<32> random_{};
+    bytes<32> session_id_{};
+    std::array<offered_share, max_key_shares> shares_{};
+    std::array<bytes<max_key_share_size>, max_key_shares> share_public_{};
+    std::size_t share_count_ = 0;
+    bytes<max_cookie_size> cookie_{};
+    std::size_t cookie_size_ = 0;
+    secret client_handshake_{}, server_handshake_{};
+    bytes<max_peer_key_size> peer_key_{};
+    std::size_t peer_key_size_ = 0;
+    bytes<255> alpn_{};
+    std::size_t alpn_size_ = 0;
+    std::optional<signature_scheme> client_scheme_{};
+    named_group group_{};
+    std::string_view verify_detail_{};
+    bool hello_retry_ = false;
+    bool certificate_requested_ = false;
+    bool change_cipher_spec_sent_ = false;
+};
+
+using client = basic_client<>;
+
+}  // namespace carapace::tls

@@ -1,0 +1,67 @@
+// Client and server configuration. Plain structs of views: the caller owns everything they point
+// to and keeps it alive while an engine uses the config.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/tls/interfaces.hpp"
+#include "carapace/tls/protocol.hpp"
+
+namespace carapace::tls {
+
+inline constexpr cipher_suite default_cipher_suites[] = {
+    cipher_suite::aes_128_gcm_sha256, cipher_suite::aes_256_gcm_sha384, cipher_suite::chacha20_poly1305_sha256};
+inline constexpr named_group default_groups[] = {named_group::x25519};
+
+// An extension the engine does not produce itself, sent verbatim (e.g. GREASE, or a legacy
+// extension a peer expects). Its place follows `extension_order` when its type is listed there.
+struct raw_extension {
+    std::uint16_t type;
+    byte_view data;
+};
+
+// Options both roles share.
+struct common_config {
+    std::span<const cipher_suite> cipher_suites = default_cipher_suites;  // most preferred first
+    std::span<const named_group> groups = default_groups;                 // most preferred first
+    std::span<key_exchange* const> key_exchanges;   // implementations of groups (see defaults.hpp)
+    std::span<const std::string_view> alpn;         // protocols, most preferred first
+    std::uint16_t record_size_limit = 0;            // RFC 8449 limit we ask for; 0: none sent
+    std::span<const byte_view> certificate_chain;   // our chain, leaf first (DER)
+    tls::signer* signer = nullptr;                       // for our CertificateVerify
+    certificate_verifier* verifier = nullptr;        // judges the peer's chain and signature
+    random_source* random = nullptr;                 // required
+    tls::clock* clock = nullptr;                         // optional: unknown time without one
+    std::span<const extension_type> extension_order;  // wire order of our hello's extensions
+    std::span<const raw_extension> extra_extensions;
+};
+
+struct client_config : common_config {
+    std::string_view server_name;  // SNI and the name the server's certificate must carry
+    // Groups to send key shares for in the first ClientHello; empty: the first of `groups`.
+    std::span<const named_group> key_share_groups;
+    std::span<const signature_scheme> signature_algorithms_cert;  // sent when not empty
+    bool middlebox_compatibility = false;  // RFC 8446 §D.4: session id and ChangeCipherSpec
+    bool verify_server = true;            // false only for testing (s_client --insecure)
+    // Pad a ClientHello of 256 to 511 bytes to 512, as some middleboxes need (padding extension).
+    bool pad_client_hello = false;
+};
+
+struct server_config : common_config {
+    // Ask for a client certificate; `require` fails the handshake without one (certificate_required).
+    bool request_client_certificate = false;
+    bool require_client_certificate = false;
+    // Send a HelloRetryRequest to get our most preferred group even when the client already sent
+    // a share of another acceptable group. Off: any acceptable share is taken.
+    bool insist_on_preferred_group = false;
+    // Tell the client our groups in EncryptedExtensions (allowed by §4.2.7).
+    bool send_supported_groups = false;
+    // A cookie to put in HelloRetryRequest; the second ClientHello must return it unchanged.
+    byte_view hello_retry_cookie;
+};
+
+}  // namespace carapace::tls

@@ -1,0 +1,139 @@
+// Ready-made implementations of the engine's interfaces: X25519 key exchange, an Ed25519 signer
+// holding its key, and a certificate verifier over an x509::trust_store. Each is a small object
+// the caller owns; none allocates.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "carapace/ec/ed25519.hpp"
+#include "carapace/ec/x25519.hpp"
+#include "carapace/tls/interfaces.hpp"
+#include "carapace/x509/keys.hpp"
+#include "carapace/x509/verify.hpp"
+
+namespace carapace::tls {
+
+// X25519 (RFC 7748) as a TLS group (RFC 8446 §4.2.8.2). Stateless: one object serves any number
+// of connections.
+class x25519_key_exchange final : public key_exchange {
+public:
+    named_group group() const noexcept override { return named_group::x25519; }
+    std::size_t share_size() const noexcept override { return 32; }
+
+    errc generate(random_source& rng, std::span<std::uint8_t, max_key_exchange_state> state,
+                  byte_span share) noexcept override {
+        if (share.size() != 32) return errc::invalid_argument;
+        rng.fill(state.first<32>());
+        x25519_public_key(share.first<32>(), state.first<32>());
+        return errc::ok;
+    }
+
+    std::size_t finish(std::span<const std::uint8_t, max_key_exchange_state> state, byte_view peer_share,
+                       std::span<std::uint8_t, max_shared_secret_size> secret) noexcept override {
+        if (peer_share.size() != 32) return 0;
+        // §7.4.2: an all-zero shared secret (a low-order peer point) aborts the handshake.
+        return x25519(secret.first<32>(), state.first<32>(), peer_share.first<32>()) == errc::ok ? 32 : 0;
+    }
+
+    std::size_t respond(random_source& rng, byte_view peer_share, byte_span share,
+                        std::span<std::uint8_t, max_shared_secret_size> secret) noexcept override {
+        if (peer_share.size() != 32 || share.size() != 32) return 0;
+        bytes<32> private_key{};
+        rng.fill(private_key);
+        x25519_public_key(share.first<32>(), private_key);
+        const errc e = x25519(secret.first<32>(), private_key, peer_share.first<32>());
+        secure_wipe(private_key);
+        return e == errc::ok ? 32 : 0;
+    }
+};
+
+// Signs CertificateVerify with an Ed25519 key held in memory.
+class ed25519_signer final : public signer {
+public:
+    explicit ed25519_signer(fixed_view<32> seed) noexcept : key_(seed) {}
+
+    std::span<const signature_scheme> schemes() const noexcept override { return schemes_; }
+    std::size_t max_signature_size(signature_scheme) const noexcept override { return 64; }
+    std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept override {
+        if (scheme != signature_scheme::ed25519 || out.size() < 64) return 0;
+        key_.sign(out.first<64>(), content);
+        return 64;
+    }
+    [[nodiscard]] const bytes<32>& public_key() const noexcept { return key_.public_key(); }
+
+private:
+    static constexpr signature_scheme schemes_[1] = {signature_scheme::ed25519};
+    ed25519_private_key key_;
+};
+
+// The TLS alert for an X.509 path-validation failure.
+constexpr error alert_error_for(x509::verify_error e) noexcept {
+    switch (e) {
+        case x509::verify_error::ok: return error::none;
+        case x509::verify_error::unknown_issuer: return error::unknown_ca;
+        case x509::verify_error::expired: return error::certificate_expired;
+        case x509::verify_error::unsupported_algorithm:
+        case x509::verify_error::unsupported_critical_extension:
+        case x509::verify_error::wrong_purpose: return error::unsupported_certificate;
+        default: return error::bad_certificate;
+    }
+}
+
+// Checks certificate signatures (CertificateVerify) this library can verify: Ed25519 for now.
+inline error verify_certificate_signature(byte_view subject_public_key_info, signature_scheme scheme,
+                                          byte_view content, byte_view signature) noexcept {
+    const auto key = x509::parse_public_key(subject_public_key_info);
+    if (!key) return error::bad_certificate;
+    if (scheme != signature_scheme::ed25519) return error::illegal_parameter;
+    if (key->type != x509::key_type::ed25519 || key->key.size() != 32) return error::illegal_parameter;
+    return ed25519_verify(key->key.first<32>(), content, signature) ? error::none : error::decrypt_error;
+}
+
+// Path validation (RFC 5280) against a trust store, and Ed25519 CertificateVerify signatures.
+// `accept_any_chain` skips the chain (testing only: s_client --insecure); signatures are still
+// checked.
+template <std::size_t Capacity>
+class x509_verifier final : public certificate_verifier {
+public:
+    explicit x509_verifier(const x509::trust_store<Capacity>& store, bool accept_any_chain = false) noexcept
+        : store_(store), accept_any_(accept_any_chain) {}
+
+    error verify_chain(std::span<const byte_view> chain, std::string_view host, bool peer_is_server,
+                       std::optional<std::int64_t> now, std::string_view& detail) noexcept override {
+        if (accept_any_) {
+            detail = "skipped";
+            return error::none;
+        }
+        if (chain.empty()) return error::bad_certificate;
+        x509::verify_options options;
+        options.time = now.value_or(0);
+        options.time_known = now.has_value();
+        options.host = host;
+        options.usage = peer_is_server ? x509::purpose::server_auth : x509::purpose::client_auth;
+        last_ = x509::verify_chain(chain[0], chain.subspan(1), store_, options);
+        detail = x509::to_string(last_);
+        return alert_error_for(last_);
+    }
+
+    error verify_signature(byte_view subject_public_key_info, signature_scheme scheme, byte_view content,
+                           byte_view signature) noexcept override {
+        return verify_certificate_signature(subject_public_key_info, scheme, content, signature);
+    }
+
+    std::span<const signature_scheme> schemes() const noexcept override { return schemes_; }
+
+    // The last path-validation result.
+    [[nodiscard]] x509::verify_error last_result() const noexcept { return last_; }
+
+private:
+    static constexpr signature_scheme schemes_[1] = {signature_scheme::ed25519};
+    const x509::trust_store<Capacity>& store_;
+    bool accept_any_;
+    x509::verify_error last_ = x509::verify_error::ok;
+};
+
+}  // namespace carapace::tls

@@ -1,0 +1,135 @@
+// One direction of record protection (RFC 8446 §5.2-5.3): the AEAD keyed from a traffic secret,
+// its static IV and the 64-bit sequence number. The AEAD object lives in a union so the engine
+// holds only the suite in use; it is built on install and wiped on clear.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "carapace/aead/aes_gcm.hpp"
+#include "carapace/aead/chacha20_poly1305.hpp"
+#include "carapace/core/bytes.hpp"
+#include "carapace/core/error.hpp"
+#include "carapace/core/wipe.hpp"
+#include "carapace/tls/cipher_suites.hpp"
+#include "carapace/tls/detail/key_schedule.hpp"
+
+namespace carapace::tls::detail {
+
+inline constexpr std::size_t record_header_size = 5;
+inline constexpr std::size_t max_plaintext_size = 16384;             // 2^14 (§5.1)
+inline constexpr std::size_t max_ciphertext_size = 16384 + 256;      // 2^14 + 256 (§5.2)
+inline constexpr std::size_t max_record_size = record_header_size + max_ciphertext_size;
+
+// §5.5: AES-GCM keys carry at most 2^24.5 full-size records; we update well before, at 2^23.
+// ChaCha20-Poly1305's limit is beyond any sequence number we reach.
+inline constexpr std::uint64_t gcm_record_limit = std::uint64_t{1} << 23;
+
+class record_cipher {
+public:
+    record_cipher() noexcept {}
+    record_cipher(const record_cipher&) = delete;
+    record_cipher& operator=(const record_cipher&) = delete;
+    ~record_cipher() { clear(); }
+
+    [[nodiscard]] bool active() const noexcept { return active_; }
+    [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
+    // True when this key should be replaced by a KeyUpdate before more records are sealed.
+    [[nodiscard]] bool near_limit() const noexcept {
+        return kind_ != aead_kind::chacha20_poly1305 && sequence_ >= gcm_record_limit;
+    }
+
+    // Keys this direction from a traffic secret and resets the sequence number.
+    void install(const suite_info& suite, const secret& traffic) noexcept {
+        clear();
+        bytes<max_key_size> key{};
+        traffic_key_and_iv(suite.hash, traffic, byte_span(key).first(suite.key_size), iv_);
+        kind_ = suite.aead;
+        switch (kind_) {
+            case aead_kind::aes_128_gcm:
+                std::construct_at(&aes128_, fixed_view<16>(byte_view(key).first<16>()));
+                break;
+            case aead_kind::aes_256_gcm: std::construct_at(&aes256_, fixed_view<32>(key)); break;
+            case aead_kind::chacha20_poly1305: std::construct_at(&chacha_, fixed_view<32>(key)); break;
+        }
+        secure_wipe(key);
+        active_ = true;
+        sequence_ = 0;
+    }
+
+    void clear() noexcept {
+        if (active_) {
+            switch (kind_) {
+                case aead_kind::aes_128_gcm: std::destroy_at(&aes128_); break;
+                case aead_kind::aes_256_gcm: std::destroy_at(&aes256_); break;
+                case aead_kind::chacha20_poly1305: std::destroy_at(&chacha_); break;
+            }
+        }
+        active_ = false;
+        secure_wipe(iv_);
+        sequence_ = 0;
+    }
+
+    // record = header (5 bytes, written here) || inner plaintext (inner_size bytes, encrypted in
+    // place) || room for the tag. Returns the record's total size.
+    std::size_t seal(byte_span record, std::size_t inner_size) noexcept {
+        const std::size_t body = inner_size + aead_tag_size;
+        record[0] = static_cast<std::uint8_t>(content_type::application_data);
+        record[1] = 0x03;
+        record[2] = 0x03;
+        record[3] = static_cast<std::uint8_t>(body >> 8);
+        record[4] = static_cast<std::uint8_t>(body);
+        const auto nonce = next_nonce();
+        const byte_view aad = byte_view(record).first(record_header_size);
+        const byte_span inner = record.subspan(record_header_size, inner_size);
+        const auto tag = record.subspan(record_header_size + inner_size).first<aead_tag_size>();
+        errc e = errc::ok;
+        switch (kind_) {
+            case aead_kind::aes_128_gcm: e = aes128_.seal(nonce, aad, inner, inner, tag); break;
+            case aead_kind::aes_256_gcm: e = aes256_.seal(nonce, aad, inner, inner, tag); break;
+            case aead_kind::chacha20_poly1305: e = chacha_.seal(nonce, aad, inner, inner, tag); break;
+        }
+        (void)e;  // sizes are within every AEAD's limits by construction
+        return record_header_size + body;
+    }
+
+    // Opens a protected record in place: header is its 5-byte header, body its ciphertext and
+    // tag. On success the inner plaintext is the first body.size() - 16 bytes of body; on failure
+    // that part is zeroed.
+    [[nodiscard]] errc open(byte_view header, byte_span body) noexcept {
+        if (body.size() < aead_tag_size) return errc::authentication_failed;
+        const auto nonce = next_nonce();
+        const std::size_t n = body.size() - aead_tag_size;
+        const byte_span text = body.first(n);
+        const byte_view tag = body.subspan(n);
+        switch (kind_) {
+            case aead_kind::aes_128_gcm: return aes128_.open(nonce, header, text, tag, text);
+            case aead_kind::aes_256_gcm: return aes256_.open(nonce, header, text, tag, text);
+            case aead_kind::chacha20_poly1305: return chacha_.open(nonce, header, text, tag, text);
+        }
+        return errc::authentication_failed;
+    }
+
+private:
+    // §5.3: the sequence number, left-padded to the IV length, XORed with the static IV.
+    bytes<iv_size> next_nonce() noexcept {
+        bytes<iv_size> nonce = iv_;
+        for (std::size_t i = 0; i < 8; ++i)
+            nonce[iv_size - 1 - i] ^= static_cast<std::uint8_t>(sequence_ >> (8 * i));
+        ++sequence_;
+        return nonce;
+    }
+
+    union {
+        aes128_gcm aes128_;
+        aes256_gcm aes256_;
+        chacha20_poly1305 chacha_;
+    };
+    bytes<iv_size> iv_{};
+    std::uint64_t sequence_ = 0;
+    aead_kind kind_ = aead_kind::aes_128_gcm;
+    bool active_ = false;
+};
+
+}  // namespace carapace::tls::detail

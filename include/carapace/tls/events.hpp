@@ -1,0 +1,33 @@
+// What one call into an engine did: input taken, output written, and what happened.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/tls/error.hpp"
+#include "carapace/tls/protocol.hpp"
+
+namespace carapace::tls {
+
+enum class event : std::uint8_t {
+    need_input,          // nothing more to do until more bytes arrive
+    handshake_complete,  // the handshake finished; application data may flow both ways
+    app_data,            // `data` holds received plaintext, valid until the next call
+    key_update,          // the peer updated its keys (any response is already in the output)
+    peer_closed,         // the peer sent close_notify; nothing more will arrive
+    need_output_space,   // the output buffer is smaller than `needed`; nothing was done
+    fatal,               // the connection failed: `failure`, and `alert` sent or received
+};
+
+struct io_result {
+    std::size_t consumed = 0;  // input bytes taken; pass the rest again
+    std::size_t produced = 0;  // output bytes written; send all of them, in order
+    event what = event::need_input;
+    byte_view data;            // app_data: the plaintext
+    error failure = error::none;
+    alert_description alert = alert_description::close_notify;
+    std::size_t needed = 0;    // need_output_space: how large the output buffer must be
+};
+
+}  // namespace carapace::tls

@@ -1,0 +1,95 @@
+// What the engine asks of its caller: randomness, the time, certificate verification, signing and
+// key exchange. Small abstract classes (virtual calls, no RTTI needed) that the caller owns; the
+// engine keeps references. Defaults for each live in their own headers (tls/defaults.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/core/error.hpp"
+#include "carapace/tls/error.hpp"
+#include "carapace/tls/protocol.hpp"
+
+namespace carapace::tls {
+
+class random_source {
+public:
+    // Fills out with unpredictable bytes. The engine has no randomness of its own.
+    virtual void fill(byte_span out) noexcept = 0;
+
+protected:
+    ~random_source() = default;
+};
+
+class clock {
+public:
+    // Seconds since the Unix epoch, or nullopt on a device that does not know the time (then
+    // certificate validity periods are not checked).
+    virtual std::optional<std::int64_t> now() noexcept = 0;
+
+protected:
+    ~clock() = default;
+};
+
+// Largest key-exchange private state and public share the engine stores (X25519: 32 bytes).
+inline constexpr std::size_t max_key_exchange_state = 64;
+inline constexpr std::size_t max_key_share_size = 133;   // room for an uncompressed P-521 point
+inline constexpr std::size_t max_shared_secret_size = 66;
+
+// One (EC)DHE group. The client calls generate then finish; the server calls respond.
+class key_exchange {
+public:
+    virtual named_group group() const noexcept = 0;
+    virtual std::size_t share_size() const noexcept = 0;
+    // Makes a key pair: private state into `state`, public share into `share` (share_size bytes).
+    virtual errc generate(random_source& rng, std::span<std::uint8_t, max_key_exchange_state> state,
+                          byte_span share) noexcept = 0;
+    // Client side: the shared secret from our state and the server's share; returns its size, or 0
+    // when the share is invalid or the result is degenerate (all zero).
+    virtual std::size_t finish(std::span<const std::uint8_t, max_key_exchange_state> state, byte_view peer_share,
+                               std::span<std::uint8_t, max_shared_secret_size> secret) noexcept = 0;
+    // Server side: our share for the client's share and the shared secret; returns the secret's
+    // size, or 0 when the client's share is invalid.
+    virtual std::size_t respond(random_source& rng, byte_view peer_share, byte_span share,
+                                std::span<std::uint8_t, max_shared_secret_size> secret) noexcept = 0;
+
+protected:
+    ~key_exchange() = default;
+};
+
+class certificate_verifier {
+public:
+    // Judges the peer's chain. `host` is the server name a client expects (empty on a server or
+    // when none was given). Returns error::none or the certificate error to send (bad_certificate,
+    // unknown_ca, certificate_expired, ...). `detail` may receive a short human-readable reason.
+    virtual error verify_chain(std::span<const byte_view> chain, std::string_view host, bool peer_is_server,
+                               std::optional<std::int64_t> now, std::string_view& detail) noexcept = 0;
+    // Checks a CertificateVerify signature over `signed_content` made with the key of the leaf's
+    // SubjectPublicKeyInfo (DER). Returns error::none, or decrypt_error for a bad signature.
+    virtual error verify_signature(byte_view subject_public_key_info, signature_scheme scheme,
+                                   byte_view signed_content, byte_view signature) noexcept = 0;
+    // The schemes verify_signature accepts, most preferred first.
+    virtual std::span<const signature_scheme> schemes() const noexcept = 0;
+
+protected:
+    ~certificate_verifier() = default;
+};
+
+// Proves possession of the private key of our certificate. The key may live elsewhere (an HSM or a
+// KMS): the engine only asks for signatures.
+class signer {
+public:
+    virtual std::span<const signature_scheme> schemes() const noexcept = 0;
+    virtual std::size_t max_signature_size(signature_scheme scheme) const noexcept = 0;
+    // Signs `content`; returns the signature size written into out, or 0 on failure.
+    virtual std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept = 0;
+
+protected:
+    ~signer() = default;
+};
+
+}  // namespace carapace::tls

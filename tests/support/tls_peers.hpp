@@ -1,0 +1,148 @@
+// A client and a server engine over memory for the TLS tests: the test PKI of tests/vectors/tls
+// loaded, the default interfaces wired up, and a pump that carries bytes both ways in random
+// splits until neither side has anything left to do.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "carapace/tls/client.hpp"
+#include "carapace/tls/defaults.hpp"
+#include "carapace/tls/server.hpp"
+#include "carapace/x509/keys.hpp"
+#include "carapace/x509/pem.hpp"
+#include "support/vectors.hpp"
+
+namespace test_support {
+
+// Every CERTIFICATE block of a PEM file, decoded.
+inline std::vector<byte_vector> load_certificates(const std::string& relative_path) {
+    const std::string text = read_vector_file(relative_path);
+    std::vector<byte_vector> out;
+    carapace::pem::reader r(text);
+    for (auto b = r.next(); b; b = r.next()) {
+        if (b->label != carapace::pem::certificate) continue;
+        byte_vector der(carapace::pem::max_decoded_size(*b));
+        const auto n = carapace::pem::decode(*b, der);
+        if (!n) return {};
+        der.resize(*n);
+        out.push_back(der);
+    }
+    return out;
+}
+
+// The Ed25519 seed of a PKCS#8 PEM key file.
+inline byte_vector load_ed25519_seed(const std::string& relative_path) {
+    const std::string text = read_vector_file(relative_path);
+    byte_vector der(4096);
+    const auto n = carapace::pem::decode_first(text, carapace::pem::private_key, der);
+    if (!n) return {};
+    der.resize(*n);
+    const auto key = carapace::x509::parse_private_key(der);
+    if (!key || key->key.size() != 32) return {};
+    return byte_vector(key->key.begin(), key->key.end());
+}
+
+class test_random final : public carapace::tls::random_source {
+public:
+    explicit test_random(std::uint64_t seed) : rng_(seed) {}
+    void fill(carapace::byte_span out) noexcept override {
+        for (auto& b : out) b = static_cast<std::uint8_t>(rng_.next() >> 56);
+    }
+
+private:
+    test_rng rng_;
+};
+
+class fixed_clock final : public carapace::tls::clock {
+public:
+    std::optional<std::int64_t> now() noexcept override { return 1'800'000'000; }  // 2027
+};
+
+// One side's identity: its chain, views of it, its signer.
+struct identity {
+    std::vector<byte_vector> chain;
+    std::vector<carapace::byte_view> views;
+    std::unique_ptr<carapace::tls::ed25519_signer> signer;
+
+    explicit identity(const std::string& name) {
+        chain = load_certificates("tls/" + name + ".pem");
+        for (const auto& c : chain) views.emplace_back(c);
+        const byte_vector seed = load_ed25519_seed("tls/" + name + ".key");
+        if (seed.size() == 32) signer = std::make_unique<carapace::tls::ed25519_signer>(carapace::fixed_view<32>(seed.data(), 32));
+    }
+};
+
+// Trust anchored at tests/vectors/tls/root.pem.
+struct trust {
+    carapace::x509::trust_store<4> store;
+    byte_vector root;
+    std::unique_ptr<carapace::tls::x509_verifier<4>> verifier;
+
+    explicit trust(const std::string& root_file = "root", bool accept_any = false) {
+        const auto roots = load_certificates("tls/" + root_file + ".pem");
+        if (!roots.empty()) {
+            root = roots[0];
+            (void)store.add(root);
+        }
+        verifier = std::make_unique<carapace::tls::x509_verifier<4>>(store, accept_any);
+    }
+};
+
+// Events seen by one side while pumping.
+struct side_log {
+    std::vector<carapace::tls::event> events;
+    byte_vector received;  // application data, concatenated
+    carapace::tls::io_result last_fatal;
+    bool saw(carapace::tls::event e) const {
+        for (auto x : events)
+            if (x == e) return true;
+        return false;
+    }
+};
+
+// Feeds `inbox` to an engine in chunks of random size (max_chunk 0: all at once), appends what
+// it produces to `outbox`. Returns true when it did anything.
+template <class Engine>
+bool drive(Engine& engine, byte_vector& inbox, byte_vector& outbox, side_log& log, test_rng& rng,
+           std::size_t max_chunk, std::size_t output_size = 1 << 16) {
+    bool progress = false;
+    byte_vector out(output_size);
+    for (int guard = 0; guard < 100000; ++guard) {
+        std::size_t n = inbox.size();
+        if (max_chunk != 0 && n > 0) n = 1 + rng.below(std::min(n, max_chunk));
+        const auto r = engine.receive(carapace::byte_view(inbox.data(), n), out);
+        outbox.insert(outbox.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+        inbox.erase(inbox.begin(), inbox.begin() + static_cast<std::ptrdiff_t>(r.consumed));
+        if (r.consumed != 0 || r.produced != 0) progress = true;
+        if (r.what == carapace::tls::event::app_data)
+            log.received.insert(log.received.end(), r.data.begin(), r.data.end());
+        if (r.what != carapace::tls::event::need_input) log.events.push_back(r.what);
+        if (r.what == carapace::tls::event::fatal) {
+            log.last_fatal = r;
+            return progress;
+        }
+        if (r.what == carapace::tls::event::peer_closed || r.what == carapace::tls::event::need_output_space)
+            return progress;
+        if (r.what == carapace::tls::event::need_input && (inbox.empty() || r.consumed == 0)) {
+            if (inbox.empty()) return progress;
+        }
+    }
+    return progress;
+}
+
+// Runs both engines until neither makes progress.
+template <class Client, class Server>
+void pump(Client& client, Server& server, byte_vector& to_server, byte_vector& to_client, side_log& client_log,
+          side_log& server_log, test_rng& rng, std::size_t max_chunk = 0) {
+    for (int round = 0; round < 1000; ++round) {
+        const bool a = drive(server, to_server, to_client, server_log, rng, max_chunk);
+        const bool b = drive(client, to_client, to_server, client_log, rng, max_chunk);
+        if (!a && !b) return;
+    }
+}
+
+}  // namespace test_support

@@ -1,0 +1,354 @@
+// The client and server engines against each other over memory: every suite, byte-at-a-time and
+// random splits, HelloRetryRequest, ALPN, mutual authentication, middlebox compatibility mode,
+// small record limits, KeyUpdate both ways, exporters, close_notify, certificate failures with
+// their alerts, and no heap allocation anywhere.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "support/allocations.hpp"
+#include "support/tls_peers.hpp"
+
+using namespace carapace;
+using namespace test_support;
+
+namespace {
+
+// A stand-in group the server does not implement, to make a client's first share useless and
+// force a HelloRetryRequest.
+class unused_group final : public tls::key_exchange {
+public:
+    tls::named_group group() const noexcept override { return tls::named_group::secp256r1; }
+    std::size_t share_size() const noexcept override { return 65; }
+    errc generate(tls::random_source& rng, std::span<std::uint8_t, tls::max_key_exchange_state>,
+                  byte_span share) noexcept override {
+        rng.fill(share);
+        share[0] = 4;
+        return errc::ok;
+    }
+    std::size_t finish(std::span<const std::uint8_t, tls::max_key_exchange_state>, byte_view,
+                       std::span<std::uint8_t, tls::max_shared_secret_size>) noexcept override {
+        return 0;
+    }
+    std::size_t respond(tls::random_source&, byte_view, byte_span,
+                        std::span<std::uint8_t, tls::max_shared_secret_size>) noexcept override {
+        return 0;
+    }
+};
+
+struct setup {
+    identity server_id{"server"};
+    identity client_id{"client"};
+    trust client_trust;
+    trust server_trust;
+    test_random client_random{1};
+    test_random server_random{2};
+    fixed_clock clock;
+    tls::x25519_key_exchange x25519;
+    unused_group p256;
+    tls::key_exchange* client_groups[2] = {&p256, &x25519};
+    tls::key_exchange* server_groups[1] = {&x25519};
+    tls::named_group client_group_names[2] = {tls::named_group::secp256r1, tls::named_group::x25519};
+    tls::client_config client_config;
+    tls::server_config server_config;
+
+    setup() {
+        client_config.server_name = "localhost";
+        client_config.key_exchanges = client_groups;
+        client_config.groups = client_group_names;
+        client_config.verifier = client_trust.verifier.get();
+        client_config.random = &client_random;
+        client_config.clock = &clock;
+        server_config.certificate_chain = server_id.views;
+        server_config.signer = server_id.signer.get();
+        server_config.key_exchanges = server_groups;
+        server_config.verifier = server_trust.verifier.get();
+        server_config.random = &server_random;
+        server_config.clock = &clock;
+    }
+};
+
+struct session {
+    tls::client client;
+    tls::server server;
+    byte_vector to_server, to_client;
+    side_log client_log, server_log;
+    test_rng rng{7};
+    std::size_t max_chunk = 0;
+
+    session(const tls::client_config& c, const tls::server_config& s) : client(c), server(s) {}
+
+    void handshake() {
+        byte_vector out(4096);
+        const auto r = client.start(out);
+        REQUIRE(r.what == tls::event::need_input);
+        to_server.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+        run();
+    }
+    void run() {
+        pump(client, server, to_server, to_client, client_log, server_log, rng, max_chunk);
+        if (client_log.saw(tls::event::fatal))
+            MESSAGE("client failed: " << tls::to_string(client_log.last_fatal.failure) << " / "
+                                      << tls::to_string(client_log.last_fatal.alert));
+        if (server_log.saw(tls::event::fatal))
+            MESSAGE("server failed: " << tls::to_string(server_log.last_fatal.failure) << " / "
+                                      << tls::to_string(server_log.last_fatal.alert));
+    }
+
+    template <class Engine>
+    void send(Engine& from, byte_view data, byte_vector& wire) {
+        std::size_t done = 0;
+        byte_vector out(20000);
+        while (done < data.size()) {
+            const auto r = from.send(data.subspan(done), out);
+            REQUIRE(r.what == tls::event::need_input);
+            REQUIRE(r.consumed > 0);
+            done += r.consumed;
+            wire.insert(wire.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+        }
+    }
+};
+
+byte_vector pattern(std::size_t n, std::uint8_t seed) {
+    byte_vector v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(seed + i * 131);
+    return v;
+}
+
+void check_connected_and_talking(session& s) {
+    REQUIRE(s.client.handshake_complete());
+    REQUIRE(s.server.handshake_complete());
+    const byte_vector hello = pattern(40000, 3), reply = pattern(5000, 9);
+    s.send(s.client, hello, s.to_server);
+    s.send(s.server, reply, s.to_client);
+    s.run();
+    CHECK(s.server_log.received == hello);
+    CHECK(s.client_log.received == reply);
+    // Both ends derive the same exporter values (RFC 8446 §7.5), different for other labels.
+    bytes<32> a{}, b{}, c{};
+    REQUIRE(s.client.export_keying_material(literal_bytes("EXPORTER-test"), literal_bytes("ctx"), a) == tls::error::none);
+    REQUIRE(s.server.export_keying_material(literal_bytes("EXPORTER-test"), literal_bytes("ctx"), b) == tls::error::none);
+    REQUIRE(s.server.export_keying_material(literal_bytes("EXPORTER-other"), literal_bytes("ctx"), c) == tls::error::none);
+    CHECK(a == b);
+    CHECK(a != c);
+}
+
+}  // namespace
+
+TEST_CASE("TLS engine: handshake and data for every suite, any input split") {
+    for (const auto suite : tls::default_cipher_suites) {
+        for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{3000}}) {
+            CAPTURE(tls::to_string(suite));
+            CAPTURE(chunk);
+            setup t;
+            const tls::cipher_suite only[1] = {suite};
+            t.server_config.cipher_suites = only;
+            session s(t.client_config, t.server_config);
+            s.max_chunk = chunk;
+            s.handshake();
+            CHECK(s.client.negotiated_suite() == suite);
+            CHECK(s.server.negotiated_suite() == suite);
+            CHECK(s.client.hello_retry_used());  // the client's first share is the stand-in group
+            CHECK(s.client.negotiated_group() == tls::named_group::x25519);
+            check_connected_and_talking(s);
+        }
+    }
+}
+
+TEST_CASE("TLS engine: no HelloRetryRequest when the first share fits; compatibility mode") {
+    setup t;
+    const tls::named_group share[1] = {tls::named_group::x25519};
+    t.client_config.key_share_groups = share;
+    t.client_config.middlebox_compatibility = true;
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    CHECK_FALSE(s.client.hello_retry_used());
+    check_connected_and_talking(s);
+}
+
+TEST_CASE("TLS engine: ALPN") {
+    setup t;
+    const std::string_view client_protocols[] = {"h2", "http/1.1"};
+    const std::string_view server_protocols[] = {"http/1.1", "h2"};
+    t.client_config.alpn = client_protocols;
+    t.server_config.alpn = server_protocols;
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    REQUIRE(s.client.handshake_complete());
+    const auto chosen = s.client.alpn_protocol();
+    CHECK(std::string(chosen.begin(), chosen.end()) == "http/1.1");
+
+    setup u;
+    const std::string_view other[] = {"smtp"};
+    u.client_config.alpn = client_protocols;
+    u.server_config.alpn = other;
+    session f(u.client_config, u.server_config);
+    f.handshake();
+    CHECK(f.server_log.last_fatal.failure == tls::error::no_application_protocol);
+    CHECK(f.client_log.last_fatal.failure == tls::error::peer_alert);
+    CHECK(f.client_log.last_fatal.alert == tls::alert_description::no_application_protocol);
+}
+
+TEST_CASE("TLS engine: mutual authentication") {
+    setup t;
+    t.server_config.require_client_certificate = true;
+    t.client_config.certificate_chain = t.client_id.views;
+    t.client_config.signer = t.client_id.signer.get();
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    CHECK(s.server.client_authenticated());
+    check_connected_and_talking(s);
+
+    // Without a certificate: certificate_required (§4.4.2.4).
+    setup u;
+    u.server_config.require_client_certificate = true;
+    session f(u.client_config, u.server_config);
+    f.handshake();
+    CHECK(f.server_log.last_fatal.failure == tls::error::certificate_required);
+    CHECK(f.client_log.last_fatal.alert == tls::alert_description::certificate_required);
+
+    // Requested but optional: the handshake completes unauthenticated.
+    setup v;
+    v.server_config.request_client_certificate = true;
+    session o(v.client_config, v.server_config);
+    o.handshake();
+    CHECK_FALSE(o.server.client_authenticated());
+    check_connected_and_talking(o);
+}
+
+TEST_CASE("TLS engine: certificate failures send the mapped alert") {
+    SUBCASE("wrong host name") {
+        setup t;
+        t.client_config.server_name = "example.com";
+        session s(t.client_config, t.server_config);
+        s.handshake();
+        CHECK(s.client_log.last_fatal.failure == tls::error::bad_certificate);
+        CHECK(s.client.verify_detail() == "hostname mismatch");
+        CHECK(s.server_log.last_fatal.alert == tls::alert_description::bad_certificate);
+    }
+    SUBCASE("untrusted chain") {
+        setup t;
+        identity stranger("stranger");
+        t.server_config.certificate_chain = stranger.views;
+        t.server_config.signer = stranger.signer.get();
+        session s(t.client_config, t.server_config);
+        s.handshake();
+        CHECK(s.client_log.last_fatal.failure == tls::error::unknown_ca);
+        CHECK(s.server_log.last_fatal.alert == tls::alert_description::unknown_ca);
+    }
+    SUBCASE("a key that does not match the certificate") {
+        setup t;
+        identity stranger("stranger");
+        t.server_config.signer = stranger.signer.get();
+        session s(t.client_config, t.server_config);
+        s.handshake();
+        CHECK(s.client_log.last_fatal.failure == tls::error::decrypt_error);
+    }
+}
+
+TEST_CASE("TLS engine: record_size_limit cuts every record, handshake messages included") {
+    setup t;
+    t.client_config.record_size_limit = 64;
+    t.server_config.record_size_limit = 100;
+    session s(t.client_config, t.server_config);
+    s.max_chunk = 13;
+    s.handshake();
+    REQUIRE(s.client.handshake_complete());
+    CHECK(s.client.max_send_fragment() == 99);
+    CHECK(s.server.max_send_fragment() == 63);
+    check_connected_and_talking(s);
+}
+
+TEST_CASE("TLS engine: KeyUpdate both ways, then close_notify both ways") {
+    setup t;
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    REQUIRE(s.client.handshake_complete());
+    byte_vector out(256);
+    auto r = s.client.request_key_update(out);
+    REQUIRE(r.produced > 0);
+    s.to_server.insert(s.to_server.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    s.run();
+    CHECK(s.server_log.saw(tls::event::key_update));
+    r = s.server.request_key_update(out);
+    s.to_client.insert(s.to_client.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    s.run();
+    CHECK(s.client_log.saw(tls::event::key_update));
+    check_connected_and_talking(s);
+
+    r = s.client.close(out);
+    s.to_server.insert(s.to_server.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    s.run();
+    CHECK(s.server_log.saw(tls::event::peer_closed));
+    r = s.server.close(out);
+    s.to_client.insert(s.to_client.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    s.run();
+    CHECK(s.client_log.saw(tls::event::peer_closed));
+    CHECK(s.client.send(literal_bytes("late"), out).failure == tls::error::closed);
+}
+
+TEST_CASE("TLS engine: no heap allocation during handshakes and 1 MiB each way") {
+    setup t;
+    t.server_config.require_client_certificate = true;
+    t.client_config.certificate_chain = t.client_id.views;
+    t.client_config.signer = t.client_id.signer.get();
+    static tls::client client(t.client_config);
+    static tls::server server(t.server_config);
+    static bytes<1 << 17> wire_a{}, wire_b{}, scratch{};
+    static bytes<1 << 20> data{};
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 7);
+    const std::size_t before = allocation_count();
+
+    // A hand-rolled pump over fixed buffers (the vector-based one allocates by itself).
+    std::size_t a_size = 0, b_size = 0;  // a: to the server, b: to the client
+    auto r = client.start(wire_a);
+    a_size = r.produced;
+    std::size_t server_got = 0, client_got = 0;
+    std::uint64_t server_sum = 0, client_sum = 0;
+    auto feed = [&](auto& engine, bytes<1 << 17>& in, std::size_t& in_size, bytes<1 << 17>& out, std::size_t& out_size,
+                    std::size_t& got, std::uint64_t& sum) {
+        std::size_t off = 0;
+        for (;;) {
+            const auto x = engine.receive(byte_view(in).subspan(off, in_size - off), byte_span(scratch));
+            std::memcpy(out.data() + out_size, scratch.data(), x.produced);
+            out_size += x.produced;
+            off += x.consumed;
+            if (x.what == tls::event::app_data) {
+                got += x.data.size();
+                for (auto b : x.data) sum += b;
+            }
+            if (x.what == tls::event::fatal) return false;
+            if (x.what == tls::event::need_input && off == in_size) break;
+        }
+        in_size = 0;
+        return true;
+    };
+    for (int i = 0; i < 6 && !(client.handshake_complete() && server.handshake_complete()); ++i) {
+        REQUIRE(feed(server, wire_a, a_size, wire_b, b_size, server_got, server_sum));
+        REQUIRE(feed(client, wire_b, b_size, wire_a, a_size, client_got, client_sum));
+    }
+    REQUIRE(client.handshake_complete());
+    REQUIRE(server.handshake_complete());
+    std::uint64_t expected_sum = 0;
+    for (auto b : data) expected_sum += b;
+    std::size_t sent = 0;
+    while (sent < data.size()) {
+        const auto c = client.send(byte_view(data).subspan(sent, std::min<std::size_t>(65536, data.size() - sent)),
+                                   byte_span(wire_a).subspan(a_size));
+        a_size += c.produced;
+        const auto s = server.send(byte_view(data).subspan(sent, c.consumed), byte_span(wire_b).subspan(b_size));
+        b_size += s.produced;
+        sent += c.consumed;
+        REQUIRE(feed(server, wire_a, a_size, wire_b, b_size, server_got, server_sum));
+        REQUIRE(feed(client, wire_b, b_size, wire_a, a_size, client_got, client_sum));
+    }
+    const std::size_t during = allocation_count() - before;
+    CHECK(during == 0);
+    CHECK(server_got == data.size());
+    CHECK(client_got == data.size());
+    CHECK(server_sum == expected_sum);
+    CHECK(client_sum == expected_sum);
+    MESSAGE("sizeof(tls::client) = " << sizeof(tls::client) << ", sizeof(tls::server) = " << sizeof(tls::server));
+    CHECK(sizeof(tls::client) <= 40 * 1024);
+}
