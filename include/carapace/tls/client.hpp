@@ -512,6 +512,7 @@ private:
         this->add_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
         out.flush(this->write_, this->send_limit(), content_type::handshake);
         if (!out.ok()) return {error::internal_error};
+        this->derive_resumption_secret();
         this->install_write(client_app);
         client_handshake_.clear();
         server_handshake_.clear();

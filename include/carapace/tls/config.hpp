@@ -64,4 +64,13 @@ struct server_config : common_config {
     byte_view hello_retry_cookie;
 };
 
+// What a NewSessionTicket carries (RFC 8446 §4.6.1); see basic_server::send_session_ticket.
+struct session_ticket {
+    std::uint32_t lifetime = 0;        // seconds, at most 604800
+    std::uint32_t age_add = 0;         // random, to obscure the ticket's age
+    byte_view nonce;                   // distinct per ticket of a connection
+    byte_view ticket;                  // opaque to the client
+    std::uint32_t max_early_data = 0;  // 0: no early_data extension
+};
+
 }  // namespace carapace::tls

@@ -30,6 +30,48 @@ public:
 
     explicit basic_server(const server_config& config) noexcept : config_(config) {}
 
+    // Sends a NewSessionTicket (§4.6.1) once the handshake is complete. The ticket's content is
+    // the caller's: typically the PSK of resumption_psk(nonce) and its parameters, sealed under a
+    // key only this server knows.
+    io_result send_session_ticket(const session_ticket& t, byte_span output) noexcept {
+        if (this->failure_ != error::none) return this->failed_result();
+        if (!this->connected_) return base::misuse(error::wrong_state);
+        if (this->close_sent_) return base::misuse(error::closed);
+        if (t.nonce.size() > 255 || t.ticket.empty() || t.ticket.size() > 0xffff) return base::misuse(error::wrong_state);
+        const std::size_t plain = 4 + 8 + 1 + t.nonce.size() + 2 + t.ticket.size() + 2 + 8;
+        const std::size_t chunk = this->send_limit() - 1;
+        const std::size_t needed = plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+        if (output.size() < needed) return base::need_space(needed);
+        flight out(output);
+        // Not part of the transcript: written by hand rather than through add_message.
+        const byte_span space = out.message_space();
+        detail::writer w(space);
+        w.u8(static_cast<std::uint8_t>(handshake_type::new_session_ticket));
+        const auto length = w.open<3>();
+        w.u32(t.lifetime);
+        w.u32(t.age_add);
+        w.vector<1>(t.nonce);
+        w.vector<2>(t.ticket);
+        const auto extensions = w.open<2>();
+        if (t.max_early_data != 0) {
+            w.u16(static_cast<std::uint16_t>(extension_type::early_data));
+            w.u16(4);
+            w.u32(t.max_early_data);
+        }
+        w.close<2>(extensions);
+        w.close<3>(length);
+        out.commit(w.size());
+        out.flush(this->write_, this->send_limit(), content_type::handshake);
+        return base::result(0, out.size(), event::need_input);
+    }
+
+    // The PSK a ticket with this nonce stands for (§4.6.1).
+    [[nodiscard]] error resumption_psk(byte_view nonce, byte_span out) const noexcept {
+        if (!this->connected_ || out.size() != this->suite_.hash_size) return error::wrong_state;
+        detail::expand_label(this->suite_.hash, this->resumption_secret_.view(), literal_bytes("resumption"), nonce, out);
+        return error::none;
+    }
+
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
     [[nodiscard]] named_group negotiated_group() const noexcept { return group_; }
     [[nodiscard]] byte_view alpn_protocol() const noexcept { return alpn_; }
@@ -446,6 +488,7 @@ private:
         if (body.size() != expected.size) return {error::decode_error};
         if (!ct::equal(body, expected.view())) return {error::decrypt_error};
         this->transcript_.update(message);
+        this->derive_resumption_secret();
         this->install_read(client_application_);
         client_handshake_.clear();
         client_application_.clear();

@@ -293,6 +293,7 @@ protected:
         read_secret_.clear();
         write_secret_.clear();
         exporter_secret_.clear();
+        resumption_secret_.clear();
         schedule_.wipe();
     }
 
@@ -359,6 +360,14 @@ protected:
                                 exporter_secret_) == errc::ok;
     }
 
+    // resumption_master_secret, once the client Finished is in the transcript (§7.1). The key
+    // schedule has done its work then and is wiped.
+    void derive_resumption_secret() noexcept {
+        const digest h = transcript_hash();
+        (void)schedule_.derive(key_schedule::stage::master, literal_bytes("res master"), h.view(), resumption_secret_);
+        schedule_.wipe();
+    }
+
     // Post-handshake messages both roles handle: KeyUpdate; the client also takes tickets.
     step post_handshake_message(handshake_type type, byte_view body, flight& out) noexcept {
         if (type != handshake_type::key_update) return {error::unexpected_message};
@@ -405,7 +414,7 @@ protected:
     suite_info suite_{all_suites[0]};
     record_cipher read_{};
     record_cipher write_{};
-    secret read_secret_{}, write_secret_{}, exporter_secret_{};
+    secret read_secret_{}, write_secret_{}, exporter_secret_{}, resumption_secret_{};
     std::size_t peer_record_limit_ = max_plaintext_size + 1;  // RFC 8449 form: content + type byte
     std::size_t own_record_limit_ = max_plaintext_size + 1;
     bool connected_ = false;
