@@ -21,4 +21,7 @@
 #include "carapace/hash/sha512.hpp"
 #include "carapace/kdf/hkdf.hpp"
 #include "carapace/mac/hmac.hpp"
+#include "carapace/tls/client.hpp"
+#include "carapace/tls/defaults.hpp"
 #include "carapace/tls/hkdf_label.hpp"
+#include "carapace/tls/server.hpp"

@@ -1,0 +1,121 @@
+// A TLS client or server engine fed arbitrary peer bytes, in arbitrary splits, from the start or
+// after a real ClientHello / ServerHello made by the other engine in the same process. Nothing
+// may crash; the engine's own promises must hold: it never takes more input or writes more
+// output than it was given room for, and once failed it stays failed.
+//   data[0]: bit 0 picks the role (0 server, 1 client), bit 1 a real first flight before the fuzz
+//   bytes; data[1]: the largest input piece per call (0: all at once).
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "carapace/tls/client.hpp"
+#include "carapace/tls/defaults.hpp"
+#include "carapace/tls/server.hpp"
+
+namespace {
+
+using namespace carapace;
+
+// Deterministic bytes: the fuzzer must be able to replay an input.
+class counter_random final : public tls::random_source {
+public:
+    void fill(byte_span out) noexcept override {
+        for (auto& b : out) b = static_cast<std::uint8_t>(++n_ * 167);
+    }
+
+private:
+    std::uint32_t n_ = 0;
+};
+
+// Accepts any chain and signature, so the fuzzer is not stopped at the certificate.
+class accept_all final : public tls::certificate_verifier {
+public:
+    tls::error verify_chain(std::span<const byte_view>, std::string_view, bool, std::optional<std::int64_t>,
+                            std::string_view&) noexcept override {
+        return tls::error::none;
+    }
+    tls::error verify_signature(byte_view, tls::signature_scheme, byte_view, byte_view) noexcept override {
+        return tls::error::none;
+    }
+    std::span<const tls::signature_scheme> schemes() const noexcept override { return schemes_; }
+
+private:
+    static constexpr tls::signature_scheme schemes_[1] = {tls::signature_scheme::ed25519};
+};
+
+// Feeds `input` in pieces of at most `piece` bytes (0: all), checking the engine's promises.
+template <class Engine>
+void feed(Engine& engine, byte_view input, std::size_t piece) {
+    static std::vector<std::uint8_t> out(1 << 16);
+    bool failed = false;
+    std::size_t off = 0;
+    for (int guard = 0; guard < 100000; ++guard) {
+        std::size_t n = input.size() - off;
+        if (piece != 0 && n > piece) n = piece;
+        const auto r = engine.receive(input.subspan(off, n), out);
+        if (r.consumed > n || r.produced > out.size()) std::abort();
+        if (failed && (r.what != tls::event::fatal || r.consumed != 0 || r.produced != 0)) std::abort();
+        off += r.consumed;
+        if (r.what == tls::event::fatal) {
+            if (failed) return;
+            failed = true;
+            continue;  // once more: it must stay failed
+        }
+        if (r.what == tls::event::peer_closed || r.what == tls::event::need_output_space) return;
+        if (r.what == tls::event::need_input && off == input.size()) return;
+        if (r.what == tls::event::need_input && r.consumed == 0) std::abort();  // stuck
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size < 2) return 0;
+    const bool client_role = (data[0] & 1) != 0, real_prefix = (data[0] & 2) != 0;
+    const std::size_t piece = data[1];
+    const byte_view fuzz(data + 2, size - 2);
+
+    static const bytes<32> seed{};
+    static tls::ed25519_signer signer(seed);
+    static const std::uint8_t certificate[] = {0x30, 0x03, 0x02, 0x01, 0x01};  // not parsed by a server
+    static const byte_view chain[1] = {certificate};
+    static tls::x25519_key_exchange x25519;
+    static tls::key_exchange* groups[1] = {&x25519};
+    static accept_all verifier;
+    counter_random client_random, server_random;
+
+    tls::client_config cc;
+    cc.server_name = "fuzz.example";
+    cc.key_exchanges = groups;
+    cc.verifier = &verifier;
+    cc.random = &client_random;
+    tls::server_config sc;
+    sc.certificate_chain = chain;
+    sc.signer = &signer;
+    sc.key_exchanges = groups;
+    sc.random = &server_random;
+    sc.verifier = &verifier;
+    sc.request_client_certificate = (data[0] & 4) != 0;
+
+    tls::client client(cc);
+    tls::server server(sc);
+
+    static std::vector<std::uint8_t> out(1 << 16), input;
+    const auto hello = client.start(out);
+    input.clear();
+    if (client_role) {
+        if (real_prefix) {
+            // The server's real ServerHello record first, then the fuzz bytes.
+            const auto flight = server.receive(byte_view(out).first(hello.produced), out);
+            const std::size_t first = 5 + (static_cast<std::size_t>(out[3]) << 8 | out[4]);
+            if (flight.produced >= first) input.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(first));
+        }
+        input.insert(input.end(), fuzz.begin(), fuzz.end());
+        feed(client, input, piece);
+    } else {
+        if (real_prefix) input.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(hello.produced));
+        input.insert(input.end(), fuzz.begin(), fuzz.end());
+        feed(server, input, piece);
+    }
+    return 0;
+}
