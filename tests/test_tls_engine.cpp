@@ -352,3 +352,29 @@ TEST_CASE("TLS engine: no heap allocation during handshakes and 1 MiB each way")
     MESSAGE("sizeof(tls::client) = " << sizeof(tls::client) << ", sizeof(tls::server) = " << sizeof(tls::server));
     CHECK(sizeof(tls::client) <= 40 * 1024);
 }
+
+TEST_CASE("TLS engine: a small output buffer is refused up front and nothing changes") {
+    setup t;
+    tls::client client(t.client_config);
+    tls::server server(t.server_config);
+    byte_vector tiny(100), out(1 << 16);
+    auto r = client.start(tiny);
+    CHECK(r.what == tls::event::need_output_space);
+    CHECK(r.needed > tiny.size());
+    r = client.start(out);
+    REQUIRE(r.what == tls::event::need_input);
+    const byte_vector hello(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    auto s = server.receive(hello, tiny);
+    CHECK(s.what == tls::event::need_output_space);
+    CHECK(s.consumed == 0);
+    CHECK(s.produced == 0);
+    CHECK(s.needed > tiny.size());
+    byte_vector exact(s.needed);
+    s = server.receive(hello, exact);  // the size it asked for is enough
+    CHECK(s.consumed == hello.size());
+    CHECK(s.produced > 0);
+    CHECK(s.what == tls::event::need_input);
+    // API misuse is an error value, never UB: sending before the handshake, starting twice.
+    CHECK(client.send(literal_bytes("early"), out).failure == tls::error::wrong_state);
+    CHECK(client.start(out).failure == tls::error::wrong_state);
+}

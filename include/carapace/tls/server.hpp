@@ -114,7 +114,8 @@ private:
         for (const auto c : config_.certificate_chain) plain += 5 + c.size();
         plain += 8 + max_signature_size() + 4 + 48;
         for (const auto& x : config_.extra_extensions) plain += 4 + x.data.size();
-        const std::size_t chunk = this->send_limit() - 1;
+        // The client's record_size_limit is not known yet: assume the smallest (RFC 8449: 64).
+        const std::size_t chunk = 64 - 1;
         return hello + detail::record_header_size + 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
     }
 

@@ -182,7 +182,7 @@ public:
         flight out(output);
         std::size_t taken = 0;
         const std::size_t chunk = send_limit() - 1;
-        while (taken < data.size() || (data.empty() && taken == 0 && false)) {
+        while (taken < data.size()) {
             if (write_.near_limit()) {
                 send_key_update(out, false);
                 if (!out.ok()) break;
