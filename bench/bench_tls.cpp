@@ -1,0 +1,393 @@
+// TLS 1.3 over memory: full handshakes per second and bulk transfer, carapace's engines against
+// OpenSSL's libssl in the same run, for each cipher suite.
+//
+// Both sides do the same work. One handshake = a fresh client and a fresh server (carapace:
+// engines constructed in place; OpenSSL: SSL_new on contexts made once, a new BIO pair), X25519
+// only, the server's Ed25519 chain of tests/vectors/tls/server.pem (leaf + intermediate) signed
+// for with server.key, and the client verifying that chain against root.pem (a real RFC 5280 path
+// validation: two certificate signatures, the host name "localhost", the time) and the server's
+// CertificateVerify. No client certificate, no session tickets, no resumption. The validation time
+// is fixed on both sides (2027, inside the test certificates' validity). Handshakes get two
+// figures, as in bench_ec: the rate (best of alternating rounds) and, below the table, the fastest
+// single handshake of many, which the shared machine disturbs far less.
+//
+// Bulk: after one handshake, each operation is one 16 KiB record sealed by the client and opened by
+// the server (carapace: client.send then server.receive; OpenSSL: SSL_write then SSL_read over a
+// BIO pair with room for several records).
+//
+// Randomness: carapace asks its random_source for each hello random and key share; the benchmark's
+// source calls getrandom(2) every time (a real CSPRNG, as OpenSSL's DRBG is; its extra system
+// calls, four per handshake, count against carapace).
+//
+// The file names come from CARAPACE_BENCH_TLS_VECTORS (set by meson to tests/vectors/tls).
+#include <sys/random.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "carapace/tls/client.hpp"
+#include "carapace/tls/defaults.hpp"
+#include "carapace/tls/server.hpp"
+#include "carapace/x509/keys.hpp"
+#include "carapace/x509/pem.hpp"
+#include "compare.hpp"
+
+#if CARAPACE_BENCH_OPENSSL
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#endif
+
+#ifndef CARAPACE_BENCH_TLS_VECTORS
+#define CARAPACE_BENCH_TLS_VECTORS "tests/vectors/tls"
+#endif
+
+namespace {
+
+using carapace_bench::best_of;
+using carapace_bench::report;
+namespace tls = carapace::tls;
+using byte_vector = std::vector<std::uint8_t>;
+
+constexpr std::int64_t validation_time = 1'800'000'000;  // 2027-01-15
+constexpr std::size_t record_payload = 16384;
+
+std::string vector_path(const char* name) { return std::string(CARAPACE_BENCH_TLS_VECTORS) + "/" + name; }
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<byte_vector> load_certificates(const char* name) {
+    const std::string text = read_file(vector_path(name));
+    std::vector<byte_vector> out;
+    carapace::pem::reader r(text);
+    for (auto b = r.next(); b; b = r.next()) {
+        if (b->label != carapace::pem::certificate) continue;
+        byte_vector der(carapace::pem::max_decoded_size(*b));
+        const auto n = carapace::pem::decode(*b, der);
+        if (!n) return {};
+        der.resize(*n);
+        out.push_back(der);
+    }
+    return out;
+}
+
+std::optional<carapace::bytes<32>> load_ed25519_seed(const char* name) {
+    const std::string text = read_file(vector_path(name));
+    byte_vector der(text.size());
+    const auto n = carapace::pem::decode_first(text, carapace::pem::private_key, der);
+    if (!n) return std::nullopt;
+    const auto key = carapace::x509::parse_private_key(carapace::byte_view(der).first(*n));
+    if (!key || key->key.size() != 32) return std::nullopt;
+    carapace::bytes<32> seed{};
+    std::memcpy(seed.data(), key->key.data(), 32);
+    return seed;
+}
+
+class getrandom_source final : public tls::random_source {
+public:
+    void fill(carapace::byte_span out) noexcept override {
+        std::size_t done = 0;
+        while (done < out.size()) {
+            const ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
+            if (n > 0) done += static_cast<std::size_t>(n);
+        }
+    }
+};
+
+class fixed_clock final : public tls::clock {
+public:
+    std::optional<std::int64_t> now() noexcept override { return validation_time; }
+};
+
+// Everything both engines need, loaded once.
+struct carapace_side {
+    std::vector<byte_vector> chain = load_certificates("server.pem");
+    std::vector<carapace::byte_view> chain_views;
+    std::vector<byte_vector> roots = load_certificates("root.pem");
+    carapace::x509::trust_store<1> store;
+    std::optional<tls::ed25519_signer> signer;
+    std::optional<tls::x509_verifier<1>> verifier;
+    getrandom_source random;
+    fixed_clock clock;
+    tls::x25519_key_exchange x25519;
+    tls::key_exchange* groups[1] = {&x25519};
+    tls::cipher_suite suite[1] = {};
+    tls::client_config client_config;
+    tls::server_config server_config;
+    // The engines (tens of KiB each) live on the heap so the benchmark's stack stays small; each
+    // handshake constructs them again in place.
+    std::unique_ptr<std::optional<tls::client>> client = std::make_unique<std::optional<tls::client>>();
+    std::unique_ptr<std::optional<tls::server>> server = std::make_unique<std::optional<tls::server>>();
+    byte_vector to_server = byte_vector(1 << 16), to_client = byte_vector(1 << 16), scratch = byte_vector(1 << 16);
+    bool ok = false;
+
+    explicit carapace_side(tls::cipher_suite s) {
+        suite[0] = s;
+        for (const auto& c : chain) chain_views.emplace_back(c);
+        const auto seed = load_ed25519_seed("server.key");
+        if (chain.size() != 2 || roots.empty() || !seed || store.add(roots[0]) != carapace::errc::ok) return;
+        signer.emplace(*seed);
+        verifier.emplace(store);
+        for (tls::common_config* c : {static_cast<tls::common_config*>(&client_config),
+                                      static_cast<tls::common_config*>(&server_config)}) {
+            c->cipher_suites = suite;
+            c->key_exchanges = groups;
+            c->random = &random;
+            c->clock = &clock;
+            c->verifier = &*verifier;
+        }
+        client_config.server_name = "localhost";
+        server_config.certificate_chain = chain_views;
+        server_config.signer = &*signer;
+        ok = true;
+    }
+
+    // Feeds `input` to an engine until it is all taken and the engine waits for more; its output is
+    // appended to `output` at `produced`. False on a failure; `complete` when the handshake ended.
+    template <class Engine>
+    static bool feed(Engine& e, carapace::byte_view input, byte_vector& output, std::size_t& produced,
+                     bool& complete) {
+        std::size_t taken = 0;
+        for (;;) {
+            const auto r = e.receive(input.subspan(taken), carapace::byte_span(output).subspan(produced));
+            taken += r.consumed;
+            produced += r.produced;
+            if (r.what == tls::event::fatal || r.what == tls::event::need_output_space) return false;
+            if (r.what == tls::event::handshake_complete) complete = true;
+            if (r.what == tls::event::need_input && taken == input.size()) return true;
+        }
+    }
+
+    // One full handshake between fresh engines. True when both sides completed.
+    bool handshake() {
+        tls::client& c = client->emplace(client_config);
+        tls::server& s = server->emplace(server_config);
+        std::size_t to_server_size = c.start(to_server).produced, to_client_size = 0;
+        bool client_done = false, server_done = false;
+        for (int flight = 0; flight < 4 && !(client_done && server_done); ++flight) {
+            to_client_size = 0;
+            if (!feed(s, carapace::byte_view(to_server).first(to_server_size), to_client, to_client_size, server_done))
+                return false;
+            to_server_size = 0;
+            if (!feed(c, carapace::byte_view(to_client).first(to_client_size), to_server, to_server_size, client_done))
+                return false;
+        }
+        return client_done && server_done && c.negotiated_suite() == suite[0] && s.negotiated_suite() == suite[0];
+    }
+
+    // One 16 KiB record from the client to the server; returns the first plaintext byte received.
+    std::uint8_t transfer(carapace::byte_view data) {
+        const auto sent = client->value().send(data, to_server);
+        const auto r = server->value().receive(carapace::byte_view(to_server).first(sent.produced), scratch);
+        return r.what == tls::event::app_data && r.data.size() == data.size() ? r.data[0] : 0;
+    }
+};
+
+#if CARAPACE_BENCH_OPENSSL
+const char* openssl_suite_name(tls::cipher_suite s) {
+    switch (s) {
+        case tls::cipher_suite::aes_128_gcm_sha256: return "TLS_AES_128_GCM_SHA256";
+        case tls::cipher_suite::aes_256_gcm_sha384: return "TLS_AES_256_GCM_SHA384";
+        case tls::cipher_suite::chacha20_poly1305_sha256: return "TLS_CHACHA20_POLY1305_SHA256";
+    }
+    return "";
+}
+
+// SSL_CTXs made once; each handshake makes two SSL objects and a BIO pair.
+struct openssl_side {
+    SSL_CTX* client_ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX* server_ctx = SSL_CTX_new(TLS_server_method());
+    SSL* client = nullptr;
+    SSL* server = nullptr;
+    const char* suite;
+    bool ok = false;
+    static constexpr std::size_t bio_size = 4 * (record_payload + 256);
+    byte_vector received = byte_vector(record_payload);
+
+    explicit openssl_side(tls::cipher_suite s) : suite(openssl_suite_name(s)) {
+        if (client_ctx == nullptr || server_ctx == nullptr) return;
+        bool good = true;
+        for (SSL_CTX* ctx : {client_ctx, server_ctx}) {
+            good = good && SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) == 1 &&
+                   SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1 &&
+                   SSL_CTX_set_ciphersuites(ctx, suite) == 1 && SSL_CTX_set1_groups_list(ctx, "X25519") == 1;
+            SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+            SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+        }
+        good = good && SSL_CTX_set_num_tickets(server_ctx, 0) == 1 &&
+               SSL_CTX_use_certificate_chain_file(server_ctx, vector_path("server.pem").c_str()) == 1 &&
+               SSL_CTX_use_PrivateKey_file(server_ctx, vector_path("server.key").c_str(), SSL_FILETYPE_PEM) == 1 &&
+               SSL_CTX_check_private_key(server_ctx) == 1 &&
+               SSL_CTX_load_verify_locations(client_ctx, vector_path("root.pem").c_str(), nullptr) == 1;
+        SSL_CTX_set_verify(client_ctx, SSL_VERIFY_PEER, nullptr);
+        X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(client_ctx), static_cast<time_t>(validation_time));
+        ok = good;
+    }
+    ~openssl_side() {
+        drop();
+        SSL_CTX_free(client_ctx);
+        SSL_CTX_free(server_ctx);
+    }
+    openssl_side(const openssl_side&) = delete;
+    openssl_side& operator=(const openssl_side&) = delete;
+
+    void drop() {
+        SSL_free(client);
+        SSL_free(server);
+        client = server = nullptr;
+    }
+
+    static bool progressing(SSL* ssl, int rc) {
+        if (rc == 1) return true;
+        const int e = SSL_get_error(ssl, rc);
+        return e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE;
+    }
+
+    bool handshake() {
+        drop();
+        client = SSL_new(client_ctx);
+        server = SSL_new(server_ctx);
+        BIO* client_bio = nullptr;
+        BIO* server_bio = nullptr;
+        if (client == nullptr || server == nullptr || BIO_new_bio_pair(&client_bio, bio_size, &server_bio, bio_size) != 1)
+            return false;
+        SSL_set_bio(client, client_bio, client_bio);
+        SSL_set_bio(server, server_bio, server_bio);
+        SSL_set_connect_state(client);
+        SSL_set_accept_state(server);
+        static char host[] = "localhost";  // SSL_set_tlsext_host_name without its C cast
+        if (SSL_ctrl(client, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, host) != 1 ||
+            SSL_set1_host(client, host) != 1)
+            return false;
+        int c = 0, s = 0;
+        for (int flight = 0; flight < 8 && (c != 1 || s != 1); ++flight) {
+            if (c != 1 && !progressing(client, c = SSL_do_handshake(client))) return false;
+            if (s != 1 && !progressing(server, s = SSL_do_handshake(server))) return false;
+        }
+        return c == 1 && s == 1 && SSL_get_verify_result(client) == X509_V_OK &&
+               std::strcmp(SSL_CIPHER_standard_name(SSL_get_current_cipher(client)), suite) == 0;
+    }
+
+    std::uint8_t transfer(carapace::byte_view data) {
+        if (SSL_write(client, data.data(), static_cast<int>(data.size())) != static_cast<int>(data.size())) return 0;
+        return SSL_read(server, received.data(), static_cast<int>(received.size())) ==
+                       static_cast<int>(data.size())
+                   ? received[0]
+                   : 0;
+    }
+};
+#endif
+
+// The fastest single handshake of many on each side, alternating sides, in microseconds: a busy
+// shared machine disturbs it far less than a rate (preemption only ever makes one slower).
+struct fastest {
+    std::string what;
+    double ours_us = 0, peer_us = 0;
+};
+std::vector<fastest> fastest_rows;
+
+template <class Op>
+double fastest_us(Op&& op, int runs) {
+    using clock = std::chrono::steady_clock;
+    double best = 1e30;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = clock::now();
+        carapace_speed::sink = static_cast<std::uint8_t>(carapace_speed::sink ^ op());
+        best = std::min(best, std::chrono::duration<double, std::micro>(clock::now() - start).count());
+    }
+    return best;
+}
+
+template <class Ours, class Peer>
+void fastest_of(const std::string& what, Ours&& ours, Peer&& peer) {
+    fastest f{what};
+    const int runs = carapace_bench::rounds > 1 ? 100 : 3;
+    for (int r = 0; r < 3; ++r) {
+        const double o = fastest_us(ours, runs);
+        f.ours_us = r == 0 ? o : std::min(f.ours_us, o);
+        if constexpr (!std::is_same_v<std::decay_t<Peer>, std::nullptr_t>) {
+            const double p = fastest_us(peer, runs);
+            f.peer_us = r == 0 ? p : std::min(f.peer_us, p);
+        }
+    }
+    fastest_rows.push_back(f);
+}
+
+const char* suite_label(tls::cipher_suite s) {
+    switch (s) {
+        case tls::cipher_suite::aes_128_gcm_sha256: return "AES_128_GCM_SHA256";
+        case tls::cipher_suite::aes_256_gcm_sha384: return "AES_256_GCM_SHA384";
+        case tls::cipher_suite::chacha20_poly1305_sha256: return "CHACHA20_POLY1305_SHA256";
+    }
+    return "?";
+}
+
+// The rows of one suite; Peer* callables may be nullptr (nothing to compare with). Each side's
+// last handshake leaves a connected pair, which the transfer rows then use.
+template <class OursHandshake, class OursTransfer, class PeerHandshake, class PeerTransfer>
+void rows(const std::string& name, OursHandshake&& ours_handshake, OursTransfer&& ours_transfer,
+          PeerHandshake&& peer_handshake, PeerTransfer&& peer_transfer) {
+    report("full handshake " + name, "hs/s", 1, best_of(ours_handshake, peer_handshake));
+    fastest_of("full handshake " + name, ours_handshake, peer_handshake);
+    report("16 KiB records " + name, "MB/s", record_payload / 1e6, best_of(ours_transfer, peer_transfer));
+}
+
+bool bench_suite(tls::cipher_suite suite) {
+    const std::string name = suite_label(suite);
+    byte_vector data(record_payload);
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 131 + 1);
+    carapace_side ours(suite);
+    if (!ours.ok || !ours.handshake() || ours.transfer(data) != data[0]) {
+        std::printf("%s: carapace handshake or transfer failed\n", name.c_str());
+        return false;
+    }
+    auto ours_handshake = [&] { return static_cast<std::uint8_t>(ours.handshake()); };
+    auto ours_transfer = [&] { return ours.transfer(data); };
+#if CARAPACE_BENCH_OPENSSL
+    openssl_side peer(suite);
+    if (peer.ok && peer.handshake() && peer.transfer(data) == data[0]) {
+        rows(name, ours_handshake, ours_transfer, [&] { return static_cast<std::uint8_t>(peer.handshake()); },
+             [&] { return peer.transfer(data); });
+        return true;
+    }
+    std::printf("%s: OpenSSL handshake or transfer failed; carapace measured alone\n", name.c_str());
+    ERR_print_errors_fp(stdout);
+#endif
+    rows(name, ours_handshake, ours_transfer, nullptr, nullptr);
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (!carapace_bench::begin(argc, argv, "bench-tls")) return 2;
+    bool ok = true;
+    for (const auto suite : tls::default_cipher_suites) ok = bench_suite(suite) && ok;
+    std::printf("\nfastest single handshake (microseconds; ratio = OpenSSL time / carapace time)\n");
+    for (const auto& f : fastest_rows) {
+        if (f.peer_us > 0)
+            std::printf("%-52s %12.1f %12.1f %8.2fx\n", f.what.c_str(), f.ours_us, f.peer_us, f.peer_us / f.ours_us);
+        else
+            std::printf("%-52s %12.1f %12s %9s\n", f.what.c_str(), f.ours_us, "-", "-");
+    }
+    std::printf("\nsizes (bytes): tls::client %zu, tls::server %zu, record buffer %zu, handshake buffer %zu\n",
+                sizeof(tls::client), sizeof(tls::server), tls::client::record_buffer_size,
+                tls::client::handshake_buffer_size);
+    return ok ? 0 : 1;
+}
