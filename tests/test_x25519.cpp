@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 
+#include "carapace/core/hex.hpp"
+#include "carapace/ec/detail/fe25519_safegcd.hpp"
 #include "carapace/ec/x25519.hpp"
 #include "support/curve25519_variants.hpp"
 #include "support/vectors.hpp"
@@ -129,3 +132,104 @@ TEST_CASE_TEMPLATE("X25519 engines agree with the portable one", Engine, CARAPAC
         CHECK(x25519_hex<Engine>(k, unhex(u_hex)) == x25519_hex<reference>(k, unhex(u_hex)));
     }
 }
+
+// Field inversion: the divsteps routine against Fermat's a^(p-2) on every field representation,
+// on random values, edge values and representations of values >= p.
+#if CARAPACE_HAVE_INT128
+namespace {
+
+using detail::fe25519_safegcd;
+
+consteval bytes<32> from_hex(std::string_view text) {
+    bytes<32> out{};
+    (void)hex::decode(text, out);
+    return out;
+}
+
+constexpr bytes<32> safegcd_inverse(bytes<32> a) {
+    fe25519_safegcd::invert(a.data(), a.data());
+    return a;
+}
+// 1/2 = (p + 1) / 2, 1/(p - 1) = p - 1, 1/0 = 0, and p itself is 0, at compile time.
+static_assert(safegcd_inverse({2}) == from_hex("f7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff3f"));
+static_assert(safegcd_inverse(from_hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")) ==
+              from_hex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"));
+static_assert(safegcd_inverse({}) == bytes<32>{});
+static_assert(safegcd_inverse(from_hex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")) ==
+              bytes<32>{});
+// The exponentiation, still what targets without 128-bit integers use, also at compile time.
+static_assert([] {
+    using F = detail::fe25519_25;
+    const std::uint8_t two[32] = {2};
+    std::uint8_t out[32] = {};
+    F::to_bytes(out, detail::fe25519_ops<F>::invert_fermat(F::from_bytes(two)));
+    return out[0] == 0xf7 && out[31] == 0x3f;
+}());
+
+template <class F>
+void check_inversion(const std::uint8_t* in) {
+    using ops = detail::fe25519_ops<F>;
+    const typename F::fe a = F::from_bytes(in);
+    bytes<32> direct{}, fermat{}, through_ops{}, product{};
+    fe25519_safegcd::invert(direct.data(), in);
+    F::to_bytes(fermat.data(), ops::invert_fermat(a));
+    F::to_bytes(through_ops.data(), ops::invert(a));
+    CHECK(to_hex(direct) == to_hex(fermat));
+    CHECK(to_hex(through_ops) == to_hex(fermat));
+    // a * (1/a) = 1 unless a = 0 mod p.
+    F::to_bytes(product.data(), F::mul(a, ops::invert(a)));
+    const bool zero = ops::is_zero(a);
+    CHECK(product == (zero ? bytes<32>{} : bytes<32>{1}));
+}
+
+template <class F>
+void check_inversions() {
+    test_support::test_rng rng(2551);
+    for (int i = 0; i < 3000; ++i) {
+        byte_vector v = rng.bytes(32);
+        // Some values with long runs of zero or one bits (small, near p, near 2^255).
+        if (i % 5 == 1) std::fill(v.begin() + 1 + i % 31, v.end(), std::uint8_t{0});
+        if (i % 5 == 2) std::fill(v.begin() + 1 + i % 31, v.end(), std::uint8_t{0xff});
+        check_inversion<F>(v.data());
+    }
+    // 0, 1, 2, 19, p - 1, p, p + 1, 2^255 - 1 (= p + 18), 2^254, 2^255 (bit 255 is ignored: 0).
+    for (const char* hex : {"0000000000000000000000000000000000000000000000000000000000000000",
+                            "0100000000000000000000000000000000000000000000000000000000000000",
+                            "0200000000000000000000000000000000000000000000000000000000000000",
+                            "1300000000000000000000000000000000000000000000000000000000000000",
+                            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                            "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                            "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                            "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+                            "0000000000000000000000000000000000000000000000000000000000000040",
+                            "0000000000000000000000000000000000000000000000000000000000000080"}) {
+        CAPTURE(hex);
+        check_inversion<F>(unhex(hex).data());
+    }
+}
+
+}  // namespace
+
+TEST_CASE("field inversion: divsteps equal Fermat's exponentiation") {
+    check_inversions<detail::fe25519_51>();
+    check_inversions<detail::fe25519_25>();
+#if CARAPACE_HAVE_X86_INTRINSICS
+    if (detail::fe25519_mulx::supported()) {
+        check_inversions<detail::fe25519_mulx>();
+        // The MULX field keeps values anywhere below 2^256: p, p + 1, 2p - 1, 2^256 - 1 as limbs.
+        using F = detail::fe25519_mulx;
+        using ops = detail::fe25519_ops<F>;
+        const std::uint64_t top = 0x7fffffffffffffffULL, ones = ~std::uint64_t{0};
+        for (const F::fe a : {F::fe{{ones - 18, ones, ones, top}}, F::fe{{ones - 17, ones, ones, top}},
+                              F::fe{{ones - 38, ones, ones, ones}}, F::fe{{ones, ones, ones, ones}}}) {
+            bytes<32> canonical{}, direct{}, fermat{};
+            F::to_bytes(canonical.data(), a);
+            F::to_bytes(direct.data(), ops::invert(a));
+            F::to_bytes(fermat.data(), ops::invert_fermat(a));
+            CHECK(to_hex(direct) == to_hex(fermat));
+            CHECK(to_hex(direct) == to_hex(safegcd_inverse(canonical)));
+        }
+    }
+#endif
+}
+#endif  // CARAPACE_HAVE_INT128
