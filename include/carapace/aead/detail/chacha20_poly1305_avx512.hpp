@@ -1,14 +1,15 @@
 // ChaCha20-Poly1305 with AVX-512F: ChaCha20 over sixteen blocks at once in ZMM registers (one
 // rotate instruction per rotation, 32 registers so the state never leaves them), in batches of
 // 1 KiB, with Poly1305 stitched into the rounds of each batch (the previous batch's ciphertext
-// when sealing, this batch's when opening, read before it is overwritten). Two engines share the
-// ChaCha20 code and differ in the Poly1305 beside it:
+// when sealing, this batch's when opening, read before it is overwritten). Block 0 (the Poly1305
+// key) and the blocks after the last whole batch come from one more 16-block pass before the
+// batches, so a message takes one pass more than its whole KiBs. Two engines share the ChaCha20
+// code and differ in the Poly1305 beside it:
 // - chacha20_poly1305_avx512: the scalar Poly1305 (64-bit limbs, four blocks per step), so the
-//   vector units and the integer multipliers work side by side;
+//   vector units and the integer multipliers work side by side; from 2 KiB;
 // - chacha20_poly1305_avx512_ifma: the eight-lane AVX-512 IFMA Poly1305 (poly1305_ifma.hpp),
-//   which takes a quarter of the time per byte, for CPUs that have it.
-// Messages under 2 KiB go to the AVX2 engine; the tail after the last whole batch is ChaCha20 with
-// AVX2 and Poly1305 on whichever side is faster for it.
+//   about four times faster per byte, for CPUs that have it; from 1 KiB.
+// Shorter messages go to the AVX2 engine.
 #pragma once
 
 #include <cstddef>
@@ -82,7 +83,8 @@ CARAPACE_CHACHA16_INLINE void double_round(__m512i (&x)[16]) noexcept {
 }
 
 // x[i] holds word i of blocks 0-15 (lane j = block j): transposes to block order and writes
-// out = in xor keystream, 1024 bytes.
+// out = in xor keystream, 1024 bytes, or without Xor the keystream alone (in unused).
+template <bool Xor = true>
 CARAPACE_CHACHA16_INLINE void store16(const __m512i (&x)[16], const std::uint8_t* in, std::uint8_t* out) noexcept {
     // Within each 128-bit lane, transpose groups of four words: y[g][k], lane L, holds words
     // 4g..4g+3 of block 4L + k.
@@ -106,8 +108,8 @@ CARAPACE_CHACHA16_INLINE void store16(const __m512i (&x)[16], const std::uint8_t
                               shuffle128<0x88>(t2, t3), shuffle128<0xdd>(t2, t3)};
         for (int lane = 0; lane < 4; ++lane) {
             const std::size_t offset = 64 * static_cast<std::size_t>(4 * lane + k);
-            const __m512i m = _mm512_loadu_si512(in + offset);
-            _mm512_storeu_si512(out + offset, _mm512_xor_si512(m, o[lane]));
+            if constexpr (!Xor) _mm512_storeu_si512(out + offset, o[lane]);
+            else _mm512_storeu_si512(out + offset, _mm512_xor_si512(_mm512_loadu_si512(in + offset), o[lane]));
         }
     }
 }
@@ -131,6 +133,36 @@ CARAPACE_CHACHA16_INLINE void finish16(__m512i (&s)[16], __m512i (&x)[16], const
     s[12] = _mm512_add_epi32(s[12], _mm512_set1_epi32(16));
 }
 
+// The keystream the batches do not cover, in one 16-block pass before them: block 0 (the
+// Poly1305 key) in lane 0, and in lanes 1-15 the blocks from tail_counter on, which cover the
+// bytes after the last whole batch up to 960 of them. ks gets the 1 KiB of keystream.
+CARAPACE_CHACHA16_INLINE void key_and_tail16(const chacha20_key& key, const std::uint8_t* nonce,
+                                             std::uint32_t tail_counter, std::uint8_t* ks) noexcept {
+    __m512i s[16], x[16];
+    setup16(s, key, tail_counter - 1, nonce);
+    s[12] = _mm512_mask_mov_epi32(s[12], 1, _mm512_setzero_si512());
+    for (int i = 0; i < 16; ++i) x[i] = s[i];
+    for (int r = 0; r < 10; ++r) double_round(x);
+    for (int i = 0; i < 16; ++i) x[i] = _mm512_add_epi32(x[i], s[i]);
+    store16<false>(x, nullptr, ks);
+    secure_wipe(s, 16);
+    secure_wipe(x, 16);
+}
+
+// out = in xor the tail keystream of key_and_tail16 for the n bytes after the last whole batch,
+// with more blocks from tail_counter + 15 on past the 960 bytes it holds.
+CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_key& key, const std::uint8_t* nonce,
+                                       std::uint32_t tail_counter, const std::uint8_t* in, std::uint8_t* out,
+                                       std::size_t n) noexcept {
+    ks += 64;
+    const std::size_t held = n < 960 ? n : 960;
+    std::size_t i = 0;
+    for (; i + 64 <= held; i += 64)
+        _mm512_storeu_si512(out + i, _mm512_xor_si512(_mm512_loadu_si512(in + i), _mm512_loadu_si512(ks + i)));
+    for (; i < held; ++i) out[i] = static_cast<std::uint8_t>(in[i] ^ ks[i]);
+    if (n > held) chacha_x86::xor_avx2(key, tail_counter + 15, nonce, in + held, out + held, n - held);
+}
+
 }  // namespace chacha_avx512
 
 struct chacha20_poly1305_avx512 {
@@ -147,13 +179,11 @@ struct chacha20_poly1305_avx512 {
             chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
             return;
         }
+        alignas(64) std::uint8_t ks[1024];
+        const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);
+        key_and_tail16(key, nonce, tail_counter, ks);
         poly1305_portable poly{};
-        {
-            alignas(32) std::uint8_t ks[256];
-            chacha_x86::blocks4_vex(key, 0, nonce, ks);
-            poly.init(ks);
-            secure_wipe(ks, sizeof ks);
-        }
+        poly.init(ks);
         poly1305_padded(poly, aad, aad_size);
         __m512i s[16];
         setup16(s, key, 1, nonce);
@@ -183,12 +213,11 @@ struct chacha20_poly1305_avx512 {
         }
         secure_wipe(s, 16);  // holds the key
         if constexpr (Encrypt) poly1305_padded(poly, pending, 16 * pending_blocks);
-        if (const std::size_t rest = size - done; rest != 0) {
-            const auto counter = static_cast<std::uint32_t>(1 + done / 64);
-            if constexpr (!Encrypt) poly1305_padded(poly, in + done, rest);
-            chacha_x86::xor_avx2(key, counter, nonce, in + done, out + done, rest);
-            if constexpr (Encrypt) poly1305_padded(poly, out + done, rest);
-        }
+        const std::size_t rest = size - done;
+        if constexpr (!Encrypt) poly1305_padded(poly, in + done, rest);
+        xor_tail(ks, key, nonce, tail_counter, in + done, out + done, rest);
+        secure_wipe(ks, sizeof ks);
+        if constexpr (Encrypt) poly1305_padded(poly, out + done, rest);
         poly1305_lengths_and_tag(poly, aad_size, size, tag);
     }
 };
@@ -211,13 +240,11 @@ struct chacha20_poly1305_avx512_ifma {
             chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
             return;
         }
+        alignas(64) std::uint8_t ks[1024];
+        const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);
+        key_and_tail16(key, nonce, tail_counter, ks);
         poly1305_portable poly{};
-        {
-            alignas(32) std::uint8_t ks[256];
-            chacha_x86::blocks4_vex(key, 0, nonce, ks);
-            poly.init(ks);
-            secure_wipe(ks, sizeof ks);
-        }
+        poly.init(ks);
         poly1305_padded(poly, aad, aad_size);
         const poly1305_ifma vpoly(poly);
         poly1305_ifma_lanes lanes = vpoly.begin(poly);
@@ -247,8 +274,8 @@ struct chacha20_poly1305_avx512_ifma {
             vpoly.finish(lanes, poly);
             poly1305_padded(poly, in + done + grouped, rest - grouped);
         }
-        if (rest != 0) chacha_x86::xor_avx2(key, static_cast<std::uint32_t>(1 + done / 64), nonce, in + done,
-                                            out + done, rest);
+        xor_tail(ks, key, nonce, tail_counter, in + done, out + done, rest);
+        secure_wipe(ks, sizeof ks);
         if constexpr (Encrypt) {
             for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, out + done + g);
             vpoly.finish(lanes, poly);

@@ -22,9 +22,9 @@ struct chacha20_poly1305_dispatch {
     static choice best() noexcept {
         static const choice picked = chacha20_poly1305_avx512_ifma::supported() ? choice::avx512_ifma
                                      : chacha20_poly1305_avx512::supported()      ? choice::avx512
-                                     : chacha20_poly1305_avx2::supported() ? choice::avx2
-                                     : chacha20_poly1305_sse::supported()  ? choice::sse
-                                                                           : choice::portable;
+                                     : chacha20_poly1305_avx2::supported()        ? choice::avx2
+                                     : chacha20_poly1305_sse::supported()         ? choice::sse
+                                                                                  : choice::portable;
         return picked;
     }
 
