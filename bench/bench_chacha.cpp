@@ -96,6 +96,7 @@ void bench_engine() {
 int main(int argc, char** argv) {
     if (!carapace_bench::begin(argc, argv, "bench-chacha")) return 2;
     namespace d = carapace::detail;
+    bench_engine<d::chacha20_poly1305_avx512_ifma>();
     bench_engine<d::chacha20_poly1305_avx512>();
     bench_engine<d::chacha20_poly1305_avx2>();
     bench_engine<d::chacha20_poly1305_sse>();

@@ -8,6 +8,7 @@
 
 #include "carapace/aead/detail/chacha20.hpp"
 #include "carapace/aead/detail/poly1305.hpp"
+#include "carapace/aead/detail/poly1305_ifma.hpp"
 #include "support/chacha_variants.hpp"
 #include "support/vectors.hpp"
 
@@ -33,6 +34,19 @@ struct chacha20_portable_stream {
         detail::chacha20_xor_portable(key, counter, nonce, in, out, size);
     }
 };
+
+// The scalar cores run everywhere; a vector one only where the CPU has it.
+template <class Core>
+bool poly1305_core_runs_here() {
+    if constexpr (requires { Core::supported(); }) {
+        if (!Core::supported()) {
+            MESSAGE("Poly1305 core " << std::string(Core::name)
+                                     << " not supported by this CPU (or forced portable): not run");
+            return false;
+        }
+    }
+    return true;
+}
 
 template <class Core>
 std::string poly1305_hex(const byte_vector& key, const byte_vector& message) {
@@ -111,7 +125,8 @@ TEST_CASE_TEMPLATE("RFC 8439 ChaCha20 encryption", Stream, chacha20_portable_str
     }
 }
 
-TEST_CASE_TEMPLATE("RFC 8439 Poly1305", Core, detail::poly1305_64, detail::poly1305_32) {
+TEST_CASE_TEMPLATE("RFC 8439 Poly1305", Core, detail::poly1305_64, detail::poly1305_32, detail::poly1305_ifma_core) {
+    if (!poly1305_core_runs_here<Core>()) return;
     const auto doc = test_support::load_vectors("rfc/rfc8439.json");
     REQUIRE(doc["poly1305"].size() == 12);
     for (const auto& t : doc["poly1305"]) {
@@ -137,6 +152,42 @@ TEST_CASE_TEMPLATE("RFC 8439 Poly1305", Core, detail::poly1305_64, detail::poly1
     // All-ones keys and messages drive every limb to its bound.
     const byte_vector ones_key(32, 0xff), ones(1000, 0xff);
     CHECK(poly1305_hex<detail::poly1305_64>(ones_key, ones) == poly1305_hex<detail::poly1305_32>(ones_key, ones));
+    CHECK(poly1305_hex<Core>(ones_key, ones) == poly1305_hex<detail::poly1305_64>(ones_key, ones));
+}
+
+// The IFMA lanes against the scalar code: long messages in random pieces (each piece's whole
+// groups of eight blocks go through the lanes), and keys and messages that push the limbs to
+// their bounds (r and every block all ones) or leave them empty.
+TEST_CASE("Poly1305 IFMA lanes equal the scalar code") {
+    using core = detail::poly1305_ifma_core;
+    if (!poly1305_core_runs_here<core>()) return;
+    test_support::test_rng rng(130544);
+    auto tag_of = [](const byte_vector& key, const byte_vector& message, const std::vector<std::size_t>& cuts) {
+        detail::poly1305_stream<core> poly(key.data());
+        std::size_t at = 0;
+        for (const std::size_t cut : cuts) {
+            poly.update(message.data() + at, cut - at);
+            at = cut;
+        }
+        poly.update(message.data() + at, message.size() - at);
+        bytes<16> tag{};
+        poly.finish(tag.data());
+        return to_hex(tag);
+    };
+    const byte_vector keys[] = {byte_vector(32, 0xff), byte_vector(32, 0), rng.bytes(32), rng.bytes(32)};
+    for (int trial = 0; trial < 400; ++trial) {
+        const byte_vector& key = trial < 8 ? keys[trial % 4] : rng.bytes(32);
+        const std::size_t length = trial < 8 ? 4096 + 16 * static_cast<std::size_t>(trial) : rng.below(5000);
+        byte_vector message = rng.bytes(length);
+        if (trial % 3 == 0) std::fill(message.begin(), message.end(), std::uint8_t{0xff});
+        if (trial % 7 == 0) std::fill(message.begin(), message.end(), std::uint8_t{0});
+        std::vector<std::size_t> cuts;
+        for (std::size_t pieces = rng.below(4); pieces != 0; --pieces) cuts.push_back(rng.below(length + 1));
+        std::sort(cuts.begin(), cuts.end());
+        CAPTURE(trial);
+        CAPTURE(length);
+        CHECK(tag_of(key, message, cuts) == poly1305_hex<detail::poly1305_64>(key, message));
+    }
 }
 
 TEST_CASE("RFC 8439 Poly1305 key generation") {
@@ -307,6 +358,50 @@ TEST_CASE_TEMPLATE("ChaCha20-Poly1305 engines agree at every length, in place an
     if (!test_support::chacha_engine_runs_here<Engine>()) return;
     check_every_length<false, Engine>();
     check_every_length<true, Engine>();
+}
+
+// Random lengths up to 20000 bytes, AAD up to 300, input and output at random offsets from
+// 64-byte alignment, in place and out: ciphertext and tag equal the portable engine's.
+template <bool Extended, class Engine>
+void check_random_lengths_and_alignment(std::uint64_t seed) {
+    using aead_type = detail::chacha20_poly1305_mode<Extended, Engine>;
+    using reference_type = detail::chacha20_poly1305_mode<Extended, detail::chacha20_poly1305_portable>;
+    test_support::test_rng rng(seed);
+    for (int trial = 0; trial < 150; ++trial) {
+        const byte_vector key = rng.bytes(32), nonce = rng.bytes(aead_type::nonce_size);
+        const std::size_t length = rng.below(20001), in_offset = rng.below(64), out_offset = rng.below(64);
+        const byte_vector aad = rng.bytes(rng.below(4) == 0 ? rng.below(301) : rng.below(20));
+        CAPTURE(trial);
+        CAPTURE(length);
+        CAPTURE(in_offset);
+        CAPTURE(out_offset);
+        const aead_type aead(fixed_view<32>(key.data(), 32));
+        const reference_type reference(fixed_view<32>(key.data(), 32));
+        byte_vector in_buffer = rng.bytes(length + 16 + 64), out_buffer(length + 16 + 64);
+        const byte_view message = byte_view(in_buffer).subspan(in_offset, length);
+        const byte_span sealed = byte_span(out_buffer).subspan(out_offset, length + 16);
+        byte_vector expected(length + 16);
+        REQUIRE(reference.seal(nonce, aad, message, expected) == errc::ok);
+        REQUIRE(aead.seal(nonce, aad, message, sealed) == errc::ok);
+        REQUIRE(std::equal(sealed.begin(), sealed.end(), expected.begin()));
+        // Opened in place at the input's offset.
+        std::copy(sealed.begin(), sealed.end(), in_buffer.begin() + static_cast<std::ptrdiff_t>(in_offset));
+        const byte_span in_place = byte_span(in_buffer).subspan(in_offset, length + 16);
+        REQUIRE(aead.open(nonce, aad, in_place, in_place.first(length)) == errc::ok);
+        byte_vector opened_reference(length);
+        REQUIRE(reference.open(nonce, aad, expected, opened_reference) == errc::ok);
+        REQUIRE(std::equal(opened_reference.begin(), opened_reference.end(), in_place.begin()));
+        // Sealed in place.
+        REQUIRE(aead.seal(nonce, aad, in_place.first(length), in_place) == errc::ok);
+        REQUIRE(std::equal(in_place.begin(), in_place.end(), expected.begin()));
+    }
+}
+
+TEST_CASE_TEMPLATE("ChaCha20-Poly1305 engines equal the portable one at random lengths and alignments", Engine,
+                   CARAPACE_CHACHA_ENGINES) {
+    if (!test_support::chacha_engine_runs_here<Engine>()) return;
+    check_random_lengths_and_alignment<false, Engine>(20000);
+    check_random_lengths_and_alignment<true, Engine>(20024);
 }
 
 TEST_CASE("ChaCha20-Poly1305 argument checks") {

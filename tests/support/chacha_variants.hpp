@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "carapace/aead/chacha20_poly1305.hpp"
 
 namespace test_support {
@@ -10,7 +12,8 @@ namespace test_support {
 template <class Engine>
 bool chacha_engine_runs_here() {
     if (Engine::supported()) return true;
-    MESSAGE("ChaCha20-Poly1305 engine " << Engine::name << " not supported by this CPU (or forced portable): not run");
+    MESSAGE("ChaCha20-Poly1305 engine " << std::string(Engine::name)
+                                        << " not supported by this CPU (or forced portable): not run");
     return false;
 }
 
@@ -20,7 +23,7 @@ bool chacha_engine_runs_here() {
 #define CARAPACE_CHACHA_ENGINES                                                                                   \
     carapace::detail::chacha20_poly1305_portable, carapace::detail::chacha20_poly1305_portable32,                \
         carapace::detail::chacha20_poly1305_sse, carapace::detail::chacha20_poly1305_avx2,                         \
-        carapace::detail::chacha20_poly1305_avx512,                                                               \
+        carapace::detail::chacha20_poly1305_avx512, carapace::detail::chacha20_poly1305_avx512_ifma,                \
         carapace::detail::chacha20_poly1305_dispatch
 
 // The ChaCha20 stream functions alone.

@@ -1,4 +1,5 @@
-// Picks the ChaCha20-Poly1305 engine at run time: AVX-512F, else AVX2, else SSSE3, else portable (always
+// Picks the ChaCha20-Poly1305 engine at run time: AVX-512F with IFMA, else AVX-512F, else AVX2, else
+// SSSE3, else portable (always
 // portable in constant evaluation, which the mode layer handles).
 #pragma once
 
@@ -15,14 +16,15 @@ struct chacha20_poly1305_dispatch {
     static constexpr const char* name = "auto";
     static constexpr bool supported() noexcept { return true; }
 
-    enum class choice : std::uint8_t { portable, sse, avx2, avx512 };
+    enum class choice : std::uint8_t { portable, sse, avx2, avx512, avx512_ifma };
 
     // Decided once.
     static choice best() noexcept {
-        static const choice picked = chacha20_poly1305_avx512::supported() ? choice::avx512
-                                     : chacha20_poly1305_avx2::supported() ? choice::avx2
-                                     : chacha20_poly1305_sse::supported()  ? choice::sse
-                                                                           : choice::portable;
+        static const choice picked = chacha20_poly1305_avx512_ifma::supported() ? choice::avx512_ifma
+                                     : chacha20_poly1305_avx512::supported()      ? choice::avx512
+                                     : chacha20_poly1305_avx2::supported()        ? choice::avx2
+                                     : chacha20_poly1305_sse::supported()         ? choice::sse
+                                                                                  : choice::portable;
         return picked;
     }
 
@@ -31,6 +33,9 @@ struct chacha20_poly1305_dispatch {
                               std::size_t aad_size, const std::uint8_t* in, std::uint8_t* out, std::size_t size,
                               std::uint8_t* tag) noexcept {
         switch (best()) {
+            case choice::avx512_ifma:
+                return chacha20_poly1305_avx512_ifma::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size,
+                                                                             tag);
             case choice::avx512:
                 return chacha20_poly1305_avx512::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
             case choice::avx2:
