@@ -287,6 +287,17 @@ std::optional<endpoint> parse_endpoint(std::string_view text, bool host_optional
 }
 
 std::string address_text(const sockaddr* sa) {
+    sockaddr_in v4{};
+    if (sa->sa_family == AF_INET6) {
+        // An IPv4 client of a dual-stack socket: show it as IPv4.
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
+        if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
+            v4.sin_family = AF_INET;
+            v4.sin_port = v6->sin6_port;
+            std::memcpy(&v4.sin_addr, v6->sin6_addr.s6_addr + 12, 4);
+            sa = reinterpret_cast<const sockaddr*>(&v4);
+        }
+    }
     char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "?";
     const socklen_t size = sa->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
     (void)::getnameinfo(sa, size, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
