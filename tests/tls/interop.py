@@ -754,12 +754,22 @@ def s_gnutls_big():
            "64 MiB differ (%d bytes)" % len(srv.out()), srv, c)
 
 
+def s_gnutls_wrong_host():
+    port = free_port()
+    srv = carapace_server(port)
+    c, status = gnutls_client(port, "--verify-hostname", "wrong.example", data=b"x")
+    expect(status != 0, "gnutls-cli accepted a wrong name", c, srv)
+    failed_with_alert(srv, srv.wait(), "bad_certificate")
+    expect(srv.summary().get("alert_by") == "peer", "alert_by", srv)
+
+
 def s_gnutls_untrusted():
     port = free_port()
     srv = carapace_server(port, cert="stranger")
     c, status = gnutls_client(port, data=b"x")
     expect(status != 0, "gnutls-cli accepted an untrusted chain", c, srv)
-    failed_with_alert(srv, srv.wait())
+    failed_with_alert(srv, srv.wait(), "bad_certificate")  # GnuTLS's alert for any verification failure
+    expect(srv.summary().get("alert_by") == "peer", "alert_by", srv)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -892,6 +902,7 @@ cases += [
     ("server/gnutls: KeyUpdate (theirs)", s_gnutls_key_update_theirs),
     ("server/gnutls: KeyUpdate (ours)", s_gnutls_key_update_ours),
     ("server/gnutls: 64 MiB", s_gnutls_big),
+    ("server/gnutls: wrong host name", s_gnutls_wrong_host),
     ("server/gnutls: untrusted chain", s_gnutls_untrusted),
     ("self: IPv6 echo", self_ipv6_echo),
     ("self: localhost, client certificate, ALPN, KeyUpdate", self_localhost_mtls_alpn),
