@@ -247,6 +247,34 @@ TEST_CASE("TLS engine: certificate failures send the mapped alert") {
     }
 }
 
+// OpenSSL's client refuses a server certificate before it uses its handshake keys, so its alert
+// comes in the clear after the server's encrypted flight; the server must report that alert, not
+// answer unexpected_message. Once the handshake is over, a plaintext alert is refused.
+TEST_CASE("TLS engine: a plaintext alert during the handshake is the peer's alert") {
+    const std::uint8_t unknown_ca[7] = {21, 3, 3, 0, 2, 2, 48};
+    setup t;
+    tls::server server(t.server_config);
+    tls::client client(t.client_config);
+    byte_vector out(1 << 16), to_server(1 << 16);
+    auto r = client.start(to_server);
+    REQUIRE(r.what == tls::event::need_input);
+    r = server.receive(byte_view(to_server).first(r.produced), out);
+    REQUIRE(r.what == tls::event::need_input);
+    REQUIRE(r.produced > 0);  // ServerHello ... Finished: the server reads with the client's handshake key
+    r = server.receive(unknown_ca, out);
+    CHECK(r.what == tls::event::fatal);
+    CHECK(r.failure == tls::error::peer_alert);
+    CHECK(r.alert == tls::alert_description::unknown_ca);
+    CHECK(r.produced == 0);
+
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    REQUIRE(s.server.handshake_complete());
+    r = s.server.receive(unknown_ca, out);
+    CHECK(r.what == tls::event::fatal);
+    CHECK(r.failure == tls::error::unexpected_message);
+}
+
 TEST_CASE("TLS engine: record_size_limit cuts every record, handshake messages included") {
     setup t;
     t.client_config.record_size_limit = 64;

@@ -383,5 +383,70 @@ peak_mib = usage.ru_maxrss / 1024
 limit = 200 if os.environ.get("CARAPACE_SANITIZED") else 32
 check(peak_mib < limit, f"512 MiB stream used {peak_mib:.0f} MiB of memory (limit {limit})")
 
+# s_client and s_server: the usage errors, then one echo over loopback with the test PKI (the
+# interop with OpenSSL and GnuTLS is tests/tls/interop.py). Last, after the memory measurement
+# above, which a bigger Python process would skew: a child's peak RSS counts the Python process it
+# was forked from.
+import socket
+import time
+TLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors", "tls")
+def tls_file(name):
+    return os.path.join(TLS, name)
+code, out, _ = run(["--help"])
+check(all(c in out.decode() for c in ("s_client", "s_server", "--connect", "--accept", "--servername", "--insecure",
+                                       "--alpn", "--groups", "--ciphersuites", "--key-update", "--echo", "--num-conns",
+                                       "--verify-client")), "--help lists s_client and s_server")
+server_args = ["s_server", "--accept", "1", "--cert", tls_file("server.pem"), "--key", tls_file("server.key")]
+for args in (["s_client"], ["s_client", "--connect", "localhost"], ["s_client", "--connect", "localhost:0"],
+             ["s_client", "--connect", "localhost:1", "--groups", "x25519:bogus"],
+             ["s_client", "--connect", "localhost:1", "--groups", "secp256r1"],
+             ["s_client", "--connect", "localhost:1", "--ciphersuites", "TLS_AES_128_CCM_SHA256"],
+             ["s_client", "--connect", "localhost:1", "--CAfile", tls_file("missing.pem")],
+             ["s_client", "--connect", "localhost:1", "--insecure", "--CAfile", tls_file("root.pem")],
+             ["s_client", "--connect", "localhost:1", "--cert", tls_file("client.pem")],
+             ["s_client", "--connect", "localhost:1", "--cert", tls_file("client.pem"), "--key", tls_file("server.key")],
+             ["s_server", "--cert", tls_file("server.pem"), "--key", tls_file("server.key")],
+             server_args[:5] + ["--key", tls_file("missing.key")],
+             server_args + ["--verify-client"], server_args + ["--num-conns", "0"],
+             server_args + ["--groups", "X25519MLKEM768"], server_args + ["--alpn", ""]):
+    expect_usage_error(args)
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+def summary(err):
+    return dict(line.split(": ", 1) for line in err.decode(errors="replace").splitlines() if ": " in line)
+port = free_port()
+server = subprocess.Popen([TOOL, "s_server", "--accept", f"127.0.0.1:{port}", "--cert", tls_file("server.pem"),
+                           "--key", tls_file("server.key"), "--echo", "--num-conns", "2", "--alpn", "x,echo"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+try:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if any(f":{port:04X} 00000000:0000 0A" in open(t).read() for t in ("/proc/net/tcp",)):
+            break
+        time.sleep(0.05)
+    message = os.urandom(100000)
+    code, out, err = run(["s_client", "--connect", f"localhost:{port}", "--CAfile", tls_file("root.pem"),
+                          "--alpn", "echo", "--key-update"], message)
+    fields = summary(err)
+    check(code == 0 and out == message, f"s_client echo over loopback: exit {code}, {len(out)} bytes back, {err!r}")
+    check(fields.get("protocol") == "TLSv1.3" and fields.get("cipher") == "TLS_AES_128_GCM_SHA256" and
+          fields.get("group") == "x25519" and fields.get("hrr") == "no" and fields.get("alpn") == "echo" and
+          fields.get("peer") == "CN = localhost" and fields.get("verify") == "ok", f"s_client summary {fields}")
+    code, out, err = run(["s_client", "--connect", f"127.0.0.1:{port}", "--CAfile", tls_file("other_root.pem")])
+    fields = summary(err)
+    check(code == 1 and fields.get("alert") == "unknown_ca" and fields.get("verify") == "unknown issuer",
+          f"s_client with the wrong root: exit {code}, {fields}")
+    _, server_err = server.communicate(timeout=30)
+    fields = summary(server_err)
+    check(server.returncode == 1 and "sni: localhost" in server_err.decode() and fields.get("alert") == "unknown_ca",
+          f"s_server: exit {server.returncode}, {server_err!r}")
+finally:
+    if server.poll() is None:
+        server.kill()
+        server.wait()
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

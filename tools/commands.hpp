@@ -18,5 +18,7 @@ int cmd_ed25519_sign(std::span<char* const> args);
 int cmd_ed25519_verify(std::span<char* const> args);
 int cmd_x509(std::span<char* const> args);
 int cmd_verify(std::span<char* const> args);
+int cmd_s_client(std::span<char* const> args);
+int cmd_s_server(std::span<char* const> args);
 
 }  // namespace carapace_tool

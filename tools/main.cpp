@@ -57,6 +57,23 @@ constexpr command commands[] = {
      "verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]\n"
      "       [--purpose server|client] [--time UNIX_SECONDS] LEAF.pem\n"
      "      -> \"ok\", exit 0; or \"error: REASON\", exit 1"},
+    {"s_client", carapace_tool::cmd_s_client,
+     "s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure]\n"
+     "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM]\n"
+     "       [--key-update] [--quiet]\n"
+     "      TLS 1.3 client: stdin -> server, server -> stdout; stdin EOF sends close_notify and\n"
+     "      waits for the server to close. Summary on stderr (\"key: value\": protocol, cipher,\n"
+     "      group, hrr, alpn, peer, verify); without --CAfile the system trust store is used.\n"
+     "      Exit 0 on a clean close; on failure \"alert: NAME\" or \"error: REASON\", exit 1"},
+    {"s_server", carapace_tool::cmd_s_server,
+     "s_server --accept [HOST:]PORT --cert PEM --key PEM [--CAfile PEM --verify-client]\n"
+     "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--echo] [--num-conns N]\n"
+     "       [--key-update] [--quiet]\n"
+     "      TLS 1.3 server, one connection at a time: received data to stdout, or back with\n"
+     "      --echo; exits after N connections (default: serves until killed). The same summary\n"
+     "      per connection, plus sni. --cert: leaf first, then intermediates; --key: PKCS#8\n"
+     "      (Ed25519). Suites: TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384\n"
+     "      TLS_CHACHA20_POLY1305_SHA256; groups: x25519"},
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"

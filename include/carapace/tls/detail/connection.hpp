@@ -466,6 +466,10 @@ private:
             return {};
         }
         if (read_.active()) {
+            // A peer that gives up before it has switched to its handshake keys sends its alert in
+            // the clear (OpenSSL's client does when it refuses our certificate). Like the
+            // ChangeCipherSpec record, it is taken only while the handshake is under way.
+            if (type == content_type::alert && accept_change_cipher_spec_ && length == 2) return receive_alert(body);
             if (type != content_type::application_data) return {error::unexpected_message};
             const byte_view header = byte_view(record_).first(record_header_size);
             if (read_.open(header, body) != errc::ok) return {error::bad_record_mac};

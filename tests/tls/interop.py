@@ -1,0 +1,931 @@
+#!/usr/bin/env python3
+"""carapace-tool s_client and s_server against OpenSSL 3 and GnuTLS 3.7 on loopback.
+
+usage: interop.py CARAPACE_TOOL [SUBSTRING...]   (only the cases whose name has a SUBSTRING)
+
+The matrix: our client against `openssl s_server` and `gnutls-serv`, our server against
+`openssl s_client` and `gnutls-cli`, over each cipher suite, with HelloRetryRequest, ALPN, SNI,
+client certificates, KeyUpdate from either side, a 64 MiB transfer compared by hash, and the
+alerts for a wrong host name and an untrusted chain; then our client against our server (IPv6,
+"localhost", echo) and the usage errors of both commands. Every process runs with a timeout on a
+fresh free port and is killed at the end. Certificates: the Ed25519 test PKI of tests/vectors/tls.
+
+What the peers cannot do is left out and said here:
+  - HelloRetryRequest of our client: it implements x25519 only, so it offers x25519 alone and no
+    server can ask it for another group; HRR is checked from our server's side only.
+  - A cookie in HelloRetryRequest: neither peer sends one over TCP.
+The last line is "N passed, N failed"; exit status 0 only when nothing failed.
+"""
+import atexit
+import hashlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TOOL = os.path.abspath(sys.argv[1])
+ONLY = sys.argv[2:]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VEC = os.path.join(ROOT, "tests", "vectors", "tls")
+WORK = tempfile.mkdtemp(prefix="carapace-interop-")
+SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+GNUTLS_CIPHER = {"TLS_AES_128_GCM_SHA256": "AES-128-GCM", "TLS_AES_256_GCM_SHA384": "AES-256-GCM",
+                 "TLS_CHACHA20_POLY1305_SHA256": "CHACHA20-POLY1305"}
+GNUTLS_TLS13 = "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+BIG = 64 << 20
+TIMEOUT = 30
+
+processes = []
+
+
+def cleanup():
+    for p in processes:
+        if p.poll() is None:
+            p.kill()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+atexit.register(cleanup)
+
+
+def vec(name):
+    return os.path.join(VEC, name)
+
+
+def work(name):
+    return os.path.join(WORK, name)
+
+
+# OpenSSL's -cert takes the leaf alone and -cert_chain the rest: split our chain files.
+def split_chain(name):
+    text = open(vec(name + ".pem")).read()
+    blocks = re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", text, re.S)
+    open(work(name + "-leaf.pem"), "w").write(blocks[0])
+    open(work(name + "-chain.pem"), "w").write("".join(blocks[1:]) or blocks[0])
+
+
+for n in ("server", "client", "stranger"):
+    split_chain(n)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET6 if socket.has_ipv6 else socket.AF_INET) as s:
+        s.bind(("", 0))
+        return s.getsockname()[1]
+
+
+def listening(port):
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                return True
+    return False
+
+
+def wait_until(condition, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+class Proc:
+    """A process with stdout and stderr in files and stdin from a pipe (or a file)."""
+    count = 0
+
+    def __init__(self, args, stdin=None):
+        Proc.count += 1
+        self.args = args
+        self.out_path = work("p%d.out" % Proc.count)
+        self.err_path = work("p%d.err" % Proc.count)
+        self.out_file = open(self.out_path, "wb")
+        self.err_file = open(self.err_path, "wb")
+        self.stdin_file = open(stdin, "rb") if stdin else None
+        self.p = subprocess.Popen(args, stdin=self.stdin_file or subprocess.PIPE, stdout=self.out_file,
+                                  stderr=self.err_file)
+        processes.append(self.p)
+
+    def write(self, data):
+        self.p.stdin.write(data)
+        self.p.stdin.flush()
+
+    def close_stdin(self):
+        if self.p.stdin:
+            try:
+                self.p.stdin.close()
+            except OSError:
+                pass
+
+    def wait(self, timeout=TIMEOUT):
+        """The exit status, or None after killing a process that ran too long."""
+        try:
+            return self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            return None
+
+    def stop(self):
+        self.close_stdin()
+        if self.p.poll() is None:
+            self.p.terminate()
+        return self.wait(5)
+
+    def out(self):
+        self.out_file.flush()
+        return open(self.out_path, "rb").read()
+
+    def err(self):
+        self.err_file.flush()
+        return open(self.err_path, "rb").read().decode(errors="replace")
+
+    def text(self):
+        return self.out().decode(errors="replace") + self.err()
+
+    def summary(self):
+        """Our tools' "key: value" stderr lines (the last value of each key)."""
+        d = {}
+        for line in self.err().splitlines():
+            m = re.match(r"^([a-z_]+): (.*)$", line)
+            if m:
+                d[m.group(1)] = m.group(2)
+        return d
+
+    def has(self, text):
+        return text in self.text()
+
+
+def run(args, stdin_data=b"", stdin=None, timeout=TIMEOUT):
+    """Runs a client to its end: (Proc, exit status or None on timeout)."""
+    p = Proc(args, stdin=stdin)
+    if stdin is None:
+        try:
+            p.write(stdin_data)
+        except OSError:
+            pass
+        p.close_stdin()
+    return p, p.wait(timeout)
+
+
+def start_server(args, port):
+    p = Proc(args)
+    if not wait_until(lambda: listening(port) or p.p.poll() is not None, 10) or p.p.poll() is not None:
+        raise Failure("server did not start: %s\n%s" % (" ".join(args), p.text()[-2000:]))
+    return p
+
+
+class Failure(Exception):
+    pass
+
+
+def expect(condition, what, *procs):
+    if not condition:
+        detail = ""
+        for p in procs:
+            detail += "\n  $ %s\n%s" % (" ".join(p.args), "\n".join("    " + l for l in p.text()[-1500:].splitlines()))
+        raise Failure(what + detail)
+
+
+# ----------------------------------------------------------------------------------------------
+# The peers.
+
+def carapace_server(port, *extra, cert="server", conns=1):
+    return start_server([TOOL, "s_server", "--accept", str(port), "--cert", vec(cert + ".pem"), "--key",
+                         vec(cert + ".key"), "--num-conns", str(conns)] + list(extra), port)
+
+
+def carapace_client(port, *extra, host="127.0.0.1", data=b"", stdin=None, timeout=TIMEOUT, ca="root"):
+    args = [TOOL, "s_client", "--connect", "%s:%d" % (host, port)]
+    if ca and "--insecure" not in extra:
+        args += ["--CAfile", vec(ca + ".pem")]
+    return run(args + list(extra), stdin_data=data, stdin=stdin, timeout=timeout)
+
+
+def openssl_server(port, *extra, cert="server"):
+    # stdin stays open: openssl s_server drops the connection when its stdin ends.
+    return start_server(["openssl", "s_server", "-accept", str(port), "-tls1_3", "-naccept", "1",
+                         "-cert", work(cert + "-leaf.pem"), "-cert_chain", work(cert + "-chain.pem"),
+                         "-key", vec(cert + ".key")] + list(extra), port)
+
+
+def openssl_client(port, *extra, data=b"", stdin=None, timeout=TIMEOUT, ca="root", host="localhost"):
+    args = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec(ca + ".pem"),
+            "-verify_return_error", "-verify_hostname", host] + list(extra)
+    if "-noservername" not in extra:
+        args += ["-servername", host]
+    return run(args, stdin_data=data, stdin=stdin, timeout=timeout)
+
+
+def gnutls_server(port, *extra, cert="server", priority=GNUTLS_TLS13):
+    return start_server(["gnutls-serv", "--port", str(port), "--x509certfile", vec(cert + ".pem"),
+                         "--x509keyfile", vec(cert + ".key"), "--priority", priority] + list(extra), port)
+
+
+def gnutls_client(port, *extra, data=b"", stdin=None, timeout=TIMEOUT, ca="root", priority=GNUTLS_TLS13):
+    return run(["gnutls-cli", "-p", str(port), "--x509cafile", vec(ca + ".pem"), "--priority", priority] +
+               list(extra) + ["localhost"], stdin_data=data, stdin=stdin, timeout=timeout)
+
+
+def ok_summary(p, status, cipher=None, peer="CN = localhost", verify="ok", hrr="no", alpn="none"):
+    s = p.summary()
+    expect(status == 0, "exit status %s, expected 0" % status, p)
+    expect(s.get("protocol") == "TLSv1.3", "protocol line", p)
+    if cipher:
+        expect(s.get("cipher") == cipher, "cipher %s, expected %s" % (s.get("cipher"), cipher), p)
+    expect(s.get("group") == "x25519", "group line", p)
+    expect(s.get("hrr") == hrr, "hrr %s, expected %s" % (s.get("hrr"), hrr), p)
+    expect(s.get("alpn") == alpn, "alpn %s, expected %s" % (s.get("alpn"), alpn), p)
+    expect(s.get("peer") == peer, "peer %r, expected %r" % (s.get("peer"), peer), p)
+    expect(s.get("verify") == verify, "verify %r, expected %r" % (s.get("verify"), verify), p)
+
+
+def failed_with_alert(p, status, alert=None):
+    s = p.summary()
+    expect(status == 1, "exit status %s, expected 1" % status, p)
+    expect("alert" in s or "error" in s, "no alert: or error: line", p)
+    if alert:
+        expect(s.get("alert") == alert, "alert %s, expected %s" % (s.get("alert"), alert), p)
+
+
+def big_text_file():
+    """64 MiB of base64 lines: gnutls-serv --echo handles text (it stops at a NUL byte)."""
+    path = work("big.txt")
+    if not os.path.exists(path):
+        import base64
+        with open(path, "wb") as f:
+            for _ in range(16):
+                raw = base64.b64encode(os.urandom(65536 * 63 // 4 * 3))  # 65536 lines of 64 bytes: 4 MiB
+                f.write(b"".join(raw[i:i + 63] + b"\n" for i in range(0, len(raw), 63)))
+    return path
+
+
+def big_file():
+    path = work("big.bin")
+    if not os.path.exists(path):
+        with open(path, "wb") as f:
+            f.write(os.urandom(BIG))
+    return path
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------
+# carapace s_client against openssl s_server
+
+def c_ossl_suite(suite):
+    def case():
+        port = free_port()
+        srv = openssl_server(port, "-ciphersuites", suite)
+        c, status = carapace_client(port, "--servername", "localhost", data=b"hello openssl\n")
+        ok_summary(c, status, cipher=suite)
+        expect(wait_until(lambda: srv.has("hello openssl"), 5), "server did not get the data", srv)
+        srv.stop()
+    return case
+
+
+def c_ossl_suite_ours(suite):
+    def case():
+        port = free_port()
+        srv = openssl_server(port)
+        c, status = carapace_client(port, "--ciphersuites", suite, data=b"x")
+        ok_summary(c, status, cipher=suite)
+        srv.stop()
+    return case
+
+
+def c_ossl_alpn():
+    port = free_port()
+    srv = openssl_server(port, "-alpn", "h2,http/1.1")
+    c, status = carapace_client(port, "--alpn", "foo,http/1.1", data=b"x")
+    ok_summary(c, status, alpn="http/1.1")
+    srv.stop()
+
+
+def c_ossl_sni():
+    # The server switches to its second certificate when the name matches, and says so.
+    port = free_port()
+    srv = openssl_server(port, "-servername", "localhost", "-cert2", work("server-leaf.pem"), "-key2",
+                         vec("server.key"))
+    c, status = carapace_client(port, "--servername", "localhost", "--insecure", data=b"x")
+    ok_summary(c, status, verify="skipped")
+    expect(srv.has('Hostname in TLS extension: "localhost"'), "server saw no SNI", srv, c)
+    srv.stop()
+
+
+def c_ossl_no_sni_for_ip():
+    port = free_port()
+    srv = openssl_server(port, "-servername", "localhost", "-cert2", work("stranger-leaf.pem"), "-key2",
+                         vec("stranger.key"))
+    c, status = carapace_client(port, data=b"x")  # 127.0.0.1: checked against the IP SAN, not sent
+    ok_summary(c, status)
+    expect(not srv.has("Hostname in TLS extension"), "SNI sent for an IP address", srv, c)
+    srv.stop()
+
+
+def c_ossl_mtls():
+    port = free_port()
+    srv = openssl_server(port, "-Verify", "2", "-CAfile", vec("root.pem"), "-verify_return_error")
+    c, status = carapace_client(port, "--cert", vec("client.pem"), "--key", vec("client.key"),
+                                data=b"with a certificate\n")
+    ok_summary(c, status)
+    expect(wait_until(lambda: srv.has("with a certificate"), 5), "server did not get the data", srv, c)
+    expect(srv.has("carapace test client"), "server did not show our certificate", srv, c)
+    srv.stop()
+
+
+def c_ossl_mtls_missing():
+    port = free_port()
+    srv = openssl_server(port, "-Verify", "2", "-CAfile", vec("root.pem"), "-verify_return_error")
+    c, status = carapace_client(port, data=b"x")
+    failed_with_alert(c, status, "certificate_required")
+    srv.stop()
+
+
+def c_ossl_key_update_ours():
+    # stdin stays open until the answer is in: after our close_notify the peer would not answer.
+    port = free_port()
+    srv = openssl_server(port)
+    c = Proc([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec("root.pem"), "--key-update"])
+    expect(wait_until(lambda: "key_update: sent" in c.err(), 10), "no handshake", c, srv)
+    srv.write(b"from the server\n")  # OpenSSL answers a KeyUpdate when it next writes
+    expect(wait_until(lambda: "key_update: received" in c.err(), 10), "no KeyUpdate answer", c, srv)
+    expect(wait_until(lambda: b"from the server" in c.out(), 10), "no data from the server", c, srv)
+    c.write(b"after the update\n")
+    expect(wait_until(lambda: srv.has("after the update"), 10), "server did not get the data", srv, c)
+    c.close_stdin()
+    ok_summary(c, c.wait())
+    expect("key_update: sent" in c.err(), "no KeyUpdate sent", c)
+    srv.stop()
+
+
+def c_ossl_key_update_theirs():
+    port = free_port()
+    srv = openssl_server(port)
+    c = Proc([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec("root.pem")])
+    expect(wait_until(lambda: "verify:" in c.err(), 10), "no handshake", c, srv)
+    srv.write(b"K\n")  # KeyUpdate with update_requested
+    expect(wait_until(lambda: "key_update: received" in c.err(), 10), "client saw no KeyUpdate", c, srv)
+    c.write(b"after their update\n")
+    srv.write(b"from the server\n")
+    expect(wait_until(lambda: srv.has("after their update") and b"from the server" in c.out(), 10),
+           "no data after the KeyUpdate", c, srv)
+    c.close_stdin()
+    status = c.wait()
+    ok_summary(c, status)
+    srv.stop()
+
+
+def c_ossl_big():
+    port = free_port()
+    srv = openssl_server(port, "-quiet")
+    c, status = carapace_client(port, "--quiet", stdin=big_file(), timeout=120)
+    expect(status == 0, "exit status %s" % status, c)
+    expect(wait_until(lambda: len(srv.out()) >= BIG, 30), "server got %d bytes" % len(srv.out()), srv, c)
+    expect(hashlib.sha256(srv.out()).hexdigest() == sha256_file(big_file()), "64 MiB differ", srv, c)
+    srv.stop()
+
+
+def c_ossl_wrong_host():
+    port = free_port()
+    srv = openssl_server(port)
+    c, status = carapace_client(port, "--servername", "wrong.example", data=b"x")
+    failed_with_alert(c, status, "bad_certificate")
+    expect(c.summary().get("verify") == "hostname mismatch", "verify line", c)
+    srv.stop()
+
+
+def c_ossl_untrusted():
+    port = free_port()
+    srv = openssl_server(port, cert="stranger")
+    c, status = carapace_client(port, data=b"x")
+    failed_with_alert(c, status, "unknown_ca")
+    expect(c.summary().get("verify") == "unknown issuer", "verify line", c)
+    expect(c.summary().get("peer") == "CN = localhost", "peer line", c)
+    srv.stop()
+
+
+def c_ossl_ipv6():
+    port = free_port()
+    srv = start_server(["openssl", "s_server", "-accept", "[::1]:%d" % port, "-6", "-tls1_3", "-naccept", "1",
+                        "-cert", work("server-leaf.pem"), "-cert_chain", work("server-chain.pem"),
+                        "-key", vec("server.key")], port)
+    c, status = carapace_client(port, "--servername", "localhost", host="[::1]", data=b"over ipv6\n")
+    ok_summary(c, status)
+    expect(wait_until(lambda: srv.has("over ipv6"), 5), "server did not get the data", srv, c)
+    srv.stop()
+
+
+# ----------------------------------------------------------------------------------------------
+# carapace s_client against gnutls-serv
+
+def c_gnutls_suite(suite):
+    def case():
+        port = free_port()
+        srv = gnutls_server(port, "--echo", priority=GNUTLS_TLS13 + ":-CIPHER-ALL:+" + GNUTLS_CIPHER[suite])
+        c, status = carapace_client(port, "--servername", "localhost", data=b"hello gnutls\n")
+        ok_summary(c, status, cipher=suite)
+        expect(c.out() == b"hello gnutls\n", "echo %r" % c.out(), c, srv)
+        srv.stop()
+    return case
+
+
+def c_gnutls_suite_ours(suite):
+    def case():
+        port = free_port()
+        srv = gnutls_server(port, "--echo")
+        c, status = carapace_client(port, "--ciphersuites", suite, data=b"ours\n")
+        ok_summary(c, status, cipher=suite)
+        expect(c.out() == b"ours\n", "echo %r" % c.out(), c, srv)
+        srv.stop()
+    return case
+
+
+def c_gnutls_alpn():
+    port = free_port()
+    srv = gnutls_server(port, "--echo", "--alpn", "http/1.1", "--alpn-fatal")
+    c, status = carapace_client(port, "--alpn", "foo,http/1.1", data=b"x")
+    ok_summary(c, status, alpn="http/1.1")
+    srv.stop()
+
+
+def c_gnutls_sni():
+    port = free_port()
+    srv = gnutls_server(port, "--echo", "--sni-hostname", "localhost", "--sni-hostname-fatal")
+    c, status = carapace_client(port, "--servername", "localhost", data=b"x")
+    ok_summary(c, status)
+    expect(wait_until(lambda: srv.has("server name[1]: localhost"), 5), "server saw no SNI", srv, c)
+    c2, status = carapace_client(port, "--servername", "wrong.example", "--insecure", data=b"x")
+    failed_with_alert(c2, status, "unrecognized_name")
+    srv.stop()
+
+
+def c_gnutls_mtls():
+    port = free_port()
+    srv = gnutls_server(port, "--echo", "--require-client-cert", "--verify-client-cert", "--x509cafile",
+                        vec("root.pem"))
+    c, status = carapace_client(port, "--cert", vec("client.pem"), "--key", vec("client.key"), data=b"mtls\n")
+    ok_summary(c, status)
+    expect(c.out() == b"mtls\n", "echo %r" % c.out(), c, srv)
+    c2, status = carapace_client(port, data=b"x")
+    failed_with_alert(c2, status, "certificate_required")
+    srv.stop()
+
+
+def c_gnutls_key_update_ours():
+    port = free_port()
+    srv = gnutls_server(port, "--echo")
+    c, status = carapace_client(port, "--key-update", data=b"after the update\n")
+    ok_summary(c, status)
+    s = c.err()
+    expect("key_update: sent" in s and "key_update: received" in s, "no KeyUpdate exchange", c)
+    expect(c.out() == b"after the update\n", "echo %r" % c.out(), c, srv)
+    srv.stop()
+
+
+def c_gnutls_big():
+    port = free_port()
+    srv = gnutls_server(port, "--echo", "--quiet")
+    out = work("big-echo.bin")
+    with open(out, "wb") as f, open(big_text_file(), "rb") as data:
+        p = subprocess.Popen([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec("root.pem"),
+                              "--quiet"], stdin=data, stdout=f, stderr=subprocess.PIPE)
+        processes.append(p)
+        try:
+            _, err = p.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            raise Failure("timeout")
+    expect(p.returncode == 0, "exit status %s: %s" % (p.returncode, err.decode(errors="replace")), srv)
+    expect(sha256_file(out) == sha256_file(big_text_file()),
+           "64 MiB echo differs (%d bytes back)" % os.path.getsize(out), srv)
+    srv.stop()
+
+
+def c_gnutls_wrong_host():
+    port = free_port()
+    srv = gnutls_server(port, "--echo")
+    c, status = carapace_client(port, "--servername", "wrong.example", data=b"x")
+    failed_with_alert(c, status, "bad_certificate")
+    srv.stop()
+
+
+def c_gnutls_untrusted():
+    port = free_port()
+    srv = gnutls_server(port, "--echo", cert="stranger")
+    c, status = carapace_client(port, data=b"x")
+    failed_with_alert(c, status, "unknown_ca")
+    srv.stop()
+
+
+# ----------------------------------------------------------------------------------------------
+# carapace s_server against openssl s_client
+
+def s_ossl_suite(suite):
+    def case():
+        port = free_port()
+        srv = carapace_server(port)
+        c, status = openssl_client(port, "-ciphersuites", suite, data=b"hello carapace\n")
+        expect(status == 0 and c.has("Verification: OK"), "openssl s_client failed (%s)" % status, c, srv)
+        ok_summary(srv, srv.wait(), cipher=suite, peer="none", verify="skipped")
+        expect(srv.out() == b"hello carapace\n", "server got %r" % srv.out(), srv, c)
+    return case
+
+
+def s_ossl_hrr():
+    port = free_port()
+    srv = carapace_server(port)
+    c, status = openssl_client(port, "-groups", "P-256:X25519", data=b"after a retry\n")
+    expect(status == 0, "openssl s_client failed (%s)" % status, c, srv)
+    ok_summary(srv, srv.wait(), hrr="yes", peer="none", verify="skipped")
+    expect(srv.out() == b"after a retry\n", "server got %r" % srv.out(), srv, c)
+
+
+def s_ossl_alpn():
+    port = free_port()
+    srv = carapace_server(port, "--alpn", "http/1.1,h2")
+    c, status = openssl_client(port, "-alpn", "h2,http/1.1", data=b"x")
+    expect(status == 0 and c.has("ALPN protocol: http/1.1"), "openssl s_client: no ALPN", c, srv)
+    ok_summary(srv, srv.wait(), alpn="http/1.1", peer="none", verify="skipped")
+
+
+def s_ossl_sni():
+    port = free_port()
+    srv = carapace_server(port, conns=2)
+    c, status = openssl_client(port, data=b"x")
+    expect(status == 0, "openssl s_client failed", c, srv)
+    expect(wait_until(lambda: "sni: localhost" in srv.err(), 5), "server saw no SNI", srv, c)
+    c, status = openssl_client(port, "-noservername", data=b"x")
+    expect(status == 0, "openssl s_client failed", c, srv)
+    expect(srv.wait() == 0 and "sni: none" in srv.err(), "server saw SNI", srv, c)
+
+
+def s_ossl_mtls():
+    port = free_port()
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"))
+    c, status = openssl_client(port, "-cert", work("client-leaf.pem"), "-cert_chain", work("client-chain.pem"),
+                               "-key", vec("client.key"), data=b"authenticated\n")
+    expect(status == 0, "openssl s_client failed (%s)" % status, c, srv)
+    ok_summary(srv, srv.wait(), peer="CN = carapace test client", verify="ok")
+    expect(srv.out() == b"authenticated\n", "server got %r" % srv.out(), srv, c)
+
+
+def s_ossl_mtls_missing():
+    port = free_port()
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"))
+    c, status = openssl_client(port, data=b"x")
+    failed_with_alert(srv, srv.wait(), "certificate_required")
+    expect(srv.summary().get("alert_by") == "us", "alert_by", srv)
+
+
+def s_ossl_mtls_untrusted():
+    port = free_port()
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"))
+    c, status = openssl_client(port, "-cert", work("stranger-leaf.pem"), "-key", vec("stranger.key"), data=b"x")
+    failed_with_alert(srv, srv.wait())  # stranger.pem is neither trusted nor for client auth
+    expect(srv.summary().get("verify") in ("unknown issuer", "wrong purpose"), "verify line", srv)
+
+
+def s_ossl_key_update_theirs():
+    port = free_port()
+    srv = carapace_server(port, "--echo")
+    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec("root.pem"),
+              "-verify_return_error", "-servername", "localhost"])
+    expect(wait_until(lambda: "sni:" in srv.err(), 10), "no handshake", srv, c)
+    c.write(b"before\n")
+    expect(wait_until(lambda: b"before" in c.out(), 10), "no echo", srv, c)
+    c.write(b"K\n")
+    expect(wait_until(lambda: "key_update: received" in srv.err(), 10), "server saw no KeyUpdate", srv, c)
+    c.write(b"after\n")
+    expect(wait_until(lambda: b"after" in c.out(), 10), "no echo after the KeyUpdate", srv, c)
+    c.close_stdin()
+    c.wait()
+    ok_summary(srv, srv.wait(), peer="none", verify="skipped")
+
+
+def s_ossl_key_update_ours():
+    port = free_port()
+    srv = carapace_server(port, "--key-update")
+    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec("root.pem"),
+              "-verify_return_error", "-servername", "localhost"])
+    expect(wait_until(lambda: "key_update: sent" in srv.err(), 10), "no handshake", srv, c)
+    c.write(b"after the update\n")  # OpenSSL answers a KeyUpdate when it next writes
+    expect(wait_until(lambda: "key_update: received" in srv.err(), 10), "no KeyUpdate answer", srv, c)
+    c.close_stdin()
+    expect(c.wait() == 0, "openssl s_client failed", c, srv)
+    ok_summary(srv, srv.wait(), peer="none", verify="skipped")
+    expect("key_update: sent" in srv.err() and srv.out() == b"after the update\n", "data after the update", srv)
+
+
+def s_ossl_big():
+    port = free_port()
+    srv = carapace_server(port, "--quiet")
+    c, status = openssl_client(port, "-nocommands", "-quiet", "-no_ign_eof", stdin=big_file(), timeout=120)
+    expect(status == 0, "openssl s_client failed (%s)" % status, c, srv)
+    expect(srv.wait() == 0, "server failed", srv)
+    expect(hashlib.sha256(srv.out()).hexdigest() == sha256_file(big_file()),
+           "64 MiB differ (%d bytes)" % len(srv.out()), srv, c)
+
+
+def s_ossl_wrong_host():
+    port = free_port()
+    srv = carapace_server(port)
+    c, status = openssl_client(port, host="wrong.example", data=b"x")
+    expect(status != 0, "openssl s_client accepted a wrong name", c, srv)
+    failed_with_alert(srv, srv.wait())
+    expect(srv.summary().get("alert_by") == "peer", "alert_by", srv)  # OpenSSL's alert comes in the clear
+
+
+def s_ossl_untrusted():
+    port = free_port()
+    srv = carapace_server(port, cert="stranger")
+    c, status = openssl_client(port, data=b"x")
+    expect(status != 0, "openssl s_client accepted an untrusted chain", c, srv)
+    failed_with_alert(srv, srv.wait(), "unknown_ca")
+    expect(srv.summary().get("alert_by") == "peer", "alert_by", srv)
+
+
+# ----------------------------------------------------------------------------------------------
+# carapace s_server against gnutls-cli
+
+def s_gnutls_suite(suite):
+    def case():
+        port = free_port()
+        srv = carapace_server(port)
+        c, status = gnutls_client(port, data=b"hello from gnutls\n",
+                                  priority=GNUTLS_TLS13 + ":-CIPHER-ALL:+" + GNUTLS_CIPHER[suite])
+        expect(status == 0, "gnutls-cli failed (%s)" % status, c, srv)
+        ok_summary(srv, srv.wait(), cipher=suite, peer="none", verify="skipped")
+        expect(srv.out() == b"hello from gnutls\n", "server got %r" % srv.out(), srv, c)
+    return case
+
+
+def s_gnutls_hrr():
+    # gnutls-cli sends shares of its first two groups of different kinds: P-256 and X448 here.
+    port = free_port()
+    srv = carapace_server(port)
+    c, status = gnutls_client(port, data=b"x",
+                              priority=GNUTLS_TLS13 + ":-GROUP-ALL:+GROUP-SECP256R1:+GROUP-X448:+GROUP-X25519")
+    expect(status == 0, "gnutls-cli failed", c, srv)
+    ok_summary(srv, srv.wait(), hrr="yes", peer="none", verify="skipped")
+
+
+def s_gnutls_alpn():
+    port = free_port()
+    srv = carapace_server(port, "--alpn", "http/1.1")
+    c, status = gnutls_client(port, "--alpn", "h2", "--alpn", "http/1.1", data=b"x")
+    expect(status == 0 and c.has("http/1.1"), "gnutls-cli: no ALPN", c, srv)
+    ok_summary(srv, srv.wait(), alpn="http/1.1", peer="none", verify="skipped")
+
+
+def s_gnutls_sni():
+    port = free_port()
+    srv = carapace_server(port)
+    c, status = gnutls_client(port, "--sni-hostname", "localhost", data=b"x")
+    expect(status == 0, "gnutls-cli failed", c, srv)
+    expect(srv.wait() == 0 and srv.summary().get("sni") == "localhost", "server saw no SNI", srv, c)
+
+
+def s_gnutls_mtls():
+    port = free_port()
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"), conns=2)
+    c, status = gnutls_client(port, "--x509certfile", vec("client.pem"), "--x509keyfile", vec("client.key"),
+                              data=b"authenticated\n")
+    expect(status == 0, "gnutls-cli failed", c, srv)
+    expect(wait_until(lambda: "verify: ok" in srv.err(), 5), "client not verified", srv, c)
+    expect(srv.summary().get("peer") == "CN = carapace test client", "peer line", srv)
+    c2, status = gnutls_client(port, data=b"x")
+    expect(srv.wait() == 1, "server accepted a client without certificate", srv, c2)
+    expect(srv.summary().get("alert") == "certificate_required", "alert line", srv, c2)
+    expect(srv.out() == b"authenticated\n", "server got %r" % srv.out(), srv, c)
+
+
+def s_gnutls_key_update_theirs():
+    port = free_port()
+    srv = carapace_server(port)
+    c, status = gnutls_client(port, "--rehandshake", data=b"after the update\n")  # TLS 1.3: a KeyUpdate
+    expect(status == 0, "gnutls-cli failed", c, srv)
+    ok_summary(srv, srv.wait(), peer="none", verify="skipped")
+    expect("key_update: received" in srv.err(), "server saw no KeyUpdate", srv, c)
+    expect(srv.out() == b"after the update\n", "server got %r" % srv.out(), srv, c)
+
+
+def s_gnutls_key_update_ours():
+    port = free_port()
+    srv = carapace_server(port, "--key-update")
+    c = Proc(["gnutls-cli", "-p", str(port), "--x509cafile", vec("root.pem"), "--priority", GNUTLS_TLS13,
+              "localhost"])
+    expect(wait_until(lambda: "key_update: sent" in srv.err(), 10), "no handshake", srv, c)
+    c.write(b"after the update\n")  # GnuTLS answers a KeyUpdate when it next writes
+    expect(wait_until(lambda: "key_update: received" in srv.err(), 10), "no KeyUpdate answer", srv, c)
+    c.close_stdin()
+    expect(c.wait() == 0, "gnutls-cli failed", c, srv)
+    ok_summary(srv, srv.wait(), peer="none", verify="skipped")
+    expect(srv.out() == b"after the update\n", "server got %r" % srv.out(), srv, c)
+
+
+def s_gnutls_big():
+    port = free_port()
+    srv = carapace_server(port, "--quiet")
+    c, status = gnutls_client(port, stdin=big_file(), timeout=120)
+    expect(status == 0, "gnutls-cli failed (%s)" % status, c, srv)
+    expect(srv.wait() == 0, "server failed", srv)
+    expect(hashlib.sha256(srv.out()).hexdigest() == sha256_file(big_file()),
+           "64 MiB differ (%d bytes)" % len(srv.out()), srv, c)
+
+
+def s_gnutls_wrong_host():
+    port = free_port()
+    srv = carapace_server(port)
+    c, status = gnutls_client(port, "--verify-hostname", "wrong.example", data=b"x")
+    expect(status != 0, "gnutls-cli accepted a wrong name", c, srv)
+    failed_with_alert(srv, srv.wait(), "bad_certificate")
+    expect(srv.summary().get("alert_by") == "peer", "alert_by", srv)
+
+
+def s_gnutls_untrusted():
+    port = free_port()
+    srv = carapace_server(port, cert="stranger")
+    c, status = gnutls_client(port, data=b"x")
+    expect(status != 0, "gnutls-cli accepted an untrusted chain", c, srv)
+    failed_with_alert(srv, srv.wait(), "bad_certificate")  # GnuTLS's alert for any verification failure
+    expect(srv.summary().get("alert_by") == "peer", "alert_by", srv)
+
+
+# ----------------------------------------------------------------------------------------------
+# carapace against itself, and the usage errors
+
+def self_ipv6_echo():
+    port = free_port()
+    srv = carapace_server(port, "--echo")
+    c, status = carapace_client(port, "--servername", "localhost", host="[::1]", data=b"v6\n")
+    ok_summary(c, status)
+    expect(c.out() == b"v6\n", "echo %r" % c.out(), c, srv)
+    expect(srv.wait() == 0, "server failed", srv)
+
+
+def self_localhost_mtls_alpn():
+    port = free_port()
+    srv = carapace_server(port, "--echo", "--verify-client", "--CAfile", vec("root.pem"), "--alpn", "b,a")
+    c, status = carapace_client(port, "--alpn", "a,b", "--cert", vec("client.pem"), "--key", vec("client.key"),
+                                "--key-update", host="localhost", data=b"both ways\n")
+    ok_summary(c, status, alpn="b")
+    expect(c.out() == b"both ways\n", "echo %r" % c.out(), c, srv)
+    ok_summary(srv, srv.wait(), alpn="b", peer="CN = carapace test client", verify="ok")
+    expect("key_update: received" in srv.err() and "key_update: received" in c.err(), "KeyUpdate", c, srv)
+
+
+def self_big_echo():
+    port = free_port()
+    srv = carapace_server(port, "--echo", "--quiet", "--ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
+    out = work("self-echo.bin")
+    with open(out, "wb") as f, open(big_file(), "rb") as data:
+        p = subprocess.run([TOOL, "s_client", "--connect", "localhost:%d" % port, "--CAfile", vec("root.pem"),
+                            "--quiet"], stdin=data, stdout=f, stderr=subprocess.PIPE, timeout=120)
+    expect(p.returncode == 0, "exit status %s: %s" % (p.returncode, p.stderr.decode(errors="replace")), srv)
+    expect(sha256_file(out) == sha256_file(big_file()), "64 MiB echo differs", srv)
+    expect(srv.wait() == 0, "server failed", srv)
+
+
+def usage_errors():
+    port = free_port()
+    ec_key = work("ec.key")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                    ec_key], check=True, capture_output=True, timeout=TIMEOUT)
+    target = "127.0.0.1:%d" % port
+    server = ["s_server", "--accept", str(port), "--cert", vec("server.pem"), "--key", vec("server.key")]
+    bad = [
+        ["s_client"],
+        ["s_client", "--connect", "nohost"],
+        ["s_client", "--connect", target, "--groups", "x25519:nope"],
+        ["s_client", "--connect", target, "--groups", "secp256r1"],
+        ["s_client", "--connect", target, "--ciphersuites", "TLS_AES_128_CCM_SHA256"],
+        ["s_client", "--connect", target, "--CAfile", work("missing.pem")],
+        ["s_client", "--connect", target, "--CAfile", vec("root.pem"), "--insecure"],
+        ["s_client", "--connect", target, "--cert", vec("client.pem")],
+        ["s_client", "--connect", target, "--cert", vec("client.pem"), "--key", ec_key],
+        ["s_client", "--connect", target, "--cert", vec("client.pem"), "--key", vec("server.key")],
+        ["s_client", "--connect", target, "--alpn", "a,,b"],
+        ["s_client", "--connect", target, "--bogus"],
+        ["s_server", "--accept", str(port)],
+        server + ["--key-file-typo"],
+        server[:5] + [work("missing.pem"), "--key", vec("server.key")],
+        server[:7] + [ec_key],
+        server + ["--verify-client"],
+        server + ["--num-conns", "0"],
+        server + ["--groups", "X25519MLKEM768"],
+        server + ["--ciphersuites", "TLS_AES_128_GCM_SHA256:nope"],
+        ["s_server", "--accept", "host:port", "--cert", vec("server.pem"), "--key", vec("server.key")],
+    ]
+    for args in bad:
+        p, status = run([TOOL] + args, timeout=10)
+        expect(status == 2 and p.err().startswith("carapace-tool: ") and p.out() == b"",
+               "exit %s for %s" % (status, " ".join(args)), p)
+    # Nothing listens: a failure, not a usage error.
+    p, status = run([TOOL, "s_client", "--connect", target, "--CAfile", vec("root.pem")], timeout=10)
+    expect(status == 1 and "error: " in p.err(), "connection refused: exit %s" % status, p)
+
+
+# ----------------------------------------------------------------------------------------------
+
+cases = []
+for s in SUITES:
+    cases.append(("client/openssl: suite %s (server's choice)" % s, c_ossl_suite(s)))
+    cases.append(("client/openssl: suite %s (--ciphersuites)" % s, c_ossl_suite_ours(s)))
+cases += [
+    ("client/openssl: ALPN", c_ossl_alpn),
+    ("client/openssl: SNI", c_ossl_sni),
+    ("client/openssl: no SNI for an IP address", c_ossl_no_sni_for_ip),
+    ("client/openssl: client certificate", c_ossl_mtls),
+    ("client/openssl: client certificate missing", c_ossl_mtls_missing),
+    ("client/openssl: KeyUpdate (ours)", c_ossl_key_update_ours),
+    ("client/openssl: KeyUpdate (theirs)", c_ossl_key_update_theirs),
+    ("client/openssl: 64 MiB", c_ossl_big),
+    ("client/openssl: wrong host name", c_ossl_wrong_host),
+    ("client/openssl: untrusted chain", c_ossl_untrusted),
+    ("client/openssl: IPv6", c_ossl_ipv6),
+]
+for s in SUITES:
+    cases.append(("client/gnutls: suite %s (server's choice)" % s, c_gnutls_suite(s)))
+    cases.append(("client/gnutls: suite %s (--ciphersuites)" % s, c_gnutls_suite_ours(s)))
+cases += [
+    ("client/gnutls: ALPN", c_gnutls_alpn),
+    ("client/gnutls: SNI", c_gnutls_sni),
+    ("client/gnutls: client certificate", c_gnutls_mtls),
+    ("client/gnutls: KeyUpdate (ours)", c_gnutls_key_update_ours),
+    ("client/gnutls: 64 MiB echo", c_gnutls_big),
+    ("client/gnutls: wrong host name", c_gnutls_wrong_host),
+    ("client/gnutls: untrusted chain", c_gnutls_untrusted),
+]
+for s in SUITES:
+    cases.append(("server/openssl: suite %s" % s, s_ossl_suite(s)))
+cases += [
+    ("server/openssl: HelloRetryRequest", s_ossl_hrr),
+    ("server/openssl: ALPN", s_ossl_alpn),
+    ("server/openssl: SNI", s_ossl_sni),
+    ("server/openssl: client certificate", s_ossl_mtls),
+    ("server/openssl: client certificate missing", s_ossl_mtls_missing),
+    ("server/openssl: client certificate untrusted", s_ossl_mtls_untrusted),
+    ("server/openssl: KeyUpdate (theirs)", s_ossl_key_update_theirs),
+    ("server/openssl: KeyUpdate (ours)", s_ossl_key_update_ours),
+    ("server/openssl: 64 MiB", s_ossl_big),
+    ("server/openssl: wrong host name", s_ossl_wrong_host),
+    ("server/openssl: untrusted chain", s_ossl_untrusted),
+]
+for s in SUITES:
+    cases.append(("server/gnutls: suite %s" % s, s_gnutls_suite(s)))
+cases += [
+    ("server/gnutls: HelloRetryRequest", s_gnutls_hrr),
+    ("server/gnutls: ALPN", s_gnutls_alpn),
+    ("server/gnutls: SNI", s_gnutls_sni),
+    ("server/gnutls: client certificate, then none", s_gnutls_mtls),
+    ("server/gnutls: KeyUpdate (theirs)", s_gnutls_key_update_theirs),
+    ("server/gnutls: KeyUpdate (ours)", s_gnutls_key_update_ours),
+    ("server/gnutls: 64 MiB", s_gnutls_big),
+    ("server/gnutls: wrong host name", s_gnutls_wrong_host),
+    ("server/gnutls: untrusted chain", s_gnutls_untrusted),
+    ("self: IPv6 echo", self_ipv6_echo),
+    ("self: localhost, client certificate, ALPN, KeyUpdate", self_localhost_mtls_alpn),
+    ("self: 64 MiB echo", self_big_echo),
+    ("usage errors: exit 2", usage_errors),
+]
+
+passed = failed = 0
+for name, fn in cases:
+    if ONLY and not any(o in name for o in ONLY):
+        continue
+    start = time.monotonic()
+    try:
+        fn()
+        passed += 1
+        print("ok: %s (%.1fs)" % (name, time.monotonic() - start), flush=True)
+    except Exception as e:  # a failure of one case is reported, the others still run
+        failed += 1
+        print("FAIL: %s: %s: %s" % (name, type(e).__name__, e), flush=True)
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(0 if failed == 0 else 1)

@@ -1,0 +1,198 @@
+#include "x509_text.hpp"
+
+#include <cstdio>
+
+#include "carapace/x509/der.hpp"
+#include "carapace/x509/names.hpp"
+#include "carapace/x509/pem.hpp"
+
+namespace carapace_tool {
+
+namespace x509 = carapace::x509;
+namespace der = carapace::der;
+
+namespace {
+
+std::string attribute_name(carapace::byte_view oid) {
+    struct known {
+        std::initializer_list<std::uint8_t> octets;
+        const char* name;
+    };
+    static const known names[] = {
+        {{0x55, 0x04, 0x03}, "CN"},
+        {{0x55, 0x04, 0x06}, "C"},
+        {{0x55, 0x04, 0x07}, "L"},
+        {{0x55, 0x04, 0x08}, "ST"},
+        {{0x55, 0x04, 0x0a}, "O"},
+        {{0x55, 0x04, 0x0b}, "OU"},
+        {{0x55, 0x04, 0x05}, "serialNumber"},
+        {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01}, "emailAddress"},
+        {{0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19}, "DC"},
+    };
+    for (const auto& k : names)
+        if (der::equal(oid, carapace::byte_view(k.octets.begin(), k.octets.size()))) return k.name;
+    // Dotted decimal for the rest.
+    std::string dotted;
+    std::uint64_t arc = 0;
+    bool first = true;
+    for (const std::uint8_t b : oid) {
+        arc = arc << 7 | (b & 0x7fu);
+        if (b & 0x80u) continue;
+        if (first) {
+            const std::uint64_t top = arc < 80 ? arc / 40 : 2;
+            dotted = std::to_string(top);
+            dotted += '.';
+            dotted += std::to_string(arc - 40 * top);
+            first = false;
+        } else {
+            dotted += '.';
+            dotted += std::to_string(arc);
+        }
+        arc = 0;
+    }
+    return dotted;
+}
+
+// A directory string's characters: ASCII as it is, BMPString (UTF-16BE) to UTF-8, anything
+// that is not printable as \XX.
+std::string attribute_value(const der::element& value) {
+    std::string out;
+    auto put = [&](std::uint32_t c) {
+        if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else if (c >= 0x80 && value.tag != der::octet_string) {
+            if (c < 0x800) {
+                out += static_cast<char>(0xc0 | (c >> 6));
+            } else {
+                out += static_cast<char>(0xe0 | (c >> 12));
+                out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+            }
+            out += static_cast<char>(0x80 | (c & 0x3f));
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\%02X", static_cast<unsigned>(c & 0xff));
+            out += hex;
+        }
+    };
+    if (value.tag == der::bmp_string && value.content.size() % 2 == 0) {
+        for (std::size_t i = 0; i < value.content.size(); i += 2)
+            put(static_cast<std::uint32_t>(value.content[i] << 8 | value.content[i + 1]));
+    } else if (value.tag == der::utf8_string) {
+        out.append(value.content.begin(), value.content.end());
+    } else {
+        for (const std::uint8_t b : value.content) put(b < 0x80 ? b : 0xffffffffu);
+    }
+    return out;
+}
+
+}  // namespace
+
+bool read_file(const std::string& path, std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return false;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+    const bool ok = std::ferror(f) == 0;
+    std::fclose(f);
+    return ok;
+}
+
+// Every CERTIFICATE block of a PEM file, decoded. False (with `error`) on a malformed file.
+bool read_certificates(const std::string& path, std::vector<std::vector<std::uint8_t>>& out, std::string& error) {
+    std::string text;
+    if (!read_file(path, text)) return error = "cannot read " + path, false;
+    carapace::pem::reader r(text);
+    for (auto block = r.next(); block; block = r.next()) {
+        if (block->label != carapace::pem::certificate) continue;
+        std::vector<std::uint8_t> der_bytes(carapace::pem::max_decoded_size(*block));
+        auto n = carapace::pem::decode(*block, der_bytes);
+        if (!n) return error = path + ": bad base64 in a CERTIFICATE block", false;
+        der_bytes.resize(*n);
+        out.push_back(std::move(der_bytes));
+    }
+    if (!r.ok()) return error = path + ": malformed PEM", false;
+    if (out.empty()) return error = path + ": no CERTIFICATE block", false;
+    return true;
+}
+
+std::string describe_name(carapace::byte_view encoded) {
+    std::string out;
+    auto name = der::parse_single(encoded, der::sequence);
+    if (!name) return "(malformed)";
+    der::reader rdns(name->content);
+    while (!rdns.empty()) {
+        auto rdn = rdns.next();
+        if (!rdn) return "(malformed)";
+        der::reader attributes(rdn->content);
+        bool first_in_rdn = true;
+        while (!attributes.empty()) {
+            auto attribute = attributes.next();
+            if (!attribute) return "(malformed)";
+            der::reader fields(attribute->content);
+            auto type = fields.next();
+            auto value = fields.next();
+            if (!type || !value) return "(malformed)";
+            if (!out.empty()) out += first_in_rdn ? ", " : " + ";
+            out += attribute_name(type->content);
+            out += " = ";
+            out += attribute_value(*value);
+            first_in_rdn = false;
+        }
+    }
+    return out;
+}
+
+std::string describe_key(const x509::public_key_info& key) {
+    switch (key.type) {
+        case x509::key_type::ed25519: return "ed25519/256";
+        case x509::key_type::x25519: return "x25519/256";
+        case x509::key_type::ec_p256: return "ec-p256/256";
+        case x509::key_type::ec_p384: return "ec-p384/384";
+        case x509::key_type::ec_p521: return "ec-p521/521";
+        case x509::key_type::rsa: return "rsa/" + std::to_string(key.bits);
+        case x509::key_type::unknown: break;
+    }
+    return "unknown";
+}
+
+// "DNS:a, DNS:b, IP:192.0.2.7, email:x@y, URI:z" (IPv6 in full hex groups); other kinds
+// of name as "other".
+std::string describe_san(carapace::byte_view content) {
+    std::string out;
+    x509::general_names names(content);
+    while (!names.empty()) {
+        auto name = names.next();
+        if (!name) {
+            if (!out.empty()) out += ", ";
+            return out += "(malformed)";
+        }
+        if (!out.empty()) out += ", ";
+        if (name->tag == x509::general_names::dns_name) {
+            out += "DNS:";
+            out.append(name->content.begin(), name->content.end());
+        } else if (name->tag == x509::general_names::ip_address && name->content.size() == 4) {
+            out += "IP:";
+            for (std::size_t i = 0; i < 4; ++i) {
+                if (i != 0) out += '.';
+                out += std::to_string(name->content[i]);
+            }
+        } else if (name->tag == x509::general_names::ip_address && name->content.size() == 16) {
+            out += "IP:";
+            char group[8];
+            for (std::size_t i = 0; i < 16; i += 2) {
+                std::snprintf(group, sizeof group, "%s%x", i == 0 ? "" : ":",
+                              static_cast<unsigned>(name->content[i] << 8 | name->content[i + 1]));
+                out += group;
+            }
+        } else if (name->tag == der::context(1) || name->tag == der::context(6)) {
+            out += name->tag == der::context(1) ? "email:" : "URI:";
+            out.append(name->content.begin(), name->content.end());
+        } else {
+            out += "other";
+        }
+    }
+    return out;
+}
+
+}  // namespace carapace_tool
