@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -311,13 +312,25 @@ void set_nodelay(int fd) {
     (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+// getaddrinfo, with one fallback: "localhost" (and names under it) is loopback by definition
+// (RFC 6761 §6.3), also on systems without /etc/hosts, such as minimal containers.
+int resolve(const std::string& host, const std::string& port, const addrinfo& hints, addrinfo** list) {
+    const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, list);
+    if (rc == 0) return rc;
+    std::string lower = host;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool loopback_name = lower == "localhost" || (lower.size() > 10 && lower.ends_with(".localhost"));
+    if (!loopback_name) return rc;
+    return ::getaddrinfo("127.0.0.1", port.c_str(), &hints, list);
+}
+
 // Connects to each address of the name in turn. -1 and `error` when none answers.
 int connect_to(const endpoint& e, std::string& error) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* list = nullptr;
-    if (const int rc = ::getaddrinfo(e.host.c_str(), e.port.c_str(), &hints, &list); rc != 0) {
+    if (const int rc = resolve(e.host, e.port, hints, &list); rc != 0) {
         error = "cannot resolve " + e.host + ": " + ::gai_strerror(rc);
         return -1;
     }
@@ -382,7 +395,7 @@ std::vector<int> listen_on(const endpoint& e, std::string& error) {
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE;
     addrinfo* list = nullptr;
-    if (const int rc = ::getaddrinfo(e.host.c_str(), e.port.c_str(), &hints, &list); rc != 0) {
+    if (const int rc = resolve(e.host, e.port, hints, &list); rc != 0) {
         error = "cannot resolve " + e.host + ": " + ::gai_strerror(rc);
         return fds;
     }
