@@ -174,7 +174,8 @@ int cmd_speed(std::span<char* const> argv) {
                              : gcm::best() == gcm::choice::aesni ? "AES-NI"
                                                                  : "portable code";
     using chacha = carapace::detail::chacha20_poly1305_dispatch;
-    const char* chacha_engine = chacha::best() == chacha::choice::avx512 ? "AVX-512F"
+    const char* chacha_engine = chacha::best() == chacha::choice::avx512_ifma ? "AVX-512F with IFMA Poly1305"
+                                : chacha::best() == chacha::choice::avx512 ? "AVX-512F"
                                 : chacha::best() == chacha::choice::avx2 ? "AVX2"
                                 : chacha::best() == chacha::choice::sse  ? "SSSE3"
                                                                          : "portable code";

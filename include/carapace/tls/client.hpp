@@ -20,7 +20,6 @@
 #include "carapace/tls/config.hpp"
 #include "carapace/tls/detail/connection.hpp"
 #include "carapace/tls/detail/hello.hpp"
-#include "carapace/x509/certificate.hpp"
 #include "carapace/x509/names.hpp"
 
 namespace carapace::tls {
@@ -38,8 +37,6 @@ public:
     static constexpr std::size_t max_key_shares = 4;
     // Largest HelloRetryRequest cookie we echo.
     static constexpr std::size_t max_cookie_size = 512;
-    // Largest SubjectPublicKeyInfo of a server leaf we keep to check its CertificateVerify.
-    static constexpr std::size_t max_peer_key_size = 1024;
 
     explicit basic_client(const client_config& config) noexcept : config_(config) {}
 
@@ -70,8 +67,6 @@ public:
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
     [[nodiscard]] named_group negotiated_group() const noexcept { return group_; }
     [[nodiscard]] byte_view alpn_protocol() const noexcept { return byte_view(alpn_).first(alpn_size_); }
-    // Why the server's chain was refused, when the verifier said.
-    [[nodiscard]] std::string_view verify_detail() const noexcept { return verify_detail_; }
 
 private:
     enum class state : std::uint8_t {
@@ -251,17 +246,10 @@ private:
         if (certificate_requested_ || state_ <= state::wait_certificate_or_request) {
             plain += 4 + 1 + 255 + 3;
             for (const auto c : config_.certificate_chain) plain += 5 + c.size();
-            plain += 8 + max_signature_size();
+            plain += 8 + base::largest_signature(config_.signer);
         }
         const std::size_t chunk = this->send_limit() - 1;
         return 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
-    }
-
-    [[nodiscard]] std::size_t max_signature_size() const noexcept {
-        std::size_t n = 0;
-        if (config_.signer != nullptr)
-            for (const auto s : config_.signer->schemes()) n = std::max(n, config_.signer->max_signature_size(s));
-        return n;
     }
 
     step on_handshake_message(handshake_type type, byte_view message, flight& out) noexcept {
@@ -427,40 +415,17 @@ private:
         if (const error e = detail::decode_certificate(body, cm); e != error::none) return {e};
         if (!cm.request_context.empty()) return {error::illegal_parameter};
         if (cm.chain_length == 0) return {error::decode_error};  // §4.4.2.4
-        const auto leaf = x509::parse_certificate(cm.chain[0]);
-        if (!leaf) return {error::bad_certificate};
-        const byte_view spki = leaf->public_key.encoded;
-        if (spki.size() > peer_key_.size()) return {error::unsupported_certificate};
-        std::copy(spki.begin(), spki.end(), peer_key_.begin());
-        peer_key_size_ = spki.size();
-        if (config_.verify_server) {
-            const auto now = config_.clock != nullptr ? config_.clock->now() : std::nullopt;
-            if (const error e = config_.verifier->verify_chain(
-                    std::span<const byte_view>(cm.chain.data(), cm.chain_length), config_.server_name, true, now,
-                    verify_detail_);
-                e != error::none)
-                return {e};
-        }
+        if (const error e = this->accept_certificate(cm, *config_.verifier, config_.server_name, true, config_.clock,
+                                                     config_.verify_server);
+            e != error::none)
+            return {e};
         this->transcript_.update(message);
         state_ = state::wait_certificate_verify;
         return {};
     }
 
     step on_certificate_verify(byte_view body, byte_view message) noexcept {
-        detail::certificate_verify cv;
-        if (const error e = detail::decode_certificate_verify(body, cv); e != error::none) return {e};
-        bool advertised = false;
-        for (const signature_scheme s : signature_algorithms())
-            advertised = advertised || static_cast<std::uint16_t>(s) == cv.scheme;
-        if (!advertised) return {error::illegal_parameter};
-        const auto h = this->transcript_hash();
-        bytes<detail::max_signed_content> content{};
-        const std::size_t n = detail::certificate_verify_content(true, h.view(), content);
-        if (const error e = config_.verifier->verify_signature(byte_view(peer_key_).first(peer_key_size_),
-                                                               static_cast<signature_scheme>(cv.scheme),
-                                                               byte_view(content).first(n), cv.signature);
-            e != error::none)
-            return {e};
+        if (const error e = this->check_certificate_verify(body, *config_.verifier, true); e != error::none) return {e};
         this->transcript_.update(message);
         state_ = state::wait_finished;
         return {};
@@ -478,35 +443,10 @@ private:
         // Our flight: [ChangeCipherSpec] [Certificate CertificateVerify] Finished.
         if (config_.middlebox_compatibility) send_change_cipher_spec(out);
         if (certificate_requested_) {
-            const bool have_certificate = client_scheme_.has_value();
-            this->add_message(out, handshake_type::certificate, [&](detail::writer& w) {
-                w.u8(0);  // certificate_request_context: empty during the handshake
-                const auto list = w.open<3>();
-                if (have_certificate)
-                    for (const auto c : config_.certificate_chain) {
-                        w.vector<3>(c);
-                        w.u16(0);
-                    }
-                w.close<3>(list);
-            });
-            if (have_certificate) {
-                const auto h = this->transcript_hash();
-                bytes<detail::max_signed_content> content{};
-                const std::size_t n = detail::certificate_verify_content(false, h.view(), content);
-                const signature_scheme scheme = *client_scheme_;
-                bool signed_ok = true;
-                this->add_message(out, handshake_type::certificate_verify, [&](detail::writer& w) {
-                    w.u16(static_cast<std::uint16_t>(scheme));
-                    const auto at = w.open<2>();
-                    const byte_span room = w.reserve(config_.signer->max_signature_size(scheme));
-                    if (room.empty()) return;
-                    const std::size_t size = config_.signer->sign(scheme, byte_view(content).first(n), room);
-                    signed_ok = size != 0;
-                    w.unreserve(room.size() - size);
-                    w.close<2>(at);
-                });
-                if (!signed_ok) return {error::internal_error};
-            }
+            // Without a certificate for the server's algorithms: an empty one, and no signature.
+            this->add_certificate(out, client_scheme_ ? config_.certificate_chain : std::span<const byte_view>{});
+            if (client_scheme_ && !this->add_certificate_verify(out, *config_.signer, *client_scheme_, false))
+                return {error::internal_error};
         }
         const auto finished = this->finished_for(client_handshake_);
         this->add_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
@@ -532,13 +472,10 @@ private:
     bytes<max_cookie_size> cookie_{};
     std::size_t cookie_size_ = 0;
     secret client_handshake_{}, server_handshake_{};
-    bytes<max_peer_key_size> peer_key_{};
-    std::size_t peer_key_size_ = 0;
     bytes<255> alpn_{};
     std::size_t alpn_size_ = 0;
     std::optional<signature_scheme> client_scheme_{};
     named_group group_{};
-    std::string_view verify_detail_{};
     bool hello_retry_ = false;
     bool certificate_requested_ = false;
     bool change_cipher_spec_sent_ = false;

@@ -12,7 +12,6 @@
 #include "carapace/tls/config.hpp"
 #include "carapace/tls/detail/connection.hpp"
 #include "carapace/tls/detail/hello.hpp"
-#include "carapace/x509/certificate.hpp"
 
 namespace carapace::tls {
 
@@ -25,7 +24,6 @@ class basic_server : public detail::connection<basic_server<HandshakeBufferSize>
     using secret = detail::secret;
 
 public:
-    static constexpr std::size_t max_peer_key_size = 1024;
     static constexpr std::size_t max_server_name_size = 255;
 
     explicit basic_server(const server_config& config) noexcept : config_(config) {}
@@ -81,7 +79,6 @@ public:
     }
     // True when the client authenticated with a certificate.
     [[nodiscard]] bool client_authenticated() const noexcept { return client_authenticated_; }
-    [[nodiscard]] std::string_view verify_detail() const noexcept { return verify_detail_; }
 
 private:
     enum class state : std::uint8_t {
@@ -95,13 +92,6 @@ private:
 
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
 
-    [[nodiscard]] std::size_t max_signature_size() const noexcept {
-        std::size_t n = 0;
-        if (config_.signer != nullptr)
-            for (const auto s : config_.signer->schemes()) n = std::max(n, config_.signer->max_signature_size(s));
-        return n;
-    }
-
     // Our whole first flight: ServerHello (or HelloRetryRequest), ChangeCipherSpec,
     // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.
     [[nodiscard]] std::size_t output_reserve() const noexcept {
@@ -112,7 +102,7 @@ private:
         plain += 4 + 1 + 2 + 6 + 2 * 16;                                                // CertificateRequest
         plain += 4 + 1 + 3;
         for (const auto c : config_.certificate_chain) plain += 5 + c.size();
-        plain += 8 + max_signature_size() + 4 + 48;
+        plain += 8 + base::largest_signature(config_.signer) + 4 + 48;
         for (const auto& x : config_.extra_extensions) plain += 4 + x.data.size();
         // The client's record_size_limit is not known yet: assume the smallest (RFC 8449: 64).
         const std::size_t chunk = 64 - 1;
@@ -345,32 +335,8 @@ private:
                 w.close<2>(extensions);
             });
         }
-        this->add_message(out, handshake_type::certificate, [&](detail::writer& w) {
-            w.u8(0);
-            const auto list = w.open<3>();
-            for (const auto c : config_.certificate_chain) {
-                w.vector<3>(c);
-                w.u16(0);
-            }
-            w.close<3>(list);
-        });
-        {
-            const auto th = this->transcript_hash();
-            bytes<detail::max_signed_content> content{};
-            const std::size_t n = detail::certificate_verify_content(true, th.view(), content);
-            bool signed_ok = false;
-            this->add_message(out, handshake_type::certificate_verify, [&](detail::writer& w) {
-                w.u16(static_cast<std::uint16_t>(scheme_));
-                const auto at = w.open<2>();
-                const byte_span room = w.reserve(config_.signer->max_signature_size(scheme_));
-                if (room.empty()) return;
-                const std::size_t size = config_.signer->sign(scheme_, byte_view(content).first(n), room);
-                signed_ok = size != 0;
-                w.unreserve(room.size() - size);
-                w.close<2>(at);
-            });
-            if (!signed_ok) return {error::internal_error};
-        }
+        this->add_certificate(out, config_.certificate_chain);
+        if (!this->add_certificate_verify(out, *config_.signer, scheme_, true)) return {error::internal_error};
         const auto finished = this->finished_for(server_hs);
         this->add_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
         out.flush(this->write_, this->send_limit(), content_type::handshake);
@@ -447,16 +413,8 @@ private:
             state_ = state::wait_finished;
             return {};
         }
-        const auto leaf = x509::parse_certificate(cm.chain[0]);
-        if (!leaf) return {error::bad_certificate};
-        const byte_view spki = leaf->public_key.encoded;
-        if (spki.size() > peer_key_.size()) return {error::unsupported_certificate};
-        std::copy(spki.begin(), spki.end(), peer_key_.begin());
-        peer_key_size_ = spki.size();
         if (config_.verifier == nullptr) return {error::certificate_unknown};
-        const auto now = config_.clock != nullptr ? config_.clock->now() : std::nullopt;
-        if (const error e = config_.verifier->verify_chain(std::span<const byte_view>(cm.chain.data(), cm.chain_length),
-                                                           {}, false, now, verify_detail_);
+        if (const error e = this->accept_certificate(cm, *config_.verifier, {}, false, config_.clock, true);
             e != error::none)
             return {e};
         state_ = state::wait_certificate_verify;
@@ -464,20 +422,7 @@ private:
     }
 
     step on_certificate_verify(byte_view body, byte_view message) noexcept {
-        detail::certificate_verify cv;
-        if (const error e = detail::decode_certificate_verify(body, cv); e != error::none) return {e};
-        bool advertised = false;
-        for (const signature_scheme s : config_.verifier->schemes())
-            advertised = advertised || static_cast<std::uint16_t>(s) == cv.scheme;
-        if (!advertised) return {error::illegal_parameter};
-        const auto h = this->transcript_hash();
-        bytes<detail::max_signed_content> content{};
-        const std::size_t n = detail::certificate_verify_content(false, h.view(), content);
-        if (const error e = config_.verifier->verify_signature(byte_view(peer_key_).first(peer_key_size_),
-                                                               static_cast<signature_scheme>(cv.scheme),
-                                                               byte_view(content).first(n), cv.signature);
-            e != error::none)
-            return {e};
+        if (const error e = this->check_certificate_verify(body, *config_.verifier, false); e != error::none) return {e};
         this->transcript_.update(message);
         client_authenticated_ = true;
         state_ = state::wait_finished;
@@ -510,9 +455,6 @@ private:
     signature_scheme scheme_{};
     named_group group_{};
     secret client_handshake_{}, client_application_{}, server_app_{};
-    bytes<max_peer_key_size> peer_key_{};
-    std::size_t peer_key_size_ = 0;
-    std::string_view verify_detail_{};
     bool hello_retry_ = false;
     bool certificate_requested_ = false;
     bool change_cipher_spec_sent_ = false;

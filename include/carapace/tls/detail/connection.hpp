@@ -23,7 +23,9 @@
 #include "carapace/tls/detail/wire.hpp"
 #include "carapace/tls/error.hpp"
 #include "carapace/tls/events.hpp"
+#include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/protocol.hpp"
+#include "carapace/x509/certificate.hpp"
 
 namespace carapace::tls::detail {
 
@@ -234,6 +236,12 @@ public:
         return error::none;
     }
 
+    // Why the peer's chain was refused, when the verifier said.
+    [[nodiscard]] std::string_view verify_detail() const noexcept { return verify_detail_; }
+
+    // Largest SubjectPublicKeyInfo of a peer leaf we keep to check its CertificateVerify.
+    static constexpr std::size_t max_peer_key_size = 1024;
+
     // RFC 8449: the largest plaintext we send per record (the peer's limit, less the content type).
     [[nodiscard]] std::size_t max_send_fragment() const noexcept { return send_limit() - 1; }
 
@@ -368,6 +376,78 @@ protected:
         schedule_.wipe();
     }
 
+    // The peer's non-empty Certificate (§4.4.2): keeps the leaf's key for CertificateVerify and,
+    // when `check_chain`, has the verifier judge the chain.
+    error accept_certificate(const certificate_message& cm, certificate_verifier& verifier, std::string_view host,
+                             bool peer_is_server, tls::clock* clock, bool check_chain) noexcept {
+        const auto leaf = x509::parse_certificate(cm.chain[0]);
+        if (!leaf) return error::bad_certificate;
+        const byte_view spki = leaf->public_key.encoded;
+        if (spki.size() > peer_key_.size()) return error::unsupported_certificate;
+        std::copy(spki.begin(), spki.end(), peer_key_.begin());
+        peer_key_size_ = spki.size();
+        if (!check_chain) return error::none;
+        const auto now = clock != nullptr ? clock->now() : std::nullopt;
+        return verifier.verify_chain(std::span<const byte_view>(cm.chain.data(), cm.chain_length), host,
+                                     peer_is_server, now, verify_detail_);
+    }
+
+    // The peer's CertificateVerify (§4.4.3) over the transcript so far, with a scheme we offered.
+    error check_certificate_verify(byte_view body, certificate_verifier& verifier, bool peer_is_server) const noexcept {
+        certificate_verify cv;
+        if (const error e = decode_certificate_verify(body, cv); e != error::none) return e;
+        bool advertised = false;
+        for (const signature_scheme s : verifier.schemes())
+            advertised = advertised || static_cast<std::uint16_t>(s) == cv.scheme;
+        if (!advertised) return error::illegal_parameter;
+        const digest h = transcript_hash();
+        bytes<max_signed_content> content{};
+        const std::size_t n = certificate_verify_content(peer_is_server, h.view(), content);
+        return verifier.verify_signature(byte_view(peer_key_).first(peer_key_size_),
+                                         static_cast<signature_scheme>(cv.scheme), byte_view(content).first(n),
+                                         cv.signature);
+    }
+
+    // Our Certificate (empty context, as during the handshake) with `chain`, possibly empty.
+    void add_certificate(flight& out, std::span<const byte_view> chain) noexcept {
+        add_message(out, handshake_type::certificate, [&](writer& w) {
+            w.u8(0);
+            const auto list = w.open<3>();
+            for (const auto c : chain) {
+                w.vector<3>(c);
+                w.u16(0);
+            }
+            w.close<3>(list);
+        });
+    }
+
+    // Our CertificateVerify over the transcript so far; false when the signer fails.
+    bool add_certificate_verify(flight& out, signer& key, signature_scheme scheme, bool we_are_server) noexcept {
+        const digest h = transcript_hash();
+        bytes<max_signed_content> content{};
+        const std::size_t n = certificate_verify_content(we_are_server, h.view(), content);
+        bool signed_ok = false;
+        add_message(out, handshake_type::certificate_verify, [&](writer& w) {
+            w.u16(static_cast<std::uint16_t>(scheme));
+            const auto at = w.open<2>();
+            const byte_span room = w.reserve(key.max_signature_size(scheme));
+            if (room.empty()) return;
+            const std::size_t size = key.sign(scheme, byte_view(content).first(n), room);
+            signed_ok = size != 0;
+            w.unreserve(room.size() - size);
+            w.close<2>(at);
+        });
+        return signed_ok;
+    }
+
+    // The largest signature a signer may make (0 without one), for sizing our flight.
+    static std::size_t largest_signature(const signer* key) noexcept {
+        std::size_t n = 0;
+        if (key != nullptr)
+            for (const auto s : key->schemes()) n = std::max(n, key->max_signature_size(s));
+        return n;
+    }
+
     // Post-handshake messages both roles handle: KeyUpdate; the client also takes tickets.
     step post_handshake_message(handshake_type type, byte_view body, flight& out) noexcept {
         if (type != handshake_type::key_update) return {error::unexpected_message};
@@ -417,6 +497,9 @@ protected:
     secret read_secret_{}, write_secret_{}, exporter_secret_{}, resumption_secret_{};
     std::size_t peer_record_limit_ = max_plaintext_size + 1;  // RFC 8449 form: content + type byte
     std::size_t own_record_limit_ = max_plaintext_size + 1;
+    bytes<max_peer_key_size> peer_key_{};
+    std::size_t peer_key_size_ = 0;
+    std::string_view verify_detail_{};
     bool connected_ = false;
     bool accept_change_cipher_spec_ = false;  // §5: between the first ClientHello and the peer's Finished
     bool close_sent_ = false;
