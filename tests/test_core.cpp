@@ -19,6 +19,7 @@ using namespace carapace;
 static_assert(ct::select<std::uint32_t>(0xffffffffu, 1, 2) == 1);
 static_assert(ct::select<std::uint32_t>(0, 1, 2) == 2);
 static_assert(ct::is_zero_mask(0) == 0xffffffffu && ct::is_zero_mask(0x80000000u) == 0);
+static_assert(ct::declassify(std::size_t{1234}) == 1234 && ct::declassify(true));
 static_assert(load_be32(literal_bytes("\x01\x02\x03\x04").data()) == 0x01020304u);
 static_assert(load_le64(literal_bytes("\x01\x02\x03\x04\x05\x06\x07\x08").data()) == 0x0807060504030201ull);
 

@@ -316,6 +316,44 @@ TEST_CASE("TLS engine: KeyUpdate both ways, then close_notify both ways") {
     CHECK(s.client.send(literal_bytes("late"), out).failure == tls::error::closed);
 }
 
+TEST_CASE("TLS engine: the key log names each KeyUpdate's secret, the same on both sides") {
+    setup t;
+    recording_key_log client_keys, server_keys;
+    t.client_config.key_log = &client_keys;
+    t.server_config.key_log = &server_keys;
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    REQUIRE(s.client.handshake_complete());
+    REQUIRE(client_keys.lines.size() == 5);
+    byte_vector out(256);
+    for (int i = 0; i < 2; ++i) {
+        auto r = s.client.request_key_update(out);
+        s.to_server.insert(s.to_server.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+        s.run();
+    }
+    const auto r = s.server.request_key_update(out);
+    s.to_client.insert(s.to_client.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    s.run();
+    check_connected_and_talking(s);
+    CHECK(client_keys.lines == server_keys.lines);
+    // Each _N+1 is HKDF-Expand-Label(_N, "traffic upd", "", Hash.length) (RFC 8446 §7.2).
+    auto secret_of = [&](const std::string& label) {
+        for (const auto& l : client_keys.lines)
+            if (l.rfind(label + " ", 0) == 0) return unhex(l.substr(l.rfind(' ') + 1));
+        FAIL("no " << label);
+        return byte_vector{};
+    };
+    auto next = [](const byte_vector& secret) {
+        byte_vector updated(secret.size());
+        REQUIRE(tls::hkdf_expand_label<sha256>(secret, literal_bytes("traffic upd"), {}, updated) == errc::ok);
+        return updated;
+    };
+    CHECK(secret_of("CLIENT_TRAFFIC_SECRET_1") == next(secret_of("CLIENT_TRAFFIC_SECRET_0")));
+    CHECK(secret_of("CLIENT_TRAFFIC_SECRET_2") == next(secret_of("CLIENT_TRAFFIC_SECRET_1")));
+    CHECK(secret_of("SERVER_TRAFFIC_SECRET_1") == next(secret_of("SERVER_TRAFFIC_SECRET_0")));
+    CHECK(client_keys.lines.size() == 11);  // 5, then our 3 updates and the server's 3
+}
+
 TEST_CASE("TLS engine: no heap allocation during handshakes and 1 MiB each way") {
     setup t;
     t.server_config.require_client_certificate = true;

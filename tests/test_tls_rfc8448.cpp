@@ -143,3 +143,38 @@ TEST_CASE("RFC 8448 replay: one flipped bit in any record is caught") {
         }
     CHECK(caught == 36);
 }
+
+TEST_CASE("RFC 8448 key log: both engines log the trace's secrets in the NSS key log format") {
+    for (const std::string title : {"Simple 1-RTT Handshake", "HelloRetryRequest", "Client Authentication",
+                                    "Compatibility Mode"}) {
+        CAPTURE(title);
+        replay t(title);
+        recording_key_log client_keys, server_keys;
+        t.cc.key_log = &client_keys;
+        t.sc.key_log = &server_keys;
+        tls::client client(t.cc);
+        tls::server server(t.sc);
+        byte_vector out(1 << 16), to_server, to_client;
+        const auto r = client.start(out);
+        to_server.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+        side_log client_log, server_log;
+        test_rng rng(1);
+        pump(client, server, to_server, to_client, client_log, server_log, rng);
+        REQUIRE(client.handshake_complete());
+        REQUIRE(server.handshake_complete());
+
+        const byte_vector hello = field(t.trace, "client", "construct a ClientHello", "ClientHello");
+        const std::string client_random = to_hex(byte_view(hello).subspan(6, 32));
+        auto line = [&](const std::string& label, const std::string& derivation) {
+            return label + " " + client_random + " " +
+                   to_hex(field(t.trace, "server", "derive secret \"tls13 " + derivation + "\"", "expanded"));
+        };
+        const std::vector<std::string> expected = {
+            line("CLIENT_HANDSHAKE_TRAFFIC_SECRET", "c hs traffic"), line("SERVER_HANDSHAKE_TRAFFIC_SECRET", "s hs traffic"),
+            line("CLIENT_TRAFFIC_SECRET_0", "c ap traffic"),         line("SERVER_TRAFFIC_SECRET_0", "s ap traffic"),
+            line("EXPORTER_SECRET", "exp master"),
+        };
+        CHECK(client_keys.lines == expected);
+        CHECK(server_keys.lines == expected);
+    }
+}

@@ -4,13 +4,34 @@
 
 namespace carapace_tool {
 
+namespace {
+
+// Messages quote arguments; control characters among them are shown as \xNN, so that a message
+// stays one line and cannot drive the terminal (fuzz/corpus/cli/regression-newline-in-argument).
+void print_message(std::string_view message) {
+    std::string line = "carapace-tool: ";
+    for (const char c : message) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            char escaped[5];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+            line += escaped;
+        } else {
+            line += c;
+        }
+    }
+    line += '\n';
+    std::fputs(line.c_str(), stderr);
+}
+
+}  // namespace
+
 int usage_error(std::string_view message) {
-    std::fprintf(stderr, "carapace-tool: %.*s\n", static_cast<int>(message.size()), message.data());
+    print_message(message);
     return exit_usage;
 }
 
 int failure(std::string_view message) {
-    std::fprintf(stderr, "carapace-tool: %.*s\n", static_cast<int>(message.size()), message.data());
+    print_message(message);
     return exit_failure;
 }
 

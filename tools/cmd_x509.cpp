@@ -8,6 +8,7 @@
 // since the epoch, as --time takes them; serials are uppercase hex as `openssl x509 -serial`.
 #include <cstdio>
 #include <ctime>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -78,11 +79,13 @@ int cmd_verify(std::span<char* const> argv) {
         return usage_error("verify: " + error);
     if (!read_certificates(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
 
-    static x509::trust_store<1024> store;  // views into `roots`
+    // Views into `roots`, so it lives no longer than they do (a static store kept the anchors of
+    // an earlier call, dangling, when the tool ran in process: fuzz/corpus/cli/verify).
+    const auto store = std::make_unique<x509::trust_store<1024>>();
     for (const auto& root : roots)
-        if (store.add(root) != carapace::errc::ok) return usage_error("verify: a certificate in " + *ca_file + " is malformed or one too many");
+        if (store->add(root) != carapace::errc::ok) return usage_error("verify: a certificate in " + *ca_file + " is malformed or one too many");
     std::vector<carapace::byte_view> views(intermediates.begin(), intermediates.end());
-    const x509::verify_error e = x509::verify_chain(leaf[0], views, store, options);
+    const x509::verify_error e = x509::verify_chain(leaf[0], views, *store, options);
     if (e == x509::verify_error::ok) {
         std::printf("ok\n");
         return exit_ok;

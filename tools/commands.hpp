@@ -6,6 +6,9 @@
 
 namespace carapace_tool {
 
+// The whole tool: argv[1] names the command (or --help, --version); returns the exit status.
+int run(int argc, char** argv);
+
 int cmd_hash(std::span<char* const> args);
 int cmd_hmac(std::span<char* const> args);
 int cmd_hkdf(std::span<char* const> args);

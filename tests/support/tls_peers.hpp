@@ -92,6 +92,15 @@ struct trust {
     }
 };
 
+// Keeps each key log call as an NSS key log line: "LABEL client_random_hex secret_hex".
+class recording_key_log final : public carapace::tls::key_log {
+public:
+    std::vector<std::string> lines;
+    void log(std::string_view label, carapace::byte_view client_random, carapace::byte_view secret) noexcept override {
+        lines.push_back(std::string(label) + " " + to_hex(client_random) + " " + to_hex(secret));
+    }
+};
+
 // Events seen by one side while pumping.
 struct side_log {
     std::vector<carapace::tls::event> events;

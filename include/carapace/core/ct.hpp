@@ -7,6 +7,15 @@
 #include <span>
 #include <type_traits>
 
+// The constant-time check (tests/constant_time) builds with one of these defined: secrets are
+// then marked as uninitialized memory, and valgrind's memcheck or MemorySanitizer reports every
+// branch and memory address that depends on them.
+#if defined(CARAPACE_CT_CHECK_VALGRIND)
+#include <valgrind/memcheck.h>
+#elif defined(CARAPACE_CT_CHECK_MSAN)
+#include <sanitizer/msan_interface.h>
+#endif
+
 namespace carapace::ct {
 
 // Hides a value from the optimizer, so that a mask built from a secret is not recognised as a
@@ -15,8 +24,29 @@ template <class T>
     requires std::is_unsigned_v<T>
 constexpr T value_barrier(T v) noexcept {
     if (!std::is_constant_evaluated()) {
-#if defined(__GNUC__) || defined(__clang__)
+#if defined(CARAPACE_CT_CHECK_MSAN)
+        // MemorySanitizer takes every input of an asm statement for a use it must check; a
+        // volatile round trip hides the value as well, and keeps its shadow.
+        volatile T hidden = v;
+        v = hidden;
+#elif defined(__GNUC__) || defined(__clang__)
         __asm__("" : "+r"(v));
+#endif
+    }
+    return v;
+}
+
+// Returns v, which was computed from secrets but is public by design (whether a tag matched,
+// where a record's padding ends): code may branch on it from here on. Only the constant-time
+// check's builds do anything here, marking the value as initialized.
+template <class T>
+    requires std::is_trivially_copyable_v<T>
+constexpr T declassify(T v) noexcept {
+    if (!std::is_constant_evaluated()) {
+#if defined(CARAPACE_CT_CHECK_VALGRIND)
+        (void)VALGRIND_MAKE_MEM_DEFINED(&v, sizeof v);
+#elif defined(CARAPACE_CT_CHECK_MSAN)
+        __msan_unpoison(&v, sizeof v);
 #endif
     }
     return v;

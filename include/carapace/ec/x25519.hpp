@@ -23,7 +23,8 @@ template <class Engine = detail::curve25519_dispatch>
     Engine::x25519(out.data(), scalar.data(), u.data());
     std::uint32_t acc = 0;
     for (const std::uint8_t b : out) acc |= b;
-    return ct::is_zero_mask(ct::value_barrier(acc)) != 0 ? errc::invalid_argument : errc::ok;
+    // Whether it is all zero is public (the handshake fails on it); the bytes stay secret.
+    return ct::declassify(ct::is_zero_mask(ct::value_barrier(acc))) != 0 ? errc::invalid_argument : errc::ok;
 }
 
 template <class Engine = detail::curve25519_dispatch>

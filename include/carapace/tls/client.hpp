@@ -86,7 +86,9 @@ private:
         bytes<max_key_exchange_state> state{};
     };
 
+    static constexpr bool is_client = true;
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
+    [[nodiscard]] byte_view client_random() const noexcept { return random_; }
 
     key_exchange* find_key_exchange(named_group g) const noexcept {
         for (key_exchange* kx : config_.key_exchanges)
@@ -329,6 +331,8 @@ private:
                                      client_handshake_);
         (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("s hs traffic"), h.view(),
                                      server_handshake_);
+        this->log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_handshake_);
+        this->log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_handshake_);
         this->install_read(server_handshake_);
         // From here our alerts are protected with the handshake key, as the server expects; the
         // compatibility ChangeCipherSpec still goes out in the clear.

@@ -36,6 +36,7 @@ struct common_config {
     certificate_verifier* verifier = nullptr;        // judges the peer's chain and signature
     random_source* random = nullptr;                 // required
     tls::clock* clock = nullptr;                         // optional: unknown time without one
+    tls::key_log* key_log = nullptr;                 // debugging only: receives our secrets
     std::span<const extension_type> extension_order;  // wire order of our hello's extensions
     std::span<const raw_extension> extra_extensions;
 };

@@ -92,4 +92,18 @@ protected:
     ~signer() = default;
 };
 
+// Receives the connection's secrets as the NSS key log format (SSLKEYLOGFILE) lists them, so
+// that a packet capture can be decrypted for debugging (Wireshark reads these lines). Secrets leave
+// the engine through it: leave it unset outside debugging.
+class key_log {
+public:
+    // `label`: CLIENT_HANDSHAKE_TRAFFIC_SECRET, SERVER_HANDSHAKE_TRAFFIC_SECRET,
+    // CLIENT_TRAFFIC_SECRET_N, SERVER_TRAFFIC_SECRET_N (N counts KeyUpdates from 0) or
+    // EXPORTER_SECRET. `client_random` (ClientHello.random, 32 bytes) names the connection.
+    virtual void log(std::string_view label, byte_view client_random, byte_view secret) noexcept = 0;
+
+protected:
+    ~key_log() = default;
+};
+
 }  // namespace carapace::tls

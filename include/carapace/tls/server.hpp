@@ -90,7 +90,9 @@ private:
         connected,
     };
 
+    static constexpr bool is_client = false;
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
+    [[nodiscard]] byte_view client_random() const noexcept { return client_random_; }
 
     // Our whole first flight: ServerHello (or HelloRetryRequest), ChangeCipherSpec,
     // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.
@@ -220,6 +222,7 @@ private:
         if (ch.record_size_limit != 0)
             this->peer_record_limit_ = std::min<std::size_t>(ch.record_size_limit, detail::max_plaintext_size + 1);
         session_id_size_ = ch.session_id.size();
+        std::copy(ch.random.begin(), ch.random.end(), client_random_.begin());
         std::copy(ch.session_id.begin(), ch.session_id.end(), session_id_.begin());
         scheme_ = *scheme;
         this->suite_ = *suite;
@@ -315,6 +318,8 @@ private:
                                      client_handshake_);
         (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("s hs traffic"), h.view(),
                                      server_hs);
+        this->log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_handshake_);
+        this->log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs);
         this->install_write(server_hs);
         this->install_read(client_handshake_);
 
@@ -449,6 +454,7 @@ private:
     state state_ = state::wait_client_hello;
     bytes<32> session_id_{};
     std::size_t session_id_size_ = 0;
+    bytes<32> client_random_{};  // names the connection in the key log
     bytes<max_server_name_size> server_name_{};
     std::size_t server_name_size_ = 0;
     byte_view alpn_{};

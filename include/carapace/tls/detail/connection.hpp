@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/wipe.hpp"
@@ -360,12 +361,40 @@ protected:
     [[nodiscard]] bool derive_application_secrets(secret& client_app, secret& server_app) noexcept {
         if (schedule_.to_master() != errc::ok) return false;
         const digest h = transcript_hash();
-        return schedule_.derive(key_schedule::stage::master, literal_bytes("c ap traffic"), h.view(), client_app) ==
-                   errc::ok &&
-               schedule_.derive(key_schedule::stage::master, literal_bytes("s ap traffic"), h.view(), server_app) ==
-                   errc::ok &&
-               schedule_.derive(key_schedule::stage::master, literal_bytes("exp master"), h.view(),
-                                exporter_secret_) == errc::ok;
+        const bool derived =
+            schedule_.derive(key_schedule::stage::master, literal_bytes("c ap traffic"), h.view(), client_app) ==
+                errc::ok &&
+            schedule_.derive(key_schedule::stage::master, literal_bytes("s ap traffic"), h.view(), server_app) ==
+                errc::ok &&
+            schedule_.derive(key_schedule::stage::master, literal_bytes("exp master"), h.view(), exporter_secret_) ==
+                errc::ok;
+        if (derived) {
+            log_traffic_secret(true, 0, client_app);
+            log_traffic_secret(false, 0, server_app);
+            log_secret("EXPORTER_SECRET", exporter_secret_);
+        }
+        return derived;
+    }
+
+    // Hands a secret to the configured key log (debugging only).
+    void log_secret(std::string_view label, const secret& s) noexcept {
+        if (tls::key_log* log = role().config_.key_log; log != nullptr) log->log(label, role().client_random(), s.view());
+    }
+
+    // CLIENT_TRAFFIC_SECRET_N or SERVER_TRAFFIC_SECRET_N, N the number of KeyUpdates before it.
+    void log_traffic_secret(bool client_secret, std::uint64_t generation, const secret& s) noexcept {
+        if (role().config_.key_log == nullptr) return;
+        char label[48] = {};
+        const std::string_view prefix = client_secret ? "CLIENT_TRAFFIC_SECRET_" : "SERVER_TRAFFIC_SECRET_";
+        std::size_t n = prefix.copy(label, prefix.size());
+        char digits[20] = {};
+        std::size_t count = 0;
+        do {
+            digits[count++] = static_cast<char>('0' + generation % 10);
+            generation /= 10;
+        } while (generation != 0);
+        while (count > 0) label[n++] = digits[--count];
+        log_secret(std::string_view(label, n), s);
     }
 
     // resumption_master_secret, once the client Finished is in the transcript (§7.1). The key
@@ -454,6 +483,7 @@ protected:
         bool update_requested = false;
         if (const error e = decode_key_update(body, update_requested); e != error::none) return {e};
         next_traffic_secret(suite_.hash, read_secret_);
+        log_traffic_secret(!Role::is_client, ++read_generation_, read_secret_);
         read_.install(suite_, read_secret_);
         read_key_changed_ = true;  // the next record must use the new key (§4.6.3)
         if (update_requested && !close_sent_) send_key_update(out, false);
@@ -465,6 +495,7 @@ protected:
         add_key_update(out, request);
         out.flush(write_, send_limit(), content_type::handshake);
         next_traffic_secret(suite_.hash, write_secret_);
+        log_traffic_secret(Role::is_client, ++write_generation_, write_secret_);
         write_.install(suite_, write_secret_);
     }
 
@@ -495,6 +526,7 @@ protected:
     record_cipher read_{};
     record_cipher write_{};
     secret read_secret_{}, write_secret_{}, exporter_secret_{}, resumption_secret_{};
+    std::uint64_t read_generation_ = 0, write_generation_ = 0;  // KeyUpdates so far, for the key log
     std::size_t peer_record_limit_ = max_plaintext_size + 1;  // RFC 8449 form: content + type byte
     std::size_t own_record_limit_ = max_plaintext_size + 1;
     bytes<max_peer_key_size> peer_key_{};
@@ -556,12 +588,10 @@ private:
             if (type != content_type::application_data) return {error::unexpected_message};
             const byte_view header = byte_view(record_).first(record_header_size);
             if (read_.open(header, body) != errc::ok) return {error::bad_record_mac};
-            // Strip the zero padding; the last non-zero byte is the real content type (§5.4).
-            std::size_t n = length - aead_tag_size;
-            while (n > 0 && body[n - 1] == 0) --n;
-            if (n == 0) return {error::unexpected_message};
-            type = static_cast<content_type>(body[n - 1]);
-            body = body.first(n - 1);
+            const inner_plaintext inner = parse_inner_plaintext(body.first(length - aead_tag_size));
+            if (inner.type == content_type::invalid) return {error::unexpected_message};
+            type = inner.type;
+            body = body.first(inner.content_size);
             if (body.size() + 1 > own_record_limit_) return {error::record_overflow};
         } else if (type == content_type::application_data) {
             return {error::unexpected_message};

@@ -3,13 +3,16 @@
 // holds only the suite in use; it is built on install and wiped on clear.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/core/bytes.hpp"
+#include "carapace/core/ct.hpp"
 #include "carapace/core/error.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/tls/cipher_suites.hpp"
@@ -25,6 +28,61 @@ inline constexpr std::size_t max_record_size = record_header_size + max_cipherte
 // §5.5: AES-GCM keys carry at most 2^24.5 full-size records; we update well before, at 2^23.
 // ChaCha20-Poly1305's limit is beyond any sequence number we reach.
 inline constexpr std::uint64_t gcm_record_limit = std::uint64_t{1} << 23;
+
+// An opened record's inner plaintext is content || type || zero padding (§5.4).
+struct inner_plaintext {
+    content_type type;         // content_type::invalid when every byte is zero
+    std::size_t content_size;
+};
+
+namespace inner_scan {
+
+// All ones when v != 0.
+inline std::size_t nonzero_mask(std::uint64_t v) noexcept {
+    const auto folded = static_cast<std::uint32_t>(v | v >> 32);
+    return ct::mask_from_bit(static_cast<std::size_t>((ct::is_zero_mask(folded) & 1u) ^ 1u));
+}
+
+// The OR of n bytes, eight at a time while it can.
+inline std::uint64_t or_bytes(const std::uint8_t* p, std::size_t n) noexcept {
+    std::uint64_t any = 0, word = 0;
+    std::size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        std::memcpy(&word, p + i, 8);
+        any |= word;
+    }
+    for (; i < n; ++i) any |= p[i];
+    return any;
+}
+
+// The start of the last Block-byte block of inner[from, to) with a non-zero byte (from when none
+// has one), reading every byte alike: each block is OR-ed together and kept with a masked select.
+template <std::size_t Block>
+std::size_t last_nonzero_block(byte_view inner, std::size_t from, std::size_t to) noexcept {
+    std::size_t last = from, at = from;
+    for (; to - at >= Block; at += Block) last = ct::select(nonzero_mask(or_bytes(&inner[at], Block)), at, last);
+    if (at < to) last = ct::select(nonzero_mask(or_bytes(&inner[at], to - at)), at, last);
+    return last;
+}
+
+}  // namespace inner_scan
+
+// Finds the type, the last non-zero byte. Padding hides the content's length on the wire; a scan
+// that stopped at that byte would tell it by its running time. This one reads every byte alike,
+// narrowing down to a 256-byte block, then to 8 bytes, then to the byte. Only the answer is
+// public, and each block on the way, which follows from it.
+[[nodiscard]] inline inner_plaintext parse_inner_plaintext(byte_view inner) noexcept {
+    using namespace inner_scan;
+    const std::size_t size = inner.size();
+    if (size == 0) return {content_type::invalid, 0};
+    const std::size_t block = ct::declassify(last_nonzero_block<256>(inner, 0, size));
+    const std::size_t word = ct::declassify(last_nonzero_block<8>(inner, block, std::min(block + 256, size)));
+    const std::size_t at = ct::declassify(last_nonzero_block<1>(inner, word, std::min(word + 8, size)));
+    // at is the type's place, unless no byte is non-zero (then at is 0, and so is inner[0]).
+    const std::size_t end = ct::declassify(at + (nonzero_mask(inner[at]) & 1u));
+    if (end == 0) return {content_type::invalid, 0};
+    return {static_cast<content_type>(ct::declassify(inner[end - 1])), end - 1};
+}
 
 class record_cipher {
 public:

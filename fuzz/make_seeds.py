@@ -1,0 +1,390 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets into fuzz/corpus/<target>/.
+
+usage: make_seeds.py [TARGET...]   (default: every target this script makes seeds for)
+
+Real handshakes come from the interop peers on loopback, recorded through a small relay:
+`openssl s_client` against `openssl s_server` (with -msg, which also prints the decrypted
+handshake messages) and `gnutls-cli` against `gnutls-serv`, over each cipher suite, with and
+without client certificates (the Ed25519 test PKI of tests/vectors/tls). From them:
+  tls_engine    each side's byte stream, to be fed to our client or server;
+  tls_messages  each handshake message body behind the selector byte of its decoder.
+The other targets' seeds are built here in their input formats (see each fuzz_*.cpp): real
+certificate chains for x509_verify, command lines for cli, records for tls_records, and chosen
+edge cases for the differential targets. Seeds are deterministic except the recorded handshakes.
+"""
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "fuzz", "corpus")
+TLS = os.path.join(ROOT, "tests", "vectors", "tls")
+X509 = os.path.join(ROOT, "tests", "vectors", "x509")
+SUITES = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"]
+GNUTLS_CIPHER = ["AES-128-GCM", "AES-256-GCM", "CHACHA20-POLY1305"]
+rng = random.Random(8)
+
+
+def write(target, name, data):
+    folder = os.path.join(CORPUS, target)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def relay(listen_port, target_port, record):
+    """Accepts one connection and relays it to target_port, recording each direction."""
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", listen_port))
+    server.listen(1)
+    server.settimeout(15)
+
+    def run():
+        try:
+            a, _ = server.accept()
+        except OSError:
+            return
+        b = socket.create_connection(("127.0.0.1", target_port))
+
+        def pump(src, dst, key):
+            while True:
+                try:
+                    data = src.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    try:
+                        dst.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass
+                    return
+                record[key] += data
+                dst.sendall(data)
+
+        t = threading.Thread(target=pump, args=(b, a, "from_server"))
+        t.start()
+        pump(a, b, "from_client")
+        t.join(15)
+        a.close()
+        b.close()
+        server.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def wait_port(port):
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("no server on port %d" % port)
+
+
+def record_handshake(peer, suite_index, client_auth):
+    """One handshake through the relay: the two byte streams and, for OpenSSL, the messages."""
+    server_port, relay_port = free_port(), free_port()
+    if peer == "openssl":
+        server_cmd = ["openssl", "s_server", "-accept", str(server_port), "-cert", f"{TLS}/server.pem",
+                      "-key", f"{TLS}/server.key", "-tls1_3", "-ciphersuites", SUITES[suite_index],
+                      "-quiet"]
+        if client_auth:
+            server_cmd += ["-Verify", "1", "-CAfile", f"{TLS}/root.pem"]
+    else:
+        server_cmd = ["gnutls-serv", "--port", str(server_port), "--x509certfile", f"{TLS}/server.pem",
+                      "--x509keyfile", f"{TLS}/server.key",
+                      "--priority", f"NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+{GNUTLS_CIPHER[suite_index]}"]
+        if client_auth:
+            server_cmd += ["--require-client-cert", "--x509cafile", f"{TLS}/root.pem"]
+    server = subprocess.Popen(server_cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(server_port)
+        record = {"from_client": b"", "from_server": b""}
+        thread = relay(relay_port, server_port, record)
+        if peer == "openssl":
+            client_cmd = ["openssl", "s_client", "-connect", f"127.0.0.1:{relay_port}", "-tls1_3", "-msg",
+                          "-ciphersuites", SUITES[suite_index], "-CAfile", f"{TLS}/root.pem"]
+        else:
+            client_cmd = ["gnutls-cli", "--port", str(relay_port), "127.0.0.1", "--x509cafile", f"{TLS}/root.pem",
+                          "--priority", f"NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+{GNUTLS_CIPHER[suite_index]}",
+                          "--verify-hostname", "localhost"]
+        if client_auth:
+            client_cmd += (["-cert", f"{TLS}/client.pem", "-key", f"{TLS}/client.key"] if peer == "openssl" else
+                           ["--x509certfile", f"{TLS}/client.pem", "--x509keyfile", f"{TLS}/client.key"])
+        client = subprocess.run(client_cmd, input=b"hello\n", capture_output=True, timeout=20)
+        thread.join(20)
+        return record, client.stdout.decode(errors="replace")
+    finally:
+        server.kill()
+        server.wait()
+
+
+SELECTOR = {1: 0, 2: 1, 8: 2, 11: 3, 13: 4, 15: 5, 24: 6, 4: 7}  # handshake type -> fuzz_tls_messages decoder
+
+
+def messages_from_msg_output(text):
+    """The handshake messages `openssl s_client -msg` printed, in order."""
+    out = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        if re.match(r"^(<<<|>>>) TLS 1\.3, Handshake \[length [0-9a-f]+\]", lines[i]):
+            hex_text = ""
+            i += 1
+            while i < len(lines) and re.match(r"^    [0-9a-f]{2}( |$)", lines[i]):
+                hex_text += lines[i]
+                i += 1
+            out.append(bytes.fromhex(hex_text))
+            continue
+        i += 1
+    return out
+
+
+def plaintext_messages(stream):
+    """Handshake messages of the plaintext handshake records at the start of a stream."""
+    out = []
+    at = 0
+    while at + 5 <= len(stream) and stream[at] == 22:
+        n = stream[at + 3] << 8 | stream[at + 4]
+        out.append(stream[at + 5:at + 5 + n])
+        at += 5 + n
+    return out
+
+
+def tls_seeds():
+    names = ["aes128", "aes256", "chacha"]
+    for peer in ["openssl", "gnutls"]:
+        for s in range(3):
+            for auth in [False, True]:
+                record, msg = record_handshake(peer, s, auth)
+                case = f"real-{peer}-{names[s]}{'-mtls' if auth else ''}"
+                # tls_engine: [role flags][piece size] + the other side's bytes.
+                write("tls_engine", case + "-to-server", bytes([0, 0]) + record["from_client"])
+                write("tls_engine", case + "-to-client", bytes([1, 0]) + record["from_server"])
+                write("tls_engine", case + "-to-server-pieces", bytes([0, 7]) + record["from_client"])
+                messages = messages_from_msg_output(msg) if peer == "openssl" else (
+                    plaintext_messages(record["from_client"]) + plaintext_messages(record["from_server"]))
+                for i, m in enumerate(messages):
+                    if len(m) >= 4 and m[0] in SELECTOR:
+                        write("tls_messages", f"{case}-{i}-type{m[0]}", bytes([SELECTOR[m[0]]]) + m[4:])
+    # Post-handshake messages nobody sent above.
+    write("tls_messages", "key-update-requested", bytes([6, 1]))
+    write("tls_messages", "key-update-not-requested", bytes([6, 0]))
+
+
+# tls_records: see fuzz_tls_records.cpp for the format.
+def config(suite=0, server=False, mid=False, compat=False, limit=None, mtls=False, small=False):
+    flags = suite | (4 if server else 0) | (8 if mid else 0) | (16 if compat else 0) | (32 if limit is not None else 0)
+    flags |= (64 if mtls else 0) | (128 if small else 0)
+    return bytes([flags, limit or 0])
+
+
+def sealed(inner_type, content, padding=0, piece=0, big_padding=False, outer=None):
+    op = 0 | (4 if big_padding else 0) | (8 if outer else 0)
+    out = bytes([op, inner_type, len(content) >> 8, len(content) & 255, padding, piece])
+    return out + (bytes(outer) if outer else b"") + content
+
+
+def real(length, inner_type=22, padding=0, piece=0):
+    return bytes([1, inner_type, length >> 8, length & 255, padding, piece])
+
+
+def raw(data, piece=0):
+    return bytes([2, len(data) >> 8, len(data) & 255, piece]) + data
+
+
+def api(argument):
+    return bytes([3, argument])
+
+
+NST_SIZE = 22  # the harness's NewSessionTicket
+
+
+def tls_records_seeds():
+    key_update = bytes([24, 0, 0, 1, 1])
+    for suite, name in enumerate(["aes128", "aes256", "chacha"]):
+        for server in [False, True]:
+            role = "server" if server else "client"
+            c = lambda **k: config(suite, server, **k)
+            write("tls_records", f"{name}-{role}-data", c() + sealed(23, b"hello") + sealed(23, b"") + api(4))
+            write("tls_records", f"{name}-{role}-alerts", c() + sealed(21, b"\x01\x00"))
+            write("tls_records", f"{name}-{role}-fatal-alert", c() + sealed(21, b"\x02\x28"))
+            write("tls_records", f"{name}-{role}-padding", c() + sealed(0, b"", padding=40) +
+                  sealed(23, b"x" * 100, padding=3, big_padding=True))
+            write("tls_records", f"{name}-{role}-key-update", c() + sealed(22, key_update) + sealed(23, b"after") +
+                  api(1) + sealed(22, key_update[:4] + b"\x00") + sealed(23, b"again"))
+            write("tls_records", f"{name}-{role}-post-handshake", c() + real(NST_SIZE) + real(5) + real(5) +
+                  sealed(23, b"data"))
+            write("tls_records", f"{name}-{role}-split-message", c() + sealed(22, key_update[:2]) +
+                  sealed(22, key_update[2:]) + sealed(23, b"z"))
+            write("tls_records", f"{name}-{role}-outer-header", c() + sealed(23, b"v", outer=[23, 3, 1]) +
+                  sealed(23, b"w", outer=[22, 3, 3]))
+            write("tls_records", f"{name}-{role}-raw", c() + raw(b"\x17\x03\x03\x00\x05hello") + raw(b"\x15\x03\x03\x00\x02\x01\x00"))
+            write("tls_records", f"{name}-{role}-api", c() + api(0) + api(1) + api(8) + api(2) + sealed(23, b"late"))
+            write("tls_records", f"{name}-{role}-limit", c(limit=0) + sealed(23, b"y" * 64) + sealed(23, b"y" * 63))
+            write("tls_records", f"{name}-{role}-mid-whole", c(mid=True) + real(0xffff) + sealed(23, b"first"))
+            write("tls_records", f"{name}-{role}-mid-pieces",
+                  c(mid=True, compat=True) + real(50, piece=7) * 40 + sealed(23, b"first") + real(5))
+            write("tls_records", f"{name}-{role}-mid-mtls", c(mid=True, mtls=True) + real(0xffff) + api(1))
+            write("tls_records", f"{name}-{role}-mid-small-output",
+                  c(mid=True, small=True) + real(100) * 30 + api(0) + sealed(22, key_update))
+            write("tls_records", f"{name}-{role}-mid-early-data", c(mid=True) + sealed(23, b"too early") + real(0xffff))
+
+
+def pem_blocks(path):
+    text = open(path).read()
+    return re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", text, re.S)
+
+
+def der_of(block):
+    import base64
+    body = "".join(block.strip().splitlines()[1:-1])
+    return base64.b64decode(body)
+
+
+def x509_verify_seeds():
+    cert = lambda name: der_of(pem_blocks(os.path.join(X509, name + ".pem"))[0])
+    time_2027 = (1800000000).to_bytes(5, "big")
+    intermediates = ["intermediate", "sub_intermediate", "intermediate_cross", "not_ca", "ecdsa_intermediate"]
+    leaves = ["leaf", "deep_leaf", "critical_leaf", "excluded_leaf", "outside_leaf", "forged_leaf", "not_ca_leaf",
+              "ecdsa_leaf", "client_leaf", "rogue"]
+
+    def blob(data):
+        return len(data).to_bytes(2, "big") + data
+
+    for leaf in leaves:
+        for host, purpose in [(b"www.example.com", 1), (b"", 0), (b"192.0.2.7", 1), (b"", 2)]:
+            flags = 2 | 4 | (purpose << 3)
+            seed = bytes([flags]) + time_2027 + bytes([len(host)]) + host
+            seed += blob(cert("root")) + blob(cert("root2")) + blob(cert(leaf))
+            for i in intermediates:
+                seed += blob(cert(i))
+            write("x509_verify", f"{leaf}-{host.decode() or 'nohost'}-{purpose}", seed)
+    # Anchors from a PEM bundle; a short maximum depth; no clock.
+    bundle = (pem_blocks(os.path.join(X509, "root.pem"))[0] + pem_blocks(os.path.join(X509, "root2.pem"))[0]).encode()
+    write("x509_verify", "pem-bundle", bytes([64 | 4 | 8]) + time_2027 + b"\x00" + blob(bundle) + blob(cert("leaf")) +
+          blob(cert("intermediate")))
+    write("x509_verify", "short-depth", bytes([1 | 32 | 4 | 8]) + time_2027 + b"\x00" + blob(cert("root")) +
+          blob(cert("deep_leaf")) + blob(cert("sub_intermediate")) + blob(cert("intermediate")))
+    write("x509_verify", "no-clock", bytes([1 | 8]) + bytes(5) + b"\x00" + blob(cert("root")) + blob(cert("leaf")) +
+          blob(cert("intermediate")))
+
+
+def cli_seeds():
+    def seed(name, args, stdin=None, files=()):
+        data = b"\0".join(a.encode() if isinstance(a, str) else a for a in args)
+        if stdin is not None or files:
+            data += b"\xff\xff" + (stdin or b"")
+            for f in files:
+                data += b"\xff\xff" + f
+        write("cli", name, data)
+
+    h = lambda n: rng.randbytes(n).hex()
+    seed("hash", ["hash", "sha256"], b"abc")
+    seed("hash-512-256", ["hash", "sha512-256"], b"")
+    seed("hash-unknown", ["hash", "md5"])
+    seed("hash-extra", ["hash", "sha256", "sha384"])
+    seed("hmac", ["hmac", "sha384", "--key", h(20)], b"message")
+    seed("hmac-inline-empty-key", ["hmac", "sha256", "--key="], b"m")
+    seed("hmac-bad-hex", ["hmac", "sha256", "--key", "0g"])
+    seed("hkdf", ["hkdf", "sha256", "--ikm", h(22), "--salt", h(13), "--info", h(10), "--length", "42"])
+    seed("hkdf-max", ["hkdf", "sha512", "--ikm=00", "--length=16320"])
+    seed("hkdf-too-long", ["hkdf", "sha256", "--ikm", "00", "--length", "8161"])
+    seed("hkdf-missing-value", ["hkdf", "sha256", "--length"])
+    seed("aead-seal-gcm", ["aead-seal", "aes-128-gcm", "--key", h(16), "--nonce", h(12), "--aad", h(5)], b"plaintext")
+    seed("aead-seal-gcm-long-nonce", ["aead-seal", "aes-256-gcm", "--key", h(32), "--nonce", h(60)], b"p")
+    seed("aead-seal-xchacha", ["aead-seal", "xchacha20-poly1305", "--key", h(32), "--nonce", h(24)], b"x" * 70)
+    seed("aead-open-chacha", ["aead-open", "chacha20-poly1305", "--key", h(32), "--nonce", h(12)],
+         (h(20) + "\n " + h(16)).encode())
+    seed("aead-open-bad-hex", ["aead-open", "aes-128-gcm", "--key", h(16), "--nonce", h(12)], b"zz")
+    seed("aead-wrong-nonce", ["aead-seal", "chacha20-poly1305", "--key", h(32), "--nonce", h(24)], b"")
+    seed("x25519", ["x25519", "--scalar", h(32), "--point", h(32)])
+    seed("x25519-base", ["x25519", "--scalar", h(32)])
+    seed("x25519-small-order", ["x25519", "--scalar", h(32), "--point", "00" * 32])
+    seed("x25519-short", ["x25519", "--scalar", h(31)])
+    seed("ed25519-pub", ["ed25519-pub", "--seed", h(32)])
+    seed("ed25519-sign", ["ed25519-sign", "--seed", h(32)], b"message")
+    seed("ed25519-verify", ["ed25519-verify", "--pub", h(32), "--sig", h(64)], b"message")
+    seed("ed25519-positional", ["ed25519-pub", "--seed", h(32), "extra"])
+    seed("help", ["--help"])
+    seed("version", ["--version"])
+    seed("no-command", [])
+    seed("unknown-command", ["frobnicate", "--x"])
+    seed("unknown-option", ["hash", "sha256", "--fast"])
+    seed("twice", ["hmac", "sha256", "--key", "00", "--key=11"])
+    leaf = open(os.path.join(X509, "leaf.pem"), "rb").read()
+    root = open(os.path.join(X509, "root.pem"), "rb").read()
+    intermediate = open(os.path.join(X509, "intermediate.pem"), "rb").read()
+    seed("x509", ["x509", "1"], b"", [leaf])
+    seed("x509-not-pem", ["x509", "1"], b"", [b"hello"])
+    seed("x509-missing", ["x509", "9"], b"", [leaf])
+    seed("verify", ["verify", "--CAfile", "1", "--untrusted=2", "--host", "www.example.com", "--time", "1800000000",
+                    "--purpose", "server", "3"], b"", [root, intermediate, leaf])
+    seed("verify-client-purpose", ["verify", "--CAfile=1", "--purpose=client", "--time=1800000000", "3"], b"",
+         [root, intermediate, leaf])
+    seed("verify-bad-time", ["verify", "--CAfile", "1", "--time", "-1", "3"], b"", [root, intermediate, leaf])
+    seed("verify-empty-host", ["verify", "--CAfile", "1", "--host=", "3"], b"", [root, intermediate, leaf])
+
+
+def diff_seeds():
+    # fuzz_diff_aead: [algorithm][GCM nonce length][tamper: 2][AAD length][key][nonce][AAD][plaintext]
+    key_sizes, nonce_sizes = [16, 24, 32, 32, 32], [None, None, None, 12, 24]
+    for algorithm in range(5):
+        for gcm_nonce in ([12, 1, 16, 60, 127] if algorithm < 3 else [12]):
+            for size in [0, 1, 15, 16, 17, 64, 255, 1000]:
+                nonce = nonce_sizes[algorithm] or gcm_nonce
+                aad = rng.randrange(0, 40)
+                data = bytes([algorithm, gcm_nonce, rng.randrange(256), rng.randrange(256), aad])
+                data += rng.randbytes(key_sizes[algorithm] + nonce + aad + size)
+                write("diff_aead", f"alg{algorithm}-nonce{nonce}-len{size}", data)
+    # fuzz_diff_hash: [split count][splits...][key length][key...][message...]
+    for size in [0, 1, 55, 56, 63, 64, 111, 112, 127, 128, 129, 300, 1000]:
+        for key in [0, 20, 64, 65, 128, 129, 199]:
+            if rng.random() < 0.3:
+                splits = rng.randbytes(rng.randrange(16))
+                write("diff_hash", f"len{size}-key{key}", bytes([len(splits)]) + splits + bytes([key]) +
+                      rng.randbytes(key + size))
+    # fuzz_diff_25519: [mode][32][32][32][message]
+    p = 2**255 - 19
+    le = lambda v: (v % 2**256).to_bytes(32, "little")
+    points = [0, 1, p - 1, p, p + 1, 2**255 - 1, 9, 2**255 + 9,
+              # order-8 and order-4 points on Curve25519 (u-coordinates)
+              0x5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f11d7,
+              0xb8495f16056286fdb1329ceb8d09da6ac49ff1fae35616aeb8413b7c7aebe0e0]
+    for i, u in enumerate(points):
+        write("diff_25519", f"x25519-point{i}", bytes([0]) + rng.randbytes(32) + le(u) + bytes(32))
+    for i in range(4):
+        write("diff_25519", f"x25519-random{i}", bytes([0]) + rng.randbytes(96))
+        write("diff_25519", f"ed25519-sign{i}", bytes([1]) + rng.randbytes(96) + rng.randbytes(i * 50))
+        write("diff_25519", f"ed25519-raw{i}", bytes([2]) + rng.randbytes(96) + b"msg")
+    identity, minus_one = le(1), le(p - 1)
+    signed = lambda b: b[:31] + bytes([b[31] | 0x80])
+    for name, key in [("identity", identity), ("identity-signed", signed(identity)), ("y-is-p", le(p)),
+                      ("y-is-p-plus-1", le(p + 1)), ("minus-one", minus_one), ("minus-one-signed", signed(minus_one)),
+                      ("zero", le(0))]:
+        write("diff_25519", f"ed25519-rsb-{name}", bytes([3]) + key + rng.randbytes(32) + bytes(32) + b"m")
+        write("diff_25519", f"ed25519-rawkey-{name}", bytes([2]) + key + rng.randbytes(64) + b"m")
+
+
+MAKERS = {"tls": tls_seeds, "tls_records": tls_records_seeds, "x509_verify": x509_verify_seeds, "cli": cli_seeds,
+          "diff": diff_seeds}
+
+if __name__ == "__main__":
+    for name in sys.argv[1:] or MAKERS:
+        MAKERS[name]()

@@ -1,0 +1,450 @@
+// The constant-time check: each engine that handles secrets runs with its secrets (keys, plaintext,
+// scalars, nonces) marked uninitialized, under valgrind's memcheck or MemorySanitizer (see
+// checker.hpp), which then report every branch and memory address that depends on them. What is
+// public by design (ciphertexts, tags, public keys, signatures) is marked initialized before
+// anything looks at it; inside the library, ct::declassify does the same for the few answers that
+// are public (whether a tag matched, where a record's padding ends).
+//
+//   ct-check                 runs every check this CPU and this checker allow; must report nothing
+//   ct-check --planted-leak  runs a deliberately leaky function, which the checker must report
+//
+// Each check also tests its own results (a round trip, agreement with another engine) and that
+// each output it makes public was in fact derived from the secrets, so that a check that silently
+// checked nothing would fail. The exit status is 1 when one of those fails. scripts/ct-check
+// builds and runs it.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <span>
+
+#include "carapace/aead/aes_gcm.hpp"
+#include "carapace/aead/chacha20_poly1305.hpp"
+#include "carapace/aead/detail/poly1305_ifma.hpp"
+#include "carapace/core/ct.hpp"
+#include "carapace/ec/ed25519.hpp"
+#include "carapace/ec/x25519.hpp"
+#include "carapace/hash/sha256.hpp"
+#include "carapace/hash/sha512.hpp"
+#include "carapace/mac/hmac.hpp"
+#include "carapace/tls/detail/record_cipher.hpp"
+#include "checker.hpp"
+#include "planted_leak.hpp"
+
+namespace {
+
+using namespace carapace;
+namespace cd = carapace::detail;
+using ct_check::publish;
+using ct_check::mark_secret;
+
+// Bytes that depend on their position and a seed: test data, public until marked secret.
+void fill(byte_span out, unsigned seed) {
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<std::uint8_t>(i * 29 + seed * 101 + 7);
+}
+
+bool same(byte_view a, byte_view b) { return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0; }
+
+class runner {
+public:
+    // Runs check() (which returns whether its results were right) unless `not_run` gives a reason
+    // to leave it out.
+    template <class F>
+    void item(const char* area, const char* engine, const char* not_run, F&& check) {
+        if (not_run != nullptr) {
+            std::printf("not run: %s [%s]: %s\n", area, engine, not_run);
+            return;
+        }
+        const bool ok = check();
+        std::printf("%s: %s [%s]\n", ok ? "checked" : "FAILED (wrong results)", area, engine);
+        std::fflush(stdout);
+        ++(ok ? checked_ : failed_);
+    }
+
+    [[nodiscard]] int finish() const {
+        std::printf("%d checked, %d with wrong results (checker: %s)\n", checked_, failed_, ct_check::checker_name);
+        return failed_ == 0 && checked_ > 0 ? 0 : 1;
+    }
+
+private:
+    int checked_ = 0, failed_ = 0;
+};
+
+// Whether this run checks a piece of code, or why not (nullptr: it does). `supported`: this CPU
+// has what it needs, as the checker shows the CPU. `for_msan`: the MemorySanitizer run checks it
+// too, as it must for what valgrind cannot execute; the rest is left to valgrind, which follows
+// secrets more closely (checker.hpp). `in_asm`: it runs inline asm on secrets, which MSan cannot
+// follow.
+const char* not_run_reason(bool supported, bool for_msan, bool in_asm = false) {
+    if (!ct_check::checker_follows_asm) {
+        if (!for_msan) return "left to the valgrind run";
+        if (in_asm) return "inline asm on secrets, which MemorySanitizer cannot follow (the valgrind run checks it)";
+    }
+    if (!supported) {
+        return ct_check::checker_follows_asm && for_msan ? "valgrind cannot execute it (the MSan run checks it)"
+                                                         : "not supported by this CPU";
+    }
+    return nullptr;
+}
+
+// valgrind's CPUID hides ADX, but valgrind executes ADX and MULX: the MULX/ADX engine runs under it.
+bool mulx_runs() {
+    return cd::curve25519_mulx::supported() ||
+           (ct_check::checker_follows_asm && ct_check::under_checker() && cpu::features().bmi2);
+}
+
+// ---- AEADs: the key schedule, seal and open (good and bad tag) at lengths that reach each
+// engine's wide paths (AES-NI 8 blocks, VAES 16, AVX-512 ChaCha20 2 KiB, IFMA Poly1305 1 KiB).
+
+constexpr std::size_t message_sizes[] = {0, 1, 17, 255, 1000, 3100};
+constexpr std::size_t max_message = 3100;
+
+template <class Aead>
+bool check_aead(unsigned seed) {
+    bytes<Aead::key_size> key{};
+    fill(key, seed);
+    mark_secret(key);
+    const Aead aead(key);
+    bytes<Aead::nonce_size> nonce{};
+    fill(nonce, seed + 1);
+    bytes<13> aad{};
+    fill(aad, seed + 2);
+    static std::array<std::uint8_t, max_message> plain, expected, sealed, opened;
+    bool ok = true;
+    for (const std::size_t size : message_sizes) {
+        const byte_span p = byte_span(plain).first(size), c = byte_span(sealed).first(size),
+                        o = byte_span(opened).first(size), e = byte_span(expected).first(size);
+        fill(e, seed + 3 + static_cast<unsigned>(size));
+        std::memcpy(p.data(), e.data(), size);
+        mark_secret(p.data(), size);
+        bytes<16> tag{};
+        ok &= aead.seal(nonce, aad, p, c, tag) == errc::ok;
+        ok &= publish(c.data(), size);  // on the wire
+        ok &= publish(tag);
+        ok &= aead.open(nonce, aad, c, tag, o) == errc::ok;
+        ok &= publish(o.data(), size);
+        ok &= same(o, e);
+        tag[15] ^= 1;
+        ok &= aead.open(nonce, aad, c, tag, o) == errc::authentication_failed;
+    }
+    // AES-GCM with a nonce other than 12 bytes: J0 from GHASH under the secret key.
+    if constexpr (requires { Aead::max_nonce_size; }) {
+        const byte_view short_nonce = byte_view(nonce).first(8);
+        const byte_span p = byte_span(plain).first(100), c = byte_span(sealed).first(100);
+        fill(p, seed + 4);
+        mark_secret(p.data(), p.size());
+        bytes<16> tag{};
+        ok &= aead.seal(short_nonce, aad, p, c, tag) == errc::ok;
+        ok &= publish(c.data(), c.size());
+        ok &= publish(tag);
+        ok &= aead.open(short_nonce, aad, c, tag, p) == errc::ok;
+    }
+    return ok;
+}
+
+template <class Engine>
+void check_gcm(runner& run, bool for_msan) {
+    run.item("AES-GCM 128/192/256", Engine::name, not_run_reason(Engine::supported(), for_msan), [] {
+        return check_aead<aes_gcm_with<16, Engine>>(1) && check_aead<aes_gcm_with<24, Engine>>(2) &&
+               check_aead<aes_gcm_with<32, Engine>>(3);
+    });
+}
+
+template <class Engine>
+void check_chacha_poly(runner& run, bool for_msan) {
+    run.item("ChaCha20-Poly1305, XChaCha20-Poly1305", Engine::name, not_run_reason(Engine::supported(), for_msan), [] {
+        return check_aead<chacha20_poly1305_with<Engine>>(4) && check_aead<xchacha20_poly1305_with<Engine>>(5);
+    });
+}
+
+// ---- ChaCha20 and Poly1305 alone.
+
+template <auto XorStream>
+bool check_chacha20_stream() {
+    bytes<32> key_bytes{};
+    fill(key_bytes, 6);
+    mark_secret(key_bytes);
+    const cd::chacha20_key key = cd::chacha20_load_key(key_bytes.data());
+    bytes<12> nonce{};
+    fill(nonce, 7);
+    static std::array<std::uint8_t, max_message> in, out, back;
+    fill(in, 8);
+    std::array<std::uint8_t, max_message> expected = in;
+    mark_secret(in);
+    bool ok = true;
+    for (const std::size_t size : message_sizes) {
+        XorStream(key, 1, nonce.data(), in.data(), out.data(), size);
+        ok &= publish(out.data(), size);  // ciphertext
+        XorStream(key, 1, nonce.data(), out.data(), back.data(), size);
+        ok &= publish(back.data(), size);
+        ok &= same(byte_view(back).first(size), byte_view(expected).first(size));
+    }
+    return ok;
+}
+
+template <class Core>
+bool check_poly1305() {
+    bytes<32> key{};
+    fill(key, 9);
+    mark_secret(key);
+    static std::array<std::uint8_t, max_message> message;
+    bool ok = true;
+    for (const std::size_t size : message_sizes) {
+        fill(message, 10 + static_cast<unsigned>(size));
+        mark_secret(message);
+        bytes<16> tag{}, split_tag{};
+        cd::poly1305_stream<Core> one(key.data());
+        one.update(message.data(), size);
+        one.finish(tag.data());
+        cd::poly1305_stream<Core> parts(key.data());
+        parts.update(message.data(), size / 3);
+        parts.update(message.data() + size / 3, size - size / 3);
+        parts.finish(split_tag.data());
+        ok &= publish(tag);
+        ok &= publish(split_tag);
+        ok &= tag == split_tag;
+    }
+    return ok;
+}
+
+// ---- Tag comparison, HMAC.
+
+bool check_equal() {
+    bool ok = true;
+    for (const std::size_t size : {std::size_t{16}, std::size_t{32}, std::size_t{48}}) {
+        std::array<std::uint8_t, 48> a{}, b{};
+        fill(a, 11);
+        b = a;
+        b[size - 1] ^= 0x80;
+        mark_secret(a);
+        mark_secret(b);
+        const bool equal_self = ct::equal(byte_view(a).first(size), byte_view(a).first(size));
+        const bool equal_other = ct::equal(byte_view(a).first(size), byte_view(b).first(size));
+        ok &= ct::declassify(equal_self) && !ct::declassify(equal_other);
+    }
+    return ok;
+}
+
+template <class Hash>
+bool check_hmac() {
+    bool ok = true;
+    for (const std::size_t key_size : {std::size_t{32}, std::size_t{200}}) {  // 200: longer than a block, hashed first
+        std::array<std::uint8_t, 200> key{};
+        std::array<std::uint8_t, 300> message{};
+        fill(key, 12);
+        fill(message, 13);
+        mark_secret(key);
+        mark_secret(message);
+        const byte_view k = byte_view(key).first(key_size);
+        auto tag = hmac<Hash>::mac(k, message);
+        ok &= publish(tag);
+        ok &= hmac<Hash>::verify(k, message, tag);
+        ok &= hmac<Hash>::verify(k, message, byte_view(tag).first(16));
+        tag[0] ^= 1;
+        ok &= !hmac<Hash>::verify(k, message, tag);
+    }
+    return ok;
+}
+
+template <class Hash>
+void check_hmac_engine(runner& run, const char* family, bool for_msan) {
+    run.item(family, Hash::engine::name, not_run_reason(Hash::engine::supported(), for_msan),
+             [] { return check_hmac<Hash>(); });
+}
+
+// ---- X25519 and Ed25519 signing.
+
+using curve_reference = cd::curve25519_engine<cd::fe25519_25>;
+
+template <class Engine>
+bool check_x25519(bool with_base) {
+    bytes<32> scalar{}, u{};
+    fill(scalar, 14);
+    fill(u, 15);  // the peer's public key
+    bytes<32> expected{}, expected_public{};
+    curve_reference::x25519(expected.data(), scalar.data(), u.data());
+    curve_reference::x25519_base(expected_public.data(), scalar.data());
+    mark_secret(scalar);
+    bool ok = true;
+    bytes<32> shared{};
+    ok &= x25519<Engine>(shared, scalar, u) == errc::ok;
+    ok &= publish(shared);  // compared here only: the real one stays secret
+    ok &= shared == expected;
+    const bytes<32> zero_point{};  // small order: the result is zero, which must be reported
+    ok &= x25519<Engine>(shared, scalar, zero_point) == errc::invalid_argument;
+    if (with_base) {
+        bytes<32> public_key = x25519_public_key<Engine>(scalar);
+        ok &= publish(public_key);
+        ok &= public_key == expected_public;
+    }
+    return ok;
+}
+
+template <class Engine>
+void check_x25519_engine(runner& run, const char* not_run, bool with_base = true) {
+    run.item(with_base ? "X25519 (ladder, base point)" : "X25519 (ladder; base point is MULX/ADX's)", Engine::name,
+             not_run, [with_base] { return check_x25519<Engine>(with_base); });
+}
+
+template <class Engine>
+bool check_ed25519_signing() {
+    bytes<32> seed{};
+    std::array<std::uint8_t, 200> message{};
+    fill(seed, 16);
+    fill(message, 17);
+    const std::array<std::uint8_t, 200> public_message = message;
+    mark_secret(seed);
+    mark_secret(message);  // what is signed may be secret too
+    const ed25519_private_key_with<Engine> key(seed);
+    bytes<32> public_key = key.public_key();
+    bytes<64> signature = key.sign(message);
+    bool ok = publish(public_key);
+    ok &= publish(signature);
+    return ok && ed25519_verify<curve_reference>(public_key, public_message, signature);
+}
+
+template <class Engine>
+void check_ed25519_engine(runner& run, bool supported) {
+    run.item("Ed25519 key expansion and signing", Engine::name, not_run_reason(supported, false),
+             [] { return check_ed25519_signing<Engine>(); });
+}
+
+// ---- The TLS record layer: keys from a secret traffic secret, records sealed and opened, the
+// inner plaintext's type found past its padding.
+
+bool check_record_layer(const tls::suite_info& suite) {
+    namespace td = tls::detail;
+    td::secret traffic;
+    const byte_span traffic_bytes = traffic.span(suite.hash_size);
+    fill(traffic_bytes, 18);
+    mark_secret(traffic_bytes.data(), traffic_bytes.size());
+    td::record_cipher writer, reader;
+    writer.install(suite, traffic);
+    reader.install(suite, traffic);
+    struct inner {
+        std::size_t content;
+        tls::content_type type;
+        std::size_t padding;
+    };
+    constexpr inner cases[] = {
+        {0, tls::content_type::application_data, 0},   {100, tls::content_type::handshake, 0},
+        {100, tls::content_type::application_data, 300}, {1, tls::content_type::alert, 31},
+        {5000, tls::content_type::application_data, 2000}, {0, tls::content_type::invalid, 40},  // all zero
+    };
+    static bytes<td::max_record_size> record;
+    static bytes<td::max_plaintext_size> expected;
+    bool ok = true;
+    for (const inner& c : cases) {
+        const std::size_t inner_size = c.content + 1 + c.padding;
+        const byte_span text = byte_span(record).subspan(td::record_header_size, inner_size);
+        fill(byte_span(expected).first(c.content), 19 + static_cast<unsigned>(c.content));
+        std::memcpy(text.data(), expected.data(), c.content);
+        text[c.content] = static_cast<std::uint8_t>(c.type);
+        std::memset(text.data() + c.content + 1, 0, c.padding);
+        mark_secret(text.data(), text.size());
+        const std::size_t size = writer.seal(record, inner_size);
+        ok &= publish(record.data(), size);  // on the wire
+        const byte_view header = byte_view(record).first(td::record_header_size);
+        const byte_span body = byte_span(record).subspan(td::record_header_size, size - td::record_header_size);
+        ok &= reader.open(header, body) == errc::ok;
+        const td::inner_plaintext found = td::parse_inner_plaintext(body.first(inner_size));
+        ok &= found.type == c.type;
+        if (found.type == tls::content_type::invalid) continue;
+        ok &= found.content_size == c.content;
+        ok &= publish(body.data(), found.content_size);
+        ok &= same(body.first(found.content_size), byte_view(expected).first(c.content));
+    }
+    // A forged record: open fails, as a whole.
+    const std::size_t size = writer.seal(record, 50);
+    ok &= publish(record.data(), size);
+    record[size - 1] ^= 1;
+    ok &= reader.open(byte_view(record).first(td::record_header_size),
+                      byte_span(record).subspan(td::record_header_size, size - td::record_header_size)) ==
+          errc::authentication_failed;
+    return ok;
+}
+
+const char* suite_name(tls::cipher_suite id) {
+    switch (id) {
+        case tls::cipher_suite::aes_128_gcm_sha256: return "TLS_AES_128_GCM_SHA256, dispatched engines";
+        case tls::cipher_suite::aes_256_gcm_sha384: return "TLS_AES_256_GCM_SHA384, dispatched engines";
+        case tls::cipher_suite::chacha20_poly1305_sha256: return "TLS_CHACHA20_POLY1305_SHA256, dispatched engines";
+    }
+    return "?";
+}
+
+int check_all() {
+    runner run;
+    std::printf("constant-time check under %s\n", ct_check::checker_name);
+
+    check_gcm<cd::gcm_portable>(run, false);
+    check_gcm<cd::gcm_aesni>(run, false);
+    check_gcm<cd::gcm_vaes>(run, true);
+
+    check_chacha_poly<cd::chacha20_poly1305_portable>(run, false);
+    check_chacha_poly<cd::chacha20_poly1305_portable32>(run, false);
+    check_chacha_poly<cd::chacha20_poly1305_sse>(run, false);
+    check_chacha_poly<cd::chacha20_poly1305_avx2>(run, false);
+    check_chacha_poly<cd::chacha20_poly1305_avx512>(run, true);
+    check_chacha_poly<cd::chacha20_poly1305_avx512_ifma>(run, true);
+
+    run.item("ChaCha20", "portable", not_run_reason(true, false),
+             [] { return check_chacha20_stream<cd::chacha20_xor_portable>(); });
+    run.item("ChaCha20", cd::chacha20_sse::name, not_run_reason(cd::chacha20_sse::supported(), false),
+             [] { return check_chacha20_stream<cd::chacha20_sse::xor_stream>(); });
+    run.item("ChaCha20", cd::chacha20_avx2::name, not_run_reason(cd::chacha20_avx2::supported(), false),
+             [] { return check_chacha20_stream<cd::chacha20_avx2::xor_stream>(); });
+
+    run.item("Poly1305", cd::poly1305_32::name, not_run_reason(true, false),
+             [] { return check_poly1305<cd::poly1305_32>(); });
+    run.item("Poly1305", cd::poly1305_portable::name, not_run_reason(true, false),
+             [] { return check_poly1305<cd::poly1305_portable>(); });
+    run.item("Poly1305", cd::poly1305_ifma_core::name, not_run_reason(cd::poly1305_ifma_core::supported(), true),
+             [] { return check_poly1305<cd::poly1305_ifma_core>(); });
+
+    run.item("tag comparison ct::equal", "portable", not_run_reason(true, false), check_equal);
+
+    check_hmac_engine<sha256_with<cd::sha256_portable>>(run, "HMAC-SHA-256", false);
+    check_hmac_engine<sha256_with<cd::sha256_shani>>(run, "HMAC-SHA-256", true);
+    check_hmac_engine<sha384_with<cd::sha512_portable>>(run, "HMAC-SHA-384", false);
+    check_hmac_engine<sha384_with<cd::sha512_avx2>>(run, "HMAC-SHA-384", false);
+    check_hmac_engine<sha512_with<cd::sha512_portable>>(run, "HMAC-SHA-512", false);
+    check_hmac_engine<sha512_with<cd::sha512_avx2>>(run, "HMAC-SHA-512", false);
+
+#if CARAPACE_HAVE_INT128
+    check_x25519_engine<cd::curve25519_engine<cd::fe25519_51>>(run, not_run_reason(true, false));
+#endif
+    check_x25519_engine<cd::curve25519_engine<cd::fe25519_25>>(run, not_run_reason(true, false));
+    check_x25519_engine<cd::curve25519_mulx>(run, not_run_reason(mulx_runs(), false));
+    // The IFMA ladder only: its base point code is the MULX/ADX engine's (asm).
+    check_x25519_engine<cd::curve25519_ifma>(run, not_run_reason(cd::curve25519_ifma::supported(), true), false);
+    check_x25519_engine<cd::curve25519_dispatch>(run, not_run_reason(true, false));
+
+#if CARAPACE_HAVE_INT128
+    check_ed25519_engine<cd::curve25519_engine<cd::fe25519_51>>(run, true);
+#endif
+    check_ed25519_engine<cd::curve25519_engine<cd::fe25519_25>>(run, true);
+    check_ed25519_engine<cd::curve25519_mulx>(run, mulx_runs());
+    check_ed25519_engine<cd::curve25519_dispatch>(run, true);
+
+    // With the engines dispatched here: under MSan, the ones valgrind cannot execute (VAES,
+    // AVX-512 ChaCha20 and IFMA Poly1305, SHA-NI). SHA-384's is the AVX2 asm where the CPU has it.
+    for (const tls::suite_info& suite : tls::all_suites) {
+        const bool in_asm = suite.hash == tls::hash_kind::sha384 && cd::sha512_avx2::supported();
+        run.item("TLS record layer open (and seal)", suite_name(suite.id), not_run_reason(true, true, in_asm),
+                 [&suite] { return check_record_layer(suite); });
+    }
+    return run.finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 2 && std::strcmp(argv[1], "--planted-leak") == 0) return ct_check::run_planted_leak();
+    if (argc != 1) {
+        std::fprintf(stderr, "usage: %s [--planted-leak]\n", argv[0]);
+        return 2;
+    }
+    return check_all();
+}

@@ -1,0 +1,120 @@
+// carapace-tool's command table, help and dispatch: everything main() does, apart from main()
+// itself, so that a fuzz target can run the tool's argument handling in process.
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cli.hpp"
+#include "commands.hpp"
+#include "carapace/version.hpp"
+
+namespace {
+
+struct command {
+    std::string_view name;
+    int (*run)(std::span<char* const>);
+    std::string_view synopsis;
+};
+
+constexpr command commands[] = {
+    {"hash", carapace_tool::cmd_hash,
+     "hash {sha224|sha256|sha384|sha512|sha512-256}\n"
+     "      stdin -> lowercase hex digest + newline"},
+    {"hmac", carapace_tool::cmd_hmac,
+     "hmac {sha256|sha384|sha512} --key HEX\n"
+     "      stdin -> lowercase hex tag + newline"},
+    {"hkdf", carapace_tool::cmd_hkdf,
+     "hkdf {sha256|sha384|sha512} --ikm HEX [--salt HEX] [--info HEX] --length N\n"
+     "      -> lowercase hex of N bytes of output key material + newline (N <= 255 * hash length)"},
+    {"aead-seal", carapace_tool::cmd_aead_seal,
+     "aead-seal {aes-128-gcm|aes-256-gcm|chacha20-poly1305|xchacha20-poly1305} --key HEX --nonce HEX\n"
+     "      [--aad HEX] (nonce: 12 bytes for chacha20-poly1305, 24 for xchacha20-poly1305)\n"
+     "      stdin: plaintext bytes -> lowercase hex of ciphertext || 16-byte tag + newline"},
+    {"aead-open", carapace_tool::cmd_aead_open,
+     "aead-open {aes-128-gcm|aes-256-gcm|chacha20-poly1305|xchacha20-poly1305} --key HEX --nonce HEX\n"
+     "      [--aad HEX]\n"
+     "      stdin: hex of ciphertext || tag (whitespace ignored) -> plaintext bytes;\n"
+     "      a message that does not authenticate: \"authentication failed\" on stderr, exit 1"},
+    {"x25519", carapace_tool::cmd_x25519,
+     "x25519 --scalar HEX [--point HEX]\n"
+     "      -> lowercase hex of X25519(scalar, point), or of X25519(scalar, 9) without --point,\n"
+     "      + newline; an all-zero result (a point of small order): message on stderr, exit 1"},
+    {"ed25519-pub", carapace_tool::cmd_ed25519_pub,
+     "ed25519-pub --seed HEX\n"
+     "      -> lowercase hex of the 32-byte Ed25519 public key + newline"},
+    {"ed25519-sign", carapace_tool::cmd_ed25519_sign,
+     "ed25519-sign --seed HEX\n"
+     "      stdin: message bytes -> lowercase hex of the 64-byte signature + newline"},
+    {"ed25519-verify", carapace_tool::cmd_ed25519_verify,
+     "ed25519-verify --pub HEX --sig HEX\n"
+     "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1"},
+    {"x509", carapace_tool::cmd_x509,
+     "x509 FILE.pem\n"
+     "      the first certificate: \"key: value\" lines for subject, issuer, serial, not_before,\n"
+     "      not_after (seconds since the epoch), key (type/bits), san, is_ca"},
+    {"verify", carapace_tool::cmd_verify,
+     "verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]\n"
+     "       [--purpose server|client] [--time UNIX_SECONDS] LEAF.pem\n"
+     "      -> \"ok\", exit 0; or \"error: REASON\", exit 1"},
+    {"s_client", carapace_tool::cmd_s_client,
+     "s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure]\n"
+     "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM]\n"
+     "       [--key-update] [--quiet]\n"
+     "      TLS 1.3 client: stdin -> server, server -> stdout; stdin EOF sends close_notify and\n"
+     "      waits for the server to close. Summary on stderr (\"key: value\": protocol, cipher,\n"
+     "      group, hrr, alpn, peer, verify); without --CAfile the system trust store is used.\n"
+     "      Exit 0 on a clean close; on failure \"alert: NAME\" or \"error: REASON\", exit 1"},
+    {"s_server", carapace_tool::cmd_s_server,
+     "s_server --accept [HOST:]PORT --cert PEM --key PEM [--CAfile PEM --verify-client]\n"
+     "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--echo] [--num-conns N]\n"
+     "       [--key-update] [--quiet]\n"
+     "      TLS 1.3 server, one connection at a time: received data to stdout, or back with\n"
+     "      --echo; exits after N connections (default: serves until killed). The same summary\n"
+     "      per connection, plus sni. --cert: leaf first, then intermediates; --key: PKCS#8\n"
+     "      (Ed25519). Suites: TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384\n"
+     "      TLS_CHACHA20_POLY1305_SHA256; groups: x25519"},
+    {"speed", carapace_tool::cmd_speed,
+     "speed [--seconds S] [NAME...]\n"
+     "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"
+     "      aes-128-gcm aes-256-gcm chacha20-poly1305"
+     " hmac-sha256 hmac-sha384 hmac-sha512 hkdf-sha256 hkdf-sha384\n"
+     "      hkdf-sha512 x25519 ed25519 (default: all)"},
+};
+
+void print_help() {
+    std::fprintf(stdout,
+                 "carapace-tool %s\n"
+                 "usage: carapace-tool COMMAND [ARGS...]\n\ncommands:\n",
+                 CARAPACE_VERSION_STRING);
+    for (const auto& c : commands)
+        std::fprintf(stdout, "  %.*s\n", static_cast<int>(c.synopsis.size()), c.synopsis.data());
+    std::fprintf(stdout,
+                 "  --help\n"
+                 "      this list\n\n"
+                 "HEX arguments take either case. Bad arguments: a message on stderr, exit status 2,\n"
+                 "nothing on stdout. Set CARAPACE_FORCE_PORTABLE=1 to run without CPU-specific code.\n");
+}
+
+}  // namespace
+
+namespace carapace_tool {
+
+int run(int argc, char** argv) {
+    if (argc < 2) return usage_error("missing command (try --help)");
+    const std::string_view name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+        print_help();
+        return exit_ok;
+    }
+    if (name == "--version") {
+        std::printf("carapace-tool %s\n", CARAPACE_VERSION_STRING);
+        return exit_ok;
+    }
+    for (const auto& c : commands)
+        if (c.name == name)
+            return c.run(std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)));
+    return usage_error("unknown command '" + std::string(name) + "' (try --help)");
+}
+
+}  // namespace carapace_tool
