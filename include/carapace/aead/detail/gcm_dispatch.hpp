@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <type_traits>
 
@@ -41,8 +40,8 @@ struct gcm_dispatch {
     static constexpr void init(key_state& s, std::span<const std::uint8_t> key) noexcept {
         s.engine = std::is_constant_evaluated() ? choice::portable : best();
         switch (s.engine) {
-            case choice::vaes: std::construct_at(&s.u.vaes); return gcm_vaes::init(s.u.vaes, key);
-            case choice::aesni: std::construct_at(&s.u.aesni); return gcm_aesni::init(s.u.aesni, key);
+            case choice::vaes: s.u.vaes = {}; return gcm_vaes::init(s.u.vaes, key);
+            case choice::aesni: s.u.aesni = {}; return gcm_aesni::init(s.u.aesni, key);
             case choice::portable: return gcm_portable::init(s.u.portable, key);
         }
     }

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
+#include <new>
 
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
@@ -106,10 +106,12 @@ public:
         kind_ = suite.aead;
         switch (kind_) {
             case aead_kind::aes_128_gcm:
-                std::construct_at(&aes128_, fixed_view<16>(byte_view(key).first<16>()));
+                ::new (static_cast<void*>(&aes128_)) aes128_gcm(fixed_view<16>(byte_view(key).first<16>()));
                 break;
-            case aead_kind::aes_256_gcm: std::construct_at(&aes256_, fixed_view<32>(key)); break;
-            case aead_kind::chacha20_poly1305: std::construct_at(&chacha_, fixed_view<32>(key)); break;
+            case aead_kind::aes_256_gcm: ::new (static_cast<void*>(&aes256_)) aes256_gcm(fixed_view<32>(key)); break;
+            case aead_kind::chacha20_poly1305:
+                ::new (static_cast<void*>(&chacha_)) chacha20_poly1305(fixed_view<32>(key));
+                break;
         }
         secure_wipe(key);
         active_ = true;
@@ -119,9 +121,9 @@ public:
     void clear() noexcept {
         if (active_) {
             switch (kind_) {
-                case aead_kind::aes_128_gcm: std::destroy_at(&aes128_); break;
-                case aead_kind::aes_256_gcm: std::destroy_at(&aes256_); break;
-                case aead_kind::chacha20_poly1305: std::destroy_at(&chacha_); break;
+                case aead_kind::aes_128_gcm: aes128_.~aes128_gcm(); break;
+                case aead_kind::aes_256_gcm: aes256_.~aes256_gcm(); break;
+                case aead_kind::chacha20_poly1305: chacha_.~chacha20_poly1305(); break;
             }
         }
         active_ = false;
