@@ -11,6 +11,7 @@
 #include "carapace/aead/detail/gcm_mode.hpp"
 #include "carapace/aead/detail/gcm_portable.hpp"
 #include "carapace/aead/detail/gcm_vaes.hpp"
+#include "carapace/core/cpu.hpp"
 
 namespace carapace::detail {
 
@@ -31,10 +32,14 @@ struct gcm_dispatch {
 
     // The engine keys get; decided once.
     static choice best() noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS
         static const choice picked = gcm_vaes::supported()    ? choice::vaes
                                      : gcm_aesni::supported() ? choice::aesni
                                                               : choice::portable;
         return picked;
+#else
+        return choice::portable;  // no other engine compiled; and no function-local static (a guard)
+#endif
     }
 
     static constexpr void init(key_state& s, std::span<const std::uint8_t> key) noexcept {
