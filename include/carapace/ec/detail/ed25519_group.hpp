@@ -29,22 +29,17 @@ struct ed25519_group {
     struct cached { fe YplusX, YminusX, Z, T2d; };
     struct niels { fe yplusx, yminusx, xy2d; };
 
-    // The tables hold canonical values as four little-endian 64-bit words: converted to F where
-    // used, so no table in F's own form has to be computed while compiling.
-    static constexpr fe from_words(const std::uint64_t (&w)[4]) noexcept {
-        std::uint8_t b[32] = {};
-        for (int i = 0; i < 32; ++i) b[i] = static_cast<std::uint8_t>(w[i / 8] >> (8 * (i % 8)));
-        return F::from_bytes(b);
-    }
+    // The tables hold canonical values as four little-endian 64-bit words, converted to F where
+    // used (a few shifts and masks), so no table in F's own form is computed while compiling.
     static constexpr niels niels_from_words(const std::uint64_t (&c)[3][4]) noexcept {
-        return {from_words(c[0]), from_words(c[1]), from_words(c[2])};
+        return {F::from_words(c[0]), F::from_words(c[1]), F::from_words(c[2])};
     }
 
     struct constants {
         fe d, d2, sqrt_m1;
     };
-    static constexpr constants table = {from_words(ed25519_d_words), from_words(ed25519_2d_words),
-                                        from_words(ed25519_sqrt_m1_words)};
+    static constexpr constants table = {F::from_words(ed25519_d_words), F::from_words(ed25519_2d_words),
+                                        F::from_words(ed25519_sqrt_m1_words)};
 
     static constexpr p3 identity() noexcept { return {F::zero(), F::one(), F::one(), F::zero()}; }
 
