@@ -1,4 +1,4 @@
-// core/: constant-time helpers, hex, endian, wipe, result, CPU detection.
+// core/: constant-time helpers, hex, endian, wipe, result, CPU detection, subview.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -11,10 +11,20 @@
 #include "carapace/core/endian.hpp"
 #include "carapace/core/error.hpp"
 #include "carapace/core/hex.hpp"
+#include "carapace/core/text.hpp"
 #include "carapace/core/wipe.hpp"
 #include "support/vectors.hpp"
 
 using namespace carapace;
+
+// subview clamps where std::string_view::substr would throw.
+static_assert(subview("abcdef", 2) == "cdef");
+static_assert(subview("abcdef", 2, 3) == "cde");
+static_assert(subview("abcdef", 4, 100) == "ef");
+static_assert(subview("abcdef", 6).empty());
+static_assert(subview("abcdef", 7, 2).empty());
+static_assert(subview("abcdef", 0, 0).empty());
+static_assert(subview({}, 3).empty());
 
 static_assert(ct::select<std::uint32_t>(0xffffffffu, 1, 2) == 1);
 static_assert(ct::select<std::uint32_t>(0, 1, 2) == 2);

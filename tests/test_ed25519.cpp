@@ -111,10 +111,11 @@ void check_tables() {
         F::to_bytes(out.data() + 64, F::mul(F::mul(x, y), G::table.d2));
         return out;
     };
-    auto table_bytes = [](const std::uint8_t (&c)[3][32]) {
+    auto table_bytes = [](const std::uint64_t (&c)[3][4]) {
         bytes<96> out{};
         for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 32; ++j) out[static_cast<std::size_t>(32 * i + j)] = c[i][j];
+            for (int j = 0; j < 32; ++j)
+                out[static_cast<std::size_t>(32 * i + j)] = static_cast<std::uint8_t>(c[i][j / 8] >> (8 * (j % 8)));
         return out;
     };
     // B from its encoding (RFC 8032 §5.1: y = 4/5, x positive).
@@ -128,7 +129,7 @@ void check_tables() {
         for (int k = 0; k < 8; ++k) {
             CAPTURE(j);
             CAPTURE(k);
-            CHECK(niels_bytes(p) == table_bytes(detail::ed25519_base_comb_bytes[j][k]));
+            CHECK(niels_bytes(p) == table_bytes(detail::ed25519_base_comb[j][k]));
             p = add(p, row_base);
         }
         for (int i = 0; i < 8; ++i) row_base = G::to_p3(G::dbl(row_base));  // * 256
@@ -137,7 +138,7 @@ void check_tables() {
     typename G::p3 p = b;
     for (int i = 0; i < 64; ++i) {
         CAPTURE(i);
-        CHECK(niels_bytes(p) == table_bytes(detail::ed25519_base_odd_bytes[i]));
+        CHECK(niels_bytes(p) == table_bytes(detail::ed25519_base_odd[i]));
         p = add(p, b2);
     }
     bytes<32> enc{};

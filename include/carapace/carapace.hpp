@@ -10,6 +10,7 @@
 #include "carapace/core/endian.hpp"
 #include "carapace/core/error.hpp"
 #include "carapace/core/hex.hpp"
+#include "carapace/core/text.hpp"
 #include "carapace/core/wipe.hpp"
 
 #include "carapace/aead/aes_gcm.hpp"

@@ -1,4 +1,9 @@
 // The three TLS 1.3 cipher suites (RFC 8446 §B.4): which hash and AEAD each uses and their sizes.
+//
+// Size switches for small targets; a default build defines neither and has all three suites:
+//   CARAPACE_TLS_NO_AES_GCM   no AES-GCM suites: the engine has no AES code
+//   CARAPACE_TLS_NO_SHA384    no TLS_AES_256_GCM_SHA384: the engine has no SHA-384 code
+// A suite left out is never offered, and never accepted from the peer.
 #pragma once
 
 #include <cstddef>
@@ -25,9 +30,24 @@ inline constexpr std::size_t max_key_size = 32;
 inline constexpr std::size_t iv_size = 12;
 inline constexpr std::size_t aead_tag_size = 16;
 
+#if defined(CARAPACE_TLS_NO_AES_GCM)
+inline constexpr bool have_aes_gcm = false;
+#else
+inline constexpr bool have_aes_gcm = true;
+#endif
+#if defined(CARAPACE_TLS_NO_SHA384)
+inline constexpr bool have_sha384 = false;
+#else
+inline constexpr bool have_sha384 = true;
+#endif
+
 inline constexpr suite_info all_suites[] = {
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
     {cipher_suite::aes_128_gcm_sha256, hash_kind::sha256, aead_kind::aes_128_gcm, 16, 32},
+#if !defined(CARAPACE_TLS_NO_SHA384)
     {cipher_suite::aes_256_gcm_sha384, hash_kind::sha384, aead_kind::aes_256_gcm, 32, 48},
+#endif
+#endif
     {cipher_suite::chacha20_poly1305_sha256, hash_kind::sha256, aead_kind::chacha20_poly1305, 32, 32},
 };
 

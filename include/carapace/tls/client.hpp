@@ -144,7 +144,8 @@ private:
             w.bytes(random_);
             w.vector<1>(config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{});
             const auto suites = w.open<2>();
-            for (const cipher_suite s : config_.cipher_suites) w.u16(static_cast<std::uint16_t>(s));
+            for (const cipher_suite s : config_.cipher_suites)
+                if (find_suite(static_cast<std::uint16_t>(s))) w.u16(static_cast<std::uint16_t>(s));  // not one left out
             w.close<2>(suites);
             w.u8(1);
             w.u8(0);  // legacy_compression_methods: null only

@@ -13,8 +13,15 @@
 
 namespace carapace::tls {
 
+// Every suite this build has (see cipher_suites.hpp for the switches that leave some out).
 inline constexpr cipher_suite default_cipher_suites[] = {
-    cipher_suite::aes_128_gcm_sha256, cipher_suite::aes_256_gcm_sha384, cipher_suite::chacha20_poly1305_sha256};
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
+    cipher_suite::aes_128_gcm_sha256,
+#if !defined(CARAPACE_TLS_NO_SHA384)
+    cipher_suite::aes_256_gcm_sha384,
+#endif
+#endif
+    cipher_suite::chacha20_poly1305_sha256};
 inline constexpr named_group default_groups[] = {named_group::x25519};
 
 // An extension the engine does not produce itself, sent verbatim (e.g. GREASE, or a legacy

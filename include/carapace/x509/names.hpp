@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "carapace/core/bytes.hpp"
+#include "carapace/core/text.hpp"
 #include "carapace/x509/certificate.hpp"
 
 namespace carapace::x509 {
@@ -71,7 +72,7 @@ constexpr bool parse_ipv6(std::string_view text, std::uint8_t* out) noexcept {
     std::size_t gap = 0;        // where "::" stands, in bytes
     bool has_gap = false;
     std::size_t at = 0;
-    if (text.substr(0, 2) == "::") {
+    if (subview(text, 0, 2) == "::") {
         has_gap = true;
         at = 2;
     } else if (!text.empty() && text[0] == ':') {
@@ -82,7 +83,7 @@ constexpr bool parse_ipv6(std::string_view text, std::uint8_t* out) noexcept {
         // A trailing dotted quad?
         const std::size_t next_colon = text.find(':', at);
         if (next_colon == std::string_view::npos && text.find('.', at) != std::string_view::npos) {
-            if (count > 12 || !parse_ipv4(text.substr(at), groups + count)) return false;
+            if (count > 12 || !parse_ipv4(subview(text, at), groups + count)) return false;
             count += 4;
             at = text.size();
             break;
@@ -162,13 +163,13 @@ constexpr ip_address parse_ip_address(std::string_view text) noexcept {
 constexpr bool dns_name_matches(std::string_view pattern, std::string_view host) noexcept {
     if (!host.empty() && host.back() == '.') host.remove_suffix(1);  // a fully qualified name
     if (!detail::valid_dns_name(host)) return false;
-    if (pattern.substr(0, 2) != "*.") return detail::valid_dns_name(pattern) && detail::equal_ignoring_case(pattern, host);
-    const std::string_view rest = pattern.substr(1);  // ".example.com"
+    if (subview(pattern, 0, 2) != "*.") return detail::valid_dns_name(pattern) && detail::equal_ignoring_case(pattern, host);
+    const std::string_view rest = subview(pattern, 1);  // ".example.com"
     // At least two labels after the wildcard, all of them valid.
-    if (!detail::valid_dns_name(rest.substr(1)) || rest.substr(1).find('.') == std::string_view::npos) return false;
+    if (!detail::valid_dns_name(subview(rest, 1)) || subview(rest, 1).find('.') == std::string_view::npos) return false;
     const std::size_t first_dot = host.find('.');
     if (first_dot == std::string_view::npos || first_dot == 0) return false;
-    return detail::equal_ignoring_case(host.substr(first_dot), rest);
+    return detail::equal_ignoring_case(subview(host, first_dot), rest);
 }
 
 // Whether the certificate's subjectAltName names this host: a DNS name or an IP address
@@ -196,11 +197,11 @@ constexpr bool dns_name_within(std::string_view constraint, std::string_view nam
     if (constraint.empty()) return true;  // an empty constraint covers every name
     if (constraint.front() == '.') {
         return name.size() > constraint.size() &&
-               detail::equal_ignoring_case(name.substr(name.size() - constraint.size()), constraint);
+               detail::equal_ignoring_case(subview(name, name.size() - constraint.size()), constraint);
     }
     if (detail::equal_ignoring_case(name, constraint)) return true;
     return name.size() > constraint.size() && name[name.size() - constraint.size() - 1] == '.' &&
-           detail::equal_ignoring_case(name.substr(name.size() - constraint.size()), constraint);
+           detail::equal_ignoring_case(subview(name, name.size() - constraint.size()), constraint);
 }
 
 // iPAddress constraint: address then mask (8 bytes for IPv4, 32 for IPv6).

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "carapace/core/base64.hpp"
+#include "carapace/core/text.hpp"
 #include "carapace/core/error.hpp"
 
 namespace carapace::pem {
@@ -39,23 +40,23 @@ public:
             rest_ = {};
             return errc::decode_error;
         }
-        std::string_view text = rest_.substr(start + begin.size());
+        std::string_view text = subview(rest_, start + begin.size());
         const std::size_t label_end = text.find(dashes);
         const std::size_t line_end = text.find('\n');
         if (label_end == std::string_view::npos || label_end > line_end) return fail();
-        const std::string_view label = text.substr(0, label_end);
+        const std::string_view label = subview(text, 0, label_end);
         if (!valid_label(label)) return fail();
-        text = text.substr(label_end + dashes.size());
+        text = subview(text, label_end + dashes.size());
         if (!only_space_to_line_end(text)) return fail();
         const std::size_t body_start = text.find('\n');
         if (body_start == std::string_view::npos) return fail();
-        text = text.substr(body_start + 1);
+        text = subview(text, body_start + 1);
         const std::size_t end_at = text.find(end);
         if (end_at == std::string_view::npos) return fail();
-        const std::string_view body = text.substr(0, end_at);
-        text = text.substr(end_at + end.size());
-        if (text.substr(0, label.size()) != label || text.substr(label.size(), dashes.size()) != dashes) return fail();
-        text = text.substr(label.size() + dashes.size());
+        const std::string_view body = subview(text, 0, end_at);
+        text = subview(text, end_at + end.size());
+        if (subview(text, 0, label.size()) != label || subview(text, label.size(), dashes.size()) != dashes) return fail();
+        text = subview(text, label.size() + dashes.size());
         if (!only_space_to_line_end(text)) return fail();
         rest_ = text;
         return block{label, body};

@@ -9,6 +9,7 @@
 #include "carapace/aead/detail/chacha20_poly1305_avx2.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_avx512.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_mode.hpp"
+#include "carapace/core/cpu.hpp"
 
 namespace carapace::detail {
 
@@ -20,12 +21,16 @@ struct chacha20_poly1305_dispatch {
 
     // Decided once.
     static choice best() noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS
         static const choice picked = chacha20_poly1305_avx512_ifma::supported() ? choice::avx512_ifma
                                      : chacha20_poly1305_avx512::supported()      ? choice::avx512
                                      : chacha20_poly1305_avx2::supported()        ? choice::avx2
                                      : chacha20_poly1305_sse::supported()         ? choice::sse
                                                                                   : choice::portable;
         return picked;
+#else
+        return choice::portable;  // no other engine compiled; and no function-local static (a guard)
+#endif
     }
 
     template <bool Encrypt>

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <type_traits>
 
@@ -12,6 +11,7 @@
 #include "carapace/aead/detail/gcm_mode.hpp"
 #include "carapace/aead/detail/gcm_portable.hpp"
 #include "carapace/aead/detail/gcm_vaes.hpp"
+#include "carapace/core/cpu.hpp"
 
 namespace carapace::detail {
 
@@ -32,17 +32,21 @@ struct gcm_dispatch {
 
     // The engine keys get; decided once.
     static choice best() noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS
         static const choice picked = gcm_vaes::supported()    ? choice::vaes
                                      : gcm_aesni::supported() ? choice::aesni
                                                               : choice::portable;
         return picked;
+#else
+        return choice::portable;  // no other engine compiled; and no function-local static (a guard)
+#endif
     }
 
     static constexpr void init(key_state& s, std::span<const std::uint8_t> key) noexcept {
         s.engine = std::is_constant_evaluated() ? choice::portable : best();
         switch (s.engine) {
-            case choice::vaes: std::construct_at(&s.u.vaes); return gcm_vaes::init(s.u.vaes, key);
-            case choice::aesni: std::construct_at(&s.u.aesni); return gcm_aesni::init(s.u.aesni, key);
+            case choice::vaes: s.u.vaes = {}; return gcm_vaes::init(s.u.vaes, key);
+            case choice::aesni: s.u.aesni = {}; return gcm_aesni::init(s.u.aesni, key);
             case choice::portable: return gcm_portable::init(s.u.portable, key);
         }
     }

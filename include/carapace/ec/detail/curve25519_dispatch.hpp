@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "carapace/ec/detail/curve25519_engine.hpp"
+#include "carapace/core/cpu.hpp"
 #include "carapace/ec/detail/fe25519_25.hpp"
 #include "carapace/ec/detail/fe25519_51.hpp"
 #include "carapace/ec/detail/fe25519_mulx.hpp"
@@ -26,6 +27,7 @@ struct curve25519_dispatch {
     static constexpr const char* name = "auto";
     static bool supported() noexcept { return true; }
 
+#if CARAPACE_HAVE_X86_INTRINSICS
     static bool fast() noexcept {
         static const bool picked = curve25519_mulx::supported();
         return picked;
@@ -34,6 +36,11 @@ struct curve25519_dispatch {
         static const bool picked = curve25519_ifma::supported();
         return picked;
     }
+#else
+    // No fast engine compiled; and no function-local static (a guard) to check.
+    static bool fast() noexcept { return false; }
+    static bool ifma() noexcept { return false; }
+#endif
 
     static constexpr void x25519(std::uint8_t* out, const std::uint8_t* scalar, const std::uint8_t* u) noexcept {
         if (!std::is_constant_evaluated() && ifma()) return curve25519_ifma::x25519(out, scalar, u);

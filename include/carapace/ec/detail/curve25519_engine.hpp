@@ -4,7 +4,8 @@
 //
 //   static bool supported();
 //   x25519(out, scalar, u)          out = X25519(scalar, u), constant-time
-//   x25519_base(out, scalar)        out = X25519(scalar, 9), constant-time (Edwards comb)
+//   x25519_base(out, scalar)        out = X25519(scalar, 9), constant-time (Edwards comb; the
+//                                   ladder with CARAPACE_X25519_NO_BASE_TABLE)
 //   ed25519_base(out, a)            out = encode([a]B), constant-time, a < 2^255
 //   ed25519_check(out, s, k, A)     decode A (false if invalid), out = encode([s]B - [k]A);
 //                                   variable time, public inputs only
@@ -27,7 +28,14 @@ struct curve25519_engine {
         x25519_ladder<F>::scalarmult(out, scalar, u);
     }
     static constexpr void x25519_base(std::uint8_t* out, const std::uint8_t* scalar) noexcept {
+#if defined(CARAPACE_X25519_NO_BASE_TABLE)
+        // Size switch for small targets: the ladder on u = 9, which leaves out the 24 KiB table
+        // of base point multiples when nothing else (Ed25519 signing) uses it. Slower, same result.
+        constexpr std::uint8_t nine[32] = {9};
+        x25519_ladder<F>::scalarmult(out, scalar, nine);
+#else
         ed25519_group<F>::x25519_base(out, scalar);
+#endif
     }
     static constexpr void ed25519_base(std::uint8_t* out, const std::uint8_t* a) noexcept {
         ed25519_group<F>::base_mul(out, a);

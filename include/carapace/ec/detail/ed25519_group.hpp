@@ -29,26 +29,17 @@ struct ed25519_group {
     struct cached { fe YplusX, YminusX, Z, T2d; };
     struct niels { fe yplusx, yminusx, xy2d; };
 
-    static constexpr niels niels_from_bytes(const std::uint8_t (&c)[3][32]) noexcept {
-        return {F::from_bytes(c[0]), F::from_bytes(c[1]), F::from_bytes(c[2])};
+    // The tables hold canonical values as four little-endian 64-bit words, converted to F where
+    // used (a few shifts and masks), so no table in F's own form is computed while compiling.
+    static constexpr niels niels_from_words(const std::uint64_t (&c)[3][4]) noexcept {
+        return {F::from_words(c[0]), F::from_words(c[1]), F::from_words(c[2])};
     }
 
-    struct tables {
-        niels comb[32][8];
-        niels odd[64];
+    struct constants {
         fe d, d2, sqrt_m1;
     };
-    static constexpr tables make_tables() noexcept {
-        tables t{};
-        for (int j = 0; j < 32; ++j)
-            for (int k = 0; k < 8; ++k) t.comb[j][k] = niels_from_bytes(ed25519_base_comb_bytes[j][k]);
-        for (int i = 0; i < 64; ++i) t.odd[i] = niels_from_bytes(ed25519_base_odd_bytes[i]);
-        t.d = F::from_bytes(ed25519_d_bytes);
-        t.d2 = F::from_bytes(ed25519_2d_bytes);
-        t.sqrt_m1 = F::from_bytes(ed25519_sqrt_m1_bytes);
-        return t;
-    }
-    static constexpr tables table = make_tables();
+    static constexpr constants table = {F::from_words(ed25519_d_words), F::from_words(ed25519_2d_words),
+                                        F::from_words(ed25519_sqrt_m1_words)};
 
     static constexpr p3 identity() noexcept { return {F::zero(), F::one(), F::one(), F::zero()}; }
 
@@ -134,14 +125,16 @@ struct ed25519_group {
         const auto b = static_cast<std::uint8_t>(digit);
         const std::uint64_t negative = b >> 7;
         const std::uint32_t magnitude = static_cast<std::uint8_t>(b ^ (0u - negative)) + static_cast<std::uint32_t>(negative);
-        niels t{F::one(), F::one(), F::zero()};
+        std::uint64_t w[3][4] = {{1, 0, 0, 0}, {1, 0, 0, 0}, {0, 0, 0, 0}};  // the identity
         for (std::uint32_t k = 1; k <= 8; ++k) {
-            const std::uint64_t hit = ((magnitude ^ k) - 1u) >> 31;  // 1 when magnitude == k
-            const niels& e = table.comb[row][k - 1];
-            F::cmov(hit, t.yplusx, e.yplusx);
-            F::cmov(hit, t.yminusx, e.yminusx);
-            F::cmov(hit, t.xy2d, e.xy2d);
+            const std::uint32_t hit = ((magnitude ^ k) - 1u) >> 31;  // 1 when magnitude == k
+            const std::uint64_t m = ct::mask_from_bit(std::uint64_t{hit});
+            const auto& e = ed25519_base_comb[row][k - 1];
+            for (int c = 0; c < 3; ++c)
+                for (int i = 0; i < 4; ++i) w[c][i] ^= (w[c][i] ^ e[c][i]) & m;
         }
+        niels t = niels_from_words(w);
+        secure_wipe(&w[0][0], 12);
         F::cswap(negative, t.yplusx, t.yminusx);
         F::cmov(negative, t.xy2d, F::neg(t.xy2d));
         return t;
@@ -244,8 +237,8 @@ struct ed25519_group {
         p2 r{F::zero(), F::one(), F::one()};
         for (; i >= 0; --i) {
             p1p1 t = dbl(r);
-            if (ns[i] > 0) t = madd(to_p3(t), table.odd[ns[i] / 2]);
-            else if (ns[i] < 0) t = madd<true>(to_p3(t), table.odd[-ns[i] / 2]);
+            if (ns[i] > 0) t = madd(to_p3(t), niels_from_words(ed25519_base_odd[ns[i] / 2]));
+            else if (ns[i] < 0) t = madd<true>(to_p3(t), niels_from_words(ed25519_base_odd[-ns[i] / 2]));
             // -[k]A: a positive digit subtracts.
             if (nk[i] > 0) t = add<true>(to_p3(t), am[nk[i] / 2]);
             else if (nk[i] < 0) t = add(to_p3(t), am[-nk[i] / 2]);

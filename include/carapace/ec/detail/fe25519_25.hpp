@@ -27,6 +27,18 @@ struct fe25519_25 {
     static constexpr fe zero() noexcept { return {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}; }
     static constexpr fe one() noexcept { return {{1, 0, 0, 0, 0, 0, 0, 0, 0, 0}}; }
 
+    // The low 255 bits of four little-endian 64-bit words (the top bit is ignored).
+    static constexpr fe from_words(const std::uint64_t (&w)[4]) noexcept {
+        fe a{};
+        for (int i = 0; i < 10; ++i) {
+            const int o = offset(i), at = o / 64, shift = o % 64;
+            std::uint64_t bits = w[at] >> shift;
+            if (shift + width(i) > 64) bits |= w[at + 1] << (64 - shift);  // spans two words
+            a.v[i] = static_cast<std::uint32_t>(bits & ((std::uint64_t{1} << width(i)) - 1));
+        }
+        return a;
+    }
+
     static constexpr fe from_bytes(const std::uint8_t* s) noexcept {
         fe a{};
         for (int i = 0; i < 10; ++i) {

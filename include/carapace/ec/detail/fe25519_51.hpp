@@ -33,13 +33,18 @@ struct fe25519_51 {
     static constexpr fe zero() noexcept { return {{0, 0, 0, 0, 0}}; }
     static constexpr fe one() noexcept { return {{1, 0, 0, 0, 0}}; }
 
+    // The low 255 bits of four little-endian 64-bit words (the top bit is ignored).
+    static constexpr fe from_words(const std::uint64_t (&w)[4]) noexcept {
+        return {{w[0] & mask51, ((w[0] >> 51) | (w[1] << 13)) & mask51, ((w[1] >> 38) | (w[2] << 26)) & mask51,
+                 ((w[2] >> 25) | (w[3] << 39)) & mask51, (w[3] >> 12) & mask51}};
+    }
+
     // The low 255 bits of 32 little-endian bytes (the top bit is ignored).
     static constexpr fe from_bytes(const std::uint8_t* s) noexcept {
         std::uint64_t w[4] = {};
         for (int i = 0; i < 4; ++i)
             for (int j = 7; j >= 0; --j) w[i] = (w[i] << 8) | s[8 * i + j];
-        return {{w[0] & mask51, ((w[0] >> 51) | (w[1] << 13)) & mask51, ((w[1] >> 38) | (w[2] << 26)) & mask51,
-                 ((w[2] >> 25) | (w[3] << 39)) & mask51, (w[3] >> 12) & mask51}};
+        return from_words(w);
     }
 
     // The canonical (fully reduced) little-endian encoding.

@@ -69,6 +69,10 @@ struct fe25519_mulx {
     static constexpr fe zero() noexcept { return {{0, 0, 0, 0}}; }
     static constexpr fe one() noexcept { return {{1, 0, 0, 0}}; }
 
+    static constexpr fe from_words(const std::uint64_t (&w)[4]) noexcept {
+        return {{w[0], w[1], w[2], w[3] & 0x7fffffffffffffffULL}};
+    }
+
     static constexpr fe from_bytes(const std::uint8_t* s) noexcept {
         fe a{};
         for (int i = 0; i < 4; ++i)

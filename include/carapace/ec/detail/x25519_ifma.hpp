@@ -277,7 +277,7 @@ struct curve25519_ifma {
         for (; i >= 0; --i) {
             r = dbl(r, zero);
             if (ns[i] != 0) {
-                const G51::niels& b = G51::table.odd[(ns[i] > 0 ? ns[i] : -ns[i]) / 2];
+                const G51::niels b = G51::niels_from_words(ed25519_base_odd[(ns[i] > 0 ? ns[i] : -ns[i]) / 2]);
                 r = ns[i] > 0 ? add<false>(r, lanes(b.yplusx, b.yminusx, b.xy2d, two), zero)
                               : add<true>(r, lanes(b.yminusx, b.yplusx, b.xy2d, two), zero);
             }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "carapace/core/cpu.hpp"
+
 namespace carapace::detail {
 
 template <class Fast, class Portable>
@@ -22,8 +24,12 @@ struct engine_dispatch {
     }
 
     static bool fast_supported() noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS
         static const bool supported = Fast::supported();
         return supported;
+#else
+        return false;  // no fast engine compiled; and no function-local static (a guard) to check
+#endif
     }
 };
 

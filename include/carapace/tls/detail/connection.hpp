@@ -386,7 +386,8 @@ protected:
         if (role().config_.key_log == nullptr) return;
         char label[48] = {};
         const std::string_view prefix = client_secret ? "CLIENT_TRAFFIC_SECRET_" : "SERVER_TRAFFIC_SECRET_";
-        std::size_t n = prefix.copy(label, prefix.size());
+        std::size_t n = 0;
+        for (const char c : prefix) label[n++] = c;
         char digits[20] = {};
         std::size_t count = 0;
         do {

@@ -45,7 +45,8 @@ private:
 // Calls f with a value of the hash type named by kind.
 template <class F>
 constexpr decltype(auto) with_hash(hash_kind kind, F&& f) {
-    if (kind == hash_kind::sha384) return f(sha384{});
+    if constexpr (have_sha384)
+        if (kind == hash_kind::sha384) return f(sha384{});
     return f(sha256{});
 }
 

@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
+#include <new>
 
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
 #include "carapace/aead/aes_gcm.hpp"
+#endif
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
@@ -105,11 +107,17 @@ public:
         traffic_key_and_iv(suite.hash, traffic, byte_span(key).first(suite.key_size), iv_);
         kind_ = suite.aead;
         switch (kind_) {
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
             case aead_kind::aes_128_gcm:
-                std::construct_at(&aes128_, fixed_view<16>(byte_view(key).first<16>()));
+                ::new (static_cast<void*>(&aes128_)) aes128_gcm(fixed_view<16>(byte_view(key).first<16>()));
                 break;
-            case aead_kind::aes_256_gcm: std::construct_at(&aes256_, fixed_view<32>(key)); break;
-            case aead_kind::chacha20_poly1305: std::construct_at(&chacha_, fixed_view<32>(key)); break;
+            case aead_kind::aes_256_gcm: ::new (static_cast<void*>(&aes256_)) aes256_gcm(fixed_view<32>(key)); break;
+#else
+            default: break;  // the AES-GCM suites are left out
+#endif
+            case aead_kind::chacha20_poly1305:
+                ::new (static_cast<void*>(&chacha_)) chacha20_poly1305(fixed_view<32>(key));
+                break;
         }
         secure_wipe(key);
         active_ = true;
@@ -119,9 +127,13 @@ public:
     void clear() noexcept {
         if (active_) {
             switch (kind_) {
-                case aead_kind::aes_128_gcm: std::destroy_at(&aes128_); break;
-                case aead_kind::aes_256_gcm: std::destroy_at(&aes256_); break;
-                case aead_kind::chacha20_poly1305: std::destroy_at(&chacha_); break;
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
+                case aead_kind::aes_128_gcm: aes128_.~aes128_gcm(); break;
+                case aead_kind::aes_256_gcm: aes256_.~aes256_gcm(); break;
+#else
+                default: break;  // the AES-GCM suites are left out
+#endif
+                case aead_kind::chacha20_poly1305: chacha_.~chacha20_poly1305(); break;
             }
         }
         active_ = false;
@@ -144,8 +156,12 @@ public:
         const auto tag = record.subspan(record_header_size + inner_size).first<aead_tag_size>();
         errc e = errc::ok;
         switch (kind_) {
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
             case aead_kind::aes_128_gcm: e = aes128_.seal(nonce, aad, inner, inner, tag); break;
             case aead_kind::aes_256_gcm: e = aes256_.seal(nonce, aad, inner, inner, tag); break;
+#else
+            default: break;  // the AES-GCM suites are left out
+#endif
             case aead_kind::chacha20_poly1305: e = chacha_.seal(nonce, aad, inner, inner, tag); break;
         }
         (void)e;  // sizes are within every AEAD's limits by construction
@@ -162,8 +178,12 @@ public:
         const byte_span text = body.first(n);
         const byte_view tag = body.subspan(n);
         switch (kind_) {
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
             case aead_kind::aes_128_gcm: return aes128_.open(nonce, header, text, tag, text);
             case aead_kind::aes_256_gcm: return aes256_.open(nonce, header, text, tag, text);
+#else
+            default: break;  // the AES-GCM suites are left out
+#endif
             case aead_kind::chacha20_poly1305: return chacha_.open(nonce, header, text, tag, text);
         }
         return errc::authentication_failed;
@@ -180,8 +200,10 @@ private:
     }
 
     union {
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
         aes128_gcm aes128_;
         aes256_gcm aes256_;
+#endif
         chacha20_poly1305 chacha_;
     };
     bytes<iv_size> iv_{};

@@ -1,6 +1,7 @@
 // The transcript hash (RFC 8446 §4.4.1). Before the cipher suite is known (a client's
 // ClientHello) both SHA-256 and SHA-384 run; choosing a suite keeps one. A HelloRetryRequest
-// replaces ClientHello1 with the synthetic message_hash message.
+// replaces ClientHello1 with the synthetic message_hash message. With CARAPACE_TLS_NO_SHA384
+// there is only SHA-256.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +18,9 @@ class transcript {
 public:
     constexpr void update(byte_view message) noexcept {
         if (!chosen_ || kind_ == hash_kind::sha256) sha256_.update(message);
+#if !defined(CARAPACE_TLS_NO_SHA384)
         if (!chosen_ || kind_ == hash_kind::sha384) sha384_.update(message);
+#endif
     }
 
     constexpr void choose(hash_kind kind) noexcept {
@@ -34,9 +37,13 @@ public:
             h.final(out.template first<32>());
             return 32;
         }
+#if !defined(CARAPACE_TLS_NO_SHA384)
         auto h = sha384_;
         h.final(out.template first<48>());
         return 48;
+#else
+        return 0;  // not reached: no suite uses SHA-384
+#endif
     }
 
     // §4.4.1: after a HelloRetryRequest the transcript starts with
@@ -45,7 +52,9 @@ public:
         bytes<max_hash_size> digest{};
         const std::size_t n = current(digest);
         sha256_ = sha256{};
+#if !defined(CARAPACE_TLS_NO_SHA384)
         sha384_ = sha384{};
+#endif
         const std::uint8_t header[4] = {static_cast<std::uint8_t>(handshake_type::message_hash), 0, 0,
                                         static_cast<std::uint8_t>(n)};
         update(header);
@@ -54,7 +63,9 @@ public:
 
 private:
     sha256 sha256_{};
+#if !defined(CARAPACE_TLS_NO_SHA384)
     sha384 sha384_{};
+#endif
     hash_kind kind_ = hash_kind::sha256;
     bool chosen_ = false;
 };

@@ -1,0 +1,98 @@
+// The size switches (CARAPACE_TLS_NO_AES_GCM, CARAPACE_TLS_NO_SHA384,
+// CARAPACE_X25519_NO_BASE_TABLE): a client built with them (tests/support/switched_client.cpp)
+// offers ChaCha20-Poly1305 only, computes the same X25519 public keys, and completes a handshake
+// with a server of the default build, then exchanges data both ways.
+#include <doctest/doctest.h>
+
+#include <iterator>
+#include <vector>
+
+#include "support/switched_client.hpp"
+#include "support/tls_peers.hpp"
+
+using namespace carapace;
+using namespace test_support;
+
+namespace {
+
+// The switched client as an engine for test_support::pump.
+struct switched_engine {
+    static tls::io_result convert(const switched_client::result& r) {
+        tls::io_result out;
+        out.consumed = r.consumed;
+        out.produced = r.produced;
+        out.what = static_cast<tls::event>(r.what);
+        out.data = byte_view(r.data, r.data_size);
+        return out;
+    }
+    tls::io_result receive(byte_view in, byte_span out) {
+        return convert(switched_client::receive(in.data(), in.size(), out.data(), out.size()));
+    }
+};
+
+}  // namespace
+
+TEST_CASE("Size switches: the switched build has ChaCha20-Poly1305 only") {
+    CHECK(switched_client::suite_count() == 1);
+    CHECK(switched_client::default_suite_count() == 1);
+    CHECK(std::size(tls::all_suites) == 3);  // this build: the default
+}
+
+TEST_CASE("Size switches: X25519 public keys by the ladder match the table's") {
+    test_rng rng(11);
+    for (int i = 0; i < 8; ++i) {
+        bytes<32> key{}, a{}, b{};
+        for (auto& x : key) x = static_cast<std::uint8_t>(rng.next() >> 56);
+        switched_client::x25519_public_key(a.data(), key.data());
+        x25519_public_key(b, key);
+        CHECK(a == b);
+    }
+}
+
+TEST_CASE("Size switches: a switched client completes a handshake with a default server") {
+    const identity server_id("server");
+    const trust client_trust;
+    REQUIRE(!client_trust.root.empty());
+    test_random server_random(2);
+    fixed_clock clock;
+    tls::x25519_key_exchange x25519;
+    tls::key_exchange* groups[1] = {&x25519};
+    tls::server_config config;  // every suite, AES-GCM preferred
+    config.certificate_chain = server_id.views;
+    config.signer = server_id.signer.get();
+    config.key_exchanges = groups;
+    config.random = &server_random;
+    config.clock = &clock;
+
+    for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{500}}) {
+        CAPTURE(chunk);
+        REQUIRE(switched_client::reset(client_trust.root.data(), client_trust.root.size(), 5 + chunk));
+        tls::server server(config);
+        switched_engine client;
+        byte_vector out(4096), to_server, to_client;
+        const auto r = switched_client::start(out.data(), out.size());
+        REQUIRE(r.what == static_cast<int>(tls::event::need_input));
+        to_server.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+        side_log client_log, server_log;
+        test_rng rng(7);
+        pump(client, server, to_server, to_client, client_log, server_log, rng, chunk);
+        REQUIRE(switched_client::handshake_complete());
+        REQUIRE(server.handshake_complete());
+        CHECK(server.negotiated_suite() == tls::cipher_suite::chacha20_poly1305_sha256);
+        CHECK(switched_client::negotiated_suite() == static_cast<std::uint16_t>(tls::cipher_suite::chacha20_poly1305_sha256));
+
+        // Data both ways.
+        const byte_vector ping = {'p', 'i', 'n', 'g'}, pong = {'p', 'o', 'n', 'g', '!'};
+        const auto sent = switched_client::send(ping.data(), ping.size(), out.data(), out.size());
+        REQUIRE(sent.consumed == ping.size());
+        to_server.insert(to_server.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(sent.produced));
+        const auto reply = server.send(pong, out);
+        REQUIRE(reply.consumed == pong.size());
+        to_client.insert(to_client.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(reply.produced));
+        pump(client, server, to_server, to_client, client_log, server_log, rng, chunk);
+        CHECK(server_log.received == ping);
+        CHECK(client_log.received == pong);
+        CHECK(!client_log.saw(tls::event::fatal));
+        CHECK(!server_log.saw(tls::event::fatal));
+    }
+}
