@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 
 #include "carapace/aead/detail/chacha20.hpp"
 #include "carapace/aead/detail/poly1305.hpp"
@@ -125,7 +126,15 @@ TEST_CASE_TEMPLATE("RFC 8439 ChaCha20 encryption", Stream, chacha20_portable_str
     }
 }
 
-TEST_CASE_TEMPLATE("RFC 8439 Poly1305", Core, detail::poly1305_64, detail::poly1305_32, detail::poly1305_ifma_core) {
+// poly1305_64 needs unsigned __int128, which 32-bit targets (armhf) lack: there poly1305_32 is
+// the only scalar core, and the portable one.
+using poly1305_cores = std::tuple<
+#ifdef __SIZEOF_INT128__
+    detail::poly1305_64,
+#endif
+    detail::poly1305_32, detail::poly1305_ifma_core>;
+
+TEST_CASE_TEMPLATE_DEFINE("RFC 8439 Poly1305", Core, rfc8439_poly1305) {
     if (!poly1305_core_runs_here<Core>()) return;
     const auto doc = test_support::load_vectors("rfc/rfc8439.json");
     REQUIRE(doc["poly1305"].size() == 12);
@@ -151,9 +160,12 @@ TEST_CASE_TEMPLATE("RFC 8439 Poly1305", Core, detail::poly1305_64, detail::poly1
     }
     // All-ones keys and messages drive every limb to its bound.
     const byte_vector ones_key(32, 0xff), ones(1000, 0xff);
+#ifdef __SIZEOF_INT128__
     CHECK(poly1305_hex<detail::poly1305_64>(ones_key, ones) == poly1305_hex<detail::poly1305_32>(ones_key, ones));
-    CHECK(poly1305_hex<Core>(ones_key, ones) == poly1305_hex<detail::poly1305_64>(ones_key, ones));
+#endif
+    CHECK(poly1305_hex<Core>(ones_key, ones) == poly1305_hex<detail::poly1305_portable>(ones_key, ones));
 }
+TEST_CASE_TEMPLATE_APPLY(rfc8439_poly1305, poly1305_cores);
 
 // The IFMA lanes against the scalar code: long messages in random pieces (each piece's whole
 // groups of eight blocks go through the lanes), and keys and messages that push the limbs to
@@ -186,7 +198,7 @@ TEST_CASE("Poly1305 IFMA lanes equal the scalar code") {
         std::sort(cuts.begin(), cuts.end());
         CAPTURE(trial);
         CAPTURE(length);
-        CHECK(tag_of(key, message, cuts) == poly1305_hex<detail::poly1305_64>(key, message));
+        CHECK(tag_of(key, message, cuts) == poly1305_hex<detail::poly1305_portable>(key, message));
     }
 }
 

@@ -19,12 +19,18 @@ bool chacha_engine_runs_here() {
 
 }  // namespace test_support
 
-// portable: 64-bit Poly1305 limbs; portable-32: the 32-bit-limb Poly1305.
-#define CARAPACE_CHACHA_ENGINES                                                                                   \
-    carapace::detail::chacha20_poly1305_portable, carapace::detail::chacha20_poly1305_portable32,                \
-        carapace::detail::chacha20_poly1305_sse, carapace::detail::chacha20_poly1305_avx2,                         \
-        carapace::detail::chacha20_poly1305_avx512, carapace::detail::chacha20_poly1305_avx512_ifma,                \
-        carapace::detail::chacha20_poly1305_dispatch
+// portable: 64-bit Poly1305 limbs; portable-32: the 32-bit-limb Poly1305. Without unsigned
+// __int128 (32-bit targets such as armhf) the portable engine is the 32-bit one: listed once.
+#ifdef __SIZEOF_INT128__
+#define CARAPACE_CHACHA_PORTABLE_ENGINES \
+    carapace::detail::chacha20_poly1305_portable, carapace::detail::chacha20_poly1305_portable32
+#else
+#define CARAPACE_CHACHA_PORTABLE_ENGINES carapace::detail::chacha20_poly1305_portable
+#endif
+#define CARAPACE_CHACHA_ENGINES                                                                                 \
+    CARAPACE_CHACHA_PORTABLE_ENGINES, carapace::detail::chacha20_poly1305_sse,                                  \
+        carapace::detail::chacha20_poly1305_avx2, carapace::detail::chacha20_poly1305_avx512,                  \
+        carapace::detail::chacha20_poly1305_avx512_ifma, carapace::detail::chacha20_poly1305_dispatch
 
 // The ChaCha20 stream functions alone.
 #define CARAPACE_CHACHA_STREAMS carapace::detail::chacha20_sse, carapace::detail::chacha20_avx2
