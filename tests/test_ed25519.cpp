@@ -13,15 +13,7 @@ using namespace carapace;
 using test_support::byte_vector;
 using test_support::to_hex;
 using test_support::unhex;
-
-namespace {
-
-fixed_view<32> view32(const byte_vector& v) {
-    REQUIRE(v.size() == 32);
-    return fixed_view<32>(v.data(), 32);
-}
-
-}  // namespace
+using test_support::view32;
 
 TEST_CASE_TEMPLATE("Ed25519 RFC 8032 test vectors", Engine, CARAPACE_CURVE25519_ENGINES) {
     if (!test_support::curve25519_engine_runs_here<Engine>()) return;

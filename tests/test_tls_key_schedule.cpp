@@ -18,7 +18,7 @@ using test_support::unhex;
 
 namespace {
 
-const test_json::value& rfc8448() {
+const test_json::value& trace_document() {
     static const test_json::value doc = test_support::load_vectors("rfc/rfc8448.json");
     return doc;
 }
@@ -49,7 +49,7 @@ std::string encoded_label(std::size_t length, const std::string& label, const by
 }  // namespace
 
 TEST_CASE("RFC 8448 key schedules, all traces") {
-    const auto& traces = rfc8448()["traces"];
+    const auto& traces = trace_document()["traces"];
     REQUIRE(traces.size() == 5);
     std::size_t extracts = 0, expands = 0, keys = 0, finished = 0, binders = 0;
     for (const auto& trace : traces) {
@@ -111,7 +111,7 @@ TEST_CASE("RFC 8448 simple handshake: secrets and Finished over the transcript o
     // Walks the trace in order, keeping the transcript as the messages are constructed, and
     // recomputes from it each transcript-dependent value: the handshake and application traffic
     // secrets and both Finished messages.
-    const auto& steps = rfc8448()["traces"][0]["steps"];
+    const auto& steps = trace_document()["traces"][0]["steps"];
     byte_vector transcript;
     std::vector<std::string> finished_keys;  // server's, then client's
     std::size_t secrets_checked = 0, finished_checked = 0;

@@ -16,13 +16,9 @@ using namespace carapace;
 using test_support::byte_vector;
 using test_support::to_hex;
 using test_support::unhex;
+using test_support::view32;
 
 namespace {
-
-fixed_view<32> view32(const byte_vector& v) {
-    REQUIRE(v.size() == 32);
-    return fixed_view<32>(v.data(), 32);
-}
 
 template <class Engine>
 std::string x25519_hex(const byte_vector& scalar, const byte_vector& u, errc* error = nullptr) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <doctest/doctest.h>
+
 #include "carapace/core/hex.hpp"
 #include "support/json.hpp"
 
@@ -53,6 +55,15 @@ inline std::string to_hex(carapace::byte_view bytes) {
     (void)carapace::hex::encode(bytes, out);
     return out;
 }
+
+// A 32-byte vector as the fixed-size view the curve APIs take; any other size fails the test.
+inline carapace::fixed_view<32> view32(const byte_vector& v) {
+    REQUIRE(v.size() == 32);
+    return carapace::fixed_view<32>(v.data(), 32);
+}
+
+// Reaching this in constant evaluation makes the expression non-constant: a compile error.
+inline void constant_evaluation_failed() {}
 
 // A deterministic pseudo-random byte stream for property tests (xorshift64*).
 class test_rng {
