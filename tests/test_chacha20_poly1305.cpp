@@ -10,6 +10,7 @@
 #include "carapace/aead/detail/chacha20.hpp"
 #include "carapace/aead/detail/poly1305.hpp"
 #include "carapace/aead/detail/poly1305_ifma.hpp"
+#include "support/aead_checks.hpp"
 #include "support/chacha_variants.hpp"
 #include "support/vectors.hpp"
 
@@ -246,24 +247,10 @@ void run_wycheproof(const char* file) {
         for (const auto& t : group["tests"]) {
             CAPTURE(t["tcId"].integer());
             CAPTURE(t["comment"].str());
-            const byte_vector key = unhex(t["key"].str()), iv = unhex(t["iv"].str()), aad = unhex(t["aad"].str());
-            const byte_vector msg = unhex(t["msg"].str()), ct = unhex(t["ct"].str()), tag = unhex(t["tag"].str());
-            const bool valid = t["result"].str() == "valid";
+            const byte_vector key = unhex(t["key"].str());
             REQUIRE(key.size() == 32);
-            const aead_type aead(fixed_view<32>(key.data(), 32));
-            byte_vector opened(ct.size(), 0xee);
-            const errc e = aead.open(iv, aad, ct, tag, opened);
-            CHECK((e == errc::ok) == valid);
-            if (valid) CHECK(opened == msg);
-            else CHECK(std::all_of(opened.begin(), opened.end(), [](std::uint8_t b) { return b == 0; }));
-            byte_vector sealed(msg.size() + 16);
-            const errc s = aead.seal(iv, aad, msg, sealed);
-            if (valid) {
-                REQUIRE(s == errc::ok);
-                CHECK(to_hex(sealed) == t["ct"].str() + t["tag"].str());
-            } else if (iv.size() != aead_type::nonce_size) {
-                CHECK(s == errc::invalid_argument);
-            }
+            test_support::check_wycheproof_case(aead_type(fixed_view<32>(key.data(), 32)), t,
+                                                t["iv"].str().size() != 2 * aead_type::nonce_size);
             ++run;
         }
     }
@@ -300,32 +287,12 @@ void check_fails_closed() {
     REQUIRE(aead.seal(nonce, aad, plaintext, ciphertext, fixed_span<16>(tag.data(), 16)) == errc::ok);
     REQUIRE(aead.open(nonce, aad, ciphertext, tag, out) == errc::ok);
     REQUIRE(out == plaintext);
-    auto refused = [&](byte_view n, byte_view a, byte_view c, byte_view t) {
-        std::fill(out.begin(), out.end(), 0xee);
-        return aead.open(n, a, c, t, out) == errc::authentication_failed &&
-               std::all_of(out.begin(), out.end(), [](std::uint8_t b) { return b == 0; });
-    };
-    std::size_t flips = 0, refusals = 0;
-    auto flip_each_bit = [&](const byte_vector& field, auto&& open_with) {
-        for (std::size_t bit = 0; bit < 8 * field.size(); ++bit) {
-            byte_vector changed = field;
-            changed[bit / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
-            if (open_with(changed)) ++refusals;
-            ++flips;
-        }
-    };
-    flip_each_bit(tag, [&](const byte_vector& t) { return refused(nonce, aad, ciphertext, t); });
-    flip_each_bit(ciphertext, [&](const byte_vector& c) { return refused(nonce, aad, c, tag); });
-    flip_each_bit(aad, [&](const byte_vector& a) { return refused(nonce, a, ciphertext, tag); });
-    flip_each_bit(nonce, [&](const byte_vector& n) { return refused(n, aad, ciphertext, tag); });
-    CHECK(flips == 8 * (16 + ciphertext.size() + aad.size() + nonce.size()));
-    CHECK(refusals == flips);
-    CHECK(refused(nonce, aad, ciphertext, byte_view(tag).first(15)));  // truncated tag
+    test_support::check_open_fails_closed(aead, nonce, aad, ciphertext, tag);
     // A wrong nonce length is refused, and the output is wiped.
     std::fill(out.begin(), out.end(), 0xee);
     CHECK(aead.open(byte_view(nonce).first(aead_type::nonce_size - 1), aad, ciphertext, tag, out) ==
           errc::invalid_argument);
-    CHECK(std::all_of(out.begin(), out.end(), [](std::uint8_t b) { return b == 0; }));
+    CHECK(test_support::all_zero(out));
 }
 
 TEST_CASE_TEMPLATE("ChaCha20-Poly1305 open fails closed on every flipped bit", Engine, CARAPACE_CHACHA_ENGINES) {

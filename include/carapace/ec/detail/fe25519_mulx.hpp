@@ -26,6 +26,18 @@ namespace carapace::detail {
 
 #define CARAPACE_MULX_TARGET __attribute__((target("bmi2,adx")))
 
+// mul and sqr read their operands through the pointers they are given. When optimizing, that
+// memory is named as "m" inputs, so the compiler knows exactly what is read. At -O0 GCC gives each
+// "m" operand an address register of its own, which leaves too few for mul's ten outputs ("asm
+// operand has impossible constraints"): there a "memory" clobber says the same, more coarsely.
+#ifdef __OPTIMIZE__
+#define CARAPACE_MULX_READS(...) , __VA_ARGS__
+#define CARAPACE_MULX_CLOBBERS "rdx", "cc"
+#else
+#define CARAPACE_MULX_READS(...)
+#define CARAPACE_MULX_CLOBBERS "rdx", "cc", "memory"
+#endif
+
 // t7..t0 (an eight-limb product) mod 2^256 - 38 into t3..t0: add 38 * (t7..t4), then 38 times
 // the carry word, then 38 once more if that carried (the sum is then tiny, so it cannot carry).
 #define CARAPACE_MULX_REDUCE_ASM \
@@ -214,8 +226,8 @@ struct fe25519_mulx {
         CARAPACE_MULX_REDUCE_ASM
         : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
           [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-        : [a] "r"(a.v), [b] "r"(b.v), "m"(a), "m"(b)
-        : "rdx", "cc");
+        : [a] "r"(a.v), [b] "r"(b.v) CARAPACE_MULX_READS("m"(a), "m"(b))
+        : CARAPACE_MULX_CLOBBERS);
         return {{t0, t1, t2, t3}};
     }
 
@@ -268,8 +280,8 @@ struct fe25519_mulx {
         CARAPACE_MULX_REDUCE_ASM
         : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
           [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-        : [a] "r"(a.v), "m"(a)
-        : "rdx", "cc");
+        : [a] "r"(a.v) CARAPACE_MULX_READS("m"(a))
+        : CARAPACE_MULX_CLOBBERS);
         return {{t0, t1, t2, t3}};
     }
 
