@@ -11,37 +11,14 @@
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
+#include "tls_stand_ins.hpp"
 
 namespace {
 
 using namespace carapace;
 
-// Deterministic bytes: the fuzzer must be able to replay an input.
-class counter_random final : public tls::random_source {
-public:
-    void fill(byte_span out) noexcept override {
-        for (auto& b : out) b = static_cast<std::uint8_t>(++n_ * 167);
-    }
-
-private:
-    std::uint32_t n_ = 0;
-};
-
-// Accepts any chain and signature, so the fuzzer is not stopped at the certificate.
-class accept_all final : public tls::certificate_verifier {
-public:
-    tls::error verify_chain(std::span<const byte_view>, std::string_view, bool, std::optional<std::int64_t>,
-                            std::string_view&) noexcept override {
-        return tls::error::none;
-    }
-    tls::error verify_signature(byte_view, tls::signature_scheme, byte_view, byte_view) noexcept override {
-        return tls::error::none;
-    }
-    std::span<const tls::signature_scheme> schemes() const noexcept override { return schemes_; }
-
-private:
-    static constexpr tls::signature_scheme schemes_[1] = {tls::signature_scheme::ed25519};
-};
+using fuzz_support::accept_all;
+using fuzz_support::counter_random;
 
 // Feeds `input` in pieces of at most `piece` bytes (0: all), checking the engine's promises.
 template <class Engine>
