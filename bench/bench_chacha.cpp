@@ -7,53 +7,15 @@
 
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "compare.hpp"
-
-#if CARAPACE_BENCH_OPENSSL
-#include <openssl/evp.h>
-#endif
+#include "openssl_aead.hpp"
 
 namespace {
 
 using carapace_bench::best_of;
-using carapace_bench::report;
-
 #if CARAPACE_BENCH_OPENSSL
-class openssl_chacha {
-public:
-    explicit openssl_chacha(const std::uint8_t* key) : cipher_(EVP_CIPHER_fetch(nullptr, "ChaCha20-Poly1305", nullptr)) {
-        EVP_EncryptInit_ex(enc_, cipher_, nullptr, key, nullptr);
-        EVP_DecryptInit_ex(dec_, cipher_, nullptr, key, nullptr);
-    }
-    ~openssl_chacha() {
-        EVP_CIPHER_CTX_free(enc_);
-        EVP_CIPHER_CTX_free(dec_);
-        EVP_CIPHER_free(cipher_);
-    }
-    openssl_chacha(const openssl_chacha&) = delete;
-    openssl_chacha& operator=(const openssl_chacha&) = delete;
-    std::uint8_t seal(const std::uint8_t* nonce, std::uint8_t* data, std::size_t n, std::uint8_t* tag) {
-        int len = 0;
-        EVP_EncryptInit_ex(enc_, nullptr, nullptr, nullptr, nonce);
-        EVP_EncryptUpdate(enc_, data, &len, data, static_cast<int>(n));
-        EVP_EncryptFinal_ex(enc_, data + len, &len);
-        EVP_CIPHER_CTX_ctrl(enc_, EVP_CTRL_AEAD_GET_TAG, 16, tag);
-        return tag[0];
-    }
-    std::uint8_t open(const std::uint8_t* nonce, const std::uint8_t* in, std::uint8_t* out, std::size_t n,
-                      std::uint8_t* tag) {
-        int len = 0;
-        EVP_DecryptInit_ex(dec_, nullptr, nullptr, nullptr, nonce);
-        EVP_DecryptUpdate(dec_, out, &len, in, static_cast<int>(n));
-        EVP_CIPHER_CTX_ctrl(dec_, EVP_CTRL_AEAD_SET_TAG, 16, tag);
-        return static_cast<std::uint8_t>(EVP_DecryptFinal_ex(dec_, out + len, &len));
-    }
-
-private:
-    EVP_CIPHER* cipher_;
-    EVP_CIPHER_CTX* enc_ = EVP_CIPHER_CTX_new();
-    EVP_CIPHER_CTX* dec_ = EVP_CIPHER_CTX_new();
-};
+using carapace_bench::openssl_aead;
 #endif
+using carapace_bench::report;
 
 template <class Engine>
 void bench_engine() {
@@ -78,7 +40,7 @@ void bench_engine() {
         };
         const std::string label = std::string("chacha20-poly1305 ") + Engine::name + " " + std::to_string(size) + " B ";
 #if CARAPACE_BENCH_OPENSSL
-        openssl_chacha peer(key.data());
+        openssl_aead peer("ChaCha20-Poly1305", key.data());
         std::uint8_t peer_tag[16] = {};
         auto peer_seal = [&] { return peer.seal(nonce.data(), buffer.data(), size, peer_tag); };
         auto peer_open = [&] { return peer.open(nonce.data(), sealed.data(), opened.data(), size, tag.data()); };
