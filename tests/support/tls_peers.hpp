@@ -134,7 +134,9 @@ bool drive(Engine& engine, byte_vector& inbox, byte_vector& outbox, side_log& lo
             log.last_fatal = r;
             return progress;
         }
-        if (r.what == carapace::tls::event::peer_closed || r.what == carapace::tls::event::need_output_space)
+        if (r.what == carapace::tls::event::peer_closed || r.what == carapace::tls::event::need_output_space ||
+            r.what == carapace::tls::event::refused || r.what == carapace::tls::event::signature_needed ||
+            r.what == carapace::tls::event::verification_needed)
             return progress;
         if (r.what == carapace::tls::event::need_input && (inbox.empty() || r.consumed == 0)) {
             if (inbox.empty()) return progress;
