@@ -39,6 +39,9 @@ public:
     static constexpr std::size_t max_cookie_size = 512;
 
     explicit basic_client(const client_config& config) noexcept : config_(config) {}
+    ~basic_client() { forget_shares(); }
+    basic_client(const basic_client&) = delete;
+    basic_client& operator=(const basic_client&) = delete;
 
     // Writes the ClientHello. Call once, first.
     // Refused (wrong_state) without a random source or verifier, or with an empty server_name
@@ -282,25 +285,17 @@ private:
     // length of fixed-size messages.
     [[nodiscard]] error check_message_header(handshake_type type, std::size_t length) const noexcept {
         switch (state_) {
-            case state::wait_server_hello: return expect(type, handshake_type::server_hello);
-            case state::wait_encrypted_extensions: return expect(type, handshake_type::encrypted_extensions);
+            case state::wait_server_hello: return base::expect(type, handshake_type::server_hello);
+            case state::wait_encrypted_extensions: return base::expect(type, handshake_type::encrypted_extensions);
             case state::wait_certificate_or_request:
                 if (type == handshake_type::certificate_request) return error::none;
-                return expect(type, handshake_type::certificate);
-            case state::wait_certificate: return expect(type, handshake_type::certificate);
-            case state::wait_certificate_verify: return expect(type, handshake_type::certificate_verify);
-            case state::wait_finished:
-                if (const error e = expect(type, handshake_type::finished); e != error::none) return e;
-                return length == this->suite().hash_size ? error::none : error::decode_error;
-            case state::connected:
-                if (type == handshake_type::new_session_ticket) return error::none;
-                if (const error e = expect(type, handshake_type::key_update); e != error::none) return e;
-                return length == 1 ? error::none : error::decode_error;
+                return base::expect(type, handshake_type::certificate);
+            case state::wait_certificate: return base::expect(type, handshake_type::certificate);
+            case state::wait_certificate_verify: return base::expect(type, handshake_type::certificate_verify);
+            case state::wait_finished: return this->check_finished_header(type, length);
+            case state::connected: return base::check_post_handshake_header(type, length);
             default: return error::unexpected_message;
         }
-    }
-    static constexpr error expect(handshake_type got, handshake_type wanted) noexcept {
-        return got == wanted ? error::none : error::unexpected_message;
     }
 
     step on_handshake_message(const message& m, flight& out) noexcept {
@@ -387,17 +382,12 @@ private:
             if (!generate_share(static_cast<named_group>(hrr.key_share_group))) return {error::handshake_failure};
         }
         // §D.4: the dummy ChangeCipherSpec goes before our second flight.
-        if (config_.middlebox_compatibility) send_change_cipher_spec(out);
+        if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
         write_client_hello(out);
         this->flush(out);
         return {};
     }
 
-    void send_change_cipher_spec(flight& out) noexcept {
-        if (change_cipher_spec_sent_) return;
-        out.change_cipher_spec();
-        change_cipher_spec_sent_ = true;
-    }
 
     step on_encrypted_extensions(const message& m) noexcept {
         detail::encrypted_extensions ee;
@@ -470,7 +460,7 @@ private:
         this->install_application_read();
 
         // Our flight: [ChangeCipherSpec] [Certificate CertificateVerify] Finished.
-        if (config_.middlebox_compatibility) send_change_cipher_spec(out);
+        if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
         if (certificate_requested_) {
             // Without a certificate for the server's algorithms: an empty one, and no signature.
             this->add_certificate(out, client_scheme_ ? config_.certificate_chain : std::span<const byte_view>{});
@@ -521,7 +511,6 @@ private:
     named_group group_{};
     bool hello_retry_ = false;
     bool certificate_requested_ = false;
-    bool change_cipher_spec_sent_ = false;
 };
 
 using client = basic_client<>;

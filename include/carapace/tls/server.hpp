@@ -121,20 +121,13 @@ private:
     [[nodiscard]] error check_message_header(handshake_type type, std::size_t length) const noexcept {
         switch (state_) {
             case state::wait_client_hello:
-            case state::wait_second_client_hello: return expect(type, handshake_type::client_hello);
-            case state::wait_certificate: return expect(type, handshake_type::certificate);
-            case state::wait_certificate_verify: return expect(type, handshake_type::certificate_verify);
-            case state::wait_finished:
-                if (const error e = expect(type, handshake_type::finished); e != error::none) return e;
-                return length == this->suite().hash_size ? error::none : error::decode_error;
-            case state::connected:
-                if (const error e = expect(type, handshake_type::key_update); e != error::none) return e;
-                return length == 1 ? error::none : error::decode_error;
+            case state::wait_second_client_hello: return base::expect(type, handshake_type::client_hello);
+            case state::wait_certificate: return base::expect(type, handshake_type::certificate);
+            case state::wait_certificate_verify: return base::expect(type, handshake_type::certificate_verify);
+            case state::wait_finished: return this->check_finished_header(type, length);
+            case state::connected: return base::check_post_handshake_header(type, length);
             default: return error::unexpected_message;
         }
-    }
-    static constexpr error expect(handshake_type got, handshake_type wanted) noexcept {
-        return got == wanted ? error::none : error::unexpected_message;
     }
 
     step on_handshake_message(const message& m, flight& out) noexcept {
@@ -290,17 +283,17 @@ private:
         this->flush(out);
         // §D.4: a compatibility-mode client (non-empty session id) gets a ChangeCipherSpec after
         // our first handshake message.
-        send_change_cipher_spec(out);
+        answer_compatibility_mode(out);
         this->accept_change_cipher_spec(true);
         if (early_data_offered_) this->skip_early_data(detail::record_reader::early_data_skip::application_data);
         state_ = state::wait_second_client_hello;
         return {};
     }
 
-    void send_change_cipher_spec(flight& out) noexcept {
-        if (session_id_size_ == 0 || change_cipher_spec_sent_) return;
-        out.change_cipher_spec();
-        change_cipher_spec_sent_ = true;
+    // §D.4: a compatibility-mode client (non-empty session id) gets a ChangeCipherSpec after our
+    // first handshake message.
+    void answer_compatibility_mode(flight& out) noexcept {
+        if (session_id_size_ != 0) base::send_change_cipher_spec(out);
     }
 
     step send_server_flight(const detail::client_hello& ch, std::uint16_t group, byte_view client_share,
@@ -336,7 +329,7 @@ private:
             w.close<2>(extensions);
         });
         this->flush(out);
-        send_change_cipher_spec(out);
+        answer_compatibility_mode(out);
 
         this->enter_handshake(byte_view(shared).first(shared_size));
         secure_wipe(shared);
@@ -495,7 +488,6 @@ private:
     bool hello_retry_ = false;
     bool early_data_offered_ = false;
     bool certificate_requested_ = false;
-    bool change_cipher_spec_sent_ = false;
     bool client_authenticated_ = false;
 };
 

@@ -221,7 +221,8 @@ public:
 
 protected:
     connection() noexcept { reassembly_.attach(hs_); }
-    ~connection() { wipe_secrets(); }
+    // The role wipes its own secrets in its destructor (it is gone by the time this one runs).
+    ~connection() { wipe_shared_secrets(); }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
 
@@ -348,6 +349,29 @@ protected:
     }
     void flush(flight& out, std::uint16_t version = legacy_version_tls12) noexcept {
         out.flush(writer_, content_type::handshake, version);
+    }
+
+    // The middlebox-compatibility ChangeCipherSpec (§D.4), at most once per connection.
+    void send_change_cipher_spec(flight& out) noexcept {
+        if (change_cipher_spec_sent_) return;
+        out.change_cipher_spec();
+        change_cipher_spec_sent_ = true;
+    }
+
+    // For the roles' header checks: the one type a state expects.
+    static constexpr error expect(handshake_type got, handshake_type wanted) noexcept {
+        return got == wanted ? error::none : error::unexpected_message;
+    }
+    // After the handshake both roles take KeyUpdate (one byte); the client also NewSessionTicket.
+    static constexpr error check_post_handshake_header(handshake_type type, std::size_t length) noexcept {
+        if (Role::is_client && type == handshake_type::new_session_ticket) return error::none;
+        if (const error e = expect(type, handshake_type::key_update); e != error::none) return e;
+        return length == 1 ? error::none : error::decode_error;
+    }
+    // A Finished carries verify_data of the suite's hash size.
+    [[nodiscard]] error check_finished_header(handshake_type type, std::size_t length) const noexcept {
+        if (const error e = expect(type, handshake_type::finished); e != error::none) return e;
+        return length == suite_.hash_size ? error::none : error::decode_error;
     }
 
     // Marks the handshake done: application data may flow; no more ChangeCipherSpec.
@@ -567,6 +591,10 @@ private:
     }
 
     void wipe_secrets() noexcept {
+        wipe_shared_secrets();
+        role().wipe_role_secrets();
+    }
+    void wipe_shared_secrets() noexcept {
         reader_.clear();
         writer_.clear();
         read_secret_.clear();
@@ -581,7 +609,6 @@ private:
         secure_wipe(record_);
         record_fill_ = record_used_ = 0;
         secure_wipe(signed_);
-        role().wipe_role_secrets();
     }
 
     // Decrypted content of the last record stays until the next call (app_data points at it);
@@ -700,6 +727,7 @@ private:
     awaiting awaiting_ = awaiting::nothing;
     bool connected_ = false;
     bool close_sent_ = false;
+    bool change_cipher_spec_sent_ = false;
     bool peer_closed_ = false;
     bool key_update_owed_ = false;
     error failure_ = error::none;
