@@ -164,6 +164,7 @@ const std::vector<extension> tls12_extensions = {{0xff01, {0}}, {0x0017, {}}, {0
 // A HelloRetryRequest (§4.1.4) selecting x25519 and TLS_AES_128_GCM_SHA256, empty session id.
 byte_vector hello_retry_request_for_x25519() {
     byte_vector body = {3, 3};
+    // The Random of every HelloRetryRequest: SHA-256("HelloRetryRequest") (§4.1.3).
     const byte_vector random = unhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c");
     body.insert(body.end(), random.begin(), random.end());
     const byte_vector rest = {0, 0x13, 0x01, 0, 0, 12, 0, 0x33, 0, 2, 0, 0x1d, 0, 0x2b, 0, 2, 3, 4};
@@ -179,6 +180,7 @@ public:
     std::span<const tls::signature_scheme> schemes() const noexcept override { return scheme_; }
     std::size_t max_signature_size(tls::signature_scheme) const noexcept override { return signature_.size(); }
     std::size_t sign(tls::signature_scheme, byte_view, byte_span out) noexcept override {
+        if (out.size() < signature_.size()) return 0;
         std::copy(signature_.begin(), signature_.end(), out.begin());
         return signature_.size();
     }
