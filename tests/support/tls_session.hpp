@@ -14,28 +14,6 @@ namespace test_support {
 
 using namespace carapace;
 
-// A stand-in group the server does not implement, to make a client's first share useless and
-// force a HelloRetryRequest.
-class unused_group final : public tls::key_exchange {
-public:
-    tls::named_group group() const noexcept override { return tls::named_group::secp256r1; }
-    std::size_t share_size() const noexcept override { return 65; }
-    errc generate(tls::random_source& rng, std::span<std::uint8_t, tls::max_key_exchange_state>,
-                  byte_span share) noexcept override {
-        rng.fill(share);
-        share[0] = 4;
-        return errc::ok;
-    }
-    std::size_t finish(std::span<const std::uint8_t, tls::max_key_exchange_state>, byte_view,
-                       std::span<std::uint8_t, tls::max_shared_secret_size>) noexcept override {
-        return 0;
-    }
-    std::size_t respond(tls::random_source&, byte_view, byte_span,
-                        std::span<std::uint8_t, tls::max_shared_secret_size>) noexcept override {
-        return 0;
-    }
-};
-
 struct setup {
     identity server_id{"server"};
     identity client_id{"client"};
