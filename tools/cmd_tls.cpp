@@ -568,6 +568,11 @@ public:
                 case tls::event::key_update: h.on_key_update(); break;
                 case tls::event::peer_closed: return outcome::closed;
                 case tls::event::fatal:
+                // The tool's signer and verifier answer at once, and receive() refuses nothing it
+                // is given here: any of these is a failure.
+                case tls::event::refused:
+                case tls::event::signature_needed:
+                case tls::event::verification_needed:
                     print_failure(r, verifier_, handshake_done_);
                     (void)queue_.send_all(fd_);  // our alert, if any
                     return outcome::failed;
@@ -584,7 +589,7 @@ public:
                 out_.resize(std::max(r.needed, 2 * out_.size()));
                 continue;
             }
-            if (r.what == tls::event::fatal) return report(r);
+            if (r.what == tls::event::fatal || r.what == tls::event::refused) return report(r);
             queue_.append(byte_view(out_).first(r.produced));
             data = data.subspan(r.consumed);
         }
@@ -600,7 +605,7 @@ public:
                 out_.resize(std::max(r.needed, 2 * out_.size()));
                 continue;
             }
-            if (r.what == tls::event::fatal) return report(r);
+            if (r.what == tls::event::fatal || r.what == tls::event::refused) return report(r);
             queue_.append(byte_view(out_).first(r.produced));
             return true;
         }

@@ -463,16 +463,11 @@ private:
         if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
         if (certificate_requested_) {
             // Without a certificate for the server's algorithms: an empty one, and no signature.
-            this->add_certificate(out, client_scheme_ ? config_.certificate_chain : std::span<const byte_view>{});
-            if (client_scheme_) {
-                const step s = this->add_certificate_verify(out, *config_.signer, *client_scheme_);
-                if (s.what == event::signature_needed) {
-                    this->flush(out);
-                    state_ = state::wait_signature;
-                    return s;
-                }
-                if (s.failure != error::none) return s;
-            }
+            const step s = this->authenticate(
+                out, client_scheme_ ? config_.certificate_chain : std::span<const byte_view>{}, config_.signer,
+                client_scheme_);
+            if (s.what == event::signature_needed) state_ = state::wait_signature;
+            if (s.what == event::signature_needed || s.failure != error::none) return s;
         }
         return send_finished(out);
     }

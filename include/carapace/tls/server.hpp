@@ -352,14 +352,9 @@ private:
                 w.close<2>(extensions);
             });
         }
-        this->add_certificate(out, config_.certificate_chain);
-        const step s = this->add_certificate_verify(out, *config_.signer, scheme_);
-        if (s.what == event::signature_needed) {
-            this->flush(out);
-            state_ = state::wait_signature;
-            return s;
-        }
-        if (s.failure != error::none) return s;
+        const step s = this->authenticate(out, config_.certificate_chain, config_.signer, scheme_);
+        if (s.what == event::signature_needed) state_ = state::wait_signature;
+        if (s.what == event::signature_needed || s.failure != error::none) return s;
         return send_finished(out);
     }
 

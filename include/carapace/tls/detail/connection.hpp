@@ -459,6 +459,17 @@ protected:
         transcript_.update(out.committed(w.size()));
         return {};
     }
+    // Our Certificate and, with a scheme, our CertificateVerify (§4.4.2, §4.4.3). When the signer
+    // answers later, what is written so far is flushed and the step says signature_needed.
+    step authenticate(flight& out, std::span<const byte_view> chain, signer* key,
+                      std::optional<signature_scheme> scheme) noexcept {
+        add_certificate(out, chain);
+        if (!scheme || key == nullptr) return {};
+        const step s = add_certificate_verify(out, *key, *scheme);
+        if (s.what == event::signature_needed) flush(out);
+        return s;
+    }
+
     // Our CertificateVerify with a signature completed later.
     void write_certificate_verify(flight& out, signature_scheme scheme, byte_view signature) noexcept {
         write_message(out, handshake_type::certificate_verify, [&](writer& w) {
