@@ -11,3 +11,4 @@
 #include "test_tls_record_layer.cpp"
 #include "test_tls_rfc8448.cpp"
 #include "test_tls_suite_switches.cpp"
+#include "test_tls_transcript.cpp"
