@@ -16,6 +16,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <span>
+#include <type_traits>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/tls/config.hpp"
@@ -137,6 +138,10 @@ public:
     constexpr extension_order(std::span<const extension_type> types) noexcept {  // NOLINT: implicit by design
         for (const extension_type t : types) push(static_cast<std::uint16_t>(t));
     }
+    template <class Range>
+        requires std::is_convertible_v<const Range&, std::span<const extension_type>>
+    constexpr extension_order(const Range& types) noexcept  // NOLINT
+        : extension_order(std::span<const extension_type>(types)) {}
     constexpr extension_order(std::initializer_list<extension_type> types) noexcept {
         for (const extension_type t : types) push(static_cast<std::uint16_t>(t));
     }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/tls/protocol.hpp"
@@ -42,6 +43,11 @@ public:
 
     constexpr wire_list() noexcept = default;
     constexpr wire_list(std::span<const typed_type> typed) noexcept : typed_(typed), size_(typed.size()) {}  // NOLINT
+    // Any contiguous range of typed elements (an array, a config span).
+    template <class Range>
+        requires std::is_convertible_v<const Range&, std::span<const typed_type>>
+    constexpr wire_list(const Range& typed) noexcept  // NOLINT
+        : wire_list(std::span<const typed_type>(typed)) {}
 
     // Checks the wire bytes of a list (inside its length) and views them; false when malformed.
     [[nodiscard]] constexpr bool assign_wire(byte_view bytes) noexcept {
