@@ -2,6 +2,8 @@
 // every crypto engine behind it), which is most of what compiling one costs; together they
 // instantiate it once. The files stay separate for reading and must not share names.
 #include "test_tls_alerts.cpp"
+#include "test_tls_codecs.cpp"
+#include "test_tls_codecs_hello.cpp"
 #include "test_tls_engine.cpp"
 #include "test_tls_key_schedule.cpp"
 #include "test_tls_record.cpp"

@@ -278,7 +278,8 @@ TEST_CASE("TLS codec ClientHello: order, raw extensions and padding on send") {
     f.ch.order = order;
     f.ch.extra_extensions = raw;
     cc::client_hello back;
-    REQUIRE(decode_ch(encoded(f.ch), back) == error::none);
+    const buffer wire = encoded(f.ch);
+    REQUIRE(decode_ch(wire, back) == error::none);
     // Only the listed extensions of ours, in that order; the raw ones where listed, else after.
     REQUIRE(back.order.size() == 2);
     CHECK(back.order[0] == static_cast<std::uint16_t>(extension_type::supported_versions));
