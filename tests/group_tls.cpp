@@ -6,6 +6,7 @@
 #include "test_tls_codecs_hello.cpp"
 #include "test_tls_engine.cpp"
 #include "test_tls_key_schedule.cpp"
+#include "test_tls_negotiation.cpp"
 #include "test_tls_record.cpp"
 #include "test_tls_rfc8448.cpp"
 #include "test_tls_suite_switches.cpp"
