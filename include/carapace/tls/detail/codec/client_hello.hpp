@@ -112,6 +112,7 @@ struct client_hello {
     extension_order order;
 
     // Decoder only.
+    bool extensions_absent = false;  // the hello ended after its compression methods (pre-TLS 1.3)
     extension_set present;
     std::size_t binders_offset = 0;      // body offset of the binders list (its length prefix); 0: no PSK
     std::size_t ignored_extensions = 0;  // unrecognized extensions and non-host_name server names skipped
@@ -129,7 +130,8 @@ constexpr bool same_hello(const client_hello& a, const client_hello& b) noexcept
            same_bytes(a.cookie, b.cookie) && same_bytes(a.psk_key_exchange_modes, b.psk_key_exchange_modes) &&
            a.record_size_limit == b.record_size_limit && a.early_data == b.early_data &&
            a.post_handshake_auth == b.post_handshake_auth && a.has_padding == b.has_padding &&
-           a.padding_size == b.padding_size && a.psk_identities == b.psk_identities && a.psk_binders == b.psk_binders;
+           a.padding_size == b.padding_size && a.psk_identities == b.psk_identities && a.psk_binders == b.psk_binders &&
+           a.extensions_absent == b.extensions_absent;
 }
 
 // The recognized extensions a hello carries as a sender wrote it: what responses may answer.
@@ -347,6 +349,7 @@ constexpr void encode(writer& w, const client_hello& ch) noexcept {
     ch.cipher_suites.encode(w);
     w.close<2>(suites);
     w.vector<1>(ch.legacy_compression_methods);
+    if (ch.extensions_absent) return;  // reproduces a decoded pre-TLS 1.3 hello
     const std::size_t extensions = w.open<2>();
     write_in_order(w, ch.order, default_client_extension_order, ch.extra_extensions,
                    [&](extension_type t) { client_hello_detail::write_own(w, ch, t); });
@@ -389,7 +392,8 @@ constexpr error decode(byte_view body, client_hello& ch) noexcept {
     ch.session_id = r.vector<1>(0, 32);
     const byte_view suites = r.vector<2>(2);
     ch.legacy_compression_methods = r.vector<1>(1);
-    const byte_view extensions = r.empty() ? byte_view{} : r.vector<2>();
+    ch.extensions_absent = r.empty();
+    const byte_view extensions = ch.extensions_absent ? byte_view{} : r.vector<2>();
     if (!r.done() || suites.size() % 2 != 0 || !ch.cipher_suites.assign_wire(suites)) return error::decode_error;
     if (ch.legacy_version <= 0x0300) return error::protocol_version;
     bool after_psk = false;
