@@ -419,7 +419,9 @@ TEST_CASE("TLS codec ServerHello: the table, against what the client offered") {
     CHECK(decode_sh(server_hello_body(random32(), cat({base, ext(0x1234, {})}))) == error::unsupported_extension);
     CHECK(decode_sh(server_hello_body(hrr_random(), cat({ext(extension_type::key_share, u16(0x17)), sh_versions(),
                                                          ext(0x1234, {})}))) == error::unsupported_extension);
-    // HRR: pre_shared_key is not allowed there even when offered.
+    // HRR: key_share not offered (the client sent none); pre_shared_key is not allowed even when offered.
+    CHECK(decode_sh(server_hello_body(hrr_random(), cat({ext(extension_type::key_share, u16(0x17)), sh_versions()})),
+                    cc::extension_set{extension_type::supported_versions}) == error::unsupported_extension);
     CHECK(decode_sh(server_hello_body(hrr_random(), cat({sh_versions(), ext(extension_type::pre_shared_key, u16(0))})),
                     with_psk) == error::illegal_parameter);
     // A repeat.
