@@ -368,6 +368,25 @@ TEST_CASE("TLS codec ServerHello: round trips of a ServerHello and a HelloRetryR
     CHECK(back.order[2] == static_cast<std::uint16_t>(extension_type::supported_versions));
 }
 
+TEST_CASE("TLS codec ServerHello: the default order gives RFC 8448's resumed ServerHello byte for byte") {
+    // RFC 8448 §4, the server's ServerHello (handshake header removed).
+    const buffer random = {0x3c, 0xcf, 0xd2, 0xde, 0xc8, 0x90, 0x22, 0x27, 0x63, 0x47, 0x2a, 0xe8, 0x13, 0x67, 0x77, 0xc9,
+                           0xd7, 0x35, 0x87, 0x77, 0xbb, 0x66, 0xe9, 0x1e, 0xa5, 0x12, 0x24, 0x95, 0xf5, 0x59, 0xea, 0x2d};
+    const buffer share = {0x12, 0x17, 0x61, 0xee, 0x42, 0xc3, 0x33, 0xe1, 0xb9, 0xe7, 0x7b, 0x60, 0xdd, 0x57, 0xc2, 0x05,
+                          0x3c, 0xd9, 0x45, 0x12, 0xab, 0x47, 0xf1, 0x15, 0xe8, 0x6e, 0xff, 0x50, 0x94, 0x2c, 0xea, 0x31};
+    const buffer expected = cat({u16(0x0303), random, vec8({}), u16(0x1301), u8(0),
+                                 vec16(cat({ext(extension_type::pre_shared_key, u16(0)),
+                                            ext(extension_type::key_share, cat({u16(0x001d), vec16(share)})),
+                                            ext(extension_type::supported_versions, u16(0x0304))}))});
+    cc::server_hello sh;
+    sh.random = view(random);
+    sh.suite = carapace::tls::cipher_suite::aes_128_gcm_sha256;
+    sh.has_key_share = true;
+    sh.key_share = {named_group::x25519, view(share)};
+    sh.has_selected_identity = true;
+    CHECK(encoded(sh) == expected);
+}
+
 TEST_CASE("TLS codec ServerHello: the version is settled before anything else") {
     // A TLS 1.2 ServerHello without extensions at all, with and without the downgrade sentinel.
     const buffer tls12 = cat({u16(0x0303), random32(), vec8({}), u16(0xc02f), u8(0)});

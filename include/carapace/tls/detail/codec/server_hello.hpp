@@ -39,9 +39,10 @@ constexpr bool has_downgrade_sentinel(byte_view random) noexcept {
     return random[31] == 0 || random[31] == 1;
 }
 
-// The order the server writes its hello extensions in when the caller gives none.
+// The order the server writes its hello extensions in when the caller gives none (that of the
+// RFC 8448 traces, and of today's engine).
 inline constexpr extension_type default_server_hello_order[] = {
-    extension_type::key_share, extension_type::cookie, extension_type::pre_shared_key,
+    extension_type::pre_shared_key, extension_type::key_share, extension_type::cookie,
     extension_type::supported_versions};
 
 struct server_hello {
