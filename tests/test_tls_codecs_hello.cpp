@@ -21,6 +21,13 @@ using carapace::tls::named_group;
 namespace {
 
 error decode_ch(const buffer& body, cc::client_hello& ch) { return cc::decode(view(body), ch); }
+buffer encoded_message_of(const cc::client_hello& ch) {
+    buffer out(1 << 16);
+    carapace::tls::detail::writer w(out);
+    cc::encode_message(w, ch);
+    out.resize(w.size());
+    return out;
+}
 error decode_ch(const buffer& body) {
     cc::client_hello ch;
     return decode_ch(body, ch);
@@ -184,7 +191,18 @@ TEST_CASE("TLS codec ClientHello: the encoder writes binder placeholders last an
     CHECK(message[0] == 1);
     CHECK((std::size_t{message[1]} << 16 | std::size_t{message[2]} << 8 | message[3]) == message.size() - 4);
     // Truncate(ClientHello) stops before the binders list: 2 + 1 + 32 bytes from the end.
-    CHECK(cc::truncated_client_hello_length(view(message)) == message.size() - 35);
+    const std::size_t truncated = cc::truncated_client_hello_length(view(message));
+    CHECK(truncated == message.size() - 35);
+    // The real binder replaces the placeholder; one of another size is refused.
+    const buffer binder = filled(32, 0xee), wrong = filled(48, 0xee);
+    const std::array<carapace::byte_view, 1> good{view(binder)}, bad{view(wrong)};
+    CHECK_FALSE(cc::fill_binders(message, truncated, bad));
+    REQUIRE(cc::fill_binders(message, truncated, good));
+    cc::client_hello back;
+    REQUIRE(cc::decode(carapace::byte_view(message).subspan(4), back) == error::none);
+    CHECK(cc::same_bytes(back.psk_binders[0], view(binder)));
+    CHECK(cc::same_bytes(carapace::byte_view(message).first(truncated),
+                         carapace::byte_view(encoded_message_of(f.ch)).first(truncated)));
 }
 
 TEST_CASE("TLS codec ClientHello: early_data, padding, server_name, compression, legacy_version") {

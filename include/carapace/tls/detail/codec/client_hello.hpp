@@ -434,4 +434,26 @@ constexpr std::size_t truncated_client_hello_length(byte_view message) noexcept 
     return 4 + ch.binders_offset;
 }
 
+// Writes the real binders over the placeholders of an encoded ClientHello message, in place, once
+// they are computed over its first truncated_client_hello_length() bytes (§4.2.11.2). Each binder
+// must have its placeholder's size and the list must end the message; false (nothing written)
+// otherwise.
+constexpr bool fill_binders(byte_span message, std::size_t truncated_length, std::span<const byte_view> binders) noexcept {
+    if (truncated_length + 2 > message.size()) return false;
+    std::size_t at = truncated_length + 2;
+    const std::size_t list_end = at + (std::size_t{message[truncated_length]} << 8 | message[truncated_length + 1]);
+    if (list_end != message.size()) return false;
+    for (const byte_view b : binders) {
+        if (at >= list_end || message[at] != b.size() || at + 1 + b.size() > list_end) return false;
+        at += 1 + b.size();
+    }
+    if (at != list_end) return false;
+    at = truncated_length + 2;
+    for (const byte_view b : binders) {
+        for (std::size_t i = 0; i < b.size(); ++i) message[at + 1 + i] = b[i];
+        at += 1 + b.size();
+    }
+    return true;
+}
+
 }  // namespace carapace::tls::detail::codec
