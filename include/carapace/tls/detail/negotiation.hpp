@@ -26,14 +26,14 @@ namespace carapace::tls::detail {
 
 // TLS 1.3 or nothing (§4.2.1, D.5): legacy_version 0x0300 or lower, no supported_versions, or
 // no 0x0304 in it: protocol_version.
-constexpr error check_version(const codec::client_hello& ch) noexcept {
+[[nodiscard]] constexpr error check_version(const codec::client_hello& ch) noexcept {
     if (ch.legacy_version <= 0x0300) return error::protocol_version;
     if (!ch.supported_versions.contains(version_tls13)) return error::protocol_version;
     return error::none;
 }
 
 // Our most preferred suite the client lists and this build has; none: handshake_failure.
-constexpr error choose_cipher_suite(const codec::client_hello& ch, std::span<const cipher_suite> ours,
+[[nodiscard]] constexpr error choose_cipher_suite(const codec::client_hello& ch, std::span<const cipher_suite> ours,
                                     suite_info& out) noexcept {
     for (const cipher_suite s : ours) {
         const auto info = find_suite(static_cast<std::uint16_t>(s));
@@ -47,7 +47,7 @@ constexpr error choose_cipher_suite(const codec::client_hello& ch, std::span<con
 
 // The first of our signer's schemes the client lists in signature_algorithms (§4.2.3).
 // No signature_algorithms: missing_extension (§9.2); none in common: handshake_failure.
-constexpr error choose_signature_scheme(const codec::client_hello& ch, std::span<const signature_scheme> ours,
+[[nodiscard]] constexpr error choose_signature_scheme(const codec::client_hello& ch, std::span<const signature_scheme> ours,
                                         signature_scheme& out) noexcept {
     if (ch.signature_algorithms.empty()) return error::missing_extension;
     for (const signature_scheme s : ours)
@@ -59,7 +59,7 @@ constexpr error choose_signature_scheme(const codec::client_hello& ch, std::span
 }
 
 // §4.2.9: a client offering a PSK must say which key exchange modes it takes.
-constexpr error check_psk_modes(const codec::client_hello& ch) noexcept {
+[[nodiscard]] constexpr error check_psk_modes(const codec::client_hello& ch) noexcept {
     if (!ch.psk_identities.empty() && ch.psk_key_exchange_modes.empty()) return error::missing_extension;
     return error::none;
 }
@@ -128,7 +128,7 @@ inline std::optional<byte_view> share_of(const codec::client_hello& ch, named_gr
 // (repeated groups were refused by the decoder); no group of ours among the client's:
 // handshake_failure. Takes a share of any acceptable group, ours in our order (only of the
 // preferred one when insisting), else asks for our preferred group with a HelloRetryRequest.
-inline error choose_group(const codec::client_hello& ch, const group_policy& policy, group_choice& out) noexcept {
+[[nodiscard]] inline error choose_group(const codec::client_hello& ch, const group_policy& policy, group_choice& out) noexcept {
     namespace nd = negotiation_detail;
     out = group_choice{};
     if (ch.supported_groups.empty() || !ch.has_key_share) return error::missing_extension;
@@ -151,7 +151,7 @@ inline error choose_group(const codec::client_hello& ch, const group_policy& pol
 
 // The second ClientHello, after our HelloRetryRequest for `requested` (§4.1.2, §4.1.4): the same
 // rules, and exactly one share, of that group (illegal_parameter otherwise).
-inline error choose_group_after_retry(const codec::client_hello& ch, const group_policy& policy,
+[[nodiscard]] inline error choose_group_after_retry(const codec::client_hello& ch, const group_policy& policy,
                                          named_group requested, group_choice& out) noexcept {
     out = group_choice{};
     if (ch.supported_groups.empty() || !ch.has_key_share) return error::missing_extension;
@@ -164,14 +164,14 @@ inline error choose_group_after_retry(const codec::client_hello& ch, const group
 }
 
 // §4.2.2: a second ClientHello returns our HelloRetryRequest cookie unchanged.
-constexpr error check_retry_cookie(const codec::client_hello& ch, byte_view sent) noexcept {
+[[nodiscard]] constexpr error check_retry_cookie(const codec::client_hello& ch, byte_view sent) noexcept {
     if (sent.empty()) return error::none;
     return codec::same_bytes(ch.cookie, sent) ? error::none : error::illegal_parameter;
 }
 
 // RFC 7301 §3.2: our most preferred protocol the client offers, empty when either side has none;
 // offered but none in common: no_application_protocol.
-inline error choose_alpn(const codec::client_hello& ch, std::span<const std::string_view> ours,
+[[nodiscard]] inline error choose_alpn(const codec::client_hello& ch, std::span<const std::string_view> ours,
                          byte_view& selected) noexcept {
     selected = {};
     if (ch.alpn.empty() || ours.empty()) return error::none;

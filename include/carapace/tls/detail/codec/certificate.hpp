@@ -74,7 +74,7 @@ constexpr void encode(writer& w, const certificate& c) noexcept {
 // `offered`: the extensions the receiver asked certificate entries for (a client: status_request
 // or signed_certificate_timestamp in its ClientHello; a server: those of its CertificateRequest).
 // Their contents are framing-checked only: nothing here uses OCSP responses or SCTs.
-constexpr error decode(byte_view body, certificate& c, const extension_set& offered) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, certificate& c, const extension_set& offered) noexcept {
     c = certificate{};
     reader r(body);
     c.request_context = r.vector<1>();

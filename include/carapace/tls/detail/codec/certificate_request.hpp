@@ -71,7 +71,7 @@ constexpr void encode(writer& w, const certificate_request& cr) noexcept {
     w.close<2>(extensions);
 }
 
-constexpr error decode(byte_view body, certificate_request& cr) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, certificate_request& cr) noexcept {
     cr = certificate_request{};
     reader r(body);
     cr.request_context = r.vector<1>();

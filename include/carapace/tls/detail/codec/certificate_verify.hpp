@@ -29,7 +29,7 @@ constexpr void encode(writer& w, const certificate_verify& cv) noexcept {
     w.vector<2>(cv.signature);
 }
 
-constexpr error decode(byte_view body, certificate_verify& cv) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, certificate_verify& cv) noexcept {
     cv = certificate_verify{};
     reader r(body);
     cv.scheme = static_cast<signature_scheme>(r.u16());

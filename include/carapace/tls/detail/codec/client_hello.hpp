@@ -383,7 +383,7 @@ constexpr void encode(writer& w, const client_hello& ch) noexcept {
 // extension table, per-extension syntax, pre_shared_key last (illegal_parameter, §4.2.11), and
 // for a hello offering TLS 1.3, null compression only (illegal_parameter, §4.1.2). An
 // extension block may be absent (pre-TLS 1.3 clients): negotiation then answers protocol_version.
-constexpr error decode(byte_view body, client_hello& ch) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, client_hello& ch) noexcept {
     ch = client_hello{};
     ch.legacy_compression_methods = {};
     reader r(body);
@@ -427,7 +427,7 @@ constexpr error decode(byte_view body, client_hello& ch) noexcept {
 // The length of Truncate(ClientHello) (§4.2.11.2) for an encoded ClientHello message (4-byte
 // header included): the bytes the PSK binders are computed over. 0 when it has no
 // pre_shared_key or does not decode.
-constexpr std::size_t truncated_client_hello_length(byte_view message) noexcept {
+[[nodiscard]] constexpr std::size_t truncated_client_hello_length(byte_view message) noexcept {
     if (message.size() < 4) return 0;
     client_hello ch;
     if (decode(message.subspan(4), ch) != error::none || ch.binders_offset == 0) return 0;
@@ -438,7 +438,7 @@ constexpr std::size_t truncated_client_hello_length(byte_view message) noexcept 
 // they are computed over its first truncated_client_hello_length() bytes (§4.2.11.2). Each binder
 // must have its placeholder's size and the list must end the message; false (nothing written)
 // otherwise.
-constexpr bool fill_binders(byte_span message, std::size_t truncated_length, std::span<const byte_view> binders) noexcept {
+[[nodiscard]] constexpr bool fill_binders(byte_span message, std::size_t truncated_length, std::span<const byte_view> binders) noexcept {
     if (truncated_length + 2 > message.size()) return false;
     std::size_t at = truncated_length + 2;
     const std::size_t list_end = at + (std::size_t{message[truncated_length]} << 8 | message[truncated_length + 1]);

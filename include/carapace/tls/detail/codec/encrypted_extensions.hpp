@@ -79,7 +79,7 @@ constexpr void encode(writer& w, const encrypted_extensions& ee) noexcept {
 
 // `offered`: the extensions our ClientHello sent (offered_extensions() of client_hello.hpp).
 // Whether a selected ALPN protocol is one we offered is the client's to check.
-constexpr error decode(byte_view body, encrypted_extensions& ee, const extension_set& offered) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, encrypted_extensions& ee, const extension_set& offered) noexcept {
     ee = encrypted_extensions{};
     reader r(body);
     const byte_view extensions = r.vector<2>();

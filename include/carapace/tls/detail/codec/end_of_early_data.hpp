@@ -15,7 +15,7 @@ struct end_of_early_data {
 
 constexpr void encode(writer&, const end_of_early_data&) noexcept {}
 
-constexpr error decode(byte_view body, end_of_early_data&) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, end_of_early_data&) noexcept {
     return body.empty() ? error::none : error::decode_error;
 }
 

@@ -233,7 +233,7 @@ constexpr bool find_extension(byte_view block, extension_type type, byte_view& d
 
 // What the table says about one extension in one message: a failure, or whether to decode it
 // (false: an unrecognized extension in a request, ignored).
-constexpr error check_extension(std::uint16_t type, message_kind kind, const extension_set& offered,
+[[nodiscard]] constexpr error check_extension(std::uint16_t type, message_kind kind, const extension_set& offered,
                                 bool& decode_it) noexcept {
     decode_it = false;
     const bool recognized = is_recognized(type);
@@ -254,7 +254,7 @@ constexpr error check_extension(std::uint16_t type, message_kind kind, const ext
 // unsupported_extension against `offered` in responses), then f(type, data) -> error for each
 // extension to decode, in wire order; unrecognized ones in requests go to on_ignored(type) -> error.
 template <class F, class Ignored>
-constexpr error walk_extensions(byte_view block, message_kind kind, const extension_set& offered, F&& f,
+[[nodiscard]] constexpr error walk_extensions(byte_view block, message_kind kind, const extension_set& offered, F&& f,
                                 Ignored&& on_ignored) noexcept {
     std::size_t entries = 0;
     if (!count_id_entries(block, 0, entries)) return error::decode_error;

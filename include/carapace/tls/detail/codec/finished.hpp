@@ -31,7 +31,7 @@ constexpr bool finished_length_ok(std::size_t body_length, std::size_t hash_size
     return body_length == hash_size;
 }
 
-constexpr error decode(byte_view body, finished& f, std::size_t hash_size) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, finished& f, std::size_t hash_size) noexcept {
     f = finished{};
     if (!finished_length_ok(body.size(), hash_size)) return error::decode_error;
     f.verify_data = body;

@@ -19,7 +19,7 @@ struct key_update {
 
 constexpr void encode(writer& w, const key_update& k) noexcept { w.u8(k.update_requested ? 1 : 0); }
 
-constexpr error decode(byte_view body, key_update& k) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, key_update& k) noexcept {
     k = key_update{};
     reader r(body);
     const std::uint32_t v = r.u8();

@@ -44,7 +44,7 @@ constexpr void encode(writer& w, const new_session_ticket& t) noexcept {
     w.close<2>(extensions);
 }
 
-constexpr error decode(byte_view body, new_session_ticket& t) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, new_session_ticket& t) noexcept {
     t = new_session_ticket{};
     reader r(body);
     t.lifetime = r.u32();

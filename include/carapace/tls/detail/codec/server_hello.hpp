@@ -117,7 +117,7 @@ constexpr void encode(writer& w, const server_hello& sh) noexcept {
 // sent (offered_extensions() of client_hello.hpp). See the top of this file for the order of
 // checks. What the values mean for the handshake (a suite or group we offered, the session id
 // echo, an HRR that changes nothing) is the client state machine's to judge.
-constexpr error decode(byte_view body, server_hello& sh, const extension_set& offered) noexcept {
+[[nodiscard]] constexpr error decode(byte_view body, server_hello& sh, const extension_set& offered) noexcept {
     sh = server_hello{};
     reader r(body);
     sh.legacy_version = static_cast<std::uint16_t>(r.u16());
