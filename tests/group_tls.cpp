@@ -4,6 +4,7 @@
 #include "test_tls_alerts.cpp"
 #include "test_tls_codecs.cpp"
 #include "test_tls_codecs_hello.cpp"
+#include "test_tls_codecs_rfc8448.cpp"
 #include "test_tls_engine.cpp"
 #include "test_tls_key_schedule.cpp"
 #include "test_tls_negotiation.cpp"
