@@ -19,6 +19,7 @@
 #include "carapace/tls/detail/codec/handshake_message.hpp"
 #include "carapace/tls/detail/codec/key_update.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
+#include "carapace/tls/detail/codec/server_hello.hpp"
 #include "support/tls_codec_bytes.hpp"
 
 using namespace codec_bytes;
@@ -60,6 +61,38 @@ TEST_CASE("TLS codec table: rows of RFC 8446 §4.2 and RFC 8449") {
     s.add(0x0a0a);  // unrecognized types are never members
     CHECK_FALSE(s.contains(0x0a0a));
 }
+
+// The codecs run in constant evaluation too: a ClientHello encoded and decoded at compile time, and
+// a ServerHello decoded from its bytes.
+constexpr bool hellos_at_compile_time() {
+    constexpr std::array<std::uint8_t, 32> random{1, 2, 3};
+    constexpr std::array<std::uint8_t, 4> share{9, 9, 9, 9};
+    constexpr std::array<carapace::tls::cipher_suite, 1> suites{carapace::tls::cipher_suite::aes_128_gcm_sha256};
+    constexpr std::array<named_group, 1> groups{named_group::x25519};
+    constexpr std::array<std::uint16_t, 1> versions{0x0304};
+    const std::array<cc::key_share_entry, 1> shares{cc::key_share_entry{named_group::x25519, share}};
+    cc::client_hello ch;
+    ch.random = random;
+    ch.cipher_suites = suites;
+    ch.supported_groups = groups;
+    ch.has_key_share = true;
+    ch.key_shares = shares;
+    ch.supported_versions = versions;
+    std::array<std::uint8_t, 256> out{};
+    carapace::tls::detail::writer w(out);
+    cc::encode(w, ch);
+    cc::client_hello back;
+    if (!w.ok() || cc::decode(w.written(), back) != error::none || !cc::same_hello(back, ch)) return false;
+
+    std::array<std::uint8_t, 48> sh_body{0x03, 0x03};  // random: zeros
+    constexpr std::array<std::uint8_t, 12> tail{0x00, 0x13, 0x01, 0x00, 0x00, 0x06, 0x00, 0x2b, 0x00, 0x02, 0x03, 0x04};
+    for (std::size_t i = 0; i < 12; ++i) sh_body[34 + i] = tail[i];
+    cc::server_hello sh;
+    return cc::decode(carapace::byte_view(sh_body).first(46), sh, cc::extension_set{extension_type::supported_versions}) ==
+               error::none &&
+           sh.selected_version == 0x0304 && sh.suite == carapace::tls::cipher_suite::aes_128_gcm_sha256;
+}
+static_assert(hellos_at_compile_time());
 
 // --- EncryptedExtensions
 
