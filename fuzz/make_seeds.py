@@ -8,8 +8,7 @@ Real handshakes come from the interop peers on loopback, recorded through a smal
 handshake messages) and `gnutls-cli` against `gnutls-serv`, over each cipher suite, with and
 without client certificates (the Ed25519 test PKI of tests/vectors/tls). From them:
   tls_engine    each side's byte stream, to be fed to our client or server;
-  tls_messages  each handshake message body behind the selector byte of its decoder;
-  tls_codecs    the same bodies behind the selector byte of fuzz_tls_codecs.cpp.
+  tls_codecs    each handshake message body behind the selector byte of fuzz_tls_codecs.cpp.
 The other targets' seeds are built here in their input formats (see each fuzz_*.cpp): real
 certificate chains for x509_verify, command lines for cli, records for tls_records, and chosen
 edge cases for the differential targets. Seeds are deterministic except the recorded handshakes.
@@ -136,7 +135,6 @@ def record_handshake(peer, suite_index, client_auth):
         server.wait()
 
 
-SELECTOR = {1: 0, 2: 1, 8: 2, 11: 3, 13: 4, 15: 5, 24: 6, 4: 7}  # handshake type -> fuzz_tls_messages decoder
 # handshake type -> fuzz_tls_codecs codec (Finished: | 0x10 for a 48-byte hash)
 CODEC_SELECTOR = {1: 0, 2: 1, 8: 2, 13: 3, 11: 4, 15: 5, 20: 6, 4: 7, 24: 8, 5: 9}
 
@@ -184,14 +182,9 @@ def tls_seeds():
                 messages = messages_from_msg_output(msg) if peer == "openssl" else (
                     plaintext_messages(record["from_client"]) + plaintext_messages(record["from_server"]))
                 for i, m in enumerate(messages):
-                    if len(m) >= 4 and m[0] in SELECTOR:
-                        write("tls_messages", f"{case}-{i}-type{m[0]}", bytes([SELECTOR[m[0]]]) + m[4:])
                     if len(m) >= 4 and m[0] in CODEC_SELECTOR:
                         selector = CODEC_SELECTOR[m[0]] | (0x10 if m[0] == 20 and s == 1 else 0)
                         write("tls_codecs", f"{case}-{i}-type{m[0]}", bytes([selector]) + m[4:])
-    # Post-handshake messages nobody sent above.
-    write("tls_messages", "key-update-requested", bytes([6, 1]))
-    write("tls_messages", "key-update-not-requested", bytes([6, 0]))
 
 
 # tls_records: see fuzz_tls_records.cpp for the format.

@@ -139,8 +139,13 @@ TEST_CASE("TLS codec EncryptedExtensions: the table and the rules") {
     CHECK(decode_ee(ext(extension_type::record_size_limit, u16(64))) == error::none);
     CHECK(decode_ee(ext(extension_type::record_size_limit, u16(64)), {extension_type::server_name}) ==
           error::unsupported_extension);
-    CHECK(decode_ee(ext(extension_type::key_share, cat({u16(0x1d), vec16({1})}))) == error::illegal_parameter);
-    CHECK(decode_ee(ext(extension_type::supported_versions, u16(0x0304))) == error::illegal_parameter);
+    // Misplaced: what a client offers in its hello (key_share, supported_versions) answered here.
+    const cc::extension_set hello_offers = {extension_type::key_share, extension_type::supported_versions};
+    CHECK(decode_ee(ext(extension_type::key_share, cat({u16(0x1d), vec16({1})})), hello_offers) ==
+          error::illegal_parameter);
+    CHECK(decode_ee(ext(extension_type::supported_versions, u16(0x0304)), hello_offers) == error::illegal_parameter);
+    // Neither offered nor allowed: the unsolicited answer is judged first, as OpenSSL does.
+    CHECK(decode_ee(ext(extension_type::key_share, cat({u16(0x1d), vec16({1})}))) == error::unsupported_extension);
     CHECK(decode_ee(ext(0x1234, {})) == error::unsupported_extension);
     // RFC 8449: below 64 is illegal_parameter; RFC 7301 §3.1: exactly one protocol.
     CHECK(decode_ee(ext(extension_type::record_size_limit, u16(63))) == error::illegal_parameter);

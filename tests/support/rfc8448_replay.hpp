@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "carapace/hash/sha256.hpp"
+#include "carapace/tls/detail/codec/certificate.hpp"
+#include "carapace/tls/detail/codec/certificate_verify.hpp"
 #include "support/tls_peers.hpp"
 
 namespace test_support::rfc8448 {
@@ -177,16 +179,19 @@ inline byte_vector signed_content(bool server, const std::vector<byte_vector>& m
     sha256 h;
     for (const auto& m : messages) h.update(m);
     const auto digest = h.final();
-    bytes<tls::detail::max_signed_content> out{};
-    const std::size_t n = tls::detail::certificate_verify_content(server, digest, out);
+    bytes<tls::detail::codec::max_signed_content_size> out{};
+    const std::size_t n = tls::detail::codec::signed_content(
+        server ? tls::detail::codec::signer_role::server : tls::detail::codec::signer_role::client, digest, out);
     return byte_vector(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
 inline byte_vector certificate_of(const byte_vector& certificate_message) {
-    tls::detail::certificate_message cm;
-    REQUIRE(tls::detail::decode_certificate(byte_view(certificate_message).subspan(4), cm) == tls::error::none);
-    REQUIRE(cm.chain_length == 1);
-    return byte_vector(cm.chain[0].begin(), cm.chain[0].end());
+    tls::detail::codec::certificate cm;
+    REQUIRE(decode(byte_view(certificate_message).subspan(4), cm, tls::detail::codec::extension_set{}) ==
+            tls::error::none);
+    const auto chain = tls::detail::codec::chain_of(cm);
+    REQUIRE(chain.size == 1);
+    return byte_vector(chain.certificates[0].begin(), chain.certificates[0].end());
 }
 
 struct replay {
@@ -258,8 +263,8 @@ struct replay {
         server_certificate = certificate_of(cert);
         server_chain = {server_certificate};
         client_verifier.expected_leaf = server_certificate;
-        tls::detail::certificate_verify parsed_cv;
-        REQUIRE(tls::detail::decode_certificate_verify(byte_view(cv).subspan(4), parsed_cv) == tls::error::none);
+        tls::detail::codec::certificate_verify parsed_cv;
+        REQUIRE(decode(byte_view(cv).subspan(4), parsed_cv) == tls::error::none);
         client_verifier.signature = byte_vector(parsed_cv.signature.begin(), parsed_cv.signature.end());
         server_signer.signature = client_verifier.signature;
         client_verifier.scheme = server_signer.scheme_[0] = static_cast<tls::signature_scheme>(parsed_cv.scheme);
@@ -313,8 +318,8 @@ struct replay {
             cc.certificate_chain = client_chain;
             cc.signer = &client_signer;
             server_verifier.expected_leaf = client_certificate;
-            tls::detail::certificate_verify ccv;
-            REQUIRE(tls::detail::decode_certificate_verify(byte_view(client_cv).subspan(4), ccv) == tls::error::none);
+            tls::detail::codec::certificate_verify ccv;
+            REQUIRE(decode(byte_view(client_cv).subspan(4), ccv) == tls::error::none);
             client_signer.signature = byte_vector(ccv.signature.begin(), ccv.signature.end());
             server_verifier.signature = client_signer.signature;
             server_verifier.scheme = client_signer.scheme_[0] = static_cast<tls::signature_scheme>(ccv.scheme);

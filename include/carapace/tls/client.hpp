@@ -19,7 +19,13 @@
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
 #include "carapace/tls/detail/connection.hpp"
-#include "carapace/tls/detail/hello.hpp"
+#include "carapace/tls/detail/codec/certificate.hpp"
+#include "carapace/tls/detail/codec/certificate_request.hpp"
+#include "carapace/tls/detail/codec/certificate_verify.hpp"
+#include "carapace/tls/detail/codec/client_hello.hpp"
+#include "carapace/tls/detail/codec/encrypted_extensions.hpp"
+#include "carapace/tls/detail/codec/new_session_ticket.hpp"
+#include "carapace/tls/detail/codec/server_hello.hpp"
 #include "carapace/x509/names.hpp"
 
 namespace carapace::tls {
@@ -153,108 +159,42 @@ private:
         return std::max<std::size_t>(n, 512) + 4;
     }
 
+    // The ClientHello (§4.1.2) from our configuration; it also records which extensions we offered,
+    // which is all the server's answers may contain (§4.2).
     void write_client_hello(flight& out) noexcept {
-        this->write_message(out, handshake_type::client_hello, [&](detail::writer& w) {
-            const std::size_t start = w.size() - 4;
-            w.u16(legacy_version_tls12);
-            w.bytes(random_);
-            w.vector<1>(config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{});
-            const auto suites = w.open<2>();
-            for (const cipher_suite s : config_.cipher_suites)
-                if (find_suite(static_cast<std::uint16_t>(s))) w.u16(static_cast<std::uint16_t>(s));  // not one left out
-            w.close<2>(suites);
-            w.u8(1);
-            w.u8(0);  // legacy_compression_methods: null only
-            const auto extensions = w.open<2>();
-            detail::write_extensions_in_order(w, config_.extension_order, config_.extra_extensions,
-                                              [&](extension_type t) { return write_extension(w, t); });
-            if (config_.pad_client_hello) detail::write_client_hello_padding(w, w.size() - start);
-            w.close<2>(extensions);
-        });
-    }
-
-    // Writes one of our extensions if it applies; false when it does not.
-    bool write_extension(detail::writer& w, extension_type type) noexcept {
-        auto open = [&] {
-            w.u16(static_cast<std::uint16_t>(type));
-            return w.open<2>();
-        };
-        switch (type) {
-            case extension_type::server_name: {
-                if (!send_server_name()) return false;
-                const auto at = open();
-                const auto list = w.open<2>();
-                w.u8(0);  // host_name
-                w.vector<2>(byte_view(reinterpret_cast<const std::uint8_t*>(config_.server_name.data()),
-                                      config_.server_name.size()));
-                w.close<2>(list);
-                w.close<2>(at);
-                return true;
-            }
-            case extension_type::supported_groups: {
-                const auto at = open();
-                const auto list = w.open<2>();
-                for (const named_group g : config_.groups) w.u16(static_cast<std::uint16_t>(g));
-                w.close<2>(list);
-                w.close<2>(at);
-                return true;
-            }
-            case extension_type::key_share: {
-                const auto at = open();
-                const auto list = w.open<2>();
-                for (std::size_t i = 0; i < share_count_; ++i) {
-                    w.u16(static_cast<std::uint16_t>(shares_[i].group));
-                    w.vector<2>(byte_view(share_public_[i]).first(shares_[i].kx->share_size()));
-                }
-                w.close<2>(list);
-                w.close<2>(at);
-                return true;
-            }
-            case extension_type::supported_versions: {
-                const auto at = open();
-                w.u8(2);
-                w.u16(version_tls13);
-                w.close<2>(at);
-                return true;
-            }
-            case extension_type::signature_algorithms:
-            case extension_type::signature_algorithms_cert: {
-                const auto schemes = type == extension_type::signature_algorithms ? signature_algorithms()
-                                                                                  : config_.signature_algorithms_cert;
-                if (schemes.empty()) return false;
-                const auto at = open();
-                const auto list = w.open<2>();
-                for (const signature_scheme s : schemes) w.u16(static_cast<std::uint16_t>(s));
-                w.close<2>(list);
-                w.close<2>(at);
-                return true;
-            }
-            case extension_type::application_layer_protocol_negotiation: {
-                if (config_.alpn.empty()) return false;
-                const auto at = open();
-                const auto list = w.open<2>();
-                for (const auto p : config_.alpn)
-                    w.vector<1>(byte_view(reinterpret_cast<const std::uint8_t*>(p.data()), p.size()));
-                w.close<2>(list);
-                w.close<2>(at);
-                return true;
-            }
-            case extension_type::cookie: {
-                if (cookie_size_ == 0) return false;
-                const auto at = open();
-                w.vector<2>(byte_view(cookie_).first(cookie_size_));
-                w.close<2>(at);
-                return true;
-            }
-            case extension_type::record_size_limit: {
-                if (config_.record_size_limit == 0) return false;
-                const auto at = open();
-                w.u16(config_.record_size_limit);
-                w.close<2>(at);
-                return true;
-            }
-            default: return false;
+        std::array<cipher_suite, std::size(all_suites)> suites{};
+        std::size_t suite_count = 0;
+        for (const cipher_suite s : config_.cipher_suites) {
+            // Only suites this build has (see cipher_suites.hpp), each once.
+            if (!find_suite(static_cast<std::uint16_t>(s)) || suite_count == suites.size()) continue;
+            if (std::find(suites.begin(), suites.begin() + static_cast<std::ptrdiff_t>(suite_count), s) ==
+                suites.begin() + static_cast<std::ptrdiff_t>(suite_count))
+                suites[suite_count++] = s;
         }
+        std::array<detail::codec::key_share_entry, max_key_shares> shares{};
+        for (std::size_t i = 0; i < share_count_; ++i)
+            shares[i] = {shares_[i].group, byte_view(share_public_[i]).first(shares_[i].kx->share_size())};
+        static constexpr std::uint16_t versions[1] = {version_tls13};
+
+        detail::codec::client_hello ch;
+        ch.random = random_;
+        ch.session_id = config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{};
+        ch.cipher_suites = std::span<const cipher_suite>(suites).first(suite_count);
+        if (send_server_name()) ch.server_name = detail::codec::text_bytes(config_.server_name);
+        ch.supported_groups = config_.groups;
+        ch.has_key_share = true;
+        ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(share_count_);
+        ch.supported_versions = versions;
+        ch.signature_algorithms = signature_algorithms();
+        ch.signature_algorithms_cert = config_.signature_algorithms_cert;
+        ch.alpn = config_.alpn;
+        ch.cookie = byte_view(cookie_).first(cookie_size_);
+        ch.record_size_limit = config_.record_size_limit;
+        ch.pad_to_512 = config_.pad_client_hello;
+        ch.extra_extensions = config_.extra_extensions;
+        if (!config_.extension_order.empty()) ch.order = config_.extension_order;
+        offered_ = detail::codec::offered_extensions(ch);
+        this->write_message(out, handshake_type::client_hello, [&](detail::writer& w) { encode(w, ch); });
     }
 
     // The second ClientHello as records, or the first.
@@ -309,47 +249,41 @@ private:
             case state::wait_certificate_verify: return on_certificate_verify(m);
             case state::wait_finished: return on_finished(m, out);
             case state::connected:
-                if (m.type == handshake_type::new_session_ticket) return {detail::decode_new_session_ticket(m.body)};
+                if (m.type == handshake_type::new_session_ticket) {
+                    // Checked, and set aside until resumption is supported.
+                    detail::codec::new_session_ticket ticket;
+                    return {decode(m.body, ticket)};
+                }
                 return this->receive_key_update(m.body);
             default: return {error::unexpected_message};
         }
     }
 
-    bool offered_suite(std::uint16_t id) const noexcept {
-        for (const cipher_suite s : config_.cipher_suites)
-            if (static_cast<std::uint16_t>(s) == id) return true;
-        return false;
+    bool offered_suite(cipher_suite id) const noexcept {
+        return std::find(config_.cipher_suites.begin(), config_.cipher_suites.end(), id) != config_.cipher_suites.end() &&
+               find_suite(static_cast<std::uint16_t>(id));
     }
-    bool offered_group(std::uint16_t id) const noexcept {
-        for (const named_group g : config_.groups)
-            if (static_cast<std::uint16_t>(g) == id) return true;
-        return false;
+    bool offered_group(named_group g) const noexcept {
+        return std::find(config_.groups.begin(), config_.groups.end(), g) != config_.groups.end();
     }
 
     step on_server_hello(const message& m, flight& out) noexcept {
-        detail::server_hello sh;
-        if (const error e = detail::decode_server_hello(m.body, sh); e != error::none) return {e};
-        if (sh.selected_version == 0) {
-            // A TLS 1.2-or-older answer. §4.1.3: with the downgrade sentinel it is an attack.
-            return {detail::has_downgrade_sentinel(sh.random) ? error::illegal_parameter : error::protocol_version};
-        }
-        if (sh.selected_version != version_tls13) return {error::illegal_parameter};
+        detail::codec::server_hello sh;
+        if (const error e = decode(m.body, sh, offered_); e != error::none) return {e};
         const byte_view our_session_id = config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{};
-        if (!std::equal(sh.session_id.begin(), sh.session_id.end(), our_session_id.begin(), our_session_id.end()))
-            return {error::illegal_parameter};
-        const auto suite = find_suite(sh.cipher_suite);
-        if (!suite || !offered_suite(sh.cipher_suite)) return {error::illegal_parameter};
-        if (hello_retry_ && suite->id != this->suite().id) return {error::illegal_parameter};
-        this->choose_suite(*suite);
-        if (sh.hello_retry) return on_hello_retry_request(sh, m, out);
+        if (!detail::codec::same_bytes(sh.session_id, our_session_id)) return {error::illegal_parameter};
+        if (!offered_suite(sh.suite)) return {error::illegal_parameter};
+        if (hello_retry_ && sh.suite != this->suite().id) return {error::illegal_parameter};
+        this->choose_suite(*find_suite(static_cast<std::uint16_t>(sh.suite)));
+        if (sh.is_hello_retry_request()) return on_hello_retry_request(sh, m, out);
 
         if (!sh.has_key_share) return {error::missing_extension};
         const offered_share* share = nullptr;
         for (std::size_t i = 0; i < share_count_; ++i)
-            if (static_cast<std::uint16_t>(shares_[i].group) == sh.key_share_group) share = &shares_[i];
+            if (shares_[i].group == sh.key_share.group) share = &shares_[i];
         if (share == nullptr) return {error::illegal_parameter};
         bytes<max_shared_secret_size> shared{};
-        const std::size_t shared_size = share->kx->finish(share->state, sh.key_share, shared);
+        const std::size_t shared_size = share->kx->finish(share->state, sh.key_share.share, shared);
         group_ = share->group;
         forget_shares();
         if (shared_size == 0) return {error::illegal_parameter};
@@ -360,26 +294,25 @@ private:
         return {};
     }
 
-    step on_hello_retry_request(const detail::server_hello& hrr, const message& m, flight& out) noexcept {
+    step on_hello_retry_request(const detail::codec::server_hello& hrr, const message& m, flight& out) noexcept {
         if (hello_retry_) return {error::unexpected_message};
         hello_retry_ = true;
         // §4.1.4: the HRR must change something, and a selected group must be one we offered
         // without a share.
-        if (!hrr.has_key_share && !hrr.has_cookie) return {error::illegal_parameter};
-        if (hrr.has_key_share) {
-            if (!offered_group(hrr.key_share_group)) return {error::illegal_parameter};
+        if (!hrr.has_selected_group && hrr.cookie.empty()) return {error::illegal_parameter};
+        if (hrr.has_selected_group) {
+            if (!offered_group(hrr.selected_group)) return {error::illegal_parameter};
             for (std::size_t i = 0; i < share_count_; ++i)
-                if (static_cast<std::uint16_t>(shares_[i].group) == hrr.key_share_group)
-                    return {error::illegal_parameter};
+                if (shares_[i].group == hrr.selected_group) return {error::illegal_parameter};
         }
         if (hrr.cookie.size() > max_cookie_size) return {error::handshake_failure};
         std::copy(hrr.cookie.begin(), hrr.cookie.end(), cookie_.begin());
         cookie_size_ = hrr.cookie.size();
         this->restart_transcript_after_retry();
         this->add_to_transcript(m);
-        if (hrr.has_key_share) {
+        if (hrr.has_selected_group) {
             forget_shares();
-            if (!generate_share(static_cast<named_group>(hrr.key_share_group))) return {error::handshake_failure};
+            if (!generate_share(hrr.selected_group)) return {error::handshake_failure};
         }
         // §D.4: the dummy ChangeCipherSpec goes before our second flight.
         if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
@@ -388,17 +321,12 @@ private:
         return {};
     }
 
-
     step on_encrypted_extensions(const message& m) noexcept {
-        detail::encrypted_extensions ee;
-        if (const error e = detail::decode_encrypted_extensions(m.body, !config_.alpn.empty(), send_server_name(),
-                                                                config_.record_size_limit != 0, ee);
-            e != error::none)
-            return {e};
-        if (ee.has_alpn) {
+        detail::codec::encrypted_extensions ee;
+        if (const error e = decode(m.body, ee, offered_); e != error::none) return {e};
+        if (!ee.alpn.empty()) {
             bool offered = false;
-            for (const auto p : config_.alpn)
-                offered = offered || std::equal(ee.alpn.begin(), ee.alpn.end(), p.begin(), p.end());
+            for (const auto p : config_.alpn) offered = offered || detail::codec::same_bytes(ee.alpn, detail::codec::text_bytes(p));
             if (!offered || ee.alpn.size() > alpn_.size()) return {error::illegal_parameter};
             std::copy(ee.alpn.begin(), ee.alpn.end(), alpn_.begin());
             alpn_size_ = ee.alpn.size();
@@ -414,27 +342,27 @@ private:
     }
 
     step on_certificate_request(const message& m) noexcept {
-        detail::certificate_request cr;
-        if (const error e = detail::decode_certificate_request(m.body, cr); e != error::none) return {e};
+        detail::codec::certificate_request cr;
+        if (const error e = decode(m.body, cr); e != error::none) return {e};
         // §4.3.2: empty during the handshake.
         if (!cr.request_context.empty()) return {error::illegal_parameter};
         certificate_requested_ = true;
         client_scheme_ = std::nullopt;
         if (config_.signer != nullptr && !config_.certificate_chain.empty())
             for (const signature_scheme sc : config_.signer->schemes())
-                if (!client_scheme_ && detail::list_contains(cr.signature_algorithms, static_cast<std::uint16_t>(sc)))
-                    client_scheme_ = sc;
+                if (!client_scheme_ && cr.signature_algorithms.contains(sc)) client_scheme_ = sc;
         state_ = state::wait_certificate;
         return {};
     }
 
     step on_certificate(const message& m) noexcept {
-        detail::certificate_message cm;
-        if (const error e = detail::decode_certificate(m.body, cm); e != error::none) return {e};
-        if (!cm.request_context.empty()) return {error::illegal_parameter};
-        if (cm.chain_length == 0) return {error::decode_error};  // §4.4.2.4
-        const error e = this->accept_certificate(std::span<const byte_view>(cm.chain.data(), cm.chain_length),
-                                                 *config_.verifier, config_.server_name, config_.clock,
+        detail::codec::certificate c;
+        // Entry extensions answer what our ClientHello asked for (status_request, SCTs): nothing yet.
+        if (const error e = decode(m.body, c, detail::codec::extension_set{}); e != error::none) return {e};
+        if (!c.request_context.empty()) return {error::illegal_parameter};
+        if (c.entries.empty()) return {error::decode_error};  // §4.4.2.4
+        const auto chain = detail::codec::chain_of(c);
+        const error e = this->accept_certificate(chain.view(), *config_.verifier, config_.server_name, config_.clock,
                                                  config_.verify_server);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
@@ -443,9 +371,7 @@ private:
     }
 
     step on_certificate_verify(const message& m) noexcept {
-        detail::certificate_verify cv;
-        if (const error e = detail::decode_certificate_verify(m.body, cv); e != error::none) return {e};
-        const error e = this->check_certificate_verify(cv.scheme, cv.signature, *config_.verifier);
+        const error e = this->check_certificate_verify(m, *config_.verifier);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         state_ = state::wait_finished;
@@ -453,9 +379,7 @@ private:
     }
 
     step on_finished(const message& m, flight& out) noexcept {
-        const auto expected = this->finished_data(true);
-        if (!ct::equal(m.body, expected.view())) return {error::decrypt_error};
-        this->add_to_transcript(m);
+        if (const error e = this->check_finished(m, true); e != error::none) return {e};
         this->enter_application();
         this->install_application_read();
 
@@ -480,8 +404,7 @@ private:
     }
 
     step send_finished(flight& out) noexcept {
-        const auto finished = this->finished_data(false);
-        this->write_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
+        this->write_finished(out, false);
         this->flush(out);
         if (!out.ok()) return {error::internal_error};
         this->finish_key_schedule();
@@ -500,6 +423,7 @@ private:
     std::size_t share_count_ = 0;
     bytes<max_cookie_size> cookie_{};
     std::size_t cookie_size_ = 0;
+    detail::codec::extension_set offered_{};  // what our ClientHello offered
     bytes<255> alpn_{};
     std::size_t alpn_size_ = 0;
     std::optional<signature_scheme> client_scheme_{};

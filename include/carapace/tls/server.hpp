@@ -11,7 +11,14 @@
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
 #include "carapace/tls/detail/connection.hpp"
-#include "carapace/tls/detail/hello.hpp"
+#include "carapace/tls/detail/codec/certificate.hpp"
+#include "carapace/tls/detail/codec/certificate_request.hpp"
+#include "carapace/tls/detail/codec/certificate_verify.hpp"
+#include "carapace/tls/detail/codec/client_hello.hpp"
+#include "carapace/tls/detail/codec/encrypted_extensions.hpp"
+#include "carapace/tls/detail/codec/new_session_ticket.hpp"
+#include "carapace/tls/detail/codec/server_hello.hpp"
+#include "carapace/tls/detail/negotiation.hpp"
 
 namespace carapace::tls {
 
@@ -45,19 +52,15 @@ public:
         const std::size_t needed = this->outgoing().protected_size(4 + 8 + 1 + t.nonce.size() + 2 + t.ticket.size() + 2 + 8);
         if (output.size() < needed) return base::need_space(needed);
         flight out(output);
-        this->write_post_handshake_message(out, handshake_type::new_session_ticket, [&](detail::writer& w) {
-            w.u32(t.lifetime);
-            w.u32(t.age_add);
-            w.vector<1>(t.nonce);
-            w.vector<2>(t.ticket);
-            const auto extensions = w.open<2>();
-            if (t.max_early_data != 0) {
-                w.u16(static_cast<std::uint16_t>(extension_type::early_data));
-                w.u16(4);
-                w.u32(t.max_early_data);
-            }
-            w.close<2>(extensions);
-        });
+        detail::codec::new_session_ticket ticket;
+        ticket.lifetime = t.lifetime;
+        ticket.age_add = t.age_add;
+        ticket.nonce = t.nonce;
+        ticket.ticket = t.ticket;
+        ticket.has_early_data = t.max_early_data != 0;
+        ticket.max_early_data_size = t.max_early_data;
+        this->write_post_handshake_message(out, handshake_type::new_session_ticket,
+                                           [&](detail::writer& w) { encode(w, ticket); });
         this->flush(out);
         return base::result(0, out.size(), event::need_input);
     }
@@ -142,96 +145,34 @@ private:
         }
     }
 
-    key_exchange* find_key_exchange(std::uint16_t g) const noexcept {
-        for (key_exchange* kx : config_.key_exchanges)
-            if (kx != nullptr && static_cast<std::uint16_t>(kx->group()) == g) return kx;
-        return nullptr;
-    }
-
     step on_client_hello(const message& m, flight& out) noexcept {
         if (config_.random == nullptr || config_.signer == nullptr || config_.certificate_chain.empty())
             return {error::internal_error};
-        detail::client_hello ch;
-        if (const error e = detail::decode_client_hello(m.body, ch); e != error::none) return {e};
+        detail::codec::client_hello ch;
+        if (const error e = decode(m.body, ch); e != error::none) return {e};
         const bool second = state_ == state::wait_second_client_hello;
-        // Appendix D.5: SSL 3.0 and older are refused outright; §4.2.1: only supported_versions
-        // can offer TLS 1.3.
-        const std::uint32_t legacy_version = detail::reader(m.body).u16();
-        if (legacy_version <= 0x0300) return {error::protocol_version};
-        if (!ch.has_versions || !detail::list_contains(ch.versions, version_tls13)) return {error::protocol_version};
-        // §4.2.9: a PSK offer must say which key exchange modes go with it.
-        if (ch.has_pre_shared_key && ch.psk_modes.empty()) return {error::missing_extension};
+        if (const error e = detail::check_version(ch); e != error::none) return {e};
+        if (const error e = detail::check_psk_modes(ch); e != error::none) return {e};
         // §4.1.2: the second hello carries no early data.
-        if (second && ch.has_early_data) return {error::illegal_parameter};
+        if (second && ch.early_data) return {error::illegal_parameter};
 
-        // Cipher suite: ours, in our order of preference.
-        std::optional<suite_info> suite;
-        for (const cipher_suite s : config_.cipher_suites)
-            if (!suite && detail::list_contains(ch.cipher_suites, static_cast<std::uint16_t>(s))) suite = find_suite(static_cast<std::uint16_t>(s));
-        if (!suite) return {error::handshake_failure};
-        if (second && suite->id != this->suite().id) return {error::illegal_parameter};
-
-        // Certificate authentication needs signature_algorithms (§4.2.3) and a scheme we can sign.
-        if (!ch.has_signature_algorithms) return {error::missing_extension};
-        std::optional<signature_scheme> scheme;
-        for (const signature_scheme s : config_.signer->schemes())
-            if (!scheme && detail::list_contains(ch.signature_algorithms, static_cast<std::uint16_t>(s))) scheme = s;
-        if (!scheme) return {error::handshake_failure};
-
-        // (EC)DHE: both extensions (§9.2), every share of a listed group, no group twice.
-        if (!ch.has_groups || !ch.has_key_share) return {error::missing_extension};
-        std::uint16_t share_group = 0;
-        byte_view client_share;
-        std::size_t shares = 0;
-        bool unlisted = false;
-        const error share_error = detail::for_each_key_share(ch.key_shares, [&](std::uint16_t g, byte_view share) {
-            ++shares;
-            if (!detail::list_contains(ch.groups, g)) unlisted = true;
-            (void)share;
-        });
-        if (share_error != error::none) return {share_error};
-        if (unlisted) return {error::illegal_parameter};
-        std::optional<named_group> preferred;  // our favourite of the client's groups
-        for (const named_group g : config_.groups)
-            if (!preferred && find_key_exchange(static_cast<std::uint16_t>(g)) != nullptr &&
-                detail::list_contains(ch.groups, static_cast<std::uint16_t>(g)))
-                preferred = g;
-        if (!preferred) return {error::handshake_failure};
-        // The share we use: of our preferred group when insisting, else of any acceptable group.
-        for (const named_group g : config_.groups) {
-            if (share_group != 0 || find_key_exchange(static_cast<std::uint16_t>(g)) == nullptr) continue;
-            if (config_.insist_on_preferred_group && g != *preferred) continue;
-            (void)detail::for_each_key_share(ch.key_shares, [&](std::uint16_t cg, byte_view share) {
-                if (cg == static_cast<std::uint16_t>(g)) {
-                    share_group = cg;
-                    client_share = share;
-                }
-            });
-        }
+        suite_info suite{};
+        if (const error e = detail::choose_cipher_suite(ch, config_.cipher_suites, suite); e != error::none) return {e};
+        if (second && suite.id != this->suite().id) return {error::illegal_parameter};
+        if (const error e = detail::choose_signature_scheme(ch, config_.signer->schemes(), scheme_); e != error::none)
+            return {e};
+        const detail::group_policy groups{config_.groups, config_.key_exchanges, config_.insist_on_preferred_group};
+        detail::group_choice group;
         if (second) {
-            // §4.1.2: the second hello has exactly one share, of the group we asked for, and our
-            // cookie back.
-            if (shares != 1 || share_group != static_cast<std::uint16_t>(group_)) return {error::illegal_parameter};
-            const byte_view cookie = config_.hello_retry_cookie;
-            if (!cookie.empty() && (!ch.has_cookie || !std::equal(cookie.begin(), cookie.end(), ch.cookie.begin(),
-                                                                  ch.cookie.end())))
-                return {error::illegal_parameter};
+            if (const error e = detail::choose_group_after_retry(ch, groups, group_, group); e != error::none) return {e};
+            if (const error e = detail::check_retry_cookie(ch, config_.hello_retry_cookie); e != error::none)
+                return {e};
+        } else if (const error e = detail::choose_group(ch, groups, group); e != error::none) {
+            return {e};
         }
+        if (const error e = detail::choose_alpn(ch, config_.alpn, alpn_); e != error::none) return {e};
 
-        // ALPN (RFC 7301): our most preferred protocol the client offers.
-        alpn_ = {};
-        if (ch.has_alpn && !config_.alpn.empty()) {
-            for (const auto p : config_.alpn) {
-                detail::reader names(ch.alpn);
-                while (alpn_.empty() && !names.empty()) {
-                    const byte_view name = names.vector<1>(1);
-                    if (std::equal(name.begin(), name.end(), p.begin(), p.end()))
-                        alpn_ = byte_view(reinterpret_cast<const std::uint8_t*>(p.data()), p.size());
-                }
-            }
-            if (alpn_.empty()) return {error::no_application_protocol};
-        }
-        if (ch.has_server_name) {
+        if (ch.present.contains(extension_type::server_name)) {
             if (ch.server_name.size() > max_server_name_size) return {error::unrecognized_name};
             std::copy(ch.server_name.begin(), ch.server_name.end(), server_name_.begin());
             server_name_size_ = ch.server_name.size();
@@ -240,18 +181,14 @@ private:
         session_id_size_ = ch.session_id.size();
         std::copy(ch.random.begin(), ch.random.end(), client_random_.begin());
         std::copy(ch.session_id.begin(), ch.session_id.end(), session_id_.begin());
-        scheme_ = *scheme;
-        this->choose_suite(*suite);
+        this->choose_suite(suite);
         // We accept no early data (§4.2.10): the client's is skipped, after our
         // HelloRetryRequest as application_data records, after our ServerHello as records that
         // do not open under the handshake key.
-        early_data_offered_ = ch.has_early_data;
+        early_data_offered_ = ch.early_data;
 
-        if (share_group == 0) {
-            if (second) return {error::illegal_parameter};
-            return send_hello_retry_request(*preferred, m, out);
-        }
-        return send_server_flight(ch, share_group, client_share, m, out);
+        if (group.hello_retry) return send_hello_retry_request(group.group, m, out);
+        return send_server_flight(ch, group, m, out);
     }
 
     step send_hello_retry_request(named_group group, const message& client_hello, flight& out) noexcept {
@@ -259,27 +196,14 @@ private:
         group_ = group;
         this->add_to_transcript(client_hello);
         this->restart_transcript_after_retry();
-        this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) {
-            w.u16(legacy_version_tls12);
-            w.bytes(detail::hello_retry_random);
-            w.vector<1>(byte_view(session_id_).first(session_id_size_));
-            w.u16(static_cast<std::uint16_t>(this->suite().id));
-            w.u8(0);
-            const auto extensions = w.open<2>();
-            w.u16(static_cast<std::uint16_t>(extension_type::key_share));
-            w.u16(2);
-            w.u16(static_cast<std::uint16_t>(group));
-            if (!config_.hello_retry_cookie.empty()) {
-                w.u16(static_cast<std::uint16_t>(extension_type::cookie));
-                const auto at = w.open<2>();
-                w.vector<2>(config_.hello_retry_cookie);
-                w.close<2>(at);
-            }
-            w.u16(static_cast<std::uint16_t>(extension_type::supported_versions));
-            w.u16(2);
-            w.u16(version_tls13);
-            w.close<2>(extensions);
-        });
+        detail::codec::server_hello hrr;
+        hrr.random = detail::codec::hello_retry_random;
+        hrr.session_id = byte_view(session_id_).first(session_id_size_);
+        hrr.suite = this->suite().id;
+        hrr.has_selected_group = true;
+        hrr.selected_group = group;
+        hrr.cookie = config_.hello_retry_cookie;
+        this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) { encode(w, hrr); });
         this->flush(out);
         // §D.4: a compatibility-mode client (non-empty session id) gets a ChangeCipherSpec after
         // our first handshake message.
@@ -290,44 +214,34 @@ private:
         return {};
     }
 
-    // §D.4: a compatibility-mode client (non-empty session id) gets a ChangeCipherSpec after our
-    // first handshake message.
     void answer_compatibility_mode(flight& out) noexcept {
         if (session_id_size_ != 0) base::send_change_cipher_spec(out);
     }
 
-    step send_server_flight(const detail::client_hello& ch, std::uint16_t group, byte_view client_share,
+    step send_server_flight(const detail::codec::client_hello& ch, const detail::group_choice& group,
                             const message& client_hello, flight& out) noexcept {
-        key_exchange* kx = find_key_exchange(group);
+        key_exchange* kx = group.exchange;
         bytes<max_key_share_size> share{};
         bytes<max_shared_secret_size> shared{};
         const std::size_t share_size = kx->share_size();
-        const std::size_t shared_size = kx->respond(*config_.random, client_share, byte_span(share).first(share_size), shared);
+        if (share_size > share.size()) return {error::internal_error};
+        const std::size_t shared_size =
+            kx->respond(*config_.random, group.client_share, byte_span(share).first(share_size), shared);
         if (shared_size == 0) return {error::illegal_parameter};
-        group_ = static_cast<named_group>(group);
+        group_ = group.group;
         bytes<32> random{};
         config_.random->fill(random);
         this->add_to_transcript(client_hello);
         // The early-data skip of a first hello ends with the second one.
         this->skip_early_data(detail::record_reader::early_data_skip::none);
 
-        this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) {
-            w.u16(legacy_version_tls12);
-            w.bytes(random);
-            w.vector<1>(byte_view(session_id_).first(session_id_size_));
-            w.u16(static_cast<std::uint16_t>(this->suite().id));
-            w.u8(0);
-            const auto extensions = w.open<2>();
-            w.u16(static_cast<std::uint16_t>(extension_type::key_share));
-            const auto ks = w.open<2>();
-            w.u16(group);
-            w.vector<2>(byte_view(share).first(share_size));
-            w.close<2>(ks);
-            w.u16(static_cast<std::uint16_t>(extension_type::supported_versions));
-            w.u16(2);
-            w.u16(version_tls13);
-            w.close<2>(extensions);
-        });
+        detail::codec::server_hello sh;
+        sh.random = random;
+        sh.session_id = byte_view(session_id_).first(session_id_size_);
+        sh.suite = this->suite().id;
+        sh.has_key_share = true;
+        sh.key_share = {group_, byte_view(share).first(share_size)};
+        this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) { encode(w, sh); });
         this->flush(out);
         answer_compatibility_mode(out);
 
@@ -335,22 +249,12 @@ private:
         secure_wipe(shared);
         if (early_data_offered_) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
 
-        this->write_message(out, handshake_type::encrypted_extensions,
-                            [&](detail::writer& w) { write_encrypted_extensions(w, ch); });
+        write_encrypted_extensions(out, ch);
         if (config_.request_client_certificate || config_.require_client_certificate) {
             certificate_requested_ = true;
-            this->write_message(out, handshake_type::certificate_request, [&](detail::writer& w) {
-                w.u8(0);
-                const auto extensions = w.open<2>();
-                w.u16(static_cast<std::uint16_t>(extension_type::signature_algorithms));
-                const auto at = w.open<2>();
-                const auto list = w.open<2>();
-                if (config_.verifier != nullptr)
-                    for (const signature_scheme sc : config_.verifier->schemes()) w.u16(static_cast<std::uint16_t>(sc));
-                w.close<2>(list);
-                w.close<2>(at);
-                w.close<2>(extensions);
-            });
+            detail::codec::certificate_request cr;
+            if (config_.verifier != nullptr) cr.signature_algorithms = config_.verifier->schemes();
+            this->write_message(out, handshake_type::certificate_request, [&](detail::writer& w) { encode(w, cr); });
         }
         const step s = this->authenticate(out, config_.certificate_chain, config_.signer, scheme_);
         if (s.what == event::signature_needed) state_ = state::wait_signature;
@@ -368,8 +272,7 @@ private:
     }
 
     step send_finished(flight& out) noexcept {
-        const auto finished = this->finished_data(true);
-        this->write_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
+        this->write_finished(out, true);
         this->flush(out);
         if (!out.ok()) return {error::internal_error};
         this->enter_application();
@@ -380,68 +283,35 @@ private:
         return {};
     }
 
-    void write_encrypted_extensions(detail::writer& w, const detail::client_hello& ch) noexcept {
-        const auto extensions = w.open<2>();
-        static constexpr extension_type default_order[] = {
-            extension_type::supported_groups, extension_type::record_size_limit, extension_type::server_name,
-            extension_type::application_layer_protocol_negotiation};
-        detail::write_extensions_in_order(
-            w, config_.extension_order, config_.extra_extensions,
-            [&](extension_type t) {
-                switch (t) {
-                    case extension_type::supported_groups: {
-                        if (!config_.send_supported_groups) return false;
-                        w.u16(static_cast<std::uint16_t>(t));
-                        const auto at = w.open<2>();
-                        const auto list = w.open<2>();
-                        for (const named_group g : config_.groups) w.u16(static_cast<std::uint16_t>(g));
-                        w.close<2>(list);
-                        w.close<2>(at);
-                        return true;
-                    }
-                    case extension_type::record_size_limit:
-                        // RFC 8449 §4: only in answer to the client's.
-                        if (config_.record_size_limit == 0 || ch.record_size_limit == 0) return false;
-                        this->limit_received_records(config_.record_size_limit);
-                        w.u16(static_cast<std::uint16_t>(t));
-                        w.u16(2);
-                        w.u16(config_.record_size_limit);
-                        return true;
-                    case extension_type::server_name:
-                        if (!ch.has_server_name) return false;
-                        w.u16(static_cast<std::uint16_t>(t));
-                        w.u16(0);
-                        return true;
-                    case extension_type::application_layer_protocol_negotiation: {
-                        if (alpn_.empty()) return false;
-                        w.u16(static_cast<std::uint16_t>(t));
-                        const auto at = w.open<2>();
-                        const auto list = w.open<2>();
-                        w.vector<1>(alpn_);
-                        w.close<2>(list);
-                        w.close<2>(at);
-                        return true;
-                    }
-                    default: return false;
-                }
-            },
-            default_order);
-        w.close<2>(extensions);
+    void write_encrypted_extensions(flight& out, const detail::codec::client_hello& ch) noexcept {
+        detail::codec::encrypted_extensions ee;
+        if (config_.send_supported_groups) ee.supported_groups = config_.groups;
+        // RFC 8449 §4: only in answer to the client's; ours applies from here on.
+        if (config_.record_size_limit != 0 && ch.record_size_limit != 0) {
+            ee.record_size_limit = config_.record_size_limit;
+            this->limit_received_records(config_.record_size_limit);
+        }
+        ee.server_name_acknowledged = ch.present.contains(extension_type::server_name);
+        ee.alpn = alpn_;
+        ee.extra_extensions = config_.extra_extensions;
+        if (!config_.extension_order.empty()) ee.order = config_.extension_order;
+        this->write_message(out, handshake_type::encrypted_extensions, [&](detail::writer& w) { encode(w, ee); });
     }
 
     step on_certificate(const message& m) noexcept {
-        detail::certificate_message cm;
-        if (const error e = detail::decode_certificate(m.body, cm); e != error::none) return {e};
-        if (!cm.request_context.empty()) return {error::illegal_parameter};
-        if (cm.chain_length == 0) {
+        detail::codec::certificate c;
+        // Our CertificateRequest asks for no entry extensions (§4.4.2: none may come back).
+        if (const error e = decode(m.body, c, detail::codec::extension_set{}); e != error::none) return {e};
+        if (!c.request_context.empty()) return {error::illegal_parameter};
+        if (c.entries.empty()) {
             // §4.4.2.4: no certificate; refuse only when one is required.
             if (config_.require_client_certificate) return {error::certificate_required};
             state_ = state::wait_finished;
             return {};
         }
         if (config_.verifier == nullptr) return {error::certificate_unknown};
-        const error e = this->accept_certificate(std::span<const byte_view>(cm.chain.data(), cm.chain_length),
-                                                 *config_.verifier, {}, config_.clock, true);
+        const auto chain = detail::codec::chain_of(c);
+        const error e = this->accept_certificate(chain.view(), *config_.verifier, {}, config_.clock, true);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         state_ = state::wait_certificate_verify;
@@ -449,9 +319,7 @@ private:
     }
 
     step on_certificate_verify(const message& m) noexcept {
-        detail::certificate_verify cv;
-        if (const error e = detail::decode_certificate_verify(m.body, cv); e != error::none) return {e};
-        const error e = this->check_certificate_verify(cv.scheme, cv.signature, *config_.verifier);
+        const error e = this->check_certificate_verify(m, *config_.verifier);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         client_authenticated_ = true;
@@ -460,9 +328,7 @@ private:
     }
 
     step on_finished(const message& m) noexcept {
-        const auto expected = this->finished_data(false);
-        if (!ct::equal(m.body, expected.view())) return {error::decrypt_error};
-        this->add_to_transcript(m);
+        if (const error e = this->check_finished(m, false); e != error::none) return {e};
         this->finish_key_schedule();
         this->install_application_read();
         state_ = state::connected;

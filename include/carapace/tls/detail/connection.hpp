@@ -27,11 +27,15 @@
 #include <string_view>
 
 #include "carapace/core/bytes.hpp"
+#include "carapace/core/ct.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/tls/cipher_suites.hpp"
+#include "carapace/tls/detail/codec/certificate.hpp"
+#include "carapace/tls/detail/codec/certificate_verify.hpp"
+#include "carapace/tls/detail/codec/finished.hpp"
+#include "carapace/tls/detail/codec/key_update.hpp"
 #include "carapace/tls/detail/handshake_reassembly.hpp"
 #include "carapace/tls/detail/key_schedule.hpp"
-#include "carapace/tls/detail/messages.hpp"
 #include "carapace/tls/detail/record_layer.hpp"
 #include "carapace/tls/detail/transcript.hpp"
 #include "carapace/tls/detail/wire.hpp"
@@ -385,7 +389,8 @@ protected:
     // pending signer's caller can read it until complete_signature.
     byte_view signed_content(bool server) noexcept {
         const digest h = transcript_hash();
-        signed_size_ = certificate_verify_content(server, h.view(), signed_);
+        signed_size_ = codec::signed_content(server ? codec::signer_role::server : codec::signer_role::client, h.view(),
+                                             signed_);
         return byte_view(signed_).first(signed_size_);
     }
     // The stored verdict when the caller completed a pending verification, else the verifier's.
@@ -425,20 +430,23 @@ protected:
         });
     }
 
-    // The peer's CertificateVerify over the transcript so far, with a scheme we offered.
-    error check_certificate_verify(std::uint16_t scheme, byte_view signature, certificate_verifier& verifier) noexcept {
+    // The peer's CertificateVerify over the transcript so far, with a scheme we offered
+    // (error::pending: the verifier answers later).
+    error check_certificate_verify(const handshake_message& m, certificate_verifier& verifier) noexcept {
+        codec::certificate_verify cv;
+        if (const error e = decode(m.body, cv); e != error::none) return e;
         bool advertised = false;
-        for (const signature_scheme s : verifier.schemes())
-            advertised = advertised || static_cast<std::uint16_t>(s) == scheme;
+        for (const signature_scheme s : verifier.schemes()) advertised = advertised || s == cv.scheme;
         if (!advertised) return error::illegal_parameter;
         return verdict_or([&] {
             const byte_view content = signed_content(Role::is_client);
-            return verifier.verify_signature(peer_key(), static_cast<signature_scheme>(scheme), content, signature);
+            return verifier.verify_signature(peer_key(), cv.scheme, content, cv.signature);
         });
     }
 
     // Our CertificateVerify: signed now, or, when the signer answers signer::pending, nothing is
-    // written and the step says signature_needed (see complete_signature).
+    // written and the step says signature_needed (see complete_signature). The signer writes into
+    // the record itself, so this lays out codec::certificate_verify by hand, around the signature.
     step add_certificate_verify(flight& out, signer& key, signature_scheme scheme) noexcept {
         const byte_view content = signed_content(!Role::is_client);
         writer w(out.content_space());
@@ -472,23 +480,31 @@ protected:
 
     // Our CertificateVerify with a signature completed later.
     void write_certificate_verify(flight& out, signature_scheme scheme, byte_view signature) noexcept {
-        write_message(out, handshake_type::certificate_verify, [&](writer& w) {
-            w.u16(static_cast<std::uint16_t>(scheme));
-            w.vector<2>(signature);
-        });
+        const codec::certificate_verify cv{scheme, signature};
+        write_message(out, handshake_type::certificate_verify, [&](writer& w) { encode(w, cv); });
     }
 
     // Our Certificate (empty context, as during the handshake) with `chain`, possibly empty.
     void add_certificate(flight& out, std::span<const byte_view> chain) noexcept {
-        write_message(out, handshake_type::certificate, [&](writer& w) {
-            w.u8(0);
-            const auto list = w.open<3>();
-            for (const auto c : chain) {
-                w.vector<3>(c);
-                w.u16(0);
-            }
-            w.close<3>(list);
-        });
+        codec::certificate c;
+        c.entries = chain;
+        write_message(out, handshake_type::certificate, [&](writer& w) { encode(w, c); });
+    }
+
+    // Our Finished (§4.4.4) over the transcript so far.
+    void write_finished(flight& out, bool server_finished) noexcept {
+        const digest verify_data = finished_data(server_finished);
+        const codec::finished f{verify_data.view()};
+        write_message(out, handshake_type::finished, [&](writer& w) { encode(w, f); });
+    }
+    // The peer's Finished, compared in constant time, then taken into the transcript.
+    error check_finished(const handshake_message& m, bool server_finished) noexcept {
+        codec::finished f;
+        if (const error e = decode(m.body, f, suite_.hash_size); e != error::none) return e;
+        const digest expected = finished_data(server_finished);
+        if (!ct::equal(f.verify_data, expected.view())) return error::decrypt_error;
+        add_to_transcript(m);
+        return error::none;
     }
 
     // The largest signature a signer may make (0 without one), for sizing our flight.
@@ -501,16 +517,14 @@ protected:
 
     // Post-handshake KeyUpdate (§4.6.3), the same for both roles.
     step receive_key_update(byte_view body) noexcept {
-        reader r(body);
-        const auto v = r.u8();
-        if (!r.done()) return {error::decode_error};
-        if (v > 1) return {error::illegal_parameter};
+        codec::key_update k;
+        if (const error e = decode(body, k); e != error::none) return {e};
         next_traffic_secret(suite_.hash, read_secret_);
         log_traffic_secret(!Role::is_client, ++read_generation_, read_secret_);
         install_read(read_secret_);  // the next record must use the new key
         // One answer for a run of requests, sent before our next application data (or at the
         // end of this receive() call), not one per message.
-        if (v == 1 && !close_sent_) key_update_owed_ = true;
+        if (k.update_requested && !close_sent_) key_update_owed_ = true;
         return {error::none, event::key_update};
     }
 
@@ -657,7 +671,8 @@ private:
     }
 
     void send_key_update(flight& out, bool request) noexcept {
-        write_post_handshake_message(out, handshake_type::key_update, [&](writer& w) { w.u8(request ? 1 : 0); });
+        const codec::key_update k{request};
+        write_post_handshake_message(out, handshake_type::key_update, [&](writer& w) { encode(w, k); });
         out.flush(writer_, content_type::handshake);
         if (!out.ok()) return;
         next_traffic_secret(suite_.hash, write_secret_);
@@ -730,7 +745,7 @@ private:
     bytes<max_peer_key_size> peer_key_{};
     std::size_t peer_key_size_ = 0;
     std::string_view verify_detail_{};
-    bytes<max_signed_content> signed_{};
+    bytes<codec::max_signed_content_size> signed_{};
     std::size_t signed_size_ = 0;
     std::optional<error> verdict_{};
     byte_view incoming_{};

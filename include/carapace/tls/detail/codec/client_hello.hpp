@@ -396,6 +396,18 @@ constexpr void encode(writer& w, const client_hello& ch) noexcept {
     const byte_view extensions = ch.extensions_absent ? byte_view{} : r.vector<2>();
     if (!r.done() || suites.size() % 2 != 0 || !ch.cipher_suites.assign_wire(suites)) return error::decode_error;
     if (ch.legacy_version <= 0x0300) return error::protocol_version;
+    // §4.2.11: pre_shared_key is the last extension, whatever it holds.
+    {
+        std::size_t entries = 0;
+        if (!count_id_entries(extensions, 0, entries)) return error::decode_error;
+        reader x(extensions);
+        for (std::size_t i = 0; i < entries; ++i) {
+            const auto type = x.u16();
+            x.vector<2>();
+            if (type == static_cast<std::uint16_t>(extension_type::pre_shared_key) && i + 1 != entries)
+                return error::illegal_parameter;
+        }
+    }
     bool after_psk = false;
     const error e = walk_extensions(
         extensions, message_kind::client_hello, extension_set{},

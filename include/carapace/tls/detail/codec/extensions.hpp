@@ -237,14 +237,15 @@ constexpr bool find_extension(byte_view block, extension_type type, byte_view& d
                                 bool& decode_it) noexcept {
     decode_it = false;
     const bool recognized = is_recognized(type);
-    if (recognized && !allowed_in(type, kind)) return error::illegal_parameter;
     if (is_response(kind)) {
-        // §4.1.4: the cookie is the server's own, not an answer to the client's.
+        // An answer to nothing we asked comes first (§4.2), as OpenSSL judges it: only then is an
+        // extension we did offer, answered in the wrong message, misplaced. §4.1.4: the cookie
+        // is the server's own, not an answer to the client's.
         const bool own = kind == message_kind::hello_retry_request && type == static_cast<std::uint16_t>(extension_type::cookie);
         if (!own && !offered.contains(type)) return error::unsupported_extension;
-    } else if (!recognized) {
-        return error::none;  // §4.2, §4.3.2, §4.6.1: ignored
     }
+    if (recognized && !allowed_in(type, kind)) return error::illegal_parameter;
+    if (!is_response(kind) && !recognized) return error::none;  // §4.2, §4.3.2, §4.6.1: ignored
     decode_it = true;
     return error::none;
 }
