@@ -15,7 +15,8 @@
 
 namespace {
 
-using namespace carapace;
+using carapace::byte_span;
+using carapace::byte_view;
 namespace tls = carapace::tls;
 namespace detail = carapace::tls::detail;
 

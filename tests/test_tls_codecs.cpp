@@ -387,3 +387,23 @@ TEST_CASE("TLS codec: encode_message writes the handshake header") {
     cc::encode_message(tiny, cc::key_update{});
     CHECK_FALSE(tiny.ok());
 }
+
+TEST_CASE("TLS codec: repeats among many extensions, found without the server's bitmap in what a client reads") {
+    // A NewSessionTicket with 200 unrecognized extensions (ignored, §4.6.1): accepted, and one
+    // repeat among them is illegal_parameter, through the memory-free pairwise walk.
+    buffer many;
+    for (std::uint32_t i = 0; i < 200; ++i) many = cat({many, u16(0x3000 + i), vec16({})});
+    const buffer head = cat({u32(60), u32(1), vec8({0}), vec16({1, 2, 3})});
+    cc::new_session_ticket t;
+    CHECK(cc::decode(view(cat({head, vec16(many)})), t) == error::none);
+    CHECK(t.ignored_extensions == 200);
+    const buffer repeated = cat({many, u16(0x3000 + 150), vec16({})});
+    CHECK(cc::decode(view(cat({head, vec16(repeated)})), t) == error::illegal_parameter);
+    CHECK(cc::has_repeated_id(view(repeated), 201, false));
+    CHECK(cc::has_repeated_id(view(repeated), 201, true));
+    CHECK_FALSE(cc::has_repeated_id(view(many), 200, false));
+    // In a response every extension must answer one we offered, so a repeat is found among the
+    // recognized types: an EncryptedExtensions naming server_name twice.
+    CHECK(decode_ee(cat({ext(extension_type::server_name, {}), ext(extension_type::server_name, {})})) ==
+          error::illegal_parameter);
+}

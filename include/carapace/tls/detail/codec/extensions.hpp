@@ -173,7 +173,9 @@ private:
 
 inline constexpr std::size_t pairwise_repeat_limit = 64;
 
-// Above pairwise_repeat_limit entries: one bit per possible id (8 KiB of stack, only here).
+// Above pairwise_repeat_limit entries, for a server: one bit per possible id (8 KiB of stack, only
+// here). A ClientHello may carry thousands of extensions or key shares (§4.1.2, §9.3); the bitmap
+// keeps the work linear.
 [[gnu::noinline]] constexpr bool has_repeated_id_large(byte_view list) noexcept {
     std::array<std::uint64_t, 1024> seen{};
     reader r(list);
@@ -188,8 +190,26 @@ inline constexpr std::size_t pairwise_repeat_limit = 64;
     return false;
 }
 
-constexpr bool has_repeated_id(byte_view list, std::size_t entries) noexcept {
-    if (entries > pairwise_repeat_limit) return has_repeated_id_large(list);
+// Every pair, with no memory at all: for the lists a client receives, whose size its handshake
+// buffer bounds (16 KiB: at most 4,096 entries), so that a small client never needs the bitmap's
+// stack.
+constexpr bool has_repeated_id_pairwise(byte_view list) noexcept {
+    reader outer(list);
+    for (std::size_t at = 0; !outer.empty(); ++at) {
+        const auto id = static_cast<std::uint16_t>(outer.u16());
+        outer.vector<2>();
+        reader inner(list);
+        for (std::size_t j = 0; j < at; ++j) {
+            if (static_cast<std::uint16_t>(inner.u16()) == id) return true;
+            inner.vector<2>();
+        }
+    }
+    return false;
+}
+
+// `large`: the caller may afford has_repeated_id_large (the server, for a ClientHello).
+constexpr bool has_repeated_id(byte_view list, std::size_t entries, bool large = true) noexcept {
+    if (entries > pairwise_repeat_limit) return large ? has_repeated_id_large(list) : has_repeated_id_pairwise(list);
     std::array<std::uint16_t, pairwise_repeat_limit> seen{};
     std::size_t count = 0;
     reader r(list);
@@ -259,7 +279,21 @@ template <class F, class Ignored>
                                 Ignored&& on_ignored) noexcept {
     std::size_t entries = 0;
     if (!count_id_entries(block, 0, entries)) return error::decode_error;
-    if (has_repeated_id(block, entries)) return error::illegal_parameter;
+    if (is_response(kind)) {
+        // Every extension of a response answers one we offered, so every one is recognized: the
+        // table first, then repeats among at most the recognized types, in linear time.
+        extension_set seen;
+        for (reader t(block); !t.empty();) {
+            const auto type = static_cast<std::uint16_t>(t.u16());
+            t.vector<2>();
+            bool decode_it = false;
+            if (const error e = check_extension(type, kind, offered, decode_it); e != error::none) return e;
+            if (seen.contains(type)) return error::illegal_parameter;
+            seen.add(type);
+        }
+    } else if (has_repeated_id(block, entries, kind == message_kind::client_hello)) {
+        return error::illegal_parameter;
+    }
     reader r(block);
     while (!r.empty()) {
         const auto type = static_cast<std::uint16_t>(r.u16());
