@@ -14,6 +14,7 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "host/pem_files.hpp"
 #include "x509_text.hpp"
 #include "carapace/x509/certificate.hpp"
 #include "carapace/x509/pem.hpp"
@@ -29,7 +30,7 @@ int cmd_x509(std::span<char* const> argv) {
     if (args.positionals().size() != 1) return usage_error("x509: expected one FILE.pem");
     std::vector<std::vector<std::uint8_t>> certs;
     std::string error;
-    if (!read_certificates(args.positionals()[0], certs, error)) return usage_error("x509: " + error);
+    if (!host::load_certificate_chain(args.positionals()[0], certs, error)) return usage_error("x509: " + error);
     auto cert = x509::parse_certificate(certs[0]);
     if (!cert) return failure("x509: malformed certificate");
     std::string serial;
@@ -74,10 +75,10 @@ int cmd_verify(std::span<char* const> argv) {
 
     std::vector<std::vector<std::uint8_t>> roots, intermediates, leaf;
     std::string error;
-    if (!read_certificates(*ca_file, roots, error)) return usage_error("verify: " + error);
-    if (const auto untrusted = args.value("untrusted"); untrusted && !read_certificates(*untrusted, intermediates, error))
+    if (!host::load_certificate_chain(*ca_file, roots, error)) return usage_error("verify: " + error);
+    if (const auto untrusted = args.value("untrusted"); untrusted && !host::load_certificate_chain(*untrusted, intermediates, error))
         return usage_error("verify: " + error);
-    if (!read_certificates(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
+    if (!host::load_certificate_chain(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
 
     // Views into `roots`, so it lives no longer than they do (a static store kept the anchors of
     // an earlier call, dangling, when the tool ran in process: fuzz/corpus/cli/verify).
