@@ -118,6 +118,7 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
         }
     }
     if (result == outcome::closed) conn.finish();
+    else (void)conn.queue().send_all(fd, 1000);  // our alert, if any (a second per wait at most)
     ::close(fd);
     return result == outcome::closed ? exit_ok : exit_failure;
 }

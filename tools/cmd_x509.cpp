@@ -41,9 +41,9 @@ int cmd_x509(std::span<char* const> argv) {
     }
     if (serial.size() > 2 && serial.compare(0, 2, "00") == 0) serial.erase(0, 2);  // the sign octet
     std::printf("subject: %s\nissuer: %s\nserial: %s\nnot_before: %lld\nnot_after: %lld\nkey: %s\nsan: %s\nis_ca: %s\n",
-                describe_name(cert->subject).c_str(), describe_name(cert->issuer).c_str(), serial.c_str(),
-                static_cast<long long>(cert->not_before), static_cast<long long>(cert->not_after),
-                describe_key(cert->public_key).c_str(), describe_san(cert->subject_alt_names).c_str(),
+                terminal_text(describe_name(cert->subject)).c_str(), terminal_text(describe_name(cert->issuer)).c_str(),
+                serial.c_str(), static_cast<long long>(cert->not_before), static_cast<long long>(cert->not_after),
+                describe_key(cert->public_key).c_str(), terminal_text(describe_san(cert->subject_alt_names)).c_str(),
                 cert->is_ca ? "true" : "false");
     return std::fflush(stdout) == 0 ? exit_ok : failure("x509: cannot write output");
 }

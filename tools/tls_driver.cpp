@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "cli.hpp"
 #include "x509_text.hpp"
 #include "carapace/x509/certificate.hpp"
 
@@ -27,8 +28,8 @@ tls::error recording_verifier::verify_chain(std::span<const carapace::byte_view>
 }
 
 void print_line(std::string_view key, std::string_view value) {
-    std::fprintf(stderr, "%.*s: %.*s\n", static_cast<int>(key.size()), key.data(), static_cast<int>(value.size()),
-                 value.data());
+    const std::string safe = terminal_text(value);  // SNI, names and SANs are the peer's choice
+    std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(key.size()), key.data(), safe.c_str());
     std::fflush(stderr);
 }
 

@@ -49,7 +49,7 @@ private:
     std::string subject_, result_;
 };
 
-// "key: value" on stderr, flushed.
+// "key: value" on stderr, flushed; the value through terminal_text().
 void print_line(std::string_view key, std::string_view value);
 
 // The summary after a handshake: protocol, cipher, group, hrr, alpn, peer, verify.
@@ -111,8 +111,7 @@ public:
                 case tls::event::peer_closed: return outcome::closed;
                 case tls::event::fatal:
                     print_failure(r, verifier_, handshake_done_);
-                    (void)queue_.send_all(fd_, 1000);  // our alert, if any
-                    return outcome::failed;
+                    return outcome::failed;  // our alert, if any, is queued: the caller sends it
                 default:
                     // Events this tool never asks for (asynchronous signing or verification):
                     // nothing to do but call again.
@@ -158,10 +157,10 @@ public:
     }
 
     // Sends our close_notify once, then everything queued, and half-closes the socket.
-    void finish(int timeout_ms = -1) {
+    void finish() {
         if (!close_sent_) (void)write([&](carapace::byte_span o) { return engine_.close(o); });
         close_sent_ = true;
-        (void)queue_.send_all(fd_, timeout_ms);
+        (void)queue_.send_all(fd_);
         ::shutdown(fd_, SHUT_WR);
     }
     void send_close_notify() {
