@@ -113,10 +113,11 @@ public:
                     print_failure(r, verifier_, handshake_done_);
                     return outcome::failed;  // our alert, if any, is queued: the caller sends it
                 default:
-                    // Events this tool never asks for (asynchronous signing or verification):
-                    // nothing to do but call again.
+                    // Events this tool never asks for (asynchronous signing or verification, a
+                    // refused call): calling again would change nothing.
                     if (r.consumed == 0 && r.produced == 0) {
-                        print_line("error", "unexpected event from the engine");
+                        print_line("error", r.failure != tls::error::none ? tls::to_string(r.failure)
+                                                                          : std::string_view("unexpected event"));
                         return outcome::failed;
                     }
                     break;
