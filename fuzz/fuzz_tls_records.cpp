@@ -226,6 +226,10 @@ public:
                     require(r.consumed != 0);  // stuck with input left
                     break;
                 case tls::event::need_output_space: std::abort();  // call_receive retries
+                // receive() refuses nothing, and the stand-ins never answer "pending".
+                case tls::event::refused:
+                case tls::event::signature_needed:
+                case tls::event::verification_needed: std::abort();
             }
         }
     }

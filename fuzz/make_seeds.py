@@ -8,7 +8,8 @@ Real handshakes come from the interop peers on loopback, recorded through a smal
 handshake messages) and `gnutls-cli` against `gnutls-serv`, over each cipher suite, with and
 without client certificates (the Ed25519 test PKI of tests/vectors/tls). From them:
   tls_engine    each side's byte stream, to be fed to our client or server;
-  tls_messages  each handshake message body behind the selector byte of its decoder.
+  tls_messages  each handshake message body behind the selector byte of its decoder;
+  tls_codecs    the same bodies behind the selector byte of fuzz_tls_codecs.cpp.
 The other targets' seeds are built here in their input formats (see each fuzz_*.cpp): real
 certificate chains for x509_verify, command lines for cli, records for tls_records, and chosen
 edge cases for the differential targets. Seeds are deterministic except the recorded handshakes.
@@ -136,6 +137,8 @@ def record_handshake(peer, suite_index, client_auth):
 
 
 SELECTOR = {1: 0, 2: 1, 8: 2, 11: 3, 13: 4, 15: 5, 24: 6, 4: 7}  # handshake type -> fuzz_tls_messages decoder
+# handshake type -> fuzz_tls_codecs codec (Finished: | 0x10 for a 48-byte hash)
+CODEC_SELECTOR = {1: 0, 2: 1, 8: 2, 13: 3, 11: 4, 15: 5, 20: 6, 4: 7, 24: 8, 5: 9}
 
 
 def messages_from_msg_output(text):
@@ -183,6 +186,9 @@ def tls_seeds():
                 for i, m in enumerate(messages):
                     if len(m) >= 4 and m[0] in SELECTOR:
                         write("tls_messages", f"{case}-{i}-type{m[0]}", bytes([SELECTOR[m[0]]]) + m[4:])
+                    if len(m) >= 4 and m[0] in CODEC_SELECTOR:
+                        selector = CODEC_SELECTOR[m[0]] | (0x10 if m[0] == 20 and s == 1 else 0)
+                        write("tls_codecs", f"{case}-{i}-type{m[0]}", bytes([selector]) + m[4:])
     # Post-handshake messages nobody sent above.
     write("tls_messages", "key-update-requested", bytes([6, 1]))
     write("tls_messages", "key-update-not-requested", bytes([6, 0]))
@@ -382,7 +388,60 @@ def diff_seeds():
         write("diff_25519", f"ed25519-rawkey-{name}", bytes([2]) + key + rng.randbytes(64) + b"m")
 
 
-MAKERS = {"tls": tls_seeds, "tls_records": tls_records_seeds, "x509_verify": x509_verify_seeds, "cli": cli_seeds,
+def u16(v):
+    return bytes([v >> 8, v & 0xff])
+
+
+def vec(n, data):
+    return len(data).to_bytes(n, "big") + data
+
+
+def ext(t, data):
+    return u16(t) + vec(2, data)
+
+
+def hello_without_grease(hello):
+    """The ClientHello body `hello` with its (empty) 0x0a0a extension taken out, lengths fixed."""
+    fixed = 2 + 32 + 1 + 2 + 4 + 2
+    extensions = hello[fixed + 2:].replace(ext(0x0a0a, b""), b"")
+    return hello[:fixed] + vec(2, extensions)
+
+
+# tls_codecs: hand-made messages the recorded handshakes do not contain (see fuzz_tls_codecs.cpp).
+def tls_codecs_seeds():
+    hrr_random = bytes.fromhex("cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c")
+    versions = ext(43, u16(0x0304))
+    write("tls_codecs", "hello-retry-request-cookie",
+          bytes([1]) + u16(0x0303) + hrr_random + vec(1, b"") + u16(0x1301) + b"\0" +
+          vec(2, ext(51, u16(0x17)) + ext(44, vec(2, b"cookie")) + versions))
+    write("tls_codecs", "server-hello-tls12-downgrade",
+          bytes([1]) + u16(0x0303) + bytes(24) + b"DOWNGRD\x01" + vec(1, b"") + u16(0xc02f) + b"\0")
+    psk = ext(41, vec(2, vec(2, b"ticket-identity") + bytes(4)) + vec(2, vec(1, bytes(32))))
+    hello = (u16(0x0303) + bytes(range(32)) + vec(1, b"") + vec(2, u16(0x1301) + u16(0x1303)) + vec(1, b"\0") +
+             vec(2, ext(0, vec(2, b"\0" + vec(2, b"example.com"))) + ext(10, vec(2, u16(0x1d))) +
+                 ext(51, vec(2, u16(0x1d) + vec(2, bytes(32)))) + ext(43, vec(1, u16(0x0304))) +
+                 ext(13, vec(2, u16(0x0807))) + ext(16, vec(2, vec(1, b"h2"))) + ext(28, u16(0x4000)) +
+                 ext(42, b"") + ext(0x0a0a, b"") + ext(21, bytes(8)) + ext(45, vec(1, b"\1")) + psk))
+    write("tls_codecs", "client-hello-psk-padding-grease", bytes([0]) + hello)
+    write("tls_codecs", "client-hello-no-unknown-extensions", bytes([0]) + hello_without_grease(hello))
+    write("tls_codecs", "client-hello-tls12-no-extensions",
+          bytes([0]) + u16(0x0303) + bytes(32) + vec(1, b"") + vec(2, u16(0xc02f)) + vec(1, b"\1\0"))
+    write("tls_codecs", "finished-sha256", bytes([6]) + bytes(range(32)))
+    write("tls_codecs", "finished-sha384", bytes([6 | 0x10]) + bytes(range(48)))
+    write("tls_codecs", "certificate-request-authorities",
+          bytes([3]) + vec(1, b"") + vec(2, ext(13, vec(2, u16(0x0807))) + ext(47, vec(2, vec(2, b"0\0"))) +
+                                   ext(0x4a4a, b"")))
+    write("tls_codecs", "certificate-entry-ocsp", bytes([4]) + vec(1, b"") + vec(3, vec(3, b"0\0") + vec(2, ext(5, b"\1"))))
+    write("tls_codecs", "certificate-verify-empty", bytes([5]) + u16(0x0807) + vec(2, b""))
+    write("tls_codecs", "new-session-ticket-early-data",
+          bytes([7]) + (3600).to_bytes(4, "big") + bytes(4) + vec(1, b"\0") + vec(2, b"ticket") +
+          vec(2, ext(42, (16384).to_bytes(4, "big"))))
+    write("tls_codecs", "key-update-requested", bytes([8, 1]))
+    write("tls_codecs", "key-update-not-requested", bytes([8, 0]))
+    write("tls_codecs", "end-of-early-data", bytes([9]))
+
+
+MAKERS = {"tls": tls_seeds, "tls_codecs": tls_codecs_seeds, "tls_records": tls_records_seeds, "x509_verify": x509_verify_seeds, "cli": cli_seeds,
           "diff": diff_seeds}
 
 if __name__ == "__main__":

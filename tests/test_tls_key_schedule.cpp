@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "carapace/hash/sha256.hpp"
+#include "carapace/tls/detail/key_schedule.hpp"
 #include "carapace/tls/hkdf_label.hpp"
 #include "support/vectors.hpp"
 
@@ -154,4 +156,100 @@ TEST_CASE("HKDF-Expand-Label refuses labels and contexts too long for HkdfLabel"
     CHECK(tls::hkdf_expand_label<sha256>(out, literal_bytes("key"), long_context, out) == errc::invalid_argument);
     const byte_vector longest_label(249, 'x');
     CHECK(tls::hkdf_expand_label<sha256>(out, longest_label, byte_view{}, out) == errc::ok);
+}
+
+// The key schedule layer on its own (tls/detail/key_schedule.hpp): the stages early -> handshake
+// -> master driven with the simple trace's shared secret and transcript hashes, every secret they
+// hand out compared with the trace; then the PSK stage of the resumed trace (binder key, early
+// traffic, early exporter).
+namespace {
+
+using tls::detail::digest;
+
+byte_vector trace_field(const std::string& title, const std::string& side, const std::string& action,
+                        const std::string& name) {
+    for (const auto& trace : trace_document()["traces"]) {
+        if (trace["title"].str() != title) continue;
+        for (const auto& s : trace["steps"])
+            if (s["side"].str() == side && s["action"].str() == action && s["fields"].has(name))
+                return unhex(s["fields"][name].str());
+    }
+    FAIL("no field " << name << " in " << action);
+    return {};
+}
+
+std::string hex_of(const tls::detail::secret& s) { return to_hex(s.view()); }
+
+}  // namespace
+
+TEST_CASE("TLS key schedule stages: RFC 8448 simple trace, every secret") {
+    const std::string t = "Simple 1-RTT Handshake";
+    auto f = [&](const std::string& action, const std::string& name) { return trace_field(t, "server", action, name); };
+    const byte_vector shared = f("extract secret \"handshake\"", "IKM");
+    const byte_vector hello_hash = f("derive secret \"tls13 c hs traffic\"", "hash");
+
+    tls::detail::early_secret early(tls::hash_kind::sha256, {});
+    REQUIRE(early.valid());
+    tls::detail::handshake_secret hs = std::move(early).to_handshake(shared);
+    CHECK_FALSE(early.valid());  // consumed and wiped
+    const auto traffic = hs.traffic(hello_hash);
+    CHECK(hex_of(traffic.client) == to_hex(f("derive secret \"tls13 c hs traffic\"", "expanded")));
+    CHECK(hex_of(traffic.server) == to_hex(f("derive secret \"tls13 s hs traffic\"", "expanded")));
+
+    // The server's Finished over the transcript hash of ClientHello..CertificateVerify.
+    sha256 transcript;
+    for (const auto& [side, action, name] :
+         {std::tuple{"client", "construct a ClientHello handshake message", "ClientHello"},
+          std::tuple{"server", "construct a ServerHello handshake message", "ServerHello"},
+          std::tuple{"server", "construct an EncryptedExtensions handshake message", "EncryptedExtensions"},
+          std::tuple{"server", "construct a Certificate handshake message", "Certificate"},
+          std::tuple{"server", "construct a CertificateVerify handshake message", "CertificateVerify"}})
+        transcript.update(trace_field(t, side, action, name));
+    bytes<32> finished_hash{};
+    transcript.final(finished_hash);
+    const digest server_finished = tls::detail::finished_verify_data(tls::hash_kind::sha256, traffic.server, finished_hash);
+    CHECK(to_hex(server_finished.view()) == to_hex(f("calculate finished \"tls13 finished\"", "finished")));
+
+    tls::detail::master_secret master = std::move(hs).to_master();
+    CHECK_FALSE(hs.valid());
+    const byte_vector app_hash = f("derive secret \"tls13 c ap traffic\"", "hash");
+    const auto app = master.application(app_hash);
+    CHECK(hex_of(app.client) == to_hex(f("derive secret \"tls13 c ap traffic\"", "expanded")));
+    CHECK(hex_of(app.server) == to_hex(f("derive secret \"tls13 s ap traffic\"", "expanded")));
+    CHECK(hex_of(app.exporter) == to_hex(f("derive secret \"tls13 exp master\"", "expanded")));
+
+    const byte_vector res_hash = trace_field(t, "client", "derive secret \"tls13 res master\"", "hash");
+    const tls::detail::secret resumption = std::move(master).to_resumption(res_hash);
+    CHECK_FALSE(master.valid());
+    CHECK(hex_of(resumption) == to_hex(trace_field(t, "client", "derive secret \"tls13 res master\"", "expanded")));
+
+    // The ticket's PSK: the nonce is the HkdfLabel context of the trace's "resumption" step.
+    const byte_vector info = f("generate resumption secret \"tls13 resumption\"", "info");
+    const std::size_t label_size = info[2];
+    const byte_vector nonce(info.begin() + static_cast<std::ptrdiff_t>(4 + label_size), info.end());
+    const auto psk = tls::detail::resumption_psk(tls::hash_kind::sha256, resumption, nonce);
+    CHECK(hex_of(psk) == to_hex(f("generate resumption secret \"tls13 resumption\"", "expanded")));
+
+    // A later KeyUpdate's secret is application_traffic_secret_N+1 (§7.2).
+    tls::detail::secret next = app.client;
+    tls::detail::next_traffic_secret(tls::hash_kind::sha256, next);
+    CHECK(hex_of(next) == to_hex(expand_label(byte_vector(app.client.view().begin(), app.client.view().end()),
+                                              "traffic upd", {}, 32)));
+}
+
+TEST_CASE("TLS key schedule stages: RFC 8448 resumed trace, PSK early secret, binder key and early secrets") {
+    const std::string t = "Resumed 0-RTT Handshake";
+    auto f = [&](const std::string& action, const std::string& name) { return trace_field(t, "client", action, name); };
+    const byte_vector psk = f("extract secret \"early\"", "IKM");
+    tls::detail::early_secret early(tls::hash_kind::sha256, psk);
+    const auto binder_key = early.binder_key(true);
+    CHECK(hex_of(binder_key) == to_hex(f("calculate PSK binder", "PRK")));
+    const byte_vector binder_hash = f("calculate PSK binder", "binder hash");
+    const digest binder = tls::detail::finished_verify_data(tls::hash_kind::sha256, binder_key, binder_hash);
+    CHECK(to_hex(binder.view()) == to_hex(f("calculate PSK binder", "finished")));
+    const byte_vector hello_hash = f("derive secret \"tls13 c e traffic\"", "hash");
+    CHECK(hex_of(early.client_early_traffic(hello_hash)) == to_hex(f("derive secret \"tls13 c e traffic\"", "expanded")));
+    CHECK(hex_of(early.early_exporter(hello_hash)) == to_hex(f("derive secret \"tls13 e exp master\"", "expanded")));
+    // An external PSK's binder key differs ("ext binder").
+    CHECK(hex_of(early.binder_key(false)) != hex_of(binder_key));
 }

@@ -89,6 +89,29 @@ public:
     }
 };
 
+// A stand-in group the server does not implement, to make a client's first share useless and
+// force a HelloRetryRequest.
+class unused_group final : public carapace::tls::key_exchange {
+public:
+    carapace::tls::named_group group() const noexcept override { return carapace::tls::named_group::secp256r1; }
+    std::size_t share_size() const noexcept override { return 65; }
+    carapace::errc generate(carapace::tls::random_source& rng,
+                            std::span<std::uint8_t, carapace::tls::max_key_exchange_state>,
+                            carapace::byte_span share) noexcept override {
+        rng.fill(share);
+        share[0] = 4;
+        return carapace::errc::ok;
+    }
+    std::size_t finish(std::span<const std::uint8_t, carapace::tls::max_key_exchange_state>, carapace::byte_view,
+                       std::span<std::uint8_t, carapace::tls::max_shared_secret_size>) noexcept override {
+        return 0;
+    }
+    std::size_t respond(carapace::tls::random_source&, carapace::byte_view, carapace::byte_span,
+                        std::span<std::uint8_t, carapace::tls::max_shared_secret_size>) noexcept override {
+        return 0;
+    }
+};
+
 // Events seen by one side while pumping.
 struct side_log {
     std::vector<carapace::tls::event> events;
@@ -122,7 +145,9 @@ bool drive(Engine& engine, byte_vector& inbox, byte_vector& outbox, side_log& lo
             log.last_fatal = r;
             return progress;
         }
-        if (r.what == carapace::tls::event::peer_closed || r.what == carapace::tls::event::need_output_space)
+        if (r.what == carapace::tls::event::peer_closed || r.what == carapace::tls::event::need_output_space ||
+            r.what == carapace::tls::event::refused || r.what == carapace::tls::event::signature_needed ||
+            r.what == carapace::tls::event::verification_needed)
             return progress;
         if (r.what == carapace::tls::event::need_input && (inbox.empty() || r.consumed == 0)) {
             if (inbox.empty()) return progress;
@@ -134,10 +159,10 @@ bool drive(Engine& engine, byte_vector& inbox, byte_vector& outbox, side_log& lo
 // Runs both engines until neither makes progress.
 template <class Client, class Server>
 void pump(Client& client, Server& server, byte_vector& to_server, byte_vector& to_client, side_log& client_log,
-          side_log& server_log, test_rng& rng, std::size_t max_chunk = 0) {
+          side_log& server_log, test_rng& rng, std::size_t max_chunk = 0, std::size_t output_size = 1 << 16) {
     for (int round = 0; round < 1000; ++round) {
-        const bool a = drive(server, to_server, to_client, server_log, rng, max_chunk);
-        const bool b = drive(client, to_client, to_server, client_log, rng, max_chunk);
+        const bool a = drive(server, to_server, to_client, server_log, rng, max_chunk, output_size);
+        const bool b = drive(client, to_client, to_server, client_log, rng, max_chunk, output_size);
         if (!a && !b) return;
     }
 }

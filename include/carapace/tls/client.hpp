@@ -30,7 +30,7 @@ class basic_client : public detail::connection<basic_client<HandshakeBufferSize>
     friend base;
     using step = detail::step;
     using flight = detail::flight;
-    using secret = detail::secret;
+    using message = detail::handshake_message;
 
 public:
     // Most key shares sent in the first ClientHello.
@@ -39,13 +39,20 @@ public:
     static constexpr std::size_t max_cookie_size = 512;
 
     explicit basic_client(const client_config& config) noexcept : config_(config) {}
+    ~basic_client() { forget_shares(); }
+    basic_client(const basic_client&) = delete;
+    basic_client& operator=(const basic_client&) = delete;
 
     // Writes the ClientHello. Call once, first.
+    // Refused (wrong_state) without a random source or verifier, or with an empty server_name
+    // while the server is verified and skip_host_check is not set.
     io_result start(byte_span output) noexcept {
-        if (this->failure_ != error::none) return this->failed_result();
-        if (state_ != state::idle) return base::misuse(error::wrong_state);
-        if (config_.random == nullptr || (config_.verifier == nullptr)) return base::misuse(error::wrong_state);
-        const std::size_t needed = client_hello_bound() + detail::record_header_size;
+        if (this->has_failed()) return this->failed_result();
+        if (state_ != state::idle) return base::refused(error::wrong_state);
+        if (config_.random == nullptr || config_.verifier == nullptr) return base::refused(error::wrong_state);
+        if (config_.verify_server && config_.server_name.empty() && !config_.skip_host_check)
+            return base::refused(error::wrong_state);
+        const std::size_t needed = hello_records_bound();
         if (output.size() < needed) return base::need_space(needed);
         config_.random->fill(random_);
         if (config_.middlebox_compatibility) config_.random->fill(session_id_);
@@ -53,14 +60,20 @@ public:
                                                              : config_.key_share_groups;
         for (const named_group g : groups) {
             if (share_count_ == max_key_shares) break;
-            if (!generate_share(g)) return base::misuse(error::wrong_state);
+            if (!generate_share(g)) {
+                forget_shares();
+                return base::refused(error::wrong_state);
+            }
         }
         flight out(output);
         write_client_hello(out);
-        out.flush(this->write_, detail::max_plaintext_size, content_type::handshake, 0x0301);
-        if (!out.ok()) return base::misuse(error::buffer_too_small);
+        this->flush(out, 0x0301);  // §5.1: the first ClientHello's record may say TLS 1.0
+        if (!out.ok()) {
+            forget_shares();
+            return base::refused(error::buffer_too_small);
+        }
         state_ = state::wait_server_hello;
-        this->accept_change_cipher_spec_ = true;
+        this->accept_change_cipher_spec(true);
         return base::result(0, out.size(), event::need_input);
     }
 
@@ -77,6 +90,7 @@ private:
         wait_certificate,
         wait_certificate_verify,
         wait_finished,
+        wait_signature,  // our CertificateVerify is with a pending signer
         connected,
     };
 
@@ -89,6 +103,8 @@ private:
     static constexpr bool is_client = true;
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
     [[nodiscard]] byte_view client_random() const noexcept { return random_; }
+    [[nodiscard]] tls::key_log* key_log() const noexcept { return config_.key_log; }
+    void wipe_role_secrets() noexcept { forget_shares(); }
 
     key_exchange* find_key_exchange(named_group g) const noexcept {
         for (key_exchange* kx : config_.key_exchanges)
@@ -138,7 +154,7 @@ private:
     }
 
     void write_client_hello(flight& out) noexcept {
-        this->add_message(out, handshake_type::client_hello, [&](detail::writer& w) {
+        this->write_message(out, handshake_type::client_hello, [&](detail::writer& w) {
             const std::size_t start = w.size() - 4;
             w.u16(legacy_version_tls12);
             w.bytes(random_);
@@ -241,9 +257,16 @@ private:
         }
     }
 
-    // Output room the next received message may need: our second ClientHello or our last flight.
+    // The second ClientHello as records, or the first.
+    [[nodiscard]] std::size_t hello_records_bound() const noexcept {
+        const std::size_t hello = client_hello_bound();
+        return hello + (hello + detail::max_plaintext_size - 1) / detail::max_plaintext_size * detail::record_header_size;
+    }
+
+    // Output room the next received messages may need: a second ClientHello, or our last flight
+    // (when the whole server flight arrives in one call), whichever is larger. Before the
+    // server's record_size_limit is known, records are counted at the smallest limit (64).
     [[nodiscard]] std::size_t output_reserve() const noexcept {
-        if (state_ == state::wait_server_hello) return 6 + client_hello_bound() + detail::record_header_size;
         if (state_ == state::connected || state_ == state::idle) return 0;
         std::size_t plain = 4 + 48;  // Finished
         if (certificate_requested_ || state_ <= state::wait_certificate_or_request) {
@@ -251,34 +274,43 @@ private:
             for (const auto c : config_.certificate_chain) plain += 5 + c.size();
             plain += 8 + base::largest_signature(config_.signer);
         }
-        const std::size_t chunk = this->send_limit() - 1;
-        return 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+        const bool limit_known = state_ > state::wait_encrypted_extensions;
+        const std::size_t chunk = limit_known ? this->outgoing().max_fragment() : 63;
+        const std::size_t last_flight = 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+        if (state_ != state::wait_server_hello) return last_flight;
+        return std::max(last_flight, 6 + hello_records_bound());
     }
 
-    step on_handshake_message(handshake_type type, byte_view message, flight& out) noexcept {
-        const byte_view body = message.subspan(4);
+    // The header of each message before its body is read: the type this state expects, and the
+    // length of fixed-size messages.
+    [[nodiscard]] error check_message_header(handshake_type type, std::size_t length) const noexcept {
         switch (state_) {
-            case state::wait_server_hello:
-                if (type != handshake_type::server_hello) return {error::unexpected_message};
-                return on_server_hello(body, message, out);
-            case state::wait_encrypted_extensions:
-                if (type != handshake_type::encrypted_extensions) return {error::unexpected_message};
-                return on_encrypted_extensions(body, message);
+            case state::wait_server_hello: return base::expect(type, handshake_type::server_hello);
+            case state::wait_encrypted_extensions: return base::expect(type, handshake_type::encrypted_extensions);
             case state::wait_certificate_or_request:
-                if (type == handshake_type::certificate_request) return on_certificate_request(body, message);
-                [[fallthrough]];
-            case state::wait_certificate:
-                if (type != handshake_type::certificate) return {error::unexpected_message};
-                return on_certificate(body, message);
-            case state::wait_certificate_verify:
-                if (type != handshake_type::certificate_verify) return {error::unexpected_message};
-                return on_certificate_verify(body, message);
-            case state::wait_finished:
-                if (type != handshake_type::finished) return {error::unexpected_message};
-                return on_finished(body, message, out);
+                if (type == handshake_type::certificate_request) return error::none;
+                return base::expect(type, handshake_type::certificate);
+            case state::wait_certificate: return base::expect(type, handshake_type::certificate);
+            case state::wait_certificate_verify: return base::expect(type, handshake_type::certificate_verify);
+            case state::wait_finished: return this->check_finished_header(type, length);
+            case state::connected: return base::check_post_handshake_header(type, length);
+            default: return error::unexpected_message;
+        }
+    }
+
+    step on_handshake_message(const message& m, flight& out) noexcept {
+        switch (state_) {
+            case state::wait_server_hello: return on_server_hello(m, out);
+            case state::wait_encrypted_extensions: return on_encrypted_extensions(m);
+            case state::wait_certificate_or_request:
+                if (m.type == handshake_type::certificate_request) return on_certificate_request(m);
+                return on_certificate(m);
+            case state::wait_certificate: return on_certificate(m);
+            case state::wait_certificate_verify: return on_certificate_verify(m);
+            case state::wait_finished: return on_finished(m, out);
             case state::connected:
-                if (type == handshake_type::new_session_ticket) return {detail::decode_new_session_ticket(body)};
-                return this->post_handshake_message(type, body, out);
+                if (m.type == handshake_type::new_session_ticket) return {detail::decode_new_session_ticket(m.body)};
+                return this->receive_key_update(m.body);
             default: return {error::unexpected_message};
         }
     }
@@ -294,9 +326,9 @@ private:
         return false;
     }
 
-    step on_server_hello(byte_view body, byte_view message, flight& out) noexcept {
+    step on_server_hello(const message& m, flight& out) noexcept {
         detail::server_hello sh;
-        if (const error e = detail::decode_server_hello(body, sh); e != error::none) return {e};
+        if (const error e = detail::decode_server_hello(m.body, sh); e != error::none) return {e};
         if (sh.selected_version == 0) {
             // A TLS 1.2-or-older answer. §4.1.3: with the downgrade sentinel it is an attack.
             return {detail::has_downgrade_sentinel(sh.random) ? error::illegal_parameter : error::protocol_version};
@@ -307,10 +339,9 @@ private:
             return {error::illegal_parameter};
         const auto suite = find_suite(sh.cipher_suite);
         if (!suite || !offered_suite(sh.cipher_suite)) return {error::illegal_parameter};
-        if (hello_retry_ && suite->id != this->suite_.id) return {error::illegal_parameter};
-        this->suite_ = *suite;
-        this->transcript_.choose(suite->hash);
-        if (sh.hello_retry) return on_hello_retry_request(sh, message, out);
+        if (hello_retry_ && suite->id != this->suite().id) return {error::illegal_parameter};
+        this->choose_suite(*suite);
+        if (sh.hello_retry) return on_hello_retry_request(sh, m, out);
 
         if (!sh.has_key_share) return {error::missing_extension};
         const offered_share* share = nullptr;
@@ -322,27 +353,14 @@ private:
         group_ = share->group;
         forget_shares();
         if (shared_size == 0) return {error::illegal_parameter};
-        this->transcript_.update(message);
-        this->schedule_.start(suite->hash);
-        (void)this->schedule_.to_handshake(byte_view(shared).first(shared_size));
+        this->add_to_transcript(m);
+        this->enter_handshake(byte_view(shared).first(shared_size));
         secure_wipe(shared);
-        const auto h = this->transcript_hash();
-        secret server_hs;
-        (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("c hs traffic"), h.view(),
-                                     client_handshake_);
-        (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("s hs traffic"), h.view(),
-                                     server_handshake_);
-        this->log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_handshake_);
-        this->log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_handshake_);
-        this->install_read(server_handshake_);
-        // From here our alerts are protected with the handshake key, as the server expects; the
-        // compatibility ChangeCipherSpec still goes out in the clear.
-        this->install_write(client_handshake_);
         state_ = state::wait_encrypted_extensions;
         return {};
     }
 
-    step on_hello_retry_request(const detail::server_hello& hrr, byte_view message, flight& out) noexcept {
+    step on_hello_retry_request(const detail::server_hello& hrr, const message& m, flight& out) noexcept {
         if (hello_retry_) return {error::unexpected_message};
         hello_retry_ = true;
         // §4.1.4: the HRR must change something, and a selected group must be one we offered
@@ -357,28 +375,23 @@ private:
         if (hrr.cookie.size() > max_cookie_size) return {error::handshake_failure};
         std::copy(hrr.cookie.begin(), hrr.cookie.end(), cookie_.begin());
         cookie_size_ = hrr.cookie.size();
-        this->transcript_.replace_with_message_hash();
-        this->transcript_.update(message);
+        this->restart_transcript_after_retry();
+        this->add_to_transcript(m);
         if (hrr.has_key_share) {
             forget_shares();
             if (!generate_share(static_cast<named_group>(hrr.key_share_group))) return {error::handshake_failure};
         }
         // §D.4: the dummy ChangeCipherSpec goes before our second flight.
-        if (config_.middlebox_compatibility) send_change_cipher_spec(out);
+        if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
         write_client_hello(out);
-        out.flush(this->write_, this->send_limit(), content_type::handshake);
+        this->flush(out);
         return {};
     }
 
-    void send_change_cipher_spec(flight& out) noexcept {
-        if (change_cipher_spec_sent_) return;
-        out.change_cipher_spec();
-        change_cipher_spec_sent_ = true;
-    }
 
-    step on_encrypted_extensions(byte_view body, byte_view message) noexcept {
+    step on_encrypted_extensions(const message& m) noexcept {
         detail::encrypted_extensions ee;
-        if (const error e = detail::decode_encrypted_extensions(body, !config_.alpn.empty(), send_server_name(),
+        if (const error e = detail::decode_encrypted_extensions(m.body, !config_.alpn.empty(), send_server_name(),
                                                                 config_.record_size_limit != 0, ee);
             e != error::none)
             return {e};
@@ -390,80 +403,91 @@ private:
             std::copy(ee.alpn.begin(), ee.alpn.end(), alpn_.begin());
             alpn_size_ = ee.alpn.size();
         }
-        if (ee.record_size_limit != 0)
-            this->peer_record_limit_ = std::min<std::size_t>(ee.record_size_limit, detail::max_plaintext_size + 1);
-        if (config_.record_size_limit != 0)
-            this->own_record_limit_ = std::min<std::size_t>(config_.record_size_limit, detail::max_plaintext_size + 1);
-        this->transcript_.update(message);
+        // RFC 8449 §4: the server's limit applies to what we send; ours applies only once the
+        // server has answered with its own (it then knows of ours).
+        if (ee.record_size_limit != 0) {
+            this->limit_sent_records(ee.record_size_limit);
+            if (config_.record_size_limit != 0) this->limit_received_records(config_.record_size_limit);
+        }
         state_ = state::wait_certificate_or_request;
         return {};
     }
 
-    step on_certificate_request(byte_view body, byte_view message) noexcept {
+    step on_certificate_request(const message& m) noexcept {
         detail::certificate_request cr;
-        if (const error e = detail::decode_certificate_request(body, cr); e != error::none) return {e};
+        if (const error e = detail::decode_certificate_request(m.body, cr); e != error::none) return {e};
         // §4.3.2: empty during the handshake.
         if (!cr.request_context.empty()) return {error::illegal_parameter};
         certificate_requested_ = true;
         client_scheme_ = std::nullopt;
         if (config_.signer != nullptr && !config_.certificate_chain.empty())
-            for (const signature_scheme s : config_.signer->schemes())
-                if (!client_scheme_ && detail::list_contains(cr.signature_algorithms, static_cast<std::uint16_t>(s)))
-                    client_scheme_ = s;
-        this->transcript_.update(message);
+            for (const signature_scheme sc : config_.signer->schemes())
+                if (!client_scheme_ && detail::list_contains(cr.signature_algorithms, static_cast<std::uint16_t>(sc)))
+                    client_scheme_ = sc;
         state_ = state::wait_certificate;
         return {};
     }
 
-    step on_certificate(byte_view body, byte_view message) noexcept {
+    step on_certificate(const message& m) noexcept {
         detail::certificate_message cm;
-        if (const error e = detail::decode_certificate(body, cm); e != error::none) return {e};
+        if (const error e = detail::decode_certificate(m.body, cm); e != error::none) return {e};
         if (!cm.request_context.empty()) return {error::illegal_parameter};
         if (cm.chain_length == 0) return {error::decode_error};  // §4.4.2.4
-        if (const error e = this->accept_certificate(cm, *config_.verifier, config_.server_name, true, config_.clock,
-                                                     config_.verify_server);
-            e != error::none)
-            return {e};
-        this->transcript_.update(message);
+        const error e = this->accept_certificate(std::span<const byte_view>(cm.chain.data(), cm.chain_length),
+                                                 *config_.verifier, config_.server_name, config_.clock,
+                                                 config_.verify_server);
+        if (e == error::pending) return {error::none, event::verification_needed};
+        if (e != error::none) return {e};
         state_ = state::wait_certificate_verify;
         return {};
     }
 
-    step on_certificate_verify(byte_view body, byte_view message) noexcept {
-        if (const error e = this->check_certificate_verify(body, *config_.verifier, true); e != error::none) return {e};
-        this->transcript_.update(message);
+    step on_certificate_verify(const message& m) noexcept {
+        detail::certificate_verify cv;
+        if (const error e = detail::decode_certificate_verify(m.body, cv); e != error::none) return {e};
+        const error e = this->check_certificate_verify(cv.scheme, cv.signature, *config_.verifier);
+        if (e == error::pending) return {error::none, event::verification_needed};
+        if (e != error::none) return {e};
         state_ = state::wait_finished;
         return {};
     }
 
-    step on_finished(byte_view body, byte_view message, flight& out) noexcept {
-        const auto expected = this->finished_for(server_handshake_);
-        if (body.size() != expected.size) return {error::decode_error};
-        if (!ct::equal(body, expected.view())) return {error::decrypt_error};
-        this->transcript_.update(message);
-        secret client_app, server_app;
-        if (!this->derive_application_secrets(client_app, server_app)) return {error::internal_error};
-        this->install_read(server_app);
+    step on_finished(const message& m, flight& out) noexcept {
+        const auto expected = this->finished_data(true);
+        if (!ct::equal(m.body, expected.view())) return {error::decrypt_error};
+        this->add_to_transcript(m);
+        this->enter_application();
+        this->install_application_read();
 
         // Our flight: [ChangeCipherSpec] [Certificate CertificateVerify] Finished.
-        if (config_.middlebox_compatibility) send_change_cipher_spec(out);
+        if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
         if (certificate_requested_) {
             // Without a certificate for the server's algorithms: an empty one, and no signature.
-            this->add_certificate(out, client_scheme_ ? config_.certificate_chain : std::span<const byte_view>{});
-            if (client_scheme_ && !this->add_certificate_verify(out, *config_.signer, *client_scheme_, false))
-                return {error::internal_error};
+            const step s = this->authenticate(
+                out, client_scheme_ ? config_.certificate_chain : std::span<const byte_view>{}, config_.signer,
+                client_scheme_);
+            if (s.what == event::signature_needed) state_ = state::wait_signature;
+            if (s.what == event::signature_needed || s.failure != error::none) return s;
         }
-        const auto finished = this->finished_for(client_handshake_);
-        this->add_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
-        out.flush(this->write_, this->send_limit(), content_type::handshake);
+        return send_finished(out);
+    }
+
+    // complete_signature(): the rest of our flight with the signature handed in.
+    step resume_after_signature(byte_view signature, flight& out) noexcept {
+        if (state_ != state::wait_signature || !client_scheme_) return {error::internal_error};
+        this->write_certificate_verify(out, *client_scheme_, signature);
+        return send_finished(out);
+    }
+
+    step send_finished(flight& out) noexcept {
+        const auto finished = this->finished_data(false);
+        this->write_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
+        this->flush(out);
         if (!out.ok()) return {error::internal_error};
-        this->derive_resumption_secret();
-        this->install_write(client_app);
-        client_handshake_.clear();
-        server_handshake_.clear();
+        this->finish_key_schedule();
+        this->install_application_write();
         state_ = state::connected;
-        this->connected_ = true;
-        this->accept_change_cipher_spec_ = false;
+        this->mark_connected();
         return {error::none, event::handshake_complete};
     }
 
@@ -476,14 +500,12 @@ private:
     std::size_t share_count_ = 0;
     bytes<max_cookie_size> cookie_{};
     std::size_t cookie_size_ = 0;
-    secret client_handshake_{}, server_handshake_{};
     bytes<255> alpn_{};
     std::size_t alpn_size_ = 0;
     std::optional<signature_scheme> client_scheme_{};
     named_group group_{};
     bool hello_retry_ = false;
     bool certificate_requested_ = false;
-    bool change_cipher_spec_sent_ = false;
 };
 
 using client = basic_client<>;

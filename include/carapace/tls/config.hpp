@@ -55,6 +55,10 @@ struct client_config : common_config {
     std::span<const signature_scheme> signature_algorithms_cert;  // sent when not empty
     bool middlebox_compatibility = false;  // RFC 8446 §D.4: session id and ChangeCipherSpec
     bool verify_server = true;            // false only for testing (s_client --insecure)
+    // With an empty server_name and verify_server, the chain is still validated but no host name
+    // is checked: allowed only when this says so (e.g. a device that pins its server's CA). Without
+    // it, an empty server_name is a configuration error (start() is refused with wrong_state).
+    bool skip_host_check = false;
     // Pad a ClientHello of 256 to 511 bytes to 512, as some middleboxes need (padding extension).
     bool pad_client_hello = false;
 };

@@ -37,6 +37,9 @@ enum class error : std::uint8_t {
     wrong_state,        // the call is not allowed now (e.g. send before the handshake completes)
     buffer_too_small,   // the output buffer cannot hold what must be written
     closed,             // the connection has ended
+    // Not a failure: a certificate_verifier's answer that its verdict comes later (see
+    // complete_verification and event::verification_needed).
+    pending,
 };
 
 // The alert sent for a failure, or close_notify for those that send none.
@@ -68,7 +71,7 @@ constexpr alert_description alert_for(error e) noexcept {
 
 constexpr bool sends_alert(error e) noexcept {
     return e != error::none && e != error::peer_alert && e != error::wrong_state && e != error::buffer_too_small &&
-           e != error::closed;
+           e != error::closed && e != error::pending;
 }
 
 constexpr std::string_view to_string(error e) noexcept {
@@ -78,6 +81,7 @@ constexpr std::string_view to_string(error e) noexcept {
         case error::wrong_state: return "call not allowed in this state";
         case error::buffer_too_small: return "output buffer too small";
         case error::closed: return "connection closed";
+        case error::pending: return "answer pending";
         default: return to_string(alert_for(e));
     }
 }

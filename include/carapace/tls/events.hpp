@@ -17,14 +17,21 @@ enum class event : std::uint8_t {
     key_update,          // the peer updated its keys (any response is already in the output)
     peer_closed,         // the peer sent close_notify; nothing more will arrive
     need_output_space,   // the output buffer is smaller than `needed`; nothing was done
-    fatal,               // the connection failed: `failure`, and `alert` sent or received
+    fatal,               // the connection failed: `failure`, and `alert` sent or received; every
+                         // later call reports the same failure
+    refused,             // the call is not allowed now (`failure`: wrong_state, closed or
+                         // buffer_too_small); nothing changed and the connection goes on
+    signature_needed,    // our signer answered "pending": sign `data` with the scheme it was asked
+                         // for, then call complete_signature()
+    verification_needed, // the certificate verifier answered "pending": call
+                         // complete_verification() with its verdict, then receive() again
 };
 
 struct io_result {
     std::size_t consumed = 0;  // input bytes taken; pass the rest again
     std::size_t produced = 0;  // output bytes written; send all of them, in order
     event what = event::need_input;
-    byte_view data;            // app_data: the plaintext
+    byte_view data;            // app_data: the plaintext; signature_needed: the content to sign
     error failure = error::none;
     alert_description alert = alert_description::close_notify;
     std::size_t needed = 0;    // need_output_space: how large the output buffer must be

@@ -61,15 +61,21 @@ protected:
     ~key_exchange() = default;
 };
 
+// A verifier or signer backed by something slow (an HSM, a TPM, a PKCS#11 token, a remote KMS) may
+// answer "pending" instead of blocking: the engine then returns event::verification_needed or
+// event::signature_needed and goes on when the caller completes it (complete_verification,
+// complete_signature). Views passed to a pending call stay valid until then.
 class certificate_verifier {
 public:
     // Judges the peer's chain. `host` is the server name a client expects (empty on a server or
     // when none was given). Returns error::none or the certificate error to send (bad_certificate,
-    // unknown_ca, certificate_expired, ...). `detail` may receive a short human-readable reason.
+    // unknown_ca, certificate_expired, ...), or error::pending. `detail` may receive a short
+    // human-readable reason.
     virtual error verify_chain(std::span<const byte_view> chain, std::string_view host, bool peer_is_server,
                                std::optional<std::int64_t> now, std::string_view& detail) noexcept = 0;
     // Checks a CertificateVerify signature over `signed_content` made with the key of the leaf's
-    // SubjectPublicKeyInfo (DER). Returns error::none, or decrypt_error for a bad signature.
+    // SubjectPublicKeyInfo (DER). Returns error::none, decrypt_error for a bad signature, or
+    // error::pending.
     virtual error verify_signature(byte_view subject_public_key_info, signature_scheme scheme,
                                    byte_view signed_content, byte_view signature) noexcept = 0;
     // The schemes verify_signature accepts, most preferred first.
@@ -85,8 +91,10 @@ class signer {
 public:
     virtual std::span<const signature_scheme> schemes() const noexcept = 0;
     virtual std::size_t max_signature_size(signature_scheme scheme) const noexcept = 0;
-    // Signs `content`; returns the signature size written into out, or 0 on failure.
+    // Signs `content`; returns the signature size written into out, 0 on failure, or `pending` when
+    // the signature will be handed to the engine later (complete_signature).
     virtual std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept = 0;
+    static constexpr std::size_t pending = static_cast<std::size_t>(-1);
 
 protected:
     ~signer() = default;

@@ -15,13 +15,18 @@
 
 namespace carapace::tls {
 
-template <std::size_t HandshakeBufferSize = 16384>
+// The default server takes ClientHellos of up to 64 KiB (and more: the buffer holds the largest
+// handshake message accepted). A server that must be smaller picks its own size, and with it the
+// largest ClientHello (and client Certificate) it accepts; larger ones get illegal_parameter.
+inline constexpr std::size_t default_server_handshake_buffer = 65536 + 4096;
+
+template <std::size_t HandshakeBufferSize = default_server_handshake_buffer>
 class basic_server : public detail::connection<basic_server<HandshakeBufferSize>, HandshakeBufferSize> {
     using base = detail::connection<basic_server<HandshakeBufferSize>, HandshakeBufferSize>;
     friend base;
     using step = detail::step;
     using flight = detail::flight;
-    using secret = detail::secret;
+    using message = detail::handshake_message;
 
 public:
     static constexpr std::size_t max_server_name_size = 255;
@@ -32,41 +37,38 @@ public:
     // the caller's: typically the PSK of resumption_psk(nonce) and its parameters, sealed under a
     // key only this server knows.
     io_result send_session_ticket(const session_ticket& t, byte_span output) noexcept {
-        if (this->failure_ != error::none) return this->failed_result();
-        if (!this->connected_) return base::misuse(error::wrong_state);
-        if (this->close_sent_) return base::misuse(error::closed);
-        if (t.nonce.size() > 255 || t.ticket.empty() || t.ticket.size() > 0xffff) return base::misuse(error::wrong_state);
-        const std::size_t plain = 4 + 8 + 1 + t.nonce.size() + 2 + t.ticket.size() + 2 + 8;
-        const std::size_t chunk = this->send_limit() - 1;
-        const std::size_t needed = plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+        if (this->has_failed()) return this->failed_result();
+        if (!this->is_connected()) return base::refused(error::wrong_state);
+        if (this->close_was_sent()) return base::refused(error::closed);
+        if (t.nonce.size() > 255 || t.ticket.empty() || t.ticket.size() > 0xffff || t.lifetime > 604800)
+            return base::refused(error::wrong_state);
+        const std::size_t needed = this->outgoing().protected_size(4 + 8 + 1 + t.nonce.size() + 2 + t.ticket.size() + 2 + 8);
         if (output.size() < needed) return base::need_space(needed);
         flight out(output);
-        // Not part of the transcript: written by hand rather than through add_message.
-        const byte_span space = out.message_space();
-        detail::writer w(space);
-        w.u8(static_cast<std::uint8_t>(handshake_type::new_session_ticket));
-        const auto length = w.open<3>();
-        w.u32(t.lifetime);
-        w.u32(t.age_add);
-        w.vector<1>(t.nonce);
-        w.vector<2>(t.ticket);
-        const auto extensions = w.open<2>();
-        if (t.max_early_data != 0) {
-            w.u16(static_cast<std::uint16_t>(extension_type::early_data));
-            w.u16(4);
-            w.u32(t.max_early_data);
-        }
-        w.close<2>(extensions);
-        w.close<3>(length);
-        out.commit(w.size());
-        out.flush(this->write_, this->send_limit(), content_type::handshake);
+        this->write_post_handshake_message(out, handshake_type::new_session_ticket, [&](detail::writer& w) {
+            w.u32(t.lifetime);
+            w.u32(t.age_add);
+            w.vector<1>(t.nonce);
+            w.vector<2>(t.ticket);
+            const auto extensions = w.open<2>();
+            if (t.max_early_data != 0) {
+                w.u16(static_cast<std::uint16_t>(extension_type::early_data));
+                w.u16(4);
+                w.u32(t.max_early_data);
+            }
+            w.close<2>(extensions);
+        });
+        this->flush(out);
         return base::result(0, out.size(), event::need_input);
     }
 
-    // The PSK a ticket with this nonce stands for (§4.6.1).
+    // The PSK a ticket with this nonce stands for (§4.6.1). An error once the connection failed.
     [[nodiscard]] error resumption_psk(byte_view nonce, byte_span out) const noexcept {
-        if (!this->connected_ || out.size() != this->suite_.hash_size) return error::wrong_state;
-        detail::expand_label(this->suite_.hash, this->resumption_secret_.view(), literal_bytes("resumption"), nonce, out);
+        if (this->has_failed()) return error::closed;
+        if (!this->is_connected() || out.size() != this->suite().hash_size || nonce.size() > 255)
+            return error::wrong_state;
+        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nonce);
+        std::copy(psk.view().begin(), psk.view().end(), out.begin());
         return error::none;
     }
 
@@ -87,17 +89,22 @@ private:
         wait_certificate,
         wait_certificate_verify,
         wait_finished,
+        wait_signature,  // our CertificateVerify is with a pending signer
         connected,
     };
 
     static constexpr bool is_client = false;
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
     [[nodiscard]] byte_view client_random() const noexcept { return client_random_; }
+    [[nodiscard]] tls::key_log* key_log() const noexcept { return config_.key_log; }
+    void wipe_role_secrets() noexcept {}
 
     // Our whole first flight: ServerHello (or HelloRetryRequest), ChangeCipherSpec,
     // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.
     [[nodiscard]] std::size_t output_reserve() const noexcept {
-        if (state_ != state::wait_client_hello && state_ != state::wait_second_client_hello) return 0;
+        if (state_ != state::wait_client_hello && state_ != state::wait_second_client_hello &&
+            state_ != state::wait_signature)
+            return 0;
         std::size_t hello = 4 + 2 + 32 + 33 + 3 + 2 + 6 + 8 + max_key_share_size + 6 + config_.hello_retry_cookie.size();
         for (const auto& x : config_.extra_extensions) hello += 4 + x.data.size();
         std::size_t plain = 4 + 2 + 6 + 2 * config_.groups.size() + 6 + 4 + 7 + 255;  // EE
@@ -111,25 +118,28 @@ private:
         return hello + detail::record_header_size + 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
     }
 
-    step on_handshake_message(handshake_type type, byte_view message, flight& out) noexcept {
-        const byte_view body = message.subspan(4);
+    [[nodiscard]] error check_message_header(handshake_type type, std::size_t length) const noexcept {
         switch (state_) {
             case state::wait_client_hello:
-            case state::wait_second_client_hello:
-                if (type != handshake_type::client_hello) return {error::unexpected_message};
-                return on_client_hello(body, message, out);
-            case state::wait_certificate:
-                if (type != handshake_type::certificate) return {error::unexpected_message};
-                return on_certificate(body, message);
-            case state::wait_certificate_verify:
-                if (type != handshake_type::certificate_verify) return {error::unexpected_message};
-                return on_certificate_verify(body, message);
-            case state::wait_finished:
-                if (type != handshake_type::finished) return {error::unexpected_message};
-                return on_finished(body, message);
-            case state::connected: return this->post_handshake_message(type, body, out);
+            case state::wait_second_client_hello: return base::expect(type, handshake_type::client_hello);
+            case state::wait_certificate: return base::expect(type, handshake_type::certificate);
+            case state::wait_certificate_verify: return base::expect(type, handshake_type::certificate_verify);
+            case state::wait_finished: return this->check_finished_header(type, length);
+            case state::connected: return base::check_post_handshake_header(type, length);
+            default: return error::unexpected_message;
         }
-        return {error::unexpected_message};
+    }
+
+    step on_handshake_message(const message& m, flight& out) noexcept {
+        switch (state_) {
+            case state::wait_client_hello:
+            case state::wait_second_client_hello: return on_client_hello(m, out);
+            case state::wait_certificate: return on_certificate(m);
+            case state::wait_certificate_verify: return on_certificate_verify(m);
+            case state::wait_finished: return on_finished(m);
+            case state::connected: return this->receive_key_update(m.body);
+            default: return {error::unexpected_message};
+        }
     }
 
     key_exchange* find_key_exchange(std::uint16_t g) const noexcept {
@@ -138,21 +148,28 @@ private:
         return nullptr;
     }
 
-    step on_client_hello(byte_view body, byte_view message, flight& out) noexcept {
+    step on_client_hello(const message& m, flight& out) noexcept {
         if (config_.random == nullptr || config_.signer == nullptr || config_.certificate_chain.empty())
             return {error::internal_error};
         detail::client_hello ch;
-        if (const error e = detail::decode_client_hello(body, ch); e != error::none) return {e};
+        if (const error e = detail::decode_client_hello(m.body, ch); e != error::none) return {e};
         const bool second = state_ == state::wait_second_client_hello;
-        // §4.2.1: only supported_versions can offer TLS 1.3.
+        // Appendix D.5: SSL 3.0 and older are refused outright; §4.2.1: only supported_versions
+        // can offer TLS 1.3.
+        const std::uint32_t legacy_version = detail::reader(m.body).u16();
+        if (legacy_version <= 0x0300) return {error::protocol_version};
         if (!ch.has_versions || !detail::list_contains(ch.versions, version_tls13)) return {error::protocol_version};
+        // §4.2.9: a PSK offer must say which key exchange modes go with it.
+        if (ch.has_pre_shared_key && ch.psk_modes.empty()) return {error::missing_extension};
+        // §4.1.2: the second hello carries no early data.
+        if (second && ch.has_early_data) return {error::illegal_parameter};
 
         // Cipher suite: ours, in our order of preference.
         std::optional<suite_info> suite;
         for (const cipher_suite s : config_.cipher_suites)
             if (!suite && detail::list_contains(ch.cipher_suites, static_cast<std::uint16_t>(s))) suite = find_suite(static_cast<std::uint16_t>(s));
         if (!suite) return {error::handshake_failure};
-        if (second && suite->id != this->suite_.id) return {error::illegal_parameter};
+        if (second && suite->id != this->suite().id) return {error::illegal_parameter};
 
         // Certificate authentication needs signature_algorithms (§4.2.3) and a scheme we can sign.
         if (!ch.has_signature_algorithms) return {error::missing_extension};
@@ -219,32 +236,34 @@ private:
             std::copy(ch.server_name.begin(), ch.server_name.end(), server_name_.begin());
             server_name_size_ = ch.server_name.size();
         }
-        if (ch.record_size_limit != 0)
-            this->peer_record_limit_ = std::min<std::size_t>(ch.record_size_limit, detail::max_plaintext_size + 1);
+        if (ch.record_size_limit != 0) this->limit_sent_records(ch.record_size_limit);
         session_id_size_ = ch.session_id.size();
         std::copy(ch.random.begin(), ch.random.end(), client_random_.begin());
         std::copy(ch.session_id.begin(), ch.session_id.end(), session_id_.begin());
         scheme_ = *scheme;
-        this->suite_ = *suite;
-        this->transcript_.choose(suite->hash);
+        this->choose_suite(*suite);
+        // We accept no early data (§4.2.10): the client's is skipped, after our
+        // HelloRetryRequest as application_data records, after our ServerHello as records that
+        // do not open under the handshake key.
+        early_data_offered_ = ch.has_early_data;
 
         if (share_group == 0) {
             if (second) return {error::illegal_parameter};
-            return send_hello_retry_request(*preferred, message, out);
+            return send_hello_retry_request(*preferred, m, out);
         }
-        return send_server_flight(ch, share_group, client_share, message, out);
+        return send_server_flight(ch, share_group, client_share, m, out);
     }
 
-    step send_hello_retry_request(named_group group, byte_view client_hello, flight& out) noexcept {
+    step send_hello_retry_request(named_group group, const message& client_hello, flight& out) noexcept {
         hello_retry_ = true;
         group_ = group;
-        this->transcript_.update(client_hello);
-        this->transcript_.replace_with_message_hash();
-        this->add_message(out, handshake_type::server_hello, [&](detail::writer& w) {
+        this->add_to_transcript(client_hello);
+        this->restart_transcript_after_retry();
+        this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) {
             w.u16(legacy_version_tls12);
             w.bytes(detail::hello_retry_random);
             w.vector<1>(byte_view(session_id_).first(session_id_size_));
-            w.u16(static_cast<std::uint16_t>(this->suite_.id));
+            w.u16(static_cast<std::uint16_t>(this->suite().id));
             w.u8(0);
             const auto extensions = w.open<2>();
             w.u16(static_cast<std::uint16_t>(extension_type::key_share));
@@ -261,23 +280,24 @@ private:
             w.u16(version_tls13);
             w.close<2>(extensions);
         });
-        out.flush(this->write_, this->send_limit(), content_type::handshake);
+        this->flush(out);
         // §D.4: a compatibility-mode client (non-empty session id) gets a ChangeCipherSpec after
         // our first handshake message.
-        send_change_cipher_spec(out);
-        this->accept_change_cipher_spec_ = true;
+        answer_compatibility_mode(out);
+        this->accept_change_cipher_spec(true);
+        if (early_data_offered_) this->skip_early_data(detail::record_reader::early_data_skip::application_data);
         state_ = state::wait_second_client_hello;
         return {};
     }
 
-    void send_change_cipher_spec(flight& out) noexcept {
-        if (session_id_size_ == 0 || change_cipher_spec_sent_) return;
-        out.change_cipher_spec();
-        change_cipher_spec_sent_ = true;
+    // §D.4: a compatibility-mode client (non-empty session id) gets a ChangeCipherSpec after our
+    // first handshake message.
+    void answer_compatibility_mode(flight& out) noexcept {
+        if (session_id_size_ != 0) base::send_change_cipher_spec(out);
     }
 
     step send_server_flight(const detail::client_hello& ch, std::uint16_t group, byte_view client_share,
-                            byte_view client_hello, flight& out) noexcept {
+                            const message& client_hello, flight& out) noexcept {
         key_exchange* kx = find_key_exchange(group);
         bytes<max_key_share_size> share{};
         bytes<max_shared_secret_size> shared{};
@@ -287,13 +307,15 @@ private:
         group_ = static_cast<named_group>(group);
         bytes<32> random{};
         config_.random->fill(random);
-        this->transcript_.update(client_hello);
+        this->add_to_transcript(client_hello);
+        // The early-data skip of a first hello ends with the second one.
+        this->skip_early_data(detail::record_reader::early_data_skip::none);
 
-        this->add_message(out, handshake_type::server_hello, [&](detail::writer& w) {
+        this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) {
             w.u16(legacy_version_tls12);
             w.bytes(random);
             w.vector<1>(byte_view(session_id_).first(session_id_size_));
-            w.u16(static_cast<std::uint16_t>(this->suite_.id));
+            w.u16(static_cast<std::uint16_t>(this->suite().id));
             w.u8(0);
             const auto extensions = w.open<2>();
             w.u16(static_cast<std::uint16_t>(extension_type::key_share));
@@ -306,53 +328,54 @@ private:
             w.u16(version_tls13);
             w.close<2>(extensions);
         });
-        out.flush(this->write_, this->send_limit(), content_type::handshake);
-        send_change_cipher_spec(out);
+        this->flush(out);
+        answer_compatibility_mode(out);
 
-        this->schedule_.start(this->suite_.hash);
-        (void)this->schedule_.to_handshake(byte_view(shared).first(shared_size));
+        this->enter_handshake(byte_view(shared).first(shared_size));
         secure_wipe(shared);
-        const auto h = this->transcript_hash();
-        secret server_hs;
-        (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("c hs traffic"), h.view(),
-                                     client_handshake_);
-        (void)this->schedule_.derive(detail::key_schedule::stage::handshake, literal_bytes("s hs traffic"), h.view(),
-                                     server_hs);
-        this->log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", client_handshake_);
-        this->log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", server_hs);
-        this->install_write(server_hs);
-        this->install_read(client_handshake_);
+        if (early_data_offered_) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
 
-        this->add_message(out, handshake_type::encrypted_extensions,
-                          [&](detail::writer& w) { write_encrypted_extensions(w, ch); });
+        this->write_message(out, handshake_type::encrypted_extensions,
+                            [&](detail::writer& w) { write_encrypted_extensions(w, ch); });
         if (config_.request_client_certificate || config_.require_client_certificate) {
             certificate_requested_ = true;
-            this->add_message(out, handshake_type::certificate_request, [&](detail::writer& w) {
+            this->write_message(out, handshake_type::certificate_request, [&](detail::writer& w) {
                 w.u8(0);
                 const auto extensions = w.open<2>();
                 w.u16(static_cast<std::uint16_t>(extension_type::signature_algorithms));
                 const auto at = w.open<2>();
                 const auto list = w.open<2>();
                 if (config_.verifier != nullptr)
-                    for (const signature_scheme s : config_.verifier->schemes()) w.u16(static_cast<std::uint16_t>(s));
+                    for (const signature_scheme sc : config_.verifier->schemes()) w.u16(static_cast<std::uint16_t>(sc));
                 w.close<2>(list);
                 w.close<2>(at);
                 w.close<2>(extensions);
             });
         }
-        this->add_certificate(out, config_.certificate_chain);
-        if (!this->add_certificate_verify(out, *config_.signer, scheme_, true)) return {error::internal_error};
-        const auto finished = this->finished_for(server_hs);
-        this->add_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
-        out.flush(this->write_, this->send_limit(), content_type::handshake);
-        if (!out.ok()) return {error::internal_error};
+        const step s = this->authenticate(out, config_.certificate_chain, config_.signer, scheme_);
+        if (s.what == event::signature_needed) state_ = state::wait_signature;
+        if (s.what == event::signature_needed || s.failure != error::none) return s;
+        return send_finished(out);
+    }
 
-        secret client_app;
-        if (!this->derive_application_secrets(client_app, server_app_)) return {error::internal_error};
-        client_application_ = client_app;
+    // complete_signature(): the rest of our flight with the signature handed in.
+    step resume_after_signature(byte_view signature, flight& out) noexcept {
+        if (state_ != state::wait_signature) return {error::internal_error};
+        this->write_certificate_verify(out, scheme_, signature);
+        const step s = send_finished(out);
+        // The client's flight may already be waiting: reassembly hands it over on receive().
+        return s.failure != error::none ? s : step{};
+    }
+
+    step send_finished(flight& out) noexcept {
+        const auto finished = this->finished_data(true);
+        this->write_message(out, handshake_type::finished, [&](detail::writer& w) { w.bytes(finished.view()); });
+        this->flush(out);
+        if (!out.ok()) return {error::internal_error};
+        this->enter_application();
         // We may send 0.5-RTT data from here (§2), but only after the client Finished through send().
-        this->install_write(server_app_);
-        this->accept_change_cipher_spec_ = true;
+        this->install_application_write();
+        this->accept_change_cipher_spec(true);
         state_ = certificate_requested_ ? state::wait_certificate : state::wait_finished;
         return {};
     }
@@ -379,8 +402,7 @@ private:
                     case extension_type::record_size_limit:
                         // RFC 8449 §4: only in answer to the client's.
                         if (config_.record_size_limit == 0 || ch.record_size_limit == 0) return false;
-                        this->own_record_limit_ =
-                            std::min<std::size_t>(config_.record_size_limit, detail::max_plaintext_size + 1);
+                        this->limit_received_records(config_.record_size_limit);
                         w.u16(static_cast<std::uint16_t>(t));
                         w.u16(2);
                         w.u16(config_.record_size_limit);
@@ -407,11 +429,10 @@ private:
         w.close<2>(extensions);
     }
 
-    step on_certificate(byte_view body, byte_view message) noexcept {
+    step on_certificate(const message& m) noexcept {
         detail::certificate_message cm;
-        if (const error e = detail::decode_certificate(body, cm); e != error::none) return {e};
+        if (const error e = detail::decode_certificate(m.body, cm); e != error::none) return {e};
         if (!cm.request_context.empty()) return {error::illegal_parameter};
-        this->transcript_.update(message);
         if (cm.chain_length == 0) {
             // §4.4.2.4: no certificate; refuse only when one is required.
             if (config_.require_client_certificate) return {error::certificate_required};
@@ -419,34 +440,33 @@ private:
             return {};
         }
         if (config_.verifier == nullptr) return {error::certificate_unknown};
-        if (const error e = this->accept_certificate(cm, *config_.verifier, {}, false, config_.clock, true);
-            e != error::none)
-            return {e};
+        const error e = this->accept_certificate(std::span<const byte_view>(cm.chain.data(), cm.chain_length),
+                                                 *config_.verifier, {}, config_.clock, true);
+        if (e == error::pending) return {error::none, event::verification_needed};
+        if (e != error::none) return {e};
         state_ = state::wait_certificate_verify;
         return {};
     }
 
-    step on_certificate_verify(byte_view body, byte_view message) noexcept {
-        if (const error e = this->check_certificate_verify(body, *config_.verifier, false); e != error::none) return {e};
-        this->transcript_.update(message);
+    step on_certificate_verify(const message& m) noexcept {
+        detail::certificate_verify cv;
+        if (const error e = detail::decode_certificate_verify(m.body, cv); e != error::none) return {e};
+        const error e = this->check_certificate_verify(cv.scheme, cv.signature, *config_.verifier);
+        if (e == error::pending) return {error::none, event::verification_needed};
+        if (e != error::none) return {e};
         client_authenticated_ = true;
         state_ = state::wait_finished;
         return {};
     }
 
-    step on_finished(byte_view body, byte_view message) noexcept {
-        const auto expected = this->finished_for(client_handshake_);
-        if (body.size() != expected.size) return {error::decode_error};
-        if (!ct::equal(body, expected.view())) return {error::decrypt_error};
-        this->transcript_.update(message);
-        this->derive_resumption_secret();
-        this->install_read(client_application_);
-        client_handshake_.clear();
-        client_application_.clear();
-        server_app_.clear();
+    step on_finished(const message& m) noexcept {
+        const auto expected = this->finished_data(false);
+        if (!ct::equal(m.body, expected.view())) return {error::decrypt_error};
+        this->add_to_transcript(m);
+        this->finish_key_schedule();
+        this->install_application_read();
         state_ = state::connected;
-        this->connected_ = true;
-        this->accept_change_cipher_spec_ = false;
+        this->mark_connected();
         return {error::none, event::handshake_complete};
     }
 
@@ -460,10 +480,9 @@ private:
     byte_view alpn_{};
     signature_scheme scheme_{};
     named_group group_{};
-    secret client_handshake_{}, client_application_{}, server_app_{};
     bool hello_retry_ = false;
+    bool early_data_offered_ = false;
     bool certificate_requested_ = false;
-    bool change_cipher_spec_sent_ = false;
     bool client_authenticated_ = false;
 };
 

@@ -19,25 +19,56 @@ inline constexpr bytes<32> hello_retry_random = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
-// More extensions than this in one block is treated as malformed: it bounds the pairwise
-// duplicate check, and no real peer comes near it.
-inline constexpr std::size_t max_extensions = 128;
+// Whether any 16-bit value (an extension type, a group) appears twice in a list walked by
+// `next(value&) -> bool` (false at the end). No cap on the count (§4.1.2, §9.3: legal hellos carry
+// many extensions and shares); bounded work all the same: pairwise while the list is short, one
+// pass over a 65,536-bit set beyond (8 KiB of stack only then).
+template <class Next>
+constexpr bool has_repeat(Next next, std::size_t count) noexcept {
+    constexpr std::size_t pairwise_limit = 64;
+    if (count <= pairwise_limit) {
+        std::array<std::uint16_t, pairwise_limit> seen{};
+        std::uint16_t v = 0;
+        for (std::size_t n = 0; next(v); ++n) {
+            for (std::size_t i = 0; i < n; ++i)
+                if (seen[i] == v) return true;
+            seen[n] = v;
+        }
+        return false;
+    }
+    std::array<std::uint64_t, 1024> set{};
+    std::uint16_t v = 0;
+    while (next(v)) {
+        const std::uint64_t bit = std::uint64_t{1} << (v % 64);
+        if ((set[v / 64] & bit) != 0) return true;
+        set[v / 64] |= bit;
+    }
+    return false;
+}
 
 // Calls f(type, data) for each extension of a block (the bytes inside the 2-byte length).
 // Malformed framing: decode_error; a repeated type: illegal_parameter; else f's first error.
 template <class F>
 constexpr error for_each_extension(byte_view block, F&& f) noexcept {
-    std::array<std::uint16_t, max_extensions> seen{};
     std::size_t count = 0;
-    reader r(block);
-    while (!r.empty()) {
+    for (reader r(block); !r.empty(); ++count) {
+        r.u16();
+        r.vector<2>();
+        if (!r.ok()) return error::decode_error;
+    }
+    reader types(block);
+    const bool repeat = has_repeat(
+        [&](std::uint16_t& v) {
+            if (types.empty()) return false;
+            v = static_cast<std::uint16_t>(types.u16());
+            types.vector<2>();
+            return true;
+        },
+        count);
+    if (repeat) return error::illegal_parameter;
+    for (reader r(block); !r.empty();) {
         const auto type = static_cast<std::uint16_t>(r.u16());
         const byte_view data = r.vector<2>();
-        if (!r.ok()) return error::decode_error;
-        if (count == max_extensions) return error::decode_error;
-        for (std::size_t i = 0; i < count; ++i)
-            if (seen[i] == type) return error::illegal_parameter;
-        seen[count++] = type;
         if (const error e = f(type, data); e != error::none) return e;
     }
     return error::none;
@@ -162,20 +193,28 @@ constexpr error decode_client_hello(byte_view body, client_hello& ch) noexcept {
 }
 
 // Walks a client's KeyShareEntry list. Calls f(group, share) for each; entries must be well
-// formed and no group may appear twice (§4.2.8: illegal_parameter).
+// formed and no group may appear twice (§4.2.8: illegal_parameter). No cap on their number.
 template <class F>
 constexpr error for_each_key_share(byte_view list, F&& f) noexcept {
-    std::array<std::uint16_t, max_extensions> seen{};
     std::size_t count = 0;
-    reader r(list);
-    while (!r.empty()) {
+    for (reader r(list); !r.empty(); ++count) {
+        r.u16();
+        r.vector<2>(1);
+        if (!r.ok()) return error::decode_error;
+    }
+    reader groups(list);
+    const bool repeat = has_repeat(
+        [&](std::uint16_t& v) {
+            if (groups.empty()) return false;
+            v = static_cast<std::uint16_t>(groups.u16());
+            groups.vector<2>(1);
+            return true;
+        },
+        count);
+    if (repeat) return error::illegal_parameter;
+    for (reader r(list); !r.empty();) {
         const auto group = static_cast<std::uint16_t>(r.u16());
-        const byte_view share = r.vector<2>(1);
-        if (!r.ok() || count == max_extensions) return error::decode_error;
-        for (std::size_t i = 0; i < count; ++i)
-            if (seen[i] == group) return error::illegal_parameter;
-        seen[count++] = group;
-        f(group, share);
+        f(group, r.vector<2>(1));
     }
     return error::none;
 }
@@ -191,6 +230,10 @@ struct server_hello {
     bool has_key_share = false, has_cookie = false, has_pre_shared_key = false;
 };
 
+// The version is judged first (§4.1.3, §4.2.1): a TLS 1.2-or-older ServerHello may have no
+// extensions at all, or ones we never offered, and must still get protocol_version (or
+// illegal_parameter with the downgrade sentinel), so selected_version stays 0 for it and nothing
+// else is checked. Only a TLS 1.3 answer is then held to the rest.
 constexpr error decode_server_hello(byte_view body, server_hello& sh) noexcept {
     reader r(body);
     const auto legacy_version = r.u16();
@@ -198,8 +241,18 @@ constexpr error decode_server_hello(byte_view body, server_hello& sh) noexcept {
     sh.session_id = r.vector<1>(0, 32);
     sh.cipher_suite = static_cast<std::uint16_t>(r.u16());
     const auto compression = r.u8();
-    const byte_view extensions = r.vector<2>();
+    if (!r.ok()) return error::decode_error;
+    const byte_view extensions = r.empty() ? byte_view{} : r.vector<2>();
     if (!r.done()) return error::decode_error;
+    // supported_versions, found by a framing-only walk.
+    for (reader x(extensions); !x.empty();) {
+        const auto type = x.u16();
+        const byte_view data = x.vector<2>();
+        if (!x.ok()) return error::decode_error;
+        if (type == static_cast<std::uint16_t>(extension_type::supported_versions) && data.size() == 2)
+            sh.selected_version = static_cast<std::uint16_t>(data[0] << 8 | data[1]);
+    }
+    if (sh.selected_version == 0) return error::none;  // the caller answers protocol_version
     if (legacy_version != legacy_version_tls12 || compression != 0) return error::illegal_parameter;
     sh.hello_retry = true;
     for (std::size_t i = 0; i < 32; ++i)
@@ -208,7 +261,7 @@ constexpr error decode_server_hello(byte_view body, server_hello& sh) noexcept {
         reader x(data);
         switch (static_cast<extension_type>(type)) {
             case extension_type::supported_versions:
-                sh.selected_version = static_cast<std::uint16_t>(x.u16());
+                x.u16();
                 return x.done() ? error::none : error::decode_error;
             case extension_type::key_share:
                 sh.has_key_share = true;
@@ -216,7 +269,7 @@ constexpr error decode_server_hello(byte_view body, server_hello& sh) noexcept {
                 if (!sh.hello_retry) sh.key_share = x.vector<2>(1);
                 return x.done() ? error::none : error::decode_error;
             case extension_type::cookie:
-                if (!sh.hello_retry) return error::unsupported_extension;
+                if (!sh.hello_retry) return error::illegal_parameter;
                 sh.has_cookie = true;
                 sh.cookie = x.vector<2>(1);
                 return x.done() ? error::none : error::decode_error;
@@ -340,7 +393,7 @@ struct certificate_verify {
 constexpr error decode_certificate_verify(byte_view body, certificate_verify& cv) noexcept {
     reader r(body);
     cv.scheme = static_cast<std::uint16_t>(r.u16());
-    cv.signature = r.vector<2>(1);
+    cv.signature = r.vector<2>();  // an empty signature is well formed, and does not verify
     return r.done() ? error::none : error::decode_error;
 }
 

@@ -189,6 +189,13 @@ public:
         return errc::authentication_failed;
     }
 
+    // Gives back the sequence number of a record that failed to open and is being skipped as early
+    // data (§4.2.10): it was never the peer's record under this key.
+    void rewind() noexcept {
+        if (sequence_ != 0) --sequence_;
+    }
+    void set_sequence_for_testing(std::uint64_t n) noexcept { sequence_ = n; }
+
 private:
     // §5.3: the sequence number, left-padded to the IV length, XORed with the static IV.
     bytes<iv_size> next_nonce() noexcept {

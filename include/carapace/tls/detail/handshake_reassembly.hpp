@@ -1,0 +1,120 @@
+// Handshake message reassembly (RFC 8446 §5.1, §4): the handshake content of records becomes
+// whole messages, whatever the record boundaries. A record's content is taken as room allows (the
+// rest stays pending in the record, which the caller keeps until it is drained); a message is
+// handed out once its four-byte header and whole body are in the buffer.
+//
+// A message's header is judged as soon as it is there, by a check the state machine supplies
+// (unexpected type, wrong length of a fixed-size message), so a 20,000-byte Finished gets
+// decode_error rather than filling the buffer; a message longer than the buffer after that is
+// illegal_parameter, as OpenSSL answers an excessive message size.
+//
+// Key changes (§5.1): handshake messages must not span a change of the read key; empty() tells
+// the caller whether anything is left over when it installs a new key.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/core/wipe.hpp"
+#include "carapace/tls/error.hpp"
+#include "carapace/tls/protocol.hpp"
+
+namespace carapace::tls::detail {
+
+inline constexpr std::size_t handshake_header_size = 4;
+
+struct handshake_message {
+    handshake_type type{};
+    byte_view whole;  // header and body, as the transcript takes it
+    byte_view body;
+};
+
+class handshake_reassembly {
+public:
+    constexpr handshake_reassembly() noexcept = default;
+    handshake_reassembly(const handshake_reassembly&) = delete;
+    handshake_reassembly& operator=(const handshake_reassembly&) = delete;
+
+    // The storage messages are assembled in: the largest message taken is its size.
+    void attach(byte_span buffer) noexcept { buffer_ = buffer; }
+    [[nodiscard]] std::size_t capacity() const noexcept { return buffer_.size(); }
+
+    // A record's handshake content; it must stay valid until pending() is false.
+    void add(byte_view content) noexcept { pending_ = content; }
+    [[nodiscard]] bool pending() const noexcept { return !pending_.empty(); }
+    // Nothing buffered and nothing pending: a key may change here (§5.1).
+    [[nodiscard]] bool empty() const noexcept { return fill_ == 0 && pending_.empty(); }
+    // A partial message is buffered (application data may not interleave, §5.1).
+    [[nodiscard]] bool partial() const noexcept { return fill_ != 0; }
+
+    struct next_result {
+        error failure = error::none;
+        bool ready = false;  // `message` holds a whole message
+        handshake_message message;
+    };
+
+    // The first whole message, moving pending bytes in as room allows. `check(type, length)`
+    // judges each header once it is there and returns error::none to go on.
+    template <class HeaderCheck>
+    [[nodiscard]] next_result next(HeaderCheck&& check) noexcept {
+        next_result r;
+        take_pending();
+        if (fill_ < handshake_header_size) return r;
+        const auto type = static_cast<handshake_type>(buffer_[0]);
+        const std::size_t length = static_cast<std::size_t>(buffer_[1]) << 16 |
+                                   static_cast<std::size_t>(buffer_[2]) << 8 | buffer_[3];
+        if (!checked_) {
+            if (const error e = check(type, length); e != error::none) {
+                r.failure = e;
+                return r;
+            }
+            if (handshake_header_size + length > buffer_.size()) {
+                r.failure = error::illegal_parameter;
+                return r;
+            }
+            checked_ = true;
+        }
+        if (fill_ < handshake_header_size + length) return r;
+        r.ready = true;
+        r.message.type = type;
+        r.message.whole = byte_view(buffer_).first(handshake_header_size + length);
+        r.message.body = r.message.whole.subspan(handshake_header_size);
+        return r;
+    }
+
+    // Drops the message next() returned, wiping it; what followed it moves to the front.
+    void pop(const handshake_message& m) noexcept {
+        const std::size_t n = m.whole.size();
+        std::memmove(buffer_.data(), buffer_.data() + n, fill_ - n);
+        secure_wipe(buffer_.data() + fill_ - n, n);
+        fill_ -= n;
+        checked_ = false;
+    }
+
+    // Forgets everything (failure, end of the connection), wiping what was buffered.
+    void wipe() noexcept {
+        secure_wipe(buffer_.data(), fill_);
+        fill_ = 0;
+        pending_ = {};
+        checked_ = false;
+    }
+
+private:
+    void take_pending() noexcept {
+        if (pending_.empty()) return;
+        const std::size_t n = std::min(pending_.size(), buffer_.size() - fill_);
+        std::memcpy(buffer_.data() + fill_, pending_.data(), n);
+        fill_ += n;
+        pending_ = pending_.subspan(n);
+    }
+
+    byte_span buffer_{};
+    byte_view pending_{};
+    std::size_t fill_ = 0;
+    bool checked_ = false;
+};
+
+}  // namespace carapace::tls::detail
