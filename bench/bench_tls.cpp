@@ -20,17 +20,13 @@
 // calls, four per handshake, count against carapace).
 //
 // The file names come from CARAPACE_BENCH_TLS_VECTORS (set by meson to tests/vectors/tls).
-#include <sys/random.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -38,9 +34,9 @@
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
-#include "carapace/x509/keys.hpp"
-#include "carapace/x509/pem.hpp"
 #include "compare.hpp"
+#include "host/pem_files.hpp"
+#include "host/random.hpp"
 
 #if CARAPACE_BENCH_OPENSSL
 #include <openssl/bio.h>
@@ -65,50 +61,22 @@ constexpr std::size_t record_payload = 16384;
 
 std::string vector_path(const char* name) { return std::string(CARAPACE_BENCH_TLS_VECTORS) + "/" + name; }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
+// The test PKI, through the loaders the tool and the examples use. Empty when a file cannot be
+// loaded: the benchmark then reports that it could not start.
 std::vector<byte_vector> load_certificates(const char* name) {
-    const std::string text = read_file(vector_path(name));
     std::vector<byte_vector> out;
-    carapace::pem::reader r(text);
-    for (auto b = r.next(); b; b = r.next()) {
-        if (b->label != carapace::pem::certificate) continue;
-        byte_vector der(carapace::pem::max_decoded_size(*b));
-        const auto n = carapace::pem::decode(*b, der);
-        if (!n) return {};
-        der.resize(*n);
-        out.push_back(der);
-    }
+    std::string error;
+    if (!host::load_certificate_chain(vector_path(name), out, error)) std::fprintf(stderr, "%s\n", error.c_str());
     return out;
 }
 
 std::optional<carapace::bytes<32>> load_ed25519_seed(const char* name) {
-    const std::string text = read_file(vector_path(name));
-    byte_vector der(text.size());
-    const auto n = carapace::pem::decode_first(text, carapace::pem::private_key, der);
-    if (!n) return std::nullopt;
-    const auto key = carapace::x509::parse_private_key(carapace::byte_view(der).first(*n));
-    if (!key || key->key.size() != 32) return std::nullopt;
     carapace::bytes<32> seed{};
-    std::memcpy(seed.data(), key->key.data(), 32);
-    return seed;
+    std::string error;
+    if (host::load_ed25519_private_key(vector_path(name), seed, error)) return seed;
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return std::nullopt;
 }
-
-class getrandom_source final : public tls::random_source {
-public:
-    void fill(carapace::byte_span out) noexcept override {
-        std::size_t done = 0;
-        while (done < out.size()) {
-            const ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
-            if (n > 0) done += static_cast<std::size_t>(n);
-        }
-    }
-};
 
 class fixed_clock final : public tls::clock {
 public:
@@ -123,7 +91,7 @@ struct carapace_side {
     carapace::x509::trust_store<1> store;
     std::optional<tls::ed25519_signer> signer;
     std::optional<tls::x509_verifier<1>> verifier;
-    getrandom_source random;
+    host::getrandom_source random;
     fixed_clock clock;
     tls::x25519_key_exchange x25519;
     tls::key_exchange* groups[1] = {&x25519};

@@ -8,10 +8,14 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
-#include "tls_example_support.hpp"
+#include "host/clock.hpp"
+#include "host/pem_files.hpp"
+#include "host/random.hpp"
 
 using namespace carapace;
 
@@ -39,7 +43,10 @@ static bool send_all(int fd, const std::uint8_t* data, std::size_t size) {
 
 int main(int argc, char** argv) {
     if (argc != 4) return std::fprintf(stderr, "usage: %s HOST PORT ROOTS.pem\n", argv[0]), 2;
-    const auto roots = example::load_certificates(argv[3]);
+    // Files and randomness come from support/host: the library itself does no I/O.
+    std::vector<host::der_bytes> roots;
+    std::string error;
+    if (!host::load_certificate_chain(argv[3], roots, error)) return std::fprintf(stderr, "%s\n", error.c_str()), 2;
     static x509::trust_store<16> store;
     for (const auto& root : roots) (void)store.add(root);
 
@@ -47,8 +54,8 @@ int main(int argc, char** argv) {
     tls::x25519_key_exchange x25519;
     tls::key_exchange* groups[] = {&x25519};
     tls::x509_verifier<16> verifier(store);
-    example::system_random random;
-    example::system_clock clock;
+    host::getrandom_source random;
+    host::system_clock clock;
     tls::client_config config;
     config.server_name = argv[1];  // SNI, and the name the certificate must carry
     config.key_exchanges = groups;

@@ -9,7 +9,9 @@
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
-#include "tls_example_support.hpp"
+#include "host/clock.hpp"
+#include "host/pem_files.hpp"
+#include "host/random.hpp"
 
 using namespace carapace;
 using queue = std::vector<std::uint8_t>;
@@ -40,20 +42,24 @@ void write(queue& out, Call&& call) {
 
 int main(int argc, char** argv) {
     const std::string pki = argc > 1 ? argv[1] : "tests/vectors/tls";
-    const auto chain = example::load_certificates(pki + "/server.pem");
-    const auto chain_views = example::views(chain);
-    const auto roots = example::load_certificates(pki + "/root.pem");
-    const auto seed = example::load_ed25519_seed(pki + "/server.key");
-    if (chain.empty() || roots.empty() || !seed) return std::printf("cannot load the PKI in %s\n", pki.c_str()), 2;
+    // Files and randomness come from support/host: the library itself does no I/O.
+    std::vector<host::der_bytes> chain, roots;
+    bytes<32> seed{};
+    std::string error;
+    if (!host::load_certificate_chain(pki + "/server.pem", chain, error) ||
+        !host::load_certificate_chain(pki + "/root.pem", roots, error) ||
+        !host::load_ed25519_private_key(pki + "/server.key", seed, error))
+        return std::printf("%s\n", error.c_str()), 2;
+    const std::vector<byte_view> chain_views(chain.begin(), chain.end());
     static x509::trust_store<1> store;
     if (store.add(roots[0]) != errc::ok) return 2;
 
     tls::x25519_key_exchange x25519;
     tls::key_exchange* groups[] = {&x25519};
     tls::x509_verifier<1> verifier(store);
-    tls::ed25519_signer signer(*seed);
-    example::system_random random;
-    example::system_clock clock;
+    tls::ed25519_signer signer(seed);
+    host::getrandom_source random;
+    host::system_clock clock;
 
     tls::client_config client_config;
     client_config.server_name = "localhost";

@@ -8,10 +8,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
-#include "tls_example_support.hpp"
+#include "host/clock.hpp"
+#include "host/pem_files.hpp"
+#include "host/random.hpp"
 
 using namespace carapace;
 
@@ -23,16 +27,19 @@ static bool send_all(int fd, const std::uint8_t* data, std::size_t size) {
 
 int main(int argc, char** argv) {
     if (argc != 4) return std::fprintf(stderr, "usage: %s PORT CHAIN.pem KEY.pem\n", argv[0]), 2;
-    const auto chain = example::load_certificates(argv[2]);
-    const auto chain_views = example::views(chain);
-    const auto seed = example::load_ed25519_seed(argv[3]);
-    if (chain.empty() || !seed) return std::fprintf(stderr, "cannot load %s and %s\n", argv[2], argv[3]), 2;
+    // Files and randomness come from support/host: the library itself does no I/O.
+    std::vector<host::der_bytes> chain;
+    bytes<32> seed{};
+    std::string error;
+    if (!host::load_certificate_chain(argv[2], chain, error) || !host::load_ed25519_private_key(argv[3], seed, error))
+        return std::fprintf(stderr, "%s\n", error.c_str()), 2;
+    const std::vector<byte_view> chain_views(chain.begin(), chain.end());
 
     tls::x25519_key_exchange x25519;
     tls::key_exchange* groups[] = {&x25519};
-    tls::ed25519_signer signer(*seed);  // signs our CertificateVerify
-    example::system_random random;
-    example::system_clock clock;
+    tls::ed25519_signer signer(seed);  // signs our CertificateVerify
+    host::getrandom_source random;
+    host::system_clock clock;
     tls::server_config config;
     config.certificate_chain = chain_views;
     config.signer = &signer;

@@ -6,24 +6,56 @@ namespace carapace_tool {
 
 namespace {
 
-// Messages quote arguments; control characters among them are shown as \xNN, so that a message
-// stays one line and cannot drive the terminal (fuzz/corpus/cli/regression-newline-in-argument).
+// Messages quote arguments: escaped, so that a message stays one line and cannot drive the
+// terminal (fuzz/corpus/cli/regression-newline-in-argument).
 void print_message(std::string_view message) {
-    std::string line = "carapace-tool: ";
-    for (const char c : message) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-            char escaped[5];
-            std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-            line += escaped;
-        } else {
-            line += c;
-        }
-    }
-    line += '\n';
+    const std::string line = "carapace-tool: " + terminal_text(message) + "\n";
     std::fputs(line.c_str(), stderr);
 }
 
+// The length of the UTF-8 sequence at the start of `s` when it is well formed (shortest form, no
+// surrogates, at most U+10FFFF) and not a C1 control character; else 0.
+std::size_t printable_utf8_length(std::string_view s) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    const unsigned lead = byte(0);
+    std::size_t length = 0;
+    std::uint32_t c = 0;
+    if (lead >= 0xc2 && lead <= 0xdf) length = 2, c = lead & 0x1fu;
+    else if (lead >= 0xe0 && lead <= 0xef) length = 3, c = lead & 0x0fu;
+    else if (lead >= 0xf0 && lead <= 0xf4) length = 4, c = lead & 0x07u;
+    else return 0;
+    if (s.size() < length) return 0;
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xc0u) != 0x80u) return 0;
+        c = c << 6 | (byte(i) & 0x3fu);
+    }
+    const std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < smallest[length] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) || (c >= 0x80 && c <= 0x9f)) return 0;
+    return length;
+}
+
 }  // namespace
+
+std::string terminal_text(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    while (!text.empty()) {
+        const auto c = static_cast<unsigned char>(text[0]);
+        std::size_t n = 0;
+        if (c >= 0x20 && c < 0x7f) n = 1;
+        else if (c >= 0x80) n = printable_utf8_length(text);
+        if (n != 0) {
+            out.append(text.substr(0, n));
+        } else {
+            char escaped[5];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned>(c));
+            out += escaped;
+            n = 1;
+        }
+        text.remove_prefix(n);
+    }
+    return out;
+}
 
 int usage_error(std::string_view message) {
     print_message(message);
@@ -60,11 +92,30 @@ arguments::arguments(std::span<char* const> args, std::initializer_list<spec> al
             return;
         }
         if (!known->takes_value) {
-            if (inline_value) {
-                error_ = "option --" + std::string(name) + " takes no value";
+            auto is_word = [&](std::string_view w) {
+                for (const auto word : known->words)
+                    if (word == w) return true;
+                return false;
+            };
+            if (inline_value && !is_word(*inline_value)) {
+                if (known->words.empty()) {
+                    error_ = "option --" + std::string(name) + " takes no value";
+                } else {
+                    error_ = "option --" + std::string(name) + " takes no value or one of:";
+                    for (const auto word : known->words) {
+                        error_ += ' ';
+                        error_.append(word);
+                    }
+                }
                 return;
             }
-            options_.emplace_back(name, "");
+            if (inline_value) {
+                options_.emplace_back(name, *inline_value);
+            } else if (i + 1 < args.size() && is_word(args[i + 1])) {
+                options_.emplace_back(name, args[++i]);
+            } else {
+                options_.emplace_back(name, "");
+            }
             continue;
         }
         if (inline_value) {

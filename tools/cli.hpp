@@ -28,6 +28,9 @@ public:
     struct spec {
         std::string_view name;  // without the leading "--"
         bool takes_value;
+        // For a flag (takes_value false): words it may also take, as --name WORD or --name=WORD.
+        // value() is "" for the bare flag.
+        std::span<const std::string_view> words = {};
     };
 
     // Parses args against the allowed options. On failure, error() says why.
@@ -44,6 +47,12 @@ private:
     std::vector<std::string> positionals_;
     std::string error_;
 };
+
+// `text` made safe to print on a terminal: one line, no control sequences. Control bytes (C0,
+// DEL), C1 control characters (U+0080 to U+009F, which some terminals obey as escape sequences)
+// and bytes that are not UTF-8 become \xHH; printable ASCII and other UTF-8 stay as they are. For
+// anything a peer or a file chose: names, SNI, subjects, SANs, arguments quoted back.
+std::string terminal_text(std::string_view text);
 
 // Decodes a hex argument (either case, no separators). nullopt on malformed text.
 std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view text);

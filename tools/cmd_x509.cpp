@@ -14,6 +14,7 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "host/pem_files.hpp"
 #include "x509_text.hpp"
 #include "carapace/x509/certificate.hpp"
 #include "carapace/x509/pem.hpp"
@@ -29,7 +30,7 @@ int cmd_x509(std::span<char* const> argv) {
     if (args.positionals().size() != 1) return usage_error("x509: expected one FILE.pem");
     std::vector<std::vector<std::uint8_t>> certs;
     std::string error;
-    if (!read_certificates(args.positionals()[0], certs, error)) return usage_error("x509: " + error);
+    if (!host::load_certificate_chain(args.positionals()[0], certs, error)) return usage_error("x509: " + error);
     auto cert = x509::parse_certificate(certs[0]);
     if (!cert) return failure("x509: malformed certificate");
     std::string serial;
@@ -40,9 +41,9 @@ int cmd_x509(std::span<char* const> argv) {
     }
     if (serial.size() > 2 && serial.compare(0, 2, "00") == 0) serial.erase(0, 2);  // the sign octet
     std::printf("subject: %s\nissuer: %s\nserial: %s\nnot_before: %lld\nnot_after: %lld\nkey: %s\nsan: %s\nis_ca: %s\n",
-                describe_name(cert->subject).c_str(), describe_name(cert->issuer).c_str(), serial.c_str(),
-                static_cast<long long>(cert->not_before), static_cast<long long>(cert->not_after),
-                describe_key(cert->public_key).c_str(), describe_san(cert->subject_alt_names).c_str(),
+                terminal_text(describe_name(cert->subject)).c_str(), terminal_text(describe_name(cert->issuer)).c_str(),
+                serial.c_str(), static_cast<long long>(cert->not_before), static_cast<long long>(cert->not_after),
+                describe_key(cert->public_key).c_str(), terminal_text(describe_san(cert->subject_alt_names)).c_str(),
                 cert->is_ca ? "true" : "false");
     return std::fflush(stdout) == 0 ? exit_ok : failure("x509: cannot write output");
 }
@@ -74,10 +75,10 @@ int cmd_verify(std::span<char* const> argv) {
 
     std::vector<std::vector<std::uint8_t>> roots, intermediates, leaf;
     std::string error;
-    if (!read_certificates(*ca_file, roots, error)) return usage_error("verify: " + error);
-    if (const auto untrusted = args.value("untrusted"); untrusted && !read_certificates(*untrusted, intermediates, error))
+    if (!host::load_certificate_chain(*ca_file, roots, error)) return usage_error("verify: " + error);
+    if (const auto untrusted = args.value("untrusted"); untrusted && !host::load_certificate_chain(*untrusted, intermediates, error))
         return usage_error("verify: " + error);
-    if (!read_certificates(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
+    if (!host::load_certificate_chain(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
 
     // Views into `roots`, so it lives no longer than they do (a static store kept the anchors of
     // an earlier call, dangling, when the tool ran in process: fuzz/corpus/cli/verify).

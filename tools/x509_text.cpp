@@ -4,7 +4,6 @@
 
 #include "carapace/x509/der.hpp"
 #include "carapace/x509/names.hpp"
-#include "carapace/x509/pem.hpp"
 
 namespace carapace_tool {
 
@@ -86,35 +85,6 @@ std::string attribute_value(const der::element& value) {
 }
 
 }  // namespace
-
-bool read_file(const std::string& path, std::string& text) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return false;
-    char buffer[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-    const bool ok = std::ferror(f) == 0;
-    std::fclose(f);
-    return ok;
-}
-
-// Every CERTIFICATE block of a PEM file, decoded. False (with `error`) on a malformed file.
-bool read_certificates(const std::string& path, std::vector<std::vector<std::uint8_t>>& out, std::string& error) {
-    std::string text;
-    if (!read_file(path, text)) return error = "cannot read " + path, false;
-    carapace::pem::reader r(text);
-    for (auto block = r.next(); block; block = r.next()) {
-        if (block->label != carapace::pem::certificate) continue;
-        std::vector<std::uint8_t> der_bytes(carapace::pem::max_decoded_size(*block));
-        auto n = carapace::pem::decode(*block, der_bytes);
-        if (!n) return error = path + ": bad base64 in a CERTIFICATE block", false;
-        der_bytes.resize(*n);
-        out.push_back(std::move(der_bytes));
-    }
-    if (!r.ok()) return error = path + ": malformed PEM", false;
-    if (out.empty()) return error = path + ": no CERTIFICATE block", false;
-    return true;
-}
 
 std::string describe_name(carapace::byte_view encoded) {
     std::string out;

@@ -1,4 +1,4 @@
-// Reading PEM files and describing certificates as text, shared by the x509, verify, s_client and
+// Describing certificates as text, shared by the x509, verify, s_client and
 // s_server commands. Names print as `openssl x509 -subject` prints them ("CN = a, O = b").
 #pragma once
 
@@ -10,13 +10,6 @@
 #include "carapace/x509/certificate.hpp"
 
 namespace carapace_tool {
-
-// The whole file. False when it cannot be read.
-bool read_file(const std::string& path, std::string& text);
-
-// Every CERTIFICATE block of a PEM file, decoded. False (with `error`) on an unreadable or
-// malformed file, or one without certificates.
-bool read_certificates(const std::string& path, std::vector<std::vector<std::uint8_t>>& out, std::string& error);
 
 // An encoded Name as "CN = a, O = b" ("(malformed)" when it does not parse).
 std::string describe_name(carapace::byte_view encoded);

@@ -12,38 +12,26 @@
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
-#include "carapace/x509/keys.hpp"
-#include "carapace/x509/pem.hpp"
+#include "host/pem_files.hpp"
 #include "support/vectors.hpp"
 
 namespace test_support {
 
-// Every CERTIFICATE block of a PEM file, decoded.
+// Every CERTIFICATE block of tests/vectors/<relative_path>, decoded (support/host, as the tool
+// loads them); empty when the file cannot be loaded, which the test that asked then notices.
 inline std::vector<byte_vector> load_certificates(const std::string& relative_path) {
-    const std::string text = read_vector_file(relative_path);
     std::vector<byte_vector> out;
-    carapace::pem::reader r(text);
-    for (auto b = r.next(); b; b = r.next()) {
-        if (b->label != carapace::pem::certificate) continue;
-        byte_vector der(carapace::pem::max_decoded_size(*b));
-        const auto n = carapace::pem::decode(*b, der);
-        if (!n) return {};
-        der.resize(*n);
-        out.push_back(der);
-    }
+    std::string error;
+    if (!host::load_certificate_chain(std::string(CARAPACE_TEST_VECTORS) + "/" + relative_path, out, error)) return {};
     return out;
 }
 
-// The Ed25519 seed of a PKCS#8 PEM key file.
+// The Ed25519 seed of a PKCS#8 PEM key file; empty when it cannot be loaded.
 inline byte_vector load_ed25519_seed(const std::string& relative_path) {
-    const std::string text = read_vector_file(relative_path);
-    byte_vector der(4096);
-    const auto n = carapace::pem::decode_first(text, carapace::pem::private_key, der);
-    if (!n) return {};
-    der.resize(*n);
-    const auto key = carapace::x509::parse_private_key(der);
-    if (!key || key->key.size() != 32) return {};
-    return byte_vector(key->key.begin(), key->key.end());
+    carapace::bytes<32> seed{};
+    std::string error;
+    if (!host::load_ed25519_private_key(std::string(CARAPACE_TEST_VECTORS) + "/" + relative_path, seed, error)) return {};
+    return byte_vector(seed.begin(), seed.end());
 }
 
 class test_random final : public carapace::tls::random_source {

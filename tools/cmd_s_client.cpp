@@ -1,0 +1,191 @@
+// carapace-tool s_client: the TLS 1.3 client engine over TCP, in the spirit of `openssl s_client`.
+//
+//   s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure] [--alpn P1,P2]
+//            [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM] [--key-update] [--quiet]
+//
+// After the handshake the client copies stdin to the server and the server's data to stdout; on
+// stdin EOF it sends close_notify and reads until the server closes. The summary on stderr, one
+// "key: value" per line (protocol, cipher, group, hrr, alpn, peer, verify), "key_update: sent" and
+// "key_update: received", and on failure "alert: NAME" (with "alert_by: us|peer") or
+// "error: REASON". Exit status: 0 after a clean close, 1 on a failure, 2 on bad arguments or
+// unreadable files.
+#include <poll.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <memory>
+#include <string>
+
+#include "cli.hpp"
+#include "commands.hpp"
+#include "host/clock.hpp"
+#include "host/random.hpp"
+#include "tls_driver.hpp"
+#include "tls_options.hpp"
+#include "tls_sockets.hpp"
+#include "carapace/tls/client.hpp"
+
+namespace carapace_tool {
+
+namespace {
+
+namespace tls = carapace::tls;
+using carapace::byte_span;
+using carapace::byte_view;
+using bytes = std::vector<std::uint8_t>;
+
+template <class Engine>
+struct client_handlers final : handlers {
+    Engine& engine;
+    connection<Engine>& conn;
+    const recording_verifier& verifier;
+    const tls_options& options;
+    bool key_update_failed = false;
+
+    client_handlers(Engine& e, connection<Engine>& c, const recording_verifier& v, const tls_options& o)
+        : engine(e), conn(c), verifier(v), options(o) {}
+
+    void on_handshake_complete() override {
+        if (!options.quiet) print_summary(engine, verifier, "none", "skipped");
+        if (options.key_update) {
+            if (!conn.write([&](byte_span o) { return engine.request_key_update(o); })) key_update_failed = true;
+            else if (!options.quiet) print_line("key_update", "sent");
+        }
+    }
+    bool on_app_data(byte_view data) override { return write_all(STDOUT_FILENO, data); }
+    void on_key_update() override {
+        if (!options.quiet) print_line("key_update", "received");
+    }
+};
+
+int run_client(const endpoint& target, tls::client_config& config, const recording_verifier& verifier,
+               const tls_options& options) {
+    std::string error;
+    const int fd = connect_to(target, error);
+    if (fd < 0) {
+        print_line("error", error);
+        return exit_failure;
+    }
+    auto engine = std::make_unique<tls::client>(config);
+    connection<tls::client> conn(*engine, fd, verifier);
+    client_handlers<tls::client> h(*engine, conn, verifier, options);
+    if (!conn.write([&](byte_span o) { return engine->start(o); })) {
+        ::close(fd);
+        return exit_failure;
+    }
+
+    bool stdin_open = true;
+    bytes chunk(io_chunk);
+    outcome result = outcome::more;
+    while (result == outcome::more) {
+        if (h.key_update_failed) {
+            result = outcome::failed;
+            break;
+        }
+        pollfd fds[2] = {{fd, POLLIN, 0}, {STDIN_FILENO, 0, 0}};
+        if (!conn.queue().empty()) fds[0].events |= POLLOUT;
+        const bool want_stdin =
+            conn.handshake_done() && stdin_open && !conn.close_sent() && conn.queue().size() < queue_high_water;
+        if (want_stdin) fds[1].events = POLLIN;
+        if (::poll(fds, want_stdin ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            print_line("error", std::string("poll: ") + std::strerror(errno));
+            result = outcome::failed;
+            break;
+        }
+        if (fds[0].revents & POLLOUT) {
+            if (!conn.queue().send_some(fd)) {
+                print_line("error", std::string("send: ") + std::strerror(errno));
+                result = outcome::failed;
+                break;
+            }
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            result = read_socket(conn, h);
+            if (result != outcome::more) break;
+        }
+        if (want_stdin && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t n;
+            do n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
+            while (n < 0 && errno == EINTR);
+            if (n > 0) {
+                if (!conn.send(byte_view(chunk).first(static_cast<std::size_t>(n)))) result = outcome::failed;
+            } else {
+                // EOF (or an unreadable stdin): close our side, keep reading until the server closes.
+                stdin_open = false;
+                conn.send_close_notify();
+            }
+        }
+    }
+    if (result == outcome::closed) conn.finish();
+    else (void)conn.queue().send_all(fd, 1000);  // our alert, if any (a second per wait at most)
+    ::close(fd);
+    return result == outcome::closed ? exit_ok : exit_failure;
+}
+
+}  // namespace
+
+int cmd_s_client(std::span<char* const> argv) {
+    const arguments args(argv, {{"connect", true},
+                                {"servername", true},
+                                {"CAfile", true},
+                                {"insecure", false},
+                                {"alpn", true},
+                                {"groups", true},
+                                {"ciphersuites", true},
+                                {"cert", true},
+                                {"key", true},
+                                {"key-update", false},
+                                {"quiet", false}});
+    if (!args.ok()) return usage_error("s_client: " + args.error());
+    if (!args.positionals().empty()) return usage_error("s_client: unexpected argument '" + args.positionals()[0] + "'");
+    const auto connect = args.value("connect");
+    if (!connect) return usage_error("s_client: missing --connect HOST:PORT");
+    const auto target = parse_endpoint(*connect, false);
+    if (!target) return usage_error("s_client: --connect takes HOST:PORT (an IPv6 address as [ADDRESS]:PORT)");
+    if (args.flag("insecure") && args.value("CAfile")) return usage_error("s_client: --CAfile and --insecure exclude each other");
+    if (args.value("cert").has_value() != args.value("key").has_value())
+        return usage_error("s_client: --cert and --key go together");
+
+    auto options = std::make_unique<tls_options>();
+    if (const std::string e = parse_common(args, *options); !e.empty()) return usage_error("s_client: " + e);
+    if (const auto cert = args.value("cert")) {
+        if (const std::string e = load_identity(*cert, *args.value("key"), options->id); !e.empty())
+            return usage_error("s_client: " + e);
+        options->have_identity = true;
+    }
+    const bool insecure = args.flag("insecure");
+    if (!insecure) {
+        const auto ca = args.value("CAfile");
+        if (const std::string e = load_trust(ca.value_or(system_trust_store), !ca.has_value(), options->roots);
+            !e.empty())
+            return usage_error("s_client: " + e + (ca ? "" : " (the system trust store; give --CAfile)"));
+    }
+    std::string server_name = args.value("servername").value_or(target->host);
+    if (server_name.empty()) return usage_error("s_client: --servername must not be empty");
+
+    std::signal(SIGPIPE, SIG_IGN);
+    host::getrandom_source random;
+    host::system_clock clock;
+    tls::x25519_key_exchange x25519;
+    tls::key_exchange* exchanges[] = {&x25519};
+    tls::x509_verifier<trust_capacity> inner(*options->roots.store, insecure);
+    recording_verifier verifier(inner, insecure);
+
+    tls::client_config config;
+    config.cipher_suites = options->suites;
+    config.groups = options->groups;
+    config.key_exchanges = exchanges;
+    config.alpn = options->alpn;
+    config.server_name = server_name;  // an IP address is checked against the certificate, not sent
+    config.verifier = &verifier;
+    config.random = &random;
+    config.clock = &clock;
+    if (options->have_identity) {
+        config.certificate_chain = options->id.views;
+        config.signer = options->id.signer.get();
+    }
+    return run_client(*target, config, verifier, *options);
+}
+
+}  // namespace carapace_tool

@@ -1,0 +1,375 @@
+// carapace-tool s_server: the TLS 1.3 server engine over TCP, in the spirit of `openssl s_server`.
+//
+//   s_server --accept [HOST:]PORT --cert PEM --key PEM [--CAfile PEM --verify-client [optional|required]]
+//            [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--echo] [--num-conns N]
+//            [--max-conns N] [--timeout SECONDS] [--key-update] [--quiet]
+//
+// Connections are served at once, each by its own engine, buffers and verifier, from one poll()
+// loop: a client that stalls holds only its own slot, and loses it after --timeout seconds (the
+// handshake must complete within that time of the accept; after it, that long without a byte
+// moving either way ends the connection). Past --max-conns open connections, a new one is accepted
+// and closed at once ("refused: ADDRESS"). --num-conns N: after N connections are accepted the
+// listening sockets close, and the server exits when the last of them ends.
+//
+// What a connection's client sends goes to stdout (or back, with --echo), except a first request
+// line "GET /keyupdate": the answer, as TLS conformance suites expect of a server (tlsfuzzer's
+// keyupdate-from-server script; OpenSSL's s_server -www), is a KeyUpdate(update_requested) and then
+// a short HTTP/1.0 200 response. The summary per connection on stderr: "connection: ADDRESS", the
+// s_client lines, "sni", and on failure "alert"/"alert_by" or "error". Exit status: 0 when every
+// connection closed cleanly, 1 otherwise (a timeout too), 2 on bad arguments or unreadable files.
+#include <poll.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "commands.hpp"
+#include "host/clock.hpp"
+#include "host/random.hpp"
+#include "tls_driver.hpp"
+#include "tls_options.hpp"
+#include "tls_sockets.hpp"
+#include "carapace/tls/server.hpp"
+
+namespace carapace_tool {
+
+namespace {
+
+namespace tls = carapace::tls;
+using carapace::byte_span;
+using carapace::byte_view;
+using steady = std::chrono::steady_clock;
+
+constexpr std::uint64_t default_timeout_seconds = 60;
+constexpr std::uint64_t default_max_conns = 100;
+constexpr std::uint64_t max_max_conns = 1000;  // below the usual limit of 1024 descriptors
+
+enum class client_auth { none, optional, required };
+
+struct server_settings {
+    const tls_options* options = nullptr;
+    bool echo = false;
+    client_auth auth = client_auth::none;
+    std::uint64_t num_conns = 0;  // 0: serve until killed
+    std::uint64_t max_conns = default_max_conns;
+    std::chrono::seconds timeout{default_timeout_seconds};  // 0: none
+};
+
+// The request line conformance suites send to have the server update its keys.
+bool is_key_update_request(byte_view data) {
+    constexpr std::string_view line = "GET /keyupdate";
+    if (data.size() < line.size() || !std::equal(line.begin(), line.end(), data.begin())) return false;
+    if (data.size() == line.size()) return true;
+    const auto next = data[line.size()];
+    return next == ' ' || next == '?' || next == '\r' || next == '\n';
+}
+
+constexpr std::string_view key_update_response =
+    "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nkeys updated";
+
+tls::server_config with_verifier(tls::server_config config, tls::certificate_verifier& verifier) {
+    config.verifier = &verifier;
+    return config;
+}
+
+// One accepted connection: its engine, its verifier (the summary is per connection), its queues,
+// and its clocks. Lives at a fixed address (the connection refers to the engine and verifier).
+class session final : public handlers {
+public:
+    session(int fd, const tls::server_config& shared, tls::certificate_verifier& inner, const server_settings& s,
+            steady::time_point now)
+        : fd_(fd), settings_(s), verifier_(inner, false), engine_(with_verifier(shared, verifier_)),
+          conn_(engine_, fd, verifier_), accepted_(now), last_activity_(now) {}
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+    ~session() override { ::close(fd_); }
+
+    [[nodiscard]] int fd() const { return fd_; }
+    [[nodiscard]] bool done() const { return state_ == state::done; }
+    [[nodiscard]] bool clean() const { return clean_; }
+
+    [[nodiscard]] short poll_events() {
+        short events = 0;
+        // While much waits to be sent, stop reading: the client is reading what we echo.
+        if (state_ == state::running && conn_.queue().size() < queue_high_water) events |= POLLIN;
+        if (!conn_.queue().empty()) events |= POLLOUT;
+        return events;
+    }
+
+    void on_ready(short revents, steady::time_point now) {
+        if (revents & POLLOUT) {
+            bool moved = false;
+            if (!conn_.queue().send_some(fd_, &moved)) {
+                // Once the outcome is decided, a client that has gone does not change it.
+                if (state_ == state::draining) return end(clean_);
+                print_line("error", std::string("send: ") + std::strerror(errno));
+                return end(false);
+            }
+            if (moved) last_activity_ = now;
+        }
+        if (state_ == state::running && (revents & (POLLIN | POLLHUP | POLLERR))) {
+            last_activity_ = now;
+            outcome result = read_socket(conn_, *this);
+            if (failed_) result = outcome::failed;
+            if (result == outcome::closed) {
+                conn_.send_close_notify();
+                drain(true, now);
+            } else if (result == outcome::failed) {
+                drain(false, now);
+            }
+        } else if (state_ == state::draining && (revents & (POLLHUP | POLLERR)) && !(revents & POLLOUT)) {
+            end(clean_);
+        }
+        if (state_ == state::draining && conn_.queue().empty()) end(clean_);
+    }
+
+    // When the timeout next needs looking at; max() when never.
+    [[nodiscard]] steady::time_point deadline() const {
+        if (settings_.timeout.count() == 0 || state_ == state::done) return steady::time_point::max();
+        return (state_ == state::running && !conn_.handshake_done() ? accepted_ : last_activity_) + settings_.timeout;
+    }
+
+    void check_timeout(steady::time_point now) {
+        if (now < deadline()) return;
+        const std::string seconds = std::to_string(settings_.timeout.count());
+        if (state_ == state::draining) {
+            end(false);
+        } else if (!conn_.handshake_done()) {
+            print_line("error", "handshake not complete after " + seconds + " seconds");
+            end(false);
+        } else {
+            print_line("error", "idle for " + seconds + " seconds");
+            conn_.send_close_notify();
+            drain(false, now);
+        }
+    }
+
+    void on_handshake_complete() override {
+        const tls_options& options = *settings_.options;
+        if (!options.quiet) {
+            print_summary(engine_, verifier_, "none", settings_.auth != client_auth::none ? "none" : "skipped");
+            const std::string_view sni = engine_.server_name();
+            print_line("sni", sni.empty() ? std::string_view("none") : sni);
+        }
+        if (options.key_update) send_key_update();
+    }
+    bool on_app_data(byte_view data) override {
+        const bool first = !seen_data_;
+        seen_data_ = true;
+        if (first && is_key_update_request(data)) {
+            if (!settings_.echo && !write_all(STDOUT_FILENO, data)) return false;
+            send_key_update();
+            if (!failed_ && !conn_.send(byte_view(reinterpret_cast<const std::uint8_t*>(key_update_response.data()),
+                                                  key_update_response.size())))
+                failed_ = true;
+            return true;
+        }
+        if (settings_.echo) {
+            if (!conn_.send(data)) failed_ = true;
+            return true;
+        }
+        return write_all(STDOUT_FILENO, data);
+    }
+    void on_key_update() override {
+        if (!settings_.options->quiet) print_line("key_update", "received");
+    }
+
+private:
+    enum class state { running, draining, done };
+
+    void send_key_update() {
+        if (!conn_.write([&](byte_span o) { return engine_.request_key_update(o); })) failed_ = true;
+        else if (!settings_.options->quiet) print_line("key_update", "sent");
+    }
+
+    // The outcome is decided: send what is queued (our close_notify or alert), then close.
+    void drain(bool clean, steady::time_point now) {
+        clean_ = clean;
+        state_ = state::draining;
+        last_activity_ = now;
+    }
+    void end(bool clean) {
+        if (state_ == state::done) return;
+        clean_ = clean;
+        if (clean) ::shutdown(fd_, SHUT_WR);
+        state_ = state::done;
+    }
+
+    int fd_;
+    const server_settings& settings_;
+    recording_verifier verifier_;
+    tls::server engine_;
+    connection<tls::server> conn_;
+    steady::time_point accepted_, last_activity_;
+    state state_ = state::running;
+    bool clean_ = false;
+    bool failed_ = false;
+    bool seen_data_ = false;
+};
+
+// The poll loop over the listening sockets and every open session. True when every connection
+// closed cleanly.
+bool serve(std::vector<int> listeners, const tls::server_config& config, tls::certificate_verifier& inner,
+           const server_settings& settings) {
+    const bool quiet = settings.options->quiet;
+    std::vector<std::unique_ptr<session>> sessions;
+    std::vector<pollfd> fds;
+    std::uint64_t accepted = 0;
+    bool all_clean = true;
+    steady::time_point accept_pause_until{};
+    auto close_listeners = [&] {
+        for (const int fd : listeners) ::close(fd);
+        listeners.clear();
+    };
+    for (;;) {
+        if (settings.num_conns != 0 && accepted == settings.num_conns) close_listeners();
+        if (listeners.empty() && sessions.empty()) break;
+
+        steady::time_point now = steady::now();
+        const bool accepting = now >= accept_pause_until;
+        fds.clear();
+        if (accepting)
+            for (const int fd : listeners) fds.push_back({fd, POLLIN, 0});
+        const std::size_t first_session = fds.size();
+        steady::time_point wake = accepting ? steady::time_point::max() : accept_pause_until;
+        for (const auto& s : sessions) {
+            fds.push_back({s->fd(), s->poll_events(), 0});
+            wake = std::min(wake, s->deadline());
+        }
+        int wait_ms = -1;
+        if (wake != steady::time_point::max()) {
+            const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - now).count();
+            wait_ms = static_cast<int>(std::clamp<decltype(ms)>(ms, 0, 60'000));
+        }
+        if (::poll(fds.data(), fds.size(), wait_ms) < 0) {
+            if (errno == EINTR) continue;
+            print_line("error", std::string("poll: ") + std::strerror(errno));
+            return false;
+        }
+        now = steady::now();
+
+        for (std::size_t i = 0; i < first_session; ++i) {
+            if (!(fds[i].revents & POLLIN) || (settings.num_conns != 0 && accepted == settings.num_conns)) continue;
+            sockaddr_storage peer{};
+            socklen_t size = sizeof peer;
+            const int fd = ::accept4(fds[i].fd, reinterpret_cast<sockaddr*>(&peer), &size, SOCK_CLOEXEC);
+            if (fd < 0) {
+                // Out of descriptors: the listener stays readable, so wait a little instead of spinning.
+                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                    accept_pause_until = now + std::chrono::milliseconds(100);
+                continue;
+            }
+            const std::string address = address_text(reinterpret_cast<const sockaddr*>(&peer));
+            if (sessions.size() >= settings.max_conns) {
+                if (!quiet) print_line("refused", address + " (" + std::to_string(settings.max_conns) + " connections open)");
+                ::close(fd);
+                continue;
+            }
+            set_nodelay(fd);
+            ++accepted;
+            if (!quiet) print_line("connection", address);
+            sessions.push_back(std::make_unique<session>(fd, config, inner, settings, now));
+        }
+        for (std::size_t i = first_session; i < fds.size(); ++i)
+            if (fds[i].revents != 0) sessions[i - first_session]->on_ready(fds[i].revents, now);
+        for (auto& s : sessions) s->check_timeout(now);
+        std::erase_if(sessions, [&](const std::unique_ptr<session>& s) {
+            if (!s->done()) return false;
+            if (!s->clean()) all_clean = false;
+            return true;
+        });
+    }
+    return all_clean;
+}
+
+}  // namespace
+
+int cmd_s_server(std::span<char* const> argv) {
+    static constexpr std::string_view auth_words[] = {"optional", "required"};
+    const arguments args(argv, {{"accept", true},
+                                {"cert", true},
+                                {"key", true},
+                                {"CAfile", true},
+                                {"verify-client", false, auth_words},
+                                {"alpn", true},
+                                {"groups", true},
+                                {"ciphersuites", true},
+                                {"echo", false},
+                                {"num-conns", true},
+                                {"max-conns", true},
+                                {"timeout", true},
+                                {"key-update", false},
+                                {"quiet", false}});
+    if (!args.ok()) return usage_error("s_server: " + args.error());
+    if (!args.positionals().empty()) return usage_error("s_server: unexpected argument '" + args.positionals()[0] + "'");
+    const auto accept = args.value("accept");
+    if (!accept) return usage_error("s_server: missing --accept [HOST:]PORT");
+    const auto where = parse_endpoint(*accept, true);
+    if (!where) return usage_error("s_server: --accept takes [HOST:]PORT (an IPv6 address as [ADDRESS]:PORT)");
+    if (!args.value("cert") || !args.value("key")) return usage_error("s_server: --cert PEM and --key PEM are required");
+
+    server_settings settings;
+    settings.echo = args.flag("echo");
+    if (const auto v = args.value("verify-client"))
+        settings.auth = *v == "optional" ? client_auth::optional : client_auth::required;
+    if (settings.auth != client_auth::none && !args.value("CAfile"))
+        return usage_error("s_server: --verify-client needs --CAfile");
+    if (const auto n = args.value("num-conns")) {
+        const auto parsed = parse_decimal(*n, 1'000'000'000);
+        if (!parsed || *parsed == 0) return usage_error("s_server: --num-conns takes a positive number");
+        settings.num_conns = *parsed;
+    }
+    if (const auto n = args.value("max-conns")) {
+        const auto parsed = parse_decimal(*n, max_max_conns);
+        if (!parsed || *parsed == 0)
+            return usage_error("s_server: --max-conns takes a number from 1 to " + std::to_string(max_max_conns));
+        settings.max_conns = *parsed;
+    }
+    if (const auto n = args.value("timeout")) {
+        const auto parsed = parse_decimal(*n, 86'400);
+        if (!parsed) return usage_error("s_server: --timeout takes seconds, 0 to 86400 (0: none)");
+        settings.timeout = std::chrono::seconds(*parsed);
+    }
+
+    auto options = std::make_unique<tls_options>();
+    if (const std::string e = parse_common(args, *options); !e.empty()) return usage_error("s_server: " + e);
+    if (const std::string e = load_identity(*args.value("cert"), *args.value("key"), options->id); !e.empty())
+        return usage_error("s_server: " + e);
+    if (const auto ca = args.value("CAfile"))
+        if (const std::string e = load_trust(*ca, false, options->roots); !e.empty()) return usage_error("s_server: " + e);
+    settings.options = options.get();
+
+    std::string error;
+    std::vector<int> listeners = listen_on(*where, error);
+    if (listeners.empty()) {
+        print_line("error", error);
+        return exit_failure;
+    }
+
+    std::signal(SIGPIPE, SIG_IGN);
+    host::getrandom_source random;
+    host::system_clock clock;
+    tls::x25519_key_exchange x25519;
+    tls::key_exchange* exchanges[] = {&x25519};
+    tls::x509_verifier<trust_capacity> inner(*options->roots.store);
+
+    tls::server_config config;
+    config.cipher_suites = options->suites;
+    config.groups = options->groups;
+    config.key_exchanges = exchanges;
+    config.alpn = options->alpn;
+    config.certificate_chain = options->id.views;
+    config.signer = options->id.signer.get();
+    config.random = &random;
+    config.clock = &clock;
+    config.request_client_certificate = settings.auth != client_auth::none;
+    config.require_client_certificate = settings.auth == client_auth::required;
+
+    return serve(std::move(listeners), config, inner, settings) ? exit_ok : exit_failure;
+}
+
+}  // namespace carapace_tool

@@ -1,0 +1,41 @@
+// The files s_client and s_server read: our certificate chain and its private key (--cert,
+// --key) and the trust anchors (--CAfile, or the system store). Each loader returns the message
+// to print on failure, which the commands report as a usage error (exit status 2).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "carapace/tls/defaults.hpp"
+#include "carapace/x509/verify.hpp"
+
+namespace carapace_tool {
+
+inline constexpr const char* system_trust_store = "/etc/ssl/certs/ca-certificates.crt";
+inline constexpr std::size_t trust_capacity = 256;
+
+using trust_store = carapace::x509::trust_store<trust_capacity>;
+
+// A certificate chain (leaf first) and the signer of its leaf's key.
+struct identity {
+    std::vector<std::vector<std::uint8_t>> chain;
+    std::vector<carapace::byte_view> views;
+    std::unique_ptr<carapace::tls::ed25519_signer> signer;
+};
+
+struct trust {
+    std::vector<std::vector<std::uint8_t>> roots;
+    std::unique_ptr<trust_store> store = std::make_unique<trust_store>();
+};
+
+// Loads --cert and --key: the chain (leaf first) and a PKCS#8 Ed25519 key that must match the
+// leaf. An empty string on success, else what went wrong.
+std::string load_identity(const std::string& cert_path, const std::string& key_path, identity& id);
+
+// Trust anchors from a PEM bundle. `lenient` (the system store) skips what it cannot use.
+std::string load_trust(const std::string& path, bool lenient, trust& t);
+
+}  // namespace carapace_tool

@@ -1,0 +1,59 @@
+#include "tls_options.hpp"
+
+#include <optional>
+
+namespace carapace_tool {
+
+namespace tls = carapace::tls;
+
+namespace {
+
+std::vector<std::string> split(std::string_view text, char separator) {
+    std::vector<std::string> out;
+    for (;;) {
+        const auto at = text.find(separator);
+        out.emplace_back(text.substr(0, at));
+        if (at == std::string_view::npos) return out;
+        text.remove_prefix(at + 1);
+    }
+}
+
+}  // namespace
+
+std::string parse_common(const arguments& args, tls_options& options) {
+    if (const auto v = args.value("ciphersuites")) {
+        options.suites.clear();
+        for (const auto& name : split(*v, ':')) {
+            std::optional<tls::cipher_suite> found;
+            for (const auto& s : tls::all_suites)
+                if (tls::to_string(s.id) == name) found = s.id;
+            if (!found) return "unknown cipher suite '" + name + "' (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)";
+            options.suites.push_back(*found);
+        }
+    }
+    if (const auto v = args.value("groups")) {
+        options.groups.clear();
+        for (const auto& name : split(*v, ':')) {
+            if (name == "x25519" || name == "X25519") {
+                options.groups.push_back(tls::named_group::x25519);
+            } else if (name == "secp256r1" || name == "P-256" || name == "secp384r1" || name == "P-384" ||
+                       name == "secp521r1" || name == "P-521" || name == "X25519MLKEM768" || name == "x448") {
+                return "group '" + name + "' is not supported yet (supported: x25519)";
+            } else {
+                return "unknown group '" + name + "' (supported: x25519)";
+            }
+        }
+    }
+    if (const auto v = args.value("alpn")) {
+        options.alpn_storage = split(*v, ',');
+        for (const auto& p : options.alpn_storage) {
+            if (p.empty() || p.size() > 255) return "--alpn: each protocol name takes 1 to 255 bytes";
+            options.alpn.emplace_back(p);
+        }
+    }
+    options.quiet = args.flag("quiet");
+    options.key_update = args.flag("key-update");
+    return {};
+}
+
+}  // namespace carapace_tool

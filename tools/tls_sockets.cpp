@@ -1,0 +1,218 @@
+#include "tls_sockets.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "cli.hpp"
+
+namespace carapace_tool {
+
+using carapace::byte_view;
+
+namespace {
+
+// getaddrinfo, with one fallback: "localhost" (and names under it) is loopback by definition
+// (RFC 6761 §6.3), also on systems without /etc/hosts, such as minimal containers.
+int resolve(const std::string& host, const std::string& port, const addrinfo& hints, addrinfo** list) {
+    const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, list);
+    if (rc == 0) return rc;
+    std::string lower = host;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool loopback_name = lower == "localhost" || (lower.size() > 10 && lower.ends_with(".localhost"));
+    if (!loopback_name) return rc;
+    return ::getaddrinfo("127.0.0.1", port.c_str(), &hints, list);
+}
+
+int listen_socket(const sockaddr* address, socklen_t size, int family, bool v6only, std::string& error) {
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        error = std::string("socket: ") + std::strerror(errno);
+        return -1;
+    }
+    const int one = 1, v6 = v6only ? 1 : 0;
+    (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (family == AF_INET6) (void)::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof v6);
+    if (::bind(fd, address, size) != 0 || ::listen(fd, 16) != 0) {
+        error = "listen on " + address_text(address) + ": " + std::strerror(errno);
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+}  // namespace
+
+std::optional<endpoint> parse_endpoint(std::string_view text, bool host_optional) {
+    endpoint e;
+    std::string_view port;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') return std::nullopt;
+        e.host = std::string(text.substr(1, close - 1));
+        port = text.substr(close + 2);
+    } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+        e.host = std::string(text.substr(0, colon));
+        port = text.substr(colon + 1);
+    } else {
+        if (!host_optional) return std::nullopt;
+        port = text;
+    }
+    if ((e.host.empty() && !host_optional) || !parse_decimal(port, 65535) || *parse_decimal(port, 65535) == 0)
+        return std::nullopt;
+    e.port = std::string(port);
+    return e;
+}
+
+std::string address_text(const sockaddr* sa) {
+    sockaddr_in v4{};
+    if (sa->sa_family == AF_INET6) {
+        // An IPv4 client of a dual-stack socket: show it as IPv4.
+        const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
+        if (IN6_IS_ADDR_V4MAPPED(&v6->sin6_addr)) {
+            v4.sin_family = AF_INET;
+            v4.sin_port = v6->sin6_port;
+            std::memcpy(&v4.sin_addr, v6->sin6_addr.s6_addr + 12, 4);
+            sa = reinterpret_cast<const sockaddr*>(&v4);
+        }
+    }
+    char host[NI_MAXHOST] = "?", port[NI_MAXSERV] = "?";
+    const socklen_t size = sa->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    (void)::getnameinfo(sa, size, host, sizeof host, port, sizeof port, NI_NUMERICHOST | NI_NUMERICSERV);
+    char text[NI_MAXHOST + NI_MAXSERV + 4];
+    std::snprintf(text, sizeof text, sa->sa_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+    return text;
+}
+
+void set_nodelay(int fd) {
+    const int one = 1;
+    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+int connect_to(const endpoint& e, std::string& error) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* list = nullptr;
+    if (const int rc = resolve(e.host, e.port, hints, &list); rc != 0) {
+        error = "cannot resolve " + e.host + ": " + ::gai_strerror(rc);
+        return -1;
+    }
+    int fd = -1;
+    for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
+        fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) continue;
+        if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
+            error = "connect to " + address_text(a->ai_addr) + ": " + std::strerror(errno);
+            ::close(fd);
+            fd = -1;
+        }
+    }
+    ::freeaddrinfo(list);
+    if (fd >= 0) set_nodelay(fd);
+    return fd;
+}
+
+std::vector<int> listen_on(const endpoint& e, std::string& error) {
+    std::vector<int> fds;
+    const auto port = static_cast<std::uint16_t>(*parse_decimal(e.port, 65535));
+    if (e.host.empty()) {
+        sockaddr_in6 any6{};
+        any6.sin6_family = AF_INET6;
+        any6.sin6_port = htons(port);
+        any6.sin6_addr = in6addr_any;
+        if (const int fd = listen_socket(reinterpret_cast<const sockaddr*>(&any6), sizeof any6, AF_INET6, false, error);
+            fd >= 0) {
+            fds.push_back(fd);
+            return fds;
+        }
+        sockaddr_in any4{};
+        any4.sin_family = AF_INET;
+        any4.sin_port = htons(port);
+        any4.sin_addr.s_addr = htonl(INADDR_ANY);
+        if (const int fd = listen_socket(reinterpret_cast<const sockaddr*>(&any4), sizeof any4, AF_INET, false, error);
+            fd >= 0)
+            fds.push_back(fd);
+        return fds;
+    }
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    addrinfo* list = nullptr;
+    if (const int rc = resolve(e.host, e.port, hints, &list); rc != 0) {
+        error = "cannot resolve " + e.host + ": " + ::gai_strerror(rc);
+        return fds;
+    }
+    for (addrinfo* a = list; a != nullptr; a = a->ai_next)
+        if (const int fd = listen_socket(a->ai_addr, a->ai_addrlen, a->ai_family, true, error); fd >= 0)
+            fds.push_back(fd);
+    ::freeaddrinfo(list);
+    return fds;
+}
+
+bool write_all(int fd, byte_view data) {
+    while (!data.empty()) {
+        const ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        data = data.subspan(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+bool send_queue::send_some(int fd, bool* moved) {
+    while (!empty()) {
+        const ssize_t n = ::send(fd, buffer_.data() + sent_, size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            return false;
+        }
+        if (moved != nullptr && n > 0) *moved = true;
+        sent_ += static_cast<std::size_t>(n);
+    }
+    if (sent_ == buffer_.size() || sent_ > (1u << 20)) {
+        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(sent_));
+        sent_ = 0;
+    }
+    return true;
+}
+
+bool send_queue::send_all(int fd, int timeout_ms) {
+    while (!empty()) {
+        if (!send_some(fd)) return false;
+        if (empty()) break;
+        pollfd p{fd, POLLOUT, 0};
+        const int ready = ::poll(&p, 1, timeout_ms);
+        if (ready < 0 && errno != EINTR) return false;
+        if (ready == 0) return false;
+    }
+    return true;
+}
+
+ssize_t receive_buffer::fill(int fd) {
+    if (taken_ == buffer_.size()) {
+        buffer_.clear();
+        taken_ = 0;
+    }
+    const std::size_t old = buffer_.size();
+    buffer_.resize(old + io_chunk);
+    ssize_t n;
+    do n = ::recv(fd, buffer_.data() + old, io_chunk, 0);
+    while (n < 0 && errno == EINTR);
+    buffer_.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
+    return n;
+}
+
+}  // namespace carapace_tool
