@@ -403,7 +403,6 @@ protected:
         }
         return ask();
     }
-    void await_signature() noexcept { awaiting_ = awaiting::signature; }
 
     // The peer leaf's SubjectPublicKeyInfo, for its CertificateVerify.
     bool keep_peer_key(byte_view spki) noexcept {
@@ -413,7 +412,6 @@ protected:
         return true;
     }
     [[nodiscard]] byte_view peer_key() const noexcept { return byte_view(peer_key_).first(peer_key_size_); }
-    std::string_view& verify_detail_slot() noexcept { return verify_detail_; }
 
     // --- certificates and CertificateVerify, the same for both roles (§4.4.2, §4.4.3) -------
     // The peer's non-empty chain: keeps the leaf's key for CertificateVerify and, when
