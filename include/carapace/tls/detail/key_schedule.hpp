@@ -33,9 +33,10 @@ public:
     constexpr ~secret() { secure_wipe(bytes_); }
 
     [[nodiscard]] constexpr byte_view view() const noexcept { return byte_view(bytes_).first(size_); }
+    // The first n bytes (at most a digest's), to be filled in.
     [[nodiscard]] constexpr byte_span span(std::size_t n) noexcept {
-        size_ = n;
-        return byte_span(bytes_).first(n);
+        size_ = n < bytes_.size() ? n : bytes_.size();
+        return byte_span(bytes_).first(size_);
     }
     [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
     [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
