@@ -10,6 +10,7 @@
 #include "carapace/aead/detail/chacha20_poly1305_avx2.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_avx512.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_mode.hpp"
+#include "carapace/aead/detail/chacha20_poly1305_sse.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
 
 namespace carapace::detail {
