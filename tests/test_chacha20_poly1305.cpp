@@ -130,7 +130,7 @@ TEST_CASE_TEMPLATE("RFC 8439 ChaCha20 encryption", Stream, chacha20_portable_str
 // poly1305_64 needs unsigned __int128, which 32-bit targets (armhf) lack: there poly1305_32 is
 // the only scalar core, and the portable one.
 using poly1305_cores = std::tuple<
-#ifdef __SIZEOF_INT128__
+#if CARAPACE_HAVE_INT128
     detail::poly1305_64,
 #endif
     detail::poly1305_32, detail::poly1305_ifma_core>;
@@ -161,7 +161,7 @@ TEST_CASE_TEMPLATE_DEFINE("RFC 8439 Poly1305", Core, rfc8439_poly1305) {
     }
     // All-ones keys and messages drive every limb to its bound.
     const byte_vector ones_key(32, 0xff), ones(1000, 0xff);
-#ifdef __SIZEOF_INT128__
+#if CARAPACE_HAVE_INT128
     CHECK(poly1305_hex<detail::poly1305_64>(ones_key, ones) == poly1305_hex<detail::poly1305_32>(ones_key, ones));
 #endif
     CHECK(poly1305_hex<Core>(ones_key, ones) == poly1305_hex<detail::poly1305_portable>(ones_key, ones));

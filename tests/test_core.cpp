@@ -1,18 +1,24 @@
-// core/: constant-time helpers, hex, endian, wipe, result, CPU detection, subview.
+// core/: constant-time helpers, hex, endian, wipe, result, CPU detection and dispatch, subview.
 #include <doctest/doctest.h>
 
 #include <array>
 #include <cstdlib>
 #include <string>
 
+#include "carapace/aead/aes_gcm.hpp"
+#include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/cpu_dispatch.hpp"
 #include "carapace/core/ct.hpp"
 #include "carapace/core/endian.hpp"
 #include "carapace/core/error.hpp"
 #include "carapace/core/hex.hpp"
 #include "carapace/core/text.hpp"
 #include "carapace/core/wipe.hpp"
+#include "carapace/ec/x25519.hpp"
+#include "carapace/hash/sha256.hpp"
+#include "carapace/hash/sha512.hpp"
 #include "support/vectors.hpp"
 
 using namespace carapace;
@@ -147,4 +153,65 @@ TEST_CASE("CPU detection honours CARAPACE_FORCE_PORTABLE") {
     // Features that need OS support for YMM state never appear without it.
     CHECK((!f.avx2 || f.avx));
     CHECK((!f.vaes || f.avx));
+}
+
+namespace {
+
+// Stand-in variants: which one ran is what call() returns.
+struct variant_missing {
+    static constexpr const char* name = "missing";
+    static bool supported() noexcept { return false; }
+    static constexpr int run() noexcept { return 1; }
+};
+struct variant_present {
+    static constexpr const char* name = "present";
+    static bool supported() noexcept { return true; }
+    static constexpr int run() noexcept { return 2; }
+};
+struct variant_portable {
+    static constexpr const char* name = "portable";
+    static constexpr bool supported() noexcept { return true; }
+    static constexpr int run() noexcept { return 3; }
+};
+using stand_in_variants = detail::cpu_variants<variant_missing, variant_present, variant_portable>;
+
+constexpr int run_best() { return stand_in_variants::call(stand_in_variants::best(), []<class V>() { return V::run(); }); }
+
+}  // namespace
+
+// Constant evaluation always takes the portable variant.
+static_assert(stand_in_variants::best() == stand_in_variants::portable);
+static_assert(run_best() == 3);
+
+TEST_CASE("CPU variant sets pick the first supported variant and call it") {
+    for (std::uint8_t c = 0; c < stand_in_variants::count; ++c)
+        CHECK(stand_in_variants::call(c, []<class V>() { return V::run(); }) == c + 1);
+    CHECK(std::string(stand_in_variants::name_of(1)) == "present");
+#if CARAPACE_HAVE_X86_INTRINSICS
+    // The first variant says it cannot run; the second can, and is kept.
+    CHECK(stand_in_variants::best() == 1);
+    CHECK(run_best() == 2);
+#else
+    // Nothing but the portable code is compiled: nothing else is ever picked.
+    CHECK(stand_in_variants::best() == stand_in_variants::portable);
+    CHECK(run_best() == 3);
+#endif
+    CHECK(stand_in_variants::best() == stand_in_variants::best());
+}
+
+TEST_CASE("Every dispatcher runs portable code when forced to, and the CPU's engine otherwise") {
+    const std::string picked[] = {detail::sha256_dispatch::chosen_name(), detail::sha512_dispatch::chosen_name(),
+                                  detail::gcm_dispatch::chosen_name(), detail::chacha20_poly1305_dispatch::chosen_name(),
+                                  detail::curve25519_dispatch::chosen_name()};
+    const char* forced = std::getenv("CARAPACE_FORCE_PORTABLE");
+    if (!CARAPACE_HAVE_X86_INTRINSICS || (forced != nullptr && std::string(forced) == "1")) {
+        for (const auto& name : picked) CHECK(name.rfind("portable", 0) == 0);
+        return;
+    }
+    // The fastest variant the CPU supports.
+    CHECK(picked[0] == (detail::sha256_shani::supported() ? "sha-ni" : "portable"));
+    CHECK(picked[2] == (detail::gcm_vaes::supported() ? "vaes" : detail::gcm_aesni::supported() ? "aes-ni" : "portable"));
+    CHECK(picked[4] == (detail::curve25519_ifma::supported()   ? "avx512-ifma"
+                        : detail::curve25519_mulx::supported() ? "mulx-adx"
+                                                               : "portable-51"));
 }

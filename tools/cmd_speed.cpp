@@ -169,25 +169,13 @@ int cmd_speed(std::span<char* const> argv) {
     if (chosen.empty())
         for (const auto& e : entries) chosen.push_back(&e);
 
-    using gcm = carapace::detail::gcm_dispatch;
-    const char* gcm_engine = gcm::best() == gcm::choice::vaes    ? "VAES"
-                             : gcm::best() == gcm::choice::aesni ? "AES-NI"
-                                                                 : "portable code";
-    using chacha = carapace::detail::chacha20_poly1305_dispatch;
-    const char* chacha_engine = chacha::best() == chacha::choice::avx512_ifma ? "AVX-512F with IFMA Poly1305"
-                                : chacha::best() == chacha::choice::avx512 ? "AVX-512F"
-                                : chacha::best() == chacha::choice::avx2 ? "AVX2"
-                                : chacha::best() == chacha::choice::sse  ? "SSSE3"
-                                                                         : "portable code";
+    // The engine each dispatcher picked on this CPU (every one is "portable" when forced).
     std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s, ChaCha20-Poly1305 uses %s,"
                 " X25519/Ed25519 use %s; %.1f s per figure\n",
-                CARAPACE_VERSION_STRING,
-                carapace::detail::sha256_shani::supported() ? "SHA-NI" : "portable code",
-                carapace::detail::sha512_avx2::supported() ? "AVX2+BMI2" : "portable code", gcm_engine, chacha_engine,
-                carapace::detail::curve25519_dispatch::ifma()   ? "AVX-512 IFMA (X25519 ladder, verification) and MULX/ADX"
-                : carapace::detail::curve25519_dispatch::fast() ? "MULX/ADX"
-                                                                : "portable code",
-                seconds);
+                CARAPACE_VERSION_STRING, carapace::detail::sha256_dispatch::chosen_name(),
+                carapace::detail::sha512_dispatch::chosen_name(), carapace::detail::gcm_dispatch::chosen_name(),
+                carapace::detail::chacha20_poly1305_dispatch::chosen_name(),
+                carapace::detail::curve25519_dispatch::chosen_name(), seconds);
     bool hash_header = false, aead_header = false;
     for (const entry* e : chosen) {
         if (e->kind == table::hash && !hash_header) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "carapace/aead/chacha20_poly1305.hpp"
+#include "carapace/core/int128.hpp"
 
 namespace test_support {
 
@@ -21,7 +22,7 @@ bool chacha_engine_runs_here() {
 
 // portable: 64-bit Poly1305 limbs; portable-32: the 32-bit-limb Poly1305. Without unsigned
 // __int128 (32-bit targets such as armhf) the portable engine is the 32-bit one: listed once.
-#ifdef __SIZEOF_INT128__
+#if CARAPACE_HAVE_INT128
 #define CARAPACE_CHACHA_PORTABLE_ENGINES \
     carapace::detail::chacha20_poly1305_portable, carapace::detail::chacha20_poly1305_portable32
 #else

@@ -9,7 +9,7 @@
 #include <array>
 #include <cstdint>
 
-#include "carapace/hash/detail/engine_dispatch.hpp"
+#include "carapace/hash/detail/compress_dispatch.hpp"
 #include "carapace/hash/detail/md_hash.hpp"
 #include "carapace/hash/detail/sha256_portable.hpp"
 #include "carapace/hash/detail/sha256_shani.hpp"
@@ -18,7 +18,7 @@ namespace carapace {
 
 namespace detail {
 
-using sha256_dispatch = engine_dispatch<sha256_shani, sha256_portable>;
+using sha256_dispatch = compress_dispatch<sha256_shani, sha256_portable>;
 
 // What the variants of the family share: the compression function and the word size.
 struct sha256_family {

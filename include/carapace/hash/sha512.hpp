@@ -6,7 +6,7 @@
 #include <array>
 #include <cstdint>
 
-#include "carapace/hash/detail/engine_dispatch.hpp"
+#include "carapace/hash/detail/compress_dispatch.hpp"
 #include "carapace/hash/detail/md_hash.hpp"
 #include "carapace/hash/detail/sha512_avx2.hpp"
 #include "carapace/hash/detail/sha512_portable.hpp"
@@ -15,7 +15,7 @@ namespace carapace {
 
 namespace detail {
 
-using sha512_dispatch = engine_dispatch<sha512_avx2, sha512_portable>;
+using sha512_dispatch = compress_dispatch<sha512_avx2, sha512_portable>;
 
 // What the variants of the family share: the compression function and the word size.
 struct sha512_family {

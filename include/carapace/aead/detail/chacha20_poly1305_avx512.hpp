@@ -18,7 +18,7 @@
 #include <cstdint>
 
 #include "carapace/aead/detail/chacha20.hpp"
-#include "carapace/aead/detail/chacha20_avx2.hpp"
+#include "carapace/aead/detail/chacha20_x86.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_avx2.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_mode.hpp"
 #include "carapace/aead/detail/poly1305.hpp"

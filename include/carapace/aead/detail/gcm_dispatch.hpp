@@ -1,5 +1,7 @@
-// Picks the AES-GCM engine when a key is set: VAES, else AES-NI, else portable (always portable
-// in constant evaluation). The key state holds whichever one was picked.
+// AES-GCM dispatched over its CPU variants (core/cpu_dispatch.hpp): VAES, else AES-NI, else
+// portable (always portable in constant evaluation). The variants' key states differ (round keys
+// and GHASH powers in each one's own layout), so the key state stores the choice made when the key
+// is set, and every call on that key goes to the variant that built it.
 #pragma once
 
 #include <cstddef>
@@ -11,18 +13,17 @@
 #include "carapace/aead/detail/gcm_mode.hpp"
 #include "carapace/aead/detail/gcm_portable.hpp"
 #include "carapace/aead/detail/gcm_vaes.hpp"
-#include "carapace/core/cpu.hpp"
+#include "carapace/core/cpu_dispatch.hpp"
 
 namespace carapace::detail {
 
 struct gcm_dispatch {
+    using variants = cpu_variants<gcm_vaes, gcm_aesni, gcm_portable>;
     static constexpr const char* name = "auto";
     static constexpr bool supported() noexcept { return true; }
 
-    enum class choice : std::uint8_t { portable, aesni, vaes };
-
     struct key_state {
-        choice engine = choice::portable;
+        typename variants::choice engine = variants::portable;
         union states {
             gcm_portable::key_state portable{};
             gcm_aesni::key_state aesni;
@@ -30,67 +31,53 @@ struct gcm_dispatch {
         } u;
     };
 
-    // The engine keys get; decided once.
-    static choice best() noexcept {
-#if CARAPACE_HAVE_X86_INTRINSICS
-        static const choice picked = gcm_vaes::supported()    ? choice::vaes
-                                     : gcm_aesni::supported() ? choice::aesni
-                                                              : choice::portable;
-        return picked;
-#else
-        return choice::portable;  // no other engine compiled; and no function-local static (a guard)
-#endif
+    // The union member that variant E keeps its key state in.
+    template <class E, class S>
+    static constexpr auto& state_of(S& s) noexcept {
+        if constexpr (std::is_same_v<E, gcm_vaes>)
+            return s.u.vaes;
+        else if constexpr (std::is_same_v<E, gcm_aesni>)
+            return s.u.aesni;
+        else
+            return s.u.portable;
     }
 
+    // The name of the engine that keys set now get.
+    static const char* chosen_name() noexcept { return variants::name_of(variants::best()); }
+
     static constexpr void init(key_state& s, std::span<const std::uint8_t> key) noexcept {
-        s.engine = std::is_constant_evaluated() ? choice::portable : best();
-        switch (s.engine) {
-            case choice::vaes: s.u.vaes = {}; return gcm_vaes::init(s.u.vaes, key);
-            case choice::aesni: s.u.aesni = {}; return gcm_aesni::init(s.u.aesni, key);
-            case choice::portable: return gcm_portable::init(s.u.portable, key);
-        }
+        s.engine = variants::best();
+        variants::call(s.engine, [&]<class E>() {
+            auto& state = state_of<E>(s);
+            state = {};
+            E::init(state, key);
+        });
     }
 
     static constexpr void encrypt_block(const key_state& s, const std::uint8_t* in, std::uint8_t* out) noexcept {
-        switch (s.engine) {
-            case choice::vaes: return gcm_vaes::encrypt_block(s.u.vaes, in, out);
-            case choice::aesni: return gcm_aesni::encrypt_block(s.u.aesni, in, out);
-            case choice::portable: return gcm_portable::encrypt_block(s.u.portable, in, out);
-        }
+        variants::call(s.engine, [&]<class E>() { E::encrypt_block(state_of<E>(s), in, out); });
     }
 
     static constexpr void ghash(const key_state& s, std::uint8_t* y, const std::uint8_t* data, std::size_t count) noexcept {
-        switch (s.engine) {
-            case choice::vaes: return gcm_vaes::ghash(s.u.vaes, y, data, count);
-            case choice::aesni: return gcm_aesni::ghash(s.u.aesni, y, data, count);
-            case choice::portable: return gcm_portable::ghash(s.u.portable, y, data, count);
-        }
+        variants::call(s.engine, [&]<class E>() { E::ghash(state_of<E>(s), y, data, count); });
     }
 
     template <bool Encrypt>
     static constexpr void ctr32_ghash(const key_state& s, const std::uint8_t* prefix, std::uint32_t counter,
                                       const std::uint8_t* in, std::uint8_t* out, std::size_t count,
                                       std::uint8_t* y) noexcept {
-        switch (s.engine) {
-            case choice::vaes: return gcm_vaes::ctr32_ghash<Encrypt>(s.u.vaes, prefix, counter, in, out, count, y);
-            case choice::aesni: return gcm_aesni::ctr32_ghash<Encrypt>(s.u.aesni, prefix, counter, in, out, count, y);
-            case choice::portable:
-                return gcm_portable::ctr32_ghash<Encrypt>(s.u.portable, prefix, counter, in, out, count, y);
-        }
+        variants::call(s.engine, [&]<class E>() {
+            E::template ctr32_ghash<Encrypt>(state_of<E>(s), prefix, counter, in, out, count, y);
+        });
     }
 
     template <bool Encrypt>
     static constexpr void crypt_message(const key_state& s, const std::uint8_t* j0, const std::uint8_t* in,
                                         std::uint8_t* out, std::size_t size, std::size_t aad_size, std::uint8_t* y,
                                         std::uint8_t* tag) noexcept {
-        switch (s.engine) {
-            case choice::vaes:
-                return message_of<gcm_vaes, Encrypt>(s.u.vaes, j0, in, out, size, aad_size, y, tag);
-            case choice::aesni:
-                return message_of<gcm_aesni, Encrypt>(s.u.aesni, j0, in, out, size, aad_size, y, tag);
-            case choice::portable:
-                return message_of<gcm_portable, Encrypt>(s.u.portable, j0, in, out, size, aad_size, y, tag);
-        }
+        variants::call(s.engine, [&]<class E>() {
+            message_of<E, Encrypt>(state_of<E>(s), j0, in, out, size, aad_size, y, tag);
+        });
     }
 
 private:

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "carapace/core/endian.hpp"
+#include "carapace/core/int128.hpp"
 #include "carapace/core/wipe.hpp"
 
 namespace carapace::detail {
@@ -57,19 +58,18 @@ constexpr u128_words clmul64_portable(std::uint64_t x, std::uint64_t y) noexcept
     return {hi ^ (mid >> 32), lo ^ (mid << 32)};
 }
 
-#ifdef __SIZEOF_INT128__
-__extension__ typedef unsigned __int128 uint128;
+#if CARAPACE_HAVE_INT128
 
 // Bits at positions congruent to k modulo 5, of a 64-bit operand and of a 128-bit product.
 struct mod5_masks {
     std::uint64_t operand[5];
-    uint128 product[5];
+    u128 product[5];
 };
 inline constexpr mod5_masks mod5 = [] {
     mod5_masks m{};
     for (int p = 0; p < 128; ++p) {
         if (p < 64) m.operand[p % 5] |= std::uint64_t{1} << p;
-        m.product[p % 5] |= uint128{1} << p;
+        m.product[p % 5] |= u128{1} << p;
     }
     return m;
 }();
@@ -78,24 +78,24 @@ inline constexpr mod5_masks mod5 = [] {
 // a middle column of 16-bit parts can sum 16 bits, which carries into the next column of its
 // part. Five-way parts hold at most 13 bits, and 13 < 2^5.
 constexpr u128_words clmul64_wide(std::uint64_t x, std::uint64_t y) noexcept {
-    const uint128 x0 = x & mod5.operand[0], x1 = x & mod5.operand[1], x2 = x & mod5.operand[2],
+    const u128 x0 = x & mod5.operand[0], x1 = x & mod5.operand[1], x2 = x & mod5.operand[2],
                   x3 = x & mod5.operand[3], x4 = x & mod5.operand[4];
-    const uint128 y0 = y & mod5.operand[0], y1 = y & mod5.operand[1], y2 = y & mod5.operand[2],
+    const u128 y0 = y & mod5.operand[0], y1 = y & mod5.operand[1], y2 = y & mod5.operand[2],
                   y3 = y & mod5.operand[3], y4 = y & mod5.operand[4];
     // Part i times part j lands on bits 5n + (i + j) % 5.
-    const uint128 z0 = (x0 * y0) ^ (x1 * y4) ^ (x2 * y3) ^ (x3 * y2) ^ (x4 * y1);
-    const uint128 z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y4) ^ (x3 * y3) ^ (x4 * y2);
-    const uint128 z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y4) ^ (x4 * y3);
-    const uint128 z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0) ^ (x4 * y4);
-    const uint128 z4 = (x0 * y4) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1) ^ (x4 * y0);
-    const uint128 z = (z0 & mod5.product[0]) | (z1 & mod5.product[1]) | (z2 & mod5.product[2]) |
+    const u128 z0 = (x0 * y0) ^ (x1 * y4) ^ (x2 * y3) ^ (x3 * y2) ^ (x4 * y1);
+    const u128 z1 = (x0 * y1) ^ (x1 * y0) ^ (x2 * y4) ^ (x3 * y3) ^ (x4 * y2);
+    const u128 z2 = (x0 * y2) ^ (x1 * y1) ^ (x2 * y0) ^ (x3 * y4) ^ (x4 * y3);
+    const u128 z3 = (x0 * y3) ^ (x1 * y2) ^ (x2 * y1) ^ (x3 * y0) ^ (x4 * y4);
+    const u128 z4 = (x0 * y4) ^ (x1 * y3) ^ (x2 * y2) ^ (x3 * y1) ^ (x4 * y0);
+    const u128 z = (z0 & mod5.product[0]) | (z1 & mod5.product[1]) | (z2 & mod5.product[2]) |
                       (z3 & mod5.product[3]) | (z4 & mod5.product[4]);
     return {static_cast<std::uint64_t>(z >> 64), static_cast<std::uint64_t>(z)};
 }
 #endif
 
 constexpr u128_words clmul64(std::uint64_t x, std::uint64_t y) noexcept {
-#ifdef __SIZEOF_INT128__
+#if CARAPACE_HAVE_INT128
     return clmul64_wide(x, y);
 #else
     return clmul64_portable(x, y);

@@ -13,6 +13,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/core/endian.hpp"
+#include "carapace/core/int128.hpp"
 #include "carapace/core/wipe.hpp"
 
 namespace carapace::detail {
@@ -109,8 +110,7 @@ struct poly1305_32 {
     }
 };
 
-#ifdef __SIZEOF_INT128__
-__extension__ typedef unsigned __int128 poly1305_u128;
+#if CARAPACE_HAVE_INT128
 
 // 64-bit limbs: h = h0 + h1 2^44 + h2 2^88 (radix 2^44, as in poly1305-donna-64), so that any
 // multiplier, not only the clamped r, fits the products: a product of 44-bit limbs is 88 bits and
@@ -130,21 +130,21 @@ struct poly1305_64 {
     std::uint64_t h0 = 0, h1 = 0, h2 = 0, pad0 = 0, pad1 = 0;
 
     struct wide {
-        poly1305_u128 d0 = 0, d1 = 0, d2 = 0;
+        u128 d0 = 0, d1 = 0, d2 = 0;
     };
 
     // d += a b, with a's limbs below 2^46 and b's below 2^45.
     static constexpr void multiply_add(wide& d, std::uint64_t a0, std::uint64_t a1, std::uint64_t a2,
                                        const power& b) noexcept {
-        d.d0 += poly1305_u128{a0} * b.l0 + poly1305_u128{a1} * b.s2 + poly1305_u128{a2} * b.s1;
-        d.d1 += poly1305_u128{a0} * b.l1 + poly1305_u128{a1} * b.l0 + poly1305_u128{a2} * b.s2;
-        d.d2 += poly1305_u128{a0} * b.l2 + poly1305_u128{a1} * b.l1 + poly1305_u128{a2} * b.l0;
+        d.d0 += u128{a0} * b.l0 + u128{a1} * b.s2 + u128{a2} * b.s1;
+        d.d1 += u128{a0} * b.l1 + u128{a1} * b.l0 + u128{a2} * b.s2;
+        d.d2 += u128{a0} * b.l2 + u128{a1} * b.l1 + u128{a2} * b.l0;
     }
 
     // The partial reduction: limbs 0 and 2 below 2^44 and 2^42, limb 1 below 2^44 + 2^15.
     static constexpr void carry(const wide& d, std::uint64_t& a0, std::uint64_t& a1, std::uint64_t& a2) noexcept {
-        const poly1305_u128 e1 = d.d1 + static_cast<std::uint64_t>(d.d0 >> 44);
-        const poly1305_u128 e2 = d.d2 + static_cast<std::uint64_t>(e1 >> 44);
+        const u128 e1 = d.d1 + static_cast<std::uint64_t>(d.d0 >> 44);
+        const u128 e2 = d.d2 + static_cast<std::uint64_t>(e1 >> 44);
         a0 = static_cast<std::uint64_t>(d.d0) & mask44;
         a1 = static_cast<std::uint64_t>(e1) & mask44;
         a2 = static_cast<std::uint64_t>(e2) & mask42;
@@ -229,7 +229,7 @@ struct poly1305_64 {
         a2 = ct::select(use_g, g2 & mask42, a2);
         // h mod 2^128 + s.
         const std::uint64_t w0 = a0 | (a1 << 44), w1 = (a1 >> 20) | (a2 << 24);
-        const poly1305_u128 t = poly1305_u128{w0} + pad0;
+        const u128 t = u128{w0} + pad0;
         store_le64(tag, static_cast<std::uint64_t>(t));
         store_le64(tag + 8, w1 + pad1 + static_cast<std::uint64_t>(t >> 64));
         secure_wipe(*this);

@@ -23,6 +23,7 @@
 
 #include "carapace/aead/detail/poly1305.hpp"
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/int128.hpp"
 #include "carapace/core/wipe.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -31,7 +32,7 @@
 
 namespace carapace::detail {
 
-#if CARAPACE_HAVE_X86_INTRINSICS && defined(__SIZEOF_INT128__)
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
 
 #define CARAPACE_POLY_IFMA_TARGET __attribute__((target("avx512f,avx512ifma")))
 #define CARAPACE_POLY_IFMA_INLINE CARAPACE_POLY_IFMA_TARGET __attribute__((always_inline)) inline

@@ -22,7 +22,7 @@ template <class F>
 struct curve25519_engine {
     using field = F;
     static constexpr const char* name = F::name;
-    static bool supported() noexcept { return F::supported(); }
+    static constexpr bool supported() noexcept { return F::supported(); }
 
     static constexpr void x25519(std::uint8_t* out, const std::uint8_t* scalar, const std::uint8_t* u) noexcept {
         x25519_ladder<F>::scalarmult(out, scalar, u);

@@ -9,12 +9,7 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
-
-#if defined(__SIZEOF_INT128__)
-#define CARAPACE_HAVE_INT128 1
-#else
-#define CARAPACE_HAVE_INT128 0
-#endif
+#include "carapace/core/int128.hpp"
 
 namespace carapace::detail {
 
@@ -27,7 +22,6 @@ struct fe25519_51 {
     struct fe {
         std::uint64_t v[5];
     };
-    __extension__ typedef unsigned __int128 u128;  // __extension__: no -Wpedantic warning
     static constexpr std::uint64_t mask51 = (std::uint64_t{1} << 51) - 1;
 
     static constexpr fe zero() noexcept { return {{0, 0, 0, 0, 0}}; }

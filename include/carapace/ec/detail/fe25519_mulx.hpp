@@ -350,6 +350,11 @@ struct curve25519_mulx {
     }
 };
 
+#undef CARAPACE_MULX_REDUCE_ASM
+#undef CARAPACE_MULX_CLOBBERS
+#undef CARAPACE_MULX_READS
+#undef CARAPACE_MULX_TARGET
+
 #else  // no x86-64 intrinsics: a stub that never runs
 
 struct curve25519_mulx : curve25519_engine_unavailable {

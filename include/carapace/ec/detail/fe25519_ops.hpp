@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "carapace/core/int128.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/ec/detail/fe25519_safegcd.hpp"
 

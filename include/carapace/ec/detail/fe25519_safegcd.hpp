@@ -20,8 +20,8 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
+#include "carapace/core/int128.hpp"
 #include "carapace/core/wipe.hpp"
-#include "carapace/ec/detail/fe25519_51.hpp"  // CARAPACE_HAVE_INT128
 
 namespace carapace::detail {
 
@@ -30,7 +30,6 @@ namespace carapace::detail {
 struct fe25519_safegcd {
     using i64 = std::int64_t;
     using u64 = std::uint64_t;
-    __extension__ typedef __int128 i128;  // __extension__: no -Wpedantic warning
 
     static constexpr int steps_per_batch = 62;
     static constexpr int batches = 10;  // 620 divsteps >= 590

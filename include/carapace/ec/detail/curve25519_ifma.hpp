@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/int128.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/ec/detail/curve25519_engine.hpp"
 #include "carapace/ec/detail/fe25519_51.hpp"
@@ -297,6 +298,9 @@ struct curve25519_ifma {
         return true;
     }
 };
+
+#undef CARAPACE_IFMA_INLINE
+#undef CARAPACE_IFMA_TARGET
 
 #else  // no x86-64 intrinsics (or no 128-bit integers): a stub that never runs
 
