@@ -399,9 +399,10 @@ TEST_CASE("TLS codec: repeats among many extensions, found without the server's 
     CHECK(t.ignored_extensions == 200);
     const buffer repeated = cat({many, u16(0x3000 + 150), vec16({})});
     CHECK(cc::decode(view(cat({head, vec16(repeated)})), t) == error::illegal_parameter);
-    CHECK(cc::has_repeated_id(view(repeated), 201, false));
-    CHECK(cc::has_repeated_id(view(repeated), 201, true));
-    CHECK_FALSE(cc::has_repeated_id(view(many), 200, false));
+    CHECK(cc::has_repeated_id<cc::repeat_check::pairwise>(view(repeated), 201));
+    CHECK(cc::has_repeated_id<cc::repeat_check::bitmap>(view(repeated), 201));
+    CHECK_FALSE(cc::has_repeated_id<cc::repeat_check::pairwise>(view(many), 200));
+    CHECK_FALSE(cc::has_repeated_id<cc::repeat_check::bitmap>(view(many), 200));
     // In a response every extension must answer one we offered, so a repeat is found among the
     // recognized types: an EncryptedExtensions naming server_name twice.
     CHECK(decode_ee(cat({ext(extension_type::server_name, {}), ext(extension_type::server_name, {})})) ==

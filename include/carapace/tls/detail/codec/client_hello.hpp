@@ -297,7 +297,7 @@ constexpr error decode_one(byte_view body, std::uint16_t type, byte_view data, c
             if (!x.done() || !count_id_entries(list, 1, entries) || !ch.key_shares.assign_wire(list))
                 return error::decode_error;
             // §4.2.8: no group twice.
-            return has_repeated_id(list, entries) ? error::illegal_parameter : error::none;
+            return has_repeated_id<repeat_check::bitmap>(list, entries) ? error::illegal_parameter : error::none;
         }
         case extension_type::supported_versions: {
             const byte_view list = x.vector<1>(2, 254);
@@ -409,7 +409,7 @@ constexpr void encode(writer& w, const client_hello& ch) noexcept {
         }
     }
     bool after_psk = false;
-    const error e = walk_extensions(
+    const error e = walk_extensions<repeat_check::bitmap>(
         extensions, message_kind::client_hello, extension_set{},
         [&](std::uint16_t type, byte_view data) -> error {
             if (after_psk) return error::illegal_parameter;  // §4.2.11: pre_shared_key is last

@@ -207,9 +207,16 @@ constexpr bool has_repeated_id_pairwise(byte_view list) noexcept {
     return false;
 }
 
-// `large`: the caller may afford has_repeated_id_large (the server, for a ClientHello).
-constexpr bool has_repeated_id(byte_view list, std::size_t entries, bool large = true) noexcept {
-    if (entries > pairwise_repeat_limit) return large ? has_repeated_id_large(list) : has_repeated_id_pairwise(list);
+// Which way a long list is checked, chosen when compiled so that a client, which reads no
+// ClientHello, never links the bitmap (its stack stays small).
+enum class repeat_check : std::uint8_t { pairwise, bitmap };
+
+template <repeat_check Long>
+constexpr bool has_repeated_id(byte_view list, std::size_t entries) noexcept {
+    if (entries > pairwise_repeat_limit) {
+        if constexpr (Long == repeat_check::bitmap) return has_repeated_id_large(list);
+        else return has_repeated_id_pairwise(list);
+    }
     std::array<std::uint16_t, pairwise_repeat_limit> seen{};
     std::size_t count = 0;
     reader r(list);
@@ -274,7 +281,7 @@ constexpr bool find_extension(byte_view block, extension_type type, byte_view& d
 // (decode_error), repeats (illegal_parameter), the table (illegal_parameter,
 // unsupported_extension against `offered` in responses), then f(type, data) -> error for each
 // extension to decode, in wire order; unrecognized ones in requests go to on_ignored(type) -> error.
-template <class F, class Ignored>
+template <repeat_check Long = repeat_check::pairwise, class F, class Ignored>
 [[nodiscard]] constexpr error walk_extensions(byte_view block, message_kind kind, const extension_set& offered, F&& f,
                                 Ignored&& on_ignored) noexcept {
     std::size_t entries = 0;
@@ -291,7 +298,7 @@ template <class F, class Ignored>
             if (seen.contains(type)) return error::illegal_parameter;
             seen.add(type);
         }
-    } else if (has_repeated_id(block, entries, kind == message_kind::client_hello)) {
+    } else if (has_repeated_id<Long>(block, entries)) {
         return error::illegal_parameter;
     }
     reader r(block);
