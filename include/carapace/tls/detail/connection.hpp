@@ -74,7 +74,6 @@ public:
         if (failure_ != error::none) return failed_result();
         if (peer_closed_) return result(0, 0, event::peer_closed);
         if (const auto waiting = awaiting_event(); waiting) return *waiting;
-        scrub_record();
         const std::size_t needed = role().output_reserve() + small_record_reserve;
         if (output.size() < needed) return need_space(needed);
         flight out(output);
@@ -586,8 +585,10 @@ private:
         return std::nullopt;
     }
 
-    // The end of a receive() call with all input used: an owed KeyUpdate answer goes out now.
+    // The end of a receive() call with all input used: an owed KeyUpdate answer goes out now, and
+    // the last record's plaintext goes.
     io_result finish_receive(flight& out, std::size_t consumed) noexcept {
+        scrub_record();
         if (key_update_owed_ && connected_ && !close_sent_) send_key_update(out, false);
         if (!out.ok()) return fail(error::internal_error, out, consumed);
         return result(consumed, out.size(), event::need_input);
@@ -634,11 +635,14 @@ private:
         secure_wipe(signed_);
     }
 
-    // Decrypted content of the last record stays until the next call (app_data points at it);
-    // then it goes, unless reassembly still has to take some of it.
+    // Decrypted content of the last record stays until the next call (app_data points at it).
+    // The next record overwrites it as it arrives; what it does not cover is wiped when that
+    // record is complete, or when a call ends waiting for input (then nothing of it is left),
+    // unless reassembly still has to take some of it. So a stream of full records costs no extra
+    // pass over the buffer.
     void scrub_record() noexcept {
-        if (record_used_ == 0 || record_fill_ != 0 || reassembly_.pending()) return;
-        secure_wipe(record_.data(), record_used_);
+        if (record_used_ <= record_fill_ || reassembly_.pending()) return;
+        secure_wipe(record_.data() + record_fill_, record_used_ - record_fill_);
         record_used_ = 0;
     }
 
@@ -713,7 +717,6 @@ private:
             record_fill_ += n;
             consumed += n;
         };
-        if (record_fill_ == 0) scrub_record();  // the last record is done with
         if (record_fill_ < record_header_size) {
             take(record_header_size - record_fill_);
             if (record_fill_ < record_header_size) return 0;
@@ -725,6 +728,7 @@ private:
         const std::size_t total = record_header_size + record_reader::body_length(record_);
         take(total - record_fill_);
         if (record_fill_ < total) return 0;
+        scrub_record();  // the part of the last record's plaintext this one did not overwrite
         record_fill_ = 0;
         return total;
     }
