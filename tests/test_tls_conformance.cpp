@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/tls_peers.hpp"
+#include "support/tls_session.hpp"
 #include "support/trace_records.hpp"
 
 using namespace carapace;
@@ -30,42 +31,19 @@ traffic_key key_of(const recording_key_log& log, const std::string& label) {
 // A client and a server over memory with AES-128-GCM only, so that a traffic secret from the
 // client's key log seals records both accept. `hello_retry`: the client's only first share is
 // of a group the server lacks, so the server answers with a HelloRetryRequest for x25519.
-struct peer_setup {
-    identity server_id{"server"}, client_id{"client"};
-    trust client_trust, server_trust;
-    test_random client_random{11}, server_random{12};
-    fixed_clock clock;
-    tls::x25519_key_exchange x25519;
-    unused_group p256;
-    tls::key_exchange* client_groups[2] = {&p256, &x25519};
-    tls::key_exchange* server_groups[1] = {&x25519};
-    tls::named_group client_group_names[2] = {tls::named_group::secp256r1, tls::named_group::x25519};
+struct peer_setup : setup {
     tls::named_group x25519_share[1] = {tls::named_group::x25519};
     tls::cipher_suite suites[1] = {tls::cipher_suite::aes_128_gcm_sha256};
     recording_key_log client_keys;
-    tls::client_config cc;
-    tls::server_config sc;
+    tls::client_config& cc = client_config;
+    tls::server_config& sc = server_config;
 
-    explicit peer_setup(bool hello_retry = false) {
-        cc.server_name = "localhost";
+    explicit peer_setup(bool hello_retry = false) : setup(11, 12) {
         cc.cipher_suites = suites;
-        cc.key_exchanges = client_groups;
-        cc.groups = client_group_names;
         if (!hello_retry) cc.key_share_groups = x25519_share;
-        cc.verifier = client_trust.verifier.get();
-        cc.random = &client_random;
-        cc.clock = &clock;
         cc.key_log = &client_keys;
         sc.cipher_suites = suites;
-        sc.certificate_chain = server_id.views;
-        sc.signer = server_id.signer.get();
-        sc.key_exchanges = server_groups;
-        sc.verifier = server_trust.verifier.get();
-        sc.random = &server_random;
-        sc.clock = &clock;
     }
-    peer_setup(const peer_setup&) = delete;
-    peer_setup& operator=(const peer_setup&) = delete;
 
     traffic_key logged_key(const std::string& label) const { return key_of(client_keys, label); }
 };

@@ -19,8 +19,8 @@ struct setup {
     identity client_id{"client"};
     trust client_trust;
     trust server_trust;
-    test_random client_random{1};
-    test_random server_random{2};
+    test_random client_random;
+    test_random server_random;
     fixed_clock clock;
     tls::x25519_key_exchange x25519;
     unused_group p256;
@@ -30,7 +30,8 @@ struct setup {
     tls::client_config client_config;
     tls::server_config server_config;
 
-    setup() {
+    explicit setup(std::uint64_t client_seed = 1, std::uint64_t server_seed = 2)
+        : client_random(client_seed), server_random(server_seed) {
         client_config.server_name = "localhost";
         client_config.key_exchanges = client_groups;
         client_config.groups = client_group_names;
@@ -44,6 +45,8 @@ struct setup {
         server_config.random = &server_random;
         server_config.clock = &clock;
     }
+    setup(const setup&) = delete;  // the configs point into it
+    setup& operator=(const setup&) = delete;
 };
 
 struct session {
