@@ -91,8 +91,8 @@ public:
                 }
             }
             // Then the next record.
-            const std::size_t size = read_record(input, consumed);
-            if (size == npos) return fail(read_error_, out, consumed);
+            std::size_t size = 0;
+            if (const error e = read_record(input, consumed, size); e != error::none) return fail(e, out, consumed);
             if (size == 0) return finish_receive(out, consumed);
             const opened_record rec = reader_.open(byte_span(record_).first(size));
             record_used_ = size;
@@ -527,7 +527,6 @@ protected:
 
 private:
     enum class awaiting : std::uint8_t { nothing, verification, signature };
-    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
     template <class Encode>
     static std::size_t encode_message(flight& out, handshake_type type, Encode& encode) noexcept {
@@ -708,9 +707,9 @@ private:
         return {error::peer_alert};
     }
 
-    // Copies input into the record buffer until a whole record is there. Returns its size, 0
-    // when more input is needed, npos on a bad header (read_error_ says why).
-    std::size_t read_record(byte_view input, std::size_t& consumed) noexcept {
+    // Copies input into the record buffer until a whole record is there: `size` is then its size,
+    // else it stays 0 (more input needed). A bad header is the error to fail with.
+    error read_record(byte_view input, std::size_t& consumed, std::size_t& size) noexcept {
         auto take = [&](std::size_t want) {
             const std::size_t n = std::min(want, input.size() - consumed);
             std::memcpy(record_.data() + record_fill_, input.data() + consumed, n);
@@ -719,18 +718,17 @@ private:
         };
         if (record_fill_ < record_header_size) {
             take(record_header_size - record_fill_);
-            if (record_fill_ < record_header_size) return 0;
-            if (const error e = reader_.check_header(byte_view(record_).first(record_header_size)); e != error::none) {
-                read_error_ = e;
-                return npos;
-            }
+            if (record_fill_ < record_header_size) return error::none;
+            if (const error e = reader_.check_header(byte_view(record_).first(record_header_size)); e != error::none)
+                return e;
         }
         const std::size_t total = record_header_size + record_reader::body_length(record_);
         take(total - record_fill_);
-        if (record_fill_ < total) return 0;
+        if (record_fill_ < total) return error::none;
         scrub_record();  // the part of the last record's plaintext this one did not overwrite
         record_fill_ = 0;
-        return total;
+        size = total;
+        return error::none;
     }
 
     record_reader reader_{};
@@ -759,7 +757,6 @@ private:
     bool peer_closed_ = false;
     bool key_update_owed_ = false;
     error failure_ = error::none;
-    error read_error_ = error::none;
     alert_description failure_alert_ = alert_description::close_notify;
     alert_description peer_alert_ = alert_description::close_notify;
     std::size_t record_fill_ = 0, record_used_ = 0;
