@@ -176,6 +176,31 @@ TEST_CASE("TLS engine API: misuse is refused and changes nothing") {
     CHECK(r.failure == tls::error::closed);
 }
 
+TEST_CASE("TLS engine API: empty input (a null data pointer) asks for more, at any point of a record") {
+    setup t;
+    session s(t.client_config, t.server_config);
+    byte_vector out(1 << 16);
+    auto r = s.server.receive(byte_view{}, out);
+    CHECK(r.what == tls::event::need_input);
+    CHECK(r.consumed == 0);
+    // Half a record header, then nothing, then the rest: the handshake still completes.
+    byte_vector hello(4096);
+    r = s.client.start(hello);
+    REQUIRE(r.what == tls::event::need_input);
+    REQUIRE(r.produced > 3);
+    hello.resize(r.produced);
+    r = s.server.receive(byte_view(hello).first(3), out);
+    CHECK(r.what == tls::event::need_input);
+    CHECK(r.consumed == 3);
+    r = s.server.receive(byte_view{}, out);
+    CHECK(r.what == tls::event::need_input);
+    CHECK(r.consumed == 0);
+    s.to_server.assign(hello.begin() + 3, hello.end());
+    s.run();
+    CHECK(s.server.handshake_complete());
+    CHECK(s.client.handshake_complete());
+}
+
 TEST_CASE("TLS engine API: an empty server_name is a configuration error unless the host check is waived") {
     setup t;
     t.client_config.server_name = "";

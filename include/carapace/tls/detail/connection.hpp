@@ -712,6 +712,7 @@ private:
     error read_record(byte_view input, std::size_t& consumed, std::size_t& size) noexcept {
         auto take = [&](std::size_t want) {
             const std::size_t n = std::min(want, input.size() - consumed);
+            if (n == 0) return;  // an empty input may have a null data pointer, which memcpy must never get
             std::memcpy(record_.data() + record_fill_, input.data() + consumed, n);
             record_fill_ += n;
             consumed += n;
