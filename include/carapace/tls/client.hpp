@@ -7,6 +7,10 @@
 //   tls::client c(config);
 //   auto r = c.start(out);                     // send out[0, r.produced)
 //   r = c.receive(received, out);              // send what it produced; react to r.what
+//
+// tls::lent_client borrows its handshake storage from config.buffers (a buffer_pool) and opens
+// records in the caller's input (see buffering in interfaces.hpp): once connected it keeps only
+// keys and secrets. It keeps a reference to its config, which must outlive it.
 #pragma once
 
 #include <algorithm>
@@ -15,6 +19,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <type_traits>
 
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
@@ -30,22 +35,50 @@
 
 namespace carapace::tls {
 
-template <std::size_t HandshakeBufferSize = 16384>
-class basic_client : public detail::connection<basic_client<HandshakeBufferSize>, HandshakeBufferSize> {
-    using base = detail::connection<basic_client<HandshakeBufferSize>, HandshakeBufferSize>;
+namespace detail {
+
+// Most key shares sent in the first ClientHello.
+inline constexpr std::size_t max_client_key_shares = 4;
+// Largest HelloRetryRequest cookie we echo.
+inline constexpr std::size_t max_cookie_size = 512;
+
+// What a client keeps only during its handshake (see handshake_storage.hpp).
+struct client_handshake_state {
+    struct offered_share {
+        named_group group{};
+        key_exchange* kx = nullptr;
+        bytes<max_key_exchange_state> state{};
+    };
+    bytes<32> session_id{};
+    std::array<offered_share, max_client_key_shares> shares{};
+    std::array<bytes<max_key_share_size>, max_client_key_shares> share_public{};
+    std::size_t share_count = 0;
+    bytes<max_cookie_size> cookie{};
+    std::size_t cookie_size = 0;
+    codec::extension_set offered{};  // what our ClientHello offered
+    std::optional<signature_scheme> client_scheme{};
+    bool certificate_requested = false;
+};
+
+}  // namespace detail
+
+template <std::size_t HandshakeBufferSize = 16384, buffering Buffers = buffering::owned>
+class basic_client : public detail::connection<basic_client<HandshakeBufferSize, Buffers>,
+                                               detail::client_handshake_state, HandshakeBufferSize, Buffers> {
+    using base = detail::connection<basic_client<HandshakeBufferSize, Buffers>, detail::client_handshake_state,
+                                    HandshakeBufferSize, Buffers>;
     friend base;
     using step = detail::step;
     using flight = detail::flight;
     using message = detail::handshake_message;
 
 public:
-    // Most key shares sent in the first ClientHello.
-    static constexpr std::size_t max_key_shares = 4;
-    // Largest HelloRetryRequest cookie we echo.
-    static constexpr std::size_t max_cookie_size = 512;
+    static constexpr std::size_t max_key_shares = detail::max_client_key_shares;
+    static constexpr std::size_t max_cookie_size = detail::max_cookie_size;
+    // With lent buffers: the size of the blocks config.buffers must lend.
+    static constexpr std::size_t storage_block_size = base::storage_block_size;
 
-    explicit basic_client(const client_config& config) noexcept : config_(config) {}
-    ~basic_client() { forget_shares(); }
+    explicit basic_client(const client_config& config) noexcept : config_(stored_config(config)) {}
     basic_client(const basic_client&) = delete;
     basic_client& operator=(const basic_client&) = delete;
 
@@ -55,17 +88,18 @@ public:
     io_result start(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (state_ != state::idle) return base::refused(error::wrong_state);
-        if (config_.random == nullptr || config_.verifier == nullptr) return base::refused(error::wrong_state);
-        if (config_.verify_server && config_.server_name.empty() && !config_.skip_host_check)
+        if (config().random == nullptr || config().verifier == nullptr) return base::refused(error::wrong_state);
+        if (config().verify_server && config().server_name.empty() && !config().skip_host_check)
             return base::refused(error::wrong_state);
         const std::size_t needed = hello_records_bound();
         if (output.size() < needed) return base::need_space(needed);
-        config_.random->fill(random_);
-        if (config_.middlebox_compatibility) config_.random->fill(session_id_);
-        const auto groups = config_.key_share_groups.empty() ? config_.groups.first(config_.groups.empty() ? 0 : 1)
-                                                             : config_.key_share_groups;
+        if (!this->begin_handshake()) return base::refused(error::no_buffer);
+        config().random->fill(random_);
+        if (config().middlebox_compatibility) config().random->fill(hs().session_id);
+        const auto groups = config().key_share_groups.empty() ? config().groups.first(config().groups.empty() ? 0 : 1)
+                                                             : config().key_share_groups;
         for (const named_group g : groups) {
-            if (share_count_ == max_key_shares) break;
+            if (hs().share_count == max_key_shares) break;
             if (!generate_share(g)) {
                 forget_shares();
                 return base::refused(error::wrong_state);
@@ -85,7 +119,7 @@ public:
 
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
     [[nodiscard]] named_group negotiated_group() const noexcept { return group_; }
-    [[nodiscard]] byte_view alpn_protocol() const noexcept { return byte_view(alpn_).first(alpn_size_); }
+    [[nodiscard]] byte_view alpn_protocol() const noexcept { return alpn_; }
 
 private:
     enum class state : std::uint8_t {
@@ -100,20 +134,32 @@ private:
         connected,
     };
 
-    struct offered_share {
-        named_group group{};
-        key_exchange* kx = nullptr;
-        bytes<max_key_exchange_state> state{};
-    };
+    using offered_share = detail::client_handshake_state::offered_share;
+    using stored_config_type = std::conditional_t<Buffers == buffering::lent, const client_config*, client_config>;
+
+    static stored_config_type stored_config(const client_config& c) noexcept {
+        if constexpr (Buffers == buffering::lent)
+            return &c;
+        else
+            return c;
+    }
+    const client_config& config() const noexcept {
+        if constexpr (Buffers == buffering::lent)
+            return *config_;
+        else
+            return config_;
+    }
+    detail::client_handshake_state& hs() noexcept { return this->role_state(); }
+    const detail::client_handshake_state& hs() const noexcept { return this->role_state(); }
 
     static constexpr bool is_client = true;
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
     [[nodiscard]] byte_view client_random() const noexcept { return random_; }
-    [[nodiscard]] tls::key_log* key_log() const noexcept { return config_.key_log; }
-    void wipe_role_secrets() noexcept { forget_shares(); }
+    [[nodiscard]] tls::key_log* key_log() const noexcept { return config().key_log; }
+    [[nodiscard]] buffer_pool* buffer_source() const noexcept { return config().buffers; }
 
     key_exchange* find_key_exchange(named_group g) const noexcept {
-        for (key_exchange* kx : config_.key_exchanges)
+        for (key_exchange* kx : config().key_exchanges)
             if (kx != nullptr && kx->group() == g) return kx;
         return nullptr;
     }
@@ -121,41 +167,41 @@ private:
     bool generate_share(named_group g) noexcept {
         key_exchange* kx = find_key_exchange(g);
         if (kx == nullptr || kx->share_size() > max_key_share_size) return false;
-        offered_share& s = shares_[share_count_];
+        offered_share& s = hs().shares[hs().share_count];
         s.group = g;
         s.kx = kx;
-        if (kx->generate(*config_.random, s.state, byte_span(share_public_[share_count_]).first(kx->share_size())) !=
+        if (kx->generate(*config().random, s.state, byte_span(hs().share_public[hs().share_count]).first(kx->share_size())) !=
             errc::ok)
             return false;
-        ++share_count_;
+        ++hs().share_count;
         return true;
     }
 
     void forget_shares() noexcept {
-        for (auto& s : shares_) secure_wipe(s.state);
-        share_count_ = 0;
+        for (auto& s : hs().shares) secure_wipe(s.state);
+        hs().share_count = 0;
     }
 
     [[nodiscard]] bool send_server_name() const noexcept {
         // RFC 6066 §3: literal IP addresses are not sent as server names.
-        return !config_.server_name.empty() && x509::parse_ip_address(config_.server_name).size == 0;
+        return !config().server_name.empty() && x509::parse_ip_address(config().server_name).size == 0;
     }
 
     [[nodiscard]] std::span<const signature_scheme> signature_algorithms() const noexcept {
-        return config_.verifier->schemes();
+        return config().verifier->schemes();
     }
 
     // An upper bound of the ClientHello's size, handshake header included.
     [[nodiscard]] std::size_t client_hello_bound() const noexcept {
-        std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config_.cipher_suites.size() + 2 + 2;
-        n += 9 + config_.server_name.size();
-        n += 6 + 2 * config_.groups.size();
+        std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config().cipher_suites.size() + 2 + 2;
+        n += 9 + config().server_name.size();
+        n += 6 + 2 * config().groups.size();
         n += 6 + max_key_shares * (4 + max_key_share_size);
-        n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config_.signature_algorithms_cert.size();
+        n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config().signature_algorithms_cert.size();
         n += 6;
-        for (auto p : config_.alpn) n += 1 + p.size();
+        for (auto p : config().alpn) n += 1 + p.size();
         n += 6 + max_cookie_size + 6;
-        for (const auto& x : config_.extra_extensions) n += 4 + x.data.size();
+        for (const auto& x : config().extra_extensions) n += 4 + x.data.size();
         return std::max<std::size_t>(n, 512) + 4;
     }
 
@@ -164,7 +210,7 @@ private:
     void write_client_hello(flight& out) noexcept {
         std::array<cipher_suite, std::size(all_suites)> suites{};
         std::size_t suite_count = 0;
-        for (const cipher_suite s : config_.cipher_suites) {
+        for (const cipher_suite s : config().cipher_suites) {
             // Only suites this build has (see cipher_suites.hpp), each once.
             if (!find_suite(static_cast<std::uint16_t>(s)) || suite_count == suites.size()) continue;
             if (std::find(suites.begin(), suites.begin() + static_cast<std::ptrdiff_t>(suite_count), s) ==
@@ -172,28 +218,28 @@ private:
                 suites[suite_count++] = s;
         }
         std::array<detail::codec::key_share_entry, max_key_shares> shares{};
-        for (std::size_t i = 0; i < share_count_; ++i)
-            shares[i] = {shares_[i].group, byte_view(share_public_[i]).first(shares_[i].kx->share_size())};
+        for (std::size_t i = 0; i < hs().share_count; ++i)
+            shares[i] = {hs().shares[i].group, byte_view(hs().share_public[i]).first(hs().shares[i].kx->share_size())};
         static constexpr std::uint16_t versions[1] = {version_tls13};
 
         detail::codec::client_hello ch;
         ch.random = random_;
-        ch.session_id = config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{};
+        ch.session_id = config().middlebox_compatibility ? byte_view(hs().session_id) : byte_view{};
         ch.cipher_suites = std::span<const cipher_suite>(suites).first(suite_count);
-        if (send_server_name()) ch.server_name = detail::codec::text_bytes(config_.server_name);
-        ch.supported_groups = config_.groups;
+        if (send_server_name()) ch.server_name = detail::codec::text_bytes(config().server_name);
+        ch.supported_groups = config().groups;
         ch.has_key_share = true;
-        ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(share_count_);
+        ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(hs().share_count);
         ch.supported_versions = versions;
         ch.signature_algorithms = signature_algorithms();
-        ch.signature_algorithms_cert = config_.signature_algorithms_cert;
-        ch.alpn = config_.alpn;
-        ch.cookie = byte_view(cookie_).first(cookie_size_);
-        ch.record_size_limit = config_.record_size_limit;
-        ch.pad_to_512 = config_.pad_client_hello;
-        ch.extra_extensions = config_.extra_extensions;
-        if (!config_.extension_order.empty()) ch.order = config_.extension_order;
-        offered_ = detail::codec::offered_extensions(ch);
+        ch.signature_algorithms_cert = config().signature_algorithms_cert;
+        ch.alpn = config().alpn;
+        ch.cookie = byte_view(hs().cookie).first(hs().cookie_size);
+        ch.record_size_limit = config().record_size_limit;
+        ch.pad_to_512 = config().pad_client_hello;
+        ch.extra_extensions = config().extra_extensions;
+        if (!config().extension_order.empty()) ch.order = config().extension_order;
+        hs().offered = detail::codec::offered_extensions(ch);
         this->write_message(out, handshake_type::client_hello, [&](detail::writer& w) { encode(w, ch); });
     }
 
@@ -209,10 +255,10 @@ private:
     [[nodiscard]] std::size_t output_reserve() const noexcept {
         if (state_ == state::connected || state_ == state::idle) return 0;
         std::size_t plain = 4 + 48;  // Finished
-        if (certificate_requested_ || state_ <= state::wait_certificate_or_request) {
+        if (hs().certificate_requested || state_ <= state::wait_certificate_or_request) {
             plain += 4 + 1 + 255 + 3;
-            for (const auto c : config_.certificate_chain) plain += 5 + c.size();
-            plain += 8 + base::largest_signature(config_.signer);
+            for (const auto c : config().certificate_chain) plain += 5 + c.size();
+            plain += 8 + base::largest_signature(config().signer);
         }
         const bool limit_known = state_ > state::wait_encrypted_extensions;
         const std::size_t chunk = limit_known ? this->outgoing().max_fragment() : 63;
@@ -260,17 +306,17 @@ private:
     }
 
     bool offered_suite(cipher_suite id) const noexcept {
-        return std::find(config_.cipher_suites.begin(), config_.cipher_suites.end(), id) != config_.cipher_suites.end() &&
+        return std::find(config().cipher_suites.begin(), config().cipher_suites.end(), id) != config().cipher_suites.end() &&
                find_suite(static_cast<std::uint16_t>(id));
     }
     bool offered_group(named_group g) const noexcept {
-        return std::find(config_.groups.begin(), config_.groups.end(), g) != config_.groups.end();
+        return std::find(config().groups.begin(), config().groups.end(), g) != config().groups.end();
     }
 
     step on_server_hello(const message& m, flight& out) noexcept {
         detail::codec::server_hello sh;
-        if (const error e = decode(m.body, sh, offered_); e != error::none) return {e};
-        const byte_view our_session_id = config_.middlebox_compatibility ? byte_view(session_id_) : byte_view{};
+        if (const error e = decode(m.body, sh, hs().offered); e != error::none) return {e};
+        const byte_view our_session_id = config().middlebox_compatibility ? byte_view(hs().session_id) : byte_view{};
         if (!detail::codec::same_bytes(sh.session_id, our_session_id)) return {error::illegal_parameter};
         if (!offered_suite(sh.suite)) return {error::illegal_parameter};
         if (hello_retry_ && sh.suite != this->suite().id) return {error::illegal_parameter};
@@ -279,8 +325,8 @@ private:
 
         if (!sh.has_key_share) return {error::missing_extension};
         const offered_share* share = nullptr;
-        for (std::size_t i = 0; i < share_count_; ++i)
-            if (shares_[i].group == sh.key_share.group) share = &shares_[i];
+        for (std::size_t i = 0; i < hs().share_count; ++i)
+            if (hs().shares[i].group == sh.key_share.group) share = &hs().shares[i];
         if (share == nullptr) return {error::illegal_parameter};
         bytes<max_shared_secret_size> shared{};
         const std::size_t shared_size = share->kx->finish(share->state, sh.key_share.share, shared);
@@ -302,12 +348,12 @@ private:
         if (!hrr.has_selected_group && hrr.cookie.empty()) return {error::illegal_parameter};
         if (hrr.has_selected_group) {
             if (!offered_group(hrr.selected_group)) return {error::illegal_parameter};
-            for (std::size_t i = 0; i < share_count_; ++i)
-                if (shares_[i].group == hrr.selected_group) return {error::illegal_parameter};
+            for (std::size_t i = 0; i < hs().share_count; ++i)
+                if (hs().shares[i].group == hrr.selected_group) return {error::illegal_parameter};
         }
         if (hrr.cookie.size() > max_cookie_size) return {error::handshake_failure};
-        std::copy(hrr.cookie.begin(), hrr.cookie.end(), cookie_.begin());
-        cookie_size_ = hrr.cookie.size();
+        std::copy(hrr.cookie.begin(), hrr.cookie.end(), hs().cookie.begin());
+        hs().cookie_size = hrr.cookie.size();
         this->restart_transcript_after_retry();
         this->add_to_transcript(m);
         if (hrr.has_selected_group) {
@@ -315,7 +361,7 @@ private:
             if (!generate_share(hrr.selected_group)) return {error::handshake_failure};
         }
         // §D.4: the dummy ChangeCipherSpec goes before our second flight.
-        if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
+        if (config().middlebox_compatibility) this->send_change_cipher_spec(out);
         write_client_hello(out);
         this->flush(out);
         return {};
@@ -323,19 +369,20 @@ private:
 
     step on_encrypted_extensions(const message& m) noexcept {
         detail::codec::encrypted_extensions ee;
-        if (const error e = decode(m.body, ee, offered_); e != error::none) return {e};
+        if (const error e = decode(m.body, ee, hs().offered); e != error::none) return {e};
         if (!ee.alpn.empty()) {
             bool offered = false;
-            for (const auto p : config_.alpn) offered = offered || detail::codec::same_bytes(ee.alpn, detail::codec::text_bytes(p));
-            if (!offered || ee.alpn.size() > alpn_.size()) return {error::illegal_parameter};
-            std::copy(ee.alpn.begin(), ee.alpn.end(), alpn_.begin());
-            alpn_size_ = ee.alpn.size();
+            for (const auto p : config().alpn) offered = offered || detail::codec::same_bytes(ee.alpn, detail::codec::text_bytes(p));
+            if (!offered) return {error::illegal_parameter};
+            // Kept as a view of our own configuration's copy of the name.
+            for (const auto p : config().alpn)
+                if (detail::codec::same_bytes(ee.alpn, detail::codec::text_bytes(p))) alpn_ = detail::codec::text_bytes(p);
         }
         // RFC 8449 §4: the server's limit applies to what we send; ours applies only once the
         // server has answered with its own (it then knows of ours).
         if (ee.record_size_limit != 0) {
             this->limit_sent_records(ee.record_size_limit);
-            if (config_.record_size_limit != 0) this->limit_received_records(config_.record_size_limit);
+            if (config().record_size_limit != 0) this->limit_received_records(config().record_size_limit);
         }
         state_ = state::wait_certificate_or_request;
         return {};
@@ -346,11 +393,11 @@ private:
         if (const error e = decode(m.body, cr); e != error::none) return {e};
         // §4.3.2: empty during the handshake.
         if (!cr.request_context.empty()) return {error::illegal_parameter};
-        certificate_requested_ = true;
-        client_scheme_ = std::nullopt;
-        if (config_.signer != nullptr && !config_.certificate_chain.empty())
-            for (const signature_scheme sc : config_.signer->schemes())
-                if (!client_scheme_ && cr.signature_algorithms.contains(sc)) client_scheme_ = sc;
+        hs().certificate_requested = true;
+        hs().client_scheme = std::nullopt;
+        if (config().signer != nullptr && !config().certificate_chain.empty())
+            for (const signature_scheme sc : config().signer->schemes())
+                if (!hs().client_scheme && cr.signature_algorithms.contains(sc)) hs().client_scheme = sc;
         state_ = state::wait_certificate;
         return {};
     }
@@ -362,8 +409,8 @@ private:
         if (!c.request_context.empty()) return {error::illegal_parameter};
         if (c.entries.empty()) return {error::decode_error};  // §4.4.2.4
         const auto chain = detail::codec::chain_of(c);
-        const error e = this->accept_certificate(chain.view(), *config_.verifier, config_.server_name, config_.clock,
-                                                 config_.verify_server);
+        const error e = this->accept_certificate(chain.view(), *config().verifier, config().server_name, config().clock,
+                                                 config().verify_server);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         state_ = state::wait_certificate_verify;
@@ -371,7 +418,7 @@ private:
     }
 
     step on_certificate_verify(const message& m) noexcept {
-        const error e = this->check_certificate_verify(m, *config_.verifier);
+        const error e = this->check_certificate_verify(m, *config().verifier);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         state_ = state::wait_finished;
@@ -384,12 +431,12 @@ private:
         this->install_application_read();
 
         // Our flight: [ChangeCipherSpec] [Certificate CertificateVerify] Finished.
-        if (config_.middlebox_compatibility) this->send_change_cipher_spec(out);
-        if (certificate_requested_) {
+        if (config().middlebox_compatibility) this->send_change_cipher_spec(out);
+        if (hs().certificate_requested) {
             // Without a certificate for the server's algorithms: an empty one, and no signature.
             const step s = this->authenticate(
-                out, client_scheme_ ? config_.certificate_chain : std::span<const byte_view>{}, config_.signer,
-                client_scheme_);
+                out, hs().client_scheme ? config().certificate_chain : std::span<const byte_view>{}, config().signer,
+                hs().client_scheme);
             if (s.what == event::signature_needed) state_ = state::wait_signature;
             if (s.what == event::signature_needed || s.failure != error::none) return s;
         }
@@ -398,8 +445,8 @@ private:
 
     // complete_signature(): the rest of our flight with the signature handed in.
     step resume_after_signature(byte_view signature, flight& out) noexcept {
-        if (state_ != state::wait_signature || !client_scheme_) return {error::internal_error};
-        this->write_certificate_verify(out, *client_scheme_, signature);
+        if (state_ != state::wait_signature || !hs().client_scheme) return {error::internal_error};
+        this->write_certificate_verify(out, *hs().client_scheme, signature);
         return send_finished(out);
     }
 
@@ -414,24 +461,16 @@ private:
         return {error::none, event::handshake_complete};
     }
 
-    client_config config_;
+    stored_config_type config_;
     state state_ = state::idle;
-    bytes<32> random_{};
-    bytes<32> session_id_{};
-    std::array<offered_share, max_key_shares> shares_{};
-    std::array<bytes<max_key_share_size>, max_key_shares> share_public_{};
-    std::size_t share_count_ = 0;
-    bytes<max_cookie_size> cookie_{};
-    std::size_t cookie_size_ = 0;
-    detail::codec::extension_set offered_{};  // what our ClientHello offered
-    bytes<255> alpn_{};
-    std::size_t alpn_size_ = 0;
-    std::optional<signature_scheme> client_scheme_{};
+    bytes<32> random_{};  // names the connection in the key log
+    byte_view alpn_{};     // the protocol the server chose, in our configuration
     named_group group_{};
     bool hello_retry_ = false;
-    bool certificate_requested_ = false;
 };
 
 using client = basic_client<>;
+// A client that borrows its handshake storage and opens records in the caller's input.
+using lent_client = basic_client<16384, buffering::lent>;
 
 }  // namespace carapace::tls

@@ -44,6 +44,7 @@ struct common_config {
     random_source* random = nullptr;                 // required
     tls::clock* clock = nullptr;                         // optional: unknown time without one
     tls::key_log* key_log = nullptr;                 // debugging only: receives our secrets
+    buffer_pool* buffers = nullptr;  // engines with lent buffers only: where handshake storage comes from
     std::span<const extension_type> extension_order;  // wire order of our hello's extensions
     std::span<const raw_extension> extra_extensions;
 };

@@ -37,6 +37,7 @@ enum class error : std::uint8_t {
     wrong_state,        // the call is not allowed now (e.g. send before the handshake completes)
     buffer_too_small,   // the output buffer cannot hold what must be written
     closed,             // the connection has ended
+    no_buffer,          // lent buffers: the buffer_pool had no block free (try again later)
     // Not a failure: a certificate_verifier's answer that its verdict comes later (see
     // complete_verification and event::verification_needed).
     pending,
@@ -81,6 +82,7 @@ constexpr std::string_view to_string(error e) noexcept {
         case error::wrong_state: return "call not allowed in this state";
         case error::buffer_too_small: return "output buffer too small";
         case error::closed: return "connection closed";
+        case error::no_buffer: return "no buffer free in the pool";
         case error::pending: return "answer pending";
         default: return to_string(alert_for(e));
     }

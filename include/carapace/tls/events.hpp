@@ -19,8 +19,9 @@ enum class event : std::uint8_t {
     need_output_space,   // the output buffer is smaller than `needed`; nothing was done
     fatal,               // the connection failed: `failure`, and `alert` sent or received; every
                          // later call reports the same failure
-    refused,             // the call is not allowed now (`failure`: wrong_state, closed or
-                         // buffer_too_small); nothing changed and the connection goes on
+    refused,             // the call is not allowed now (`failure`: wrong_state, closed,
+                         // buffer_too_small, or no_buffer when a lent-buffers engine's pool has
+                         // no block free); nothing changed and the connection goes on
     signature_needed,    // our signer answered "pending": sign `data` with the scheme it was asked
                          // for, then call complete_signature()
     verification_needed, // the certificate verifier answered "pending": call

@@ -114,4 +114,25 @@ protected:
     ~key_log() = default;
 };
 
+// Where an engine keeps what only a handshake needs (transcript, key shares, handshake secrets,
+// the buffer messages are reassembled in) and the record being received.
+//   owned: inside the engine object, always (the default: self-contained, the object is large);
+//   lent:  the handshake state in a block borrowed from the caller's buffer_pool while a handshake
+//          (or a post-handshake message) is in progress, and records opened in place in the
+//          caller's input, so an established idle connection keeps only its keys and secrets.
+enum class buffering : std::uint8_t { owned, lent };
+
+// Blocks an engine with lent buffers borrows (see basic_client/basic_server<..., buffering::lent>
+// and their storage_block_size). A block is returned wiped, to the pool it came from.
+class buffer_pool {
+public:
+    // A block of at least `size` bytes aligned for any object (alignof(std::max_align_t)), or an
+    // empty span when none is free now.
+    virtual byte_span acquire(std::size_t size) noexcept = 0;
+    virtual void release(byte_span block) noexcept = 0;
+
+protected:
+    ~buffer_pool() = default;
+};
+
 }  // namespace carapace::tls

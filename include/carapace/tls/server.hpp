@@ -1,12 +1,16 @@
 // The TLS 1.3 server engine (RFC 8446), sans I/O: receive() takes the client's bytes and writes
 // our flights; after handshake_complete, send(), close(), request_key_update() and
 // export_keying_material() as for the client. No heap; the object's size is fixed at compile time.
+// tls::lent_server borrows its handshake storage from config.buffers and opens records in the
+// caller's input (see buffering in interfaces.hpp): an idle connection keeps only keys and
+// secrets. It keeps a reference to its config, which must outlive it.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
@@ -27,9 +31,24 @@ namespace carapace::tls {
 // largest ClientHello (and client Certificate) it accepts; larger ones get illegal_parameter.
 inline constexpr std::size_t default_server_handshake_buffer = 65536 + 4096;
 
-template <std::size_t HandshakeBufferSize = default_server_handshake_buffer>
-class basic_server : public detail::connection<basic_server<HandshakeBufferSize>, HandshakeBufferSize> {
-    using base = detail::connection<basic_server<HandshakeBufferSize>, HandshakeBufferSize>;
+namespace detail {
+
+// What a server keeps only during its handshake (see handshake_storage.hpp).
+struct server_handshake_state {
+    bytes<32> session_id{};
+    std::size_t session_id_size = 0;
+    signature_scheme scheme{};
+    bool early_data_offered = false;
+    bool certificate_requested = false;
+};
+
+}  // namespace detail
+
+template <std::size_t HandshakeBufferSize = default_server_handshake_buffer, buffering Buffers = buffering::owned>
+class basic_server : public detail::connection<basic_server<HandshakeBufferSize, Buffers>,
+                                               detail::server_handshake_state, HandshakeBufferSize, Buffers> {
+    using base = detail::connection<basic_server<HandshakeBufferSize, Buffers>, detail::server_handshake_state,
+                                    HandshakeBufferSize, Buffers>;
     friend base;
     using step = detail::step;
     using flight = detail::flight;
@@ -38,7 +57,12 @@ class basic_server : public detail::connection<basic_server<HandshakeBufferSize>
 public:
     static constexpr std::size_t max_server_name_size = 255;
 
-    explicit basic_server(const server_config& config) noexcept : config_(config) {}
+    // With lent buffers: the size of the blocks config.buffers must lend.
+    static constexpr std::size_t storage_block_size = base::storage_block_size;
+
+    explicit basic_server(const server_config& config) noexcept : config_(stored_config(config)) {}
+    basic_server(const basic_server&) = delete;
+    basic_server& operator=(const basic_server&) = delete;
 
     // Sends a NewSessionTicket (§4.6.1) once the handshake is complete. The ticket's content is
     // the caller's: typically the PSK of resumption_psk(nonce) and its parameters, sealed under a
@@ -96,11 +120,28 @@ private:
         connected,
     };
 
+    using stored_config_type = std::conditional_t<Buffers == buffering::lent, const server_config*, server_config>;
+
+    static stored_config_type stored_config(const server_config& c) noexcept {
+        if constexpr (Buffers == buffering::lent)
+            return &c;
+        else
+            return c;
+    }
+    const server_config& config() const noexcept {
+        if constexpr (Buffers == buffering::lent)
+            return *config_;
+        else
+            return config_;
+    }
+    detail::server_handshake_state& hs() noexcept { return this->role_state(); }
+    const detail::server_handshake_state& hs() const noexcept { return this->role_state(); }
+
     static constexpr bool is_client = false;
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
     [[nodiscard]] byte_view client_random() const noexcept { return client_random_; }
-    [[nodiscard]] tls::key_log* key_log() const noexcept { return config_.key_log; }
-    void wipe_role_secrets() noexcept {}
+    [[nodiscard]] tls::key_log* key_log() const noexcept { return config().key_log; }
+    [[nodiscard]] buffer_pool* buffer_source() const noexcept { return config().buffers; }
 
     // Our whole first flight: ServerHello (or HelloRetryRequest), ChangeCipherSpec,
     // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.
@@ -108,14 +149,14 @@ private:
         if (state_ != state::wait_client_hello && state_ != state::wait_second_client_hello &&
             state_ != state::wait_signature)
             return 0;
-        std::size_t hello = 4 + 2 + 32 + 33 + 3 + 2 + 6 + 8 + max_key_share_size + 6 + config_.hello_retry_cookie.size();
-        for (const auto& x : config_.extra_extensions) hello += 4 + x.data.size();
-        std::size_t plain = 4 + 2 + 6 + 2 * config_.groups.size() + 6 + 4 + 7 + 255;  // EE
+        std::size_t hello = 4 + 2 + 32 + 33 + 3 + 2 + 6 + 8 + max_key_share_size + 6 + config().hello_retry_cookie.size();
+        for (const auto& x : config().extra_extensions) hello += 4 + x.data.size();
+        std::size_t plain = 4 + 2 + 6 + 2 * config().groups.size() + 6 + 4 + 7 + 255;  // EE
         plain += 4 + 1 + 2 + 6 + 2 * 16;                                                // CertificateRequest
         plain += 4 + 1 + 3;
-        for (const auto c : config_.certificate_chain) plain += 5 + c.size();
-        plain += 8 + base::largest_signature(config_.signer) + 4 + 48;
-        for (const auto& x : config_.extra_extensions) plain += 4 + x.data.size();
+        for (const auto c : config().certificate_chain) plain += 5 + c.size();
+        plain += 8 + base::largest_signature(config().signer) + 4 + 48;
+        for (const auto& x : config().extra_extensions) plain += 4 + x.data.size();
         // The client's record_size_limit is not known yet: assume the smallest (RFC 8449: 64).
         const std::size_t chunk = 64 - 1;
         return hello + detail::record_header_size + 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
@@ -146,7 +187,7 @@ private:
     }
 
     step on_client_hello(const message& m, flight& out) noexcept {
-        if (config_.random == nullptr || config_.signer == nullptr || config_.certificate_chain.empty())
+        if (config().random == nullptr || config().signer == nullptr || config().certificate_chain.empty())
             return {error::internal_error};
         detail::codec::client_hello ch;
         if (const error e = decode(m.body, ch); e != error::none) return {e};
@@ -157,35 +198,35 @@ private:
         if (second && ch.early_data) return {error::illegal_parameter};
 
         suite_info suite{};
-        if (const error e = detail::choose_cipher_suite(ch, config_.cipher_suites, suite); e != error::none) return {e};
+        if (const error e = detail::choose_cipher_suite(ch, config().cipher_suites, suite); e != error::none) return {e};
         if (second && suite.id != this->suite().id) return {error::illegal_parameter};
-        if (const error e = detail::choose_signature_scheme(ch, config_.signer->schemes(), scheme_); e != error::none)
+        if (const error e = detail::choose_signature_scheme(ch, config().signer->schemes(), hs().scheme); e != error::none)
             return {e};
-        const detail::group_policy groups{config_.groups, config_.key_exchanges, config_.insist_on_preferred_group};
+        const detail::group_policy groups{config().groups, config().key_exchanges, config().insist_on_preferred_group};
         detail::group_choice group;
         if (second) {
             if (const error e = detail::choose_group_after_retry(ch, groups, group_, group); e != error::none) return {e};
-            if (const error e = detail::check_retry_cookie(ch, config_.hello_retry_cookie); e != error::none)
+            if (const error e = detail::check_retry_cookie(ch, config().hello_retry_cookie); e != error::none)
                 return {e};
         } else if (const error e = detail::choose_group(ch, groups, group); e != error::none) {
             return {e};
         }
-        if (const error e = detail::choose_alpn(ch, config_.alpn, alpn_); e != error::none) return {e};
+        if (const error e = detail::choose_alpn(ch, config().alpn, alpn_); e != error::none) return {e};
 
         if (ch.present.contains(extension_type::server_name)) {
             if (ch.server_name.size() > max_server_name_size) return {error::unrecognized_name};
             std::copy(ch.server_name.begin(), ch.server_name.end(), server_name_.begin());
-            server_name_size_ = ch.server_name.size();
+            server_name_size_ = static_cast<std::uint8_t>(ch.server_name.size());
         }
         if (ch.record_size_limit != 0) this->limit_sent_records(ch.record_size_limit);
-        session_id_size_ = ch.session_id.size();
+        hs().session_id_size = ch.session_id.size();
         std::copy(ch.random.begin(), ch.random.end(), client_random_.begin());
-        std::copy(ch.session_id.begin(), ch.session_id.end(), session_id_.begin());
+        std::copy(ch.session_id.begin(), ch.session_id.end(), hs().session_id.begin());
         this->choose_suite(suite);
         // We accept no early data (§4.2.10): the client's is skipped, after our
         // HelloRetryRequest as application_data records, after our ServerHello as records that
         // do not open under the handshake key.
-        early_data_offered_ = ch.early_data;
+        hs().early_data_offered = ch.early_data;
 
         if (group.hello_retry) return send_hello_retry_request(group.group, m, out);
         return send_server_flight(ch, group, m, out);
@@ -198,24 +239,24 @@ private:
         this->restart_transcript_after_retry();
         detail::codec::server_hello hrr;
         hrr.random = detail::codec::hello_retry_random;
-        hrr.session_id = byte_view(session_id_).first(session_id_size_);
+        hrr.session_id = byte_view(hs().session_id).first(hs().session_id_size);
         hrr.suite = this->suite().id;
         hrr.has_selected_group = true;
         hrr.selected_group = group;
-        hrr.cookie = config_.hello_retry_cookie;
+        hrr.cookie = config().hello_retry_cookie;
         this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) { encode(w, hrr); });
         this->flush(out);
         // §D.4: a compatibility-mode client (non-empty session id) gets a ChangeCipherSpec after
         // our first handshake message.
         answer_compatibility_mode(out);
         this->accept_change_cipher_spec(true);
-        if (early_data_offered_) this->skip_early_data(detail::record_reader::early_data_skip::application_data);
+        if (hs().early_data_offered) this->skip_early_data(detail::record_reader::early_data_skip::application_data);
         state_ = state::wait_second_client_hello;
         return {};
     }
 
     void answer_compatibility_mode(flight& out) noexcept {
-        if (session_id_size_ != 0) base::send_change_cipher_spec(out);
+        if (hs().session_id_size != 0) base::send_change_cipher_spec(out);
     }
 
     step send_server_flight(const detail::codec::client_hello& ch, const detail::group_choice& group,
@@ -226,18 +267,18 @@ private:
         const std::size_t share_size = kx->share_size();
         if (share_size > share.size()) return {error::internal_error};
         const std::size_t shared_size =
-            kx->respond(*config_.random, group.client_share, byte_span(share).first(share_size), shared);
+            kx->respond(*config().random, group.client_share, byte_span(share).first(share_size), shared);
         if (shared_size == 0) return {error::illegal_parameter};
         group_ = group.group;
         bytes<32> random{};
-        config_.random->fill(random);
+        config().random->fill(random);
         this->add_to_transcript(client_hello);
         // The early-data skip of a first hello ends with the second one.
         this->skip_early_data(detail::record_reader::early_data_skip::none);
 
         detail::codec::server_hello sh;
         sh.random = random;
-        sh.session_id = byte_view(session_id_).first(session_id_size_);
+        sh.session_id = byte_view(hs().session_id).first(hs().session_id_size);
         sh.suite = this->suite().id;
         sh.has_key_share = true;
         sh.key_share = {group_, byte_view(share).first(share_size)};
@@ -247,16 +288,16 @@ private:
 
         this->enter_handshake(byte_view(shared).first(shared_size));
         secure_wipe(shared);
-        if (early_data_offered_) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
+        if (hs().early_data_offered) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
 
         write_encrypted_extensions(out, ch);
-        if (config_.request_client_certificate || config_.require_client_certificate) {
-            certificate_requested_ = true;
+        if (config().request_client_certificate || config().require_client_certificate) {
+            hs().certificate_requested = true;
             detail::codec::certificate_request cr;
-            if (config_.verifier != nullptr) cr.signature_algorithms = config_.verifier->schemes();
+            if (config().verifier != nullptr) cr.signature_algorithms = config().verifier->schemes();
             this->write_message(out, handshake_type::certificate_request, [&](detail::writer& w) { encode(w, cr); });
         }
-        const step s = this->authenticate(out, config_.certificate_chain, config_.signer, scheme_);
+        const step s = this->authenticate(out, config().certificate_chain, config().signer, hs().scheme);
         if (s.what == event::signature_needed) state_ = state::wait_signature;
         if (s.what == event::signature_needed || s.failure != error::none) return s;
         return send_finished(out);
@@ -265,7 +306,7 @@ private:
     // complete_signature(): the rest of our flight with the signature handed in.
     step resume_after_signature(byte_view signature, flight& out) noexcept {
         if (state_ != state::wait_signature) return {error::internal_error};
-        this->write_certificate_verify(out, scheme_, signature);
+        this->write_certificate_verify(out, hs().scheme, signature);
         const step s = send_finished(out);
         // The client's flight may already be waiting: reassembly hands it over on receive().
         return s.failure != error::none ? s : step{};
@@ -279,22 +320,22 @@ private:
         // We may send 0.5-RTT data from here (§2), but only after the client Finished through send().
         this->install_application_write();
         this->accept_change_cipher_spec(true);
-        state_ = certificate_requested_ ? state::wait_certificate : state::wait_finished;
+        state_ = hs().certificate_requested ? state::wait_certificate : state::wait_finished;
         return {};
     }
 
     void write_encrypted_extensions(flight& out, const detail::codec::client_hello& ch) noexcept {
         detail::codec::encrypted_extensions ee;
-        if (config_.send_supported_groups) ee.supported_groups = config_.groups;
+        if (config().send_supported_groups) ee.supported_groups = config().groups;
         // RFC 8449 §4: only in answer to the client's; ours applies from here on.
-        if (config_.record_size_limit != 0 && ch.record_size_limit != 0) {
-            ee.record_size_limit = config_.record_size_limit;
-            this->limit_received_records(config_.record_size_limit);
+        if (config().record_size_limit != 0 && ch.record_size_limit != 0) {
+            ee.record_size_limit = config().record_size_limit;
+            this->limit_received_records(config().record_size_limit);
         }
         ee.server_name_acknowledged = ch.present.contains(extension_type::server_name);
         ee.alpn = alpn_;
-        ee.extra_extensions = config_.extra_extensions;
-        if (!config_.extension_order.empty()) ee.order = config_.extension_order;
+        ee.extra_extensions = config().extra_extensions;
+        if (!config().extension_order.empty()) ee.order = config().extension_order;
         this->write_message(out, handshake_type::encrypted_extensions, [&](detail::writer& w) { encode(w, ee); });
     }
 
@@ -305,13 +346,13 @@ private:
         if (!c.request_context.empty()) return {error::illegal_parameter};
         if (c.entries.empty()) {
             // §4.4.2.4: no certificate; refuse only when one is required.
-            if (config_.require_client_certificate) return {error::certificate_required};
+            if (config().require_client_certificate) return {error::certificate_required};
             state_ = state::wait_finished;
             return {};
         }
-        if (config_.verifier == nullptr) return {error::certificate_unknown};
+        if (config().verifier == nullptr) return {error::certificate_unknown};
         const auto chain = detail::codec::chain_of(c);
-        const error e = this->accept_certificate(chain.view(), *config_.verifier, {}, config_.clock, true);
+        const error e = this->accept_certificate(chain.view(), *config().verifier, {}, config().clock, true);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         state_ = state::wait_certificate_verify;
@@ -319,7 +360,7 @@ private:
     }
 
     step on_certificate_verify(const message& m) noexcept {
-        const error e = this->check_certificate_verify(m, *config_.verifier);
+        const error e = this->check_certificate_verify(m, *config().verifier);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         client_authenticated_ = true;
@@ -336,22 +377,19 @@ private:
         return {error::none, event::handshake_complete};
     }
 
-    server_config config_;
+    stored_config_type config_;
     state state_ = state::wait_client_hello;
-    bytes<32> session_id_{};
-    std::size_t session_id_size_ = 0;
     bytes<32> client_random_{};  // names the connection in the key log
     bytes<max_server_name_size> server_name_{};
-    std::size_t server_name_size_ = 0;
+    std::uint8_t server_name_size_ = 0;
     byte_view alpn_{};
-    signature_scheme scheme_{};
     named_group group_{};
     bool hello_retry_ = false;
-    bool early_data_offered_ = false;
-    bool certificate_requested_ = false;
     bool client_authenticated_ = false;
 };
 
 using server = basic_server<>;
+// A server that borrows its handshake storage and opens records in the caller's input.
+using lent_server = basic_server<default_server_handshake_buffer, buffering::lent>;
 
 }  // namespace carapace::tls

@@ -4,10 +4,14 @@
 // schedule's secrets and the sticky failure. Its state is private: the roles hold their own state
 // and decisions and act on this one only through the functions below.
 //
-// Input: bytes are copied into one record buffer until a whole record is there, so any split of
-// the input works; the record is opened in place, its handshake content reassembled.
+// Input: record_input.hpp holds a record until all of it is there (owned: copied into the
+// engine; lent: left in the caller's input), then it is opened in place and its handshake
+// content reassembled.
 // Output: the caller's buffer only (record_layer.hpp's flight). A call either does all it says or,
 // when the buffer is too small, nothing (need_output_space with the size needed).
+// Handshake state: handshake_storage.hpp holds what only a handshake needs, the roles' part
+// (`RoleState`) and ours, made when a handshake begins (or a post-handshake message arrives) and
+// wiped once it is over; only keys, secrets and settled facts stay in the object.
 //
 // The role provides:
 //   static constexpr bool is_client;
@@ -16,7 +20,7 @@
 //   step on_handshake_message(const handshake_message&, flight&);
 //   step resume_after_signature(byte_view signature, flight&);   // see complete_signature
 //   bool accepts_application_data() const;
-//   byte_view client_random() const; tls::key_log* key_log() const; void wipe_role_secrets();
+//   byte_view client_random() const; tls::key_log* key_log() const; buffer_pool* buffer_source() const;
 #pragma once
 
 #include <algorithm>
@@ -35,7 +39,9 @@
 #include "carapace/tls/detail/codec/finished.hpp"
 #include "carapace/tls/detail/codec/key_update.hpp"
 #include "carapace/tls/detail/handshake_reassembly.hpp"
+#include "carapace/tls/detail/handshake_storage.hpp"
 #include "carapace/tls/detail/key_schedule.hpp"
+#include "carapace/tls/detail/record_input.hpp"
 #include "carapace/tls/detail/record_layer.hpp"
 #include "carapace/tls/detail/transcript.hpp"
 #include "carapace/tls/detail/wire.hpp"
@@ -58,67 +64,55 @@ struct step {
     event what = event::need_input;  // need_input: nothing to report, carry on
 };
 
-template <class Role, std::size_t HandshakeBufferSize>
+// Largest SubjectPublicKeyInfo of a peer leaf we keep to check its CertificateVerify.
+inline constexpr std::size_t max_peer_key_size = 1024;
+
+// What the shared layer keeps only during a handshake.
+struct shared_handshake_state {
+    transcript hashes{};
+    handshake_secret handshake{};
+    master_secret master{};
+    traffic_pair traffic{};  // handshake traffic secrets
+    bytes<max_peer_key_size> peer_key{};
+    std::size_t peer_key_size = 0;
+    bytes<codec::max_signed_content_size> signed_content{};  // what our CertificateVerify signs
+    std::size_t signed_size = 0;
+    std::optional<error> verdict{};  // a pending verifier's, once the caller completed it
+    byte_view incoming{};            // the received message being handled
+    bool incoming_in_transcript = false;
+};
+
+template <class RoleState>
+struct handshake_state {
+    shared_handshake_state shared;
+    RoleState role;
+};
+
+template <class Role, class RoleState, std::size_t HandshakeBufferSize, buffering Buffers>
 class connection {
+    using storage = handshake_storage<handshake_state<RoleState>, HandshakeBufferSize, Buffers>;
+    using input_type = typename record_input<Buffers>::input_type;
+
 public:
+    // The largest handshake message taken, header included.
     static constexpr std::size_t handshake_buffer_size = HandshakeBufferSize;
-    static constexpr std::size_t record_buffer_size = max_record_size;
+    // Bytes of a record kept inside the object (none with lent buffers).
+    static constexpr std::size_t record_buffer_size = Buffers == buffering::owned ? max_record_size : 0;
+    static constexpr buffering buffers = Buffers;
+    // With lent buffers: the size of the blocks the buffer_pool must lend (else 0).
+    static constexpr std::size_t storage_block_size = storage::block_size;
 
     [[nodiscard]] bool handshake_complete() const noexcept { return connected_; }
     [[nodiscard]] bool failed() const noexcept { return failure_ != error::none; }
     [[nodiscard]] cipher_suite negotiated_suite() const noexcept { return suite_.id; }
 
     // Takes received bytes; writes anything that must be sent. Call again (with the rest of the
-    // input, or none) until it reports need_input.
-    io_result receive(byte_view input, byte_span output) noexcept {
-        if (failure_ != error::none) return failed_result();
-        if (peer_closed_) return result(0, 0, event::peer_closed);
-        if (const auto waiting = awaiting_event(); waiting) return *waiting;
-        const std::size_t needed = role().output_reserve() + small_record_reserve;
-        if (output.size() < needed) return need_space(needed);
-        flight out(output);
-        std::size_t consumed = 0;
-        for (;;) {
-            // Whole handshake messages first: a record may carry several.
-            if (!reassembly_.empty()) {
-                const auto next = reassembly_.next([&](handshake_type type, std::size_t length) {
-                    return role().check_message_header(type, length);
-                });
-                if (next.failure != error::none) return fail(next.failure, out, consumed);
-                if (next.ready) {
-                    if (const auto r = handle_message(next.message, out, consumed); r) return *r;
-                    continue;
-                }
-            }
-            // Then the next record.
-            std::size_t size = 0;
-            if (const error e = read_record(input, consumed, size); e != error::none) return fail(e, out, consumed);
-            if (size == 0) return finish_receive(out, consumed);
-            const opened_record rec = reader_.open(byte_span(record_).first(size));
-            record_used_ = size;
-            if (rec.failure != error::none) return fail(rec.failure, out, consumed);
-            if (rec.dropped) continue;
-            switch (rec.type) {
-                case content_type::handshake:
-                    reassembly_.add(rec.content);
-                    continue;
-                case content_type::alert: {
-                    const step s = receive_alert(rec.content, rec.was_protected);
-                    if (s.failure != error::none) return fail(s.failure, out, consumed);
-                    if (s.what != event::need_input) return result(consumed, out.size(), s.what);
-                    continue;
-                }
-                default:
-                    // Not interleaved with a partial handshake message (§5.1), and only once the
-                    // peer's application keys are in use.
-                    if (reassembly_.partial() || !role().accepts_application_data())
-                        return fail(error::unexpected_message, out, consumed);
-                    if (rec.content.empty()) continue;
-                    io_result r = result(consumed, out.size(), event::app_data);
-                    r.data = rec.content;
-                    return r;
-            }
-        }
+    // input, or none) until it reports need_input. With lent buffers the input is mutable (records
+    // are opened in it) and a partial record at its end is left unconsumed.
+    io_result receive(input_type input, byte_span output) noexcept {
+        io_result r = receive_records(input, output);
+        settle();
+        return r;
     }
 
     // Encrypts application data into records. Takes as much as fits and says how much it took; an
@@ -189,7 +183,7 @@ public:
     error complete_verification(error verdict) noexcept {
         if (failure_ != error::none) return failure_;
         if (awaiting_ != awaiting::verification || verdict == error::pending) return error::wrong_state;
-        verdict_ = verdict;
+        hs().verdict = verdict;
         awaiting_ = awaiting::nothing;
         return error::none;
     }
@@ -206,14 +200,12 @@ public:
         const step s = signature.empty() ? step{error::internal_error} : role().resume_after_signature(signature, out);
         if (s.failure != error::none) return fail(s.failure, out, 0);
         if (!out.ok()) return fail(error::internal_error, out, 0);
+        settle();
         return result(0, out.size(), s.what);
     }
 
     // Why the peer's chain was refused, when the verifier said.
     [[nodiscard]] std::string_view verify_detail() const noexcept { return verify_detail_; }
-
-    // Largest SubjectPublicKeyInfo of a peer leaf we keep to check its CertificateVerify.
-    static constexpr std::size_t max_peer_key_size = 1024;
 
     // RFC 8449: the largest plaintext we send per record.
     [[nodiscard]] std::size_t max_send_fragment() const noexcept { return writer_.max_fragment(); }
@@ -223,14 +215,20 @@ public:
     void set_read_sequence_for_testing(std::uint64_t n) noexcept { reader_.set_sequence_for_testing(n); }
 
 protected:
-    connection() noexcept { reassembly_.attach(hs_); }
-    // The role wipes its own secrets in its destructor (it is gone by the time this one runs).
-    ~connection() { wipe_shared_secrets(); }
+    connection() noexcept = default;
+    // The handshake storage (the role's part with it) is wiped by its own destructor.
+    ~connection() { wipe_secrets(); }
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
 
     Role& role() noexcept { return static_cast<Role&>(*this); }
     const Role& role() const noexcept { return static_cast<const Role&>(*this); }
+
+    // The role's handshake state: there from the start of a handshake until it is complete.
+    RoleState& role_state() noexcept { return storage_.state().role; }
+    const RoleState& role_state() const noexcept { return storage_.state().role; }
+    // For the client's start(): the storage its ClientHello's state goes into.
+    [[nodiscard]] bool begin_handshake() noexcept { return hold_storage(); }
 
     // --- results -------------------------------------------------------------------------
     static io_result result(std::size_t consumed, std::size_t produced, event what) noexcept {
@@ -264,12 +262,12 @@ protected:
     // --- the suite and the transcript ------------------------------------------------------
     void choose_suite(const suite_info& suite) noexcept {
         suite_ = suite;
-        transcript_.choose(suite.hash);
+        hs().hashes.choose(suite.hash);
     }
     [[nodiscard]] const suite_info& suite() const noexcept { return suite_; }
     [[nodiscard]] digest transcript_hash() const noexcept {
         digest d;
-        d.size = transcript_.current(d.bytes_);
+        d.size = hs().hashes.current(d.bytes_);
         return d;
     }
     // The one way a received message enters the transcript, once: the role calls it where the
@@ -277,39 +275,39 @@ protected:
     // CertificateVerify over what came before it); receive() adds it after the role when the role
     // did not, except KeyUpdate and NewSessionTicket, which are not part of it.
     void add_to_transcript(const handshake_message& m) noexcept {
-        if (incoming_in_transcript_ || m.whole.data() != incoming_.data()) return;
-        transcript_.update(m.whole);
-        incoming_in_transcript_ = true;
+        if (hs().incoming_in_transcript || m.whole.data() != hs().incoming.data()) return;
+        hs().hashes.update(m.whole);
+        hs().incoming_in_transcript = true;
     }
     // §4.4.1: after a HelloRetryRequest the transcript begins with message_hash(ClientHello1).
-    void restart_transcript_after_retry() noexcept { transcript_.replace_with_message_hash(); }
+    void restart_transcript_after_retry() noexcept { hs().hashes.replace_with_message_hash(); }
 
     // --- the key schedule ------------------------------------------------------------------
     // From the (EC)DHE secret, with the ServerHello in the transcript: the handshake traffic
     // secrets, installed in the direction each role uses (§7.1).
     void enter_handshake(byte_view shared_secret, byte_view psk = {}) noexcept {
-        handshake_ = early_secret(suite_.hash, psk).to_handshake(shared_secret);
+        hs().handshake = early_secret(suite_.hash, psk).to_handshake(shared_secret);
         const digest h = transcript_hash();
-        handshake_traffic_ = handshake_.traffic(h.view());
-        log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", handshake_traffic_.client);
-        log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", handshake_traffic_.server);
-        install_read(Role::is_client ? handshake_traffic_.server : handshake_traffic_.client);
+        hs().traffic = hs().handshake.traffic(h.view());
+        log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", hs().traffic.client);
+        log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", hs().traffic.server);
+        install_read(Role::is_client ? hs().traffic.server : hs().traffic.client);
         // Our alerts are protected from here on too; the compatibility ChangeCipherSpec still
         // goes out in the clear.
-        writer_.install(suite_, Role::is_client ? handshake_traffic_.client : handshake_traffic_.server);
+        writer_.install(suite_, Role::is_client ? hs().traffic.client : hs().traffic.server);
     }
     // verify_data of the server's (or client's) Finished over the transcript so far (§4.4.4).
     [[nodiscard]] digest finished_data(bool server_finished) const noexcept {
         const digest h = transcript_hash();
-        return finished_verify_data(suite_.hash, server_finished ? handshake_traffic_.server : handshake_traffic_.client,
+        return finished_verify_data(suite_.hash, server_finished ? hs().traffic.server : hs().traffic.client,
                                     h.view());
     }
     // With the server Finished in the transcript: the application traffic secrets and the
     // exporter secret (§7.1). Installed later, each when its direction switches.
     void enter_application() noexcept {
-        master_ = std::move(handshake_).to_master();
+        hs().master = std::move(hs().handshake).to_master();
         const digest h = transcript_hash();
-        application_secrets app = master_.application(h.view());
+        application_secrets app = hs().master.application(h.view());
         read_secret_ = Role::is_client ? app.server : app.client;
         write_secret_ = Role::is_client ? app.client : app.server;
         exporter_secret_ = app.exporter;
@@ -323,9 +321,9 @@ protected:
     // the schedule; the handshake's secrets go.
     void finish_key_schedule() noexcept {
         const digest h = transcript_hash();
-        resumption_secret_ = std::move(master_).to_resumption(h.view());
-        handshake_traffic_.client.clear();
-        handshake_traffic_.server.clear();
+        resumption_secret_ = std::move(hs().master).to_resumption(h.view());
+        hs().traffic.client.clear();
+        hs().traffic.server.clear();
     }
     [[nodiscard]] const secret& resumption_secret() const noexcept { return resumption_secret_; }
 
@@ -343,7 +341,7 @@ protected:
     template <class Encode>
     void write_message(flight& out, handshake_type type, Encode&& encode) noexcept {
         const std::size_t n = encode_message(out, type, encode);
-        if (n != 0) transcript_.update(out.committed(n));
+        if (n != 0) hs().hashes.update(out.committed(n));
     }
     // A post-handshake message that is not part of the transcript (NewSessionTicket, KeyUpdate).
     template <class Encode>
@@ -388,16 +386,16 @@ protected:
     // pending signer's caller can read it until complete_signature.
     byte_view signed_content(bool server) noexcept {
         const digest h = transcript_hash();
-        signed_size_ = codec::signed_content(server ? codec::signer_role::server : codec::signer_role::client, h.view(),
-                                             signed_);
-        return byte_view(signed_).first(signed_size_);
+        hs().signed_size = codec::signed_content(server ? codec::signer_role::server : codec::signer_role::client, h.view(),
+                                             hs().signed_content);
+        return byte_view(hs().signed_content).first(hs().signed_size);
     }
     // The stored verdict when the caller completed a pending verification, else the verifier's.
     template <class Ask>
     error verdict_or(Ask&& ask) noexcept {
-        if (verdict_) {
-            const error v = *verdict_;
-            verdict_.reset();
+        if (hs().verdict) {
+            const error v = *hs().verdict;
+            hs().verdict.reset();
             return v;
         }
         return ask();
@@ -405,12 +403,12 @@ protected:
 
     // The peer leaf's SubjectPublicKeyInfo, for its CertificateVerify.
     bool keep_peer_key(byte_view spki) noexcept {
-        if (spki.size() > peer_key_.size()) return false;
-        std::copy(spki.begin(), spki.end(), peer_key_.begin());
-        peer_key_size_ = spki.size();
+        if (spki.size() > hs().peer_key.size()) return false;
+        std::copy(spki.begin(), spki.end(), hs().peer_key.begin());
+        hs().peer_key_size = spki.size();
         return true;
     }
-    [[nodiscard]] byte_view peer_key() const noexcept { return byte_view(peer_key_).first(peer_key_size_); }
+    [[nodiscard]] byte_view peer_key() const noexcept { return byte_view(hs().peer_key).first(hs().peer_key_size); }
 
     // --- certificates and CertificateVerify, the same for both roles (§4.4.2, §4.4.3) -------
     // The peer's non-empty chain: keeps the leaf's key for CertificateVerify and, when
@@ -461,7 +459,7 @@ protected:
         w.close<3>(length);
         if (!w.ok()) return {error::internal_error};
         out.commit(w.size());
-        transcript_.update(out.committed(w.size()));
+        hs().hashes.update(out.committed(w.size()));
         return {};
     }
     // Our Certificate and, with a scheme, our CertificateVerify (§4.4.2, §4.4.3). When the signer
@@ -528,6 +526,85 @@ protected:
 private:
     enum class awaiting : std::uint8_t { nothing, verification, signature };
 
+    io_result receive_records(input_type input, byte_span output) noexcept {
+        if (failure_ != error::none) return failed_result();
+        if (peer_closed_) return result(0, 0, event::peer_closed);
+        if (const auto waiting = awaiting_event(); waiting) return *waiting;
+        // A handshake in progress (or about to begin) has its storage before anything changes.
+        if (!connected_ && !hold_storage()) return refused(error::no_buffer);
+        const std::size_t needed = role().output_reserve() + small_record_reserve;
+        if (output.size() < needed) return need_space(needed);
+        flight out(output);
+        std::size_t consumed = 0;
+        for (;;) {
+            // Whole handshake messages first: a record may carry several.
+            if (!reassembly_.empty()) {
+                const auto next = reassembly_.next([&](handshake_type type, std::size_t length) {
+                    return role().check_message_header(type, length);
+                });
+                if (next.failure != error::none) return fail(next.failure, out, consumed);
+                if (next.ready) {
+                    if (const auto r = handle_message(next.message, out, consumed); r) return *r;
+                    continue;
+                }
+            }
+            // Then the next record.
+            byte_span record;
+            if (const error e = input_.next(input, consumed, reader_, record, reassembly_.pending()); e != error::none)
+                return fail(e, out, consumed);
+            if (record.empty()) return finish_receive(out, consumed);
+            const opened_record rec = reader_.open(record);
+            if (rec.failure != error::none) return fail(rec.failure, out, consumed);
+            if (rec.dropped) continue;
+            switch (rec.type) {
+                case content_type::handshake:
+                    // After the handshake, a KeyUpdate or NewSessionTicket borrows storage too.
+                    if (!hold_storage()) return fail(error::no_buffer, out, consumed);
+                    reassembly_.add(rec.content);
+                    if constexpr (Buffers == buffering::lent) {
+                        // Everything leaves the caller's input before this call returns.
+                        if (!reassembly_.absorb()) return fail(error::internal_error, out, consumed);
+                        input_.forget_handshake_content(rec.content);
+                    }
+                    continue;
+                case content_type::alert: {
+                    const step s = receive_alert(rec.content, rec.was_protected);
+                    if (s.failure != error::none) return fail(s.failure, out, consumed);
+                    if (s.what != event::need_input) return result(consumed, out.size(), s.what);
+                    continue;
+                }
+                default:
+                    // Not interleaved with a partial handshake message (§5.1), and only once the
+                    // peer's application keys are in use.
+                    if (reassembly_.partial() || !role().accepts_application_data())
+                        return fail(error::unexpected_message, out, consumed);
+                    if (rec.content.empty()) continue;
+                    io_result r = result(consumed, out.size(), event::app_data);
+                    r.data = rec.content;
+                    return r;
+            }
+        }
+    }
+
+    // The handshake storage, borrowed when not held; reassembly works in it.
+    bool hold_storage() noexcept {
+        if (storage_.held()) return true;
+        if (!storage_.acquire(role().buffer_source())) return false;
+        reassembly_.attach(storage_.buffer(), storage::message_limit);
+        return true;
+    }
+    // Gives the storage back once nothing of a handshake is in flight.
+    void settle() noexcept {
+        if (!storage_.held() || !connected_ || !reassembly_.empty() || awaiting_ != awaiting::nothing) return;
+        let_go_of_storage();
+    }
+    void let_go_of_storage() noexcept {
+        reassembly_.wipe();
+        reassembly_.detach();
+        storage_.release();
+    }
+
+
     template <class Encode>
     static std::size_t encode_message(flight& out, handshake_type type, Encode& encode) noexcept {
         writer w(out.content_space());
@@ -546,7 +623,7 @@ private:
     [[nodiscard]] std::optional<io_result> awaiting_event() const noexcept {
         if (awaiting_ == awaiting::signature) {
             io_result r = result(0, 0, event::signature_needed);
-            r.data = byte_view(signed_).first(signed_size_);
+            r.data = byte_view(hs().signed_content).first(hs().signed_size);
             return r;
         }
         if (awaiting_ == awaiting::verification) return result(0, 0, event::verification_needed);
@@ -555,8 +632,8 @@ private:
 
     // One whole message to the role; a result to return, or nothing to carry on.
     std::optional<io_result> handle_message(const handshake_message& m, flight& out, std::size_t consumed) noexcept {
-        incoming_ = m.whole;
-        incoming_in_transcript_ = false;
+        hs().incoming = m.whole;
+        hs().incoming_in_transcript = false;
         const std::uint64_t keys_before = read_installs_;
         const step s = role().on_handshake_message(m, out);
         if (s.what == event::verification_needed && s.failure == error::none) {
@@ -564,20 +641,20 @@ private:
             awaiting_ = awaiting::verification;
             return result(consumed, out.size(), s.what);
         }
-        verdict_.reset();
+        hs().verdict.reset();
         if (s.failure != error::none) return fail(s.failure, out, consumed);
         if (!out.ok()) return fail(error::internal_error, out, consumed);
         const bool in_transcript =
             m.type != handshake_type::key_update && m.type != handshake_type::new_session_ticket;
-        if (in_transcript && !incoming_in_transcript_) transcript_.update(m.whole);
-        incoming_ = {};
+        if (in_transcript && !hs().incoming_in_transcript) hs().hashes.update(m.whole);
+        hs().incoming = {};
         reassembly_.pop(m);
         // §5.1: a handshake message may not straddle a change of the read key.
         if (read_installs_ != keys_before && !reassembly_.empty()) return fail(error::unexpected_message, out, consumed);
         if (s.what == event::signature_needed) {
             awaiting_ = awaiting::signature;
             io_result r = result(consumed, out.size(), s.what);
-            r.data = byte_view(signed_).first(signed_size_);
+            r.data = byte_view(hs().signed_content).first(hs().signed_size);
             return r;
         }
         if (s.what != event::need_input) return result(consumed, out.size(), s.what);
@@ -587,7 +664,7 @@ private:
     // The end of a receive() call with all input used: an owed KeyUpdate answer goes out now, and
     // the last record's plaintext goes.
     io_result finish_receive(flight& out, std::size_t consumed) noexcept {
-        scrub_record();
+        input_.scrub(reassembly_.pending());
         if (key_update_owed_ && connected_ && !close_sent_) send_key_update(out, false);
         if (!out.ok()) return fail(error::internal_error, out, consumed);
         return result(consumed, out.size(), event::need_input);
@@ -613,37 +690,20 @@ private:
         return r;
     }
 
+    // Keys, secrets, the handshake storage and any received plaintext we hold.
     void wipe_secrets() noexcept {
-        wipe_shared_secrets();
-        role().wipe_role_secrets();
-    }
-    void wipe_shared_secrets() noexcept {
         reader_.clear();
         writer_.clear();
         read_secret_.clear();
         write_secret_.clear();
         exporter_secret_.clear();
         resumption_secret_.clear();
-        handshake_traffic_.client.clear();
-        handshake_traffic_.server.clear();
-        handshake_.wipe();
-        master_.wipe();
-        reassembly_.wipe();
-        secure_wipe(record_);
-        record_fill_ = record_used_ = 0;
-        secure_wipe(signed_);
+        let_go_of_storage();
+        input_.wipe();
     }
 
-    // Decrypted content of the last record stays until the next call (app_data points at it).
-    // The next record overwrites it as it arrives; what it does not cover is wiped when that
-    // record is complete, or when a call ends waiting for input (then nothing of it is left),
-    // unless reassembly still has to take some of it. So a stream of full records costs no extra
-    // pass over the buffer.
-    void scrub_record() noexcept {
-        if (record_used_ <= record_fill_ || reassembly_.pending()) return;
-        secure_wipe(record_.data() + record_fill_, record_used_ - record_fill_);
-        record_used_ = 0;
-    }
+    shared_handshake_state& hs() noexcept { return storage_.state().shared; }
+    const shared_handshake_state& hs() const noexcept { return storage_.state().shared; }
 
     void install_read(const secret& traffic) noexcept {
         reader_.install(suite_, traffic);
@@ -707,50 +767,14 @@ private:
         return {error::peer_alert};
     }
 
-    // Copies input into the record buffer until a whole record is there: `size` is then its size,
-    // else it stays 0 (more input needed). A bad header is the error to fail with.
-    error read_record(byte_view input, std::size_t& consumed, std::size_t& size) noexcept {
-        auto take = [&](std::size_t want) {
-            const std::size_t n = std::min(want, input.size() - consumed);
-            if (n == 0) return;  // an empty input may have a null data pointer, which memcpy must never get
-            std::memcpy(record_.data() + record_fill_, input.data() + consumed, n);
-            record_fill_ += n;
-            consumed += n;
-        };
-        if (record_fill_ < record_header_size) {
-            take(record_header_size - record_fill_);
-            if (record_fill_ < record_header_size) return error::none;
-            if (const error e = reader_.check_header(byte_view(record_).first(record_header_size)); e != error::none)
-                return e;
-        }
-        const std::size_t total = record_header_size + record_reader::body_length(record_);
-        take(total - record_fill_);
-        if (record_fill_ < total) return error::none;
-        scrub_record();  // the part of the last record's plaintext this one did not overwrite
-        record_fill_ = 0;
-        size = total;
-        return error::none;
-    }
-
     record_reader reader_{};
     record_writer writer_{};
     handshake_reassembly reassembly_{};
-    transcript transcript_{};
     suite_info suite_{all_suites[0]};
-    handshake_secret handshake_{};
-    master_secret master_{};
-    traffic_pair handshake_traffic_{};
     secret read_secret_{}, write_secret_{}, exporter_secret_{}, resumption_secret_{};
     std::uint64_t read_generation_ = 0, write_generation_ = 0;  // KeyUpdates so far, for the key log
     std::uint64_t read_installs_ = 0;                           // read keys installed so far
-    bytes<max_peer_key_size> peer_key_{};
-    std::size_t peer_key_size_ = 0;
     std::string_view verify_detail_{};
-    bytes<codec::max_signed_content_size> signed_{};
-    std::size_t signed_size_ = 0;
-    std::optional<error> verdict_{};
-    byte_view incoming_{};
-    bool incoming_in_transcript_ = false;
     awaiting awaiting_ = awaiting::nothing;
     bool connected_ = false;
     bool close_sent_ = false;
@@ -760,9 +784,8 @@ private:
     error failure_ = error::none;
     alert_description failure_alert_ = alert_description::close_notify;
     alert_description peer_alert_ = alert_description::close_notify;
-    std::size_t record_fill_ = 0, record_used_ = 0;
-    bytes<max_record_size> record_{};
-    bytes<HandshakeBufferSize> hs_{};
+    [[no_unique_address]] record_input<Buffers> input_{};
+    storage storage_{};
 };
 
 }  // namespace carapace::tls::detail

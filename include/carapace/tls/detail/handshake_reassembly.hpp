@@ -38,12 +38,30 @@ public:
     handshake_reassembly(const handshake_reassembly&) = delete;
     handshake_reassembly& operator=(const handshake_reassembly&) = delete;
 
-    // The storage messages are assembled in: the largest message taken is its size.
-    void attach(byte_span buffer) noexcept { buffer_ = buffer; }
-    [[nodiscard]] std::size_t capacity() const noexcept { return buffer_.size(); }
+    // The storage messages are assembled in; the largest message taken (header included) is
+    // `message_limit`, at most the buffer's size.
+    void attach(byte_span buffer, std::size_t message_limit) noexcept {
+        buffer_ = buffer;
+        limit_ = std::min(message_limit, buffer.size());
+    }
+    void attach(byte_span buffer) noexcept { attach(buffer, buffer.size()); }
+    // Lets go of the storage, which must be empty().
+    void detach() noexcept {
+        buffer_ = {};
+        limit_ = 0;
+    }
+    [[nodiscard]] bool attached() const noexcept { return !buffer_.empty(); }
+    [[nodiscard]] std::size_t capacity() const noexcept { return limit_; }
 
-    // A record's handshake content; it must stay valid until pending() is false.
+    // A record's handshake content; it must stay valid until pending() is false, or absorb()
+    // copies it at once.
     void add(byte_view content) noexcept { pending_ = content; }
+    // Copies all pending content into the buffer; false when it does not fit (a buffer with room
+    // for a record's content beyond the message limit always has room).
+    [[nodiscard]] bool absorb() noexcept {
+        take_pending();
+        return pending_.empty();
+    }
     [[nodiscard]] bool pending() const noexcept { return !pending_.empty(); }
     // Nothing buffered and nothing pending: a key may change here (§5.1).
     [[nodiscard]] bool empty() const noexcept { return fill_ == 0 && pending_.empty(); }
@@ -71,7 +89,7 @@ public:
                 r.failure = e;
                 return r;
             }
-            if (handshake_header_size + length > buffer_.size()) {
+            if (handshake_header_size + length > limit_) {
                 r.failure = error::illegal_parameter;
                 return r;
             }
@@ -113,6 +131,7 @@ private:
 
     byte_span buffer_{};
     byte_view pending_{};
+    std::size_t limit_ = 0;
     std::size_t fill_ = 0;
     bool checked_ = false;
 };

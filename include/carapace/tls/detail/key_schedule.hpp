@@ -35,7 +35,7 @@ public:
     [[nodiscard]] constexpr byte_view view() const noexcept { return byte_view(bytes_).first(size_); }
     // The first n bytes (at most a digest's), to be filled in.
     [[nodiscard]] constexpr byte_span span(std::size_t n) noexcept {
-        size_ = n < bytes_.size() ? n : bytes_.size();
+        size_ = static_cast<std::uint8_t>(n < bytes_.size() ? n : bytes_.size());
         return byte_span(bytes_).first(size_);
     }
     [[nodiscard]] constexpr std::size_t size() const noexcept { return size_; }
@@ -47,7 +47,7 @@ public:
 
 private:
     bytes<max_hash_size> bytes_{};
-    std::size_t size_ = 0;
+    std::uint8_t size_ = 0;  // a byte: an idle connection holds four of these
 };
 
 // A transcript hash or other digest of the suite's hash.

@@ -213,8 +213,10 @@ private:
 #endif
         chacha20_poly1305 chacha_;
     };
-    bytes<iv_size> iv_{};
+    // In this order the last bytes are small ones, and the tail padding left is room the record
+    // reader and writer keep their own fields in (they hold this [[no_unique_address]]).
     std::uint64_t sequence_ = 0;
+    bytes<iv_size> iv_{};
     aead_kind kind_ = aead_kind::aes_128_gcm;
     bool active_ = false;
 };

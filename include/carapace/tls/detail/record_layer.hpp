@@ -71,7 +71,9 @@ public:
     }
 
     // RFC 8449: the largest inner plaintext (content and type) we take, once the peer knows it.
-    void limit_inner_plaintext(std::size_t limit) noexcept { inner_limit_ = std::min(limit, max_inner_plaintext); }
+    void limit_inner_plaintext(std::size_t limit) noexcept {
+        inner_limit_ = static_cast<std::uint16_t>(std::min(limit, max_inner_plaintext));
+    }
     // §5: a plaintext ChangeCipherSpec of one 0x01 byte is dropped while this is set.
     void accept_change_cipher_spec(bool accept) noexcept { accept_ccs_ = accept; }
     void skip_early_data(early_data_skip mode) noexcept {
@@ -163,14 +165,16 @@ private:
         return r;
     }
     opened_record skip(std::size_t size) noexcept {
-        skipped_ += size;
+        skipped_ = static_cast<std::uint16_t>(skipped_ + size);  // size: one record, at most 2^14 + 256
         if (skipped_ > early_data_skip_budget) return fail(error::bad_record_mac);
         return dropped();
     }
 
-    record_cipher cipher_{};
-    std::size_t inner_limit_ = max_inner_plaintext;
-    std::size_t skipped_ = 0;
+    [[no_unique_address]] record_cipher cipher_{};  // its tail padding holds the fields after it
+    // Small fields, so they fit in the cipher's tail padding (an idle connection holds two).
+    std::uint16_t inner_limit_ = max_inner_plaintext;
+    std::uint16_t skipped_ = 0;  // at most the budget plus one record
+    static_assert(early_data_skip_budget + max_ciphertext_size <= 0xffff);
     early_data_skip skip_ = early_data_skip::none;
     bool accept_ccs_ = false;
 };
@@ -190,7 +194,9 @@ public:
     [[nodiscard]] bool near_limit() const noexcept { return cipher_.near_limit(); }
 
     // RFC 8449: the peer's limit on inner plaintexts (content plus type).
-    void limit_inner_plaintext(std::size_t limit) noexcept { peer_limit_ = std::min(limit, max_inner_plaintext); }
+    void limit_inner_plaintext(std::size_t limit) noexcept {
+        peer_limit_ = static_cast<std::uint16_t>(std::min(limit, max_inner_plaintext));
+    }
     // The most content we put in one record, protected or not (§5.1: never over 2^14).
     [[nodiscard]] std::size_t max_fragment() const noexcept { return peer_limit_ - 1; }
 
@@ -213,8 +219,8 @@ public:
     void set_sequence_for_testing(std::uint64_t n) noexcept { cipher_.set_sequence_for_testing(n); }
 
 private:
-    record_cipher cipher_{};
-    std::size_t peer_limit_ = max_inner_plaintext;
+    [[no_unique_address]] record_cipher cipher_{};  // its tail padding holds the fields after it
+    std::uint16_t peer_limit_ = max_inner_plaintext;  // small: see record_reader
 };
 
 // Builds outgoing records in the caller's buffer. Content (handshake messages, application data,
