@@ -9,6 +9,7 @@
 #include "test_tls_engine.cpp"
 #include "test_tls_engine_api.cpp"
 #include "test_tls_key_schedule.cpp"
+#include "test_tls_lent_buffers.cpp"
 #include "test_tls_negotiation.cpp"
 #include "test_tls_reassembly.cpp"
 #include "test_tls_record.cpp"

@@ -124,22 +124,27 @@ struct side_log {
     }
 };
 
-// Feeds `inbox` to an engine in chunks of random size (max_chunk 0: all at once), appends what
-// it produces to `outbox`. Returns true when it did anything.
+// Feeds `inbox` to an engine as bytes arrive in chunks of random size (max_chunk 0: all at once),
+// appends what it produces to `outbox`. Returns true when it did anything. What the engine did
+// not consume stays at the front and is offered again with the next chunk, as a caller's input
+// buffer would (an engine with lent buffers leaves a partial record there).
 template <class Engine>
 bool drive(Engine& engine, byte_vector& inbox, byte_vector& outbox, side_log& log, test_rng& rng,
            std::size_t max_chunk, std::size_t output_size = 1 << 16) {
     bool progress = false;
     byte_vector out(output_size);
+    std::size_t offered = 0;  // bytes at the front of inbox the engine has seen and left
     for (int guard = 0; guard < 100000; ++guard) {
         std::size_t n = inbox.size();
-        if (max_chunk != 0 && n > 0) n = 1 + rng.below(std::min(n, max_chunk));
-        const auto r = engine.receive(carapace::byte_view(inbox.data(), n), out);
+        if (max_chunk != 0 && n > 0) n = std::min(n, offered + 1 + rng.below(max_chunk));
+        const auto r = engine.receive(carapace::byte_span(inbox.data(), n), out);
         outbox.insert(outbox.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
-        inbox.erase(inbox.begin(), inbox.begin() + static_cast<std::ptrdiff_t>(r.consumed));
-        if (r.consumed != 0 || r.produced != 0) progress = true;
+        // Received data may point into the input (lent buffers): taken before the input moves.
         if (r.what == carapace::tls::event::app_data)
             log.received.insert(log.received.end(), r.data.begin(), r.data.end());
+        inbox.erase(inbox.begin(), inbox.begin() + static_cast<std::ptrdiff_t>(r.consumed));
+        offered = n - r.consumed;
+        if (r.consumed != 0 || r.produced != 0) progress = true;
         if (r.what != carapace::tls::event::need_input) log.events.push_back(r.what);
         if (r.what == carapace::tls::event::fatal) {
             log.last_fatal = r;
@@ -149,8 +154,9 @@ bool drive(Engine& engine, byte_vector& inbox, byte_vector& outbox, side_log& lo
             r.what == carapace::tls::event::refused || r.what == carapace::tls::event::signature_needed ||
             r.what == carapace::tls::event::verification_needed)
             return progress;
-        if (r.what == carapace::tls::event::need_input && (inbox.empty() || r.consumed == 0)) {
+        if (r.what == carapace::tls::event::need_input) {
             if (inbox.empty()) return progress;
+            if (r.consumed == 0 && n == inbox.size()) return progress;  // the rest of a record is still to come
         }
     }
     return progress;

@@ -49,15 +49,17 @@ struct setup {
     setup& operator=(const setup&) = delete;
 };
 
-struct session {
-    tls::client client;
-    tls::server server;
+// A pair of engines of any buffering (owned or lent) over memory.
+template <class Client, class Server>
+struct basic_session {
+    Client client;
+    Server server;
     byte_vector to_server, to_client;
     side_log client_log, server_log;
     test_rng rng{7};
     std::size_t max_chunk = 0;
 
-    session(const tls::client_config& c, const tls::server_config& s) : client(c), server(s) {}
+    basic_session(const tls::client_config& c, const tls::server_config& s) : client(c), server(s) {}
 
     void handshake() {
         byte_vector out(4096);
@@ -90,13 +92,16 @@ struct session {
     }
 };
 
+using session = basic_session<tls::client, tls::server>;
+
 inline byte_vector pattern(std::size_t n, std::uint8_t seed) {
     byte_vector v(n);
     for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::uint8_t>(seed + i * 131);
     return v;
 }
 
-inline void check_connected_and_talking(session& s) {
+template <class Client, class Server>
+void check_connected_and_talking(basic_session<Client, Server>& s) {
     REQUIRE(s.client.handshake_complete());
     REQUIRE(s.server.handshake_complete());
     const byte_vector hello = pattern(40000, 3), reply = pattern(5000, 9);
