@@ -15,6 +15,10 @@
 // the server (carapace: client.send then server.receive; OpenSSL: SSL_write then SSL_read over a
 // BIO pair with room for several records).
 //
+// carapace is measured twice: with its default engines (buffers inside the object) and with lent
+// buffers (handshake storage borrowed from a pool, records opened in the caller's input); the
+// sizes of both are printed at the end.
+//
 // Randomness: carapace asks its random_source for each hello random and key share; the benchmark's
 // source calls getrandom(2) every time (a real CSPRNG, as OpenSSL's DRBG is; its extra system
 // calls, four per handshake, count against carapace).
@@ -31,6 +35,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "carapace/tls/buffer_pool.hpp"
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
@@ -84,7 +89,11 @@ public:
 };
 
 // Everything both engines need, loaded once.
+template <tls::buffering Buffers>
 struct carapace_side {
+    using client_type = tls::basic_client<16384, Buffers>;
+    using server_type = tls::basic_server<tls::default_server_handshake_buffer, Buffers>;
+    using pool_type = tls::fixed_buffer_pool<server_type::storage_block_size == 0 ? 1 : server_type::storage_block_size, 2>;
     std::vector<byte_vector> chain = load_certificates("server.pem");
     std::vector<carapace::byte_view> chain_views;
     std::vector<byte_vector> roots = load_certificates("root.pem");
@@ -100,8 +109,9 @@ struct carapace_side {
     tls::server_config server_config;
     // The engines (tens of KiB each) live on the heap so the benchmark's stack stays small; each
     // handshake constructs them again in place.
-    std::unique_ptr<std::optional<tls::client>> client = std::make_unique<std::optional<tls::client>>();
-    std::unique_ptr<std::optional<tls::server>> server = std::make_unique<std::optional<tls::server>>();
+    std::unique_ptr<std::optional<client_type>> client = std::make_unique<std::optional<client_type>>();
+    std::unique_ptr<std::optional<server_type>> server = std::make_unique<std::optional<server_type>>();
+    std::unique_ptr<pool_type> pool = std::make_unique<pool_type>();  // lent buffers only
     byte_vector to_server = byte_vector(1 << 16), to_client = byte_vector(1 << 16), scratch = byte_vector(1 << 16);
     bool ok = false;
 
@@ -119,6 +129,7 @@ struct carapace_side {
             c->random = &random;
             c->clock = &clock;
             c->verifier = &*verifier;
+            c->buffers = pool.get();
         }
         client_config.server_name = "localhost";
         server_config.certificate_chain = chain_views;
@@ -129,7 +140,7 @@ struct carapace_side {
     // Feeds `input` to an engine until it is all taken and the engine waits for more; its output is
     // appended to `output` at `produced`. False on a failure; `complete` when the handshake ended.
     template <class Engine>
-    static bool feed(Engine& e, carapace::byte_view input, byte_vector& output, std::size_t& produced,
+    static bool feed(Engine& e, carapace::byte_span input, byte_vector& output, std::size_t& produced,
                      bool& complete) {
         std::size_t taken = 0;
         for (;;) {
@@ -144,16 +155,16 @@ struct carapace_side {
 
     // One full handshake between fresh engines. True when both sides completed.
     bool handshake() {
-        tls::client& c = client->emplace(client_config);
-        tls::server& s = server->emplace(server_config);
+        client_type& c = client->emplace(client_config);
+        server_type& s = server->emplace(server_config);
         std::size_t to_server_size = c.start(to_server).produced, to_client_size = 0;
         bool client_done = false, server_done = false;
         for (int flight = 0; flight < 4 && !(client_done && server_done); ++flight) {
             to_client_size = 0;
-            if (!feed(s, carapace::byte_view(to_server).first(to_server_size), to_client, to_client_size, server_done))
+            if (!feed(s, carapace::byte_span(to_server).first(to_server_size), to_client, to_client_size, server_done))
                 return false;
             to_server_size = 0;
-            if (!feed(c, carapace::byte_view(to_client).first(to_client_size), to_server, to_server_size, client_done))
+            if (!feed(c, carapace::byte_span(to_client).first(to_client_size), to_server, to_server_size, client_done))
                 return false;
         }
         return client_done && server_done && c.negotiated_suite() == suite[0] && s.negotiated_suite() == suite[0];
@@ -162,7 +173,7 @@ struct carapace_side {
     // One 16 KiB record from the client to the server; returns the first plaintext byte received.
     std::uint8_t transfer(carapace::byte_view data) {
         const auto sent = client->value().send(data, to_server);
-        const auto r = server->value().receive(carapace::byte_view(to_server).first(sent.produced), scratch);
+        const auto r = server->value().receive(carapace::byte_span(to_server).first(sent.produced), scratch);
         return r.what == tls::event::app_data && r.data.size() == data.size() ? r.data[0] : 0;
     }
 };
@@ -316,11 +327,13 @@ void rows(const std::string& name, OursHandshake&& ours_handshake, OursTransfer&
     report("16 KiB records " + name, "MB/s", record_payload / 1e6, best_of(ours_transfer, peer_transfer));
 }
 
+template <tls::buffering Buffers>
 bool bench_suite(tls::cipher_suite suite) {
-    const std::string name = suite_label(suite);
+    const std::string name =
+        std::string(suite_label(suite)) + (Buffers == tls::buffering::lent ? " (lent buffers)" : "");
     byte_vector data(record_payload);
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 131 + 1);
-    carapace_side ours(suite);
+    carapace_side<Buffers> ours(suite);
     if (!ours.ok || !ours.handshake() || ours.transfer(data) != data[0]) {
         std::printf("%s: carapace handshake or transfer failed\n", name.c_str());
         return false;
@@ -346,7 +359,10 @@ bool bench_suite(tls::cipher_suite suite) {
 int main(int argc, char** argv) {
     if (!carapace_bench::begin(argc, argv, "bench-tls")) return 2;
     bool ok = true;
-    for (const auto suite : tls::default_cipher_suites) ok = bench_suite(suite) && ok;
+    for (const auto suite : tls::default_cipher_suites) {
+        ok = bench_suite<tls::buffering::owned>(suite) && ok;
+        ok = bench_suite<tls::buffering::lent>(suite) && ok;
+    }
     std::printf("\nfastest single handshake (microseconds; ratio = OpenSSL time / carapace time)\n");
     for (const auto& f : fastest_rows) {
         if (f.peer_us > 0)
@@ -354,8 +370,12 @@ int main(int argc, char** argv) {
         else
             std::printf("%-52s %12.1f %12s %9s\n", f.what.c_str(), f.ours_us, "-", "-");
     }
-    std::printf("\nsizes (bytes): tls::client %zu, tls::server %zu, record buffer %zu, handshake buffer %zu\n",
+    std::printf("\nsizes (bytes): tls::client %zu, tls::server %zu (record buffer %zu, handshake buffers %zu and %zu)\n",
                 sizeof(tls::client), sizeof(tls::server), tls::client::record_buffer_size,
-                tls::client::handshake_buffer_size);
+                tls::client::handshake_buffer_size, tls::server::handshake_buffer_size);
+    std::printf("lent buffers: tls::lent_client %zu, tls::lent_server %zu when established; blocks borrowed during a "
+                "handshake %zu and %zu\n",
+                sizeof(tls::lent_client), sizeof(tls::lent_server), tls::lent_client::storage_block_size,
+                tls::lent_server::storage_block_size);
     return ok ? 0 : 1;
 }

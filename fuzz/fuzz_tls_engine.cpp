@@ -3,11 +3,14 @@
 // may crash; the engine's own promises must hold: it never takes more input or writes more
 // output than it was given room for, and once failed it stays failed.
 //   data[0]: bit 0 picks the role (0 server, 1 client), bit 1 a real first flight before the fuzz
-//   bytes; data[1]: the largest input piece per call (0: all at once).
+//   bytes, bit 2 a server that asks for a client certificate, bit 3 engines with lent buffers
+//   (records opened in the input, handshake storage from a pool that must get every block back);
+//   data[1]: the largest input piece per call (0: all at once).
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
 
+#include "carapace/tls/buffer_pool.hpp"
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
@@ -20,19 +23,23 @@ using namespace carapace;
 using fuzz_support::accept_all;
 using fuzz_support::counter_random;
 
-// Feeds `input` in pieces of at most `piece` bytes (0: all), checking the engine's promises.
+using lent_pool = tls::fixed_buffer_pool<tls::lent_server::storage_block_size, 2>;
+
+// Feeds `input` as it arrives in pieces of at most `piece` bytes (0: all), what the engine left
+// offered again with the next piece, checking the engine's promises.
 template <class Engine>
-void feed(Engine& engine, byte_view input, std::size_t piece) {
+void feed(Engine& engine, byte_span input, std::size_t piece) {
     static std::vector<std::uint8_t> out(1 << 16);
     bool failed = false;
-    std::size_t off = 0;
+    std::size_t off = 0, offered = 0;
     for (int guard = 0; guard < 100000; ++guard) {
-        std::size_t n = input.size() - off;
-        if (piece != 0 && n > piece) n = piece;
+        const std::size_t left = input.size() - off;
+        const std::size_t n = piece == 0 ? left : std::min(left, offered + piece);
         const auto r = engine.receive(input.subspan(off, n), out);
         if (r.consumed > n || r.produced > out.size()) std::abort();
         if (failed && (r.what != tls::event::fatal || r.consumed != 0 || r.produced != 0)) std::abort();
         off += r.consumed;
+        offered = n - r.consumed;
         if (r.what == tls::event::fatal) {
             if (failed) return;
             failed = true;
@@ -40,16 +47,52 @@ void feed(Engine& engine, byte_view input, std::size_t piece) {
         }
         if (r.what == tls::event::peer_closed || r.what == tls::event::need_output_space) return;
         if (r.what == tls::event::need_input && off == input.size()) return;
-        if (r.what == tls::event::need_input && r.consumed == 0) std::abort();  // stuck
+        if (r.what == tls::event::need_input && r.consumed == 0) {
+            // Only lent buffers leave a partial record unconsumed, and only at the end of what
+            // was offered: more of it must arrive.
+            if (Engine::buffers == tls::buffering::owned || offered > tls::detail::max_record_size) std::abort();
+            if (n == left) return;
+        }
     }
+}
+
+// One run of a role against the fuzz bytes; with lent buffers every block must come back.
+template <class Client, class Server>
+void run(const std::uint8_t* data, byte_view fuzz, tls::client_config& cc, tls::server_config& sc) {
+    const bool client_role = (data[0] & 1) != 0, real_prefix = (data[0] & 2) != 0;
+    const std::size_t piece = data[1];
+    static lent_pool pool;
+    cc.buffers = &pool;
+    sc.buffers = &pool;
+    {
+        Client client(cc);
+        Server server(sc);
+        static std::vector<std::uint8_t> out(1 << 16), first_flight(1 << 16), input;
+        const auto hello = client.start(first_flight);
+        input.clear();
+        if (client_role) {
+            if (real_prefix) {
+                // The server's real ServerHello record first, then the fuzz bytes.
+                const auto flight = server.receive(byte_span(first_flight).first(hello.produced), out);
+                const std::size_t first = 5 + (static_cast<std::size_t>(out[3]) << 8 | out[4]);
+                if (flight.produced >= first) input.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(first));
+            }
+            input.insert(input.end(), fuzz.begin(), fuzz.end());
+            feed(client, input, piece);
+        } else {
+            if (real_prefix)
+                input.assign(first_flight.begin(), first_flight.begin() + static_cast<std::ptrdiff_t>(hello.produced));
+            input.insert(input.end(), fuzz.begin(), fuzz.end());
+            feed(server, input, piece);
+        }
+    }
+    if (pool.in_use() != 0) std::abort();  // a block was not returned
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 2) return 0;
-    const bool client_role = (data[0] & 1) != 0, real_prefix = (data[0] & 2) != 0;
-    const std::size_t piece = data[1];
     const byte_view fuzz(data + 2, size - 2);
 
     static const bytes<32> seed{};
@@ -74,25 +117,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     sc.verifier = &verifier;
     sc.request_client_certificate = (data[0] & 4) != 0;
 
-    tls::client client(cc);
-    tls::server server(sc);
-
-    static std::vector<std::uint8_t> out(1 << 16), input;
-    const auto hello = client.start(out);
-    input.clear();
-    if (client_role) {
-        if (real_prefix) {
-            // The server's real ServerHello record first, then the fuzz bytes.
-            const auto flight = server.receive(byte_view(out).first(hello.produced), out);
-            const std::size_t first = 5 + (static_cast<std::size_t>(out[3]) << 8 | out[4]);
-            if (flight.produced >= first) input.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(first));
-        }
-        input.insert(input.end(), fuzz.begin(), fuzz.end());
-        feed(client, input, piece);
-    } else {
-        if (real_prefix) input.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(hello.produced));
-        input.insert(input.end(), fuzz.begin(), fuzz.end());
-        feed(server, input, piece);
-    }
+    if ((data[0] & 8) != 0)
+        run<tls::lent_client, tls::lent_server>(data, fuzz, cc, sc);
+    else
+        run<tls::client, tls::server>(data, fuzz, cc, sc);
     return 0;
 }

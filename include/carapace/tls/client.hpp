@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <type_traits>
 
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
@@ -78,7 +77,7 @@ public:
     // With lent buffers: the size of the blocks config.buffers must lend.
     static constexpr std::size_t storage_block_size = base::storage_block_size;
 
-    explicit basic_client(const client_config& config) noexcept : config_(stored_config(config)) {}
+    explicit basic_client(const client_config& config) noexcept : config_(config) {}
     basic_client(const basic_client&) = delete;
     basic_client& operator=(const basic_client&) = delete;
 
@@ -135,20 +134,7 @@ private:
     };
 
     using offered_share = detail::client_handshake_state::offered_share;
-    using stored_config_type = std::conditional_t<Buffers == buffering::lent, const client_config*, client_config>;
-
-    static stored_config_type stored_config(const client_config& c) noexcept {
-        if constexpr (Buffers == buffering::lent)
-            return &c;
-        else
-            return c;
-    }
-    const client_config& config() const noexcept {
-        if constexpr (Buffers == buffering::lent)
-            return *config_;
-        else
-            return config_;
-    }
+    const client_config& config() const noexcept { return config_.get(); }
     detail::client_handshake_state& hs() noexcept { return this->role_state(); }
     const detail::client_handshake_state& hs() const noexcept { return this->role_state(); }
 
@@ -461,7 +447,7 @@ private:
         return {error::none, event::handshake_complete};
     }
 
-    stored_config_type config_;
+    detail::held_config<client_config, Buffers> config_;
     state state_ = state::idle;
     bytes<32> random_{};  // names the connection in the key log
     byte_view alpn_{};     // the protocol the server chose, in our configuration

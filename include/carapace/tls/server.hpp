@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <type_traits>
 
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
@@ -60,7 +59,7 @@ public:
     // With lent buffers: the size of the blocks config.buffers must lend.
     static constexpr std::size_t storage_block_size = base::storage_block_size;
 
-    explicit basic_server(const server_config& config) noexcept : config_(stored_config(config)) {}
+    explicit basic_server(const server_config& config) noexcept : config_(config) {}
     basic_server(const basic_server&) = delete;
     basic_server& operator=(const basic_server&) = delete;
 
@@ -120,20 +119,7 @@ private:
         connected,
     };
 
-    using stored_config_type = std::conditional_t<Buffers == buffering::lent, const server_config*, server_config>;
-
-    static stored_config_type stored_config(const server_config& c) noexcept {
-        if constexpr (Buffers == buffering::lent)
-            return &c;
-        else
-            return c;
-    }
-    const server_config& config() const noexcept {
-        if constexpr (Buffers == buffering::lent)
-            return *config_;
-        else
-            return config_;
-    }
+    const server_config& config() const noexcept { return config_.get(); }
     detail::server_handshake_state& hs() noexcept { return this->role_state(); }
     const detail::server_handshake_state& hs() const noexcept { return this->role_state(); }
 
@@ -377,7 +363,7 @@ private:
         return {error::none, event::handshake_complete};
     }
 
-    stored_config_type config_;
+    detail::held_config<server_config, Buffers> config_;
     state state_ = state::wait_client_hello;
     bytes<32> client_random_{};  // names the connection in the key log
     bytes<max_server_name_size> server_name_{};
