@@ -65,7 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
     std::size_t got = 0;
     tls::error error = tls::error::none;
-    for (const auto& fragment : fragments) {
+    for (auto& fragment : fragments) {
         r.add(fragment);
         while (error == tls::error::none) {
             const auto next = r.next(check);

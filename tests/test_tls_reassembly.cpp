@@ -44,7 +44,7 @@ TEST_CASE("TLS reassembly: messages come out whole whatever the fragment sizes")
         r.attach(buffer);
         std::vector<std::uint8_t> types;
         for (std::size_t at = 0; at < stream.size(); at += piece) {
-            const byte_vector fragment(stream.begin() + static_cast<std::ptrdiff_t>(at),
+            byte_vector fragment(stream.begin() + static_cast<std::ptrdiff_t>(at),
                                        stream.begin() + static_cast<std::ptrdiff_t>(std::min(stream.size(), at + piece)));
             r.add(fragment);
             for (;;) {
@@ -74,23 +74,23 @@ TEST_CASE("TLS reassembly: the header is judged before the body arrives, once") 
         if (t != handshake_type::finished) return error::unexpected_message;
         return length == 32 ? error::none : error::decode_error;
     };
-    const auto huge = hs_message(20, 20000, 0);
-    r.add(byte_view(huge).first(4));  // the header alone of a 20,000-byte Finished
+    auto huge = hs_message(20, 20000, 0);
+    r.add(byte_span(huge).first(4));  // the header alone of a 20,000-byte Finished
     CHECK(r.next(finished_of_32).failure == error::decode_error);
 
     detail::handshake_reassembly r2;
     r2.attach(buffer);
-    const auto ok = hs_message(20, 32, 9);
-    r2.add(byte_view(ok).first(10));
+    auto ok = hs_message(20, 32, 9);
+    r2.add(byte_span(ok).first(10));
     CHECK_FALSE(r2.next(finished_of_32).ready);
-    r2.add(byte_view(ok).subspan(10));
+    r2.add(byte_span(ok).subspan(10));
     const auto next = r2.next(finished_of_32);
     CHECK(next.ready);
     CHECK(calls == 2);  // once for the first message, once for the second: not per fragment
 
     detail::handshake_reassembly r3;
     r3.attach(buffer);
-    const auto wrong = hs_message(11, 5, 0);
+    auto wrong = hs_message(11, 5, 0);
     r3.add(wrong);
     CHECK(r3.next(finished_of_32).failure == error::unexpected_message);
 }
@@ -99,12 +99,12 @@ TEST_CASE("TLS reassembly: a message longer than the buffer is illegal_parameter
     byte_vector buffer(100);
     detail::handshake_reassembly r;
     r.attach(buffer);
-    const auto m = hs_message(11, 97, 1);  // 101 bytes with its header
+    auto m = hs_message(11, 97, 1);  // 101 bytes with its header
     r.add(m);
     CHECK(r.next(accept_all).failure == error::illegal_parameter);
     detail::handshake_reassembly fits;
     fits.attach(buffer);
-    const auto n = hs_message(11, 96, 1);
+    auto n = hs_message(11, 96, 1);
     fits.add(n);
     CHECK(fits.next(accept_all).ready);
 }

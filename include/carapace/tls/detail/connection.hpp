@@ -102,9 +102,6 @@ struct shared_handshake_state {
     std::size_t peer_key_size = 0;
     bytes<codec::max_signed_content_size> signed_content{};  // what our CertificateVerify signs
     std::size_t signed_size = 0;
-    std::optional<error> verdict{};  // a pending verifier's, once the caller completed it
-    byte_view incoming{};            // the received message being handled
-    bool incoming_in_transcript = false;
 };
 
 template <class RoleState>
@@ -208,7 +205,7 @@ public:
     error complete_verification(error verdict) noexcept {
         if (failure_ != error::none) return failure_;
         if (awaiting_ != awaiting::verification || verdict == error::pending) return error::wrong_state;
-        hs().verdict = verdict;
+        verdict_ = verdict;
         awaiting_ = awaiting::nothing;
         return error::none;
     }
@@ -300,9 +297,9 @@ protected:
     // CertificateVerify over what came before it); receive() adds it after the role when the role
     // did not, except KeyUpdate and NewSessionTicket, which are not part of it.
     void add_to_transcript(const handshake_message& m) noexcept {
-        if (hs().incoming_in_transcript || m.whole.data() != hs().incoming.data()) return;
+        if (incoming_in_transcript_ || m.whole.data() != incoming_.data()) return;
         hs().hashes.update(m.whole);
-        hs().incoming_in_transcript = true;
+        incoming_in_transcript_ = true;
     }
     // §4.4.1: after a HelloRetryRequest the transcript begins with message_hash(ClientHello1).
     void restart_transcript_after_retry() noexcept { hs().hashes.replace_with_message_hash(); }
@@ -418,9 +415,9 @@ protected:
     // The stored verdict when the caller completed a pending verification, else the verifier's.
     template <class Ask>
     error verdict_or(Ask&& ask) noexcept {
-        if (hs().verdict) {
-            const error v = *hs().verdict;
-            hs().verdict.reset();
+        if (verdict_) {
+            const error v = *verdict_;
+            verdict_.reset();
             return v;
         }
         return ask();
@@ -572,6 +569,12 @@ private:
                     if (const auto r = handle_message(next.message, out, consumed); r) return *r;
                     continue;
                 }
+                // A message split across records waits in the handshake buffer: after the
+                // handshake, storage is borrowed again for it.
+                if (reassembly_.pending() && !reassembly_.attached()) {
+                    if (!hold_storage()) return fail(error::no_buffer, out, consumed);
+                    continue;
+                }
             }
             // Then the next record.
             byte_span record;
@@ -583,14 +586,11 @@ private:
             if (rec.dropped) continue;
             switch (rec.type) {
                 case content_type::handshake:
-                    // After the handshake, a KeyUpdate or NewSessionTicket borrows storage too.
-                    if (!hold_storage()) return fail(error::no_buffer, out, consumed);
                     reassembly_.add(rec.content);
-                    if constexpr (Buffers == buffering::lent) {
-                        // Everything leaves the caller's input before this call returns.
-                        if (!reassembly_.absorb()) return fail(error::internal_error, out, consumed);
-                        input_.forget_handshake_content(rec.content);
-                    }
+                    // With lent buffers, during a handshake (when a message may wait for the
+                    // caller) nothing is left in the caller's input.
+                    if (Buffers == buffering::lent && storage_.held() && !reassembly_.absorb())
+                        return fail(error::internal_error, out, consumed);
                     continue;
                 case content_type::alert: {
                     const step s = receive_alert(rec.content, rec.was_protected);
@@ -657,8 +657,8 @@ private:
 
     // One whole message to the role; a result to return, or nothing to carry on.
     std::optional<io_result> handle_message(const handshake_message& m, flight& out, std::size_t consumed) noexcept {
-        hs().incoming = m.whole;
-        hs().incoming_in_transcript = false;
+        incoming_ = m.whole;
+        incoming_in_transcript_ = false;
         const std::uint64_t keys_before = read_installs_;
         const step s = role().on_handshake_message(m, out);
         if (s.what == event::verification_needed && s.failure == error::none) {
@@ -666,13 +666,13 @@ private:
             awaiting_ = awaiting::verification;
             return result(consumed, out.size(), s.what);
         }
-        hs().verdict.reset();
+        verdict_.reset();
         if (s.failure != error::none) return fail(s.failure, out, consumed);
         if (!out.ok()) return fail(error::internal_error, out, consumed);
         const bool in_transcript =
             m.type != handshake_type::key_update && m.type != handshake_type::new_session_ticket;
-        if (in_transcript && !hs().incoming_in_transcript) hs().hashes.update(m.whole);
-        hs().incoming = {};
+        if (in_transcript && !incoming_in_transcript_) hs().hashes.update(m.whole);
+        incoming_ = {};
         reassembly_.pop(m);
         // §5.1: a handshake message may not straddle a change of the read key.
         if (read_installs_ != keys_before && !reassembly_.empty()) return fail(error::unexpected_message, out, consumed);
@@ -800,6 +800,9 @@ private:
     std::uint64_t read_generation_ = 0, write_generation_ = 0;  // KeyUpdates so far, for the key log
     std::uint64_t read_installs_ = 0;                           // read keys installed so far
     std::string_view verify_detail_{};
+    byte_view incoming_{};  // the received message being handled (post-handshake ones too)
+    bool incoming_in_transcript_ = false;
+    std::optional<error> verdict_{};  // a pending verifier's, once the caller completed it
     awaiting awaiting_ = awaiting::nothing;
     bool connected_ = false;
     bool close_sent_ = false;

@@ -68,8 +68,6 @@ public:
         secure_wipe(record_.data() + fill_, used_ - fill_);
         used_ = 0;
     }
-    // The handshake content of an opened record stays here, where reassembly takes it from.
-    static void forget_handshake_content(byte_span) noexcept {}
 
     void wipe() noexcept {
         secure_wipe(record_);
@@ -100,8 +98,6 @@ public:
         return error::none;
     }
     static void scrub(bool) noexcept {}
-    // Handshake content was copied out of the caller's input: its plaintext does not stay there.
-    static void forget_handshake_content(byte_span content) noexcept { secure_wipe(content.data(), content.size()); }
     static void wipe() noexcept {}
 };
 
