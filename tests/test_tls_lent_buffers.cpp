@@ -123,14 +123,23 @@ TEST_CASE("TLS lent buffers: an empty pool refuses a handshake and changes nothi
     CHECK(second.in_use() == 1);
 }
 
+using lent_session = basic_session<tls::lent_client, tls::lent_server>;
+
+// The client's first flight.
+byte_vector start(lent_session& s) {
+    byte_vector hello(1 << 16);
+    const auto r = s.client.start(hello);
+    REQUIRE(r.what == tls::event::need_input);
+    hello.resize(r.produced);
+    return hello;
+}
+
 TEST_CASE("TLS lent buffers: a partial record stays in the caller's input, unconsumed") {
     pool_type pool;
     lent_setup t(pool);
-    basic_session<tls::lent_client, tls::lent_server> s(t.client_config, t.server_config);
-    byte_vector out(1 << 16), hello(1 << 16);
-    auto r = s.client.start(hello);
-    REQUIRE(r.what == tls::event::need_input);
-    hello.resize(r.produced);
+    lent_session s(t.client_config, t.server_config);
+    byte_vector out(1 << 16), hello = start(s);
+    tls::io_result r;
     for (const std::size_t n : {std::size_t{0}, std::size_t{3}, std::size_t{5}, hello.size() - 1}) {
         CAPTURE(n);
         byte_vector part(hello.begin(), hello.begin() + static_cast<std::ptrdiff_t>(n));
@@ -147,11 +156,9 @@ TEST_CASE("TLS lent buffers: a partial record stays in the caller's input, uncon
 TEST_CASE("TLS lent buffers: decrypted handshake messages do not stay in the caller's input") {
     pool_type pool;
     lent_setup t(pool);
-    basic_session<tls::lent_client, tls::lent_server> s(t.client_config, t.server_config);
-    byte_vector out(1 << 16), hello(1 << 16);
-    auto r = s.client.start(hello);
-    hello.resize(r.produced);
-    r = s.server.receive(byte_span(hello), out);
+    lent_session s(t.client_config, t.server_config);
+    byte_vector out(1 << 16), hello = start(s);
+    auto r = s.server.receive(byte_span(hello), out);
     REQUIRE(r.what == tls::event::need_input);
     byte_vector flight(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));  // HelloRetryRequest
     r = s.client.receive(byte_span(flight), out);
