@@ -29,7 +29,6 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
-#include <type_traits>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
@@ -41,6 +40,7 @@
 #include "carapace/tls/detail/codec/key_update.hpp"
 #include "carapace/tls/detail/handshake_reassembly.hpp"
 #include "carapace/tls/detail/handshake_storage.hpp"
+#include "carapace/tls/detail/held_config.hpp"
 #include "carapace/tls/detail/key_schedule.hpp"
 #include "carapace/tls/detail/record_input.hpp"
 #include "carapace/tls/detail/record_layer.hpp"
@@ -67,30 +67,6 @@ struct step {
 
 // Largest SubjectPublicKeyInfo of a peer leaf we keep to check its CertificateVerify.
 inline constexpr std::size_t max_peer_key_size = 1024;
-
-// A role's configuration: its own copy, or with lent buffers a reference to the caller's (one
-// configuration shared by many small engines).
-template <class Config, buffering Buffers>
-class held_config {
-public:
-    explicit held_config(const Config& c) noexcept : config_(hold(c)) {}
-    const Config& get() const noexcept {
-        if constexpr (Buffers == buffering::lent)
-            return *config_;
-        else
-            return config_;
-    }
-
-private:
-    using stored = std::conditional_t<Buffers == buffering::lent, const Config*, Config>;
-    static stored hold(const Config& c) noexcept {
-        if constexpr (Buffers == buffering::lent)
-            return &c;
-        else
-            return c;
-    }
-    stored config_;
-};
 
 // What the shared layer keeps only during a handshake.
 struct shared_handshake_state {
