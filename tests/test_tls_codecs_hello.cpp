@@ -148,10 +148,20 @@ TEST_CASE("TLS codec ClientHello: the table (allowed, misplaced, unrecognized)")
     CHECK(decode_ch(client_hello_body(cat({ext(0xfafa, {}), minimal_extensions(), ext(0x0a0a, {0xff})})), ch) ==
           error::none);
     CHECK(ch.ignored_extensions == 2);
-    // Recognized, allowed, not represented (status_request): accepted and counted.
-    CHECK(decode_ch(client_hello_body(cat({minimal_extensions(), ext(extension_type::status_request, {1, 0, 0, 0, 0})})),
+    // Recognized, allowed, not represented (signed_certificate_timestamp): accepted and counted.
+    CHECK(decode_ch(client_hello_body(cat({minimal_extensions(), ext(extension_type::signed_certificate_timestamp, {})})),
                     ch) == error::none);
     CHECK(ch.ignored_extensions == 1);
+    // status_request (RFC 6066 §8) is kept as it came; an OCSP one must be well formed.
+    CHECK(decode_ch(client_hello_body(cat({minimal_extensions(), ext(extension_type::status_request, {1, 0, 0, 0, 0})})),
+                    ch) == error::none);
+    CHECK(ch.ignored_extensions == 0);
+    CHECK(cc::asks_for_ocsp(ch));
+    CHECK(decode_ch(client_hello_body(cat({minimal_extensions(), ext(extension_type::status_request, {1, 0, 0, 0})})),
+                    ch) == error::decode_error);
+    CHECK(decode_ch(client_hello_body(cat({minimal_extensions(), ext(extension_type::status_request, {2, 7})})), ch) ==
+          error::none);
+    CHECK_FALSE(cc::asks_for_ocsp(ch));
 }
 
 TEST_CASE("TLS codec ClientHello: pre_shared_key is last, its binders are located") {

@@ -119,6 +119,8 @@ public:
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
     [[nodiscard]] named_group negotiated_group() const noexcept { return group_; }
     [[nodiscard]] byte_view alpn_protocol() const noexcept { return alpn_; }
+    // What the OCSP response the server stapled said (none when stapling is off or none came).
+    [[nodiscard]] stapled_status stapled_ocsp_status() const noexcept { return stapled_; }
 
 private:
     enum class state : std::uint8_t {
@@ -180,7 +182,7 @@ private:
     // An upper bound of the ClientHello's size, handshake header included.
     [[nodiscard]] std::size_t client_hello_bound() const noexcept {
         std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config().cipher_suites.size() + 2 + 2;
-        n += 9 + config().server_name.size();
+        n += 9 + config().server_name.size() + 9;  // and status_request
         n += 6 + 2 * config().groups.size();
         n += 6 + max_key_shares * (4 + max_key_share_size);
         n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config().signature_algorithms_cert.size();
@@ -222,6 +224,7 @@ private:
         ch.alpn = config().alpn;
         ch.cookie = byte_view(hs().cookie).first(hs().cookie_size);
         ch.record_size_limit = config().record_size_limit;
+        if (stapling()) ch.status_request = detail::codec::ocsp_status_request;
         ch.pad_to_512 = config().pad_client_hello;
         ch.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ch.order = config().extension_order;
@@ -388,17 +391,29 @@ private:
         return {};
     }
 
+    [[nodiscard]] bool stapling() const noexcept { return config().ocsp_stapling != ocsp_stapling::off; }
+
     step on_certificate(const message& m) noexcept {
         detail::codec::certificate c;
-        // Entry extensions answer what our ClientHello asked for (status_request, SCTs): nothing yet.
-        if (const error e = decode(m.body, c, detail::codec::extension_set{}); e != error::none) return {e};
+        // Entry extensions answer what our ClientHello asked for: the leaf's OCSP response.
+        detail::codec::extension_set asked;
+        if (stapling()) asked.add(extension_type::status_request);
+        if (const error e = decode(m.body, c, asked); e != error::none) return {e};
         if (!c.request_context.empty()) return {error::illegal_parameter};
         if (c.entries.empty()) return {error::decode_error};  // §4.4.2.4
         const auto chain = detail::codec::chain_of(c);
+        stapled_status status = stapled_status::none;
         const error e = this->accept_certificate(chain.view(), *config().verifier, config().server_name, config().clock,
-                                                 config().verify_server);
+                                                 config().verify_server, c.leaf_ocsp_response,
+                                                 stapling() ? &status : nullptr);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
+        if (stapling() && config().verify_server) {
+            stapled_ = status;
+            if (status == stapled_status::revoked) return {error::certificate_revoked};
+            if (config().ocsp_stapling == ocsp_stapling::hard_fail && status != stapled_status::good)
+                return {error::bad_certificate_status_response};
+        }
         state_ = state::wait_certificate_verify;
         return {};
     }
@@ -452,6 +467,7 @@ private:
     bytes<32> random_{};  // names the connection in the key log
     byte_view alpn_{};     // the protocol the server chose, in our configuration
     named_group group_{};
+    stapled_status stapled_ = stapled_status::none;
     bool hello_retry_ = false;
 };
 

@@ -49,6 +49,13 @@ struct common_config {
     std::span<const raw_extension> extra_extensions;
 };
 
+// Whether a client asks for the server's OCSP response (status_request, RFC 6066 §8; in TLS 1.3
+// it comes with the leaf, §4.4.2.1) and what it makes of it. A revoked leaf always fails the
+// handshake (certificate_revoked); hard_fail also fails without a response saying "good"
+// (bad_certificate_status_response), as a leaf with the TLS Feature status_request (RFC 7633,
+// "must-staple") demands whatever the policy.
+enum class ocsp_stapling : std::uint8_t { off, soft_fail, hard_fail };
+
 struct client_config : common_config {
     std::string_view server_name;  // SNI and the name the server's certificate must carry
     // Groups to send key shares for in the first ClientHello; empty: the first of `groups`.
@@ -62,6 +69,7 @@ struct client_config : common_config {
     bool skip_host_check = false;
     // Pad a ClientHello of 256 to 511 bytes to 512, as some middleboxes need (padding extension).
     bool pad_client_hello = false;
+    tls::ocsp_stapling ocsp_stapling = tls::ocsp_stapling::off;
 };
 
 struct server_config : common_config {
@@ -75,6 +83,9 @@ struct server_config : common_config {
     bool send_supported_groups = false;
     // A cookie to put in HelloRetryRequest; the second ClientHello must return it unchanged.
     byte_view hello_retry_cookie;
+    // An OCSP response (DER) for our leaf, stapled when the client asks (status_request). The
+    // caller fetches it from the CA's responder and replaces it before it goes stale.
+    byte_view ocsp_response;
 };
 
 // What a NewSessionTicket carries (RFC 8446 §4.6.1); see basic_server::send_session_ticket.

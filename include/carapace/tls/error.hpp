@@ -31,6 +31,8 @@ enum class error : std::uint8_t {
     unrecognized_name,
     certificate_required,
     no_application_protocol,
+    certificate_revoked,              // the peer's stapled OCSP response says its leaf is revoked
+    bad_certificate_status_response,  // hard-fail stapling without a response saying "good"
     // The peer sent a fatal alert (the event carries which); nothing is sent back.
     peer_alert,
     // API misuse or the caller's buffers; the connection state is unchanged.
@@ -65,6 +67,8 @@ constexpr alert_description alert_for(error e) noexcept {
         case error::unrecognized_name: return alert_description::unrecognized_name;
         case error::certificate_required: return alert_description::certificate_required;
         case error::no_application_protocol: return alert_description::no_application_protocol;
+        case error::certificate_revoked: return alert_description::certificate_revoked;
+        case error::bad_certificate_status_response: return alert_description::bad_certificate_status_response;
         case error::internal_error: return alert_description::internal_error;
         default: return alert_description::internal_error;
     }

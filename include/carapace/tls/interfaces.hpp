@@ -61,6 +61,21 @@ protected:
     ~key_exchange() = default;
 };
 
+// What an OCSP response stapled to the peer's leaf (RFC 6066 §8, RFC 8446 §4.4.2.1) says of it:
+// none came; good; revoked; or unknown (the responder does not know, or the response is stale,
+// badly signed, malformed or for another certificate).
+enum class stapled_status : std::uint8_t { none, good, revoked, unknown };
+
+constexpr std::string_view to_string(stapled_status s) noexcept {
+    switch (s) {
+        case stapled_status::none: return "none";
+        case stapled_status::good: return "good";
+        case stapled_status::revoked: return "revoked";
+        case stapled_status::unknown: return "unknown";
+    }
+    return "unknown";
+}
+
 // A verifier or signer backed by something slow (an HSM, a TPM, a PKCS#11 token, a remote KMS) may
 // answer "pending" instead of blocking: the engine then returns event::verification_needed or
 // event::signature_needed and goes on when the caller completes it (complete_verification,
@@ -73,6 +88,16 @@ public:
     // human-readable reason.
     virtual error verify_chain(std::span<const byte_view> chain, std::string_view host, bool peer_is_server,
                                std::optional<std::int64_t> now, std::string_view& detail) noexcept = 0;
+    // The same when the engine asked for a stapled OCSP response: `stapled_ocsp` is the response
+    // for the leaf (empty when none came) and `status` receives what it says about the leaf of
+    // the path verify_chain found. This default judges the chain and cannot read responses.
+    virtual error verify_chain_and_status(std::span<const byte_view> chain, std::string_view host,
+                                          bool peer_is_server, std::optional<std::int64_t> now,
+                                          byte_view stapled_ocsp, stapled_status& status,
+                                          std::string_view& detail) noexcept {
+        status = stapled_ocsp.empty() ? stapled_status::none : stapled_status::unknown;
+        return verify_chain(chain, host, peer_is_server, now, detail);
+    }
     // Checks a CertificateVerify signature over `signed_content` made with the key of the leaf's
     // SubjectPublicKeyInfo (DER). Returns error::none, decrypt_error for a bad signature, or
     // error::pending.

@@ -141,6 +141,7 @@ private:
         plain += 4 + 1 + 2 + 6 + 2 * 16;                                                // CertificateRequest
         plain += 4 + 1 + 3;
         for (const auto c : config().certificate_chain) plain += 5 + c.size();
+        plain += 9 + config().ocsp_response.size();  // stapled to the leaf
         plain += 8 + base::largest_signature(config().signer) + 4 + 48;
         for (const auto& x : config().extra_extensions) plain += 4 + x.data.size();
         // The client's record_size_limit is not known yet: assume the smallest (RFC 8449: 64).
@@ -283,7 +284,9 @@ private:
             if (config().verifier != nullptr) cr.signature_algorithms = config().verifier->schemes();
             this->write_message(out, handshake_type::certificate_request, [&](detail::writer& w) { encode(w, cr); });
         }
-        const step s = this->authenticate(out, config().certificate_chain, config().signer, hs().scheme);
+        // The caller's OCSP response for our leaf, when the client asked for one (RFC 6066 §8).
+        const byte_view ocsp = detail::codec::asks_for_ocsp(ch) ? config().ocsp_response : byte_view{};
+        const step s = this->authenticate(out, config().certificate_chain, config().signer, hs().scheme, ocsp);
         if (s.what == event::signature_needed) state_ = state::wait_signature;
         if (s.what == event::signature_needed || s.failure != error::none) return s;
         return send_finished(out);

@@ -177,11 +177,13 @@ public:
     }
 
     // The verdict of a certificate_verifier that answered error::pending (event::verification_needed):
-    // error::none to accept, or the error to fail the handshake with. Then call receive() again.
-    error complete_verification(error verdict) noexcept {
+    // error::none to accept, or the error to fail the handshake with, and for a chain with a
+    // stapled OCSP response what the response says. Then call receive() again.
+    error complete_verification(error verdict, stapled_status status = stapled_status::unknown) noexcept {
         if (failure_ != error::none) return failure_;
         if (awaiting_ != awaiting::verification || verdict == error::pending) return error::wrong_state;
         verdict_ = verdict;
+        verdict_status_ = status;
         awaiting_ = awaiting::nothing;
         return error::none;
     }
@@ -390,10 +392,11 @@ protected:
     }
     // The stored verdict when the caller completed a pending verification, else the verifier's.
     template <class Ask>
-    error verdict_or(Ask&& ask) noexcept {
+    error verdict_or(Ask&& ask, stapled_status* status = nullptr) noexcept {
         if (verdict_) {
             const error v = *verdict_;
             verdict_.reset();
+            if (status != nullptr) *status = verdict_status_;
             return v;
         }
         return ask();
@@ -410,17 +413,24 @@ protected:
 
     // --- certificates and CertificateVerify, the same for both roles (§4.4.2, §4.4.3) -------
     // The peer's non-empty chain: keeps the leaf's key for CertificateVerify and, when
-    // `check_chain`, has the verifier judge the chain (error::pending: it answers later).
+    // `check_chain`, has the verifier judge the chain (error::pending: it answers later). With
+    // `status`, the peer was asked for a stapled OCSP response (`stapled`, maybe empty) and
+    // `status` receives what it says.
     error accept_certificate(std::span<const byte_view> chain, certificate_verifier& verifier, std::string_view host,
-                             tls::clock* clock, bool check_chain) noexcept {
+                             tls::clock* clock, bool check_chain, byte_view stapled = {},
+                             stapled_status* status = nullptr) noexcept {
         const auto leaf = x509::parse_certificate(chain[0]);
         if (!leaf) return error::bad_certificate;
         if (!keep_peer_key(leaf->public_key.encoded)) return error::unsupported_certificate;
         if (!check_chain) return error::none;
-        return verdict_or([&] {
-            const auto now = clock != nullptr ? clock->now() : std::nullopt;
-            return verifier.verify_chain(chain, host, Role::is_client, now, verify_detail_);
-        });
+        return verdict_or(
+            [&] {
+                const auto now = clock != nullptr ? clock->now() : std::nullopt;
+                if (status == nullptr) return verifier.verify_chain(chain, host, Role::is_client, now, verify_detail_);
+                return verifier.verify_chain_and_status(chain, host, Role::is_client, now, stapled, *status,
+                                                        verify_detail_);
+            },
+            status);
     }
 
     // The peer's CertificateVerify over the transcript so far, with a scheme we offered
@@ -462,9 +472,9 @@ protected:
     }
     // Our Certificate and, with a scheme, our CertificateVerify (§4.4.2, §4.4.3). When the signer
     // answers later, what is written so far is flushed and the step says signature_needed.
-    step authenticate(flight& out, std::span<const byte_view> chain, signer* key,
-                      std::optional<signature_scheme> scheme) noexcept {
-        add_certificate(out, chain);
+    step authenticate(flight& out, std::span<const byte_view> chain, signer* key, std::optional<signature_scheme> scheme,
+                      byte_view leaf_ocsp_response = {}) noexcept {
+        add_certificate(out, chain, leaf_ocsp_response);
         if (!scheme || key == nullptr) return {};
         const step s = add_certificate_verify(out, *key, *scheme);
         if (s.what == event::signature_needed) flush(out);
@@ -477,10 +487,12 @@ protected:
         write_message(out, handshake_type::certificate_verify, [&](writer& w) { encode(w, cv); });
     }
 
-    // Our Certificate (empty context, as during the handshake) with `chain`, possibly empty.
-    void add_certificate(flight& out, std::span<const byte_view> chain) noexcept {
+    // Our Certificate (empty context, as during the handshake) with `chain`, possibly empty, and
+    // an OCSP response stapled to its leaf when one is given.
+    void add_certificate(flight& out, std::span<const byte_view> chain, byte_view leaf_ocsp_response) noexcept {
         codec::certificate c;
         c.entries = chain;
+        if (!chain.empty()) c.leaf_ocsp_response = leaf_ocsp_response;
         write_message(out, handshake_type::certificate, [&](writer& w) { encode(w, c); });
     }
 
@@ -779,6 +791,7 @@ private:
     byte_view incoming_{};  // the received message being handled (post-handshake ones too)
     bool incoming_in_transcript_ = false;
     std::optional<error> verdict_{};  // a pending verifier's, once the caller completed it
+    stapled_status verdict_status_ = stapled_status::none;
     awaiting awaiting_ = awaiting::nothing;
     bool connected_ = false;
     bool close_sent_ = false;

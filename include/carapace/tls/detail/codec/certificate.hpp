@@ -4,6 +4,10 @@
 // signed_certificate_timestamp: illegal_parameter otherwise) and must answer one the receiver
 // offered (unsupported_extension otherwise, §4.4.2).
 //
+// The leaf's entry may carry the server's OCSP response for it (status_request with a
+// CertificateStatus, §4.4.2.1, RFC 6066 §8): a sender puts `leaf_ocsp_response` there, a decoder
+// finds it there.
+//
 // An empty chain is valid syntax: whether it is acceptable (§4.4.2.4) is the state machine's call.
 // A chain longer than max_certificate_chain is refused with bad_certificate, so the receiver can
 // hold the chain in a fixed array.
@@ -58,17 +62,43 @@ struct certificate {
     static constexpr handshake_type type = handshake_type::certificate;
     byte_view request_context;      // empty during the handshake (§4.4.2)
     certificate_entry_list entries;  // a sender: its chain, leaf first (config.certificate_chain)
+    byte_view leaf_ocsp_response;   // OCSPResponse (DER) in the leaf's status_request, if any
 };
 
 constexpr bool same_certificate(const certificate& a, const certificate& b) noexcept {
-    return same_bytes(a.request_context, b.request_context) && a.entries == b.entries;
+    return same_bytes(a.request_context, b.request_context) && a.entries == b.entries &&
+           same_bytes(a.leaf_ocsp_response, b.leaf_ocsp_response);
 }
 
 constexpr void encode(writer& w, const certificate& c) noexcept {
     w.vector<1>(c.request_context);
     const std::size_t list = w.open<3>();
-    c.entries.encode(w);
+    bool leaf = true;
+    c.entries.for_each([&](const certificate_entry& e) {
+        if (leaf && e.extensions.empty() && !c.leaf_ocsp_response.empty()) {
+            // A sender's leaf: its extensions are the stapled response.
+            w.vector<3>(e.data);
+            const std::size_t block = w.open<2>();
+            w.u16(static_cast<std::uint16_t>(extension_type::status_request));
+            const std::size_t status = w.open<2>();
+            w.u8(1);  // CertificateStatusType ocsp
+            w.vector<3>(c.leaf_ocsp_response);
+            w.close<2>(status);
+            w.close<2>(block);
+        } else {
+            certificate_entry_element::write(w, e);
+        }
+        leaf = false;
+    });
     w.close<3>(list);
+}
+
+// CertificateStatus (RFC 6066 §8): status_type ocsp and an OCSPResponse<1..2^24-1>, all of it.
+constexpr error decode_certificate_status(byte_view data, byte_view& response) noexcept {
+    reader r(data);
+    if (r.u8() != 1) return error::decode_error;
+    response = r.vector<3>(1);
+    return r.done() ? error::none : error::decode_error;
 }
 
 // `offered`: the extensions the receiver asked certificate entries for (a client: status_request
@@ -85,9 +115,17 @@ constexpr void encode(writer& w, const certificate& c) noexcept {
     while (!entries.empty()) {
         const certificate_entry e = certificate_entry_element::read(entries);
         if (!entries.ok()) return error::decode_error;
+        const bool leaf = count == 0;
         if (const error x = walk_extensions(
                 e.extensions, message_kind::certificate_entry, offered,
-                [](std::uint16_t, byte_view) { return error::none; }, [](std::uint16_t) { return error::none; });
+                [&](std::uint16_t type, byte_view data) {
+                    if (type != static_cast<std::uint16_t>(extension_type::status_request)) return error::none;
+                    byte_view response;
+                    if (const error s = decode_certificate_status(data, response); s != error::none) return s;
+                    if (leaf) c.leaf_ocsp_response = response;  // others' statuses are not used
+                    return error::none;
+                },
+                [](std::uint16_t) { return error::none; });
             x != error::none)
             return x;
         if (++count > max_certificate_chain) return error::bad_certificate;

@@ -58,6 +58,7 @@ using psk_binder_list = wire_list<opaque8_element<32, 255>>;  // PskBinderEntry<
 // The order the client writes its extensions in when the caller gives none.
 inline constexpr extension_type default_client_extension_order[] = {
     extension_type::server_name,
+    extension_type::status_request,
     extension_type::supported_groups,
     extension_type::key_share,
     extension_type::supported_versions,
@@ -74,6 +75,11 @@ inline constexpr extension_type default_client_extension_order[] = {
 
 inline constexpr std::uint8_t null_compression[] = {0};
 
+// CertificateStatusType ocsp (RFC 6066 §8), and the request a client sends: no responder ids, no
+// request extensions.
+inline constexpr std::uint8_t ocsp_status_type = 1;
+inline constexpr std::uint8_t ocsp_status_request[] = {ocsp_status_type, 0, 0, 0, 0};
+
 struct client_hello {
     static constexpr handshake_type type = handshake_type::client_hello;
 
@@ -85,6 +91,7 @@ struct client_hello {
 
     // Extensions. A decoder sets `present` for each recognized one it saw.
     byte_view server_name;                     // the host_name (RFC 6066 §3)
+    byte_view status_request;                  // CertificateStatusRequest (RFC 6066 §8), as on the wire
     named_group_list supported_groups;         // §4.2.7
     bool has_key_share = false;                // key_share may carry no entries (§4.2.8)
     key_share_list key_shares;
@@ -123,7 +130,8 @@ constexpr bool same_hello(const client_hello& a, const client_hello& b) noexcept
     return a.legacy_version == b.legacy_version && same_bytes(a.random, b.random) &&
            same_bytes(a.session_id, b.session_id) && a.cipher_suites == b.cipher_suites &&
            same_bytes(a.legacy_compression_methods, b.legacy_compression_methods) &&
-           same_bytes(a.server_name, b.server_name) && a.supported_groups == b.supported_groups &&
+           same_bytes(a.server_name, b.server_name) && same_bytes(a.status_request, b.status_request) &&
+           a.supported_groups == b.supported_groups &&
            a.has_key_share == b.has_key_share && a.key_shares == b.key_shares &&
            a.supported_versions == b.supported_versions && a.signature_algorithms == b.signature_algorithms &&
            a.signature_algorithms_cert == b.signature_algorithms_cert && a.alpn == b.alpn &&
@@ -134,6 +142,11 @@ constexpr bool same_hello(const client_hello& a, const client_hello& b) noexcept
            a.extensions_absent == b.extensions_absent;
 }
 
+// Whether a received status_request asks for OCSP.
+constexpr bool asks_for_ocsp(const client_hello& ch) noexcept {
+    return !ch.status_request.empty() && ch.status_request[0] == ocsp_status_type;
+}
+
 // The recognized extensions a hello carries as a sender wrote it: what responses may answer.
 constexpr extension_set offered_extensions(const client_hello& ch) noexcept {
     extension_set s;
@@ -142,6 +155,7 @@ constexpr extension_set offered_extensions(const client_hello& ch) noexcept {
         if (set && order.contains(static_cast<std::uint16_t>(t))) s.add(t);
     };
     offer(extension_type::server_name, !ch.server_name.empty());
+    offer(extension_type::status_request, !ch.status_request.empty());
     offer(extension_type::supported_groups, !ch.supported_groups.empty());
     offer(extension_type::key_share, ch.has_key_share);
     offer(extension_type::supported_versions, !ch.supported_versions.empty());
@@ -224,6 +238,10 @@ constexpr void write_own(writer& w, const client_hello& ch, extension_type t) no
         case extension_type::cookie:
             if (ch.cookie.empty()) return;
             write_extension(w, t, [&](writer& x) { x.vector<2>(ch.cookie); });
+            return;
+        case extension_type::status_request:
+            if (ch.status_request.empty()) return;
+            write_extension(w, t, [&](writer& x) { x.bytes(ch.status_request); });
             return;
         case extension_type::psk_key_exchange_modes:
             if (ch.psk_key_exchange_modes.empty()) return;
@@ -310,6 +328,14 @@ constexpr error decode_one(byte_view body, std::uint16_t type, byte_view data, c
         }
         case extension_type::cookie:
             ch.cookie = x.vector<2>(1);
+            return x.done() ? error::none : error::decode_error;
+        case extension_type::status_request:
+            // RFC 6066 §8: a status type, then for OCSP a responder list and request extensions;
+            // other types are not ours to read.
+            ch.status_request = data;
+            if (x.u8() != ocsp_status_type) return x.ok() ? error::none : error::decode_error;
+            (void)x.vector<2>();
+            (void)x.vector<2>();
             return x.done() ? error::none : error::decode_error;
         case extension_type::psk_key_exchange_modes:
             ch.psk_key_exchange_modes = x.vector<1>(1);
