@@ -1,0 +1,236 @@
+// Revocation and pinning: CRLs (RFC 5280 §5, §6.3), OCSP responses (RFC 6960) and SPKI pins
+// (RFC 7469) against the fixtures of tests/x509/make_revocation_fixtures.sh, one per outcome,
+// with the times and the pins openssl computed (revocation.json). Plus truncated and altered
+// inputs, and a count of heap allocations (there must be none).
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "carapace/x509/crl.hpp"
+#include "carapace/x509/verify.hpp"
+#include "support/allocations.hpp"
+#include "support/vectors.hpp"
+
+namespace revocation_tests {
+
+using namespace carapace;
+using test_support::byte_vector;
+using enum x509::revocation_status;
+using enum x509::revocation_detail;
+
+// A fixture file: the first PEM block of a .pem, the bytes of a .der.
+byte_vector load(const std::string& file) {
+    const std::string text = test_support::read_vector_file("x509/revocation/" + file);
+    REQUIRE_MESSAGE(!text.empty(), file);
+    if (file.ends_with(".der")) return byte_vector(text.begin(), text.end());
+    byte_vector der_bytes(text.size());
+    pem::reader r(text);
+    auto block = r.next();
+    REQUIRE(block.ok());
+    auto n = pem::decode(*block, der_bytes);
+    REQUIRE(n.ok());
+    der_bytes.resize(*n);
+    return der_bytes;
+}
+
+x509::certificate parse(const byte_vector& der_bytes) {
+    auto c = x509::parse_certificate(der_bytes);
+    REQUIRE(c.ok());
+    return *c;
+}
+
+x509::crl parse_list(const byte_vector& der_bytes) {
+    auto c = x509::parse_crl(der_bytes);
+    REQUIRE(c.ok());
+    return *c;
+}
+
+struct pki {
+    test_json::value times = test_support::load_vectors("x509/revocation/revocation.json");
+    std::int64_t now = times["now"].integer(), stale = times["stale"].integer(), before = times["before"].integer();
+    byte_vector root_der = load("root.pem"), ca_der = load("ca.pem"), leaf_der = load("leaf.pem"),
+                revoked_der = load("revoked_leaf.pem"), other_der = load("other_leaf.pem"),
+                crl_signer_der = load("crl_signer.pem"), crl_signer_no_crlsign_der = load("crl_signer_no_crlsign.pem");
+    x509::certificate root = parse(root_der), ca = parse(ca_der), leaf = parse(leaf_der), revoked_leaf = parse(revoked_der),
+                      other_leaf = parse(other_der), crl_signer = parse(crl_signer_der),
+                      crl_signer_no_crlsign = parse(crl_signer_no_crlsign_der);
+
+    x509::revocation_options at(std::int64_t time, x509::revocation_scope scope = x509::revocation_scope::leaf) const {
+        x509::revocation_options o;
+        o.time = time;
+        o.scope = scope;
+        return o;
+    }
+
+    // The path verify_chain validates for `leaf_bytes` under the root, with the CA beside it.
+    x509::verified_path path_of(const byte_vector& leaf_bytes) const {
+        x509::trust_store<1> roots;
+        REQUIRE(roots.add(root_der) == errc::ok);
+        x509::verify_options options;
+        options.time = now;
+        options.host = "www.example.com";
+        const std::vector<byte_view> intermediates{ca_der};
+        x509::verified_path path;
+        REQUIRE(x509::verify_chain(leaf_bytes, intermediates, roots, options, &path) == x509::verify_error::ok);
+        return path;
+    }
+};
+
+constexpr x509::revocation_result good_result{good, none}, revoked_result{revoked, none};
+constexpr x509::revocation_result unknown_because(x509::revocation_detail d) { return {unknown, d}; }
+
+TEST_CASE_FIXTURE(pki, "CRL: what openssl ca -gencrl wrote, parsed") {
+    REQUIRE(times["now"].integer() != 0);
+    const byte_vector der_bytes = load("crl.der");
+    CHECK(load("crl.pem") == der_bytes);
+    const x509::crl list = parse_list(der_bytes);
+    CHECK(list.version == 2);
+    CHECK(list.signed_with == x509::signature_algorithm::ed25519);
+    CHECK(der::equal(list.issuer, ca.subject));
+    CHECK(list.this_update == now - 3600);
+    CHECK(list.has_next_update);
+    CHECK(list.next_update == now - 3600 + 30 * 86400);
+    CHECK(list.revoked_count == 1);
+    CHECK(der::equal(list.authority_key_id, ca.subject_key_id));
+    CHECK(list.crl_number.size() == 1);
+    CHECK(!list.has_unknown_critical_extension);
+    x509::crl_entry entry;
+    REQUIRE(x509::find_revoked(list, revoked_leaf.serial, entry));
+    CHECK(entry.has_reason);
+    CHECK(entry.reason == x509::crl_reason::key_compromise);
+    CHECK(entry.revocation_date == now - 3600 - 86400);
+    CHECK(!x509::find_revoked(list, leaf.serial, entry));
+
+    const x509::crl empty = parse_list(load("crl_root.pem"));
+    CHECK(empty.revoked_count == 0);
+    CHECK(empty.revoked.empty());
+}
+
+TEST_CASE_FIXTURE(pki, "CRL: one fixture per outcome") {
+    const byte_vector crl_der = load("crl.der");
+    const x509::crl list = parse_list(crl_der);
+    const std::span<const x509::crl> lists(&list, 1);
+    CHECK(x509::crl_status(leaf, ca, lists, {}, at(now)) == good_result);
+    CHECK(x509::crl_status(revoked_leaf, ca, lists, {}, at(now)) == revoked_result);
+    // The CA's CRL says nothing about the CA's own certificate (the root issued it).
+    CHECK(x509::crl_status(ca, root, lists, {}, at(now)) == unknown_because(no_information));
+    CHECK(x509::crl_status(leaf, ca, {}, {}, at(now)) == unknown_because(no_information));
+    // Stale after nextUpdate (and right at it still fresh), not yet valid before thisUpdate.
+    CHECK(x509::crl_status(leaf, ca, lists, {}, at(stale)) == unknown_because(x509::revocation_detail::stale));
+    CHECK(x509::crl_status(revoked_leaf, ca, lists, {}, at(stale)) == unknown_because(x509::revocation_detail::stale));
+    CHECK(x509::crl_status(leaf, ca, lists, {}, at(list.next_update)) == good_result);
+    CHECK(x509::crl_status(leaf, ca, lists, {}, at(list.this_update - 1)) == unknown_because(not_yet_valid));
+    const byte_vector future_der = load("crl_future.pem");
+    const x509::crl future = parse_list(future_der);
+    CHECK(x509::crl_status(leaf, ca, {&future, 1}, {}, at(now)) == unknown_because(not_yet_valid));
+    const byte_vector no_next_der = load("crl_no_next_update.der");
+    const x509::crl no_next = parse_list(no_next_der);
+    CHECK(!no_next.has_next_update);
+    CHECK(x509::crl_status(leaf, ca, {&no_next, 1}, {}, at(now)) == unknown_because(x509::revocation_detail::stale));
+
+    // Signed by a key that carries the CA's name but that nobody certified.
+    const byte_vector wrong_der = load("crl_wrong_signer.pem");
+    const x509::crl wrong = parse_list(wrong_der);
+    CHECK(der::equal(wrong.issuer, ca.subject));
+    CHECK(x509::crl_status(revoked_leaf, ca, {&wrong, 1}, {}, at(now)) == unknown_because(unauthorized_signer));
+    // A delegated CRL signer: the CA's name, another key, certified by the CA with cRLSign.
+    const byte_vector delegated_der = load("crl_delegated.pem");
+    const x509::crl delegated = parse_list(delegated_der);
+    const std::vector<x509::certificate> delegates{crl_signer}, no_crlsign{crl_signer_no_crlsign},
+        both{crl_signer_no_crlsign, crl_signer}, rogue{parse(load("rogue_ca.pem"))};
+    CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, delegates, at(now)) == revoked_result);
+    CHECK(x509::crl_status(leaf, ca, {&delegated, 1}, delegates, at(now)) == good_result);
+    CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, both, at(now)) == revoked_result);
+    CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, {}, at(now)) == unknown_because(unauthorized_signer));
+    CHECK(x509::crl_status(revoked_leaf, ca, {&wrong, 1}, rogue, at(now)) == unknown_because(unauthorized_signer));
+    // The delegate's certificate must be valid too.
+    CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, delegates, at(crl_signer.not_after + 1)).status == unknown);
+    // A delegate without cRLSign signed this one.
+    const byte_vector no_crlsign_der = load("crl_delegated_no_crlsign.pem");
+    const x509::crl not_authorised = parse_list(no_crlsign_der);
+    CHECK(x509::crl_status(revoked_leaf, ca, {&not_authorised, 1}, no_crlsign, at(now)) ==
+          unknown_because(unauthorized_signer));
+    CHECK(x509::crl_status(revoked_leaf, ca, {&not_authorised, 1}, both, at(now)) == unknown_because(unauthorized_signer));
+
+    // Critical extensions we do not process, at the CRL's level and at an entry's: the CRL is
+    // not used at all, for the listed serial or any other.
+    const byte_vector critical_der = load("crl_critical.pem"), entry_critical_der = load("crl_entry_critical.der");
+    const x509::crl critical = parse_list(critical_der), entry_critical = parse_list(entry_critical_der);
+    CHECK(critical.has_unknown_critical_extension);
+    CHECK(entry_critical.has_unknown_critical_extension);
+    for (const x509::crl* c : {&critical, &entry_critical}) {
+        CHECK(x509::crl_status(revoked_leaf, ca, {c, 1}, {}, at(now)) == unknown_because(unsupported_critical_extension));
+        CHECK(x509::crl_status(leaf, ca, {c, 1}, {}, at(now)) == unknown_because(unsupported_critical_extension));
+    }
+
+    // Several CRLs: a usable one decides, and revoked wins over good.
+    const std::vector<x509::crl> mixed{critical, wrong, list};
+    CHECK(x509::crl_status(revoked_leaf, ca, mixed, {}, at(now)) == revoked_result);
+    CHECK(x509::crl_status(leaf, ca, mixed, {}, at(now)) == good_result);
+    const std::vector<x509::crl> good_and_revoking{no_next, delegated, list};
+    CHECK(x509::crl_status(revoked_leaf, ca, good_and_revoking, delegates, at(now)) == revoked_result);
+}
+
+TEST_CASE_FIXTURE(pki, "CRL: a validated path, leaf only or whole") {
+    const x509::verified_path path = path_of(leaf_der), revoked_path = path_of(revoked_der);
+    REQUIRE(path.size == 3);
+    CHECK(der::equal(path.view()[1].encoded, ca.encoded));
+    CHECK(der::equal(path.view()[2].encoded, root.encoded));
+    const byte_vector crl_der = load("crl.der"), root_crl_der = load("crl_root.pem"),
+                      revokes_ca_der = load("crl_root_revokes_ca.pem");
+    const x509::crl list = parse_list(crl_der), root_list = parse_list(root_crl_der),
+                    revokes_ca = parse_list(revokes_ca_der);
+    const std::vector<x509::crl> leaf_only{list}, both{list, root_list}, ca_revoked{list, revokes_ca};
+    using enum x509::revocation_scope;
+    CHECK(x509::check_path_crls(path.view(), leaf_only, {}, at(now)) == good_result);
+    CHECK(x509::check_path_crls(path.view(), leaf_only, {}, at(now, whole_path)) == unknown_because(no_information));
+    CHECK(x509::check_path_crls(path.view(), both, {}, at(now, whole_path)) == good_result);
+    CHECK(x509::check_path_crls(revoked_path.view(), both, {}, at(now, whole_path)) == revoked_result);
+    CHECK(x509::check_path_crls(revoked_path.view(), leaf_only, {}, at(now)) == revoked_result);
+    // A revoked intermediate fails the path even when only the leaf's status is required.
+    CHECK(x509::check_path_crls(path.view(), ca_revoked, {}, at(now)) == revoked_result);
+    CHECK(x509::check_path_crls(path.view(), {}, {}, at(now)) == unknown_because(no_information));
+    // Another source's answer about the leaf (an OCSP response) combines with the CRLs'.
+    CHECK(x509::check_path_crls(path.view(), {}, {}, at(now), good_result) == good_result);
+    CHECK(x509::check_path_crls(path.view(), leaf_only, {}, at(now), revoked_result) == revoked_result);
+    CHECK(x509::check_path_crls(path.view(), both, {}, at(now, whole_path), unknown_because(malformed)) == good_result);
+    CHECK(x509::to_verify_error(revoked_result) == x509::verify_error::revoked);
+    CHECK(x509::to_verify_error(unknown_because(no_information)) == x509::verify_error::revocation_unknown);
+    CHECK(x509::to_verify_error(good_result) == x509::verify_error::ok);
+}
+
+TEST_CASE_FIXTURE(pki, "CRL: truncated, extended and altered input is refused, without allocating") {
+    const byte_vector der_bytes = load("crl.der");
+    byte_vector longer = der_bytes;
+    longer.push_back(0);
+    const std::size_t before_count = test_support::allocation_count();
+    std::size_t accepted = 0;
+    for (std::size_t n = 0; n < der_bytes.size(); ++n)
+        accepted += x509::parse_crl(byte_view(der_bytes).first(n)).ok() ? 1u : 0u;
+    const bool longer_parses = x509::parse_crl(longer).ok();
+    const auto list = x509::parse_crl(der_bytes);
+    const auto status = x509::crl_status(revoked_leaf, ca, {&*list, 1}, {}, at(now));
+    CHECK(test_support::allocation_count() == before_count);
+    CHECK(accepted == 0);
+    CHECK(!longer_parses);
+    CHECK(status == revoked_result);
+
+    // A flipped bit in the signature, and in the revoked serial (the signature breaks too).
+    byte_vector flipped = der_bytes;
+    flipped[flipped.size() - 3] ^= 0x01;
+    const x509::crl bad = parse_list(flipped);
+    CHECK(x509::crl_status(leaf, ca, {&bad, 1}, {}, at(now)) == unknown_because(bad_signature));
+    // Every single-byte change either fails to parse or fails to verify: none yields good.
+    std::size_t decided = 0;
+    for (std::size_t i = 0; i < der_bytes.size(); ++i) {
+        byte_vector changed = der_bytes;
+        changed[i] ^= 0x40;
+        auto parsed = x509::parse_crl(changed);
+        if (!parsed) continue;
+        if (x509::crl_status(revoked_leaf, ca, {&*parsed, 1}, {}, at(now)).status != unknown) ++decided;
+    }
+    CHECK(decided == 0);
+}
+
+}  // namespace revocation_tests
