@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "carapace/x509/crl.hpp"
+#include "carapace/x509/ocsp.hpp"
 #include "carapace/x509/verify.hpp"
 #include "support/allocations.hpp"
 #include "support/vectors.hpp"
@@ -231,6 +232,132 @@ TEST_CASE_FIXTURE(pki, "CRL: truncated, extended and altered input is refused, w
         if (x509::crl_status(revoked_leaf, ca, {&*parsed, 1}, {}, at(now)).status != unknown) ++decided;
     }
     CHECK(decided == 0);
+}
+
+TEST_CASE_FIXTURE(pki, "OCSP: what openssl ocsp wrote, parsed") {
+    const byte_vector der_bytes = load("ocsp_good.der");
+    const auto response = x509::parse_ocsp_response(der_bytes);
+    REQUIRE(response.ok());
+    CHECK(response->status == x509::ocsp_response_status::successful);
+    CHECK(response->signed_with == x509::signature_algorithm::ed25519);
+    CHECK(!response->responder_by_key);
+    CHECK(der::equal(response->responder, ca.subject));
+    CHECK(response->response_count == 1);
+    CHECK(response->certificate_count == 1);  // openssl sends the signer's certificate along
+    CHECK(!response->has_unknown_critical_extension);
+    der::reader singles(response->responses);
+    auto single = x509::detail::parse_single_response(*singles.next());
+    REQUIRE(single.ok());
+    CHECK(single->hash == x509::ocsp_hash::sha1);
+    CHECK(der::equal(single->serial, leaf.serial));
+    CHECK(single->status == x509::ocsp_cert_status::good);
+    CHECK(single->has_next_update);
+    CHECK(single->next_update == single->this_update + 7 * 86400);
+    CHECK(single->this_update >= now - 3600);
+    CHECK(single->this_update < now);
+    // The CertID's hashes are SHA-1 of the CA's name and key.
+    CHECK(der::equal(single->issuer_name_hash, sha1::hash(ca.subject)));
+    CHECK(der::equal(single->issuer_key_hash, sha1::hash(ca.public_key.key)));
+
+    const byte_vector by_key_der = load("ocsp_good_by_key.der"), sha256_der = load("ocsp_good_sha256.der"),
+                      revoked_der_response = load("ocsp_revoked.der");
+    const auto by_key = x509::parse_ocsp_response(by_key_der);
+    REQUIRE(by_key.ok());
+    CHECK(by_key->responder_by_key);
+    CHECK(der::equal(by_key->responder, sha1::hash(ca.public_key.key)));
+    CHECK(by_key->certificate_count == 0);
+    const auto with_sha256 = x509::parse_ocsp_response(sha256_der);
+    REQUIRE(with_sha256.ok());
+    der::reader sha256_singles(with_sha256->responses);
+    CHECK(x509::detail::parse_single_response(*sha256_singles.next())->hash == x509::ocsp_hash::sha256);
+    const auto revoked_response = x509::parse_ocsp_response(revoked_der_response);
+    REQUIRE(revoked_response.ok());
+    der::reader revoked_singles(revoked_response->responses);
+    auto revoked_single = x509::detail::parse_single_response(*revoked_singles.next());
+    REQUIRE(revoked_single.ok());
+    CHECK(revoked_single->status == x509::ocsp_cert_status::revoked);
+    CHECK(revoked_single->has_reason);
+    CHECK(revoked_single->reason == x509::crl_reason::key_compromise);
+    CHECK(revoked_single->revocation_time == now - 3600 - 86400);
+
+    // Responses that are not successful carry a status only.
+    const byte_vector try_later{0x30, 0x03, 0x0a, 0x01, 0x03}, unused_code{0x30, 0x03, 0x0a, 0x01, 0x04},
+        successful_without_bytes{0x30, 0x03, 0x0a, 0x01, 0x00};
+    const auto later = x509::parse_ocsp_response(try_later);
+    REQUIRE(later.ok());
+    CHECK(later->status == x509::ocsp_response_status::try_later);
+    CHECK(x509::ocsp_status(*later, leaf, ca, at(now)) == unknown_because(responder_error));
+    CHECK(!x509::parse_ocsp_response(unused_code).ok());
+    CHECK(!x509::parse_ocsp_response(successful_without_bytes).ok());
+    CHECK(x509::check_ocsp_response(unused_code, leaf, ca, at(now)) == unknown_because(malformed));
+}
+
+TEST_CASE_FIXTURE(pki, "OCSP: one fixture per outcome") {
+    auto check = [&](const std::string& file, const x509::certificate& subject, const x509::certificate& issuer,
+                     std::int64_t time) { return x509::check_ocsp_response(load(file), subject, issuer, at(time)); };
+    CHECK(check("ocsp_good.der", leaf, ca, now) == good_result);
+    CHECK(check("ocsp_good_sha256.der", leaf, ca, now) == good_result);
+    CHECK(check("ocsp_good_by_key.der", leaf, ca, now) == good_result);
+    CHECK(check("ocsp_revoked.der", revoked_leaf, ca, now) == revoked_result);
+    CHECK(check("ocsp_unknown.der", other_leaf, ca, now) == unknown_because(unknown_to_responder));
+    // Stale after nextUpdate, not yet valid before thisUpdate.
+    CHECK(check("ocsp_good.der", leaf, ca, stale) == unknown_because(x509::revocation_detail::stale));
+    CHECK(check("ocsp_revoked.der", revoked_leaf, ca, stale) == unknown_because(x509::revocation_detail::stale));
+    CHECK(check("ocsp_good.der", leaf, ca, before) == unknown_because(not_yet_valid));
+    // Signed by a key under the CA's name that the CA never certified: the responder ID names
+    // the CA, whose key does not verify it, and the rogue certificate carried along is not one
+    // the CA issued.
+    CHECK(check("ocsp_wrong_signer.der", leaf, ca, now) == unknown_because(bad_signature));
+    // A delegated responder: certified by the CA with id-kp-OCSPSigning, and without it.
+    CHECK(check("ocsp_delegated.der", leaf, ca, now) == good_result);
+    CHECK(check("ocsp_delegated_no_eku.der", leaf, ca, now) == unknown_because(unauthorized_signer));
+    const x509::certificate responder = parse(load("responder.pem"));
+    CHECK(check("ocsp_delegated.der", leaf, ca, responder.not_after + 1).status == unknown);
+    // CertID mismatches: another serial, another issuer key under the same name, another issuer.
+    CHECK(check("ocsp_good.der", revoked_leaf, ca, now) == unknown_because(no_information));
+    CHECK(check("ocsp_good.der", other_leaf, ca, now) == unknown_because(no_information));
+    CHECK(check("ocsp_good.der", leaf, crl_signer, now) == unknown_because(no_information));
+    CHECK(check("ocsp_good_sha256.der", leaf, crl_signer, now) == unknown_because(no_information));
+    CHECK(check("ocsp_good.der", leaf, root, now) == unknown_because(no_information));
+
+    // What OCSP says about the leaf completes the CRLs' answer for the path.
+    const x509::verified_path path = path_of(leaf_der), revoked_path = path_of(revoked_der);
+    const auto leaf_answer = check("ocsp_good.der", path.view()[0], path.view()[1], now);
+    CHECK(x509::check_path_crls(path.view(), {}, {}, at(now), leaf_answer) == good_result);
+    const auto revoked_answer = check("ocsp_revoked.der", revoked_path.view()[0], revoked_path.view()[1], now);
+    CHECK(x509::check_path_crls(revoked_path.view(), {}, {}, at(now), revoked_answer) == revoked_result);
+}
+
+TEST_CASE_FIXTURE(pki, "OCSP: truncated and altered responses are refused, without allocating") {
+    const byte_vector der_bytes = load("ocsp_good.der");
+    byte_vector longer = der_bytes;
+    longer.push_back(0);
+    const std::size_t before_count = test_support::allocation_count();
+    std::size_t accepted = 0;
+    for (std::size_t n = 0; n < der_bytes.size(); ++n)
+        accepted += x509::parse_ocsp_response(byte_view(der_bytes).first(n)).ok() ? 1u : 0u;
+    const bool longer_parses = x509::parse_ocsp_response(longer).ok();
+    const auto status = x509::check_ocsp_response(der_bytes, leaf, ca, at(now));
+    CHECK(test_support::allocation_count() == before_count);
+    CHECK(accepted == 0);
+    CHECK(!longer_parses);
+    CHECK(status == good_result);
+
+    // Every single-byte change of what the signature covers either fails to parse or leaves the
+    // status unknown; a change of the signature itself is a bad signature.
+    const auto parsed = x509::parse_ocsp_response(der_bytes);
+    REQUIRE(parsed.ok());
+    const auto tbs_at = static_cast<std::size_t>(parsed->tbs.data() - der_bytes.data());
+    std::size_t decided = 0;
+    for (std::size_t i = tbs_at; i < tbs_at + parsed->tbs.size(); ++i) {
+        byte_vector changed = der_bytes;
+        changed[i] ^= 0x40;
+        if (x509::check_ocsp_response(changed, leaf, ca, at(now)).status != unknown) ++decided;
+    }
+    CHECK(decided == 0);
+    byte_vector bad_signature_bytes = der_bytes;
+    bad_signature_bytes[static_cast<std::size_t>(parsed->signature.data() - der_bytes.data())] ^= 0x01;
+    CHECK(x509::check_ocsp_response(bad_signature_bytes, leaf, ca, at(now)) == unknown_because(bad_signature));
 }
 
 }  // namespace revocation_tests
