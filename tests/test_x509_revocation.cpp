@@ -9,6 +9,7 @@
 
 #include "carapace/x509/crl.hpp"
 #include "carapace/x509/ocsp.hpp"
+#include "carapace/x509/pins.hpp"
 #include "carapace/x509/verify.hpp"
 #include "support/allocations.hpp"
 #include "support/vectors.hpp"
@@ -358,6 +359,52 @@ TEST_CASE_FIXTURE(pki, "OCSP: truncated and altered responses are refused, witho
     byte_vector bad_signature_bytes = der_bytes;
     bad_signature_bytes[static_cast<std::size_t>(parsed->signature.data() - der_bytes.data())] ^= 0x01;
     CHECK(x509::check_ocsp_response(bad_signature_bytes, leaf, ca, at(now)) == unknown_because(bad_signature));
+}
+
+TEST_CASE_FIXTURE(pki, "Pins: RFC 7469 pin-sha256 as openssl computes it, and the backup pin rule") {
+    auto pin = [&](const char* name) {
+        const std::string text = "sha256//" + times["pins"][name].str();
+        auto parsed = x509::parse_pin(text);
+        REQUIRE_MESSAGE(parsed.ok(), text);
+        return *parsed;
+    };
+    const x509::spki_pin leaf_pin = pin("leaf"), ca_pin = pin("ca"), root_pin = pin("root"), backup = pin("other_leaf");
+    CHECK(x509::pin_of(leaf.public_key) == leaf_pin);
+    CHECK(x509::pin_of(ca.public_key) == ca_pin);
+    CHECK(x509::pin_of(root.public_key) == root_pin);
+    CHECK(!(leaf_pin == backup));
+    const std::string directive = "pin-sha256=\"" + times["pins"]["leaf"].str() + "\"";
+    CHECK(x509::parse_pin(directive).value() == leaf_pin);
+
+    const std::string digits = times["pins"]["leaf"].str();
+    REQUIRE(digits.size() == 44);
+    const std::vector<std::string> bad_pins{
+        digits, "sha1//" + digits, "sha256/" + digits, "SHA256//" + digits, "sha256//" + digits.substr(0, 43),
+        "sha256//" + digits.substr(0, 43) + "A", "sha256//" + digits + "=", "sha256// " + digits.substr(1),
+        "sha256//" + digits.substr(0, 20) + "\n" + digits.substr(21), "sha256//" + digits.substr(0, 40) + "A=A=",
+        "sha256//" + digits.substr(0, 10) + "*" + digits.substr(11), "pin-sha256=" + digits, "pin-sha256=\"" + digits,
+        "sha256//", "",
+        "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};  // 44 digits without padding: 33 bytes
+    for (const std::string& bad : bad_pins) CHECK_MESSAGE(!x509::parse_pin(bad).ok(), bad);
+
+    const x509::verified_path path = path_of(leaf_der);
+    using enum x509::verify_error;
+    auto check = [&](std::vector<x509::spki_pin> pins, bool allow_no_backup = false) {
+        x509::pin_options options;
+        options.allow_no_backup_pin = allow_no_backup;
+        return x509::check_pins(path.view(), pins, options);
+    };
+    CHECK(check({leaf_pin, backup}) == ok);
+    CHECK(check({backup, ca_pin}) == ok);
+    CHECK(check({root_pin, backup}) == ok);
+    CHECK(check({backup}) == pin_mismatch);
+    CHECK(check({backup}, true) == pin_mismatch);
+    CHECK(check({leaf_pin}) == no_backup_pin);
+    CHECK(check({leaf_pin, ca_pin, root_pin}) == no_backup_pin);
+    CHECK(check({leaf_pin}, true) == ok);
+    CHECK(check({}) == ok);
+    CHECK(x509::to_string(pin_mismatch) == "pin mismatch");
+    CHECK(x509::to_string(no_backup_pin) == "no backup pin");
 }
 
 }  // namespace revocation_tests
