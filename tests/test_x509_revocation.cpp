@@ -4,7 +4,9 @@
 // inputs, and a count of heap allocations (there must be none).
 #include <doctest/doctest.h>
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "carapace/x509/crl.hpp"
@@ -79,6 +81,29 @@ struct pki {
     }
 };
 
+// The CA's CRL (written by make_revocation_fixtures.sh), parsed at compile time: the parser is
+// constexpr too.
+constexpr std::string_view embedded_crl_hex =
+#include "vectors/x509/revocation/crl_der.inc"
+    ;
+constexpr auto embedded_crl = [] {
+    std::array<std::uint8_t, embedded_crl_hex.size() / 2> der_bytes{};
+    if (hex::decode(embedded_crl_hex, der_bytes) != errc::ok) test_support::constant_evaluation_failed();
+    return der_bytes;
+}();
+constexpr auto embedded_list = [] {
+    auto list = x509::parse_crl(embedded_crl);
+    if (!list) test_support::constant_evaluation_failed();
+    return list;
+}();
+static_assert(embedded_list->version == 2 && embedded_list->revoked_count == 1 && embedded_list->has_next_update);
+static_assert(embedded_list->next_update - embedded_list->this_update == 30 * 86400);
+static_assert([] {
+    x509::crl_entry entry;
+    constexpr std::uint8_t serial[] = {0x10, 0x02};
+    return x509::find_revoked(*embedded_list, serial, entry) && entry.reason == x509::crl_reason::key_compromise;
+}());
+
 constexpr x509::revocation_result good_result{good, none}, revoked_result{revoked, none};
 constexpr x509::revocation_result unknown_because(x509::revocation_detail d) { return {unknown, d}; }
 
@@ -86,6 +111,7 @@ TEST_CASE_FIXTURE(pki, "CRL: what openssl ca -gencrl wrote, parsed") {
     REQUIRE(times["now"].integer() != 0);
     const byte_vector der_bytes = load("crl.der");
     CHECK(load("crl.pem") == der_bytes);
+    CHECK(byte_vector(embedded_crl.begin(), embedded_crl.end()) == der_bytes);
     const x509::crl list = parse_list(der_bytes);
     CHECK(list.version == 2);
     CHECK(list.signed_with == x509::signature_algorithm::ed25519);
@@ -200,6 +226,32 @@ TEST_CASE_FIXTURE(pki, "CRL: a validated path, leaf only or whole") {
     CHECK(x509::to_verify_error(revoked_result) == x509::verify_error::revoked);
     CHECK(x509::to_verify_error(unknown_because(no_information)) == x509::verify_error::revocation_unknown);
     CHECK(x509::to_verify_error(good_result) == x509::verify_error::ok);
+}
+
+TEST_CASE_FIXTURE(pki, "The validated path verify_chain hands back") {
+    // A leaf that is itself an anchor is the whole path, and trusted as configured.
+    x509::trust_store<1> pinned;
+    REQUIRE(pinned.add(leaf_der) == errc::ok);
+    x509::verify_options options;
+    options.time = now;
+    x509::verified_path path;
+    REQUIRE(x509::verify_chain(leaf_der, {}, pinned, options, &path) == x509::verify_error::ok);
+    REQUIRE(path.size == 1);
+    CHECK(der::equal(path.view()[0].encoded, leaf_der));
+    const byte_vector crl_der = load("crl.der");
+    const x509::crl list = parse_list(crl_der);
+    CHECK(x509::check_path_crls(path.view(), {&list, 1}, {}, at(now, x509::revocation_scope::whole_path)) == good_result);
+    // The CA as the anchor: a path of two.
+    x509::trust_store<1> ca_anchor;
+    REQUIRE(ca_anchor.add(ca_der) == errc::ok);
+    x509::verified_path two;
+    CHECK(x509::verify_chain(leaf_der, {}, ca_anchor, options, &two) == x509::verify_error::ok);
+    CHECK(two.size == 2);
+    CHECK(der::equal(two.view()[1].encoded, ca_der));
+    // A refused chain leaves the path empty.
+    x509::verified_path refused;
+    CHECK(x509::verify_chain(revoked_der, {}, pinned, options, &refused) == x509::verify_error::unknown_issuer);
+    CHECK(refused.size == 0);
 }
 
 TEST_CASE_FIXTURE(pki, "CRL: truncated, extended and altered input is refused, without allocating") {
@@ -403,6 +455,14 @@ TEST_CASE_FIXTURE(pki, "Pins: RFC 7469 pin-sha256 as openssl computes it, and th
     CHECK(check({leaf_pin, ca_pin, root_pin}) == no_backup_pin);
     CHECK(check({leaf_pin}, true) == ok);
     CHECK(check({}) == ok);
+    const std::array<x509::spki_pin, 2> pin_array{ca_pin, backup};
+    const std::string pin_text = "sha256//" + digits;
+    const std::size_t before_count = test_support::allocation_count();
+    const auto parsed = x509::parse_pin(pin_text);
+    const auto verdict = x509::check_pins(path.view(), pin_array);
+    CHECK(test_support::allocation_count() == before_count);
+    CHECK(parsed.value() == leaf_pin);
+    CHECK(verdict == ok);
     CHECK(x509::to_string(pin_mismatch) == "pin mismatch");
     CHECK(x509::to_string(no_backup_pin) == "no backup pin");
 }

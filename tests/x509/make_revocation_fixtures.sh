@@ -95,6 +95,8 @@ crl() {
 }
 crl crl ca "$start" $((start + 30 * day))
 openssl crl -in crl.pem -outform der -out crl.der
+# Its DER as a C++ string of hex digits, for a CRL parsed at compile time.
+od -An -v -tx1 crl.der | tr -d ' \n' | sed 's/.*/"&"/' > "$out/crl_der.inc"
 crl crl_root root "$start" $((start + 30 * day)) root_index.txt
 crl crl_root_revokes_ca root "$start" $((start + 30 * day)) root_revoked_index.txt
 crl crl_future ca $((start + 10 * day)) $((start + 40 * day))
