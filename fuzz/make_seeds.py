@@ -307,16 +307,19 @@ def revocation_seeds():
     signers = blob(load("crl_signer.pem")) + blob(load("crl_signer_no_crlsign.pem"))
     for crl in ("crl.der", "crl_root.pem", "crl_root_revokes_ca.pem", "crl_future.pem", "crl_wrong_signer.pem",
                 "crl_delegated.pem", "crl_delegated_no_crlsign.pem", "crl_critical.pem", "crl_entry_critical.der",
-                "crl_no_next_update.der"):
+                "crl_no_next_update.der", "crl_partition.pem", "crl_ca_only.pem", "crl_some_reasons.pem"):
         name = crl.split(".")[0]
         issuer, subject = ("root.pem", "ca.pem") if name.startswith("crl_root") else ("ca.pem", "revoked_leaf.pem")
         write("crl", name, at("now") + blob(load(crl)) + blob(load(issuer)) + blob(load(subject)) + signers)
     write("crl", "crl-stale", at("stale") + blob(load("crl.der")) + blob(load("ca.pem")) + blob(load("leaf.pem")))
     write("crl", "crl-alone", at("now") + blob(load("crl.der")))
+    write("crl", "crl-partition-covered", at("now") + blob(load("crl_partition.pem")) + blob(load("ca.pem")) +
+          blob(load("dp_leaf.pem")))
     for response, subject in (("ocsp_good", "leaf"), ("ocsp_good_sha256", "leaf"), ("ocsp_good_by_key", "leaf"),
                               ("ocsp_revoked", "revoked_leaf"), ("ocsp_unknown", "other_leaf"),
                               ("ocsp_delegated", "leaf"), ("ocsp_delegated_no_eku", "leaf"),
-                              ("ocsp_wrong_signer", "leaf")):
+                              ("ocsp_wrong_signer", "leaf"), ("ocsp_critical_single", "leaf"),
+                              ("ocsp_critical_response", "leaf")):
         write("ocsp", response, at("now") + blob(load(response + ".der")) + blob(load("ca.pem")) +
               blob(load(subject + ".pem")))
     write("ocsp", "ocsp-stale", at("stale") + blob(load("ocsp_good.der")) + blob(load("ca.pem")) + blob(load("leaf.pem")))

@@ -165,8 +165,9 @@ TEST_CASE_FIXTURE(pki, "CRL: one fixture per outcome") {
     // A delegated CRL signer: the CA's name, another key, certified by the CA with cRLSign.
     const byte_vector delegated_der = load("crl_delegated.pem");
     const x509::crl delegated = parse_list(delegated_der);
+    const byte_vector rogue_der = load("rogue_ca.pem");  // the parsed certificate views it
     const std::vector<x509::certificate> delegates{crl_signer}, no_crlsign{crl_signer_no_crlsign},
-        both{crl_signer_no_crlsign, crl_signer}, rogue{parse(load("rogue_ca.pem"))};
+        both{crl_signer_no_crlsign, crl_signer}, rogue{parse(rogue_der)};
     CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, delegates, at(now)) == revoked_result);
     CHECK(x509::crl_status(leaf, ca, {&delegated, 1}, delegates, at(now)) == good_result);
     CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, both, at(now)) == revoked_result);
@@ -198,6 +199,36 @@ TEST_CASE_FIXTURE(pki, "CRL: one fixture per outcome") {
     CHECK(x509::crl_status(leaf, ca, mixed, {}, at(now)) == good_result);
     const std::vector<x509::crl> good_and_revoking{no_next, delegated, list};
     CHECK(x509::crl_status(revoked_leaf, ca, good_and_revoking, delegates, at(now)) == revoked_result);
+}
+
+TEST_CASE_FIXTURE(pki, "CRL: scopes set by an issuingDistributionPoint") {
+    const byte_vector dp_leaf_der = load("dp_leaf.pem");
+    const x509::certificate dp_leaf = parse(dp_leaf_der);
+    const byte_vector partition_der = load("crl_partition.pem"), ca_only_der = load("crl_ca_only.pem"),
+                      some_reasons_der = load("crl_some_reasons.pem");
+    const x509::crl partition = parse_list(partition_der), ca_only = parse_list(ca_only_der),
+                    some_reasons = parse_list(some_reasons_der);
+    CHECK(partition.has_issuing_distribution_point);
+    CHECK(partition.only_user_certs);
+    CHECK(!partition.distribution_point_names.empty());
+    CHECK(!partition.unsupported_scope);
+    CHECK(ca_only.only_ca_certs);
+    CHECK(ca_only.distribution_point_names.empty());
+    CHECK(some_reasons.unsupported_scope);
+    // The partition covers the certificate that names it in cRLDistributionPoints, and no other.
+    CHECK(x509::crl_status(dp_leaf, ca, {&partition, 1}, {}, at(now)) == good_result);
+    CHECK(x509::crl_status(leaf, ca, {&partition, 1}, {}, at(now)) == unknown_because(no_information));
+    CHECK(x509::crl_status(revoked_leaf, ca, {&partition, 1}, {}, at(now)) == unknown_because(no_information));
+    // CA certificates only: not about a leaf.
+    CHECK(x509::crl_status(leaf, ca, {&ca_only, 1}, {}, at(now)) == unknown_because(no_information));
+    CHECK(x509::crl_status(revoked_leaf, ca, {&ca_only, 1}, {}, at(now)) == unknown_because(no_information));
+    // Some reasons only: a partition this library does not follow.
+    CHECK(x509::crl_status(revoked_leaf, ca, {&some_reasons, 1}, {}, at(now)) ==
+          unknown_because(unsupported_critical_extension));
+    // A complete CRL still speaks for the certificate with a distribution point.
+    const byte_vector crl_der = load("crl.der");
+    const x509::crl complete = parse_list(crl_der);
+    CHECK(x509::crl_status(dp_leaf, ca, {&complete, 1}, {}, at(now)) == good_result);
 }
 
 TEST_CASE_FIXTURE(pki, "CRL: a validated path, leaf only or whole") {
@@ -364,7 +395,13 @@ TEST_CASE_FIXTURE(pki, "OCSP: one fixture per outcome") {
     // A delegated responder: certified by the CA with id-kp-OCSPSigning, and without it.
     CHECK(check("ocsp_delegated.der", leaf, ca, now) == good_result);
     CHECK(check("ocsp_delegated_no_eku.der", leaf, ca, now) == unknown_because(unauthorized_signer));
-    const x509::certificate responder = parse(load("responder.pem"));
+    // Unknown critical extensions, in the SingleResponse and in responseExtensions.
+    CHECK(check("ocsp_critical_single.der", leaf, ca, now) == unknown_because(unsupported_critical_extension));
+    CHECK(check("ocsp_critical_response.der", leaf, ca, now) == unknown_because(unsupported_critical_extension));
+    const byte_vector critical_response_der = load("ocsp_critical_response.der");
+    CHECK(x509::parse_ocsp_response(critical_response_der)->has_unknown_critical_extension);
+    const byte_vector responder_der = load("responder.pem");
+    const x509::certificate responder = parse(responder_der);
     CHECK(check("ocsp_delegated.der", leaf, ca, responder.not_after + 1).status == unknown);
     // CertID mismatches: another serial, another issuer key under the same name, another issuer.
     CHECK(check("ocsp_good.der", revoked_leaf, ca, now) == unknown_because(no_information));

@@ -406,6 +406,9 @@ with tempfile.TemporaryDirectory() as scratch:
         ("leaf.pem", ["--crl", rfile("crl.pem"), "--crl", rfile("crl_root_revokes_ca.pem")], "error: revoked", {}),
         ("leaf.pem", ["--crl", two_crls], "error: revoked", {}),
         ("leaf.pem", ["--crl", rfile("crl.pem"), "--crl", rfile("crl_root.pem")], "ok", {}),
+        ("dp_leaf.pem", ["--crl", rfile("crl_partition.pem")], "ok", {}),
+        ("leaf.pem", ["--crl", rfile("crl_partition.pem")], "error: revocation unknown", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl_some_reasons.pem")], "error: revocation unknown", {}),
         ("leaf.pem", ["--ocsp", rfile("ocsp_good.der")], "ok", {}),
         ("leaf.pem", ["--ocsp", rfile("ocsp_good_sha256.der")], "ok", {}),
         ("leaf.pem", ["--ocsp", rfile("ocsp_good_by_key.der")], "ok", {}),
@@ -417,6 +420,8 @@ with tempfile.TemporaryDirectory() as scratch:
         ("leaf.pem", ["--ocsp", rfile("ocsp_delegated_no_eku.der")], "error: revocation unknown", {}),
         ("revoked_leaf.pem", ["--ocsp", rfile("ocsp_good.der")], "error: revocation unknown", {}),  # CertID mismatch
         ("leaf.pem", ["--ocsp", garbage], "error: revocation unknown", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_critical_single.der")], "error: revocation unknown", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_critical_response.der")], "error: revocation unknown", {}),
         # OCSP and CRLs together: revoked from either wins, good from either suffices.
         ("revoked_leaf.pem", ["--ocsp", rfile("ocsp_good.der"), "--crl", rfile("crl.pem")], "error: revoked", {}),
         ("leaf.pem", ["--ocsp", rfile("ocsp_good.der"), "--crl", rfile("crl_future.pem")], "ok", {}),

@@ -49,6 +49,9 @@ key revoked_leaf
 cert revoked_leaf "/CN=www.example.com" ca 0x1002 "${leaf_ext[@]}"
 key other_leaf
 cert other_leaf "/CN=www.example.com" ca 0x1003 "${leaf_ext[@]}"
+# A leaf that names the distribution point of a partitioned CRL.
+key dp_leaf
+cert dp_leaf "/CN=www.example.com" ca 0x1004 "${leaf_ext[@]}" "crlDistributionPoints=URI:http://crl.example.com/part1.crl"
 # Delegated CRL signers: the CA's name and another key, certified by the CA; one without cRLSign.
 key crl_signer
 cert crl_signer "$ca_name" ca 0x2001 "keyUsage=critical,cRLSign" "subjectKeyIdentifier=hash"
@@ -84,6 +87,22 @@ authorityKeyIdentifier = keyid:always
 [crl_critical]
 authorityKeyIdentifier = keyid:always
 1.3.6.1.4.1.55555.2 = critical,DER:05:00
+[crl_partition]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical,@partition
+[partition]
+fullname = URI:http://crl.example.com/part1.crl
+onlyuser = TRUE
+[crl_ca_only]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical,@ca_only
+[ca_only]
+onlyCA = TRUE
+[crl_some_reasons]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical,@some_reasons
+[some_reasons]
+onlysomereasons = keyCompromise
 EOF
 echo 01 > crlnumber
 # crl NAME SIGNER LAST NEXT [INDEX [EXTENSIONS]]
@@ -104,6 +123,11 @@ crl crl_wrong_signer rogue_ca "$start" $((start + 30 * day))
 crl crl_delegated crl_signer "$start" $((start + 30 * day))
 crl crl_delegated_no_crlsign crl_signer_no_crlsign "$start" $((start + 30 * day))
 crl crl_critical ca "$start" $((start + 30 * day)) ca_index.txt crl_critical
+# Scopes (issuingDistributionPoint): a partition named by URI for user certificates, CA
+# certificates only, some reasons only.
+crl crl_partition ca "$start" $((start + 30 * day)) ca_index.txt crl_partition
+crl crl_ca_only ca "$start" $((start + 30 * day)) ca_index.txt crl_ca_only
+crl crl_some_reasons ca "$start" $((start + 30 * day)) ca_index.txt crl_some_reasons
 
 # genconf_crl NAME NEXT_UPDATE(0: none) ENTRY_EXTENSION(yes|no): the CA's CRL built field by field.
 genconf_crl() {
@@ -183,12 +207,89 @@ ocsp ocsp_delegated leaf responder
 ocsp ocsp_delegated_no_eku leaf responder_no_eku
 ocsp ocsp_wrong_signer leaf rogue_ca
 
-for name in root ca leaf revoked_leaf other_leaf crl_signer crl_signer_no_crlsign responder responder_no_eku rogue_ca \
-  crl crl_root crl_root_revokes_ca crl_future crl_wrong_signer crl_delegated crl_delegated_no_crlsign crl_critical; do
+# genconf_ocsp NAME WHERE: a good response for the leaf, signed by the CA, with an unknown
+# critical extension in the SingleResponse (WHERE=single) or in responseExtensions (response),
+# which `openssl ocsp` cannot write. The CertID's hashes are those openssl put in ocsp_good.
+genconf_ocsp() {
+  local name=$1 where=$2 text hashes
+  text=$(openssl ocsp -respin ocsp_good.der -resp_text -noverify 2>/dev/null)
+  hashes=($(sed -n 's/.*Issuer \(Name\|Key\) Hash: //p' <<<"$text"))
+  {
+    echo "asn1 = SEQUENCE:data"
+    echo "[data]"
+    echo "responder = EXPLICIT:1,SEQUENCE:issuer"
+    echo "produced_at = GENTIME:$(stamp "$start")"
+    echo "responses = SEQUENCE:responses"
+    [ "$where" = response ] && echo "extensions = EXPLICIT:1,SEQUENCE:extensions"
+    echo "[responses]"
+    echo "single = SEQUENCE:single"
+    echo "[single]"
+    echo "cert_id = SEQUENCE:cert_id"
+    echo "status = IMPLICIT:0,NULL"
+    echo "this_update = GENTIME:$(stamp "$start")"
+    echo "next_update = EXPLICIT:0,GENTIME:$(stamp $((start + 7 * day)))"
+    [ "$where" = single ] && echo "extensions = EXPLICIT:1,SEQUENCE:extensions"
+    echo "[cert_id]"
+    echo "algorithm = SEQUENCE:sha1"
+    echo "name_hash = FORMAT:HEX,OCTETSTRING:${hashes[0]}"
+    echo "key_hash = FORMAT:HEX,OCTETSTRING:${hashes[1]}"
+    echo "serial = INTEGER:0x1001"
+    echo "[sha1]"
+    echo "oid = OID:sha1"
+    echo "parameters = NULL"
+    echo "[extensions]"
+    echo "extension = SEQUENCE:extension"
+    echo "[extension]"
+    echo "id = OID:1.3.6.1.4.1.55555.4"
+    echo "critical = BOOLEAN:TRUE"
+    echo "value = FORMAT:HEX,OCTETSTRING:0500"
+    echo "[algorithm]"
+    echo "oid = OID:1.3.101.112"
+    echo "[issuer]"
+    echo "cn = SET:cn"
+    echo "o = SET:o"
+    echo "[cn]"
+    echo "attribute = SEQUENCE:cn_attribute"
+    echo "[cn_attribute]"
+    echo "type = OID:commonName"
+    echo "value = UTF8:carapace revocation CA"
+    echo "[o]"
+    echo "attribute = SEQUENCE:o_attribute"
+    echo "[o_attribute]"
+    echo "type = OID:organizationName"
+    echo "value = UTF8:carapace"
+  } > "$name.data.cnf"
+  openssl asn1parse -genconf "$name.data.cnf" -noout -out "$name.data.der"
+  openssl pkeyutl -sign -inkey ca.key -rawin -in "$name.data.der" -out "$name.sig"
+  {
+    echo "asn1 = SEQUENCE:response"
+    echo "[response]"
+    echo "status = ENUMERATED:0"
+    echo "bytes = EXPLICIT:0,SEQUENCE:response_bytes"
+    echo "[response_bytes]"
+    echo "type = OID:1.3.6.1.5.5.7.48.1.1"
+    echo "basic = OCTWRAP,SEQUENCE:basic"
+    echo "[basic]"
+    echo "data = SEQUENCE:data"
+    echo "algorithm = SEQUENCE:algorithm"
+    echo "signature = FORMAT:HEX,BITSTRING:$(od -An -v -tx1 "$name.sig" | tr -d ' \n')"
+    sed 1d "$name.data.cnf"
+  } > "$name.cnf"
+  openssl asn1parse -genconf "$name.cnf" -noout -out "$name.der"
+  # openssl must read the same CertID and accept the signature.
+  openssl ocsp -respin "$name.der" -CAfile chain.pem -issuer ca.pem -cert leaf.pem 2>&1 | grep -q "Response verify OK"
+}
+cat root.pem ca.pem > chain.pem
+genconf_ocsp ocsp_critical_single single
+genconf_ocsp ocsp_critical_response response
+
+for name in root ca leaf revoked_leaf other_leaf dp_leaf crl_signer crl_signer_no_crlsign responder responder_no_eku rogue_ca \
+  crl crl_root crl_root_revokes_ca crl_future crl_wrong_signer crl_delegated crl_delegated_no_crlsign crl_critical \
+  crl_partition crl_ca_only crl_some_reasons; do
   cp "$name.pem" "$out/$name.pem"
 done
 for name in crl crl_entry_critical crl_no_next_update ocsp_good ocsp_good_sha256 ocsp_good_by_key ocsp_revoked \
-  ocsp_unknown ocsp_delegated ocsp_delegated_no_eku ocsp_wrong_signer; do
+  ocsp_unknown ocsp_delegated ocsp_delegated_no_eku ocsp_wrong_signer ocsp_critical_single ocsp_critical_response; do
   cp "$name.der" "$out/$name.der"
 done
 
