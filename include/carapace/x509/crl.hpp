@@ -112,8 +112,10 @@ constexpr errc parse_entry(const der::element& e, unsigned version, crl_entry& e
     if (!extensions || !r.empty()) return errc::decode_error;
     return for_each_extension(extensions->content, [&](const extension& ext) {
         if (der::equal(ext.id, reason_code_oid)) return parse_reason(ext.value, entry);
-        if (der::equal(ext.id, invalidity_date_oid))
-            return der::parse_single(ext.value, der::generalized_time) ? errc::ok : errc::decode_error;
+        if (der::equal(ext.id, invalidity_date_oid)) {
+            auto invalidity = der::parse_single(ext.value, der::generalized_time);
+            return invalidity && der::to_time(*invalidity) ? errc::ok : errc::decode_error;
+        }
         // certificateIssuer (indirect CRLs) among others: the entry would not be about the CRL
         // issuer's certificates, so the whole CRL is set aside.
         if (ext.critical) unknown_critical = true;
