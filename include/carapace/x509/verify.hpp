@@ -293,11 +293,12 @@ struct path_search {
 
 // Validates `leaf` (DER) with the `intermediates` (DER, any order, unrelated ones ignored)
 // against the store's anchors. At most detail::max_intermediates intermediates are looked at.
-// When `validated` is given and the chain is valid, it receives the path.
+// When `validated` is given it receives the path of a valid chain, and is empty otherwise.
 template <std::size_t Capacity>
 [[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
                                                const trust_store<Capacity>& store, const verify_options& options,
                                                verified_path* validated = nullptr) noexcept {
+    if (validated != nullptr) validated->size = 0;
     auto leaf_cert = parse_certificate(leaf);
     if (!leaf_cert) return verify_error::malformed;
     std::array<certificate, detail::max_intermediates> parsed{};
