@@ -173,6 +173,15 @@ TEST_CASE_FIXTURE(pki, "CRL: one fixture per outcome") {
     CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, both, at(now)) == revoked_result);
     CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, {}, at(now)) == unknown_because(unauthorized_signer));
     CHECK(x509::crl_status(revoked_leaf, ca, {&wrong, 1}, rogue, at(now)) == unknown_because(unauthorized_signer));
+    // Delegates that look right but were not certified by the CA (a broken signature) use up the
+    // budget of candidates: the real one after four of them is not tried.
+    byte_vector forged_signer_der = crl_signer_der;
+    forged_signer_der[forged_signer_der.size() - 2] ^= 0x01;
+    const x509::certificate forged_signer = parse(forged_signer_der);
+    const std::vector<x509::certificate> three_forged{forged_signer, forged_signer, forged_signer, crl_signer},
+        four_forged{forged_signer, forged_signer, forged_signer, forged_signer, crl_signer};
+    CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, three_forged, at(now)) == revoked_result);
+    CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, four_forged, at(now)) == unknown_because(unauthorized_signer));
     // The delegate's certificate must be valid too.
     CHECK(x509::crl_status(revoked_leaf, ca, {&delegated, 1}, delegates, at(crl_signer.not_after + 1)).status == unknown);
     // A delegate without cRLSign signed this one.

@@ -320,6 +320,10 @@ constexpr bool crl_covers(const crl& list, const certificate& subject) noexcept 
     return false;
 }
 
+// Delegates that pass the cheap tests (name, key identifier, cRLSign) cost two signature checks
+// each; a CA has one or two CRL signing keys at a time, so a few are tried per CRL and no more.
+inline constexpr std::size_t max_delegate_candidates = 4;
+
 // Whether `list` was signed by `issuer`, or by one of the `delegates` that `issuer` certified
 // for signing CRLs under its own name. Reports why not through `why`.
 inline bool crl_signed_for(const crl& list, const certificate& issuer, std::span<const certificate> delegates,
@@ -338,6 +342,7 @@ inline bool crl_signed_for(const crl& list, const certificate& issuer, std::span
     } else {
         note(why, revocation_detail::unauthorized_signer);
     }
+    std::size_t tried = 0;
     for (const certificate& delegate : delegates) {
         if (!der::equal(delegate.subject, list.issuer) || der::equal(delegate.encoded, issuer.encoded)) continue;
         // Cheap tests first: a key identifier that names another key, a missing cRLSign.
@@ -348,6 +353,7 @@ inline bool crl_signed_for(const crl& list, const certificate& issuer, std::span
             note(why, revocation_detail::unauthorized_signer);
             continue;
         }
+        if (tried++ == max_delegate_candidates) break;
         if (!issued_by(delegate, issuer, time)) {
             note(why, revocation_detail::unauthorized_signer);
             continue;
