@@ -425,6 +425,11 @@ TEST_CASE_FIXTURE(pki, "OCSP: one fixture per outcome") {
     CHECK(x509::check_path_crls(path.view(), {}, {}, at(now), leaf_answer) == good_result);
     const auto revoked_answer = check("ocsp_revoked.der", revoked_path.view()[0], revoked_path.view()[1], now);
     CHECK(x509::check_path_crls(revoked_path.view(), {}, {}, at(now), revoked_answer) == revoked_result);
+    // The form a TLS client uses: the response and the validated path.
+    const byte_vector good_der = load("ocsp_good.der"), revoked_response_der = load("ocsp_revoked.der");
+    CHECK(x509::check_ocsp_response(good_der, path.view(), at(now)) == good_result);
+    CHECK(x509::check_ocsp_response(revoked_response_der, revoked_path.view(), at(now)) == revoked_result);
+    CHECK(x509::check_ocsp_response(good_der, path.view().first(1), at(now)) == unknown_because(no_information));
 }
 
 TEST_CASE_FIXTURE(pki, "OCSP: truncated and altered responses are refused, without allocating") {

@@ -179,10 +179,10 @@ int cmd_verify(std::span<char* const> argv) {
         revocation.time = options.time;
         const auto checked = path->view();
         x509::revocation_result from_ocsp;
-        if (ocsp_file && checked.size() >= 2) {
+        if (ocsp_file) {
             const carapace::byte_view response(reinterpret_cast<const std::uint8_t*>(ocsp_response.data()),
                                                ocsp_response.size());
-            from_ocsp = x509::check_ocsp_response(response, checked[0], checked[1], revocation);
+            from_ocsp = x509::check_ocsp_response(response, checked, revocation);
         }
         const auto status = x509::check_path_crls(checked, crls, delegates, revocation, from_ocsp);
         if (status.status != x509::revocation_status::good) return verify_failed(x509::to_verify_error(status));

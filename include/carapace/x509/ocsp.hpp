@@ -6,13 +6,15 @@
 // The same check serves a stapled response in TLS (RFC 8446 §4.4.2.1, RFC 6066 §8): the
 // caller hands over the response, the leaf and its issuer from the validated path.
 //
-//   x509::revocation_result r = x509::check_ocsp_response(response_der, leaf, issuer, {.time = now});
+//   x509::verified_path path;                                  // from verify_chain(..., &path)
+//   x509::revocation_result r = x509::check_ocsp_response(response_der, path.view(), {.time = now});
 //   if (r.status == x509::revocation_status::revoked) ...
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/error.hpp"
@@ -386,6 +388,14 @@ inline bool ocsp_signed_for(const ocsp_response& o, const certificate& issuer, c
     auto parsed = parse_ocsp_response(response_der);
     if (!parsed) return {revocation_status::unknown, revocation_detail::malformed};
     return ocsp_status(*parsed, subject, issuer, options);
+}
+
+// The same for the leaf of a validated path (leaf first, as verify_chain gives it), whose issuer
+// is the next certificate. A leaf trusted as its own anchor has no issuer to vouch for it: unknown.
+[[nodiscard]] inline revocation_result check_ocsp_response(byte_view response_der, std::span<const certificate> path,
+                                                           const revocation_options& options) noexcept {
+    if (path.size() < 2) return {};
+    return check_ocsp_response(response_der, path[0], path[1], options);
 }
 
 }  // namespace carapace::x509
