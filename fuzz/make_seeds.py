@@ -10,8 +10,8 @@ without client certificates (the Ed25519 test PKI of tests/vectors/tls). From th
   tls_engine    each side's byte stream, to be fed to our client or server;
   tls_codecs    each handshake message body behind the selector byte of fuzz_tls_codecs.cpp.
 The other targets' seeds are built here in their input formats (see each fuzz_*.cpp): real
-certificate chains for x509_verify, command lines for cli, records for tls_records, and chosen
-edge cases for the differential targets. Seeds are deterministic except the recorded handshakes.
+certificate chains for x509_verify, the revocation fixtures for crl and ocsp, command lines for
+cli, records for tls_records, and chosen edge cases for the differential targets. Seeds are deterministic except the recorded handshakes.
 """
 import os
 import random
@@ -285,6 +285,49 @@ def x509_verify_seeds():
           blob(cert("intermediate")))
 
 
+def revocation_seeds():
+    import json
+    folder = os.path.join(X509, "revocation")
+    times = json.load(open(os.path.join(folder, "revocation.json")))
+
+    def load(name):
+        data = open(os.path.join(folder, name), "rb").read()
+        if name.endswith(".pem"):
+            body = re.search(rb"-----BEGIN [A-Z0-9 ]+-----\n(.*?)-----END", data, re.S).group(1)
+            import base64
+            return base64.b64decode(body)
+        return data
+
+    def blob(data):
+        return len(data).to_bytes(2, "big") + data
+
+    def at(name):
+        return times[name].to_bytes(5, "big")
+
+    signers = blob(load("crl_signer.pem")) + blob(load("crl_signer_no_crlsign.pem"))
+    for crl in ("crl.der", "crl_root.pem", "crl_root_revokes_ca.pem", "crl_future.pem", "crl_wrong_signer.pem",
+                "crl_delegated.pem", "crl_delegated_no_crlsign.pem", "crl_critical.pem", "crl_entry_critical.der",
+                "crl_no_next_update.der", "crl_partition.pem", "crl_ca_only.pem", "crl_some_reasons.pem"):
+        name = crl.split(".")[0]
+        issuer, subject = ("root.pem", "ca.pem") if name.startswith("crl_root") else ("ca.pem", "revoked_leaf.pem")
+        write("crl", name, at("now") + blob(load(crl)) + blob(load(issuer)) + blob(load(subject)) + signers)
+    write("crl", "crl-stale", at("stale") + blob(load("crl.der")) + blob(load("ca.pem")) + blob(load("leaf.pem")))
+    write("crl", "crl-alone", at("now") + blob(load("crl.der")))
+    write("crl", "crl-partition-covered", at("now") + blob(load("crl_partition.pem")) + blob(load("ca.pem")) +
+          blob(load("dp_leaf.pem")))
+    for response, subject in (("ocsp_good", "leaf"), ("ocsp_good_sha256", "leaf"), ("ocsp_good_by_key", "leaf"),
+                              ("ocsp_revoked", "revoked_leaf"), ("ocsp_unknown", "other_leaf"),
+                              ("ocsp_delegated", "leaf"), ("ocsp_delegated_no_eku", "leaf"),
+                              ("ocsp_wrong_signer", "leaf"), ("ocsp_critical_single", "leaf"),
+                              ("ocsp_critical_response", "leaf")):
+        write("ocsp", response, at("now") + blob(load(response + ".der")) + blob(load("ca.pem")) +
+              blob(load(subject + ".pem")))
+    write("ocsp", "ocsp-stale", at("stale") + blob(load("ocsp_good.der")) + blob(load("ca.pem")) + blob(load("leaf.pem")))
+    write("ocsp", "ocsp-certid-mismatch", at("now") + blob(load("ocsp_good.der")) + blob(load("ca.pem")) +
+          blob(load("revoked_leaf.pem")))
+    write("ocsp", "ocsp-try-later", at("now") + blob(bytes([0x30, 0x03, 0x0a, 0x01, 0x03])))
+
+
 def cli_seeds():
     def seed(name, args, stdin=None, files=()):
         data = b"\0".join(a.encode() if isinstance(a, str) else a for a in args)
@@ -434,7 +477,8 @@ def tls_codecs_seeds():
     write("tls_codecs", "end-of-early-data", bytes([9]))
 
 
-MAKERS = {"tls": tls_seeds, "tls_codecs": tls_codecs_seeds, "tls_records": tls_records_seeds, "x509_verify": x509_verify_seeds, "cli": cli_seeds,
+MAKERS = {"tls": tls_seeds, "tls_codecs": tls_codecs_seeds, "tls_records": tls_records_seeds, "x509_verify": x509_verify_seeds,
+          "revocation": revocation_seeds, "cli": cli_seeds,
           "diff": diff_seeds}
 
 if __name__ == "__main__":

@@ -11,3 +11,4 @@
 #include "test_x509_names.cpp"
 #include "test_x509_parse.cpp"
 #include "test_x509_verify.cpp"
+#include "test_x509_revocation.cpp"

@@ -361,10 +361,109 @@ expect_usage_error(["x509", X509])  # a directory
 code, _, err = run(["verify", "--CAfile", "/dev/zero", fixture("leaf")])
 check(b"/dev/zero" in err and b"larger than" in err, f"verify --CAfile /dev/zero says why: {err!r}")
 
+# verify with revocation (--crl, --ocsp) and pins (--pin), against the fixtures of
+# tests/x509/make_revocation_fixtures.sh and the times and pins openssl computed for them.
+import tempfile
+REVOCATION = os.path.join(X509, "revocation")
+revocation = json.load(open(os.path.join(REVOCATION, "revocation.json")))
+def rfile(name):
+    return os.path.join(REVOCATION, name)
+with tempfile.TemporaryDirectory() as scratch:
+    # The CA and its delegated CRL signers in one --untrusted file.
+    with_signers = os.path.join(scratch, "ca_and_signers.pem")
+    with open(with_signers, "wb") as out:
+        for name in ("ca.pem", "crl_signer.pem", "crl_signer_no_crlsign.pem"):
+            out.write(open(rfile(name), "rb").read())
+    two_crls = os.path.join(scratch, "two.pem")
+    with open(two_crls, "wb") as out:
+        out.write(open(rfile("crl_root_revokes_ca.pem"), "rb").read() + open(rfile("crl.pem"), "rb").read())
+    garbage = os.path.join(scratch, "garbage.der")
+    with open(garbage, "wb") as out:
+        out.write(b"\x30\x03\x02\x01\x00")
+
+    def rverify(leaf, *extra, time=revocation["now"], untrusted=rfile("ca.pem")):
+        code, out, err = run(["verify", "--CAfile", rfile("root.pem"), "--untrusted", untrusted, "--time", str(time)]
+                             + list(extra) + [rfile(leaf)])
+        return code, out.decode()
+    pin = {name: "sha256//" + value for name, value in revocation["pins"].items()}
+    for leaf, extra, want, kwargs in [
+        ("leaf.pem", [], "ok", {}),
+        ("leaf.pem", ["--crl", rfile("crl.pem")], "ok", {}),
+        ("leaf.pem", ["--crl", rfile("crl.der")], "ok", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl.pem")], "error: revoked", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl.der")], "error: revoked", {}),
+        ("leaf.pem", ["--crl", rfile("crl.pem")], "error: revocation unknown", {"time": revocation["stale"]}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl_future.pem")], "error: revocation unknown", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl_wrong_signer.pem")], "error: revocation unknown", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl_critical.pem")], "error: revocation unknown", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl_entry_critical.der")], "error: revocation unknown", {}),
+        ("leaf.pem", ["--crl", rfile("crl_no_next_update.der")], "error: revocation unknown", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl_delegated.pem")], "error: revoked", {"untrusted": with_signers}),
+        ("leaf.pem", ["--crl", rfile("crl_delegated.pem")], "ok", {"untrusted": with_signers}),
+        ("leaf.pem", ["--crl", rfile("crl_delegated.pem")], "error: revocation unknown", {}),
+        ("leaf.pem", ["--crl", rfile("crl_delegated_no_crlsign.pem")], "error: revocation unknown", {"untrusted": with_signers}),
+        # The root's CRL revokes the CA: the path fails though the leaf itself is good.
+        ("leaf.pem", ["--crl", rfile("crl.pem"), "--crl", rfile("crl_root_revokes_ca.pem")], "error: revoked", {}),
+        ("leaf.pem", ["--crl", two_crls], "error: revoked", {}),
+        ("leaf.pem", ["--crl", rfile("crl.pem"), "--crl", rfile("crl_root.pem")], "ok", {}),
+        ("dp_leaf.pem", ["--crl", rfile("crl_partition.pem")], "ok", {}),
+        ("leaf.pem", ["--crl", rfile("crl_partition.pem")], "error: revocation unknown", {}),
+        ("revoked_leaf.pem", ["--crl", rfile("crl_some_reasons.pem")], "error: revocation unknown", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_good.der")], "ok", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_good_sha256.der")], "ok", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_good_by_key.der")], "ok", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_delegated.der")], "ok", {}),
+        ("revoked_leaf.pem", ["--ocsp", rfile("ocsp_revoked.der")], "error: revoked", {}),
+        ("other_leaf.pem", ["--ocsp", rfile("ocsp_unknown.der")], "error: revocation unknown", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_good.der")], "error: revocation unknown", {"time": revocation["stale"]}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_wrong_signer.der")], "error: revocation unknown", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_delegated_no_eku.der")], "error: revocation unknown", {}),
+        ("revoked_leaf.pem", ["--ocsp", rfile("ocsp_good.der")], "error: revocation unknown", {}),  # CertID mismatch
+        ("leaf.pem", ["--ocsp", garbage], "error: revocation unknown", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_critical_single.der")], "error: revocation unknown", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_critical_response.der")], "error: revocation unknown", {}),
+        # OCSP and CRLs together: revoked from either wins, good from either suffices.
+        ("revoked_leaf.pem", ["--ocsp", rfile("ocsp_good.der"), "--crl", rfile("crl.pem")], "error: revoked", {}),
+        ("leaf.pem", ["--ocsp", rfile("ocsp_good.der"), "--crl", rfile("crl_future.pem")], "ok", {}),
+        ("leaf.pem", ["--pin", pin["leaf"], "--pin", pin["other_leaf"]], "ok", {}),
+        ("leaf.pem", ["--pin", pin["other_leaf"], "--pin", pin["root"]], "ok", {}),
+        ("leaf.pem", ["--pin", pin["other_leaf"]], "error: pin mismatch", {}),
+        ("leaf.pem", ["--pin", pin["leaf"]], "error: no backup pin", {}),
+        ("leaf.pem", ["--pin", pin["leaf"], "--pin", pin["ca"]], "error: no backup pin", {}),
+        ("leaf.pem", ["--pin", pin["leaf"], "--allow-no-backup-pin"], "ok", {}),
+        ("leaf.pem", ["--pin", "pin-sha256=\"" + revocation["pins"]["ca"] + "\"", "--pin", pin["other_leaf"]], "ok", {}),
+    ]:
+        code, out = rverify(leaf, *extra, **kwargs)
+        check(code == (0 if want == "ok" else 1) and out == want + "\n",
+              f"verify {leaf} {extra} {kwargs}: {code} {out!r}, want {want!r}")
+    base = ["verify", "--CAfile", rfile("root.pem"), "--untrusted", rfile("ca.pem")]
+    expect_usage_error(base + ["--crl", rfile("missing.pem"), rfile("leaf.pem")])
+    expect_usage_error(base + ["--crl", rfile("root.pem"), rfile("leaf.pem")])  # no X509 CRL block
+    expect_usage_error(base + ["--crl", garbage, rfile("leaf.pem")])  # not a CRL
+    expect_usage_error(base + ["--ocsp", rfile("missing.der"), rfile("leaf.pem")])
+    expect_usage_error(base + ["--ocsp", rfile("ocsp_good.der"), "--ocsp", rfile("ocsp_good.der"), rfile("leaf.pem")])
+    expect_usage_error(base + ["--pin", "sha256//abc", rfile("leaf.pem")])
+    expect_usage_error(base + ["--pin", revocation["pins"]["leaf"], rfile("leaf.pem")])
+    expect_usage_error(base + ["--allow-no-backup-pin", rfile("leaf.pem")])
+    if have_openssl:
+        # openssl agrees on the CRL and OCSP fixtures it can check on its own.
+        chain = os.path.join(scratch, "chain.pem")
+        with open(chain, "wb") as out:
+            out.write(open(rfile("root.pem"), "rb").read() + open(rfile("ca.pem"), "rb").read())
+        for leaf, want in (("leaf.pem", 0), ("revoked_leaf.pem", 2)):
+            o = subprocess.run(["openssl", "verify", "-crl_check", "-attime", str(revocation["now"]), "-CAfile", chain,
+                                "-CRLfile", rfile("crl.pem"), rfile(leaf)], capture_output=True)
+            check((o.returncode == 0) == (want == 0), f"openssl verify -crl_check {leaf}: {o.returncode}")
+        for response, leaf, status in (("ocsp_good.der", "leaf.pem", b": good"), ("ocsp_revoked.der", "revoked_leaf.pem", b": revoked"),
+                                       ("ocsp_delegated.der", "leaf.pem", b": good")):
+            o = subprocess.run(["openssl", "ocsp", "-respin", rfile(response), "-CAfile", chain, "-issuer", rfile("ca.pem"),
+                                "-cert", rfile(leaf), "-attime", str(revocation["now"])], capture_output=True)
+            check(status in o.stdout and b"Response verify OK" in o.stderr, f"openssl ocsp {response}: {o.stdout!r} {o.stderr!r}")
+
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time", "--crl", "--ocsp", "--pin", "--allow-no-backup-pin")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
 code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256", "x25519", "ed25519"])

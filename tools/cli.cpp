@@ -87,7 +87,7 @@ arguments::arguments(std::span<char* const> args, std::initializer_list<spec> al
             error_ = "unknown option --" + std::string(name);
             return;
         }
-        if (value(name)) {
+        if (!known->repeatable && value(name)) {
             error_ = "option --" + std::string(name) + " given twice";
             return;
         }
@@ -133,6 +133,13 @@ std::optional<std::string> arguments::value(std::string_view name) const {
     for (const auto& [n, v] : options_)
         if (n == name) return v;
     return std::nullopt;
+}
+
+std::vector<std::string> arguments::values(std::string_view name) const {
+    std::vector<std::string> found;
+    for (const auto& [n, v] : options_)
+        if (n == name) found.push_back(v);
+    return found;
 }
 
 std::optional<std::vector<std::uint8_t>> parse_hex(std::string_view text) {

@@ -31,6 +31,7 @@ public:
         // For a flag (takes_value false): words it may also take, as --name WORD or --name=WORD.
         // value() is "" for the bare flag.
         std::span<const std::string_view> words = {};
+        bool repeatable = false;  // may be given more than once; values() returns them all
     };
 
     // Parses args against the allowed options. On failure, error() says why.
@@ -40,6 +41,8 @@ public:
     const std::string& error() const { return error_; }
     const std::vector<std::string>& positionals() const { return positionals_; }
     std::optional<std::string> value(std::string_view name) const;
+    // Every value of a repeatable option, in the order given.
+    std::vector<std::string> values(std::string_view name) const;
     bool flag(std::string_view name) const { return value(name).has_value(); }
 
 private:

@@ -2,8 +2,13 @@
 //   x509 FILE.pem                     -> "key: value" lines: subject, issuer, serial, not_before,
 //                                        not_after, key, san, is_ca
 //   verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]
-//          [--purpose server|client] [--time UNIX_SECONDS] LEAF.pem
+//          [--purpose server|client] [--time UNIX_SECONDS] [--crl FILE]... [--ocsp FILE]
+//          [--pin sha256//BASE64]... [--allow-no-backup-pin] LEAF.pem
 //                                     -> "ok" exit 0 | "error: REASON" exit 1
+// With --crl or --ocsp the leaf must be shown good (an intermediate only fails when a CRL revokes
+// it); the certificates of --untrusted may be delegated CRL signers. A CRL file that does not
+// parse is a bad argument; an OCSP response that does not parse leaves the status unknown, as a
+// stapled one would.
 // Names print as `openssl x509 -subject` prints them ("CN = a, O = b"); times are seconds
 // since the epoch, as --time takes them; serials are uppercase hex as `openssl x509 -serial`.
 #include <cstdio>
@@ -17,12 +22,62 @@
 #include "host/pem_files.hpp"
 #include "x509_text.hpp"
 #include "carapace/x509/certificate.hpp"
+#include "carapace/x509/crl.hpp"
+#include "carapace/x509/ocsp.hpp"
 #include "carapace/x509/pem.hpp"
+#include "carapace/x509/pins.hpp"
 #include "carapace/x509/verify.hpp"
 
 namespace carapace_tool {
 
 namespace x509 = carapace::x509;
+
+namespace {
+
+// Every "X509 CRL" block of a PEM file, or the whole file as one DER CRL, appended to `out`.
+bool load_crls(const std::string& path, std::vector<std::vector<std::uint8_t>>& out, std::string& error) {
+    std::string text;
+    if (!host::read_file(path, text, error)) return false;
+    const std::size_t before = out.size();
+    if (text.find("-----BEGIN ") == std::string::npos) {
+        out.emplace_back(text.begin(), text.end());
+    } else {
+        carapace::pem::reader r(text);
+        for (auto block = r.next(); block; block = r.next()) {
+            if (block->label != x509::crl_pem_label) continue;
+            std::vector<std::uint8_t> der(carapace::pem::max_decoded_size(*block));
+            const auto n = carapace::pem::decode(*block, der);
+            if (!n) {
+                error = path + ": bad base64 in an X509 CRL block";
+                return false;
+            }
+            der.resize(*n);
+            out.push_back(std::move(der));
+        }
+        if (!r.ok()) {
+            error = path + ": malformed PEM";
+            return false;
+        }
+    }
+    if (out.size() == before) {
+        error = path + ": no X509 CRL block";
+        return false;
+    }
+    for (std::size_t i = before; i < out.size(); ++i) {
+        if (!x509::parse_crl(out[i])) {
+            error = path + ": malformed CRL";
+            return false;
+        }
+    }
+    return true;
+}
+
+int verify_failed(x509::verify_error e) {
+    std::printf("error: %.*s\n", static_cast<int>(x509::to_string(e).size()), x509::to_string(e).data());
+    return exit_failure;
+}
+
+}  // namespace
 
 int cmd_x509(std::span<char* const> argv) {
     const arguments args(argv, {});
@@ -49,7 +104,15 @@ int cmd_x509(std::span<char* const> argv) {
 }
 
 int cmd_verify(std::span<char* const> argv) {
-    const arguments args(argv, {{"CAfile", true}, {"untrusted", true}, {"host", true}, {"purpose", true}, {"time", true}});
+    const arguments args(argv, {{"CAfile", true},
+                                {"untrusted", true},
+                                {"host", true},
+                                {"purpose", true},
+                                {"time", true},
+                                {"crl", true, {}, true},
+                                {"ocsp", true},
+                                {"pin", true, {}, true},
+                                {"allow-no-backup-pin", false}});
     if (!args.ok()) return usage_error("verify: " + args.error());
     if (args.positionals().size() != 1) return usage_error("verify: expected one LEAF.pem");
     const auto ca_file = args.value("CAfile");
@@ -79,6 +142,21 @@ int cmd_verify(std::span<char* const> argv) {
     if (const auto untrusted = args.value("untrusted"); untrusted && !host::load_certificate_chain(*untrusted, intermediates, error))
         return usage_error("verify: " + error);
     if (!host::load_certificate_chain(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
+    std::vector<std::vector<std::uint8_t>> crl_files;
+    for (const std::string& file : args.values("crl"))
+        if (!load_crls(file, crl_files, error)) return usage_error("verify: " + error);
+    std::string ocsp_response;
+    const auto ocsp_file = args.value("ocsp");
+    if (ocsp_file && !host::read_file(*ocsp_file, ocsp_response, error)) return usage_error("verify: " + error);
+    std::vector<x509::spki_pin> pins;
+    for (const std::string& text : args.values("pin")) {
+        const auto pin = x509::parse_pin(text);
+        if (!pin) return usage_error("verify: --pin must be sha256//BASE64 of 32 bytes, not " + text);
+        pins.push_back(*pin);
+    }
+    x509::pin_options pin_options;
+    pin_options.allow_no_backup_pin = args.flag("allow-no-backup-pin");
+    if (pin_options.allow_no_backup_pin && pins.empty()) return usage_error("verify: --allow-no-backup-pin needs --pin");
 
     // Views into `roots`, so it lives no longer than they do (a static store kept the anchors of
     // an earlier call, dangling, when the tool ran in process: fuzz/corpus/cli/verify).
@@ -86,13 +164,33 @@ int cmd_verify(std::span<char* const> argv) {
     for (const auto& root : roots)
         if (store->add(root) != carapace::errc::ok) return usage_error("verify: a certificate in " + *ca_file + " is malformed or one too many");
     std::vector<carapace::byte_view> views(intermediates.begin(), intermediates.end());
-    const x509::verify_error e = x509::verify_chain(leaf[0], views, *store, options);
-    if (e == x509::verify_error::ok) {
-        std::printf("ok\n");
-        return exit_ok;
+    const auto path = std::make_unique<x509::verified_path>();
+    if (const x509::verify_error e = x509::verify_chain(leaf[0], views, *store, options, path.get());
+        e != x509::verify_error::ok)
+        return verify_failed(e);
+
+    if (!crl_files.empty() || ocsp_file) {
+        std::vector<x509::crl> crls;
+        for (const auto& der : crl_files) crls.push_back(*x509::parse_crl(der));
+        std::vector<x509::certificate> delegates;
+        for (const auto& der : intermediates)
+            if (auto cert = x509::parse_certificate(der)) delegates.push_back(*cert);
+        x509::revocation_options revocation;
+        revocation.time = options.time;
+        const auto checked = path->view();
+        x509::revocation_result from_ocsp;
+        if (ocsp_file) {
+            const carapace::byte_view response(reinterpret_cast<const std::uint8_t*>(ocsp_response.data()),
+                                               ocsp_response.size());
+            from_ocsp = x509::check_ocsp_response(response, checked, revocation);
+        }
+        const auto status = x509::check_path_crls(checked, crls, delegates, revocation, from_ocsp);
+        if (status.status != x509::revocation_status::good) return verify_failed(x509::to_verify_error(status));
     }
-    std::printf("error: %.*s\n", static_cast<int>(x509::to_string(e).size()), x509::to_string(e).data());
-    return exit_failure;
+    if (const x509::verify_error e = x509::check_pins(path->view(), pins, pin_options); e != x509::verify_error::ok)
+        return verify_failed(e);
+    std::printf("ok\n");
+    return exit_ok;
 }
 
 }  // namespace carapace_tool

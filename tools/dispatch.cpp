@@ -55,8 +55,12 @@ constexpr command commands[] = {
      "      not_after (seconds since the epoch), key (type/bits), san, is_ca"},
     {"verify", carapace_tool::cmd_verify,
      "verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]\n"
-     "       [--purpose server|client] [--time UNIX_SECONDS] LEAF.pem\n"
-     "      -> \"ok\", exit 0; or \"error: REASON\", exit 1"},
+     "       [--purpose server|client] [--time UNIX_SECONDS] [--crl FILE]... [--ocsp RESPONSE.der]\n"
+     "       [--pin sha256//BASE64]... [--allow-no-backup-pin] LEAF.pem\n"
+     "      -> \"ok\", exit 0; or \"error: REASON\", exit 1. --crl (PEM or DER, repeatable) and\n"
+     "      --ocsp: the leaf must be shown good, no certificate revoked (\"revoked\", \"revocation\n"
+     "      unknown\"). --pin: a key of the path must match (\"pin mismatch\"), and one pin must be\n"
+     "      a backup matching none (\"no backup pin\") unless --allow-no-backup-pin"},
     {"s_client", carapace_tool::cmd_s_client,
      "s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure]\n"
      "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM]\n"

@@ -26,3 +26,6 @@
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/hkdf_label.hpp"
 #include "carapace/tls/server.hpp"
+#include "carapace/x509/crl.hpp"
+#include "carapace/x509/ocsp.hpp"
+#include "carapace/x509/pins.hpp"

@@ -43,6 +43,12 @@ enum class verify_error : std::uint8_t {
     wrong_purpose,                   // extendedKeyUsage lacks the purpose asked for
     name_constraint_violation,
     hostname_mismatch,
+    // Checks made after a path is found (x509/crl.hpp, x509/ocsp.hpp, x509/pins.hpp): never
+    // produced by the path search, so their place in the ranking does not matter.
+    revoked,
+    revocation_unknown,              // no usable CRL or OCSP response says the certificate is good
+    pin_mismatch,                    // no certificate of the path has a pinned key
+    no_backup_pin,                   // every pin matches the current path: a key rotation would lock out
 };
 
 constexpr std::string_view to_string(verify_error e) noexcept {
@@ -60,6 +66,10 @@ constexpr std::string_view to_string(verify_error e) noexcept {
         case verify_error::wrong_purpose: return "wrong purpose";
         case verify_error::name_constraint_violation: return "name constraint violation";
         case verify_error::hostname_mismatch: return "hostname mismatch";
+        case verify_error::revoked: return "revoked";
+        case verify_error::revocation_unknown: return "revocation unknown";
+        case verify_error::pin_mismatch: return "pin mismatch";
+        case verify_error::no_backup_pin: return "no backup pin";
     }
     return "unknown error";
 }
@@ -118,6 +128,23 @@ private:
 namespace detail {
 
 inline constexpr std::size_t max_intermediates = 16;
+inline constexpr std::size_t max_path_length = 16;
+
+}  // namespace detail
+
+// The path verify_chain validated, leaf first and the trust anchor last (a leaf that is itself an
+// anchor is the whole path). Copies of the parsed certificates, viewing the caller's DER: what
+// revocation checking (x509/crl.hpp, x509/ocsp.hpp) and pinning (x509/pins.hpp) look at.
+struct verified_path {
+    std::array<certificate, detail::max_path_length> certificates{};
+    std::size_t size = 0;
+
+    [[nodiscard]] constexpr std::span<const certificate> view() const noexcept {
+        return std::span<const certificate>(certificates.data(), size);
+    }
+};
+
+namespace detail {
 
 // Whether `signer`'s key made `cert`'s signature.
 inline verify_error check_signature(const certificate& cert, const public_key_info& signer) noexcept {
@@ -196,7 +223,9 @@ struct path_search {
     std::span<const certificate> anchors;
     const verify_options& options;
     // The certificates of the path so far, leaf first.
-    std::array<const certificate*, 16> path{};
+    std::array<const certificate*, max_path_length> path{};
+    std::size_t path_size = 0;                // once found: path[0..path_size) and then `found_anchor`
+    const certificate* found_anchor = nullptr;
     verify_error best = verify_error::unknown_issuer;
 
     void note(verify_error e) noexcept {
@@ -231,7 +260,11 @@ struct path_search {
         for (const certificate& anchor : anchors) {
             if (!der::equal(anchor.subject, child.issuer)) continue;
             const verify_error e = check_issuer(anchor, depth);
-            if (e == verify_error::ok) return true;
+            if (e == verify_error::ok) {
+                found_anchor = &anchor;
+                path_size = depth;
+                return true;
+            }
             note(e);
         }
         if (depth + 1 >= options.max_depth || depth + 1 >= path.size()) {
@@ -260,10 +293,12 @@ struct path_search {
 
 // Validates `leaf` (DER) with the `intermediates` (DER, any order, unrelated ones ignored)
 // against the store's anchors. At most detail::max_intermediates intermediates are looked at.
+// When `validated` is given it receives the path of a valid chain, and is empty otherwise.
 template <std::size_t Capacity>
 [[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
-                                               const trust_store<Capacity>& store,
-                                               const verify_options& options) noexcept {
+                                               const trust_store<Capacity>& store, const verify_options& options,
+                                               verified_path* validated = nullptr) noexcept {
+    if (validated != nullptr) validated->size = 0;
     auto leaf_cert = parse_certificate(leaf);
     if (!leaf_cert) return verify_error::malformed;
     std::array<certificate, detail::max_intermediates> parsed{};
@@ -280,13 +315,25 @@ template <std::size_t Capacity>
     if (!detail::allows_purpose(*leaf_cert, options.usage)) return verify_error::wrong_purpose;
     if (!options.host.empty() && !matches_host(*leaf_cert, options.host)) return verify_error::hostname_mismatch;
     // A leaf that is itself an anchor is trusted as it stands.
-    for (const certificate& anchor : store.anchors())
-        if (der::equal(anchor.encoded, leaf_cert->encoded)) return verify_error::ok;
+    for (const certificate& anchor : store.anchors()) {
+        if (!der::equal(anchor.encoded, leaf_cert->encoded)) continue;
+        if (validated != nullptr) {
+            validated->certificates[0] = anchor;
+            validated->size = 1;
+        }
+        return verify_error::ok;
+    }
 
     detail::path_search search{&*leaf_cert, std::span<const certificate>(parsed.data(), count), store.anchors(),
                                options};
     search.path[0] = &*leaf_cert;
-    return search.extend(1) ? verify_error::ok : search.best;
+    if (!search.extend(1)) return search.best;
+    if (validated != nullptr) {
+        for (std::size_t i = 0; i < search.path_size; ++i) validated->certificates[i] = *search.path[i];
+        validated->certificates[search.path_size] = *search.found_anchor;
+        validated->size = search.path_size + 1;
+    }
+    return verify_error::ok;
 }
 
 }  // namespace carapace::x509
