@@ -4,10 +4,15 @@
 // is a stand-in that reports a chosen status: what a real response says is x509's to tell.
 #include <doctest/doctest.h>
 
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "carapace/x509/pem.hpp"
 #include "support/tls_codec_bytes.hpp"
 #include "support/tls_session.hpp"
+#include "support/vectors.hpp"
 
 namespace stapling_tests {
 
@@ -202,3 +207,73 @@ TEST_CASE("TLS stapling codecs: status_request in the ClientHello, CertificateSt
 }
 
 }  // namespace stapling_tests
+
+namespace stapling_verifier_tests {
+
+using namespace carapace;
+using test_support::byte_vector;
+
+// A fixture of tests/x509/make_revocation_fixtures.sh: the first PEM block of a .pem, the bytes of
+// a .der.
+byte_vector fixture(const std::string& file) {
+    const std::string text = test_support::read_vector_file("x509/revocation/" + file);
+    REQUIRE_MESSAGE(!text.empty(), file);
+    if (file.ends_with(".der")) return byte_vector(text.begin(), text.end());
+    byte_vector der(text.size());
+    pem::reader r(text);
+    auto block = r.next();
+    REQUIRE(block.ok());
+    auto n = pem::decode(*block, der);
+    REQUIRE(n.ok());
+    der.resize(*n);
+    return der;
+}
+
+TEST_CASE("TLS stapling: x509_verifier reads a stapled OCSP response against the validated path") {
+    const test_json::value times = test_support::load_vectors("x509/revocation/revocation.json");
+    const std::int64_t now = times["now"].integer(), stale = times["stale"].integer();
+    const byte_vector root = fixture("root.pem"), ca = fixture("ca.pem"), leaf = fixture("leaf.pem"),
+                      revoked_leaf = fixture("revoked_leaf.pem");
+    x509::trust_store<1> store;
+    REQUIRE(store.add(root) == errc::ok);
+    tls::x509_verifier<1> verifier(store);
+    struct row {
+        const byte_vector* leaf;
+        const char* response;
+        std::optional<std::int64_t> time;
+        tls::stapled_status expected;
+    };
+    const row rows[] = {
+        {&leaf, "ocsp_good.der", now, tls::stapled_status::good},
+        {&leaf, "ocsp_good_sha256.der", now, tls::stapled_status::good},
+        {&leaf, "ocsp_delegated.der", now, tls::stapled_status::good},
+        {&revoked_leaf, "ocsp_revoked.der", now, tls::stapled_status::revoked},
+        {&leaf, "ocsp_unknown.der", now, tls::stapled_status::unknown},
+        {&leaf, "ocsp_wrong_signer.der", now, tls::stapled_status::unknown},
+        {&leaf, "ocsp_delegated_no_eku.der", now, tls::stapled_status::unknown},
+        {&leaf, "ocsp_good.der", stale, tls::stapled_status::unknown},         // past nextUpdate
+        {&leaf, "ocsp_good.der", std::nullopt, tls::stapled_status::unknown},  // no clock: nothing is current
+        {&leaf, "ocsp_revoked.der", now, tls::stapled_status::unknown},        // about another certificate
+        {&leaf, "", now, tls::stapled_status::none},
+    };
+    for (const row& r : rows) {
+        CAPTURE(r.response);
+        const byte_vector response = std::string_view(r.response).empty() ? byte_vector{} : fixture(r.response);
+        const byte_view chain[2] = {*r.leaf, ca};
+        tls::stapled_status status = tls::stapled_status::good;
+        std::string_view detail;
+        const tls::error e = verifier.verify_chain_and_status(chain, "www.example.com", true, r.time, response, status,
+                                                              detail);
+        CHECK(e == tls::error::none);
+        CHECK(tls::to_string(status) == tls::to_string(r.expected));
+    }
+    // A chain that does not validate: its error, and the response is not read.
+    const byte_view alone[1] = {leaf};
+    tls::stapled_status status = tls::stapled_status::good;
+    std::string_view detail;
+    const byte_vector good = fixture("ocsp_good.der");
+    CHECK(verifier.verify_chain_and_status(alone, "www.example.com", true, now, good, status, detail) != tls::error::none);
+    CHECK(status == tls::stapled_status::unknown);
+}
+
+}  // namespace stapling_verifier_tests
