@@ -1,8 +1,12 @@
 // carapace-tool s_client: the TLS 1.3 client engine over TCP, in the spirit of `openssl s_client`.
 //
 //   s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure] [--alpn P1,P2]
-//            [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM] [--key-update] [--quiet]
+//            [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM] [--key-update] [--status]
+//            [--quiet]
 //
+// --status asks the server to staple an OCSP response for its certificate and checks it (soft
+// fail: a revoked certificate fails the handshake, a missing or unusable response does not); the
+// summary then says "ocsp: good|revoked|unknown|none".
 // After the handshake the client copies stdin to the server and the server's data to stdout; on
 // stdin EOF it sends close_notify and reads until the server closes. The summary on stderr, one
 // "key: value" per line (protocol, cipher, group, hrr, alpn, peer, verify), "key_update: sent" and
@@ -40,13 +44,17 @@ struct client_handlers final : handlers {
     connection<Engine>& conn;
     const recording_verifier& verifier;
     const tls_options& options;
+    bool status;
     bool key_update_failed = false;
 
-    client_handlers(Engine& e, connection<Engine>& c, const recording_verifier& v, const tls_options& o)
-        : engine(e), conn(c), verifier(v), options(o) {}
+    client_handlers(Engine& e, connection<Engine>& c, const recording_verifier& v, const tls_options& o, bool s)
+        : engine(e), conn(c), verifier(v), options(o), status(s) {}
 
     void on_handshake_complete() override {
-        if (!options.quiet) print_summary(engine, verifier, "none", "skipped");
+        if (!options.quiet) {
+            print_summary(engine, verifier, "none", "skipped");
+            if (status) print_line("ocsp", tls::to_string(engine.stapled_ocsp_status()));
+        }
         if (options.key_update) {
             if (!conn.write([&](byte_span o) { return engine.request_key_update(o); })) key_update_failed = true;
             else if (!options.quiet) print_line("key_update", "sent");
@@ -68,7 +76,8 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
     }
     auto engine = std::make_unique<tls::client>(config);
     connection<tls::client> conn(*engine, fd, verifier);
-    client_handlers<tls::client> h(*engine, conn, verifier, options);
+    client_handlers<tls::client> h(*engine, conn, verifier, options,
+                                   config.ocsp_stapling != tls::ocsp_stapling::off);
     if (!conn.write([&](byte_span o) { return engine->start(o); })) {
         ::close(fd);
         return exit_failure;
@@ -136,6 +145,7 @@ int cmd_s_client(std::span<char* const> argv) {
                                 {"cert", true},
                                 {"key", true},
                                 {"key-update", false},
+                                {"status", false},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_client: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_client: unexpected argument '" + args.positionals()[0] + "'");
@@ -181,6 +191,7 @@ int cmd_s_client(std::span<char* const> argv) {
     config.verifier = &verifier;
     config.random = &random;
     config.clock = &clock;
+    if (args.flag("status")) config.ocsp_stapling = tls::ocsp_stapling::soft_fail;
     if (options->have_identity) {
         config.certificate_chain = options->id.views;
         config.signer = options->id.signer.get();

@@ -2,8 +2,10 @@
 //
 //   s_server --accept [HOST:]PORT --cert PEM --key PEM [--CAfile PEM --verify-client [optional|required]]
 //            [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--echo] [--num-conns N]
-//            [--max-conns N] [--timeout SECONDS] [--key-update] [--quiet]
+//            [--max-conns N] [--timeout SECONDS] [--key-update] [--status-file DER] [--quiet]
 //
+// --status-file: an OCSP response (DER, at most 64 KiB) stapled to our certificate for clients
+// that ask (status_request); it is sent as it is, fresh or not.
 // Connections are served at once, each by its own engine, buffers and verifier, from one poll()
 // loop: a client that stalls holds only its own slot, and loses it after --timeout seconds (the
 // handshake must complete within that time of the accept; after it, that long without a byte
@@ -29,6 +31,7 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "host/clock.hpp"
+#include "host/files.hpp"
 #include "host/random.hpp"
 #include "tls_driver.hpp"
 #include "tls_options.hpp"
@@ -303,6 +306,7 @@ int cmd_s_server(std::span<char* const> argv) {
                                 {"max-conns", true},
                                 {"timeout", true},
                                 {"key-update", false},
+                                {"status-file", true},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_server: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_server: unexpected argument '" + args.positionals()[0] + "'");
@@ -342,6 +346,12 @@ int cmd_s_server(std::span<char* const> argv) {
     if (const auto ca = args.value("CAfile"))
         if (const std::string e = load_trust(*ca, false, options->roots); !e.empty()) return usage_error("s_server: " + e);
     settings.options = options.get();
+    std::string status_file;
+    if (const auto path = args.value("status-file")) {
+        std::string error;
+        if (!host::read_file(*path, status_file, error, std::size_t{64} << 10)) return usage_error("s_server: " + error);
+        if (status_file.empty()) return usage_error("s_server: --status-file " + *path + " is empty");
+    }
 
     std::string error;
     std::vector<int> listeners = listen_on(*where, error);
@@ -368,6 +378,7 @@ int cmd_s_server(std::span<char* const> argv) {
     config.clock = &clock;
     config.request_client_certificate = settings.auth != client_auth::none;
     config.require_client_certificate = settings.auth == client_auth::required;
+    config.ocsp_response = carapace::byte_view(reinterpret_cast<const std::uint8_t*>(status_file.data()), status_file.size());
 
     return serve(std::move(listeners), config, inner, settings) ? exit_ok : exit_failure;
 }

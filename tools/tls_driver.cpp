@@ -14,17 +14,36 @@ namespace x509 = carapace::x509;
 tls::error recording_verifier::verify_chain(std::span<const carapace::byte_view> chain, std::string_view host,
                                             bool peer_is_server, std::optional<std::int64_t> now,
                                             std::string_view& detail) noexcept {
+    note_peer(chain);
+    const tls::error e = inner_.verify_chain(chain, host, peer_is_server, now, detail);
+    note_result(e, detail);
+    return e;
+}
+
+tls::error recording_verifier::verify_chain_and_status(std::span<const carapace::byte_view> chain,
+                                                       std::string_view host, bool peer_is_server,
+                                                       std::optional<std::int64_t> now,
+                                                       carapace::byte_view stapled_ocsp, tls::stapled_status& status,
+                                                       std::string_view& detail) noexcept {
+    note_peer(chain);
+    const tls::error e = inner_.verify_chain_and_status(chain, host, peer_is_server, now, stapled_ocsp, status, detail);
+    note_result(e, detail);
+    return e;
+}
+
+void recording_verifier::note_peer(std::span<const carapace::byte_view> chain) {
     called_ = true;
     subject_ = "none";
     if (!chain.empty()) {
         const auto leaf = x509::parse_certificate(chain[0]);
         subject_ = leaf ? describe_name(leaf->subject) : "(malformed)";
     }
-    const tls::error e = inner_.verify_chain(chain, host, peer_is_server, now, detail);
+}
+
+void recording_verifier::note_result(tls::error e, std::string_view detail) {
     if (skipping_) result_ = "skipped";
     else if (e == tls::error::none) result_ = "ok";
     else result_ = std::string(detail.empty() ? tls::to_string(e) : detail);
-    return e;
 }
 
 void print_line(std::string_view key, std::string_view value) {

@@ -32,6 +32,11 @@ public:
     carapace::tls::error verify_chain(std::span<const carapace::byte_view> chain, std::string_view host,
                                       bool peer_is_server, std::optional<std::int64_t> now,
                                       std::string_view& detail) noexcept override;
+    carapace::tls::error verify_chain_and_status(std::span<const carapace::byte_view> chain, std::string_view host,
+                                                 bool peer_is_server, std::optional<std::int64_t> now,
+                                                 carapace::byte_view stapled_ocsp,
+                                                 carapace::tls::stapled_status& status,
+                                                 std::string_view& detail) noexcept override;
     carapace::tls::error verify_signature(carapace::byte_view spki, carapace::tls::signature_scheme scheme,
                                           carapace::byte_view content, carapace::byte_view signature) noexcept override {
         return inner_.verify_signature(spki, scheme, content, signature);
@@ -43,6 +48,9 @@ public:
     [[nodiscard]] const std::string& result() const { return result_; }
 
 private:
+    void note_peer(std::span<const carapace::byte_view> chain);
+    void note_result(carapace::tls::error e, std::string_view detail);
+
     carapace::tls::certificate_verifier& inner_;
     bool skipping_;
     bool called_ = false;

@@ -6,8 +6,8 @@ usage: interop.py CARAPACE_TOOL [SUBSTRING...]   (only the cases whose name has 
 The matrix: our client against `openssl s_server` and `gnutls-serv`, our server against
 `openssl s_client` and `gnutls-cli`, over each cipher suite, with HelloRetryRequest, ALPN, SNI,
 client certificates (required and optional), KeyUpdate from either side and for GET /keyupdate,
-two clients of our server at once, a 64 MiB transfer compared by hash, and the alerts for a wrong
-host name and an untrusted chain; then our client against our server (IPv6, "localhost", echo)
+two clients of our server at once, a 64 MiB transfer compared by hash, the alerts for a wrong
+host name and an untrusted chain, and OCSP stapling both ways (cases_stapling.py); then our client against our server (IPv6, "localhost", echo)
 and the usage errors of both commands. The harness (peers, ports, processes) is harness.py. Every
 process runs with a timeout on a fresh free port and is killed at the end. Certificates: the
 Ed25519 test PKI of tests/vectors/tls.
@@ -24,6 +24,7 @@ import subprocess
 import sys
 
 from harness import *  # the peers, processes and checks; TOOL and the case filters come from argv
+from cases_stapling import stapling_cases
 
 # ----------------------------------------------------------------------------------------------
 # carapace s_client against openssl s_server
@@ -703,5 +704,6 @@ cases += [
     ("self: 64 MiB echo", self_big_echo),
     ("usage errors: exit 2", usage_errors),
 ]
+cases += stapling_cases
 
 sys.exit(run_cases(cases))
