@@ -64,16 +64,18 @@ constexpr command commands[] = {
     {"s_client", carapace_tool::cmd_s_client,
      "s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure]\n"
      "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM]\n"
-     "       [--key-update] [--quiet]\n"
+     "       [--key-update] [--status] [--quiet]\n"
      "      TLS 1.3 client: stdin -> server, server -> stdout; stdin EOF sends close_notify and\n"
      "      waits for the server to close. Summary on stderr (\"key: value\": protocol, cipher,\n"
      "      group, hrr, alpn, peer, verify); without --CAfile the system trust store is used.\n"
-     "      Exit 0 on a clean close; on failure \"alert: NAME\" or \"error: REASON\", exit 1"},
+     "      --status: asks for a stapled OCSP response and checks it (\"ocsp: good|revoked|\n"
+     "      unknown|none\"; revoked fails). Exit 0 on a clean close; on failure \"alert: NAME\" or\n"
+     "      \"error: REASON\", exit 1"},
     {"s_server", carapace_tool::cmd_s_server,
      "s_server --accept [HOST:]PORT --cert PEM --key PEM\n"
      "       [--CAfile PEM --verify-client [optional|required]] [--alpn P1,P2] [--groups G1:G2]\n"
      "       [--ciphersuites S1:S2] [--echo] [--num-conns N] [--max-conns N] [--timeout SECONDS]\n"
-     "       [--key-update] [--quiet]\n"
+     "       [--key-update] [--status-file DER] [--quiet]\n"
      "      TLS 1.3 server, connections served at once: received data to stdout, or back with\n"
      "      --echo; exits after N connections (default: serves until killed). The same summary\n"
      "      per connection, plus sni. --verify-client alone means required; optional asks for a\n"
@@ -81,7 +83,8 @@ constexpr command commands[] = {
      "      connection is closed at once (\"refused: ADDRESS\"). --timeout (default 60, 0: none):\n"
      "      the handshake must end within SECONDS, and a connection idle that long is closed.\n"
      "      A first request line \"GET /keyupdate\" is answered with a KeyUpdate and an HTTP/1.0 200\n"
-     "      response. --cert: leaf first, then intermediates; --key: PKCS#8 (Ed25519). Suites:\n"
+     "      response. --status-file: an OCSP response (DER) stapled for clients that ask.\n"
+     "      --cert: leaf first, then intermediates; --key: PKCS#8 (Ed25519). Suites:\n"
      "      TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; groups: x25519"},
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"

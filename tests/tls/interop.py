@@ -627,6 +627,10 @@ def usage_errors():
         server + ["--num-conns", "0"],
         server + ["--groups", "X25519MLKEM768"],
         server + ["--ciphersuites", "TLS_AES_128_GCM_SHA256:nope"],
+        server + ["--status-file", work("missing.der")],
+        server + ["--status-file", "/dev/null"],
+        server + ["--status-file", "/dev/zero"],
+        ["s_client", "--connect", target, "--status=yes"],
         ["s_server", "--accept", "host:port", "--cert", vec("server.pem"), "--key", vec("server.key")],
     ]
     for args in bad:
