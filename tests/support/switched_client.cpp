@@ -5,6 +5,7 @@
 #define CARAPACE_TLS_NO_SHA384 1
 #define CARAPACE_X25519_NO_BASE_TABLE 1
 #define CARAPACE_TLS_NO_OCSP 1
+#define CARAPACE_TLS_NO_PINS 1
 #define carapace carapace_switched
 
 #include "support/switched_client.hpp"

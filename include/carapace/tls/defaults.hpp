@@ -16,6 +16,9 @@
 #if !defined(CARAPACE_TLS_NO_OCSP)
 #include "carapace/x509/ocsp.hpp"
 #endif
+#if !defined(CARAPACE_TLS_NO_PINS)
+#include "carapace/x509/pins.hpp"
+#endif
 #include "carapace/x509/verify.hpp"
 
 namespace carapace::tls {
@@ -105,8 +108,24 @@ public:
     explicit x509_verifier(const x509::trust_store<Capacity>& store, bool accept_any_chain = false) noexcept
         : store_(store), accept_any_(accept_any_chain) {}
 
+#if !defined(CARAPACE_TLS_NO_PINS)
+    // SHA-256 SPKI pins (RFC 7469, x509/pins.hpp): every validated path must then hold a pinned
+    // key, and the set a backup pin matching none of it unless `options` waives that. The pins
+    // must outlive the verifier. A path that fails them is bad_certificate ("pin mismatch").
+    void pin(std::span<const x509::spki_pin> pins, x509::pin_options options = {}) noexcept {
+        pins_ = pins;
+        pin_options_ = options;
+    }
+#endif
+
     error verify_chain(std::span<const byte_view> chain, std::string_view host, bool peer_is_server,
                        std::optional<std::int64_t> now, std::string_view& detail) noexcept override {
+#if !defined(CARAPACE_TLS_NO_PINS)
+        if (!pins_.empty()) {
+            x509::verified_path path;  // pins are checked against the path, not the chain as sent
+            return judge(chain, host, peer_is_server, now, &path, detail);
+        }
+#endif
         return judge(chain, host, peer_is_server, now, nullptr, detail);
     }
 
@@ -156,6 +175,10 @@ private:
         options.host = host;
         options.usage = peer_is_server ? x509::purpose::server_auth : x509::purpose::client_auth;
         last_ = x509::verify_chain(chain[0], chain.subspan(1), store_, options, path);
+#if !defined(CARAPACE_TLS_NO_PINS)
+        if (last_ == x509::verify_error::ok && !pins_.empty() && path != nullptr)
+            last_ = x509::check_pins(path->view(), pins_, pin_options_);
+#endif
         detail = x509::to_string(last_);
         return alert_error_for(last_);
     }
@@ -164,6 +187,10 @@ private:
     const x509::trust_store<Capacity>& store_;
     bool accept_any_;
     x509::verify_error last_ = x509::verify_error::ok;
+#if !defined(CARAPACE_TLS_NO_PINS)
+    std::span<const x509::spki_pin> pins_{};
+    x509::pin_options pin_options_{};
+#endif
 };
 
 }  // namespace carapace::tls
