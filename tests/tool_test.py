@@ -347,6 +347,38 @@ for args, want in [
 ]:
     code, out = verify(**args)
     check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify {args}: {code} {out!r}, want {want!r}")
+# Fixtures of the later scripts (tests/x509/make_*_fixtures.sh) are checked a day after the
+# leaf's notBefore, which `x509` reads out.
+def issued_at(name):
+    out = run(["x509", fixture(name)])[1].decode()
+    return int(dict(line.split(": ", 1) for line in out.splitlines())["not_before"])
+def verify_fixture(leaf, ca, untrusted=(), host="www.example.com", extra=()):
+    bundle = None
+    args = ["verify", "--CAfile", fixture(ca), "--time", str(issued_at(leaf) + 86400)] + list(extra)
+    if untrusted:
+        import tempfile
+        bundle = tempfile.NamedTemporaryFile(suffix=".pem")
+        for name in untrusted:
+            bundle.write(open(fixture(name), "rb").read())
+        bundle.flush()
+        args += ["--untrusted", bundle.name]
+    if host:
+        args += ["--host", host]
+    code, out, err = run(args + [fixture(leaf)])
+    return code, out.decode()
+# Name constraints on every form (make_constraint_fixtures.sh); openssl verify agrees with each.
+for leaf, ca, untrusted, want in [
+    ("email_good", "email_root", (), "ok"), ("email_evil", "email_root", (), "error: name constraint violation"),
+    ("email_subject", "email_root", (), "error: name constraint violation"),
+    ("dir_good", "dir_root", (), "ok"), ("dir_evil", "dir_root", (), "error: name constraint violation"),
+    ("dir_san", "dir_root", (), "error: name constraint violation"),
+    ("uri_good", "uri_root", (), "ok"), ("uri_evil", "uri_root", (), "error: name constraint violation"),
+    ("uri_no_host", "uri_root", (), "error: name constraint violation"),
+    ("other_named", "other_root", (), "error: name constraint violation"), ("other_unnamed", "other_root", (), "ok"),
+    ("self_leaf", "self_root", ("self_ca", "self_rekeyed"), "ok"),
+]:
+    code, out = verify_fixture("constraints/" + leaf, "constraints/" + ca, ["constraints/" + u for u in untrusted])
+    check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify {leaf}: {code} {out!r}, want {want!r}")
 expect_usage_error(["verify", fixture("leaf")])  # no --CAfile
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--time", "soon", fixture("leaf")])
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--purpose", "email", fixture("leaf")])

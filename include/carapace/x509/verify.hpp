@@ -22,6 +22,7 @@
 #include "carapace/core/error.hpp"
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/x509/certificate.hpp"
+#include "carapace/x509/name_constraints.hpp"
 #include "carapace/x509/names.hpp"
 #include "carapace/x509/pem.hpp"
 
@@ -43,6 +44,7 @@ enum class verify_error : std::uint8_t {
     wrong_purpose,                   // extendedKeyUsage lacks the purpose asked for
     name_constraint_violation,
     hostname_mismatch,
+    budget_exhausted,                // the search took too much work: refused without an answer
 };
 
 constexpr std::string_view to_string(verify_error e) noexcept {
@@ -60,6 +62,7 @@ constexpr std::string_view to_string(verify_error e) noexcept {
         case verify_error::wrong_purpose: return "wrong purpose";
         case verify_error::name_constraint_violation: return "name constraint violation";
         case verify_error::hostname_mismatch: return "hostname mismatch";
+        case verify_error::budget_exhausted: return "verification budget exhausted";
     }
     return "unknown error";
 }
@@ -118,6 +121,7 @@ private:
 namespace detail {
 
 inline constexpr std::size_t max_intermediates = 16;
+inline constexpr std::size_t max_name_comparisons = 1 << 16;
 
 // Whether `signer`'s key made `cert`'s signature.
 inline verify_error check_signature(const certificate& cert, const public_key_info& signer) noexcept {
@@ -145,51 +149,6 @@ constexpr bool allows_purpose(const certificate& c, purpose p) noexcept {
     return p == purpose::server_auth ? c.eku_server_auth : c.eku_client_auth;
 }
 
-// Whether every DNS and IP name of `subject` (its SANs, and the host asked for) satisfies the
-// name constraints of `ca`.
-inline bool satisfies_constraints(const certificate& ca, const certificate& subject, std::string_view host) noexcept {
-    if (ca.permitted_subtrees.empty() && ca.excluded_subtrees.empty()) return true;
-    auto allowed = [&](std::uint8_t tag, byte_view name) {
-        bool permitted_seen = false, permitted = false;
-        general_names permitted_bases(ca.permitted_subtrees, true);
-        while (!permitted_bases.empty()) {
-            auto base = permitted_bases.next();
-            if (!base) return false;
-            if (base->tag != tag) continue;
-            permitted_seen = true;
-            if (tag == general_names::dns_name ? dns_name_within(as_text(base->content), as_text(name))
-                                               : ip_address_within(base->content, name))
-                permitted = true;
-        }
-        if (permitted_seen && !permitted) return false;
-        general_names excluded_bases(ca.excluded_subtrees, true);
-        while (!excluded_bases.empty()) {
-            auto base = excluded_bases.next();
-            if (!base) return false;
-            if (base->tag != tag) continue;
-            if (tag == general_names::dns_name ? dns_name_within(as_text(base->content), as_text(name))
-                                               : ip_address_within(base->content, name))
-                return false;
-        }
-        return true;
-    };
-    general_names names(subject.subject_alt_names);
-    while (!names.empty()) {
-        auto name = names.next();
-        if (!name) return false;
-        if ((name->tag == general_names::dns_name || name->tag == general_names::ip_address) &&
-            !allowed(name->tag, name->content))
-            return false;
-    }
-    if (!host.empty()) {
-        const ip_address ip = parse_ip_address(host);
-        const byte_view host_bytes(reinterpret_cast<const std::uint8_t*>(host.data()), host.size());
-        if (ip.size != 0 ? !allowed(general_names::ip_address, ip.view()) : !allowed(general_names::dns_name, host_bytes))
-            return false;
-    }
-    return true;
-}
-
 struct path_search {
     const certificate* leaf;
     std::span<const certificate> intermediates;
@@ -198,6 +157,8 @@ struct path_search {
     // The certificates of the path so far, leaf first.
     std::array<const certificate*, 16> path{};
     verify_error best = verify_error::unknown_issuer;
+    // Name constraint comparisons left for the whole search (see name_constraints.hpp).
+    std::size_t name_budget = max_name_comparisons;
 
     void note(verify_error e) noexcept {
         if (static_cast<std::uint8_t>(e) > static_cast<std::uint8_t>(best)) best = e;
@@ -219,9 +180,15 @@ struct path_search {
         }
         if (!allows_purpose(issuer, options.usage)) return verify_error::wrong_purpose;
         if (const verify_error e = check_validity(issuer, options); e != verify_error::ok) return e;
-        for (std::size_t i = 0; i < depth; ++i)
-            if (!satisfies_constraints(issuer, *path[i], i == 0 ? options.host : std::string_view{}))
-                return verify_error::name_constraint_violation;
+        // Its name constraints hold for every certificate below it but self-issued intermediates
+        // (RFC 5280 §6.1.3 (b)): a CA re-keyed under its own name is not a new name.
+        for (std::size_t i = 0; i < depth; ++i) {
+            if (i > 0 && der::equal(path[i]->issuer, path[i]->subject)) continue;
+            const constraint_result r =
+                satisfies_constraints(issuer, *path[i], i == 0 ? options.host : std::string_view{}, name_budget);
+            if (r == constraint_result::too_complex) return verify_error::budget_exhausted;
+            if (r != constraint_result::satisfied) return verify_error::name_constraint_violation;
+        }
         return check_signature(child, issuer.public_key);
     }
 
