@@ -11,4 +11,5 @@
 #include "test_x509_constraints.cpp"
 #include "test_x509_names.cpp"
 #include "test_x509_parse.cpp"
+#include "test_x509_paths.cpp"
 #include "test_x509_verify.cpp"

@@ -379,6 +379,25 @@ for leaf, ca, untrusted, want in [
 ]:
     code, out = verify_fixture("constraints/" + leaf, "constraints/" + ca, ["constraints/" + u for u in untrusted])
     check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify {leaf}: {code} {out!r}, want {want!r}")
+# Path building is bounded (make_path_fixtures.sh): loops of CAs that all verify each other, a
+# hundred intermediates with one subject and key, and exponentially many paths are refused in well
+# under 50 ms of CPU each; a bridge PKI of 35 intermediates verifies.
+import resource
+def child_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+for name, want in (("loop", "error: unknown issuer"), ("chain", "error: unknown issuer"),
+                   ("mesh", "error: verification budget exhausted")):
+    leaf = "paths/" + name + "_leaf"
+    args = ["verify", "--CAfile", fixture("root"), "--untrusted", fixture("paths/" + name + "_cas"), "--host",
+            "www.example.com", "--time", str(issued_at(leaf) + 86400), fixture(leaf)]
+    before = child_cpu()
+    code, out, _ = run(args)
+    cpu = child_cpu() - before
+    check(code == 1 and out.decode() == want + "\n", f"verify {name}: {code} {out!r}, want {want!r}")
+    check(cpu < 0.05, f"verify {name}: {cpu * 1000:.1f} ms of CPU")
+code, out = verify_fixture("paths/bridge_leaf", "paths/bridge_anchor", ["paths/bridge_cas"])
+check(code == 0 and out == "ok\n", f"verify through a bridge PKI: {code} {out!r}")
 expect_usage_error(["verify", fixture("leaf")])  # no --CAfile
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--time", "soon", fixture("leaf")])
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--purpose", "email", fixture("leaf")])

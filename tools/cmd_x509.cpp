@@ -24,6 +24,8 @@ namespace carapace_tool {
 
 namespace x509 = carapace::x509;
 
+constexpr std::size_t max_intermediates = 128;
+
 int cmd_x509(std::span<char* const> argv) {
     const arguments args(argv, {});
     if (!args.ok()) return usage_error("x509: " + args.error());
@@ -86,7 +88,8 @@ int cmd_verify(std::span<char* const> argv) {
     for (const auto& root : roots)
         if (store->add(root) != carapace::errc::ok) return usage_error("verify: a certificate in " + *ca_file + " is malformed or one too many");
     std::vector<carapace::byte_view> views(intermediates.begin(), intermediates.end());
-    const x509::verify_error e = x509::verify_chain(leaf[0], views, *store, options);
+    // Room for every intermediate of a bridge PKI and more (each is about 300 bytes of stack).
+    const x509::verify_error e = x509::verify_chain<max_intermediates>(leaf[0], views, *store, options);
     if (e == x509::verify_error::ok) {
         std::printf("ok\n");
         return exit_ok;

@@ -1,0 +1,74 @@
+// The vocabulary of certificate path validation (RFC 5280 §6): what a caller asks
+// (verify_options), what it is told (verify_error, and verify_stats for the work it took). Kept
+// apart from the search so that the TLS layer and tools can name results without the verifier.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace carapace::x509 {
+
+// Why a chain was refused. Listed from the least to the most specific, which is also how
+// competing paths are ranked: the reason kept is the most specific one met.
+enum class verify_error : std::uint8_t {
+    ok,
+    unknown_issuer,                  // no path reaches a trust anchor
+    malformed,                       // a certificate does not parse
+    unsupported_algorithm,           // a signature algorithm we cannot verify (yet)
+    bad_signature,
+    path_too_long,                   // pathLenConstraint or the maximum depth
+    not_a_ca,                        // an issuer without cA or without keyCertSign
+    unsupported_critical_extension,
+    expired,
+    not_yet_valid,
+    wrong_purpose,                   // extendedKeyUsage lacks the purpose asked for
+    name_constraint_violation,
+    hostname_mismatch,
+    budget_exhausted,                // the search took too much work: refused without an answer
+};
+
+constexpr std::string_view to_string(verify_error e) noexcept {
+    switch (e) {
+        case verify_error::ok: return "ok";
+        case verify_error::unknown_issuer: return "unknown issuer";
+        case verify_error::malformed: return "malformed certificate";
+        case verify_error::unsupported_algorithm: return "unsupported algorithm";
+        case verify_error::bad_signature: return "bad signature";
+        case verify_error::path_too_long: return "path too long";
+        case verify_error::not_a_ca: return "not a CA";
+        case verify_error::unsupported_critical_extension: return "unsupported critical extension";
+        case verify_error::expired: return "expired";
+        case verify_error::not_yet_valid: return "not yet valid";
+        case verify_error::wrong_purpose: return "wrong purpose";
+        case verify_error::name_constraint_violation: return "name constraint violation";
+        case verify_error::hostname_mismatch: return "hostname mismatch";
+        case verify_error::budget_exhausted: return "verification budget exhausted";
+    }
+    return "unknown error";
+}
+
+enum class purpose : std::uint8_t { any, server_auth, client_auth };
+
+struct verify_options {
+    std::int64_t time = 0;          // seconds since the epoch, UTC
+    bool time_known = true;         // false on a device without a clock: validity is not checked
+    std::string_view host;          // checked against the leaf's SAN when not empty
+    purpose usage = purpose::server_auth;
+    std::size_t max_depth = 8;      // certificates in the path, anchor included (at most 16)
+    // Work limits for one verification, so that a hostile chain costs little: signatures checked
+    // (Go's crypto/x509 stops at 100 too; a bridge PKI path search needs a few dozen), and name
+    // constraint comparisons (constraints times names, summed over the search). Running out is
+    // verify_error::budget_exhausted.
+    std::size_t max_signature_checks = 100;
+    std::size_t max_name_comparisons = 1 << 16;
+};
+
+// What a verification cost, for callers that watch it (and tests that bound it).
+struct verify_stats {
+    std::size_t signature_checks = 0;     // signatures verified (or attempted), the leaf's included
+    std::size_t name_comparisons = 0;     // constraint bases compared with names
+    std::size_t intermediates_ignored = 0;  // beyond the capacity of verify_chain
+};
+
+}  // namespace carapace::x509
