@@ -25,7 +25,10 @@
 
 namespace carapace::x509 {
 
-inline constexpr std::size_t default_max_intermediates = 16;
+// How many intermediates verify_chain looks at unless told otherwise: a TLS chain has a few, a
+// bridge PKI's bag of cross-certificates a few dozen (RFC 4158's example needs 35). Each costs
+// sizeof(certificate), about 300 bytes, of stack: 48 take about 14 KiB.
+inline constexpr std::size_t default_max_intermediates = 48;
 
 // Validates `leaf` (DER) with the `intermediates` (DER, any order, unrelated ones ignored)
 // against the store's anchors, and says in `stats` what it cost. At most MaxIntermediates
