@@ -12,4 +12,5 @@
 #include "test_x509_names.cpp"
 #include "test_x509_parse.cpp"
 #include "test_x509_paths.cpp"
+#include "test_x509_profile.cpp"
 #include "test_x509_verify.cpp"

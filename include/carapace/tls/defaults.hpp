@@ -114,6 +114,7 @@ public:
         options.time_known = now.has_value();
         options.host = host;
         options.usage = peer_is_server ? x509::purpose::server_auth : x509::purpose::client_auth;
+        options.leaf_key_usage = x509::key_usage::digital_signature;  // it signs CertificateVerify
         last_ = x509::verify_chain(chain[0], chain.subspan(1), store_, options);
         detail = x509::to_string(last_);
         return alert_error_for(last_);

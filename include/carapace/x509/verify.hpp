@@ -56,6 +56,7 @@ template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t 
     if (leaf_cert->has_unknown_critical_extension) return verify_error::unsupported_critical_extension;
     if (const verify_error e = detail::check_validity(*leaf_cert, options); e != verify_error::ok) return e;
     if (!detail::allows_purpose(*leaf_cert, options.usage)) return verify_error::wrong_purpose;
+    if (options.leaf_key_usage && !leaf_cert->allows(*options.leaf_key_usage)) return verify_error::wrong_purpose;
     if (!options.host.empty() && !matches_host(*leaf_cert, options.host)) return verify_error::hostname_mismatch;
     // A leaf that is itself an anchor is trusted as it stands.
     for (const certificate& anchor : store.anchors())

@@ -5,7 +5,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
+
+#include "carapace/x509/certificate.hpp"
 
 namespace carapace::x509 {
 
@@ -22,7 +25,7 @@ enum class verify_error : std::uint8_t {
     unsupported_critical_extension,
     expired,
     not_yet_valid,
-    wrong_purpose,                   // extendedKeyUsage lacks the purpose asked for
+    wrong_purpose,                   // extendedKeyUsage lacks the purpose asked for, or keyUsage the use
     name_constraint_violation,
     hostname_mismatch,
     budget_exhausted,                // the search took too much work: refused without an answer
@@ -55,6 +58,10 @@ struct verify_options {
     bool time_known = true;         // false on a device without a clock: validity is not checked
     std::string_view host;          // checked against the leaf's SAN when not empty
     purpose usage = purpose::server_auth;
+    // What the leaf's key will do, checked against its keyUsage when it has one (RFC 5280
+    // §4.2.1.3); nothing by default. TLS 1.3 signs CertificateVerify with it (RFC 8446 §4.4.2.2),
+    // so a TLS verifier asks for key_usage::digital_signature. Refused as wrong_purpose.
+    std::optional<key_usage> leaf_key_usage;
     std::size_t max_depth = 8;      // certificates in the path, anchor included (at most 16)
     // Work limits for one verification, so that a hostile chain costs little: signatures checked
     // (Go's crypto/x509 stops at 100 too; a bridge PKI path search needs a few dozen), and name
