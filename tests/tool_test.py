@@ -398,6 +398,32 @@ for name, want in (("loop", "error: unknown issuer"), ("chain", "error: unknown 
     check(cpu < 0.05, f"verify {name}: {cpu * 1000:.1f} ms of CPU")
 code, out = verify_fixture("paths/bridge_leaf", "paths/bridge_anchor", ["paths/bridge_cas"])
 check(code == 0 and out == "ok\n", f"verify through a bridge PKI: {code} {out!r}")
+# A leaf or intermediates file that can be read but holds no well-formed certificate is a
+# verification result (exit 1), like garbage inside valid armour; exit 2 stays for arguments and
+# files that cannot be read.
+import tempfile
+leaf_pem = open(fixture("leaf")).read()
+intermediate_pem = open(fixture("intermediate")).read()
+body = leaf_pem.split("-----BEGIN CERTIFICATE-----\n")[1].split("-----END CERTIFICATE-----")[0]
+for what, text in (("no END line", leaf_pem.replace("-----END CERTIFICATE-----\n", "")),
+                   ("no BEGIN line", leaf_pem.replace("-----BEGIN CERTIFICATE-----\n", "")),
+                   ("a mismatched END label", leaf_pem.replace("END CERTIFICATE", "END CERTIFICATX")),
+                   ("bad base64", leaf_pem.replace(body[:8], "!!!!!!!!")),
+                   ("garbage in valid armour", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+                   ("no CERTIFICATE block", "just text\n")):
+    with tempfile.NamedTemporaryFile("w", suffix=".pem") as broken:
+        broken.write(text)
+        broken.flush()
+        args = ["verify", "--CAfile", fixture("root"), "--untrusted", fixture("intermediate"), "--time", str(now)]
+        code, out, err = run(args + [broken.name])
+        check(code == 1 and out == b"error: malformed certificate\n" and err == b"",
+              f"verify on a leaf with {what}: {code} {out!r} {err!r}")
+        code, out, err = run(["verify", "--CAfile", fixture("root"), "--untrusted", broken.name, "--time", str(now),
+                              fixture("leaf")])
+        check(code == 1 and out == b"error: malformed certificate\n",
+              f"verify with intermediates with {what}: {code} {out!r} {err!r}")
+expect_usage_error(["verify", "--CAfile", fixture("root"), X509])  # a directory: unreadable
+expect_usage_error(["verify", "--CAfile", fixture("root"), "--untrusted", os.path.join(X509, "missing.pem"), fixture("leaf")])
 expect_usage_error(["verify", fixture("leaf")])  # no --CAfile
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--time", "soon", fixture("leaf")])
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--purpose", "email", fixture("leaf")])

@@ -3,7 +3,9 @@
 //                                        not_after, key, san, is_ca
 //   verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]
 //          [--purpose server|client] [--time UNIX_SECONDS] LEAF.pem
-//                                     -> "ok" exit 0 | "error: REASON" exit 1
+//                                     -> "ok" exit 0 | "error: REASON" exit 1 (a leaf or
+//                                        intermediates file holding no well-formed certificate
+//                                        included: "error: malformed certificate")
 // Names print as `openssl x509 -subject` prints them ("CN = a, O = b"); times are seconds
 // since the epoch, as --time takes them; serials are uppercase hex as `openssl x509 -serial`.
 #include <cstdio>
@@ -50,6 +52,20 @@ int cmd_x509(std::span<char* const> argv) {
     return std::fflush(stdout) == 0 ? exit_ok : failure("x509: cannot write output");
 }
 
+namespace {
+
+// "ok" (exit 0) or "error: REASON" (exit 1) on stdout.
+int report(x509::verify_error e) {
+    if (e == x509::verify_error::ok) {
+        std::printf("ok\n");
+        return exit_ok;
+    }
+    std::printf("error: %.*s\n", static_cast<int>(x509::to_string(e).size()), x509::to_string(e).data());
+    return exit_failure;
+}
+
+}  // namespace
+
 int cmd_verify(std::span<char* const> argv) {
     const arguments args(argv, {{"CAfile", true}, {"untrusted", true}, {"host", true}, {"purpose", true}, {"time", true}});
     if (!args.ok()) return usage_error("verify: " + args.error());
@@ -76,11 +92,16 @@ int cmd_verify(std::span<char* const> argv) {
     options.host = host;
 
     std::vector<std::vector<std::uint8_t>> roots, intermediates, leaf;
-    std::string error;
+    std::string error, leaf_text, untrusted_text;
     if (!host::load_certificate_chain(*ca_file, roots, error)) return usage_error("verify: " + error);
-    if (const auto untrusted = args.value("untrusted"); untrusted && !host::load_certificate_chain(*untrusted, intermediates, error))
-        return usage_error("verify: " + error);
-    if (!host::load_certificate_chain(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
+    // The leaf and the intermediates stand for what a peer sends: a file that cannot be read is a
+    // usage error, but one that holds no well-formed certificate is a verification result.
+    const auto untrusted = args.value("untrusted");
+    if (untrusted && !host::read_file(*untrusted, untrusted_text, error)) return usage_error("verify: " + error);
+    if (!host::read_file(args.positionals()[0], leaf_text, error)) return usage_error("verify: " + error);
+    if ((untrusted && !host::parse_certificate_chain(untrusted_text, *untrusted, intermediates, error)) ||
+        !host::parse_certificate_chain(leaf_text, args.positionals()[0], leaf, error))
+        return report(x509::verify_error::malformed);
 
     // Views into `roots`, so it lives no longer than they do (a static store kept the anchors of
     // an earlier call, dangling, when the tool ran in process: fuzz/corpus/cli/verify).
@@ -90,12 +111,7 @@ int cmd_verify(std::span<char* const> argv) {
     std::vector<carapace::byte_view> views(intermediates.begin(), intermediates.end());
     // Room for every intermediate of a bridge PKI and more (each is about 300 bytes of stack).
     const x509::verify_error e = x509::verify_chain<max_intermediates>(leaf[0], views, *store, options);
-    if (e == x509::verify_error::ok) {
-        std::printf("ok\n");
-        return exit_ok;
-    }
-    std::printf("error: %.*s\n", static_cast<int>(x509::to_string(e).size()), x509::to_string(e).data());
-    return exit_failure;
+    return report(e);
 }
 
 }  // namespace carapace_tool
