@@ -217,3 +217,26 @@ TEST_CASE("X.509 name constraints: wildcards, malformed bases, and the compariso
     CHECK(x509::satisfies_constraints(ca, subject, "n39.example.com", budget) == x509::constraint_result::satisfied);
     CHECK(budget == 0);
 }
+
+TEST_CASE("X.509 email addresses: the leaf must name the mailbox asked for") {
+    using namespace constraints_test;
+    const byte_vector root = load("email_root"), leaf = load("email_good");
+    x509::trust_store<1> store;
+    REQUIRE(store.add(root) == errc::ok);
+    x509::verify_options options;
+    options.time = x509::parse_certificate(leaf)->not_before + 86400;
+    options.usage = x509::purpose::any;
+    using enum x509::verify_error;
+    for (const auto& [email, want] : {std::pair{"alice@allowed.example", ok}, std::pair{"alice@ALLOWED.example", ok},
+                                      std::pair{"Alice@allowed.example", email_mismatch},
+                                      std::pair{"bob@allowed.example", email_mismatch},
+                                      std::pair{"allowed.example", email_mismatch}, std::pair{"alice@", email_mismatch}}) {
+        CAPTURE(email);
+        options.email = email;
+        CHECK(x509::verify_chain(leaf, {}, store, options) == want);
+    }
+    // A leaf without any rfc822Name.
+    options.email = "alice@allowed.example";
+    const byte_vector other = load("email_subject");
+    CHECK(x509::verify_chain(other, {}, store, options) == email_mismatch);
+}

@@ -56,7 +56,7 @@ struct path_set {
 TEST_CASE("X.509 path building: sixteen self-issued CAs that all verify each other") {
     paths_test::path_set s("loop");
     REQUIRE(s.intermediates.size() == 16);
-    x509::verify_stats stats;
+    x509::verify_details stats;
     // Each is tried once as the leaf's issuer; none may follow another (same subject and key).
     CHECK(x509::verify_chain(s.leaf, s.intermediates, s.store, s.options, stats) == x509::verify_error::unknown_issuer);
     CHECK(stats.signature_checks == 16);
@@ -66,7 +66,7 @@ TEST_CASE("X.509 path building: sixteen self-issued CAs that all verify each oth
 TEST_CASE("X.509 path building: a hundred intermediates with one subject and key") {
     paths_test::path_set s("chain");
     REQUIRE(s.intermediates.size() == 100);
-    x509::verify_stats stats;
+    x509::verify_details stats;
     CHECK(x509::verify_chain<128>(s.leaf, s.intermediates, s.store, s.options, stats) ==
           x509::verify_error::unknown_issuer);
     CHECK(stats.signature_checks <= 100);
@@ -85,7 +85,7 @@ TEST_CASE("X.509 path building: a hundred intermediates with one subject and key
 TEST_CASE("X.509 path building: exponentially many loop-free paths run out of budget") {
     paths_test::path_set s("mesh");
     REQUIRE(s.intermediates.size() == 42);
-    x509::verify_stats stats;
+    x509::verify_details stats;
     CHECK(x509::verify_chain<64>(s.leaf, s.intermediates, s.store, s.options, stats) ==
           x509::verify_error::budget_exhausted);
     CHECK(stats.signature_checks == s.options.max_signature_checks);
@@ -98,7 +98,7 @@ TEST_CASE("X.509 path building: exponentially many loop-free paths run out of bu
 TEST_CASE("X.509 path building: a bridge PKI of 35 intermediates, without allocating") {
     paths_test::path_set s("bridge", "paths/bridge_anchor");
     REQUIRE(s.intermediates.size() == 35);
-    x509::verify_stats stats;
+    x509::verify_details stats;
     const std::size_t before = test_support::allocation_count();
     const auto result = x509::verify_chain(s.leaf, s.intermediates, s.store, s.options, stats);
     const std::size_t during = test_support::allocation_count() - before;

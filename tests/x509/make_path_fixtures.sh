@@ -37,10 +37,11 @@ openssl genpkey -algorithm ed25519 -out mesh.key 2>/dev/null
 for i in 1 2 3 4 5 6 7; do mk "mesh_$i" "/CN=mesh $i" self "$(ca_ext)" mesh; done
 for i in 1 2 3 4 5 6 7; do
   for j in 1 2 3 4 5 6 7; do
-    [ "$i" = "$j" ] || mk "mesh_${i}_by_$j" "/CN=mesh $i" "mesh_$j" "$(ca_ext)" mesh
+    # openssl leaves out the authority key identifier when issuer and subject share a key.
+    [ "$i" = "$j" ] || mk "mesh_${i}_by_$j" "/CN=mesh $i" "mesh_$j" "$(ca_ext 'authorityKeyIdentifier=keyid:always')" mesh
   done
 done
-mk mesh_leaf "/CN=www.example.com" mesh_1 "$(leaf_ext)"
+mk mesh_leaf "/CN=www.example.com" mesh_1 "$(leaf_ext $'subjectAltName=DNS:www.example.com\nauthorityKeyIdentifier=keyid:always')"
 cat mesh_?_by_?.pem > mesh_cas.pem
 
 mk bridge "/CN=bridge" self "$(ca_ext)"

@@ -1,8 +1,8 @@
 // Path building (RFC 5280 §6.1, RFC 4158): a depth-first search from the leaf up through
 // candidate issuers, intermediates as a TLS peer sent them (any order, unrelated ones allowed) or
 // trust anchors, until an anchor is reached. Each step checks what a candidate must be for its
-// place in the path (CA, key usage, path length, purpose, validity, name constraints) and only
-// then its signature, the one costly check.
+// place in the path (CA, key usage, the profile's rules, path length, purpose, validity, name
+// constraints) and only then its signature, the one costly check.
 //
 // The search is bounded so that a hostile set of certificates costs little (RFC 4158 §5 warns of
 // loops and of exponential graphs): the same subject and key never appear twice in one path
@@ -21,6 +21,7 @@
 #include "carapace/x509/certificate.hpp"
 #include "carapace/x509/der.hpp"
 #include "carapace/x509/name_constraints.hpp"
+#include "carapace/x509/profile.hpp"
 #include "carapace/x509/verify_options.hpp"
 
 namespace carapace::x509 {
@@ -65,11 +66,11 @@ constexpr bool same_subject_and_key(const certificate& a, const certificate& b) 
 class path_search {
 public:
     path_search(const certificate& leaf, std::span<const certificate> intermediates, std::span<const certificate> anchors,
-                const verify_options& options, verify_stats& stats) noexcept
+                const verify_options& options, verify_details& details) noexcept
         : intermediates_(intermediates),
           anchors_(anchors),
           options_(options),
-          stats_(stats),
+          details_(details),
           name_budget_(options.max_name_comparisons),
           limit_(options.max_depth < max_path_length ? options.max_depth : max_path_length) {
         path_[0] = &leaf;
@@ -78,7 +79,7 @@ public:
     // ok, or the most specific reason met on any path tried (budget_exhausted once out of work).
     verify_error run() noexcept {
         const bool found = extend(1);
-        stats_.name_comparisons = options_.max_name_comparisons - name_budget_;
+        details_.name_comparisons = options_.max_name_comparisons - name_budget_;
         if (found) return verify_error::ok;
         return stopped_ ? verify_error::budget_exhausted : best_;
     }
@@ -86,17 +87,25 @@ public:
 private:
     void note(verify_error e) noexcept {
         if (e == verify_error::budget_exhausted) stopped_ = true;
-        if (static_cast<std::uint8_t>(e) > static_cast<std::uint8_t>(best_)) best_ = e;
+        if (static_cast<std::uint8_t>(e) > static_cast<std::uint8_t>(best_)) {
+            best_ = e;
+            details_.broken_rule = e == verify_error::profile_violation || e == verify_error::weak_key
+                                       ? last_rule_
+                                       : profile_rule::none;
+        }
     }
 
     // Checks `issuer` as the issuer of path_[depth - 1]: first everything that depends on its
     // place in the path (CA flag, key usage, path length, purpose, validity, name constraints),
     // then the signature, which spends the budget.
-    verify_error check_issuer(const certificate& issuer, std::size_t depth) noexcept {
+    verify_error check_issuer(const certificate& issuer, std::size_t depth, path_role role) noexcept {
         const certificate& child = *path_[depth - 1];
         if (!issuer.is_ca || !issuer.has_basic_constraints || !issuer.allows(key_usage::key_cert_sign))
             return verify_error::not_a_ca;
         if (issuer.has_unknown_critical_extension) return verify_error::unsupported_critical_extension;
+        last_rule_ = check_profile(issuer, role, options_.profile);
+        if (last_rule_ != profile_rule::none)
+            return last_rule_ == profile_rule::weak_key ? verify_error::weak_key : verify_error::profile_violation;
         // pathLenConstraint counts the non-self-issued intermediates below this CA.
         if (issuer.path_length >= 0) {
             std::size_t below = 0;
@@ -115,8 +124,8 @@ private:
             if (r == constraint_result::too_complex) return verify_error::budget_exhausted;
             if (r != constraint_result::satisfied) return verify_error::name_constraint_violation;
         }
-        if (stats_.signature_checks >= options_.max_signature_checks) return verify_error::budget_exhausted;
-        ++stats_.signature_checks;
+        if (details_.signature_checks >= options_.max_signature_checks) return verify_error::budget_exhausted;
+        ++details_.signature_checks;
         return check_signature(child, issuer.public_key);
     }
 
@@ -137,7 +146,7 @@ private:
         }
         for (const certificate& anchor : anchors_) {
             if (!der::equal(anchor.subject, child.issuer) || !fresh(anchor, depth)) continue;
-            const verify_error e = check_issuer(anchor, depth);
+            const verify_error e = check_issuer(anchor, depth, path_role::anchor);
             if (e == verify_error::ok) return true;
             note(e);
             if (stopped_) return false;
@@ -149,7 +158,7 @@ private:
                 candidates = true;
                 continue;
             }
-            const verify_error e = check_issuer(candidate, depth);
+            const verify_error e = check_issuer(candidate, depth, path_role::intermediate);
             if (e != verify_error::ok) {
                 note(e);
                 if (stopped_) return false;
@@ -166,11 +175,12 @@ private:
     std::span<const certificate> intermediates_;
     std::span<const certificate> anchors_;
     const verify_options& options_;
-    verify_stats& stats_;
+    verify_details& details_;
     std::size_t name_budget_;
     std::size_t limit_;  // certificates in a path, anchor included
     std::array<const certificate*, max_path_length> path_{};  // leaf first
     verify_error best_ = verify_error::unknown_issuer;
+    profile_rule last_rule_ = profile_rule::none;  // of the last check_issuer
     bool stopped_ = false;  // a budget ran out: no more work
 };
 

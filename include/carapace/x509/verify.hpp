@@ -20,6 +20,7 @@
 #include "carapace/x509/certificate.hpp"
 #include "carapace/x509/names.hpp"
 #include "carapace/x509/path_builder.hpp"
+#include "carapace/x509/profile.hpp"
 #include "carapace/x509/trust_store.hpp"
 #include "carapace/x509/verify_options.hpp"
 
@@ -31,21 +32,22 @@ namespace carapace::x509 {
 inline constexpr std::size_t default_max_intermediates = 48;
 
 // Validates `leaf` (DER) with the `intermediates` (DER, any order, unrelated ones ignored)
-// against the store's anchors, and says in `stats` what it cost. At most MaxIntermediates
-// intermediates are looked at (the rest are counted in stats.intermediates_ignored); each takes
+// against the store's anchors, and says in `details` what it cost and which profile rule was
+// broken, if one was. At most MaxIntermediates
+// intermediates are looked at (the rest are counted in details.intermediates_ignored); each takes
 // sizeof(certificate) of stack.
 template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t Capacity>
 [[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
                                                const trust_store<Capacity>& store, const verify_options& options,
-                                               verify_stats& stats) noexcept {
-    stats = {};
+                                               verify_details& details) noexcept {
+    details = {};
     auto leaf_cert = parse_certificate(leaf);
     if (!leaf_cert) return verify_error::malformed;
     std::array<certificate, MaxIntermediates> parsed{};
     std::size_t count = 0;
     for (const byte_view der_bytes : intermediates) {
         if (count == parsed.size()) {
-            ++stats.intermediates_ignored;
+            ++details.intermediates_ignored;
             continue;
         }
         auto cert = parse_certificate(der_bytes);
@@ -58,12 +60,16 @@ template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t 
     if (!detail::allows_purpose(*leaf_cert, options.usage)) return verify_error::wrong_purpose;
     if (options.leaf_key_usage && !leaf_cert->allows(*options.leaf_key_usage)) return verify_error::wrong_purpose;
     if (!options.host.empty() && !matches_host(*leaf_cert, options.host)) return verify_error::hostname_mismatch;
+    if (!options.email.empty() && !matches_email(*leaf_cert, options.email)) return verify_error::email_mismatch;
     // A leaf that is itself an anchor is trusted as it stands.
     for (const certificate& anchor : store.anchors())
         if (der::equal(anchor.encoded, leaf_cert->encoded)) return verify_error::ok;
+    details.broken_rule = check_profile(*leaf_cert, path_role::leaf, options.profile);
+    if (details.broken_rule == profile_rule::weak_key) return verify_error::weak_key;
+    if (details.broken_rule != profile_rule::none) return verify_error::profile_violation;
 
     detail::path_search search(*leaf_cert, std::span<const certificate>(parsed.data(), count), store.anchors(), options,
-                               stats);
+                               details);
     return search.run();
 }
 
@@ -71,8 +77,8 @@ template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t 
 [[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
                                                const trust_store<Capacity>& store,
                                                const verify_options& options) noexcept {
-    verify_stats stats;
-    return verify_chain<MaxIntermediates>(leaf, intermediates, store, options, stats);
+    verify_details details;
+    return verify_chain<MaxIntermediates>(leaf, intermediates, store, options, details);
 }
 
 }  // namespace carapace::x509
