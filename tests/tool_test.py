@@ -424,6 +424,36 @@ for what, text in (("no END line", leaf_pem.replace("-----END CERTIFICATE-----\n
               f"verify with intermediates with {what}: {code} {out!r} {err!r}")
 expect_usage_error(["verify", "--CAfile", fixture("root"), X509])  # a directory: unreadable
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--untrusted", os.path.join(X509, "missing.pem"), fixture("leaf")])
+# Profiles (make_profile_fixtures.sh): the Web PKI's by default, RFC 5280's on request; the
+# reason names the rule.
+for leaf, want, want_rfc5280 in [
+    ("good", "ok", "ok"), ("weak_rsa", "error: weak key", "ok"), ("weak_dsa", "error: weak key", "ok"),
+    ("underscore_dns", "error: profile violation: invalid DNS name in subjectAltName", "ok"),
+    ("serial_zero", "error: profile violation: serial number zero or negative", "ok"),
+    ("leaf_is_ca", "error: profile violation: CA certificate as end entity", "ok"),
+    ("critical_authority_key_id", "error: profile violation: critical authority key identifier",
+     "error: profile violation: critical authority key identifier"),
+]:
+    for extra, expected in (([], want), (["--profile", "webpki"], want), (["--profile", "rfc5280"], want_rfc5280)):
+        code, out = verify_fixture("profile/" + leaf, "profile/root", extra=extra)
+        check(code == (0 if expected == "ok" else 1) and out == expected + "\n",
+              f"verify {leaf} {extra}: {code} {out!r}, want {expected!r}")
+code, out = verify_fixture("profile/ca_basic_constraints_not_critical_leaf", "profile/root",
+                           ["profile/ca_basic_constraints_not_critical"])
+check(code == 1 and out == "error: profile violation: non-critical basicConstraints on a CA\n", f"verify CA rule: {out!r}")
+# --max-depth counts the certificates of a path, anchor included.
+for depth, want in (("2", "error: path too long"), ("3", "ok"), ("16", "ok")):
+    code, out, _ = run(["verify", "--CAfile", fixture("root"), "--untrusted", fixture("intermediate"), "--time", str(now),
+                        "--max-depth", depth, fixture("leaf")])
+    check(code == (0 if want == "ok" else 1) and out.decode() == want + "\n", f"verify --max-depth {depth}: {code} {out!r}")
+# --email: an address the leaf names, compared as RFC 5280 says (the domain without case).
+for email, want in (("alice@allowed.example", "ok"), ("alice@ALLOWED.example", "ok"),
+                    ("bob@allowed.example", "error: email address mismatch")):
+    code, out = verify_fixture("constraints/email_good", "constraints/email_root", extra=["--email", email])
+    check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify --email {email}: {code} {out!r}")
+for args in (["--max-depth", "0"], ["--max-depth", "17"], ["--max-depth", "two"], ["--profile", "strict"],
+             ["--profile", ""], ["--email", ""]):
+    expect_usage_error(["verify", "--CAfile", fixture("root")] + args + [fixture("leaf")])
 expect_usage_error(["verify", fixture("leaf")])  # no --CAfile
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--time", "soon", fixture("leaf")])
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--purpose", "email", fixture("leaf")])
@@ -441,7 +471,7 @@ check(b"/dev/zero" in err and b"larger than" in err, f"verify --CAfile /dev/zero
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time", "--profile", "--max-depth", "--email")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
 code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256", "x25519", "ed25519"])

@@ -1,8 +1,9 @@
 // carapace-tool x509 | verify
 //   x509 FILE.pem                     -> "key: value" lines: subject, issuer, serial, not_before,
 //                                        not_after, key, san, is_ca
-//   verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]
-//          [--purpose server|client] [--time UNIX_SECONDS] LEAF.pem
+//   verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME] [--email ADDR]
+//          [--purpose server|client] [--time UNIX_SECONDS] [--profile webpki|rfc5280]
+//          [--max-depth N] LEAF.pem
 //                                     -> "ok" exit 0 | "error: REASON" exit 1 (a leaf or
 //                                        intermediates file holding no well-formed certificate
 //                                        included: "error: malformed certificate")
@@ -54,20 +55,29 @@ int cmd_x509(std::span<char* const> argv) {
 
 namespace {
 
-// "ok" (exit 0) or "error: REASON" (exit 1) on stdout.
-int report(x509::verify_error e) {
+// "ok" (exit 0) or "error: REASON" (exit 1) on stdout; a profile violation names its rule.
+int report(x509::verify_error e, x509::profile_rule rule = x509::profile_rule::none) {
     if (e == x509::verify_error::ok) {
         std::printf("ok\n");
         return exit_ok;
     }
-    std::printf("error: %.*s\n", static_cast<int>(x509::to_string(e).size()), x509::to_string(e).data());
+    std::string reason(x509::to_string(e));
+    if (e == x509::verify_error::profile_violation) reason += ": " + std::string(x509::to_string(rule));
+    std::printf("error: %s\n", reason.c_str());
     return exit_failure;
 }
 
 }  // namespace
 
 int cmd_verify(std::span<char* const> argv) {
-    const arguments args(argv, {{"CAfile", true}, {"untrusted", true}, {"host", true}, {"purpose", true}, {"time", true}});
+    const arguments args(argv, {{"CAfile", true},
+                                {"untrusted", true},
+                                {"host", true},
+                                {"purpose", true},
+                                {"time", true},
+                                {"profile", true},
+                                {"max-depth", true},
+                                {"email", true}});
     if (!args.ok()) return usage_error("verify: " + args.error());
     if (args.positionals().size() != 1) return usage_error("verify: expected one LEAF.pem");
     const auto ca_file = args.value("CAfile");
@@ -90,6 +100,23 @@ int cmd_verify(std::span<char* const> argv) {
     const std::string host = args.value("host").value_or("");
     if (args.value("host") && host.empty()) return usage_error("verify: --host must not be empty");
     options.host = host;
+    const std::string profile = args.value("profile").value_or("webpki");
+    if (profile == "webpki") {
+        options.profile = x509::certificate_profile::webpki;
+    } else if (profile == "rfc5280") {
+        options.profile = x509::certificate_profile::rfc5280;
+    } else {
+        return usage_error("verify: --profile must be webpki or rfc5280");
+    }
+    if (const auto depth = args.value("max-depth")) {
+        const auto parsed = parse_decimal(*depth, x509::max_path_length);
+        if (!parsed || *parsed == 0)
+            return usage_error("verify: --max-depth must be 1 to " + std::to_string(x509::max_path_length));
+        options.max_depth = static_cast<std::size_t>(*parsed);
+    }
+    const std::string email = args.value("email").value_or("");
+    if (args.value("email") && email.empty()) return usage_error("verify: --email must not be empty");
+    options.email = email;
 
     std::vector<std::vector<std::uint8_t>> roots, intermediates, leaf;
     std::string error, leaf_text, untrusted_text;
@@ -110,8 +137,9 @@ int cmd_verify(std::span<char* const> argv) {
         if (store->add(root) != carapace::errc::ok) return usage_error("verify: a certificate in " + *ca_file + " is malformed or one too many");
     std::vector<carapace::byte_view> views(intermediates.begin(), intermediates.end());
     // Room for every intermediate of a bridge PKI and more (each is about 300 bytes of stack).
-    const x509::verify_error e = x509::verify_chain<max_intermediates>(leaf[0], views, *store, options);
-    return report(e);
+    x509::verify_details details;
+    const x509::verify_error e = x509::verify_chain<max_intermediates>(leaf[0], views, *store, options, details);
+    return report(e, details.broken_rule);
 }
 
 }  // namespace carapace_tool
