@@ -229,6 +229,15 @@ struct constraint_checker {
     const certificate& ca;
     std::size_t& budget;  // comparisons left
 
+    // The form is the tag's class and number: a base whose constructed bit is wrong for its form
+    // is malformed, and compares as undecided rather than not at all.
+    static constexpr bool same_form(std::uint8_t base_tag, std::uint8_t name_tag) noexcept {
+        return (base_tag & 0xdfu) == (name_tag & 0xdfu);
+    }
+    static name_match compare(std::uint8_t base_tag, std::uint8_t name_tag, byte_view base, byte_view name) noexcept {
+        return base_tag == name_tag ? compare_name(name_tag, base, name) : name_match::undecided;
+    }
+
     constraint_result check(std::uint8_t tag, byte_view name) noexcept {
         // The content of a directoryName is the Name's encoding; other forms compare content.
         bool permitted_seen = false, permitted = false;
@@ -238,9 +247,9 @@ struct constraint_checker {
             if (!base) return constraint_result::violated;
             if (budget == 0) return constraint_result::too_complex;
             --budget;
-            if (base->tag != tag) continue;
+            if (!same_form(base->tag, tag)) continue;
             permitted_seen = true;
-            if (compare_name(tag, base->content, name) == name_match::within) permitted = true;
+            if (compare(base->tag, tag, base->content, name) == name_match::within) permitted = true;
         }
         if (permitted_seen && !permitted) return constraint_result::violated;
         general_names excluded_bases(ca.excluded_subtrees, true);
@@ -249,8 +258,8 @@ struct constraint_checker {
             if (!base) return constraint_result::violated;
             if (budget == 0) return constraint_result::too_complex;
             --budget;
-            if (base->tag != tag) continue;
-            if (compare_name(tag, base->content, name) != name_match::outside) return constraint_result::violated;
+            if (!same_form(base->tag, tag)) continue;
+            if (compare(base->tag, tag, base->content, name) != name_match::outside) return constraint_result::violated;
         }
         return constraint_result::satisfied;
     }

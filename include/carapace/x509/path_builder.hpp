@@ -80,8 +80,9 @@ public:
     verify_error run() noexcept {
         const bool found = extend(1);
         details_.name_comparisons = options_.max_name_comparisons - name_budget_;
-        if (found) return verify_error::ok;
-        return stopped_ ? verify_error::budget_exhausted : best_;
+        const verify_error e = found ? verify_error::ok : stopped_ ? verify_error::budget_exhausted : best_;
+        if (e != verify_error::profile_violation && e != verify_error::weak_key) details_.broken_rule = profile_rule::none;
+        return e;
     }
 
 private:
