@@ -1,15 +1,17 @@
 // Certificate path validation (RFC 5280 §6, as the Web PKI profiles it): from a leaf and an
 // unordered set of intermediates, as a TLS Certificate message delivers them, to an anchor of a
 // trust store. Every signature is verified; validity at the caller's time; CA flag, keyUsage
-// keyCertSign and pathLenConstraint on issuers; the extended key usage asked for; name
-// constraints (name_constraints.hpp); a maximum depth. When a candidate issuer fails, the others
-// are tried (path_builder.hpp, with a work budget), and the reason reported is the most specific
-// one met. No allocation: candidates are parsed into fixed arrays on the stack.
+// keyCertSign and pathLenConstraint on issuers; the extended key usage asked for, and the leaf's
+// keyUsage when asked; name constraints (name_constraints.hpp); the rules of a profile
+// (profile.hpp); a maximum depth. When a candidate issuer fails, the others are tried
+// (path_builder.hpp, within a work budget), and the reason reported is the most specific one met.
+// No allocation: candidates are parsed into fixed arrays on the stack.
 //
 //   x509::trust_store<150> roots;                 // views into `bundle_der`, which must outlive it
 //   roots.add_pem_bundle(bundle_text, bundle_der);
 //   x509::verify_options options{.time = now, .host = "example.com"};
-//   x509::verify_error e = x509::verify_chain(leaf_der, intermediates_der, roots, options);
+//   x509::verify_details details;                 // optional: the work done, the rule broken
+//   x509::verify_error e = x509::verify_chain(leaf_der, intermediates_der, roots, options, details);
 #pragma once
 
 #include <array>
@@ -33,9 +35,8 @@ inline constexpr std::size_t default_max_intermediates = 48;
 
 // Validates `leaf` (DER) with the `intermediates` (DER, any order, unrelated ones ignored)
 // against the store's anchors, and says in `details` what it cost and which profile rule was
-// broken, if one was. At most MaxIntermediates
-// intermediates are looked at (the rest are counted in details.intermediates_ignored); each takes
-// sizeof(certificate) of stack.
+// broken, if one was. At most MaxIntermediates intermediates are looked at (the rest are counted
+// in details.intermediates_ignored); each takes sizeof(certificate) of stack.
 template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t Capacity>
 [[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
                                                const trust_store<Capacity>& store, const verify_options& options,
