@@ -9,6 +9,7 @@
 
 #include "carapace/tls/defaults.hpp"
 #include "carapace/x509/verify.hpp"
+#include "support/allocations.hpp"
 #include "support/vectors.hpp"
 
 using namespace carapace;
@@ -191,4 +192,53 @@ TEST_CASE("X.509 profiles: DNS names and wildcards, authority information access
     CHECK_FALSE(x509::detail::well_formed_authority_info_access(no_location));
     CHECK_FALSE(x509::detail::well_formed_authority_info_access(universal_location));
     CHECK(x509::detail::well_formed_authority_info_access(uri));
+}
+
+TEST_CASE("X.509 profiles and name constraints: verification allocates nothing") {
+    using profile_test::load;
+    using test_support::byte_vector;
+    // Every fixture of a rule, and a constrained chain of each name form, verified once more with
+    // the allocation counter running.
+    std::vector<byte_vector> leaves, intermediates;
+    for (const auto& c : profile_test::rule_cases) {
+        leaves.push_back(load(c.leaf));
+        intermediates.push_back(c.intermediate ? load(c.intermediate) : load("good"));
+    }
+    const byte_vector root = load("root");
+    x509::trust_store<1> store;
+    REQUIRE(store.add(root) == errc::ok);
+    x509::verify_options options;
+    options.time = x509::parse_certificate(root)->not_before + 86400;
+    options.host = "www.example.com";
+    auto constrained = [](const std::string& name) {
+        const std::string text = test_support::read_vector_file("x509/constraints/" + name + ".pem");
+        byte_vector der_bytes(text.size());
+        const auto n = pem::decode_first(text, pem::certificate, der_bytes);
+        der_bytes.resize(n ? *n : 0);
+        return der_bytes;
+    };
+    const byte_vector dir_root = constrained("dir_root"), dir_good = constrained("dir_good"),
+                      dir_san = constrained("dir_san"), uri_good = constrained("uri_good"),
+                      uri_root = constrained("uri_root");
+    x509::trust_store<2> constraining;
+    REQUIRE(constraining.add(dir_root) == errc::ok);
+    REQUIRE(constraining.add(uri_root) == errc::ok);
+
+    std::size_t refused = 0;
+    x509::verify_error constrained_results[3] = {};
+    const std::size_t before = test_support::allocation_count();
+    for (std::size_t i = 0; i < leaves.size(); ++i) {
+        const byte_view chain[1] = {intermediates[i]};
+        x509::verify_details details;
+        refused += x509::verify_chain(leaves[i], chain, store, options, details) != x509::verify_error::ok;
+    }
+    options.time = x509::parse_certificate(dir_good)->not_before + 86400;
+    constrained_results[0] = x509::verify_chain(dir_good, {}, constraining, options);
+    constrained_results[1] = x509::verify_chain(dir_san, {}, constraining, options);
+    constrained_results[2] = x509::verify_chain(uri_good, {}, constraining, options);
+    CHECK(test_support::allocation_count() - before == 0);
+    CHECK(refused == leaves.size());
+    CHECK(constrained_results[0] == x509::verify_error::ok);
+    CHECK(constrained_results[1] == x509::verify_error::name_constraint_violation);
+    CHECK(constrained_results[2] == x509::verify_error::ok);
 }
