@@ -41,10 +41,13 @@ x509::verify_error verify(const std::string& root, const std::string& leaf,
     return x509::verify_chain(leaf_der, views, store, options);
 }
 
-// Appends one DER element: tag, a short length, the content.
+// Appends one DER element: tag, length (up to 65535), content.
 void append(byte_vector& out, std::uint8_t tag, byte_view content) {
     out.push_back(tag);
-    out.push_back(static_cast<std::uint8_t>(content.size()));
+    const std::size_t n = content.size();
+    if (n >= 256) out.push_back(0x82), out.push_back(static_cast<std::uint8_t>(n >> 8));
+    else if (n >= 128) out.push_back(0x81);
+    out.push_back(static_cast<std::uint8_t>(n));
     for (const std::uint8_t b : content) out.push_back(b);
 }
 
@@ -257,4 +260,33 @@ TEST_CASE("X.509 name constraints: a base with the wrong constructed bit still c
     subject.subject_alt_names = sans;
     std::size_t budget = 10;
     CHECK(x509::satisfies_constraints(ca, subject, {}, budget) == x509::constraint_result::violated);
+}
+
+TEST_CASE("X.509 name constraints: long names spend more of the budget") {
+    using namespace constraints_test;
+    // A directoryName base and a subject of 40 RDNs each (over 600 bytes), equal: one comparison
+    // walks them both, and costs accordingly.
+    byte_vector rdns;
+    for (int i = 0; i < 40; ++i) {
+        const std::uint8_t oid[3] = {0x55, 0x04, 0x0b}, value[8] = {'u', 'n', 'i', 't', ' ', 'x', 'y', static_cast<std::uint8_t>('A' + i % 26)};
+        byte_vector attribute, sequence;
+        append(attribute, 0x06, oid);
+        append(attribute, 0x0c, value);
+        append(sequence, 0x30, attribute);
+        append(rdns, 0x31, sequence);
+    }
+    byte_vector long_name, base, subtree;
+    append(long_name, 0x30, rdns);
+    REQUIRE(long_name.size() > 600);
+    append(base, 0xa4, long_name);
+    append(subtree, 0x30, base);
+    x509::certificate ca, subject;
+    ca.permitted_subtrees = subtree;
+    subject.subject = long_name;
+    const std::size_t cost = 1 + (2 * long_name.size()) / 256;
+    std::size_t budget = cost;
+    CHECK(x509::satisfies_constraints(ca, subject, {}, budget) == x509::constraint_result::satisfied);
+    CHECK(budget == 0);
+    budget = cost - 1;
+    CHECK(x509::satisfies_constraints(ca, subject, {}, budget) == x509::constraint_result::too_complex);
 }

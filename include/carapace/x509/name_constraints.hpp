@@ -10,7 +10,8 @@
 // is the one that refuses: outside a permitted subtree, inside an excluded one.
 //
 // Work is bounded: every (constraint, name) pair looked at spends one unit of a budget shared by
-// the whole verification; when it runs out the answer is `too_complex`.
+// the whole verification, plus one per 256 bytes the comparison may walk; when it runs out the
+// answer is `too_complex`.
 #pragma once
 
 #include <cstddef>
@@ -227,7 +228,7 @@ inline name_match compare_name(std::uint8_t tag, byte_view base, byte_view name)
 // One name against all of a CA's subtrees.
 struct constraint_checker {
     const certificate& ca;
-    std::size_t& budget;  // comparisons left
+    std::size_t& budget;  // work units left
 
     // The form is the tag's class and number: a base whose constructed bit is wrong for its form
     // is malformed, and compares as undecided rather than not at all.
@@ -238,6 +239,20 @@ struct constraint_checker {
         return base_tag == name_tag ? compare_name(name_tag, base, name) : name_match::undecided;
     }
 
+    // A comparison walks at most the base and the name once: one unit, and one more per 256
+    // bytes, so that huge names cannot make a few comparisons slow.
+    static constexpr std::size_t cost(byte_view base, byte_view name) noexcept {
+        return 1 + (base.size() + name.size()) / 256;
+    }
+    bool spend(std::size_t units) noexcept {
+        if (budget < units) {
+            budget = 0;
+            return false;
+        }
+        budget -= units;
+        return true;
+    }
+
     constraint_result check(std::uint8_t tag, byte_view name) noexcept {
         // The content of a directoryName is the Name's encoding; other forms compare content.
         bool permitted_seen = false, permitted = false;
@@ -245,8 +260,7 @@ struct constraint_checker {
         while (!permitted_bases.empty()) {
             auto base = permitted_bases.next();
             if (!base) return constraint_result::violated;
-            if (budget == 0) return constraint_result::too_complex;
-            --budget;
+            if (!spend(same_form(base->tag, tag) ? cost(base->content, name) : 1)) return constraint_result::too_complex;
             if (!same_form(base->tag, tag)) continue;
             permitted_seen = true;
             if (compare(base->tag, tag, base->content, name) == name_match::within) permitted = true;
@@ -256,8 +270,7 @@ struct constraint_checker {
         while (!excluded_bases.empty()) {
             auto base = excluded_bases.next();
             if (!base) return constraint_result::violated;
-            if (budget == 0) return constraint_result::too_complex;
-            --budget;
+            if (!spend(same_form(base->tag, tag) ? cost(base->content, name) : 1)) return constraint_result::too_complex;
             if (!same_form(base->tag, tag)) continue;
             if (compare(base->tag, tag, base->content, name) != name_match::outside) return constraint_result::violated;
         }
@@ -270,7 +283,7 @@ struct constraint_checker {
 // Whether the names of `subject` (its subject DN and emailAddress attributes, its SANs, and
 // `host` when not empty: the name a TLS client asked for) satisfy `ca`'s constraints. The caller
 // skips self-issued intermediates (§6.1.3: the constraints do not apply to them). `budget`
-// counts comparisons left and is spent.
+// counts work units left (see the top of this file) and is spent.
 inline constraint_result satisfies_constraints(const certificate& ca, const certificate& subject, std::string_view host,
                                                std::size_t& budget) noexcept {
     using enum constraint_result;

@@ -76,8 +76,8 @@ struct verify_options {
     certificate_profile profile = certificate_profile::webpki;
     // Work limits for one verification, so that a hostile chain costs little: signatures checked
     // (Go's crypto/x509 stops at 100 too; a bridge PKI path search needs a few dozen), and name
-    // constraint comparisons (constraints times names, summed over the search). Running out is
-    // verify_error::budget_exhausted.
+    // constraint comparisons (constraints times names, summed over the search, long names
+    // counting more: name_constraints.hpp). Running out is verify_error::budget_exhausted.
     std::size_t max_signature_checks = 100;
     std::size_t max_name_comparisons = 1 << 16;
 };
@@ -86,7 +86,7 @@ struct verify_options {
 // profile rule was broken when the answer is profile_violation or weak_key.
 struct verify_details {
     std::size_t signature_checks = 0;     // signatures verified (or attempted), the leaf's included
-    std::size_t name_comparisons = 0;     // constraint bases compared with names
+    std::size_t name_comparisons = 0;     // name constraint work: bases compared with names
     std::size_t intermediates_ignored = 0;  // beyond the capacity of verify_chain
     profile_rule broken_rule = profile_rule::none;
 };
