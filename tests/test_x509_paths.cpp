@@ -63,6 +63,19 @@ TEST_CASE("X.509 path building: sixteen self-issued CAs that all verify each oth
     CHECK(stats.intermediates_ignored == 0);
 }
 
+TEST_CASE("X.509 path building: a signature over more than 64 KiB counts once per 64 KiB") {
+    paths_test::path_set s("loop");
+    s.leaf = paths_test::load_all("paths/loop_big_leaf")[0];
+    REQUIRE(x509::parse_certificate(s.leaf)->tbs.size() > 65536);
+    x509::verify_details details;
+    CHECK(x509::verify_chain(s.leaf, s.intermediates, s.store, s.options, details) == x509::verify_error::unknown_issuer);
+    CHECK(details.signature_checks == 16);
+    s.options.max_signature_checks = 20;
+    CHECK(x509::verify_chain(s.leaf, s.intermediates, s.store, s.options, details) ==
+          x509::verify_error::budget_exhausted);
+    CHECK(details.signature_checks == 10);
+}
+
 TEST_CASE("X.509 path building: a hundred intermediates with one subject and key") {
     paths_test::path_set s("chain");
     REQUIRE(s.intermediates.size() == 100);

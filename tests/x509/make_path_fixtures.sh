@@ -2,7 +2,8 @@
 # Regenerates tests/vectors/x509/paths: certificate sets that make path building work hard.
 # Each *_cas.pem is one bundle of intermediates, in the order a peer would send them.
 #   loop:   16 self-issued CN=loop CAs sharing one key, so that every one verifies every other,
-#           and a leaf below them; no anchor (a naive search tries every ordering).
+#           and a leaf below them (and one of over 64 KiB); no anchor (a naive search tries every
+#           ordering).
 #   chain:  100 CN=chain CAs sharing one key, each issued by the next, the last by an untrusted
 #           root, and a leaf below the first.
 #   mesh:   7 CAs, each cross-certified by all the others (42 certificates, one key): paths that
@@ -24,6 +25,10 @@ cd "$work"
 openssl genpkey -algorithm ed25519 -out loop.key 2>/dev/null
 for i in $(seq -w 1 16); do mk "loop_$i" "/CN=loop" self "$(ca_ext)" loop; done
 mk loop_leaf "/CN=www.example.com" loop_01 "$(leaf_ext)"
+# A leaf of over 64 KiB below the loop: each check of its signature counts twice.
+names="DNS:www.example.com"
+for i in $(seq 1 3500); do names+=",DNS:host-$i.example.com"; done
+mk loop_big_leaf "/CN=www.example.com" loop_01 "$(leaf_ext "subjectAltName=$names")"
 cat loop_??.pem > loop_cas.pem
 
 openssl genpkey -algorithm ed25519 -out chain.key 2>/dev/null
@@ -56,6 +61,6 @@ mk bridge_leaf "/CN=www.example.com" org_1_sub_2 "$(leaf_ext)"
 cat org_[123]_root.pem org_?_sub_?.pem org_?_by_bridge.pem bridge_by_org_?.pem > bridge_cas.pem
 cp org_8_root.pem bridge_anchor.pem
 
-for f in loop_cas loop_leaf chain_cas chain_leaf mesh_cas mesh_leaf bridge_cas bridge_leaf bridge_anchor; do
+for f in loop_cas loop_leaf loop_big_leaf chain_cas chain_leaf mesh_cas mesh_leaf bridge_cas bridge_leaf bridge_anchor; do
   cp "$f.pem" "$out/$f.pem"
 done

@@ -7,9 +7,9 @@
 // The search is bounded so that a hostile set of certificates costs little (RFC 4158 §5 warns of
 // loops and of exponential graphs): the same subject and key never appear twice in one path
 // (which also ends loops of self-issued certificates), the path is at most max_path_length long,
-// and one verification checks at most options.max_signature_checks signatures and makes at most
-// options.max_name_comparisons name constraint comparisons; when either runs out the search stops
-// with budget_exhausted.
+// and one verification checks at most options.max_signature_checks signatures (a signature over
+// more than 64 KiB counting as one per 64 KiB) and makes at most options.max_name_comparisons
+// name constraint comparisons; when either runs out the search stops with budget_exhausted.
 #pragma once
 
 #include <array>
@@ -125,7 +125,14 @@ private:
             if (r == constraint_result::too_complex) return verify_error::budget_exhausted;
             if (r != constraint_result::satisfied) return verify_error::name_constraint_violation;
         }
-        if (details_.signature_checks >= options_.max_signature_checks) return verify_error::budget_exhausted;
+        // A signature hashes what it covers: each 64 KiB beyond the first counts as one more check,
+        // so that large certificates cannot make the budget's checks slow.
+        const std::size_t units = 1 + child.tbs.size() / 65536;
+        if (units > options_.max_signature_checks - signature_units_) {
+            signature_units_ = options_.max_signature_checks;
+            return verify_error::budget_exhausted;
+        }
+        signature_units_ += units;
         ++details_.signature_checks;
         return check_signature(child, issuer.public_key);
     }
@@ -178,6 +185,7 @@ private:
     const verify_options& options_;
     verify_details& details_;
     std::size_t name_budget_;
+    std::size_t signature_units_ = 0;  // of options_.max_signature_checks spent
     std::size_t limit_;  // certificates in a path, anchor included
     std::array<const certificate*, max_path_length> path_{};  // leaf first
     verify_error best_ = verify_error::unknown_issuer;

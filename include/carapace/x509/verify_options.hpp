@@ -75,7 +75,8 @@ struct verify_options {
     // default, as TLS server authentication needs; RFC 5280's alone for private PKIs.
     certificate_profile profile = certificate_profile::webpki;
     // Work limits for one verification, so that a hostile chain costs little: signatures checked
-    // (Go's crypto/x509 stops at 100 too; a bridge PKI path search needs a few dozen), and name
+    // (Go's crypto/x509 stops at 100 too; a bridge PKI path search needs a few dozen; a signature
+    // over more than 64 KiB counts once per 64 KiB), and name
     // constraint comparisons (constraints times names, summed over the search, long names
     // counting more: name_constraints.hpp). Running out is verify_error::budget_exhausted.
     std::size_t max_signature_checks = 100;
