@@ -6,7 +6,8 @@
 //
 // The search is bounded so that a hostile set of certificates costs little (RFC 4158 §5 warns of
 // loops and of exponential graphs): the same subject and key never appear twice in one path
-// (which also ends loops of self-issued certificates), the path is at most max_path_length long,
+// (which also ends loops of self-issued certificates), a child's signature is checked once per
+// key, however many candidates hold that key, the path is at most max_path_length long,
 // and one verification checks at most options.max_signature_checks signatures (a signature over
 // more than 64 KiB counting as one per 64 KiB) and makes at most options.max_name_comparisons
 // name constraint comparisons; when either runs out the search stops with budget_exhausted.
@@ -96,10 +97,31 @@ private:
         }
     }
 
+    // The answers of the signature checks made on one child: candidates that share a key (cross-
+    // certificates, re-issued CAs) get the same answer without another check.
+    struct signature_memo {
+        std::array<byte_view, 4> keys{};  // SubjectPublicKeyInfo encodings
+        std::array<verify_error, 4> results{};
+        std::size_t count = 0, next = 0;
+
+        const verify_error* find(byte_view key) const noexcept {
+            for (std::size_t i = 0; i < count; ++i)
+                if (der::equal(keys[i], key)) return &results[i];
+            return nullptr;
+        }
+        void add(byte_view key, verify_error result) noexcept {
+            keys[next] = key;
+            results[next] = result;
+            next = (next + 1) % keys.size();
+            if (count < keys.size()) ++count;
+        }
+    };
+
     // Checks `issuer` as the issuer of path_[depth - 1]: first everything that depends on its
     // place in the path (CA flag, key usage, path length, purpose, validity, name constraints),
-    // then the signature, which spends the budget.
-    verify_error check_issuer(const certificate& issuer, std::size_t depth, path_role role) noexcept {
+    // then the signature, which spends the budget unless `memo` knows the answer.
+    verify_error check_issuer(const certificate& issuer, std::size_t depth, path_role role,
+                              signature_memo& memo) noexcept {
         const certificate& child = *path_[depth - 1];
         if (!issuer.is_ca || !issuer.has_basic_constraints || !issuer.allows(key_usage::key_cert_sign))
             return verify_error::not_a_ca;
@@ -125,6 +147,7 @@ private:
             if (r == constraint_result::too_complex) return verify_error::budget_exhausted;
             if (r != constraint_result::satisfied) return verify_error::name_constraint_violation;
         }
+        if (const verify_error* known = memo.find(issuer.public_key.encoded)) return *known;
         // A signature hashes what it covers: each 64 KiB beyond the first counts as one more check,
         // so that large certificates cannot make the budget's checks slow.
         const std::size_t units = 1 + child.tbs.size() / 65536;
@@ -134,7 +157,9 @@ private:
         }
         signature_units_ += units;
         ++details_.signature_checks;
-        return check_signature(child, issuer.public_key);
+        const verify_error e = check_signature(child, issuer.public_key);
+        memo.add(issuer.public_key.encoded, e);
+        return e;
     }
 
     // Whether `candidate` (of the right subject) may stand at path_[depth]: never the same
@@ -152,9 +177,10 @@ private:
             note(verify_error::path_too_long);
             return false;
         }
+        signature_memo memo;
         for (const certificate& anchor : anchors_) {
             if (!der::equal(anchor.subject, child.issuer) || !fresh(anchor, depth)) continue;
-            const verify_error e = check_issuer(anchor, depth, path_role::anchor);
+            const verify_error e = check_issuer(anchor, depth, path_role::anchor, memo);
             if (e == verify_error::ok) return true;
             note(e);
             if (stopped_) return false;
@@ -166,7 +192,7 @@ private:
                 candidates = true;
                 continue;
             }
-            const verify_error e = check_issuer(candidate, depth, path_role::intermediate);
+            const verify_error e = check_issuer(candidate, depth, path_role::intermediate, memo);
             if (e != verify_error::ok) {
                 note(e);
                 if (stopped_) return false;
