@@ -242,3 +242,38 @@ TEST_CASE("X.509 profiles and name constraints: verification allocates nothing")
     CHECK(constrained_results[1] == x509::verify_error::name_constraint_violation);
     CHECK(constrained_results[2] == x509::verify_error::ok);
 }
+
+TEST_CASE("X.509 parsing for the profiles: extension presence and criticality, weak key types") {
+    using profile_test::load;
+    const auto root_der = load("root"), aia_der = load("good_aia"), eku_der = load("leaf_critical_eku");
+    const auto root = x509::parse_certificate(root_der), aia = x509::parse_certificate(aia_der),
+               eku = x509::parse_certificate(eku_der);
+    REQUIRE((root.ok() && aia.ok() && eku.ok()));
+    CHECK(root->has(x509::extension::basic_constraints));
+    CHECK(root->is_critical(x509::extension::basic_constraints));
+    CHECK(root->is_critical(x509::extension::key_usage));
+    CHECK(root->has(x509::extension::subject_key_identifier));
+    CHECK_FALSE(root->is_critical(x509::extension::subject_key_identifier));
+    CHECK_FALSE(root->has(x509::extension::authority_info_access));
+    CHECK(aia->has(x509::extension::authority_info_access));
+    CHECK(!aia->authority_info_access.empty());
+    CHECK(eku->is_critical(x509::extension::extended_key_usage));
+    CHECK_FALSE(aia->is_critical(x509::extension::extended_key_usage));
+
+    const struct {
+        const char* name;
+        x509::key_type type;
+        std::size_t bits;
+    } keys[] = {{"weak_rsa", x509::key_type::rsa, 1024},
+                {"rsa_2048", x509::key_type::rsa, 2048},
+                {"weak_p192", x509::key_type::ec_p192, 192},
+                {"weak_dsa", x509::key_type::dsa, 2048}};
+    for (const auto& k : keys) {
+        CAPTURE(k.name);
+        const auto der_bytes = load(k.name);
+        const auto cert = x509::parse_certificate(der_bytes);
+        REQUIRE(cert.ok());
+        CHECK(cert->public_key.type == k.type);
+        CHECK(cert->public_key.bits == k.bits);
+    }
+}
