@@ -40,7 +40,7 @@ void require(bool condition) {
     if (!condition) std::abort();
 }
 
-enum class kind { flag, hex, hex32, hex64, decimal, text, nonempty_text, purpose, file };
+enum class kind { flag, hex, hex32, hex64, decimal, text, nonempty_text, purpose, file, profile, depth };
 
 struct option {
     std::string_view name;
@@ -83,7 +83,10 @@ const std::vector<command>& commands() {
           {"untrusted", kind::file, false},
           {"host", kind::nonempty_text, false},
           {"purpose", kind::purpose, false},
-          {"time", kind::decimal, false}}},
+          {"time", kind::decimal, false},
+          {"profile", kind::profile, false},
+          {"max-depth", kind::depth, false},
+          {"email", kind::nonempty_text, false}}},
     };
     return all;
 }
@@ -190,6 +193,8 @@ expect usage_error_expected(const command& c, const parsed& p, std::string_view 
             }
             case kind::nonempty_text: if (v->empty()) return yes; break;
             case kind::purpose: if (*v != "server" && *v != "client") return yes; break;
+            case kind::profile: if (*v != "webpki" && *v != "rfc5280") return yes; break;
+            case kind::depth: if (!decimal_within(*v, 16) || decimal_within(*v, 0)) return yes; break;
             default: break;
         }
     }

@@ -283,6 +283,24 @@ def x509_verify_seeds():
           blob(cert("deep_leaf")) + blob(cert("sub_intermediate")) + blob(cert("intermediate")))
     write("x509_verify", "no-clock", bytes([1 | 8]) + bytes(5) + b"\x00" + blob(cert("root")) + blob(cert("leaf")) +
           blob(cert("intermediate")))
+    # Name constraints on each form (one root, one leaf), and the profile rules under both profiles.
+    host = b"www.example.com"
+    for leaf in ["email_evil", "email_subject", "dir_evil", "dir_san", "uri_evil", "uri_no_host", "other_named",
+                 "other_unnamed"]:
+        root = "constraints/" + leaf.split("_")[0] + "_root"
+        write("x509_verify", f"constraints-{leaf}", bytes([1 | 4 | 8]) + time_2027 + bytes([len(host)]) + host +
+              blob(cert(root)) + blob(cert("constraints/" + leaf)))
+    for leaf in ["weak_rsa", "weak_p192", "weak_dsa", "serial_zero", "empty_subject", "leaf_is_ca", "underscore_dns",
+                 "wildcard_tld", "malformed_aia", "policy_constraints_not_critical", "critical_authority_key_id"]:
+        for profile in (0, 128):
+            write("x509_verify", f"profile-{leaf}-{'rfc5280' if profile else 'webpki'}",
+                  bytes([1 | 4 | 8 | profile]) + time_2027 + bytes([len(host)]) + host + blob(cert("profile/root")) +
+                  blob(cert("profile/" + leaf)))
+    # Hostile sets for path building: every certificate of the bundle as an intermediate.
+    for name in ["loop", "mesh"]:
+        cas = b"".join(blob(der_of(b)) for b in pem_blocks(os.path.join(X509, "paths", name + "_cas.pem")))
+        write("x509_verify", f"paths-{name}", bytes([1 | 4 | 8]) + time_2027 + bytes([len(host)]) + host +
+              blob(cert("root")) + blob(cert(f"paths/{name}_leaf")) + cas)
 
 
 def revocation_seeds():

@@ -347,6 +347,113 @@ for args, want in [
 ]:
     code, out = verify(**args)
     check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify {args}: {code} {out!r}, want {want!r}")
+# Fixtures of the later scripts (tests/x509/make_*_fixtures.sh) are checked a day after the
+# leaf's notBefore, which `x509` reads out.
+def issued_at(name):
+    out = run(["x509", fixture(name)])[1].decode()
+    return int(dict(line.split(": ", 1) for line in out.splitlines())["not_before"])
+def verify_fixture(leaf, ca, untrusted=(), host="www.example.com", extra=()):
+    bundle = None
+    args = ["verify", "--CAfile", fixture(ca), "--time", str(issued_at(leaf) + 86400)] + list(extra)
+    if untrusted:
+        import tempfile
+        bundle = tempfile.NamedTemporaryFile(suffix=".pem")
+        for name in untrusted:
+            bundle.write(open(fixture(name), "rb").read())
+        bundle.flush()
+        args += ["--untrusted", bundle.name]
+    if host:
+        args += ["--host", host]
+    code, out, err = run(args + [fixture(leaf)])
+    return code, out.decode()
+# Name constraints on every form (make_constraint_fixtures.sh); openssl verify agrees with each.
+for leaf, ca, untrusted, want in [
+    ("email_good", "email_root", (), "ok"), ("email_evil", "email_root", (), "error: name constraint violation"),
+    ("email_subject", "email_root", (), "error: name constraint violation"),
+    ("dir_good", "dir_root", (), "ok"), ("dir_evil", "dir_root", (), "error: name constraint violation"),
+    ("dir_san", "dir_root", (), "error: name constraint violation"),
+    ("uri_good", "uri_root", (), "ok"), ("uri_evil", "uri_root", (), "error: name constraint violation"),
+    ("uri_no_host", "uri_root", (), "error: name constraint violation"),
+    ("other_named", "other_root", (), "error: name constraint violation"), ("other_unnamed", "other_root", (), "ok"),
+    ("self_leaf", "self_root", ("self_ca", "self_rekeyed"), "ok"),
+]:
+    code, out = verify_fixture("constraints/" + leaf, "constraints/" + ca, ["constraints/" + u for u in untrusted])
+    check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify {leaf}: {code} {out!r}, want {want!r}")
+# Path building is bounded (make_path_fixtures.sh): loops of CAs that all verify each other, a
+# hundred intermediates with one subject and key, and exponentially many paths are refused in well
+# under 50 ms of CPU each; a bridge PKI of 35 intermediates verifies.
+import resource
+def child_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+for name, want in (("loop", "error: unknown issuer"), ("chain", "error: unknown issuer"),
+                   ("mesh", "error: verification budget exhausted")):
+    leaf = "paths/" + name + "_leaf"
+    args = ["verify", "--CAfile", fixture("root"), "--untrusted", fixture("paths/" + name + "_cas"), "--host",
+            "www.example.com", "--time", str(issued_at(leaf) + 86400), fixture(leaf)]
+    before = child_cpu()
+    code, out, _ = run(args)
+    cpu = child_cpu() - before
+    check(code == 1 and out.decode() == want + "\n", f"verify {name}: {code} {out!r}, want {want!r}")
+    check(cpu < 0.05, f"verify {name}: {cpu * 1000:.1f} ms of CPU")
+code, out = verify_fixture("paths/bridge_leaf", "paths/bridge_anchor", ["paths/bridge_cas"])
+check(code == 0 and out == "ok\n", f"verify through a bridge PKI: {code} {out!r}")
+# A leaf or intermediates file that can be read but holds no well-formed certificate is a
+# verification result (exit 1), like garbage inside valid armour; exit 2 stays for arguments and
+# files that cannot be read.
+import tempfile
+leaf_pem = open(fixture("leaf")).read()
+intermediate_pem = open(fixture("intermediate")).read()
+body = leaf_pem.split("-----BEGIN CERTIFICATE-----\n")[1].split("-----END CERTIFICATE-----")[0]
+for what, text in (("no END line", leaf_pem.replace("-----END CERTIFICATE-----\n", "")),
+                   ("no BEGIN line", leaf_pem.replace("-----BEGIN CERTIFICATE-----\n", "")),
+                   ("a mismatched END label", leaf_pem.replace("END CERTIFICATE", "END CERTIFICATX")),
+                   ("bad base64", leaf_pem.replace(body[:8], "!!!!!!!!")),
+                   ("garbage in valid armour", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+                   ("no CERTIFICATE block", "just text\n")):
+    with tempfile.NamedTemporaryFile("w", suffix=".pem") as broken:
+        broken.write(text)
+        broken.flush()
+        args = ["verify", "--CAfile", fixture("root"), "--untrusted", fixture("intermediate"), "--time", str(now)]
+        code, out, err = run(args + [broken.name])
+        check(code == 1 and out == b"error: malformed certificate\n" and err == b"",
+              f"verify on a leaf with {what}: {code} {out!r} {err!r}")
+        code, out, err = run(["verify", "--CAfile", fixture("root"), "--untrusted", broken.name, "--time", str(now),
+                              fixture("leaf")])
+        check(code == 1 and out == b"error: malformed certificate\n",
+              f"verify with intermediates with {what}: {code} {out!r} {err!r}")
+expect_usage_error(["verify", "--CAfile", fixture("root"), X509])  # a directory: unreadable
+expect_usage_error(["verify", "--CAfile", fixture("root"), "--untrusted", os.path.join(X509, "missing.pem"), fixture("leaf")])
+# Profiles (make_profile_fixtures.sh): the Web PKI's by default, RFC 5280's on request; the
+# reason names the rule.
+for leaf, want, want_rfc5280 in [
+    ("good", "ok", "ok"), ("weak_rsa", "error: weak key", "ok"), ("weak_dsa", "error: weak key", "ok"),
+    ("underscore_dns", "error: profile violation: invalid DNS name in subjectAltName", "ok"),
+    ("serial_zero", "error: profile violation: serial number zero or negative", "ok"),
+    ("leaf_is_ca", "error: profile violation: CA certificate as end entity", "ok"),
+    ("critical_authority_key_id", "error: profile violation: critical authority key identifier",
+     "error: profile violation: critical authority key identifier"),
+]:
+    for extra, expected in (([], want), (["--profile", "webpki"], want), (["--profile", "rfc5280"], want_rfc5280)):
+        code, out = verify_fixture("profile/" + leaf, "profile/root", extra=extra)
+        check(code == (0 if expected == "ok" else 1) and out == expected + "\n",
+              f"verify {leaf} {extra}: {code} {out!r}, want {expected!r}")
+code, out = verify_fixture("profile/ca_basic_constraints_not_critical_leaf", "profile/root",
+                           ["profile/ca_basic_constraints_not_critical"])
+check(code == 1 and out == "error: profile violation: non-critical basicConstraints on a CA\n", f"verify CA rule: {out!r}")
+# --max-depth counts the certificates of a path, anchor included.
+for depth, want in (("2", "error: path too long"), ("3", "ok"), ("16", "ok")):
+    code, out, _ = run(["verify", "--CAfile", fixture("root"), "--untrusted", fixture("intermediate"), "--time", str(now),
+                        "--max-depth", depth, fixture("leaf")])
+    check(code == (0 if want == "ok" else 1) and out.decode() == want + "\n", f"verify --max-depth {depth}: {code} {out!r}")
+# --email: an address the leaf names, compared as RFC 5280 says (the domain without case).
+for email, want in (("alice@allowed.example", "ok"), ("alice@ALLOWED.example", "ok"),
+                    ("bob@allowed.example", "error: email address mismatch")):
+    code, out = verify_fixture("constraints/email_good", "constraints/email_root", extra=["--email", email])
+    check(code == (0 if want == "ok" else 1) and out == want + "\n", f"verify --email {email}: {code} {out!r}")
+for args in (["--max-depth", "0"], ["--max-depth", "17"], ["--max-depth", "two"], ["--profile", "strict"],
+             ["--profile", ""], ["--email", ""]):
+    expect_usage_error(["verify", "--CAfile", fixture("root")] + args + [fixture("leaf")])
 expect_usage_error(["verify", fixture("leaf")])  # no --CAfile
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--time", "soon", fixture("leaf")])
 expect_usage_error(["verify", "--CAfile", fixture("root"), "--purpose", "email", fixture("leaf")])
@@ -463,7 +570,7 @@ with tempfile.TemporaryDirectory() as scratch:
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time", "--crl", "--ocsp", "--pin", "--allow-no-backup-pin")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time", "--crl", "--ocsp", "--pin", "--allow-no-backup-pin", "--profile", "--max-depth", "--email")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
 code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256", "x25519", "ed25519"])

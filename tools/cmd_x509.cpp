@@ -1,10 +1,13 @@
 // carapace-tool x509 | verify
 //   x509 FILE.pem                     -> "key: value" lines: subject, issuer, serial, not_before,
 //                                        not_after, key, san, is_ca
-//   verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]
-//          [--purpose server|client] [--time UNIX_SECONDS] [--crl FILE]... [--ocsp FILE]
-//          [--pin sha256//BASE64]... [--allow-no-backup-pin] LEAF.pem
-//                                     -> "ok" exit 0 | "error: REASON" exit 1
+//   verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME] [--email ADDR]
+//          [--purpose server|client] [--time UNIX_SECONDS] [--profile webpki|rfc5280]
+//          [--max-depth N] [--crl FILE]... [--ocsp FILE] [--pin sha256//BASE64]...
+//          [--allow-no-backup-pin] LEAF.pem
+//                                     -> "ok" exit 0 | "error: REASON" exit 1 (a leaf or
+//                                        intermediates file holding no well-formed certificate
+//                                        included: "error: malformed certificate")
 // With --crl or --ocsp the leaf must be shown good (an intermediate only fails when a CRL revokes
 // it); the certificates of --untrusted may be delegated CRL signers. A CRL file that does not
 // parse is a bad argument; an OCSP response that does not parse leaves the status unknown, as a
@@ -31,6 +34,8 @@
 namespace carapace_tool {
 
 namespace x509 = carapace::x509;
+
+constexpr std::size_t max_intermediates = 128;
 
 namespace {
 
@@ -72,11 +77,6 @@ bool load_crls(const std::string& path, std::vector<std::vector<std::uint8_t>>& 
     return true;
 }
 
-int verify_failed(x509::verify_error e) {
-    std::printf("error: %.*s\n", static_cast<int>(x509::to_string(e).size()), x509::to_string(e).data());
-    return exit_failure;
-}
-
 }  // namespace
 
 int cmd_x509(std::span<char* const> argv) {
@@ -103,6 +103,22 @@ int cmd_x509(std::span<char* const> argv) {
     return std::fflush(stdout) == 0 ? exit_ok : failure("x509: cannot write output");
 }
 
+namespace {
+
+// "ok" (exit 0) or "error: REASON" (exit 1) on stdout; a profile violation names its rule.
+int report(x509::verify_error e, x509::profile_rule rule = x509::profile_rule::none) {
+    if (e == x509::verify_error::ok) {
+        std::printf("ok\n");
+        return exit_ok;
+    }
+    std::string reason(x509::to_string(e));
+    if (e == x509::verify_error::profile_violation) reason += ": " + std::string(x509::to_string(rule));
+    std::printf("error: %s\n", reason.c_str());
+    return exit_failure;
+}
+
+}  // namespace
+
 int cmd_verify(std::span<char* const> argv) {
     const arguments args(argv, {{"CAfile", true},
                                 {"untrusted", true},
@@ -112,7 +128,10 @@ int cmd_verify(std::span<char* const> argv) {
                                 {"crl", true, {}, true},
                                 {"ocsp", true},
                                 {"pin", true, {}, true},
-                                {"allow-no-backup-pin", false}});
+                                {"allow-no-backup-pin", false},
+                                {"profile", true},
+                                {"max-depth", true},
+                                {"email", true}});
     if (!args.ok()) return usage_error("verify: " + args.error());
     if (args.positionals().size() != 1) return usage_error("verify: expected one LEAF.pem");
     const auto ca_file = args.value("CAfile");
@@ -135,13 +154,35 @@ int cmd_verify(std::span<char* const> argv) {
     const std::string host = args.value("host").value_or("");
     if (args.value("host") && host.empty()) return usage_error("verify: --host must not be empty");
     options.host = host;
+    const std::string profile = args.value("profile").value_or("webpki");
+    if (profile == "webpki") {
+        options.profile = x509::certificate_profile::webpki;
+    } else if (profile == "rfc5280") {
+        options.profile = x509::certificate_profile::rfc5280;
+    } else {
+        return usage_error("verify: --profile must be webpki or rfc5280");
+    }
+    if (const auto depth = args.value("max-depth")) {
+        const auto parsed = parse_decimal(*depth, x509::max_path_length);
+        if (!parsed || *parsed == 0)
+            return usage_error("verify: --max-depth must be 1 to " + std::to_string(x509::max_path_length));
+        options.max_depth = static_cast<std::size_t>(*parsed);
+    }
+    const std::string email = args.value("email").value_or("");
+    if (args.value("email") && email.empty()) return usage_error("verify: --email must not be empty");
+    options.email = email;
 
     std::vector<std::vector<std::uint8_t>> roots, intermediates, leaf;
-    std::string error;
+    std::string error, leaf_text, untrusted_text;
     if (!host::load_certificate_chain(*ca_file, roots, error)) return usage_error("verify: " + error);
-    if (const auto untrusted = args.value("untrusted"); untrusted && !host::load_certificate_chain(*untrusted, intermediates, error))
-        return usage_error("verify: " + error);
-    if (!host::load_certificate_chain(args.positionals()[0], leaf, error)) return usage_error("verify: " + error);
+    // The leaf and the intermediates stand for what a peer sends: a file that cannot be read is a
+    // usage error, but one that holds no well-formed certificate is a verification result.
+    const auto untrusted = args.value("untrusted");
+    if (untrusted && !host::read_file(*untrusted, untrusted_text, error)) return usage_error("verify: " + error);
+    if (!host::read_file(args.positionals()[0], leaf_text, error)) return usage_error("verify: " + error);
+    if ((untrusted && !host::parse_certificate_chain(untrusted_text, *untrusted, intermediates, error)) ||
+        !host::parse_certificate_chain(leaf_text, args.positionals()[0], leaf, error))
+        return report(x509::verify_error::malformed);
     std::vector<std::vector<std::uint8_t>> crl_files;
     for (const std::string& file : args.values("crl"))
         if (!load_crls(file, crl_files, error)) return usage_error("verify: " + error);
@@ -165,9 +206,12 @@ int cmd_verify(std::span<char* const> argv) {
         if (store->add(root) != carapace::errc::ok) return usage_error("verify: a certificate in " + *ca_file + " is malformed or one too many");
     std::vector<carapace::byte_view> views(intermediates.begin(), intermediates.end());
     const auto path = std::make_unique<x509::verified_path>();
-    if (const x509::verify_error e = x509::verify_chain(leaf[0], views, *store, options, path.get());
+    // Room for every intermediate of a bridge PKI and more (each is about 300 bytes of stack).
+    x509::verify_details details;
+    if (const x509::verify_error e =
+            x509::verify_chain<max_intermediates>(leaf[0], views, *store, options, details, path.get());
         e != x509::verify_error::ok)
-        return verify_failed(e);
+        return report(e, details.broken_rule);
 
     if (!crl_files.empty() || ocsp_file) {
         std::vector<x509::crl> crls;
@@ -185,12 +229,11 @@ int cmd_verify(std::span<char* const> argv) {
             from_ocsp = x509::check_ocsp_response(response, checked, revocation);
         }
         const auto status = x509::check_path_crls(checked, crls, delegates, revocation, from_ocsp);
-        if (status.status != x509::revocation_status::good) return verify_failed(x509::to_verify_error(status));
+        if (status.status != x509::revocation_status::good) return report(x509::to_verify_error(status));
     }
     if (const x509::verify_error e = x509::check_pins(path->view(), pins, pin_options); e != x509::verify_error::ok)
-        return verify_failed(e);
-    std::printf("ok\n");
-    return exit_ok;
+        return report(e);
+    return report(x509::verify_error::ok);
 }
 
 }  // namespace carapace_tool

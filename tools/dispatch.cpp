@@ -54,13 +54,19 @@ constexpr command commands[] = {
      "      the first certificate: \"key: value\" lines for subject, issuer, serial, not_before,\n"
      "      not_after (seconds since the epoch), key (type/bits), san, is_ca"},
     {"verify", carapace_tool::cmd_verify,
-     "verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME]\n"
-     "       [--purpose server|client] [--time UNIX_SECONDS] [--crl FILE]... [--ocsp RESPONSE.der]\n"
-     "       [--pin sha256//BASE64]... [--allow-no-backup-pin] LEAF.pem\n"
-     "      -> \"ok\", exit 0; or \"error: REASON\", exit 1. --crl (PEM or DER, repeatable) and\n"
-     "      --ocsp: the leaf must be shown good, no certificate revoked (\"revoked\", \"revocation\n"
-     "      unknown\"). --pin: a key of the path must match (\"pin mismatch\"), and one pin must be\n"
-     "      a backup matching none (\"no backup pin\") unless --allow-no-backup-pin"},
+     "verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME] [--email ADDR]\n"
+     "       [--purpose server|client] [--time UNIX_SECONDS] [--profile webpki|rfc5280]\n"
+     "       [--max-depth N] [--crl FILE]... [--ocsp RESPONSE.der] [--pin sha256//BASE64]...\n"
+     "       [--allow-no-backup-pin] LEAF.pem\n"
+     "      -> \"ok\", exit 0; or \"error: REASON\", exit 1 (\"profile violation: RULE\" names the\n"
+     "      rule; a leaf file without a well-formed certificate is \"malformed certificate\").\n"
+     "      --profile: the rules certificates are held to, the Web PKI's (default) or RFC 5280's\n"
+     "      alone; --max-depth: certificates in a path, anchor included, 1 to 16 (default 8);\n"
+     "      --email: an address the leaf must name (client certificates). --crl (PEM or DER,\n"
+     "      repeatable) and --ocsp: the leaf must be shown good, no certificate revoked\n"
+     "      (\"revoked\", \"revocation unknown\"). --pin: a key of the path must match (\"pin\n"
+     "      mismatch\"), and one pin must be a backup matching none (\"no backup pin\") unless\n"
+     "      --allow-no-backup-pin"},
     {"s_client", carapace_tool::cmd_s_client,
      "s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure]\n"
      "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM]\n"

@@ -18,11 +18,11 @@ namespace host {
 
 using der_bytes = std::vector<std::uint8_t>;
 
-// Every CERTIFICATE block of a PEM file, decoded, appended to `out` (a chain: leaf first). False,
-// with `error`, on an unreadable or malformed file, or one without certificates.
-inline bool load_certificate_chain(const std::string& path, std::vector<der_bytes>& out, std::string& error) {
-    std::string text;
-    if (!read_file(path, text, error)) return false;
+// Every CERTIFICATE block of PEM `text`, decoded, appended to `out` (a chain: leaf first). False,
+// with `error` (prefixed with `path`, the text's name), on malformed PEM or text without
+// certificates.
+inline bool parse_certificate_chain(const std::string& text, const std::string& path, std::vector<der_bytes>& out,
+                                    std::string& error) {
     const std::size_t before = out.size();
     carapace::pem::reader r(text);
     for (auto block = r.next(); block; block = r.next()) {
@@ -45,6 +45,12 @@ inline bool load_certificate_chain(const std::string& path, std::vector<der_byte
         return false;
     }
     return true;
+}
+
+// The same from a file. False, with `error`, on an unreadable file too.
+inline bool load_certificate_chain(const std::string& path, std::vector<der_bytes>& out, std::string& error) {
+    std::string text;
+    return read_file(path, text, error) && parse_certificate_chain(text, path, out, error);
 }
 
 // The 32-byte seed of a PKCS#8 Ed25519 key (`openssl genpkey -algorithm ed25519`), the only

@@ -174,6 +174,7 @@ private:
         options.time_known = now.has_value();
         options.host = host;
         options.usage = peer_is_server ? x509::purpose::server_auth : x509::purpose::client_auth;
+        options.leaf_key_usage = x509::key_usage::digital_signature;  // it signs CertificateVerify
         last_ = x509::verify_chain(chain[0], chain.subspan(1), store_, options, path);
 #if !defined(CARAPACE_TLS_NO_PINS)
         if (last_ == x509::verify_error::ok && !pins_.empty() && path != nullptr)

@@ -31,12 +31,13 @@ enum class signature_algorithm : std::uint8_t {
     rsa_pss,
 };
 
-enum class key_type : std::uint8_t { unknown, ed25519, x25519, ec_p256, ec_p384, ec_p521, rsa };
+// ec_p192 and dsa are recognised only to be refused as weak keys (x509/profile.hpp).
+enum class key_type : std::uint8_t { unknown, ed25519, x25519, ec_p256, ec_p384, ec_p521, rsa, ec_p192, dsa };
 
 struct public_key_info {
     key_type type = key_type::unknown;
     byte_view key;      // Ed25519/X25519: 32 bytes; EC: the SEC 1 point; RSA: RSAPublicKey DER
-    std::size_t bits = 0;  // key size: 256 for Ed25519 and P-256, the modulus size for RSA
+    std::size_t bits = 0;  // key size: 256 for Ed25519 and P-256, the modulus size for RSA and DSA (p)
     byte_view encoded;  // the whole SubjectPublicKeyInfo
 };
 
@@ -51,6 +52,20 @@ enum class key_usage : std::uint16_t {
     crl_sign = 1u << 6,
     encipher_only = 1u << 7,
     decipher_only = 1u << 8,
+};
+
+// The extensions whose presence and criticality the profiles look at (x509/profile.hpp), as bits
+// of certificate::present and certificate::critical.
+enum class extension : std::uint16_t {
+    basic_constraints = 1u << 0,
+    key_usage = 1u << 1,
+    extended_key_usage = 1u << 2,
+    subject_alt_name = 1u << 3,
+    name_constraints = 1u << 4,
+    authority_key_identifier = 1u << 5,
+    subject_key_identifier = 1u << 6,
+    authority_info_access = 1u << 7,
+    policy_constraints = 1u << 8,
 };
 
 struct certificate {
@@ -77,10 +92,16 @@ struct certificate {
     byte_view subject_alt_names;  // GeneralNames content (see general_names below)
     byte_view permitted_subtrees, excluded_subtrees;  // GeneralSubtrees content
     byte_view subject_key_id, authority_key_id;
-    bool has_unknown_critical_extension = false;
+    byte_view authority_info_access;  // the extension's value, checked by the profiles only
+    std::uint16_t present = 0, critical = 0;  // `extension` bits
+    bool has_unknown_critical_extension = false;  // policyConstraints, which we do not process, included
 
     [[nodiscard]] constexpr bool allows(key_usage usage) const noexcept {
         return !has_key_usage || (key_usage_bits & static_cast<std::uint16_t>(usage)) != 0;
+    }
+    [[nodiscard]] constexpr bool has(extension e) const noexcept { return (present & static_cast<std::uint16_t>(e)) != 0; }
+    [[nodiscard]] constexpr bool is_critical(extension e) const noexcept {
+        return (critical & static_cast<std::uint16_t>(e)) != 0;
     }
 };
 
@@ -179,6 +200,7 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
         if (der::equal(c, oid::secp256r1)) info.type = key_type::ec_p256, field = 32, info.bits = 256;
         if (der::equal(c, oid::secp384r1)) info.type = key_type::ec_p384, field = 48, info.bits = 384;
         if (der::equal(c, oid::secp521r1)) info.type = key_type::ec_p521, field = 66, info.bits = 521;
+        if (der::equal(c, oid::secp192r1)) info.type = key_type::ec_p192, field = 24, info.bits = 192;
         if (field != 0) {
             const std::size_t n = info.key.size();
             const bool uncompressed = n == 1 + 2 * field && info.key[0] == 0x04;
@@ -191,6 +213,16 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
         if (!bits) return bits.error();
         info.type = key_type::rsa;
         info.bits = *bits;
+    } else if (der::equal(algorithm->oid, oid::dsa)) {
+        // Dss-Parms ::= SEQUENCE { p, q, g INTEGER } (RFC 3279 §2.3.2): the size of p, when given.
+        info.type = key_type::dsa;
+        if (auto parameters = der::parse_single(params, der::sequence)) {
+            der::reader fields(parameters->content);
+            if (auto p = fields.expect(der::integer)) {
+                if (auto octets = der::integer_octets(*p); octets && !octets->empty())
+                    info.bits = 8 * (octets->size() - ((*octets)[0] == 0 ? 1 : 0));
+            }
+        }
     }
     return info;
 }
@@ -301,6 +333,30 @@ constexpr errc parse_extension(const der::element& e, certificate& c) noexcept {
     auto value_element = r.expect(der::octet_string);
     if (!value_element || !r.empty()) return errc::decode_error;
     const byte_view value = value_element->content;
+    // Presence and criticality of the extensions the profiles look at.
+    const struct {
+        byte_view oid;
+        extension bit;
+    } known[] = {
+        {oid::basic_constraints, extension::basic_constraints},
+        {oid::key_usage, extension::key_usage},
+        {oid::extended_key_usage, extension::extended_key_usage},
+        {oid::subject_alt_name, extension::subject_alt_name},
+        {oid::name_constraints, extension::name_constraints},
+        {oid::authority_key_identifier, extension::authority_key_identifier},
+        {oid::subject_key_identifier, extension::subject_key_identifier},
+        {oid::authority_info_access, extension::authority_info_access},
+        {oid::policy_constraints, extension::policy_constraints},
+    };
+    for (const auto& k : known) {
+        if (!der::equal(*id, k.oid)) continue;
+        c.present = static_cast<std::uint16_t>(c.present | static_cast<std::uint16_t>(k.bit));
+        if (critical) c.critical = static_cast<std::uint16_t>(c.critical | static_cast<std::uint16_t>(k.bit));
+    }
+    if (der::equal(*id, oid::authority_info_access) && !critical) {
+        c.authority_info_access = value;
+        return errc::ok;
+    }
     if (der::equal(*id, oid::basic_constraints)) return parse_basic_constraints(value, c);
     if (der::equal(*id, oid::key_usage)) return parse_key_usage(value, c);
     if (der::equal(*id, oid::extended_key_usage)) return parse_extended_key_usage(value, c);

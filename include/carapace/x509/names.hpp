@@ -1,5 +1,6 @@
 // Matching names: a host name or IP address against a certificate's subjectAltName (RFC 6125 as
-// updated by RFC 9525), and a name against a CA's name constraints (RFC 5280 §4.2.1.10).
+// updated by RFC 9525), an email address too (RFC 5280 §4.2.1.6), and DNS and IP names against a
+// CA's name constraints (RFC 5280 §4.2.1.10; the other forms are in name_constraints.hpp).
 //
 // Host names match dNSName entries only, ASCII case-insensitively; a wildcard is allowed only
 // as the whole leftmost label of an entry with at least three labels ("*.example.com", never
@@ -185,6 +186,26 @@ inline bool matches_host(const certificate& cert, std::string_view host) noexcep
         } else if (name->tag == general_names::dns_name && dns_name_matches(detail::as_text(name->content), host)) {
             return true;
         }
+    }
+    return false;
+}
+
+// Whether the certificate's subjectAltName holds this mailbox as an rfc822Name: the local part
+// compared exactly, the domain ASCII case-insensitively (RFC 5280 §7.5).
+inline bool matches_email(const certificate& cert, std::string_view email) noexcept {
+    const std::size_t at = email.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == email.size()) return false;
+    general_names names(cert.subject_alt_names);
+    while (!names.empty()) {
+        auto name = names.next();
+        if (!name) return false;
+        if (name->tag != der::context(1)) continue;
+        const std::string_view entry = detail::as_text(name->content);
+        const std::size_t entry_at = entry.rfind('@');
+        if (entry_at == std::string_view::npos) continue;
+        if (subview(entry, 0, entry_at) == subview(email, 0, at) &&
+            detail::equal_ignoring_case(subview(entry, entry_at + 1), subview(email, at + 1)))
+            return true;
     }
     return false;
 }

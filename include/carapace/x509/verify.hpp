@@ -1,310 +1,58 @@
 // Certificate path validation (RFC 5280 §6, as the Web PKI profiles it): from a leaf and an
 // unordered set of intermediates, as a TLS Certificate message delivers them, to an anchor of a
 // trust store. Every signature is verified; validity at the caller's time; CA flag, keyUsage
-// keyCertSign and pathLenConstraint on issuers; the extended key usage asked for; name
-// constraints; a maximum depth. When a candidate issuer fails, the others are tried, and the
-// reason reported is the one from the path that got furthest. No allocation: candidates are
-// parsed into fixed arrays on the stack.
+// keyCertSign and pathLenConstraint on issuers; the extended key usage asked for, and the leaf's
+// keyUsage when asked; name constraints (name_constraints.hpp); the rules of a profile
+// (profile.hpp); a maximum depth. When a candidate issuer fails, the others are tried
+// (path_builder.hpp, within a work budget), and the reason reported is the most specific one met.
+// No allocation: candidates are parsed into fixed arrays on the stack.
 //
 //   x509::trust_store<150> roots;                 // views into `bundle_der`, which must outlive it
 //   roots.add_pem_bundle(bundle_text, bundle_der);
 //   x509::verify_options options{.time = now, .host = "example.com"};
-//   x509::verify_error e = x509::verify_chain(leaf_der, intermediates_der, roots, options);
+//   x509::verify_details details;                 // optional: the work done, the rule broken
+//   x509::verify_error e = x509::verify_chain(leaf_der, intermediates_der, roots, options, details);
 #pragma once
 
 #include <array>
 #include <cstddef>
-#include <cstdint>
 #include <span>
-#include <string_view>
 
 #include "carapace/core/bytes.hpp"
-#include "carapace/core/error.hpp"
-#include "carapace/ec/ed25519.hpp"
 #include "carapace/x509/certificate.hpp"
 #include "carapace/x509/names.hpp"
-#include "carapace/x509/pem.hpp"
+#include "carapace/x509/path_builder.hpp"
+#include "carapace/x509/profile.hpp"
+#include "carapace/x509/trust_store.hpp"
+#include "carapace/x509/verify_options.hpp"
 
 namespace carapace::x509 {
 
-// Why a chain was refused. Listed from the least to the most specific, which is also how
-// competing paths are ranked: the reason kept is the most specific one met.
-enum class verify_error : std::uint8_t {
-    ok,
-    unknown_issuer,                  // no path reaches a trust anchor
-    malformed,                       // a certificate does not parse
-    unsupported_algorithm,           // a signature algorithm we cannot verify (yet)
-    bad_signature,
-    path_too_long,                   // pathLenConstraint or the maximum depth
-    not_a_ca,                        // an issuer without cA or without keyCertSign
-    unsupported_critical_extension,
-    expired,
-    not_yet_valid,
-    wrong_purpose,                   // extendedKeyUsage lacks the purpose asked for
-    name_constraint_violation,
-    hostname_mismatch,
-    // Checks made after a path is found (x509/crl.hpp, x509/ocsp.hpp, x509/pins.hpp): never
-    // produced by the path search, so their place in the ranking does not matter.
-    revoked,
-    revocation_unknown,              // no usable CRL or OCSP response says the certificate is good
-    pin_mismatch,                    // no certificate of the path has a pinned key
-    no_backup_pin,                   // every pin matches the current path: a key rotation would lock out
-};
-
-constexpr std::string_view to_string(verify_error e) noexcept {
-    switch (e) {
-        case verify_error::ok: return "ok";
-        case verify_error::unknown_issuer: return "unknown issuer";
-        case verify_error::malformed: return "malformed certificate";
-        case verify_error::unsupported_algorithm: return "unsupported algorithm";
-        case verify_error::bad_signature: return "bad signature";
-        case verify_error::path_too_long: return "path too long";
-        case verify_error::not_a_ca: return "not a CA";
-        case verify_error::unsupported_critical_extension: return "unsupported critical extension";
-        case verify_error::expired: return "expired";
-        case verify_error::not_yet_valid: return "not yet valid";
-        case verify_error::wrong_purpose: return "wrong purpose";
-        case verify_error::name_constraint_violation: return "name constraint violation";
-        case verify_error::hostname_mismatch: return "hostname mismatch";
-        case verify_error::revoked: return "revoked";
-        case verify_error::revocation_unknown: return "revocation unknown";
-        case verify_error::pin_mismatch: return "pin mismatch";
-        case verify_error::no_backup_pin: return "no backup pin";
-    }
-    return "unknown error";
-}
-
-enum class purpose : std::uint8_t { any, server_auth, client_auth };
-
-struct verify_options {
-    std::int64_t time = 0;          // seconds since the epoch, UTC
-    bool time_known = true;         // false on a device without a clock: validity is not checked
-    std::string_view host;          // checked against the leaf's SAN when not empty
-    purpose usage = purpose::server_auth;
-    std::size_t max_depth = 8;      // certificates in the path, anchor included
-};
-
-// A fixed-capacity set of trust anchors: parsed certificates viewing the caller's DER bytes.
-template <std::size_t Capacity>
-class trust_store {
-public:
-    // Adds one DER certificate (kept as a view). Errors: decode_error, buffer_too_small (full).
-    [[nodiscard]] constexpr errc add(byte_view der_bytes) noexcept {
-        if (count_ == Capacity) return errc::buffer_too_small;
-        auto cert = parse_certificate(der_bytes);
-        if (!cert) return cert.error();
-        anchors_[count_++] = *cert;
-        return errc::ok;
-    }
-
-    // Adds every CERTIFICATE block of a PEM bundle, decoding them one after another into
-    // `storage`, which must outlive the store (pem::max_decoded_size of each block, summed, is
-    // enough; the bundle's size is always enough). Returns how many were added.
-    [[nodiscard]] constexpr result<std::size_t> add_pem_bundle(std::string_view text, byte_span storage) noexcept {
-        pem::reader r(text);
-        std::size_t added = 0;
-        for (auto block = r.next(); block; block = r.next()) {
-            if (block->label != pem::certificate) continue;
-            auto n = pem::decode(*block, storage);
-            if (!n) return n.error();
-            if (const errc e = add(storage.first(*n)); e != errc::ok) return e;
-            storage = storage.subspan(*n);
-            ++added;
-        }
-        if (!r.ok()) return errc::decode_error;
-        return added;
-    }
-
-    [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
-    [[nodiscard]] constexpr std::span<const certificate> anchors() const noexcept {
-        return std::span<const certificate>(anchors_.data(), count_);
-    }
-
-private:
-    std::array<certificate, Capacity> anchors_{};
-    std::size_t count_ = 0;
-};
-
-namespace detail {
-
-inline constexpr std::size_t max_intermediates = 16;
-inline constexpr std::size_t max_path_length = 16;
-
-}  // namespace detail
-
-// The path verify_chain validated, leaf first and the trust anchor last (a leaf that is itself an
-// anchor is the whole path). Copies of the parsed certificates, viewing the caller's DER: what
-// revocation checking (x509/crl.hpp, x509/ocsp.hpp) and pinning (x509/pins.hpp) look at.
-struct verified_path {
-    std::array<certificate, detail::max_path_length> certificates{};
-    std::size_t size = 0;
-
-    [[nodiscard]] constexpr std::span<const certificate> view() const noexcept {
-        return std::span<const certificate>(certificates.data(), size);
-    }
-};
-
-namespace detail {
-
-// Whether `signer`'s key made `cert`'s signature.
-inline verify_error check_signature(const certificate& cert, const public_key_info& signer) noexcept {
-    switch (cert.signed_with) {
-        case signature_algorithm::ed25519:
-            if (signer.type != key_type::ed25519 || signer.key.size() != 32) return verify_error::bad_signature;
-            return ed25519_verify(signer.key.first<32>(), cert.tbs, cert.signature) ? verify_error::ok
-                                                                                     : verify_error::bad_signature;
-        default:
-            // ECDSA and RSA land with their own issue; until then they are named, not guessed at.
-            return verify_error::unsupported_algorithm;
-    }
-}
-
-constexpr verify_error check_validity(const certificate& c, const verify_options& options) noexcept {
-    if (!options.time_known) return verify_error::ok;
-    const std::int64_t time = options.time;
-    if (time < c.not_before) return verify_error::not_yet_valid;
-    if (time > c.not_after) return verify_error::expired;
-    return verify_error::ok;
-}
-
-constexpr bool allows_purpose(const certificate& c, purpose p) noexcept {
-    if (!c.has_extended_key_usage || c.eku_any || p == purpose::any) return true;
-    return p == purpose::server_auth ? c.eku_server_auth : c.eku_client_auth;
-}
-
-// Whether every DNS and IP name of `subject` (its SANs, and the host asked for) satisfies the
-// name constraints of `ca`.
-inline bool satisfies_constraints(const certificate& ca, const certificate& subject, std::string_view host) noexcept {
-    if (ca.permitted_subtrees.empty() && ca.excluded_subtrees.empty()) return true;
-    auto allowed = [&](std::uint8_t tag, byte_view name) {
-        bool permitted_seen = false, permitted = false;
-        general_names permitted_bases(ca.permitted_subtrees, true);
-        while (!permitted_bases.empty()) {
-            auto base = permitted_bases.next();
-            if (!base) return false;
-            if (base->tag != tag) continue;
-            permitted_seen = true;
-            if (tag == general_names::dns_name ? dns_name_within(as_text(base->content), as_text(name))
-                                               : ip_address_within(base->content, name))
-                permitted = true;
-        }
-        if (permitted_seen && !permitted) return false;
-        general_names excluded_bases(ca.excluded_subtrees, true);
-        while (!excluded_bases.empty()) {
-            auto base = excluded_bases.next();
-            if (!base) return false;
-            if (base->tag != tag) continue;
-            if (tag == general_names::dns_name ? dns_name_within(as_text(base->content), as_text(name))
-                                               : ip_address_within(base->content, name))
-                return false;
-        }
-        return true;
-    };
-    general_names names(subject.subject_alt_names);
-    while (!names.empty()) {
-        auto name = names.next();
-        if (!name) return false;
-        if ((name->tag == general_names::dns_name || name->tag == general_names::ip_address) &&
-            !allowed(name->tag, name->content))
-            return false;
-    }
-    if (!host.empty()) {
-        const ip_address ip = parse_ip_address(host);
-        const byte_view host_bytes(reinterpret_cast<const std::uint8_t*>(host.data()), host.size());
-        if (ip.size != 0 ? !allowed(general_names::ip_address, ip.view()) : !allowed(general_names::dns_name, host_bytes))
-            return false;
-    }
-    return true;
-}
-
-struct path_search {
-    const certificate* leaf;
-    std::span<const certificate> intermediates;
-    std::span<const certificate> anchors;
-    const verify_options& options;
-    // The certificates of the path so far, leaf first.
-    std::array<const certificate*, max_path_length> path{};
-    std::size_t path_size = 0;                // once found: path[0..path_size) and then `found_anchor`
-    const certificate* found_anchor = nullptr;
-    verify_error best = verify_error::unknown_issuer;
-
-    void note(verify_error e) noexcept {
-        if (static_cast<std::uint8_t>(e) > static_cast<std::uint8_t>(best)) best = e;
-    }
-
-    // Checks `issuer` as the issuer of path[depth - 1] and everything that depends on its place
-    // in the path (CA flag, key usage, path length, purpose, name constraints, validity).
-    verify_error check_issuer(const certificate& issuer, std::size_t depth) noexcept {
-        const certificate& child = *path[depth - 1];
-        if (!issuer.is_ca || !issuer.has_basic_constraints || !issuer.allows(key_usage::key_cert_sign))
-            return verify_error::not_a_ca;
-        if (issuer.has_unknown_critical_extension) return verify_error::unsupported_critical_extension;
-        // pathLenConstraint counts the non-self-issued intermediates below this CA.
-        if (issuer.path_length >= 0) {
-            std::size_t below = 0;
-            for (std::size_t i = 1; i < depth; ++i)
-                if (!der::equal(path[i]->issuer, path[i]->subject)) ++below;
-            if (below > static_cast<std::size_t>(issuer.path_length)) return verify_error::path_too_long;
-        }
-        if (!allows_purpose(issuer, options.usage)) return verify_error::wrong_purpose;
-        if (const verify_error e = check_validity(issuer, options); e != verify_error::ok) return e;
-        for (std::size_t i = 0; i < depth; ++i)
-            if (!satisfies_constraints(issuer, *path[i], i == 0 ? options.host : std::string_view{}))
-                return verify_error::name_constraint_violation;
-        return check_signature(child, issuer.public_key);
-    }
-
-    // Extends the path from path[depth - 1] upward; true once an anchor is reached.
-    bool extend(std::size_t depth) noexcept {
-        const certificate& child = *path[depth - 1];
-        for (const certificate& anchor : anchors) {
-            if (!der::equal(anchor.subject, child.issuer)) continue;
-            const verify_error e = check_issuer(anchor, depth);
-            if (e == verify_error::ok) {
-                found_anchor = &anchor;
-                path_size = depth;
-                return true;
-            }
-            note(e);
-        }
-        if (depth + 1 >= options.max_depth || depth + 1 >= path.size()) {
-            note(verify_error::path_too_long);
-            return false;
-        }
-        for (const certificate& candidate : intermediates) {
-            if (!der::equal(candidate.subject, child.issuer)) continue;
-            bool repeated = false;  // never loop through the same certificate twice
-            for (std::size_t i = 0; i < depth; ++i)
-                repeated = repeated || der::equal(path[i]->encoded, candidate.encoded);
-            if (repeated) continue;
-            const verify_error e = check_issuer(candidate, depth);
-            if (e != verify_error::ok) {
-                note(e);
-                continue;
-            }
-            path[depth] = &candidate;
-            if (extend(depth + 1)) return true;
-        }
-        return false;
-    }
-};
-
-}  // namespace detail
+// How many intermediates verify_chain looks at unless told otherwise: a TLS chain has a few, a
+// bridge PKI's bag of cross-certificates a few dozen (RFC 4158's example needs 35). Each costs
+// sizeof(certificate), about 300 bytes, of stack: 48 take about 14 KiB.
+inline constexpr std::size_t default_max_intermediates = 48;
 
 // Validates `leaf` (DER) with the `intermediates` (DER, any order, unrelated ones ignored)
-// against the store's anchors. At most detail::max_intermediates intermediates are looked at.
-// When `validated` is given it receives the path of a valid chain, and is empty otherwise.
-template <std::size_t Capacity>
+// against the store's anchors, and says in `details` what it cost and which profile rule was
+// broken, if one was. At most MaxIntermediates intermediates are looked at (the rest are counted
+// in details.intermediates_ignored); each takes sizeof(certificate) of stack. When `validated`
+// is given it receives the path of a valid chain, and is empty otherwise.
+template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t Capacity>
 [[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
                                                const trust_store<Capacity>& store, const verify_options& options,
-                                               verified_path* validated = nullptr) noexcept {
+                                               verify_details& details, verified_path* validated = nullptr) noexcept {
+    details = {};
     if (validated != nullptr) validated->size = 0;
     auto leaf_cert = parse_certificate(leaf);
     if (!leaf_cert) return verify_error::malformed;
-    std::array<certificate, detail::max_intermediates> parsed{};
+    std::array<certificate, MaxIntermediates> parsed{};
     std::size_t count = 0;
     for (const byte_view der_bytes : intermediates) {
-        if (count == parsed.size()) break;
+        if (count == parsed.size()) {
+            ++details.intermediates_ignored;
+            continue;
+        }
         auto cert = parse_certificate(der_bytes);
         if (!cert) return verify_error::malformed;
         parsed[count++] = *cert;
@@ -313,7 +61,9 @@ template <std::size_t Capacity>
     if (leaf_cert->has_unknown_critical_extension) return verify_error::unsupported_critical_extension;
     if (const verify_error e = detail::check_validity(*leaf_cert, options); e != verify_error::ok) return e;
     if (!detail::allows_purpose(*leaf_cert, options.usage)) return verify_error::wrong_purpose;
+    if (options.leaf_key_usage && !leaf_cert->allows(*options.leaf_key_usage)) return verify_error::wrong_purpose;
     if (!options.host.empty() && !matches_host(*leaf_cert, options.host)) return verify_error::hostname_mismatch;
+    if (!options.email.empty() && !matches_email(*leaf_cert, options.email)) return verify_error::email_mismatch;
     // A leaf that is itself an anchor is trusted as it stands.
     for (const certificate& anchor : store.anchors()) {
         if (!der::equal(anchor.encoded, leaf_cert->encoded)) continue;
@@ -323,17 +73,23 @@ template <std::size_t Capacity>
         }
         return verify_error::ok;
     }
+    details.broken_rule = check_profile(*leaf_cert, path_role::leaf, options.profile);
+    if (details.broken_rule == profile_rule::weak_key) return verify_error::weak_key;
+    if (details.broken_rule != profile_rule::none) return verify_error::profile_violation;
 
-    detail::path_search search{&*leaf_cert, std::span<const certificate>(parsed.data(), count), store.anchors(),
-                               options};
-    search.path[0] = &*leaf_cert;
-    if (!search.extend(1)) return search.best;
-    if (validated != nullptr) {
-        for (std::size_t i = 0; i < search.path_size; ++i) validated->certificates[i] = *search.path[i];
-        validated->certificates[search.path_size] = *search.found_anchor;
-        validated->size = search.path_size + 1;
-    }
-    return verify_error::ok;
+    detail::path_search search(*leaf_cert, std::span<const certificate>(parsed.data(), count), store.anchors(), options,
+                               details);
+    const verify_error e = search.run();
+    if (e == verify_error::ok && validated != nullptr) search.copy_path(*validated);
+    return e;
+}
+
+template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t Capacity>
+[[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
+                                               const trust_store<Capacity>& store, const verify_options& options,
+                                               verified_path* validated = nullptr) noexcept {
+    verify_details details;
+    return verify_chain<MaxIntermediates>(leaf, intermediates, store, options, details, validated);
 }
 
 }  // namespace carapace::x509
