@@ -52,7 +52,7 @@ void send(const tls::io_result& r) noexcept { board::send(output, r.produced); }
 int main() {
     x509::trust_store<1> store;
     if (store.add(byte_view(board::trust_anchor, board::trust_anchor_size)) != errc::ok) board::halt(2);
-    tls::x509_verifier<1> verifier(store);
+    tls::x509_verifier<1, 4> verifier(store);  // our server sends one intermediate; four fit any re-issue
     tls::x25519_key_exchange x25519;
     tls::key_exchange* groups[] = {&x25519};
     board_random random;

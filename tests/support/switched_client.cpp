@@ -6,6 +6,7 @@
 #define CARAPACE_X25519_NO_BASE_TABLE 1
 #define CARAPACE_TLS_NO_OCSP 1
 #define CARAPACE_TLS_NO_PINS 1
+#define CARAPACE_X509_NO_PROFILES 1
 #define carapace carapace_switched
 
 #include "support/switched_client.hpp"

@@ -1,8 +1,8 @@
 // A TLS client built with the size switches CARAPACE_TLS_NO_AES_GCM, CARAPACE_TLS_NO_SHA384,
-// CARAPACE_X25519_NO_BASE_TABLE, CARAPACE_TLS_NO_OCSP and CARAPACE_TLS_NO_PINS
-// (tests/support/switched_client.cpp), behind plain types: that translation unit renames the
-// library's namespace, so its differently configured inline code cannot clash with the default
-// build's in the same program.
+// CARAPACE_X25519_NO_BASE_TABLE, CARAPACE_TLS_NO_OCSP, CARAPACE_TLS_NO_PINS and
+// CARAPACE_X509_NO_PROFILES (tests/support/switched_client.cpp), behind plain types: that
+// translation unit renames the library's namespace, so its differently configured inline code
+// cannot clash with the default build's in the same program.
 #pragma once
 
 #include <cstddef>

@@ -391,7 +391,13 @@ private:
         return {};
     }
 
-    [[nodiscard]] bool stapling() const noexcept { return config().ocsp_stapling != ocsp_stapling::off; }
+    [[nodiscard]] bool stapling() const noexcept {
+#if defined(CARAPACE_TLS_NO_OCSP)
+        return false;  // this build reads no OCSP responses: it does not ask for them either
+#else
+        return config().ocsp_stapling != ocsp_stapling::off;
+#endif
+    }
 
     step on_certificate(const message& m) noexcept {
         detail::codec::certificate c;

@@ -101,8 +101,9 @@ inline error verify_certificate_signature(byte_view subject_public_key_info, sig
 
 // Path validation (RFC 5280) against a trust store, and Ed25519 CertificateVerify signatures.
 // `accept_any_chain` skips the chain (testing only: s_client --insecure); signatures are still
-// checked.
-template <std::size_t Capacity>
+// checked. MaxIntermediates: the peer's intermediates looked at, each about 300 bytes (64-bit) or
+// 185 (32-bit) of stack during a verification; a device that knows its server's chain lowers it.
+template <std::size_t Capacity, std::size_t MaxIntermediates = x509::default_max_intermediates>
 class x509_verifier final : public certificate_verifier {
 public:
     explicit x509_verifier(const x509::trust_store<Capacity>& store, bool accept_any_chain = false) noexcept
@@ -175,7 +176,7 @@ private:
         options.host = host;
         options.usage = peer_is_server ? x509::purpose::server_auth : x509::purpose::client_auth;
         options.leaf_key_usage = x509::key_usage::digital_signature;  // it signs CertificateVerify
-        last_ = x509::verify_chain(chain[0], chain.subspan(1), store_, options, path);
+        last_ = x509::verify_chain<MaxIntermediates>(chain[0], chain.subspan(1), store_, options, path);
 #if !defined(CARAPACE_TLS_NO_PINS)
         if (last_ == x509::verify_error::ok && !pins_.empty() && path != nullptr)
             last_ = x509::check_pins(path->view(), pins_, pin_options_);

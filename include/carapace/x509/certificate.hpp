@@ -200,7 +200,9 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
         if (der::equal(c, oid::secp256r1)) info.type = key_type::ec_p256, field = 32, info.bits = 256;
         if (der::equal(c, oid::secp384r1)) info.type = key_type::ec_p384, field = 48, info.bits = 384;
         if (der::equal(c, oid::secp521r1)) info.type = key_type::ec_p521, field = 66, info.bits = 521;
+#if !defined(CARAPACE_X509_NO_PROFILES)  // known only to be refused as weak (profile.hpp)
         if (der::equal(c, oid::secp192r1)) info.type = key_type::ec_p192, field = 24, info.bits = 192;
+#endif
         if (field != 0) {
             const std::size_t n = info.key.size();
             const bool uncompressed = n == 1 + 2 * field && info.key[0] == 0x04;
@@ -213,6 +215,7 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
         if (!bits) return bits.error();
         info.type = key_type::rsa;
         info.bits = *bits;
+#if !defined(CARAPACE_X509_NO_PROFILES)
     } else if (der::equal(algorithm->oid, oid::dsa)) {
         // Dss-Parms ::= SEQUENCE { p, q, g INTEGER } (RFC 3279 §2.3.2): the size of p, when given.
         info.type = key_type::dsa;
@@ -223,6 +226,7 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
                     info.bits = 8 * (octets->size() - ((*octets)[0] == 0 ? 1 : 0));
             }
         }
+#endif
     }
     return info;
 }

@@ -162,17 +162,19 @@ constexpr bool equal(byte_view a, byte_view b) noexcept {
     return true;
 }
 
-// Seconds since 1970-01-01 00:00:00 UTC for a proleptic Gregorian date and time.
-constexpr std::int64_t unix_time(std::int64_t year, unsigned month, unsigned day, unsigned hour, unsigned minute,
+// Seconds since 1970-01-01 00:00:00 UTC for a proleptic Gregorian date and time of the years
+// 0 to 9999 (what the four digits of a certificate time can say). The day count fits 32 bits, so
+// a 32-bit target needs no 64-bit division here.
+constexpr std::int64_t unix_time(std::int32_t year, unsigned month, unsigned day, unsigned hour, unsigned minute,
                                  unsigned second) noexcept {
     // Days from civil (H. Hinnant's algorithm): March-based years make leap days come last.
-    const std::int64_t y = year - (month <= 2 ? 1 : 0);
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const std::int64_t year_of_era = y - era * 400;
-    const std::int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    const std::int64_t days = era * 146097 + day_of_era - 719468;
-    return days * 86400 + hour * 3600 + minute * 60 + second;
+    const std::int32_t y = year - (month <= 2 ? 1 : 0);
+    const std::int32_t era = (y >= 0 ? y : y - 399) / 400;
+    const std::int32_t year_of_era = y - era * 400;
+    const auto day_of_year = static_cast<std::int32_t>((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1);
+    const std::int32_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    const std::int32_t days = era * 146097 + day_of_era - 719468;
+    return std::int64_t{days} * 86400 + hour * 3600 + minute * 60 + second;
 }
 
 // A UTCTime (YYMMDDHHMMSSZ; YY below 50 is 20YY) or GeneralizedTime (YYYYMMDDHHMMSSZ) as RFC
@@ -188,7 +190,7 @@ constexpr std::int64_t unix_time(std::int64_t year, unsigned month, unsigned day
         for (std::size_t i = 0; i < n; ++i) v = v * 10 + (c[at + i] - '0');
         return v;
     };
-    std::int64_t year = number(0, year_digits);
+    auto year = static_cast<std::int32_t>(number(0, year_digits));
     if (year_digits == 2) year += year < 50 ? 2000 : 1900;
     const std::size_t at = year_digits;
     const unsigned month = number(at, 2), day = number(at + 2, 2), hour = number(at + 4, 2),

@@ -8,6 +8,10 @@
 // a path it applies to. Trust anchors are the caller's choice and are held to little: a root
 // keeps its own signature algorithm and its extensions but for extendedKeyUsage.
 //
+// Size switch: CARAPACE_X509_NO_PROFILES leaves the rules out (check_profile finds none broken),
+// for a small device that trusts one private CA it controls; path validation itself (RFC 5280
+// §6: signatures, validity, CA flags, path length, purposes, name constraints) is unchanged.
+//
 // Limits, named rather than hidden: no Public Suffix List is embedded, so the wildcard rule
 // knows one-label suffixes ("*.com") only; RSA moduli, DSA and P-192 keys are judged by what the
 // SubjectPublicKeyInfo says of their size (none of them can sign a path here yet).
@@ -218,6 +222,10 @@ inline bool breaks(profile_rule rule, const certificate& c) noexcept {
 // The first rule of `profile` that `c`, standing at `role` in a path, breaks; none if it keeps
 // them all.
 inline profile_rule check_profile(const certificate& c, path_role role, certificate_profile profile) noexcept {
+#if defined(CARAPACE_X509_NO_PROFILES)
+    (void)c, (void)role, (void)profile;
+    return profile_rule::none;
+#endif
     for (const auto& entry : profile_rules) {
         if ((entry.roles & static_cast<std::uint8_t>(role)) == 0) continue;
         if (profile == certificate_profile::rfc5280 && !entry.in_rfc5280) continue;

@@ -728,7 +728,7 @@ private:
         if (tls::key_log* log = role().key_log(); log != nullptr) log->log(label, role().client_random(), s.view());
     }
     // CLIENT_TRAFFIC_SECRET_N or SERVER_TRAFFIC_SECRET_N, N the number of KeyUpdates before it.
-    void log_traffic_secret(bool client_secret, std::uint64_t generation, const secret& s) noexcept {
+    void log_traffic_secret(bool client_secret, std::uint32_t generation, const secret& s) noexcept {
         if (role().key_log() == nullptr) return;
         char label[48] = {};
         const std::string_view prefix = client_secret ? "CLIENT_TRAFFIC_SECRET_" : "SERVER_TRAFFIC_SECRET_";
@@ -785,7 +785,9 @@ private:
     handshake_reassembly reassembly_{};
     suite_info suite_{all_suites[0]};
     secret read_secret_{}, write_secret_{}, exporter_secret_{}, resumption_secret_{};
-    std::uint64_t read_generation_ = 0, write_generation_ = 0;  // KeyUpdates so far, for the key log
+    // KeyUpdates so far, for the key log (32 bits: a small target then needs no 64-bit division;
+    // past 2^32 updates a debugging label wraps, nothing else).
+    std::uint32_t read_generation_ = 0, write_generation_ = 0;
     std::uint64_t read_installs_ = 0;                           // read keys installed so far
     std::string_view verify_detail_{};
     byte_view incoming_{};  // the received message being handled (post-handshake ones too)
