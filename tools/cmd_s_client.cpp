@@ -2,11 +2,14 @@
 //
 //   s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure] [--alpn P1,P2]
 //            [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM] [--key-update] [--status]
-//            [--quiet]
+//            [--pin sha256//BASE64]... [--allow-no-backup-pin] [--quiet]
 //
 // --status asks the server to staple an OCSP response for its certificate and checks it (soft
 // fail: a revoked certificate fails the handshake, a missing or unusable response does not); the
-// summary then says "ocsp: good|revoked|unknown|none".
+// summary then says "ocsp: good|revoked|unknown|none". --pin (RFC 7469 SHA-256 SPKI pins, as
+// `verify --pin` takes them): a key of the validated path must be pinned and one pin must be a
+// backup matching none of it (unless --allow-no-backup-pin); else "verify: pin mismatch" or
+// "verify: no backup pin" and alert bad_certificate.
 // After the handshake the client copies stdin to the server and the server's data to stdout; on
 // stdin EOF it sends close_notify and reads until the server closes. The summary on stderr, one
 // "key: value" per line (protocol, cipher, group, hrr, alpn, peer, verify), "key_update: sent" and
@@ -19,6 +22,7 @@
 #include <csignal>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli.hpp"
 #include "commands.hpp"
@@ -28,6 +32,7 @@
 #include "tls_options.hpp"
 #include "tls_sockets.hpp"
 #include "carapace/tls/client.hpp"
+#include "carapace/x509/pins.hpp"
 
 namespace carapace_tool {
 
@@ -146,6 +151,8 @@ int cmd_s_client(std::span<char* const> argv) {
                                 {"key", true},
                                 {"key-update", false},
                                 {"status", false},
+                                {"pin", true, {}, true},
+                                {"allow-no-backup-pin", false},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_client: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_client: unexpected argument '" + args.positionals()[0] + "'");
@@ -171,6 +178,16 @@ int cmd_s_client(std::span<char* const> argv) {
             !e.empty())
             return usage_error("s_client: " + e + (ca ? "" : " (the system trust store; give --CAfile)"));
     }
+    std::vector<carapace::x509::spki_pin> pins;
+    for (const std::string& text : args.values("pin")) {
+        const auto pin = carapace::x509::parse_pin(text);
+        if (!pin) return usage_error("s_client: --pin must be sha256//BASE64 of 32 bytes, not " + text);
+        pins.push_back(*pin);
+    }
+    carapace::x509::pin_options pin_options;
+    pin_options.allow_no_backup_pin = args.flag("allow-no-backup-pin");
+    if (pin_options.allow_no_backup_pin && pins.empty()) return usage_error("s_client: --allow-no-backup-pin needs --pin");
+    if (!pins.empty() && args.flag("insecure")) return usage_error("s_client: --pin and --insecure exclude each other");
     std::string server_name = args.value("servername").value_or(target->host);
     if (server_name.empty()) return usage_error("s_client: --servername must not be empty");
 
@@ -180,6 +197,7 @@ int cmd_s_client(std::span<char* const> argv) {
     tls::x25519_key_exchange x25519;
     tls::key_exchange* exchanges[] = {&x25519};
     tls::x509_verifier<trust_capacity> inner(*options->roots.store, insecure);
+    inner.pin(pins, pin_options);
     recording_verifier verifier(inner, insecure);
 
     tls::client_config config;

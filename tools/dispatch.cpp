@@ -70,13 +70,14 @@ constexpr command commands[] = {
     {"s_client", carapace_tool::cmd_s_client,
      "s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure]\n"
      "       [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM]\n"
-     "       [--key-update] [--status] [--quiet]\n"
+     "       [--key-update] [--status] [--pin sha256//BASE64]... [--allow-no-backup-pin] [--quiet]\n"
      "      TLS 1.3 client: stdin -> server, server -> stdout; stdin EOF sends close_notify and\n"
      "      waits for the server to close. Summary on stderr (\"key: value\": protocol, cipher,\n"
      "      group, hrr, alpn, peer, verify); without --CAfile the system trust store is used.\n"
      "      --status: asks for a stapled OCSP response and checks it (\"ocsp: good|revoked|\n"
-     "      unknown|none\"; revoked fails). Exit 0 on a clean close; on failure \"alert: NAME\" or\n"
-     "      \"error: REASON\", exit 1"},
+     "      unknown|none\"; revoked fails). --pin: a key of the validated path must be pinned, and\n"
+     "      one pin be a backup matching none (\"verify: pin mismatch\", \"no backup pin\").\n"
+     "      Exit 0 on a clean close; on failure \"alert: NAME\" or \"error: REASON\", exit 1"},
     {"s_server", carapace_tool::cmd_s_server,
      "s_server --accept [HOST:]PORT --cert PEM --key PEM\n"
      "       [--CAfile PEM --verify-client [optional|required]] [--alpn P1,P2] [--groups G1:G2]\n"

@@ -1,4 +1,4 @@
-"""OCSP stapling cases of tests/tls/interop.py (RFC 8446 §4.4.2.1, RFC 6066 §8): our client asking
+"""OCSP stapling and SPKI pinning cases of tests/tls/interop.py (RFC 8446 §4.4.2.1, RFC 6066 §8): our client asking
 for a stapled response from openssl s_server (-status_file) and gnutls-serv (--ocsp-response), and
 openssl s_client (-status) asking ours (--status-file).
 
@@ -124,3 +124,40 @@ stapling_cases = [
     ("client/gnutls: stapled OCSP response, good", c_gnutls_status),
     ("server/openssl: --status-file stapled", s_ossl_status),
 ]
+
+
+# ----------------------------------------------------------------------------------------------
+# SPKI pins (RFC 7469) in s_client, against openssl s_server with the committed test PKI.
+
+def spki_pin(pem_path):
+    """sha256//BASE64 of the first certificate's SubjectPublicKeyInfo, as openssl computes it."""
+    key = subprocess.run(["openssl", "x509", "-in", pem_path, "-pubkey", "-noout"], check=True,
+                         capture_output=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=key, check=True,
+                         capture_output=True).stdout
+    import base64
+    import hashlib
+    return "sha256//" + base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+def c_ossl_pins():
+    intermediate = work("intermediate.pem")  # the second certificate of the server's chain file
+    open(intermediate, "w").write(open(vec("server.pem")).read().split("-----END CERTIFICATE-----\n", 1)[1])
+    pinned, backup, elsewhere = spki_pin(intermediate), spki_pin(vec("other_root.pem")), spki_pin(vec("client.pem"))
+    for pins, extra, good in (([pinned, backup], [], True), ([elsewhere, backup], [], False),
+                              ([pinned], [], False), ([pinned], ["--allow-no-backup-pin"], True)):
+        port = free_port()
+        srv = openssl_server(port)
+        args = []
+        for p in pins:
+            args += ["--pin", p]
+        c, status = carapace_client(port, "--servername", "localhost", *(args + extra), data=b"x")
+        if good:
+            ok_summary(c, status)
+        else:
+            failed_with_alert(c, status, "bad_certificate")
+            expect(c.summary().get("verify") in ("pin mismatch", "no backup pin"), "verify line", c)
+        srv.stop()
+
+
+stapling_cases.append(("client/openssl: SPKI pins", c_ossl_pins))

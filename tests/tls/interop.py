@@ -631,6 +631,8 @@ def usage_errors():
         server + ["--status-file", "/dev/null"],
         server + ["--status-file", "/dev/zero"],
         ["s_client", "--connect", target, "--status=yes"],
+        ["s_client", "--connect", target, "--pin", "sha256//short"],
+        ["s_client", "--connect", target, "--allow-no-backup-pin"],
         ["s_server", "--accept", "host:port", "--cert", vec("server.pem"), "--key", vec("server.key")],
     ]
     for args in bad:
