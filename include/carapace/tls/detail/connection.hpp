@@ -39,6 +39,7 @@
 #include "carapace/tls/detail/codec/finished.hpp"
 #include "carapace/tls/detail/codec/key_update.hpp"
 #include "carapace/tls/detail/handshake_reassembly.hpp"
+#include "carapace/tls/detail/handshake_state.hpp"
 #include "carapace/tls/detail/handshake_storage.hpp"
 #include "carapace/tls/detail/held_config.hpp"
 #include "carapace/tls/detail/key_schedule.hpp"
@@ -63,27 +64,6 @@ inline constexpr std::size_t key_update_record_size = record_header_size + 5 + 1
 struct step {
     error failure = error::none;
     event what = event::need_input;  // need_input: nothing to report, carry on
-};
-
-// Largest SubjectPublicKeyInfo of a peer leaf we keep to check its CertificateVerify.
-inline constexpr std::size_t max_peer_key_size = 1024;
-
-// What the shared layer keeps only during a handshake.
-struct shared_handshake_state {
-    transcript hashes{};
-    handshake_secret handshake{};
-    master_secret master{};
-    traffic_pair traffic{};  // handshake traffic secrets
-    bytes<max_peer_key_size> peer_key{};
-    std::size_t peer_key_size = 0;
-    bytes<codec::max_signed_content_size> signed_content{};  // what our CertificateVerify signs
-    std::size_t signed_size = 0;
-};
-
-template <class RoleState>
-struct handshake_state {
-    shared_handshake_state shared;
-    RoleState role;
 };
 
 template <class Role, class RoleState, std::size_t HandshakeBufferSize, buffering Buffers>
