@@ -1,6 +1,7 @@
-"""OCSP stapling and SPKI pinning cases of tests/tls/interop.py (RFC 8446 §4.4.2.1, RFC 6066 §8): our client asking
-for a stapled response from openssl s_server (-status_file) and gnutls-serv (--ocsp-response), and
-openssl s_client (-status) asking ours (--status-file).
+"""OCSP stapling and SPKI pinning cases of tests/tls/interop.py (RFC 8446 §4.4.2.1, RFC 6066 §8): our
+client asking for a stapled response from openssl s_server (-status_file) and gnutls-serv
+(--ocsp-response), openssl s_client (-status) and gnutls-cli (--save-ocsp) asking ours
+(--status-file); and s_client --pin against openssl s_server.
 
 The responses need an issuer key, which the committed test PKI does not keep, so a small one is
 made here, once per run, with the openssl command line: an Ed25519 root, a "localhost" leaf and
@@ -117,12 +118,28 @@ def s_ossl_status():
     ok_summary(srv, srv.wait(), peer="none", verify="skipped")
 
 
+def s_gnutls_status():
+    pki = ocsp_pki()
+    port = free_port()
+    saved = work("gnutls-saved.ocsp.der")
+    srv = start_server([TOOL, "s_server", "--accept", str(port), "--cert", pki["leaf"], "--key", pki["leaf_key"],
+                        "--num-conns", "1", "--status-file", pki["good"]], port)
+    c, status = run(["gnutls-cli", "-p", str(port), "--x509cafile", pki["root"], "--priority", GNUTLS_TLS13,
+                     "--save-ocsp", saved, "localhost"], stdin_data=b"stapled\n")
+    expect(status == 0, "gnutls-cli failed (%s)" % status, c, srv)
+    expect(c.has("OCSP status request"), "gnutls-cli saw no stapled response", c, srv)
+    expect(os.path.exists(saved) and open(saved, "rb").read() == open(pki["good"], "rb").read(),
+           "the response gnutls-cli saved is not the one stapled", c, srv)
+    ok_summary(srv, srv.wait(), peer="none", verify="skipped")
+
+
 stapling_cases = [
     ("client/openssl: stapled OCSP response, good", c_ossl_status),
     ("client/openssl: stapled OCSP response, revoked", c_ossl_status_revoked),
     ("client/openssl: no stapled response (soft fail)", c_ossl_status_none),
     ("client/gnutls: stapled OCSP response, good", c_gnutls_status),
     ("server/openssl: --status-file stapled", s_ossl_status),
+    ("server/gnutls: --status-file stapled", s_gnutls_status),
 ]
 
 
