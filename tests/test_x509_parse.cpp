@@ -175,6 +175,27 @@ TEST_CASE("X.509: structural rules") {
     CHECK(!x509::parse_certificate(mismatch).ok());
 }
 
+TEST_CASE("X.509: TLS Feature status_request is must-staple (RFC 7633)") {
+    const byte_vector must = fixture("must_staple"), plain = fixture("leaf");
+    auto c = x509::parse_certificate(must);
+    REQUIRE(c.ok());
+    CHECK(x509::must_staple(*c));
+    auto d = x509::parse_certificate(plain);
+    REQUIRE(d.ok());
+    CHECK_FALSE(x509::must_staple(*d));
+    // Other features do not ask for stapling; a malformed list counts as one that does.
+    const std::uint8_t other[] = {0x30, 0x03, 0x02, 0x01, 0x11};       // status_request_v2 (17)
+    const std::uint8_t both[] = {0x30, 0x06, 0x02, 0x01, 0x11, 0x02, 0x01, 0x05};
+    const std::uint8_t broken[] = {0x30, 0x03, 0x04, 0x01, 0x05};      // an OCTET STRING, not an INTEGER
+    x509::certificate e = *d;
+    e.tls_features = other;
+    CHECK_FALSE(x509::must_staple(e));
+    e.tls_features = both;
+    CHECK(x509::must_staple(e));
+    e.tls_features = broken;
+    CHECK(x509::must_staple(e));
+}
+
 TEST_CASE("keys: PKCS#8 and SubjectPublicKeyInfo from openssl") {
     const std::string private_text = test_support::read_vector_file("x509/pair_private.pem");
     const std::string public_text = test_support::read_vector_file("x509/pair_public.pem");

@@ -4,8 +4,9 @@ client asking for a stapled response from openssl s_server (-status_file) and gn
 (--status-file); and s_client --pin against openssl s_server.
 
 The responses need an issuer key, which the committed test PKI does not keep, so a small one is
-made here, once per run, with the openssl command line: an Ed25519 root, a "localhost" leaf and
-a revoked twin issued by it, the root's CA database, and a response for each leaf signed by the
+made here, once per run, with the openssl command line: an Ed25519 root, a "localhost" leaf, a
+revoked twin and a must-staple twin (RFC 7633) issued by it, the root's CA database, and a
+response for each leaf signed by the
 root, valid for a week.
 """
 import os
@@ -32,25 +33,28 @@ def ocsp_pki():
              "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
              "-out", p("root.pem"))
     index = []
-    for name, serial in (("leaf", "1001"), ("revoked", "1002")):
+    for name, serial in (("leaf", "1001"), ("revoked", "1002"), ("must", "1003")):
+        feature = ["-addext", "tlsfeature=status_request"] if name == "must" else []
         _openssl("genpkey", "-algorithm", "ed25519", "-out", p(name + ".key"))
         _openssl("req", "-new", "-key", p(name + ".key"), "-subj", "/CN=localhost",
                  "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                  "-addext", "keyUsage=critical,digitalSignature", "-addext", "extendedKeyUsage=serverAuth",
-                 "-out", p(name + ".csr"))
+                 *feature, "-out", p(name + ".csr"))
         _openssl("x509", "-req", "-in", p(name + ".csr"), "-CA", p("root.pem"), "-CAkey", p("root.key"),
                  "-days", "3650", "-copy_extensions", "copyall", "-set_serial", "0x" + serial, "-out", p(name + ".pem"))
-        if name == "leaf":
+        if name != "revoked":
             index.append("V\t350101000000Z\t\t%s\tunknown\t/CN=localhost\n" % serial)
         else:
             index.append("R\t350101000000Z\t240101000000Z,keyCompromise\t%s\tunknown\t/CN=localhost\n" % serial)
     open(p("index.txt"), "w").write("".join(index))
-    for name in ("leaf", "revoked"):
+    open(p("index.txt.attr"), "w").write("unique_subject = no\n")  # three leaves named localhost
+    for name in ("leaf", "revoked", "must"):
         _openssl("ocsp", "-issuer", p("root.pem"), "-cert", p(name + ".pem"), "-no_nonce", "-reqout", p(name + ".req"))
         _openssl("ocsp", "-index", p("index.txt"), "-CA", p("root.pem"), "-rsigner", p("root.pem"), "-rkey",
                  p("root.key"), "-reqin", p(name + ".req"), "-ndays", "7", "-respout", p(name + ".ocsp.der"))
     _pki.update(root=p("root.pem"), leaf=p("leaf.pem"), leaf_key=p("leaf.key"), revoked=p("revoked.pem"),
-                revoked_key=p("revoked.key"), good=p("leaf.ocsp.der"), revoked_response=p("revoked.ocsp.der"))
+                revoked_key=p("revoked.key"), good=p("leaf.ocsp.der"), revoked_response=p("revoked.ocsp.der"),
+                must=p("must.pem"), must_key=p("must.key"), must_response=p("must.ocsp.der"))
     return _pki
 
 
@@ -91,6 +95,23 @@ def c_ossl_status_none():
     ok_summary(c, status)  # soft fail: no response is not a failure
     expect(c.summary().get("ocsp") == "none", "ocsp %r, expected none" % c.summary().get("ocsp"), c, srv)
     srv.stop()
+
+
+def c_ossl_must_staple():
+    """A must-staple leaf (RFC 7633): without a response our soft-fail client refuses it."""
+    pki = ocsp_pki()
+    for staple in (False, True):
+        port = free_port()
+        extra = ["-status_file", pki["must_response"]] if staple else []
+        srv = start_server(["openssl", "s_server", "-accept", str(port), "-tls1_3", "-naccept", "1", "-cert",
+                            pki["must"], "-key", pki["must_key"]] + extra, port)
+        c, status = _client(port)
+        if staple:
+            ok_summary(c, status)
+            expect(c.summary().get("ocsp") == "good", "ocsp %r, expected good" % c.summary().get("ocsp"), c, srv)
+        else:
+            failed_with_alert(c, status, "bad_certificate_status_response")
+        srv.stop()
 
 
 def c_gnutls_status():
@@ -137,6 +158,7 @@ stapling_cases = [
     ("client/openssl: stapled OCSP response, good", c_ossl_status),
     ("client/openssl: stapled OCSP response, revoked", c_ossl_status_revoked),
     ("client/openssl: no stapled response (soft fail)", c_ossl_status_none),
+    ("client/openssl: must-staple leaf", c_ossl_must_staple),
     ("client/gnutls: stapled OCSP response, good", c_gnutls_status),
     ("server/openssl: --status-file stapled", s_ossl_status),
     ("server/gnutls: --status-file stapled", s_gnutls_status),

@@ -82,6 +82,9 @@ cert ecdsa_intermediate "/CN=carapace ECDSA intermediate/O=carapace" root 3650 \
   "basicConstraints=critical,CA:TRUE,pathlen:0" "keyUsage=critical,keyCertSign"
 key ecdsa_leaf
 cert ecdsa_leaf "/CN=www.example.com" ecdsa_intermediate 825 "subjectAltName=DNS:www.example.com"
+# A self-signed leaf with the TLS Feature status_request (RFC 7633, "must staple").
+key must_staple
+cert must_staple "/CN=must staple" self 36500 "tlsfeature=status_request" "subjectAltName=DNS:localhost"
 
 # A key pair in PKCS#8 and SubjectPublicKeyInfo form.
 key pair
@@ -93,7 +96,8 @@ openssl x509 -in root.pem -outform der | od -An -v -tx1 | tr -d ' \n' | sed 's/.
 for name in pair_private pair_public; do cp "$name.pem" "$OLDPWD/$out/$name.pem"; done
 cp root_der.inc "$OLDPWD/$out/root_der.inc"
 for name in root intermediate leaf root2 intermediate_cross rogue forged_leaf not_ca not_ca_leaf \
-  sub_intermediate deep_leaf outside_leaf excluded_leaf critical_leaf client_leaf ecdsa_intermediate ecdsa_leaf; do
+  sub_intermediate deep_leaf outside_leaf excluded_leaf critical_leaf client_leaf ecdsa_intermediate ecdsa_leaf \
+  must_staple; do
   cp "$name.pem" "$OLDPWD/$out/$name.pem"
 done
 

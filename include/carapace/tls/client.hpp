@@ -409,16 +409,23 @@ private:
         if (c.entries.empty()) return {error::decode_error};  // §4.4.2.4
         const auto chain = detail::codec::chain_of(c);
         stapled_status status = stapled_status::none;
+        bool must_staple = false;
+#if defined(CARAPACE_TLS_NO_OCSP)
+        bool* const asks_must_staple = nullptr;
+#else
+        bool* const asks_must_staple = stapling() ? &must_staple : nullptr;
+#endif
         const error e = this->accept_certificate(chain.view(), *config().verifier, config().server_name, config().clock,
                                                  config().verify_server, c.leaf_ocsp_response,
-                                                 stapling() ? &status : nullptr);
+                                                 stapling() ? &status : nullptr, asks_must_staple);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         if (stapling() && config().verify_server) {
             stapled_ = status;
             if (status == stapled_status::revoked) return {error::certificate_revoked};
-            if (config().ocsp_stapling == ocsp_stapling::hard_fail && status != stapled_status::good)
-                return {error::bad_certificate_status_response};
+            // RFC 7633 §4.2.3.1: a must-staple leaf without a good response is refused.
+            const bool hard = config().ocsp_stapling == ocsp_stapling::hard_fail || must_staple;
+            if (hard && status != stapled_status::good) return {error::bad_certificate_status_response};
         }
         state_ = state::wait_certificate_verify;
         return {};

@@ -95,6 +95,7 @@ struct certificate {
     byte_view authority_info_access;  // the extension's value, checked by the profiles only
     std::uint16_t present = 0, critical = 0;  // `extension` bits
     bool has_unknown_critical_extension = false;  // policyConstraints, which we do not process, included
+    byte_view tls_features;  // the TLS Feature extension's value (RFC 7633), read by must_staple()
 
     [[nodiscard]] constexpr bool allows(key_usage usage) const noexcept {
         return !has_key_usage || (key_usage_bits & static_cast<std::uint16_t>(usage)) != 0;
@@ -361,6 +362,10 @@ constexpr errc parse_extension(const der::element& e, certificate& c) noexcept {
         c.authority_info_access = value;
         return errc::ok;
     }
+    if (der::equal(*id, oid::tls_feature)) {
+        c.tls_features = value;
+        return errc::ok;
+    }
     if (der::equal(*id, oid::basic_constraints)) return parse_basic_constraints(value, c);
     if (der::equal(*id, oid::key_usage)) return parse_key_usage(value, c);
     if (der::equal(*id, oid::extended_key_usage)) return parse_extended_key_usage(value, c);
@@ -522,5 +527,22 @@ private:
     der::reader reader_;
     bool subtrees_;
 };
+
+// Whether the TLS Feature extension (RFC 7633 §4.2) lists status_request (5): "must staple". A
+// TLS client that asked for an OCSP response then refuses the certificate without a good one.
+// A malformed feature list counts as one that does (fail closed).
+constexpr bool must_staple(const certificate& c) noexcept {
+    if (c.tls_features.empty()) return false;
+    // Features ::= SEQUENCE OF INTEGER, TLS extension numbers.
+    auto features = der::parse_single(c.tls_features, der::sequence);
+    if (!features) return true;
+    der::reader list(features->content);
+    while (!list.empty()) {
+        auto feature = list.expect(der::integer);
+        if (!feature) return true;
+        if (feature->content.size() == 1 && feature->content[0] == 5) return true;
+    }
+    return false;
+}
 
 }  // namespace carapace::x509

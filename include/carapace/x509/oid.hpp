@@ -39,6 +39,7 @@ inline constexpr bytes<3> extended_key_usage{0x55, 0x1d, 0x25};
 inline constexpr bytes<3> policy_constraints{0x55, 0x1d, 0x24};
 // Private extensions (RFC 5280 §4.2.2, id-pe 1.3.6.1.5.5.7.1.x).
 inline constexpr bytes<8> authority_info_access{0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01};
+inline constexpr bytes<8> tls_feature{0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x18};  // 1.3.6.1.5.5.7.1.24
 
 // Key purposes (RFC 5280 §4.2.1.12).
 inline constexpr bytes<4> any_extended_key_usage{0x55, 0x1d, 0x25, 0x00};

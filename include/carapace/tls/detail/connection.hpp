@@ -398,9 +398,10 @@ protected:
     // `status` receives what it says.
     error accept_certificate(std::span<const byte_view> chain, certificate_verifier& verifier, std::string_view host,
                              tls::clock* clock, bool check_chain, byte_view stapled = {},
-                             stapled_status* status = nullptr) noexcept {
+                             stapled_status* status = nullptr, bool* must_staple = nullptr) noexcept {
         const auto leaf = x509::parse_certificate(chain[0]);
         if (!leaf) return error::bad_certificate;
+        if (must_staple != nullptr) *must_staple = x509::must_staple(*leaf);
         if (!keep_peer_key(leaf->public_key.encoded)) return error::unsupported_certificate;
         if (!check_chain) return error::none;
         return verdict_or(
