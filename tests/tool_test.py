@@ -6,6 +6,7 @@ import hmac
 import os
 import random
 import struct
+import re
 import subprocess
 import sys
 
@@ -302,8 +303,28 @@ for name in ("root", "intermediate", "leaf"):
     code, out, err = run(["x509", fixture(name)])
     fields = dict(line.split(": ", 1) for line in out.decode().splitlines())
     want = expected[name]
-    check(code == 0 and list(fields) == ["subject", "issuer", "serial", "not_before", "not_after", "key", "san", "is_ca"],
+    check(code == 0 and list(fields) == ["subject", "issuer", "serial", "not_before", "not_after", "key", "san", "is_ca",
+                                         "path_length", "key_usage", "ext_key_usage", "subject_key_id",
+                                         "authority_key_id", "name_constraints", "must_staple"],
           f"x509 {name}: keys {list(fields)}")
+    check(fields.get("path_length") == str(want["path_length"]) if want["path_length"] >= 0 else fields.get("path_length") == "none",
+          f"x509 {name}: path_length {fields.get('path_length')}")
+    if have_openssl:
+        # keyUsage, extendedKeyUsage and the key identifiers as openssl reads them.
+        text = subprocess.run(["openssl", "x509", "-in", fixture(name), "-noout", "-text"], capture_output=True, text=True).stdout
+        openssl_usage = {"Digital Signature": "digitalSignature", "Certificate Sign": "keyCertSign", "CRL Sign": "cRLSign",
+                         "Key Encipherment": "keyEncipherment", "Non Repudiation": "nonRepudiation"}
+        m = re.search(r"X509v3 Key Usage:.*\n\s*(.*)", text)
+        usage = ", ".join(openssl_usage[u.strip()] for u in m.group(1).split(",")) if m else "none"
+        check(fields.get("key_usage") == usage, f"x509 {name}: key_usage {fields.get('key_usage')!r} vs {usage!r}")
+        m = re.search(r"X509v3 Extended Key Usage:.*\n\s*(.*)", text)
+        eku = ", ".join({"TLS Web Server Authentication": "serverAuth", "TLS Web Client Authentication": "clientAuth"}[u.strip()]
+                        for u in m.group(1).split(",")) if m else "none"
+        check(fields.get("ext_key_usage") == eku, f"x509 {name}: ext_key_usage {fields.get('ext_key_usage')!r} vs {eku!r}")
+        m = re.search(r"X509v3 Subject Key Identifier:.*\n\s*(.*)", text)
+        ski = m.group(1).replace(":", "").strip() if m else "none"
+        check(fields.get("subject_key_id") == ski, f"x509 {name}: subject_key_id")
+    check(fields.get("must_staple") == "no", f"x509 {name}: must_staple")
     check(fields.get("serial", "").lower() == want["serial"], f"x509 {name}: serial {fields.get('serial')}")
     check(fields.get("not_before") == str(want["not_before"]) and fields.get("not_after") == str(want["not_after"]),
           f"x509 {name}: validity")
@@ -314,6 +335,13 @@ for name in ("root", "intermediate", "leaf"):
         for field in ("subject", "issuer"):
             o = subprocess.run(["openssl", "x509", "-in", fixture(name), "-noout", "-" + field], capture_output=True, text=True)
             check(o.stdout.strip() == field + "=" + fields.get(field, ""), f"x509 {name}: {field} {fields.get(field)!r} vs {o.stdout.strip()!r}")
+code, out, _ = run(["x509", fixture("must_staple")])
+fields = dict(line.split(": ", 1) for line in out.decode().splitlines())
+check(code == 0 and fields.get("must_staple") == "yes", "x509 must_staple: must_staple yes")
+code, out, _ = run(["x509", fixture("intermediate")])
+fields = dict(line.split(": ", 1) for line in out.decode().splitlines())
+check(fields.get("name_constraints") == "permitted: DNS:example.com, IP:192.0.2.0/255.255.255.0; excluded: DNS:bad.example.com",
+      f"x509 intermediate: name_constraints {fields.get('name_constraints')!r}")
 expect_usage_error(["x509"])
 expect_usage_error(["x509", os.path.join(X509, "missing.pem")])
 expect_usage_error(["x509", os.path.join(X509, "expected.json")])  # no CERTIFICATE block
@@ -907,7 +935,7 @@ open(evil + ".key", "wb").write(evil_key.private_bytes(serialization.Encoding.PE
                                                        serialization.NoEncryption()))
 code, out, err = run(["x509", evil + ".pem"])
 lines = out.splitlines()
-check(code == 0 and b"\x1b" not in out and b"\x07" not in out and len(lines) == 8 and
+check(code == 0 and b"\x1b" not in out and b"\x07" not in out and len(lines) == 15 and
       lines[0] == b"subject: CN = evil\\x1b[31mred\\x0aline" and b"DNS:esc\\x1b]0;title\\x07.example" in lines[6],
       f"x509 escapes the subject and SAN: {out!r}")
 srv = Server(["--num-conns", "1"], cert=evil)

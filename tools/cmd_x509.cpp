@@ -1,6 +1,8 @@
 // carapace-tool x509 | verify
 //   x509 FILE.pem                     -> "key: value" lines: subject, issuer, serial, not_before,
-//                                        not_after, key, san, is_ca
+//                                        not_after, key, san, is_ca, then path_length, key_usage,
+//                                        ext_key_usage, subject_key_id, authority_key_id,
+//                                        name_constraints, must_staple
 //   verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME] [--email ADDR]
 //          [--purpose server|client] [--time UNIX_SECONDS] [--profile webpki|rfc5280]
 //          [--max-depth N] [--crl FILE]... [--ocsp FILE] [--pin sha256//BASE64]...
@@ -100,6 +102,13 @@ int cmd_x509(std::span<char* const> argv) {
                 serial.c_str(), static_cast<long long>(cert->not_before), static_cast<long long>(cert->not_after),
                 describe_key(cert->public_key).c_str(), terminal_text(describe_san(cert->subject_alt_names)).c_str(),
                 cert->is_ca ? "true" : "false");
+    // The extensions path validation and the profiles read.
+    std::printf("path_length: %s\nkey_usage: %s\next_key_usage: %s\nsubject_key_id: %s\nauthority_key_id: %s\n"
+                "name_constraints: %s\nmust_staple: %s\n",
+                cert->path_length < 0 ? "none" : std::to_string(cert->path_length).c_str(),
+                describe_key_usage(*cert).c_str(), describe_extended_key_usage(*cert).c_str(),
+                hex_or_none(cert->subject_key_id).c_str(), hex_or_none(cert->authority_key_id).c_str(),
+                terminal_text(describe_name_constraints(*cert)).c_str(), x509::must_staple(*cert) ? "yes" : "no");
     return std::fflush(stdout) == 0 ? exit_ok : failure("x509: cannot write output");
 }
 

@@ -52,7 +52,8 @@ constexpr command commands[] = {
     {"x509", carapace_tool::cmd_x509,
      "x509 FILE.pem\n"
      "      the first certificate: \"key: value\" lines for subject, issuer, serial, not_before,\n"
-     "      not_after (seconds since the epoch), key (type/bits), san, is_ca"},
+     "      not_after (seconds since the epoch), key (type/bits), san, is_ca, path_length,\n"
+     "      key_usage, ext_key_usage, subject_key_id, authority_key_id, name_constraints, must_staple"},
     {"verify", carapace_tool::cmd_verify,
      "verify --CAfile ROOTS.pem [--untrusted INTERMEDIATES.pem] [--host NAME] [--email ADDR]\n"
      "       [--purpose server|client] [--time UNIX_SECONDS] [--profile webpki|rfc5280]\n"

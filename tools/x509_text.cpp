@@ -1,6 +1,8 @@
 #include "x509_text.hpp"
 
 #include <cstdio>
+#include <iterator>
+#include <string>
 
 #include "carapace/x509/der.hpp"
 #include "carapace/x509/names.hpp"
@@ -130,39 +132,103 @@ std::string describe_key(const x509::public_key_info& key) {
 
 // "DNS:a, DNS:b, IP:192.0.2.7, email:x@y, URI:z" (IPv6 in full hex groups); other kinds
 // of name as "other".
-std::string describe_san(carapace::byte_view content) {
+namespace {
+
+void append_ip(std::string& out, carapace::byte_view address) {
+    if (address.size() == 4) {
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (i != 0) out += '.';
+            out += std::to_string(address[i]);
+        }
+        return;
+    }
+    char group[8];
+    for (std::size_t i = 0; i < 16; i += 2) {
+        std::snprintf(group, sizeof group, "%s%x", i == 0 ? "" : ":",
+                      static_cast<unsigned>(address[i] << 8 | address[i + 1]));
+        out += group;
+    }
+}
+
+// GeneralNames, or with `subtrees` the bases of GeneralSubtrees (an IP base is address/mask).
+std::string describe_names(carapace::byte_view content, bool subtrees) {
     std::string out;
-    x509::general_names names(content);
+    x509::general_names names(content, subtrees);
     while (!names.empty()) {
         auto name = names.next();
-        if (!name) {
-            if (!out.empty()) out += ", ";
-            return out += "(malformed)";
-        }
         if (!out.empty()) out += ", ";
+        if (!name) return out += "(malformed)";
+        const carapace::byte_view c = name->content;
         if (name->tag == x509::general_names::dns_name) {
             out += "DNS:";
-            out.append(name->content.begin(), name->content.end());
-        } else if (name->tag == x509::general_names::ip_address && name->content.size() == 4) {
+            out.append(c.begin(), c.end());
+        } else if (name->tag == x509::general_names::ip_address && !subtrees && (c.size() == 4 || c.size() == 16)) {
             out += "IP:";
-            for (std::size_t i = 0; i < 4; ++i) {
-                if (i != 0) out += '.';
-                out += std::to_string(name->content[i]);
-            }
-        } else if (name->tag == x509::general_names::ip_address && name->content.size() == 16) {
+            append_ip(out, c);
+        } else if (name->tag == x509::general_names::ip_address && subtrees && (c.size() == 8 || c.size() == 32)) {
             out += "IP:";
-            char group[8];
-            for (std::size_t i = 0; i < 16; i += 2) {
-                std::snprintf(group, sizeof group, "%s%x", i == 0 ? "" : ":",
-                              static_cast<unsigned>(name->content[i] << 8 | name->content[i + 1]));
-                out += group;
-            }
+            append_ip(out, c.first(c.size() / 2));
+            out += '/';
+            append_ip(out, c.subspan(c.size() / 2));
         } else if (name->tag == der::context(1) || name->tag == der::context(6)) {
             out += name->tag == der::context(1) ? "email:" : "URI:";
-            out.append(name->content.begin(), name->content.end());
+            out.append(c.begin(), c.end());
+        } else if (name->tag == der::context(4)) {
+            out += "DirName:" + describe_name(c);
         } else {
             out += "other";
         }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string describe_san(carapace::byte_view content) { return describe_names(content, false); }
+
+std::string describe_key_usage(const x509::certificate& c) {
+    if (!c.has_key_usage) return "none";
+    static constexpr const char* names[] = {"digitalSignature", "nonRepudiation", "keyEncipherment",
+                                            "dataEncipherment", "keyAgreement",   "keyCertSign",
+                                            "cRLSign",          "encipherOnly",   "decipherOnly"};
+    std::string out;
+    for (std::size_t bit = 0; bit < std::size(names); ++bit) {
+        if ((c.key_usage_bits & (1u << bit)) == 0) continue;
+        if (!out.empty()) out += ", ";
+        out += names[bit];
+    }
+    return out.empty() ? "(empty)" : out;
+}
+
+std::string describe_extended_key_usage(const x509::certificate& c) {
+    if (!c.has_extended_key_usage) return "none";
+    std::string out;
+    auto add = [&](bool set, const char* name) {
+        if (!set) return;
+        if (!out.empty()) out += ", ";
+        out += name;
+    };
+    add(c.eku_server_auth, "serverAuth");
+    add(c.eku_client_auth, "clientAuth");
+    add(c.eku_any, "anyExtendedKeyUsage");
+    return out.empty() ? "(others)" : out;
+}
+
+std::string describe_name_constraints(const x509::certificate& c) {
+    std::string out;
+    if (!c.permitted_subtrees.empty()) out += "permitted: " + describe_names(c.permitted_subtrees, true);
+    if (!c.excluded_subtrees.empty())
+        out += std::string(out.empty() ? "" : "; ") + "excluded: " + describe_names(c.excluded_subtrees, true);
+    return out.empty() ? "none" : out;
+}
+
+std::string hex_or_none(carapace::byte_view bytes) {
+    if (bytes.empty()) return "none";
+    std::string out;
+    char hex[3];
+    for (const std::uint8_t b : bytes) {
+        std::snprintf(hex, sizeof hex, "%02X", b);
+        out += hex;
     }
     return out;
 }
