@@ -1,0 +1,338 @@
+"""carapace-tool s_client and s_server: usage errors, echo over loopback with the test PKI, concurrent
+connections, timeouts, the connection cap, optional client certificates, GET /keyupdate and the
+escaping of what peers choose. Run by tool_test.py (interop with OpenSSL and GnuTLS is
+tests/tls/interop.py)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+from tool_common import TOOL, check, expect_usage_error, run
+
+
+# s_client and s_server: the usage errors, then one echo over loopback with the test PKI (the
+# interop with OpenSSL and GnuTLS is tests/tls/interop.py).
+TLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors", "tls")
+def tls_file(name):
+    return os.path.join(TLS, name)
+code, out, _ = run(["--help"])
+check(all(c in out.decode() for c in ("s_client", "s_server", "--connect", "--accept", "--servername", "--insecure",
+                                       "--alpn", "--groups", "--ciphersuites", "--key-update", "--echo", "--num-conns",
+                                       "--verify-client")), "--help lists s_client and s_server")
+server_args = ["s_server", "--accept", "1", "--cert", tls_file("server.pem"), "--key", tls_file("server.key")]
+for args in (["s_client"], ["s_client", "--connect", "localhost"], ["s_client", "--connect", "localhost:0"],
+             ["s_client", "--connect", "localhost:1", "--groups", "x25519:bogus"],
+             ["s_client", "--connect", "localhost:1", "--groups", "secp256r1"],
+             ["s_client", "--connect", "localhost:1", "--ciphersuites", "TLS_AES_128_CCM_SHA256"],
+             ["s_client", "--connect", "localhost:1", "--CAfile", tls_file("missing.pem")],
+             ["s_client", "--connect", "localhost:1", "--insecure", "--CAfile", tls_file("root.pem")],
+             ["s_client", "--connect", "localhost:1", "--cert", tls_file("client.pem")],
+             ["s_client", "--connect", "localhost:1", "--cert", tls_file("client.pem"), "--key", tls_file("server.key")],
+             ["s_server", "--cert", tls_file("server.pem"), "--key", tls_file("server.key")],
+             server_args[:5] + ["--key", tls_file("missing.key")],
+             server_args + ["--verify-client"], server_args + ["--num-conns", "0"],
+             server_args + ["--groups", "X25519MLKEM768"], server_args + ["--alpn", ""],
+             server_args + ["--verify-client", "optional"], server_args + ["--verify-client=sometimes"],
+             server_args + ["--verify-client=", "--CAfile", tls_file("root.pem")],
+             server_args + ["--max-conns", "0"], server_args + ["--max-conns", "1001"], server_args + ["--max-conns", "x"],
+             server_args + ["--timeout", "-1"], server_args + ["--timeout", "86401"], server_args + ["--timeout", "1s"],
+             ["s_client", "--connect", "localhost:1", "--CAfile", "/dev/zero"],
+             server_args[:5] + ["--key", "/dev/zero"]):
+    expect_usage_error(args)
+code, out, _ = run(["--help"])
+check(all(c in out.decode() for c in ("--max-conns", "--timeout", "--verify-client [optional|required]", "GET /keyupdate")),
+      "--help lists the s_server options")
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+def summary(err):
+    return dict(line.split(": ", 1) for line in err.decode(errors="replace").splitlines() if ": " in line)
+port = free_port()
+server = subprocess.Popen([TOOL, "s_server", "--accept", f"127.0.0.1:{port}", "--cert", tls_file("server.pem"),
+                           "--key", tls_file("server.key"), "--echo", "--num-conns", "2", "--alpn", "x,echo"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+try:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if any(f":{port:04X} 00000000:0000 0A" in open(t).read() for t in ("/proc/net/tcp",)):
+            break
+        time.sleep(0.05)
+    message = os.urandom(100000)
+    code, out, err = run(["s_client", "--connect", f"localhost:{port}", "--CAfile", tls_file("root.pem"),
+                          "--alpn", "echo", "--key-update"], message)
+    fields = summary(err)
+    check(code == 0 and out == message, f"s_client echo over loopback: exit {code}, {len(out)} bytes back, {err!r}")
+    check(fields.get("protocol") == "TLSv1.3" and fields.get("cipher") == "TLS_AES_128_GCM_SHA256" and
+          fields.get("group") == "x25519" and fields.get("hrr") == "no" and fields.get("alpn") == "echo" and
+          fields.get("peer") == "CN = localhost" and fields.get("verify") == "ok", f"s_client summary {fields}")
+    code, out, err = run(["s_client", "--connect", f"127.0.0.1:{port}", "--CAfile", tls_file("other_root.pem")])
+    fields = summary(err)
+    check(code == 1 and fields.get("alert") == "unknown_ca" and fields.get("verify") == "unknown issuer",
+          f"s_client with the wrong root: exit {code}, {fields}")
+    _, server_err = server.communicate(timeout=30)
+    fields = summary(server_err)
+    check(server.returncode == 1 and "sni: localhost" in server_err.decode() and fields.get("alert") == "unknown_ca",
+          f"s_server: exit {server.returncode}, {server_err!r}")
+finally:
+    if server.poll() is None:
+        server.kill()
+        server.wait()
+
+
+# s_server serves connections at once, each with its own engine; --timeout, --max-conns,
+# --verify-client optional, the GET /keyupdate answer, and escaping of what peers choose.
+import ssl
+SCRATCH = tempfile.mkdtemp(prefix="carapace-tool-test-")
+
+
+def wait_listening(port, proc):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        if f":{port:04X} 00000000:0000 0A" in open("/proc/net/tcp").read():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+class Server:
+    """carapace-tool s_server on a free loopback port, stdout and stderr in files."""
+    count = 0
+
+    def __init__(self, extra, cert="server"):
+        Server.count += 1
+        self.port = free_port()
+        self.out_path = os.path.join(SCRATCH, f"server{Server.count}.out")
+        self.err_path = os.path.join(SCRATCH, f"server{Server.count}.err")
+        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
+            self.p = subprocess.Popen([TOOL, "s_server", "--accept", f"127.0.0.1:{self.port}", "--cert",
+                                       tls_file(cert + ".pem") if cert == "server" else cert + ".pem", "--key",
+                                       tls_file(cert + ".key") if cert == "server" else cert + ".key"] + extra,
+                                      stdout=out, stderr=err)
+        check(wait_listening(self.port, self.p), f"s_server {extra} listens")
+
+    def err(self):
+        return open(self.err_path, "rb").read()
+
+    def out(self):
+        return open(self.out_path, "rb").read()
+
+    def wait_for(self, text, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in self.err():
+                return True
+            time.sleep(0.02)
+        return False
+
+    def wait(self, timeout=30):
+        try:
+            return self.p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+            return None
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+
+
+def tls_context(cert=None):
+    ctx = ssl.create_default_context(cafile=tls_file("root.pem"))
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    if cert:
+        ctx.load_cert_chain(tls_file(cert + ".pem"), tls_file(cert + ".key"))
+    return ctx
+
+
+def tls_connect(port, ctx=None):
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return (ctx or tls_context()).wrap_socket(raw, server_hostname="localhost")
+
+
+def read_until(sock, marker):
+    data = b""
+    while marker not in data:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def closed_by_peer(sock):
+    """True when the next read sees the end of the connection (close_notify, EOF or reset)."""
+    try:
+        return sock.recv(1) == b""
+    except (ssl.SSLZeroReturnError, ConnectionResetError, ssl.SSLEOFError):
+        return True
+    except (socket.timeout, ssl.SSLError):
+        return False
+
+
+def s_client(port, data, *extra):
+    return run(["s_client", "--connect", f"localhost:{port}", "--CAfile", tls_file("root.pem")] + list(extra), data)
+
+
+# Two clients at once: one finishes its handshake and then says nothing; the other is served
+# meanwhile, and the first is still served afterwards.
+srv = Server(["--echo", "--num-conns", "2"])
+try:
+    idle = tls_connect(srv.port)
+    started = time.monotonic()
+    code, out, err = s_client(srv.port, b"while another waits\n", "--quiet")
+    check(code == 0 and out == b"while another waits\n" and time.monotonic() - started < 10,
+          f"s_server serves a second client while the first is idle: exit {code}, {out!r}, {err!r}")
+    idle.sendall(b"late but served\n")
+    check(read_until(idle, b"\n") == b"late but served\n", "s_server still serves the idle client")
+    idle.unwrap()
+    idle.close()
+    check(srv.wait() == 0 and srv.err().count(b"connection: ") == 2, f"s_server after two clients: {srv.err()!r}")
+finally:
+    srv.stop()
+
+# --timeout: a client that never completes its handshake, and one idle after it, are closed.
+srv = Server(["--timeout", "1", "--num-conns", "2"])
+try:
+    started = time.monotonic()
+    silent = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    idle = tls_connect(srv.port)
+    status = srv.wait()
+    elapsed = time.monotonic() - started
+    err = srv.err()
+    check(status == 1 and b"error: handshake not complete after 1 seconds" in err and
+          b"error: idle for 1 seconds" in err, f"s_server --timeout 1: exit {status}, {err!r}")
+    check(0.9 < elapsed < 10, f"s_server --timeout 1 took {elapsed:.1f}s")
+    check(closed_by_peer(silent), "the silent client was closed")
+    check(closed_by_peer(idle), "the idle client got close_notify")
+    silent.close()
+    idle.close()
+finally:
+    srv.stop()
+
+# --max-conns: past the cap a connection is accepted and closed at once, and does not count for
+# --num-conns.
+srv = Server(["--echo", "--max-conns", "1", "--num-conns", "2"])
+try:
+    first = tls_connect(srv.port)
+    extra = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    check(closed_by_peer(extra), "a connection past --max-conns is closed")
+    extra.close()
+    check(srv.wait_for(b"refused: 127.0.0.1:") and b"(1 connections open)" in srv.err(),
+          f"s_server says it refused: {srv.err()!r}")
+    first.sendall(b"first\n")
+    check(read_until(first, b"\n") == b"first\n", "the first client is served")
+    first.unwrap()
+    first.close()
+    # The server frees the first slot once its close_notify is out: a client a moment later is served.
+    for attempt in range(20):
+        code, out, _ = s_client(srv.port, b"next\n", "--quiet")
+        if code == 0:
+            break
+        time.sleep(0.1)
+    check(code == 0 and out == b"next\n", f"a client after the first closed is served: exit {code}")
+    check(srv.wait() == 0 and srv.err().count(b"connection: ") == 2, f"s_server --max-conns 1: {srv.err()!r}")
+finally:
+    srv.stop()
+
+# --verify-client optional: a certificate is asked for; a client without one is accepted, one with
+# one is verified. --verify-client required is the bare flag.
+srv = Server(["--echo", "--verify-client=optional", "--CAfile", tls_file("root.pem"), "--num-conns", "2"])
+try:
+    code, out, _ = s_client(srv.port, b"anonymous\n")
+    check(code == 0 and out == b"anonymous\n", f"optional client auth, no certificate: exit {code}")
+    check(srv.wait_for(b"verify: none") and b"peer: none" in srv.err(), f"server summary: {srv.err()!r}")
+    code, out, _ = s_client(srv.port, b"known\n", "--cert", tls_file("client.pem"), "--key", tls_file("client.key"))
+    check(code == 0 and out == b"known\n", f"optional client auth, with a certificate: exit {code}")
+    status = srv.wait()
+    fields = summary(srv.err())
+    check(status == 0 and fields.get("peer") == "CN = carapace test client" and fields.get("verify") == "ok",
+          f"optional client auth: exit {status}, {fields}")
+finally:
+    srv.stop()
+srv = Server(["--verify-client", "required", "--CAfile", tls_file("root.pem"), "--num-conns", "1"])
+try:
+    code, _, err = s_client(srv.port, b"x")
+    check(code == 1 and summary(err).get("alert") == "certificate_required", f"required, no certificate: {err!r}")
+    check(srv.wait() == 1 and summary(srv.err()).get("alert") == "certificate_required", f"server: {srv.err()!r}")
+finally:
+    srv.stop()
+
+# GET /keyupdate: a KeyUpdate(update_requested), then an HTTP/1.0 200 response (tlsfuzzer's
+# keyupdate-from-server). The client's record trace (OpenSSL's message callback) shows the order.
+for echo in (False, True):
+    srv = Server(["--num-conns", "1"] + (["--echo"] if echo else []))
+    try:
+        ctx = tls_context()
+        trace = []
+        ctx._msg_callback = lambda conn, direction, version, content_type, msg_type, data: trace.append(
+            (direction, int(content_type), int(msg_type)))
+        c = tls_connect(srv.port, ctx)
+        trace.clear()
+        c.sendall(b"GET /keyupdate HTTP/1.0\r\n\r\n")
+        response = read_until(c, b"keys updated")
+        check(response.startswith(b"HTTP/1.0 200 OK\r\n") and response.endswith(b"\r\n\r\nkeys updated"),
+              f"GET /keyupdate response (echo {echo}): {response!r}")
+        reads = [(t, m) for d, t, m in trace if d == "read"]
+        key_update = (22, 24) in reads and reads.index((22, 24))
+        check(key_update is not False and any(t == 257 and m == 23 for t, m in reads[key_update:]),
+              f"KeyUpdate before the response (echo {echo}): {reads}")
+        c.sendall(b"after\n")  # OpenSSL sends its own KeyUpdate when it next writes
+        if echo:
+            check(read_until(c, b"after\n") == b"after\n", "echo after GET /keyupdate")
+        c.unwrap()
+        c.close()
+        status = srv.wait()
+        err = srv.err()
+        check(status == 0 and b"key_update: sent" in err and b"key_update: received" in err,
+              f"s_server after GET /keyupdate (echo {echo}): exit {status}, {err!r}")
+        if not echo:
+            check(srv.out() == b"GET /keyupdate HTTP/1.0\r\n\r\nafter\n", f"stdout: {srv.out()!r}")
+    finally:
+        srv.stop()
+
+# What a peer chooses is escaped before it reaches a terminal: a certificate whose subject and SAN
+# carry an escape sequence and a newline, and an SNI with one.
+from cryptography import x509 as cx509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.x509.oid import NameOID
+import datetime
+evil_key = Ed25519PrivateKey.generate()
+evil_name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, "evil\x1b[31mred\nline")])
+now_utc = datetime.datetime.now(datetime.timezone.utc)
+evil_cert = (cx509.CertificateBuilder().subject_name(evil_name).issuer_name(evil_name)
+             .public_key(evil_key.public_key()).serial_number(7)
+             .not_valid_before(now_utc - datetime.timedelta(days=1)).not_valid_after(now_utc + datetime.timedelta(days=1))
+             .add_extension(cx509.SubjectAlternativeName([cx509.DNSName("esc\x1b]0;title\x07.example")]), critical=False)
+             .sign(evil_key, None))
+evil = os.path.join(SCRATCH, "evil")
+open(evil + ".pem", "wb").write(evil_cert.public_bytes(serialization.Encoding.PEM))
+open(evil + ".key", "wb").write(evil_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                       serialization.NoEncryption()))
+code, out, err = run(["x509", evil + ".pem"])
+lines = out.splitlines()
+check(code == 0 and b"\x1b" not in out and b"\x07" not in out and len(lines) == 15 and
+      lines[0] == b"subject: CN = evil\\x1b[31mred\\x0aline" and b"DNS:esc\\x1b]0;title\\x07.example" in lines[6],
+      f"x509 escapes the subject and SAN: {out!r}")
+srv = Server(["--num-conns", "1"], cert=evil)
+try:
+    code, _, err = run(["s_client", "--connect", f"127.0.0.1:{srv.port}", "--insecure", "--servername",
+                        "sni\x1b[2J.example"], b"x")
+    check(code == 0 and b"\x1b" not in err and b"peer: CN = evil\\x1b[31mred\\x0aline\n" in err,
+          f"s_client escapes the peer's subject: {err!r}")
+    check(srv.wait() == 0 and b"\x1b" not in srv.err() and b"sni: sni\\x1b[2J.example\n" in srv.err(),
+          f"s_server escapes the SNI: {srv.err()!r}")
+finally:
+    srv.stop()
+# Not UTF-8, and C1 controls in UTF-8: escaped byte by byte; other UTF-8 stays.
+code, _, err = run(["hash", "sha256", "extra\x1b[0m\u0085\u00e9"])
+check(code == 2 and b"extra\\x1b[0m\\xc2\\x85\xc3\xa9" in err, f"usage messages escape their arguments: {err!r}")
+
+shutil.rmtree(SCRATCH, ignore_errors=True)
