@@ -46,30 +46,10 @@ bool load_crls(const std::string& path, std::vector<std::vector<std::uint8_t>>& 
     std::string text;
     if (!host::read_file(path, text, error)) return false;
     const std::size_t before = out.size();
-    if (text.find("-----BEGIN ") == std::string::npos) {
+    if (text.find("-----BEGIN ") == std::string::npos)
         out.emplace_back(text.begin(), text.end());
-    } else {
-        carapace::pem::reader r(text);
-        for (auto block = r.next(); block; block = r.next()) {
-            if (block->label != x509::crl_pem_label) continue;
-            std::vector<std::uint8_t> der(carapace::pem::max_decoded_size(*block));
-            const auto n = carapace::pem::decode(*block, der);
-            if (!n) {
-                error = path + ": bad base64 in an X509 CRL block";
-                return false;
-            }
-            der.resize(*n);
-            out.push_back(std::move(der));
-        }
-        if (!r.ok()) {
-            error = path + ": malformed PEM";
-            return false;
-        }
-    }
-    if (out.size() == before) {
-        error = path + ": no X509 CRL block";
+    else if (!host::parse_pem_blocks(text, path, x509::crl_pem_label, out, error))
         return false;
-    }
     for (std::size_t i = before; i < out.size(); ++i) {
         if (!x509::parse_crl(out[i])) {
             error = path + ": malformed CRL";

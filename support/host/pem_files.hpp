@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "carapace/core/bytes.hpp"
@@ -18,19 +19,18 @@ namespace host {
 
 using der_bytes = std::vector<std::uint8_t>;
 
-// Every CERTIFICATE block of PEM `text`, decoded, appended to `out` (a chain: leaf first). False,
-// with `error` (prefixed with `path`, the text's name), on malformed PEM or text without
-// certificates.
-inline bool parse_certificate_chain(const std::string& text, const std::string& path, std::vector<der_bytes>& out,
-                                    std::string& error) {
+// Every block labelled `label` of PEM `text`, decoded, appended to `out` in order. False, with
+// `error` (prefixed with `path`, the text's name), on malformed PEM or text without such a block.
+inline bool parse_pem_blocks(const std::string& text, const std::string& path, std::string_view label,
+                             std::vector<der_bytes>& out, std::string& error) {
     const std::size_t before = out.size();
     carapace::pem::reader r(text);
     for (auto block = r.next(); block; block = r.next()) {
-        if (block->label != carapace::pem::certificate) continue;
+        if (block->label != label) continue;
         der_bytes der(carapace::pem::max_decoded_size(*block));
         const auto n = carapace::pem::decode(*block, der);
         if (!n) {
-            error = path + ": bad base64 in a CERTIFICATE block";
+            error = path + ": bad base64 in a " + std::string(label) + " block";
             return false;
         }
         der.resize(*n);
@@ -41,10 +41,16 @@ inline bool parse_certificate_chain(const std::string& text, const std::string& 
         return false;
     }
     if (out.size() == before) {
-        error = path + ": no CERTIFICATE block";
+        error = path + ": no " + std::string(label) + " block";
         return false;
     }
     return true;
+}
+
+// Every CERTIFICATE block of PEM `text` (a chain: leaf first).
+inline bool parse_certificate_chain(const std::string& text, const std::string& path, std::vector<der_bytes>& out,
+                                    std::string& error) {
+    return parse_pem_blocks(text, path, carapace::pem::certificate, out, error);
 }
 
 // The same from a file. False, with `error`, on an unreadable file too.
