@@ -3,6 +3,7 @@
 #include "test_constexpr.cpp"
 #include "test_core.cpp"
 #include "test_der_pem.cpp"
+#include "test_ec_arith.cpp"
 #include "test_ecdh.cpp"
 #include "test_ecdsa.cpp"
 #include "test_ed25519.cpp"

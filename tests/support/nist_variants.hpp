@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "carapace/core/bytes.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
 #include "carapace/ec/detail/nist_dispatch.hpp"
 #include "carapace/ec/nist_curves.hpp"
