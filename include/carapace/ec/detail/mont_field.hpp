@@ -15,6 +15,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/ec/detail/safegcd.hpp"
 
 namespace carapace::detail {
 
@@ -232,7 +233,24 @@ struct mont_field {
         }
         return r;
     }();
-    static constexpr void inv(element& out, const element& a) noexcept { ops::pow(out, a, m_minus_2.w); }
+    // a^-1 (0 for 0). With 64-bit words, by safegcd on a R (giving a^-1 R^-1), then a Montgomery
+    // product with R^3; with 32-bit words (no 128-bit integers), by Fermat.
+    static constexpr void inv(element& out, const element& a) noexcept {
+#if CARAPACE_HAVE_INT128
+        if constexpr (word_bits == 64) {
+            element plain{};
+            safegcd<Modulus::bits>::invert(plain.data(), a.data(), Modulus::modulus);
+            ops::mul(out, plain, r_cubed);
+            return;
+        }
+#endif
+        ops::pow(out, a, m_minus_2.w);
+    }
+    static constexpr element r_cubed = [] {
+        element r{};
+        mul(r, r_squared, r_squared);
+        return r;
+    }();
 };
 
 }  // namespace carapace::detail
