@@ -15,8 +15,9 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
-#include "carapace/ec/detail/jacobian_vartime.hpp"
+#include "carapace/ec/detail/jacobian.hpp"
 #include "carapace/ec/detail/mont_field.hpp"
+#include "carapace/ec/detail/variable_base.hpp"
 #include "carapace/ec/detail/weierstrass.hpp"
 
 namespace carapace::detail {
@@ -88,7 +89,7 @@ struct nist_engine {
         point q{};
         if (!decode_point(q, peer, len) || !scalar_in_range(k)) return false;
         point p{};
-        group::mul(p, q, k);
+        variable_base<Params, F>::mul(p, q, k);
         fe x{}, y{};
         // Cannot be the identity for a valid point of prime order and 0 < k < n; checked anyway.
         const bool identity = ct::declassify(group::to_affine(x, y, p)) != 0;
@@ -147,7 +148,7 @@ struct nist_engine {
         // x mod n == r for x < p: x == r, or x == r + n when that is below p.
         fe r_plus_n{};
         if (F::add_words(r_plus_n, r, S::m) != 0 || !F::is_reduced(r_plus_n)) r_plus_n = fe{};
-        return jacobian_vartime<Params, F>::check(a, typename group::affine{q.x, q.y}, c, r_plus_n, r);
+        return jacobian<Params, F>::check(a, typename group::affine{q.x, q.y}, c, r_plus_n, r);
     }
 };
 

@@ -9,7 +9,7 @@
 //   mul_base  [k]G, constant time: signed 4-bit digits over the precomputed comb of G's multiples
 //             (p256_tables.hpp), each row read by a full scan; mul(G) without the table
 //             (CARAPACE_EC_NO_BASE_TABLE, for small devices).
-// Verification, whose inputs are public, has faster formulas of its own (jacobian_vartime.hpp).
+// Verification, whose inputs are public, has faster formulas of its own (jacobian.hpp).
 #pragma once
 
 #include <cstddef>

@@ -1,9 +1,14 @@
-// [a]G + [c]Q for ECDSA verification, whose inputs are all public: Jacobian coordinates
-// (x = X/Z^2, y = Y/Z^3, Z = 0 the identity) with the cheapest formulas for a = -3 from the
-// Explicit-Formulas Database (dbl-2001-b, add-2007-bl, madd-2007-bl), which need special cases
-// (equal points, opposite points, the identity) handled by branches: fine here, and several
-// multiplications fewer per step than the complete formulas secret scalars need
-// (weierstrass.hpp). Straus's interleaving: one chain of doublings, the width-7 NAF of a over a
+// Jacobian coordinates (x = X/Z^2, y = Y/Z^3, Z = 0 the identity) with the cheapest formulas
+// for a = -3 from the Explicit-Formulas Database (dbl-2001-b, add-2007-bl, madd-2007-bl): several
+// multiplications fewer per step than the complete formulas of weierstrass.hpp, but addition
+// has special cases (equal points, opposite points, the identity).
+//
+//   dbl, add_unchecked  branch-free; add_unchecked is wrong for the special cases, so the
+//                       constant-time scalar multiplication (variable_base.hpp) uses it only
+//                       where they cannot occur, and selects around the identity;
+//   add, add_affine     the special cases handled by branches: public inputs only;
+//   check               [a]G + [c]Q for ECDSA verification, whose inputs are all public.
+//                       Straus's interleaving: one chain of doublings, the width-7 NAF of a over a
 // precomputed table of G's odd multiples (width 5 over multiples made on the spot with
 // CARAPACE_EC_NO_BASE_TABLE) and the width-5 NAF of c over Q's.
 #pragma once
@@ -16,7 +21,7 @@
 namespace carapace::detail {
 
 template <class Params, class F>
-struct jacobian_vartime {
+struct jacobian {
     using fe = typename F::element;
     using group = weierstrass_group<Params, F>;
     struct point {
@@ -71,17 +76,15 @@ struct jacobian_vartime {
         out.x = t;
     }
 
-    // add-2007-bl: 11M + 5S.
-    static constexpr void add(point& r, const point& p, const point& q) noexcept {
-        if (is_identity(p)) {
-            r = q;
-            return;
-        }
-        if (is_identity(q)) {
-            r = p;
-            return;
-        }
-        fe z1z1{}, z2z2{}, u1{}, u2{}, s1{}, s2{}, h{}, i{}, j{}, rr{}, v{}, t{};
+    // add-2007-bl: 11M + 5S, for p != +-q and neither the identity (nothing checked).
+    static constexpr void add_unchecked(point& r, const point& p, const point& q) noexcept {
+        fe z1z1{}, z2z2{}, u1{}, u2{}, s1{}, s2{}, h{}, rr{};
+        add_start(z1z1, z2z2, u1, u2, s1, s2, h, rr, p, q);
+        add_finish(r, p, q, z1z1, z2z2, u1, s1, h, rr);
+    }
+
+    static constexpr void add_start(fe& z1z1, fe& z2z2, fe& u1, fe& u2, fe& s1, fe& s2, fe& h, fe& rr, const point& p,
+                                    const point& q) noexcept {
         F::sqr(z1z1, p.z);
         F::sqr(z2z2, q.z);
         F::mul(u1, p.x, z2z2);
@@ -92,11 +95,31 @@ struct jacobian_vartime {
         F::mul(s2, s2, z1z1);
         F::sub(h, u2, u1);
         F::sub(rr, s2, s1);
+    }
+
+    // Any p and q; branches on them.
+    static constexpr void add(point& r, const point& p, const point& q) noexcept {
+        if (is_identity(p)) {
+            r = q;
+            return;
+        }
+        if (is_identity(q)) {
+            r = p;
+            return;
+        }
+        fe z1z1{}, z2z2{}, u1{}, u2{}, s1{}, s2{}, h{}, rr{};
+        add_start(z1z1, z2z2, u1, u2, s1, s2, h, rr, p, q);
         if (F::is_zero(h)) {
             if (F::is_zero(rr)) return dbl(r, p);
             r = point{};  // p = -q
             return;
         }
+        add_finish(r, p, q, z1z1, z2z2, u1, s1, h, rr);
+    }
+
+    static constexpr void add_finish(point& r, const point& p, const point& q, const fe& z1z1, const fe& z2z2,
+                                     const fe& u1, const fe& s1, const fe& h, fe& rr) noexcept {
+        fe i{}, j{}, v{}, t{};
         F::add(rr, rr, rr);
         F::add(i, h, h);
         F::sqr(i, i);
