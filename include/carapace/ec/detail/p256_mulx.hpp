@@ -21,6 +21,43 @@ namespace carapace::detail {
 
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
 
+// Four Montgomery reduction rounds on t7..t0 (round i adds q*p*2^(64i) for q = t_i, which
+// clears t_i), then the result top:t7..t4 < 2p brought below p into hi:lo:t1:t0... renamed
+// below as lo, hi, t0, t1. [a] is free by then and holds the high half of q*p3.
+#define CARAPACE_P256_ROUND(ti, t1_, t2_, t3_, t4_, carries) \
+    "movq %[" ti "], %[lo]\n\t" \
+    "shlq $32, %[lo]\n\t" \
+    "movq %[" ti "], %[hi]\n\t" \
+    "shrq $32, %[hi]\n\t" \
+    "movabsq $0xffffffff00000001, %%rdx\n\t" \
+    "mulxq %[" ti "], %[" ti "], %[a]\n\t" \
+    "addq %[lo], %[" t1_ "]\n\t" \
+    "adcq %[hi], %[" t2_ "]\n\t" \
+    "adcq %[" ti "], %[" t3_ "]\n\t" \
+    "adcq %[a], %[" t4_ "]\n\t" carries
+#define CARAPACE_P256_REDUCE \
+    "xorl %k[top], %k[top]\n\t" \
+    CARAPACE_P256_ROUND("t0", "t1", "t2", "t3", "t4", \
+                        "adcq $0, %[t5]\n\tadcq $0, %[t6]\n\tadcq $0, %[t7]\n\tadcq $0, %[top]\n\t") \
+    CARAPACE_P256_ROUND("t1", "t2", "t3", "t4", "t5", "adcq $0, %[t6]\n\tadcq $0, %[t7]\n\tadcq $0, %[top]\n\t") \
+    CARAPACE_P256_ROUND("t2", "t3", "t4", "t5", "t6", "adcq $0, %[t7]\n\tadcq $0, %[top]\n\t") \
+    CARAPACE_P256_ROUND("t3", "t4", "t5", "t6", "t7", "adcq $0, %[top]\n\t") \
+    "movq %[t4], %[lo]\n\t" \
+    "movq %[t5], %[hi]\n\t" \
+    "movq %[t6], %[t0]\n\t" \
+    "movq %[t7], %[t1]\n\t" \
+    "movl $0xffffffff, %%edx\n\t" \
+    "subq $-1, %[lo]\n\t" \
+    "sbbq %%rdx, %[hi]\n\t" \
+    "sbbq $0, %[t0]\n\t" \
+    "movabsq $0xffffffff00000001, %%rdx\n\t" \
+    "sbbq %%rdx, %[t1]\n\t" \
+    "sbbq $0, %[top]\n\t" \
+    "cmovcq %[t4], %[lo]\n\t" \
+    "cmovcq %[t5], %[hi]\n\t" \
+    "cmovcq %[t6], %[t0]\n\t" \
+    "cmovcq %[t7], %[t1]\n\t"
+
 struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_field_mulx> {
     using base = mont_field<std::uint64_t, p256_params::field, p256_field_mulx>;
     using element = base::element;
@@ -36,7 +73,7 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
     }
     static constexpr void sqr(element& out, const element& a) noexcept {
         if (std::is_constant_evaluated()) return base::mul(out, a, a);
-        mul_asm(out, a, a);
+        sqr_asm(out, a);
     }
     static constexpr void add(element& out, const element& a, const element& b) noexcept {
         if (std::is_constant_evaluated()) return base::add(out, a, b);
@@ -111,47 +148,73 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
             "adoxq %[hi], %[t7]\n\t"
             "adcq $0, %[t7]\n\t"
 
-            // Four reduction rounds; round i adds q*p*2^(64i) for q = t_i, which clears t_i.
-            // a and b are free now: they hold the high half of q*p3 and the carry word.
-            "xorl %k[top], %k[top]\n\t"
-#define CARAPACE_P256_ROUND(ti, t1_, t2_, t3_, t4_, carries) \
-            "movq %[" ti "], %[lo]\n\t" \
-            "shlq $32, %[lo]\n\t" \
-            "movq %[" ti "], %[hi]\n\t" \
-            "shrq $32, %[hi]\n\t" \
-            "movabsq $0xffffffff00000001, %%rdx\n\t" \
-            "mulxq %[" ti "], %[" ti "], %[a]\n\t" \
-            "addq %[lo], %[" t1_ "]\n\t" \
-            "adcq %[hi], %[" t2_ "]\n\t" \
-            "adcq %[" ti "], %[" t3_ "]\n\t" \
-            "adcq %[a], %[" t4_ "]\n\t" carries
-            CARAPACE_P256_ROUND("t0", "t1", "t2", "t3", "t4",
-                                "adcq $0, %[t5]\n\tadcq $0, %[t6]\n\tadcq $0, %[t7]\n\tadcq $0, %[top]\n\t")
-            CARAPACE_P256_ROUND("t1", "t2", "t3", "t4", "t5",
-                                "adcq $0, %[t6]\n\tadcq $0, %[t7]\n\tadcq $0, %[top]\n\t")
-            CARAPACE_P256_ROUND("t2", "t3", "t4", "t5", "t6", "adcq $0, %[t7]\n\tadcq $0, %[top]\n\t")
-            CARAPACE_P256_ROUND("t3", "t4", "t5", "t6", "t7", "adcq $0, %[top]\n\t")
-#undef CARAPACE_P256_ROUND
-
-            // top:t7..t4 < 2p: subtract p, keep the difference unless it borrowed.
-            "movq %[t4], %[lo]\n\t"
-            "movq %[t5], %[hi]\n\t"
-            "movq %[t6], %[t0]\n\t"
-            "movq %[t7], %[t1]\n\t"
-            "movl $0xffffffff, %%edx\n\t"
-            "subq $-1, %[lo]\n\t"
-            "sbbq %%rdx, %[hi]\n\t"
-            "sbbq $0, %[t0]\n\t"
-            "movabsq $0xffffffff00000001, %%rdx\n\t"
-            "sbbq %%rdx, %[t1]\n\t"
-            "sbbq $0, %[top]\n\t"
-            "cmovcq %[t4], %[lo]\n\t"
-            "cmovcq %[t5], %[hi]\n\t"
-            "cmovcq %[t6], %[t0]\n\t"
-            "cmovcq %[t7], %[t1]\n\t"
+            CARAPACE_P256_REDUCE
             : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
               [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi), [top] "=&r"(top), [a] "+&r"(pa),
               [b] "+&r"(pb)
+            :
+            : "rdx", "cc", "memory");
+        out[0] = lo;
+        out[1] = hi;
+        out[2] = t0;
+        out[3] = t1;
+    }
+
+    // a^2: the six products a_i a_j (i < j) doubled, plus the four squares; then as mul.
+    static void sqr_asm(element& out, const element& a) noexcept {
+        std::uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi, top;
+        const std::uint64_t* pa = a.data();
+        __asm__(
+            "xorl %k[t5], %k[t5]\n\t"
+            "xorl %k[t7], %k[t7]\n\t"
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq 8(%[a]), %[t1], %[t2]\n\t"
+            "mulxq 16(%[a]), %[lo], %[t3]\n\t"
+            "addq %[lo], %[t2]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t4]\n\t"
+            "adcq %[lo], %[t3]\n\t"
+            "adcq $0, %[t4]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+            "addq %[lo], %[t3]\n\t"
+            "adcq %[hi], %[t4]\n\t"
+            "adcq $0, %[t5]\n\t"
+            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+            "addq %[lo], %[t4]\n\t"
+            "adcq %[hi], %[t5]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq 24(%[a]), %[lo], %[t6]\n\t"
+            "adcq $0, %[t6]\n\t"
+            "addq %[lo], %[t5]\n\t"
+            "adcq $0, %[t6]\n\t"
+            "adcq $0, %[t7]\n\t"
+            // double
+            "addq %[t1], %[t1]\n\t"
+            "adcq %[t2], %[t2]\n\t"
+            "adcq %[t3], %[t3]\n\t"
+            "adcq %[t4], %[t4]\n\t"
+            "adcq %[t5], %[t5]\n\t"
+            "adcq %[t6], %[t6]\n\t"
+            "adcq %[t7], %[t7]\n\t"
+            // the squares
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[t0], %[hi]\n\t"
+            "addq %[hi], %[t1]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t2]\n\t"
+            "adcq %[hi], %[t3]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t4]\n\t"
+            "adcq %[hi], %[t5]\n\t"
+            "movq 24(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t6]\n\t"
+            "adcq %[hi], %[t7]\n\t"
+            CARAPACE_P256_REDUCE
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
+              [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi), [top] "=&r"(top), [a] "+&r"(pa)
             :
             : "rdx", "cc", "memory");
         out[0] = lo;
@@ -222,6 +285,9 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
         out[3] = t3;
     }
 };
+
+#undef CARAPACE_P256_REDUCE
+#undef CARAPACE_P256_ROUND
 
 #endif
 
