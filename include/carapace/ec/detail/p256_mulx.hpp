@@ -58,6 +58,10 @@ namespace carapace::detail {
     "cmovcq %[t6], %[t0]\n\t" \
     "cmovcq %[t7], %[t1]\n\t"
 
+// Inlined into each point formula: called out of line, each operation passed its operands and
+// result through memory and add and subtract cost as much as a third of a multiplication.
+#define CARAPACE_P256_INLINE __attribute__((always_inline)) inline
+
 struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_field_mulx> {
     using base = mont_field<std::uint64_t, p256_params::field, p256_field_mulx>;
     using element = base::element;
@@ -67,24 +71,24 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
         return f.bmi2 && f.adx;
     }
 
-    static constexpr void mul(element& out, const element& a, const element& b) noexcept {
+    CARAPACE_P256_INLINE static constexpr void mul(element& out, const element& a, const element& b) noexcept {
         if (std::is_constant_evaluated()) return base::mul(out, a, b);
         mul_asm(out, a, b);
     }
-    static constexpr void sqr(element& out, const element& a) noexcept {
+    CARAPACE_P256_INLINE static constexpr void sqr(element& out, const element& a) noexcept {
         if (std::is_constant_evaluated()) return base::mul(out, a, a);
         sqr_asm(out, a);
     }
-    static constexpr void add(element& out, const element& a, const element& b) noexcept {
+    CARAPACE_P256_INLINE static constexpr void add(element& out, const element& a, const element& b) noexcept {
         if (std::is_constant_evaluated()) return base::add(out, a, b);
         add_asm(out, a, b);
     }
-    static constexpr void sub(element& out, const element& a, const element& b) noexcept {
+    CARAPACE_P256_INLINE static constexpr void sub(element& out, const element& a, const element& b) noexcept {
         if (std::is_constant_evaluated()) return base::sub(out, a, b);
         sub_asm(out, a, b);
     }
 
-    static void mul_asm(element& out, const element& a, const element& b) noexcept {
+    CARAPACE_P256_INLINE static void mul_asm(element& out, const element& a, const element& b) noexcept {
         std::uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi, top;
         const std::uint64_t* pa = a.data();
         const std::uint64_t* pb = b.data();
@@ -161,7 +165,7 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
     }
 
     // a^2: the six products a_i a_j (i < j) doubled, plus the four squares; then as mul.
-    static void sqr_asm(element& out, const element& a) noexcept {
+    CARAPACE_P256_INLINE static void sqr_asm(element& out, const element& a) noexcept {
         std::uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi, top;
         const std::uint64_t* pa = a.data();
         __asm__(
@@ -224,7 +228,7 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
     }
 
     // a + b < 2p: subtract p unless that borrows past the carry.
-    static void add_asm(element& out, const element& a, const element& b) noexcept {
+    CARAPACE_P256_INLINE static void add_asm(element& out, const element& a, const element& b) noexcept {
         std::uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3], u0, u1, u2, u3, top, k;
         __asm__(
             "xorl %k[top], %k[top]\n\t"
@@ -259,7 +263,7 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
     }
 
     // a - b, plus p when that borrowed (p masked by the borrow, added back).
-    static void sub_asm(element& out, const element& a, const element& b) noexcept {
+    CARAPACE_P256_INLINE static void sub_asm(element& out, const element& a, const element& b) noexcept {
         std::uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3], m, m1, m3;
         __asm__(
             "subq %[b0], %[t0]\n\t"
@@ -287,6 +291,7 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
 };
 
 #undef CARAPACE_P256_REDUCE
+#undef CARAPACE_P256_INLINE
 #undef CARAPACE_P256_ROUND
 
 #endif
