@@ -164,8 +164,8 @@ struct weierstrass_group {
         F::select(out.y, mask, a.y, out.y);
         F::select(out.z, mask, a.z, out.z);
     }
-    static constexpr word equal_mask(std::uint32_t a, std::uint32_t b) noexcept {
-        return F::word_is_zero(static_cast<word>(a ^ b));
+    static constexpr word equal_mask(std::uint32_t x, std::uint32_t y) noexcept {
+        return F::word_is_zero(static_cast<word>(x ^ y));
     }
 
     // Nibble i (from the least significant) of a big-endian scalar of `size` bytes.
