@@ -21,16 +21,12 @@
 
 namespace carapace {
 
-// GCC 12's -Wshadow takes these scoped enumerators (reachable only as ecdsa_hash::sha256 ...) for
-// redeclarations of the hash types carapace::sha256 ...: a false positive, silenced here only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#endif
+namespace ecdsa_hashes {
+// In a namespace of its own: declared beside the classes sha256 and sha512, the names would
+// shadow them (-Wshadow).
 enum class ecdsa_hash : std::uint8_t { sha256, sha384, sha512 };
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+}  // namespace ecdsa_hashes
+using ecdsa_hashes::ecdsa_hash;
 
 constexpr std::size_t digest_size(ecdsa_hash h) noexcept {
     return h == ecdsa_hash::sha256 ? 32 : h == ecdsa_hash::sha384 ? 48 : 64;
