@@ -193,7 +193,8 @@ constexpr auto p256_public_at_compile_time = [] {
     return out;
 }();
 static_assert(p256_public_at_compile_time == p256_rfc6979_public);
-static_assert(ec_validate_point<p256>(from_hex<33>("0360fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6")));
+static_assert(ec_validate_point<p256>(
+    from_hex<33>("0360fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6")));
 static_assert(!ec_validate_point<p256>(from_hex<65>(
     "04"
     "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6"

@@ -47,7 +47,8 @@ struct arith {
         return to_hex(out);
     }
     // A table entry (Montgomery form, 64-bit words) the same way.
-    static std::string entry_hex(const std::uint64_t (&x)[Params::bits / 64], const std::uint64_t (&y)[Params::bits / 64]) {
+    using table_words = std::uint64_t[Params::bits / 64];
+    static std::string entry_hex(const table_words& x, const table_words& y) {
         fe ax{}, ay{};
         F::from_mont(ax, F::from_u64(x));
         F::from_mont(ay, F::from_u64(y));

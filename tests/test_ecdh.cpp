@@ -80,7 +80,8 @@ std::int64_t run_wycheproof(const wycheproof_file& file) {
     CAPTURE(path);
     const auto doc = test_support::load_vectors(file.path);
     REQUIRE(doc["numberOfTests"].integer() == file.tests);
-    const x509::key_type expected_type = std::is_same_v<Curve, p256> ? x509::key_type::ec_p256 : x509::key_type::ec_p384;
+    const x509::key_type expected_type =
+        std::is_same_v<Curve, p256> ? x509::key_type::ec_p256 : x509::key_type::ec_p384;
     std::int64_t run = 0, valid = 0, compressed = 0, refused_by_parser = 0, refused_by_ecdh = 0;
     for (const auto& group : doc["testGroups"]) {
         REQUIRE(group["curve"].str() == (std::is_same_v<Curve, p256> ? "secp256r1" : "secp384r1"));

@@ -379,7 +379,7 @@ TEST_CASE_TEMPLATE("ECDSA DER signatures: round trips and refusals", Curve, p256
 
     // Hand-made encodings around r = 1, s = 2^(8*size) - 1 (the largest value that fits).
     const byte_vector one{0x01}, max_value = concat(byte_vector{0x00}, byte_vector(size, 0xff));
-    const byte_vector r_good = der_tlv(0x02, one), s_good = der_tlv(0x02, max_value);
+    const byte_vector r_good = der_tlv(0x02, one), s_good = der_tlv(0x02, max_value), body = concat(r_good, s_good);
     rs_t rs{};
     REQUIRE(ecdsa_der_to_rs<Curve>(der_tlv(0x30, concat(r_good, s_good)), rs));
     CHECK(rs[size - 1] == 1);
@@ -401,8 +401,7 @@ TEST_CASE_TEMPLATE("ECDSA DER signatures: round trips and refusals", Curve, p256
         {"negative INTEGER (80)", der_tlv(0x30, concat(der_tlv(0x02, {0x80}), s_good))},
         {"negative INTEGER (ff ...)", der_tlv(0x30, concat(r_good, der_tlv(0x02, byte_vector(size, 0xff))))},
         {"empty INTEGER", der_tlv(0x30, concat(der_tlv(0x02, {}), s_good))},
-        {"long-form SEQUENCE length", concat(byte_vector{0x30, 0x81, static_cast<std::uint8_t>(r_good.size() + s_good.size())},
-                                             concat(r_good, s_good))},
+        {"long-form SEQUENCE length", concat(byte_vector{0x30, 0x81, static_cast<std::uint8_t>(body.size())}, body)},
         {"long-form INTEGER length", der_tlv(0x30, concat(byte_vector{0x02, 0x81, 0x01, 0x01}, s_good))},
         {"indefinite SEQUENCE length", concat(concat(byte_vector{0x30, 0x80}, concat(r_good, s_good)), {0x00, 0x00})},
         {"trailing byte after the SEQUENCE", concat(der_tlv(0x30, concat(r_good, s_good)), {0x00})},
