@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "carapace/core/wipe.hpp"
+#include "carapace/ec/ecdh.hpp"
 #include "carapace/x509/keys.hpp"
 #include "carapace/x509/pem.hpp"
 #include "support/vectors.hpp"
@@ -73,6 +74,15 @@ byte_vector spki(byte_view curve, const byte_vector& point) {
     return tlv(der::sequence, cat({algorithm, tlv(der::bit_string, cat({{0}, point}))}));
 }
 
+// [scalar]G, as ec/ecdh.hpp computes it, for a scalar of the curve's size.
+template <class Curve>
+byte_vector derived_point(byte_view scalar) {
+    REQUIRE(scalar.size() == Curve::scalar_size);
+    bytes<Curve::uncompressed_size> point{};
+    REQUIRE(ec_public_key<Curve>(point, scalar.first<Curve::scalar_size>()) == errc::ok);
+    return byte_vector(point.begin(), point.end());
+}
+
 struct curve_case {
     const char* name;  // fixture prefix
     x509::key_type type;
@@ -102,6 +112,9 @@ TEST_CASE("keys: EC private keys from openssl, PKCS#8 and RFC 5915, both curves"
             CHECK(key->type == c.type);
             CHECK(vec(key->key) == scalar);
             CHECK(vec(key->public_key) == point);
+            // The scalar gives the point openssl wrote next to it.
+            CHECK((c.type == x509::key_type::ec_p256 ? derived_point<p256>(key->key) : derived_point<p384>(key->key)) ==
+                  point);
             // The view points into the buffer: nothing was copied.
             CHECK(key->key.data() >= der_bytes.data());
             CHECK(key->key.data() + key->key.size() <= der_bytes.data() + der_bytes.size());

@@ -16,8 +16,9 @@
 
 namespace carapace::x509 {
 
-// Signature algorithms a certificate may be signed with. Ed25519 verifies now; the others are
-// recognised so that a path using them fails with a clear reason until their issue lands.
+// Signature algorithms a certificate may be signed with. Ed25519 and ECDSA (by P-256 and P-384
+// keys) verify now; the others are recognised so that a path using them fails with a clear
+// reason until their issue lands.
 enum class signature_algorithm : std::uint8_t {
     unknown,
     ed25519,
