@@ -4,9 +4,11 @@
 // About three times faster than Fermat's a^(m-2) with the same field, which matters most for
 // ECDSA signing: one inversion modulo p (the nonce point's x) and one modulo n (the nonce).
 //
-// The original divstep (delta starts at 1), whose step count the paper bounds by
-// floor((49d + 57) / 17) for d-bit inputs, d >= 46 (Theorem 11.2): 741 for 256 bits, 1,110 for
-// 384; we run whole batches of 62 steps past that. Each batch works on the low 64 bits of f and
+// Up to 256 bits, the variant that starts from delta = 1/2, for which 590 steps take any
+// g <= f < 2^256 to g = 0 (the bound computed and machine-checked for libsecp256k1's safegcd;
+// fe25519_safegcd.hpp uses it too): 10 batches of 62. Above, the original divstep (delta starts
+// at 1), whose step count the paper bounds by floor((49d + 57) / 17) for d-bit inputs, d >= 46
+// (Theorem 11.2): 1,110 for 384 bits, 18 batches. Each batch works on the low 64 bits of f and
 // g, collecting the 2x2 matrix of its steps, then applies it to f, g and to d, e, which keep
 // f = d x and g = e x (mod m); when g reaches 0, f = +-1 (or m when x = 0, d then 0).
 //
@@ -32,7 +34,9 @@ struct safegcd {
     static constexpr std::size_t words = Bits / 64;
     static constexpr std::size_t limbs = (Bits + 2) / 62 + 1;  // room for a sign and Bits + 1 bits
     static constexpr int steps_per_batch = 62;
-    static constexpr int batches = static_cast<int>(((49 * Bits + 57) / 17 + 1 + 61) / 62);
+    static constexpr bool half_delta = Bits <= 256;
+    static constexpr int batches =
+        half_delta ? (590 + 61) / 62 : static_cast<int>(((49 * Bits + 57) / 17 + 1 + 61) / 62);
     static constexpr u64 mask62 = (u64{1} << 62) - 1;
 
     struct s62 {
@@ -65,11 +69,15 @@ struct safegcd {
 
     // steps_per_batch divsteps on the low 64 bits of f and g. A step with g odd and delta > 0:
     // (f, g) = (g, (g - f) / 2), delta = 1 - delta; else g odd: g = (g + f) / 2; g even: g / 2;
-    // delta + 1 in both.
+    // delta + 1 in both. `delta` holds delta itself (starting at 1), or for the half-delta
+    // variant delta - 1/2 (starting at 0), the same updates on an integer: then the test is
+    // delta - 1/2 >= 0 and 1 - delta becomes -(delta - 1/2).
     static constexpr i64 divsteps(i64 delta, u64 f, u64 g, matrix& t) noexcept {
         u64 u = 1, v = 0, q = 0, r = 1;
+        constexpr i64 positive_from = half_delta ? 0 : 1;
+        constexpr u64 swap_extra = half_delta ? 0 : 1;
         for (int i = 0; i < steps_per_batch; ++i) {
-            const u64 pos = ct::value_barrier(~static_cast<u64>((delta - 1) >> 63));  // delta > 0
+            const u64 pos = ct::value_barrier(~static_cast<u64>((delta - positive_from) >> 63));
             const u64 odd = ct::value_barrier(0 - (g & 1));
             g += ((f ^ pos) - pos) & odd;
             q += ((u ^ pos) - pos) & odd;
@@ -78,7 +86,8 @@ struct safegcd {
             f += g & swap;
             u += q & swap;
             v += r & swap;
-            delta = static_cast<i64>((static_cast<u64>(delta) ^ swap) + 1 + (swap & 1));  // 1 - delta or delta + 1
+            // Swapped: 1 - delta = ~delta + 2 (half: -theta = ~theta + 1); else delta + 1.
+            delta = static_cast<i64>((static_cast<u64>(delta) ^ swap) + 1 + (swap & swap_extra));
             g >>= 1;
             u = ct::value_barrier(u << 1);
             v = ct::value_barrier(v << 1);
@@ -162,7 +171,7 @@ struct safegcd {
         }();
         s62 f = m, g = from_words(in), d{}, e{};
         e.v[0] = 1;
-        i64 delta = 1;
+        i64 delta = half_delta ? 0 : 1;
         for (int b = 0; b < batches; ++b) {
             matrix t{};
             delta = divsteps(delta, static_cast<u64>(f.v[0]) | (static_cast<u64>(f.v[1]) << 62),
