@@ -1,0 +1,33 @@
+// The NIST curves P-256 (secp256r1, prime256v1) and P-384 (secp384r1) as types: their sizes, the
+// engine their operations run on by default, and the hash that goes with each in TLS 1.3
+// (ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384). ECDH in ec/ecdh.hpp, ECDSA in ec/ecdsa.hpp.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "carapace/ec/detail/nist_dispatch.hpp"
+
+namespace carapace {
+
+struct p256 {
+    using params = detail::p256_params;
+    using engine = detail::nist_dispatch<params>;
+    static constexpr std::string_view name = "P-256";
+    static constexpr std::size_t scalar_size = 32, field_size = 32;
+    static constexpr std::size_t uncompressed_size = 65, compressed_size = 33;  // SEC1 04||x||y, 02/03||x
+    static constexpr std::size_t signature_size = 64;                           // r||s (IEEE P1363)
+    static constexpr std::size_t max_der_signature_size = 72;                   // SEQUENCE { r, s }
+};
+
+struct p384 {
+    using params = detail::p384_params;
+    using engine = detail::nist_dispatch<params>;
+    static constexpr std::string_view name = "P-384";
+    static constexpr std::size_t scalar_size = 48, field_size = 48;
+    static constexpr std::size_t uncompressed_size = 97, compressed_size = 49;
+    static constexpr std::size_t signature_size = 96;
+    static constexpr std::size_t max_der_signature_size = 104;
+};
+
+}  // namespace carapace
