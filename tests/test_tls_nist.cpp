@@ -166,11 +166,11 @@ TEST_CASE("TLS NIST groups: a scalar of zero or at least the order is drawn agai
 // tests/vectors/tls/ec.
 constexpr std::string_view signed_text = "carapace CertificateVerify vector";
 constexpr const char* openssl_p256_signature =
-    "30450220253af77f985c772f35f1639d6c763bc3036317dd177c815ad15d0d08af5140760221008062a9c159e5dd03cc4be974de4f62f2"
-    "388cad8059ea5aeee5653f58f0264247";
+    "3045022100c800468e8f52200f4c244c3d311335d5bbee201194e5127bc2a9859df4ed914702203114e28a527ccee18d18f0c55106e67c"
+    "5a54a023d44f3c5da2a4ed5db540295a";
 constexpr const char* openssl_p384_signature =
-    "3066023100f9b1088268c80685356c75330b4f2a07ce270174258e9c641074cca19ce2d6ff6bcdc940e43f174fe5f3bc9d0c38545d0231"
-    "009ca3a3d9f0f2d77937478d63509ca16645481d422142ddd67039b775875357404f42b036f52a936a564d2329db48f767";
+    "30650230682a875ac75e507c2f18cb11a5acaaf64499e7eb761ad21c0e263e1eaa2d76171e533ac41ecdb3215261c7b49e14e5a6023100"
+    "a2c2e395133611840a0f38e8425f45123c0ab35c480c474d090660c5bb5a94ce6f2a22556af6c5a41f626fa9fe614145";
 
 byte_view text_view(std::string_view s) { return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()}; }
 
@@ -357,6 +357,17 @@ TEST_CASE("TLS ECDSA: handshakes with P-256 and P-384 server and client certific
             }
         }
     }
+}
+
+TEST_CASE("TLS ECDSA: a chain from another ECDSA root is unknown_ca") {
+    ecdsa_setup t;
+    ecdsa_identity stranger("ec/stranger_p384");
+    REQUIRE(stranger.signer != nullptr);
+    t.serve_as(stranger);
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    CHECK(s.client_log.last_fatal.failure == tls::error::unknown_ca);
+    CHECK(s.server_log.last_fatal.alert == tls::alert_description::unknown_ca);
 }
 
 TEST_CASE("TLS ECDSA: a mixed pair, an Ed25519 server and a P-384 client") {

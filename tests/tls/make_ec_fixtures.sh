@@ -2,7 +2,8 @@
 # Regenerates the ECDSA test PKI for TLS in tests/vectors/tls/ec with the openssl command line:
 # a P-384 root (ecdsa-with-SHA384), a P-256 intermediate it signs (ecdsa-with-SHA384), and server
 # leaves (localhost, 127.0.0.1) and client leaves with P-256 and P-384 keys that the intermediate
-# signs (ecdsa-with-SHA256). The leaves sign CertificateVerify with ecdsa_secp256r1_sha256 and
+# signs (ecdsa-with-SHA256). Two "stranger" leaves (P-256, P-384, localhost) come from a second
+# ECDSA root that is not kept, for "untrusted chain" tests. The leaves sign CertificateVerify with ecdsa_secp256r1_sha256 and
 # ecdsa_secp384r1_sha384 (RFC 8446 §4.2.3); every certificate signature is one of those schemes,
 # so a peer's signature_algorithms list covers the chain. Keys come in both formats a tool is handed: PKCS#8
 # ("PRIVATE KEY", RFC 5958) for the P-256 server and P-384 client, RFC 5915 ("EC PRIVATE KEY")
@@ -56,7 +57,18 @@ issue client_p256 "/CN=carapace ECDSA test client P-256" intermediate sha256 "${
 eckey client_p384 P-384 pkcs8
 issue client_p384 "/CN=carapace ECDSA test client P-384" intermediate sha256 "${client_ext[@]}"
 
+eckey other_root P-256 pkcs8
+openssl req -x509 -new -key other_root.key -sha256 -subj "/CN=carapace untrusted ECDSA root" -days 36500 \
+  "${ca_ext[@]}" -out other_root.pem
+eckey stranger_p256 P-256 pkcs8
+issue stranger_p256 "/CN=localhost" other_root sha256 "${server_ext[@]}"
+eckey stranger_p384 P-384 pkcs8
+issue stranger_p384 "/CN=localhost" other_root sha256 "${server_ext[@]}"
+
 cp root.pem "$OLDPWD/$out/"
+for leaf in stranger_p256 stranger_p384; do
+  cp "$leaf.pem" "$leaf.key" "$OLDPWD/$out/"
+done
 for leaf in server_p256 server_p384 client_p256 client_p384; do
   cat "$leaf.pem" intermediate.pem >"$OLDPWD/$out/$leaf.pem"
   cp "$leaf.key" "$OLDPWD/$out/$leaf.key"
