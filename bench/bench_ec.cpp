@@ -1,4 +1,5 @@
-// X25519 and Ed25519 operations per second: carapace against OpenSSL's EVP_PKEY in the same run.
+// X25519, Ed25519, and P-256/P-384 ECDSA and ECDH (bench_ec_nist.hpp) operations per second:
+// carapace against OpenSSL's EVP_PKEY in the same run.
 //
 // OpenSSL keys are created once; each operation is what an application does per handshake:
 // X25519 base point = EVP_PKEY_new_raw_private_key + EVP_PKEY_get_raw_public_key (OpenSSL
@@ -19,6 +20,7 @@
 
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/x25519.hpp"
+#include "bench_ec_nist.hpp"
 #include "compare.hpp"
 #include <type_traits>
 #include <vector>
@@ -177,6 +179,19 @@ int main(int argc, char** argv) {
     bench_engine<d::curve25519_engine<d::fe25519_51>>("portable-51");
 #endif
     bench_engine<d::curve25519_engine<d::fe25519_25>>("portable-25.5");
+    auto nist_compare = [](const std::string& what, auto&& ours, auto&& peer) { compare(what, ours, peer); };
+    nist_bench::bench_curve<carapace::p256, carapace::p256::engine>("auto", nist_compare, message.data(), message.size());
+    nist_bench::bench_curve<carapace::p384, carapace::p384::engine>("auto", nist_compare, message.data(), message.size());
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+    if (d::nist_p256_mulx::supported())
+        nist_bench::bench_curve<carapace::p256, d::nist_p256_mulx>("mulx-adx", nist_compare, message.data(), message.size());
+#endif
+#if CARAPACE_HAVE_INT128
+    nist_bench::bench_curve<carapace::p256, d::nist_portable64<d::p256_params>>("portable-64", nist_compare,
+                                                                               message.data(), message.size());
+#endif
+    nist_bench::bench_curve<carapace::p256, d::nist_portable32<d::p256_params>>("portable-32", nist_compare,
+                                                                               message.data(), message.size());
     std::printf("\nfastest single operation (microseconds; ratio = OpenSSL time / carapace time)\n");
     for (const auto& f : fastest_rows) {
         if (f.peer_us > 0)

@@ -6,6 +6,7 @@
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/ec/detail/curve25519_dispatch.hpp"
+#include "carapace/ec/nist_curves.hpp"
 #include "carapace/hash/sha256.hpp"
 #include "carapace/hash/sha512.hpp"
 
@@ -36,6 +37,23 @@ using curve25519_engines = type_list<
     d::curve25519_engine<d::fe25519_25>, d::curve25519_mulx, d::curve25519_ifma, d::curve25519_dispatch>;
 
 using sha256_engines = type_list<d::sha256_portable, d::sha256_shani, d::sha256_dispatch>;
+
+// P-256 and P-384: nist_engines<p256>::type and nist_engines<p384>::type.
+template <class Curve>
+struct nist_engines {
+    using type = type_list<
+#if CARAPACE_HAVE_INT128
+        d::nist_portable64<typename Curve::params>,
+#endif
+        d::nist_portable32<typename Curve::params>, typename Curve::engine>;
+};
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+template <>
+struct nist_engines<carapace::p256> {
+    using type = type_list<d::nist_portable64<d::p256_params>, d::nist_portable32<d::p256_params>, d::nist_p256_mulx,
+                           carapace::p256::engine>;
+};
+#endif
 using sha512_engines = type_list<d::sha512_portable, d::sha512_avx2, d::sha512_dispatch>;
 
 }  // namespace fuzz_support

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes include/carapace/ec/detail/p256_tables.hpp and p384_tables.hpp: multiples of each curve's
-base point for the fixed-base comb (weierstrass.hpp), affine, in Montgomery form (times 2^bits mod
+base point for the fixed-base comb (weierstrass.hpp) and for verification (jacobian_vartime.hpp), affine, in Montgomery form (times 2^bits mod
 p), each coordinate as little-endian 64-bit words. tests/test_ec_arith.cpp recomputes entries with
 the library's own group law. Usage: scripts/gen_nist_tables.py [output directory]"""
 import os
@@ -57,7 +57,20 @@ def table(name, c):
             f"#pragma once\n\n#include <cstddef>\n#include <cstdint>\n\nnamespace carapace::detail {{\n\n"
             f"inline constexpr std::size_t {name}_comb_spacing = {c['spacing']};\n"
             f"inline constexpr std::uint64_t {name}_base_comb[{rows}][8][2][{limbs}] = {{\n" + ",\n".join(out) +
-            "};\n\n}  // namespace carapace::detail\n")
+            "};\n\n" + odd_multiples(name, c) + "\n}  // namespace carapace::detail\n")
+
+
+def odd_multiples(name, c):
+    """G, 3G, 5G, ..., 63G for the width-7 NAF of verification (variable time, indexed directly)."""
+    g = (c["gx"], c["gy"])
+    twice = affine_add(c, g, g)
+    entries, acc = [], g
+    for _ in range(32):
+        entries.append("{%s,%s}" % (words(c, acc[0]), words(c, acc[1])))
+        acc = affine_add(c, acc, twice)
+    limbs = c["bits"] // 64
+    return (f"// {name}_base_odd[i] = (2i+1) * G, affine, Montgomery form: public scalars only.\n"
+            f"inline constexpr std::uint64_t {name}_base_odd[32][2][{limbs}] = {{\n  " + ",\n  ".join(entries) + "};\n")
 
 
 def main():

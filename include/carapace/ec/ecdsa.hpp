@@ -21,7 +21,12 @@
 
 namespace carapace {
 
+namespace ecdsa_hashes {
+// In a namespace of its own: declared beside the classes sha256 and sha512, the names would
+// shadow them (-Wshadow).
 enum class ecdsa_hash : std::uint8_t { sha256, sha384, sha512 };
+}  // namespace ecdsa_hashes
+using ecdsa_hashes::ecdsa_hash;
 
 constexpr std::size_t digest_size(ecdsa_hash h) noexcept {
     return h == ecdsa_hash::sha256 ? 32 : h == ecdsa_hash::sha384 ? 48 : 64;

@@ -15,6 +15,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/ec/detail/safegcd.hpp"
 
 namespace carapace::detail {
 
@@ -33,8 +34,11 @@ struct wide_word<std::uint64_t> {
 
 // Modulus: a class with `static constexpr std::size_t bits` (a multiple of 64) and
 // `static constexpr std::uint64_t modulus[bits / 64]` (little-endian words), the top bit set.
-template <class Word, class Modulus>
+// Fast: a class deriving from this one that replaces mul, sqr, add and sub for one modulus and
+// CPU (p256_mulx.hpp); what is built on them here (exponentiation, conversions) then uses its.
+template <class Word, class Modulus, class Fast = void>
 struct mont_field {
+    using ops = std::conditional_t<std::is_void_v<Fast>, mont_field, Fast>;
     static constexpr std::size_t word_bits = sizeof(Word) * 8;
     static constexpr std::size_t words = Modulus::bits / word_bits;
     static constexpr std::size_t bytes = Modulus::bits / 8;
@@ -114,7 +118,7 @@ struct mont_field {
     }
     static constexpr void neg(element& out, const element& a) noexcept {
         const element zero{};
-        sub(out, zero, a);
+        ops::sub(out, zero, a);
     }
 
     // Montgomery product a * b / R mod m (CIOS: interleaved multiplication and reduction).
@@ -147,7 +151,7 @@ struct mont_field {
         for (std::size_t i = 0; i < words; ++i) r[i] = t[i];
         reduce_once(out, r, t[words]);
     }
-    static constexpr void sqr(element& out, const element& a) noexcept { mul(out, a, a); }
+    static constexpr void sqr(element& out, const element& a) noexcept { ops::mul(out, a, a); }
 
     // R mod m (the Montgomery form of 1) and R^2 mod m (converts into the form).
     static constexpr element one = [] {
@@ -161,11 +165,11 @@ struct mont_field {
         return r;
     }();
 
-    static constexpr void to_mont(element& out, const element& a) noexcept { mul(out, a, r_squared); }
+    static constexpr void to_mont(element& out, const element& a) noexcept { ops::mul(out, a, r_squared); }
     static constexpr void from_mont(element& out, const element& a) noexcept {
         element unit{};
         unit[0] = 1;
-        mul(out, a, unit);
+        ops::mul(out, a, unit);
     }
 
     // All ones when a is zero.
@@ -206,12 +210,12 @@ struct mont_field {
     static constexpr void pow(element& out, const element& a, const std::uint64_t (&e)[Modulus::bits / 64]) noexcept {
         element table[16];
         table[0] = one;
-        for (std::size_t i = 1; i < 16; ++i) mul(table[i], table[i - 1], a);
+        for (std::size_t i = 1; i < 16; ++i) ops::mul(table[i], table[i - 1], a);
         element acc = one;
         for (std::size_t nibble = Modulus::bits / 4; nibble-- > 0;) {
-            for (int k = 0; k < 4; ++k) sqr(acc, acc);
+            for (int k = 0; k < 4; ++k) ops::sqr(acc, acc);
             const std::size_t w = static_cast<std::size_t>((e[nibble / 16] >> (4 * (nibble % 16))) & 15);
-            if (w != 0) mul(acc, acc, table[w]);
+            if (w != 0) ops::mul(acc, acc, table[w]);
         }
         out = acc;
         for (auto& t : table) t = element{};
@@ -229,7 +233,24 @@ struct mont_field {
         }
         return r;
     }();
-    static constexpr void inv(element& out, const element& a) noexcept { pow(out, a, m_minus_2.w); }
+    // a^-1 (0 for 0). With 64-bit words, by safegcd on a R (giving a^-1 R^-1), then a Montgomery
+    // product with R^3; with 32-bit words (no 128-bit integers), by Fermat.
+    static constexpr void inv(element& out, const element& a) noexcept {
+#if CARAPACE_HAVE_INT128
+        if constexpr (word_bits == 64) {
+            element plain{};
+            safegcd<Modulus::bits>::invert(plain.data(), a.data(), Modulus::modulus);
+            ops::mul(out, plain, r_cubed);
+            return;
+        }
+#endif
+        ops::pow(out, a, m_minus_2.w);
+    }
+    static constexpr element r_cubed = [] {
+        element r{};
+        mul(r, r_squared, r_squared);
+        return r;
+    }();
 };
 
 }  // namespace carapace::detail

@@ -12,6 +12,7 @@
 #include "carapace/ec/detail/mont_field.hpp"
 #include "carapace/ec/detail/nist_engine.hpp"
 #include "carapace/ec/detail/nist_params.hpp"
+#include "carapace/ec/detail/p256_mulx.hpp"
 
 namespace carapace::detail {
 
@@ -31,9 +32,22 @@ template <class Params>
 using nist_portable = nist_portable32<Params>;
 #endif
 
+// The variants of each curve, fastest first.
+template <class Params>
+struct nist_variants {
+    using type = cpu_variants<nist_portable<Params>>;
+};
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+using nist_p256_mulx = nist_engine<p256_params, p256_field_mulx, mont_field<std::uint64_t, p256_params::order>>;
+template <>
+struct nist_variants<p256_params> {
+    using type = cpu_variants<nist_p256_mulx, nist_portable<p256_params>>;
+};
+#endif
+
 template <class Params>
 struct nist_dispatch {
-    using variants = cpu_variants<nist_portable<Params>>;
+    using variants = typename nist_variants<Params>::type;
     static constexpr const char* name = "auto";
     static constexpr bool supported() noexcept { return true; }
     static constexpr std::size_t size = nist_portable<Params>::size;

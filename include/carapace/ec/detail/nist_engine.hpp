@@ -15,7 +15,9 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
+#include "carapace/ec/detail/jacobian.hpp"
 #include "carapace/ec/detail/mont_field.hpp"
+#include "carapace/ec/detail/variable_base.hpp"
 #include "carapace/ec/detail/weierstrass.hpp"
 
 namespace carapace::detail {
@@ -87,7 +89,7 @@ struct nist_engine {
         point q{};
         if (!decode_point(q, peer, len) || !scalar_in_range(k)) return false;
         point p{};
-        group::mul(p, q, k);
+        variable_base<Params, F>::mul(p, q, k);
         fe x{}, y{};
         // Cannot be the identity for a valid point of prime order and 0 < k < n; checked anyway.
         const bool identity = ct::declassify(group::to_affine(x, y, p)) != 0;
@@ -143,18 +145,10 @@ struct nist_engine {
         std::uint8_t a[size] = {}, c[size] = {};
         S::store(a, u1);
         S::store(c, u2);
-        point sum{};
-        group::mul_add_vartime(sum, a, q, c);
-        if (F::is_zero(sum.z)) return false;
-        // x(sum) mod n == r without an inversion: X == r Z, or X == (r + n) Z when r + n < p.
-        fe rz{}, candidate = r;
-        for (int attempt = 0; attempt < 2; ++attempt) {
-            F::to_mont(rz, candidate);
-            F::mul(rz, rz, sum.z);
-            if (F::equal(rz, sum.x)) return true;
-            if (F::add_words(candidate, r, S::m) != 0 || !F::is_reduced(candidate)) return false;
-        }
-        return false;
+        // x mod n == r for x < p: x == r, or x == r + n when that is below p.
+        fe r_plus_n{};
+        if (F::add_words(r_plus_n, r, S::m) != 0 || !F::is_reduced(r_plus_n)) r_plus_n = fe{};
+        return jacobian<Params, F>::check(a, typename group::affine{q.x, q.y}, c, r_plus_n, r);
     }
 };
 

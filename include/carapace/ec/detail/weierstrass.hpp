@@ -8,8 +8,8 @@
 //   mul       [k]P, constant time: fixed 4-bit windows over a table of 0P..15P read by full scans;
 //   mul_base  [k]G, constant time: signed 4-bit digits over the precomputed comb of G's multiples
 //             (p256_tables.hpp), each row read by a full scan; mul(G) without the table
-//             (CARAPACE_EC_NO_BASE_TABLE, for small devices);
-//   mul_add_vartime  [a]G + [b]Q for verification, whose inputs are public: width-5 NAF.
+//             (CARAPACE_EC_NO_BASE_TABLE, for small devices).
+// Verification, whose inputs are public, has faster formulas of its own (jacobian.hpp).
 #pragma once
 
 #include <cstddef>
@@ -164,8 +164,8 @@ struct weierstrass_group {
         F::select(out.y, mask, a.y, out.y);
         F::select(out.z, mask, a.z, out.z);
     }
-    static constexpr word equal_mask(std::uint32_t a, std::uint32_t b) noexcept {
-        return F::word_is_zero(static_cast<word>(a ^ b));
+    static constexpr word equal_mask(std::uint32_t x, std::uint32_t y) noexcept {
+        return F::word_is_zero(static_cast<word>(x ^ y));
     }
 
     // Nibble i (from the least significant) of a big-endian scalar of `size` bytes.
@@ -243,69 +243,6 @@ struct weierstrass_group {
         for (auto& d : digits) d = 0;
         carry = 0;
 #endif
-    }
-
-    // Width-5 NAF of a big-endian scalar below 2^bits: digits odd in [-15, 15] or zero, at least
-    // four zeros after each nonzero one. Variable time: for public scalars only.
-    static constexpr void naf5(std::int8_t (&out)[Params::bits + 1], const std::uint8_t* k) noexcept {
-        std::uint32_t v[Params::bits / 32 + 1] = {};
-        for (std::size_t i = 0; i < size; ++i) v[i / 4] |= static_cast<std::uint32_t>(k[size - 1 - i]) << (8 * (i % 4));
-        for (std::size_t i = 0; i <= Params::bits; ++i) {
-            std::int32_t d = 0;
-            if (v[0] & 1) {
-                d = static_cast<std::int32_t>(v[0] & 31);
-                if (d > 16) d -= 32;
-                // v -= d (keeps v >= 0: d <= v's low bits or d is negative)
-                if (d > 0) {
-                    std::uint64_t borrow = static_cast<std::uint64_t>(d);
-                    for (auto& w : v) {
-                        const std::uint64_t t = std::uint64_t{w} - borrow;
-                        w = static_cast<std::uint32_t>(t);
-                        borrow = (t >> 32) & 1;
-                    }
-                } else {
-                    std::uint64_t carry = static_cast<std::uint64_t>(-d);
-                    for (auto& w : v) {
-                        const std::uint64_t t = std::uint64_t{w} + carry;
-                        w = static_cast<std::uint32_t>(t);
-                        carry = t >> 32;
-                    }
-                }
-            }
-            out[i] = static_cast<std::int8_t>(d);
-            for (std::size_t j = 0; j + 1 < sizeof v / sizeof v[0]; ++j) v[j] = (v[j] >> 1) | (v[j + 1] << 31);
-            v[sizeof v / sizeof v[0] - 1] >>= 1;
-        }
-    }
-
-    // r = [a]G + [c]q, variable time (verification: every input is public).
-    static constexpr void mul_add_vartime(point& r, const std::uint8_t* a, const point& q, const std::uint8_t* c) noexcept {
-        const affine g = generator();
-        point odd_g[8], odd_q[8];  // 1, 3, 5, ..., 15 times the point
-        odd_g[0] = point{g.x, g.y, F::one};
-        odd_q[0] = q;
-        point twice{};
-        dbl(twice, odd_g[0]);
-        for (std::size_t i = 1; i < 8; ++i) add(odd_g[i], odd_g[i - 1], twice);
-        dbl(twice, odd_q[0]);
-        for (std::size_t i = 1; i < 8; ++i) add(odd_q[i], odd_q[i - 1], twice);
-        std::int8_t na[Params::bits + 1], nc[Params::bits + 1];
-        naf5(na, a);
-        naf5(nc, c);
-        point acc{};
-        bool started = false;
-        for (std::size_t i = Params::bits + 1; i-- > 0;) {
-            if (started) dbl(acc, acc);
-            for (int which = 0; which < 2; ++which) {
-                const std::int8_t d = which == 0 ? na[i] : nc[i];
-                if (d == 0) continue;
-                point term = (which == 0 ? odd_g : odd_q)[(d < 0 ? -d : d) / 2];
-                if (d < 0) F::neg(term.y, term.y);
-                add(acc, acc, term);
-                started = true;
-            }
-        }
-        r = acc;
     }
 
     // Affine coordinates (out of Montgomery form) of p; all ones when p is the identity (then

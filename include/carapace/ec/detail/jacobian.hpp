@@ -1,0 +1,254 @@
+// Jacobian coordinates (x = X/Z^2, y = Y/Z^3, Z = 0 the identity) with the cheapest formulas
+// for a = -3 from the Explicit-Formulas Database (dbl-2001-b, add-2007-bl, madd-2007-bl): several
+// multiplications fewer per step than the complete formulas of weierstrass.hpp, but addition
+// has special cases (equal points, opposite points, the identity).
+//
+//   dbl, add_unchecked  branch-free; add_unchecked is wrong for the special cases, so the
+//                       constant-time scalar multiplication (variable_base.hpp) uses it only
+//                       where they cannot occur, and selects around the identity;
+//   add, add_affine     the special cases handled by branches: public inputs only;
+//   check               [a]G + [c]Q for ECDSA verification, whose inputs are all public.
+//                       Straus's interleaving: one chain of doublings, the width-7 NAF of a over a
+// precomputed table of G's odd multiples (width 5 over multiples made on the spot with
+// CARAPACE_EC_NO_BASE_TABLE) and the width-5 NAF of c over Q's.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "carapace/ec/detail/weierstrass.hpp"
+
+namespace carapace::detail {
+
+template <class Params, class F>
+struct jacobian {
+    using fe = typename F::element;
+    using group = weierstrass_group<Params, F>;
+    struct point {
+        fe x{}, y{}, z{};
+    };
+    using affine = typename group::affine;
+
+    static constexpr bool is_identity(const point& p) noexcept { return F::is_zero(p.z) != 0; }
+
+    // dbl-2001-b: 3M + 5S.
+    static constexpr void dbl(point& r, const point& p) noexcept {
+        fe delta{}, gamma{}, beta{}, alpha{}, t{}, u{};
+        F::sqr(delta, p.z);
+        F::sqr(gamma, p.y);
+        F::mul(beta, p.x, gamma);
+        F::sub(t, p.x, delta);
+        F::add(u, p.x, delta);
+        F::mul(alpha, t, u);
+        F::add(t, alpha, alpha);
+        F::add(alpha, alpha, t);  // 3 (X - delta)(X + delta)
+        F::add(t, p.y, p.z);
+        F::sqr(t, t);
+        F::sub(t, t, gamma);
+        F::sub(r.z, t, delta);
+        F::add(beta, beta, beta);
+        F::add(beta, beta, beta);  // 4 beta
+        F::sqr(t, alpha);
+        F::add(u, beta, beta);
+        F::sub(r.x, t, u);  // alpha^2 - 8 beta
+        F::sub(t, beta, r.x);
+        F::mul(t, alpha, t);
+        F::sqr(gamma, gamma);
+        F::add(gamma, gamma, gamma);
+        F::add(gamma, gamma, gamma);
+        F::add(gamma, gamma, gamma);  // 8 gamma^2
+        F::sub(r.y, t, gamma);
+    }
+
+    // The tail shared by add and madd: X3 = r^2 - J - 2V, Y3 = r (V - X3) - 2 s1 J.
+    static constexpr void finish(point& out, const fe& rr, const fe& j, const fe& v, const fe& s1) noexcept {
+        fe t{}, u{};
+        F::sqr(t, rr);
+        F::sub(t, t, j);
+        F::add(u, v, v);
+        F::sub(t, t, u);
+        F::sub(u, v, t);
+        F::mul(u, rr, u);
+        fe w{};
+        F::mul(w, s1, j);
+        F::add(w, w, w);
+        F::sub(out.y, u, w);
+        out.x = t;
+    }
+
+    // add-2007-bl: 11M + 5S, for p != +-q and neither the identity (nothing checked).
+    static constexpr void add_unchecked(point& r, const point& p, const point& q) noexcept {
+        fe z1z1{}, z2z2{}, u1{}, u2{}, s1{}, s2{}, h{}, rr{};
+        add_start(z1z1, z2z2, u1, u2, s1, s2, h, rr, p, q);
+        add_finish(r, p, q, z1z1, z2z2, u1, s1, h, rr);
+    }
+
+    static constexpr void add_start(fe& z1z1, fe& z2z2, fe& u1, fe& u2, fe& s1, fe& s2, fe& h, fe& rr, const point& p,
+                                    const point& q) noexcept {
+        F::sqr(z1z1, p.z);
+        F::sqr(z2z2, q.z);
+        F::mul(u1, p.x, z2z2);
+        F::mul(u2, q.x, z1z1);
+        F::mul(s1, p.y, q.z);
+        F::mul(s1, s1, z2z2);
+        F::mul(s2, q.y, p.z);
+        F::mul(s2, s2, z1z1);
+        F::sub(h, u2, u1);
+        F::sub(rr, s2, s1);
+    }
+
+    // Any p and q; branches on them.
+    static constexpr void add(point& r, const point& p, const point& q) noexcept {
+        if (is_identity(p)) {
+            r = q;
+            return;
+        }
+        if (is_identity(q)) {
+            r = p;
+            return;
+        }
+        fe z1z1{}, z2z2{}, u1{}, u2{}, s1{}, s2{}, h{}, rr{};
+        add_start(z1z1, z2z2, u1, u2, s1, s2, h, rr, p, q);
+        if (F::is_zero(h)) {
+            if (F::is_zero(rr)) return dbl(r, p);
+            r = point{};  // p = -q
+            return;
+        }
+        add_finish(r, p, q, z1z1, z2z2, u1, s1, h, rr);
+    }
+
+    static constexpr void add_finish(point& r, const point& p, const point& q, const fe& z1z1, const fe& z2z2,
+                                     const fe& u1, const fe& s1, const fe& h, fe& rr) noexcept {
+        fe i{}, j{}, v{}, t{};
+        F::add(rr, rr, rr);
+        F::add(i, h, h);
+        F::sqr(i, i);
+        F::mul(j, h, i);
+        F::mul(v, u1, i);
+        F::add(t, p.z, q.z);
+        F::sqr(t, t);
+        F::sub(t, t, z1z1);
+        F::sub(t, t, z2z2);
+        F::mul(r.z, t, h);
+        finish(r, rr, j, v, s1);
+    }
+
+    // madd-2007-bl (q affine, never the identity): 7M + 4S.
+    static constexpr void add_affine(point& r, const point& p, const affine& q) noexcept {
+        if (is_identity(p)) {
+            r = point{q.x, q.y, F::one};
+            return;
+        }
+        fe z1z1{}, u2{}, s2{}, h{}, hh{}, i{}, j{}, rr{}, v{}, t{};
+        F::sqr(z1z1, p.z);
+        F::mul(u2, q.x, z1z1);
+        F::mul(s2, q.y, p.z);
+        F::mul(s2, s2, z1z1);
+        F::sub(h, u2, p.x);
+        F::sub(rr, s2, p.y);
+        if (F::is_zero(h)) {
+            if (F::is_zero(rr)) return dbl(r, p);
+            r = point{};
+            return;
+        }
+        F::add(rr, rr, rr);
+        F::sqr(hh, h);
+        F::add(i, hh, hh);
+        F::add(i, i, i);
+        F::mul(j, h, i);
+        F::mul(v, p.x, i);
+        F::add(t, p.z, h);
+        F::sqr(t, t);
+        F::sub(t, t, z1z1);
+        const fe y1 = p.y;
+        F::sub(r.z, t, hh);
+        finish(r, rr, j, v, y1);
+    }
+
+    // Width-w NAF of a big-endian scalar below 2^bits (digits odd in (-2^(w-1), 2^(w-1)) or 0).
+    template <int W>
+    static constexpr void naf(std::int8_t (&out)[Params::bits + 1], const std::uint8_t* k) noexcept {
+        constexpr std::size_t size = F::bytes;
+        std::uint32_t v[Params::bits / 32 + 1] = {};
+        for (std::size_t i = 0; i < size; ++i) v[i / 4] |= static_cast<std::uint32_t>(k[size - 1 - i]) << (8 * (i % 4));
+        constexpr std::int32_t window = 1 << W;
+        for (std::size_t i = 0; i <= Params::bits; ++i) {
+            std::int32_t d = 0;
+            if (v[0] & 1) {
+                d = static_cast<std::int32_t>(v[0] & static_cast<std::uint32_t>(window - 1));
+                if (d >= window / 2) d -= window;
+                // v -= d
+                std::int64_t carry = -static_cast<std::int64_t>(d);
+                for (auto& w : v) {
+                    const std::int64_t t = static_cast<std::int64_t>(w) + carry;
+                    w = static_cast<std::uint32_t>(t);
+                    carry = t >> 32;
+                }
+            }
+            out[i] = static_cast<std::int8_t>(d);
+            for (std::size_t j = 0; j + 1 < sizeof v / sizeof v[0]; ++j) v[j] = (v[j] >> 1) | (v[j + 1] << 31);
+            v[sizeof v / sizeof v[0] - 1] >>= 1;
+        }
+    }
+
+    // True when x([a]G + [c]Q) mod n equals r (r below n, given as plain field words).
+    static constexpr bool check(const std::uint8_t* a, const affine& q_affine, const std::uint8_t* c,
+                                const fe& r_plus_n_or_zero, const fe& r) noexcept {
+        point q{q_affine.x, q_affine.y, F::one};
+        point odd_q[8];
+        odd_q[0] = q;
+        point twice{};
+        dbl(twice, q);
+        for (std::size_t i = 1; i < 8; ++i) add(odd_q[i], odd_q[i - 1], twice);
+        std::int8_t na[Params::bits + 1], nc[Params::bits + 1];
+#if !defined(CARAPACE_EC_NO_BASE_TABLE)
+        naf<7>(na, a);
+#endif
+        naf<5>(nc, c);
+#if defined(CARAPACE_EC_NO_BASE_TABLE)
+        // No table of G: its odd multiples are made here, like Q's, for a width-5 NAF.
+        point odd_g[8];
+        const affine g0 = group::generator();
+        odd_g[0] = point{g0.x, g0.y, F::one};
+        dbl(twice, odd_g[0]);
+        for (std::size_t i = 1; i < 8; ++i) add(odd_g[i], odd_g[i - 1], twice);
+        naf<5>(na, a);
+#endif
+        point acc{};
+        std::size_t top = Params::bits + 1;
+        while (top > 0 && na[top - 1] == 0 && nc[top - 1] == 0) --top;
+        for (std::size_t i = top; i-- > 0;) {
+            dbl(acc, acc);
+            if (na[i] != 0) {
+                const int index = (na[i] < 0 ? -na[i] : na[i]) / 2;
+#if defined(CARAPACE_EC_NO_BASE_TABLE)
+                point g = odd_g[index];
+                if (na[i] < 0) F::neg(g.y, g.y);
+                add(acc, acc, g);
+#else
+                affine g{F::from_u64(Params::base_odd[index][0]), F::from_u64(Params::base_odd[index][1])};
+                if (na[i] < 0) F::neg(g.y, g.y);
+                add_affine(acc, acc, g);
+#endif
+            }
+            if (nc[i] != 0) {
+                point t = odd_q[(nc[i] < 0 ? -nc[i] : nc[i]) / 2];
+                if (nc[i] < 0) F::neg(t.y, t.y);
+                add(acc, acc, t);
+            }
+        }
+        if (is_identity(acc)) return false;
+        // X == r Z^2 (Montgomery form), or (r + n) Z^2 when r + n < p.
+        fe z2{}, t{};
+        F::sqr(z2, acc.z);
+        F::to_mont(t, r);
+        F::mul(t, t, z2);
+        if (F::equal(t, acc.x)) return true;
+        if (F::is_zero(r_plus_n_or_zero)) return false;
+        F::to_mont(t, r_plus_n_or_zero);
+        F::mul(t, t, z2);
+        return F::equal(t, acc.x) != 0;
+    }
+};
+
+}  // namespace carapace::detail

@@ -1,0 +1,299 @@
+// The P-256 field in Montgomery form for x86-64 CPUs with BMI2 and ADX: multiplication as inline
+// assembly (MULX rows on two carry chains, ADCX and ADOX), then a Montgomery reduction that uses
+// the shape of p = 2^256 - 2^224 + 2^192 + 2^96 - 1. Because p = -1 mod 2^64, each round's
+// quotient is the low word q itself, and q*p adds q*2^96 (two shifts) and q*(2^64 - 2^32 + 1)
+// at word 3 (one MULX) to clear that word. Addition and subtraction are assembly too: with the
+// generic code, carries went through masks and a value barrier, several times slower.
+//
+// Constant-time: no branch, no secret-dependent address; the final subtractions choose with
+// CMOV. In constant evaluation and off x86-64 these fall back to mont_field's generic code; the
+// dispatcher (nist_dispatch.hpp) picks this field only when the CPU has BMI2 and ADX.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+
+#include "carapace/core/cpu.hpp"
+#include "carapace/ec/detail/mont_field.hpp"
+#include "carapace/ec/detail/nist_params.hpp"
+
+namespace carapace::detail {
+
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+
+// Four Montgomery reduction rounds on t7..t0 (round i adds q*p*2^(64i) for q = t_i, which
+// clears t_i), then the result top:t7..t4 < 2p brought below p into hi:lo:t1:t0... renamed
+// below as lo, hi, t0, t1. [a] is free by then and holds the high half of q*p3.
+#define CARAPACE_P256_ROUND(ti, t1_, t2_, t3_, t4_, carries) \
+    "movq %[" ti "], %[lo]\n\t" \
+    "shlq $32, %[lo]\n\t" \
+    "movq %[" ti "], %[hi]\n\t" \
+    "shrq $32, %[hi]\n\t" \
+    "movabsq $0xffffffff00000001, %%rdx\n\t" \
+    "mulxq %[" ti "], %[" ti "], %[a]\n\t" \
+    "addq %[lo], %[" t1_ "]\n\t" \
+    "adcq %[hi], %[" t2_ "]\n\t" \
+    "adcq %[" ti "], %[" t3_ "]\n\t" \
+    "adcq %[a], %[" t4_ "]\n\t" carries
+#define CARAPACE_P256_REDUCE \
+    "xorl %k[top], %k[top]\n\t" \
+    CARAPACE_P256_ROUND("t0", "t1", "t2", "t3", "t4", \
+                        "adcq $0, %[t5]\n\tadcq $0, %[t6]\n\tadcq $0, %[t7]\n\tadcq $0, %[top]\n\t") \
+    CARAPACE_P256_ROUND("t1", "t2", "t3", "t4", "t5", "adcq $0, %[t6]\n\tadcq $0, %[t7]\n\tadcq $0, %[top]\n\t") \
+    CARAPACE_P256_ROUND("t2", "t3", "t4", "t5", "t6", "adcq $0, %[t7]\n\tadcq $0, %[top]\n\t") \
+    CARAPACE_P256_ROUND("t3", "t4", "t5", "t6", "t7", "adcq $0, %[top]\n\t") \
+    "movq %[t4], %[lo]\n\t" \
+    "movq %[t5], %[hi]\n\t" \
+    "movq %[t6], %[t0]\n\t" \
+    "movq %[t7], %[t1]\n\t" \
+    "movl $0xffffffff, %%edx\n\t" \
+    "subq $-1, %[lo]\n\t" \
+    "sbbq %%rdx, %[hi]\n\t" \
+    "sbbq $0, %[t0]\n\t" \
+    "movabsq $0xffffffff00000001, %%rdx\n\t" \
+    "sbbq %%rdx, %[t1]\n\t" \
+    "sbbq $0, %[top]\n\t" \
+    "cmovcq %[t4], %[lo]\n\t" \
+    "cmovcq %[t5], %[hi]\n\t" \
+    "cmovcq %[t6], %[t0]\n\t" \
+    "cmovcq %[t7], %[t1]\n\t"
+
+// Inlined into each point formula: called out of line, each operation passed its operands and
+// result through memory and add and subtract cost as much as a third of a multiplication.
+#define CARAPACE_P256_INLINE __attribute__((always_inline)) inline
+
+struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_field_mulx> {
+    using base = mont_field<std::uint64_t, p256_params::field, p256_field_mulx>;
+    using element = base::element;
+    static constexpr const char* name = "mulx-adx";
+    static bool supported() noexcept {
+        const auto& f = cpu::features();
+        return f.bmi2 && f.adx;
+    }
+
+    CARAPACE_P256_INLINE static constexpr void mul(element& out, const element& a, const element& b) noexcept {
+        if (std::is_constant_evaluated()) return base::mul(out, a, b);
+        mul_asm(out, a, b);
+    }
+    CARAPACE_P256_INLINE static constexpr void sqr(element& out, const element& a) noexcept {
+        if (std::is_constant_evaluated()) return base::mul(out, a, a);
+        sqr_asm(out, a);
+    }
+    CARAPACE_P256_INLINE static constexpr void add(element& out, const element& a, const element& b) noexcept {
+        if (std::is_constant_evaluated()) return base::add(out, a, b);
+        add_asm(out, a, b);
+    }
+    CARAPACE_P256_INLINE static constexpr void sub(element& out, const element& a, const element& b) noexcept {
+        if (std::is_constant_evaluated()) return base::sub(out, a, b);
+        sub_asm(out, a, b);
+    }
+
+    CARAPACE_P256_INLINE static void mul_asm(element& out, const element& a, const element& b) noexcept {
+        std::uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi, top;
+        const std::uint64_t* pa = a.data();
+        const std::uint64_t* pb = b.data();
+        __asm__(
+            // t7..t0 = a * b
+            "movq 0(%[b]), %%rdx\n\t"
+            "mulxq 0(%[a]), %[t0], %[t1]\n\t"
+            "mulxq 8(%[a]), %[lo], %[t2]\n\t"
+            "addq %[lo], %[t1]\n\t"
+            "mulxq 16(%[a]), %[lo], %[t3]\n\t"
+            "adcq %[lo], %[t2]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t4]\n\t"
+            "adcq %[lo], %[t3]\n\t"
+            "adcq $0, %[t4]\n\t"
+
+            "movq 8(%[b]), %%rdx\n\t"
+            "xorl %k[t5], %k[t5]\n\t"
+            "mulxq 0(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t1]\n\t"
+            "adoxq %[hi], %[t2]\n\t"
+            "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t2]\n\t"
+            "adoxq %[hi], %[t3]\n\t"
+            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t3]\n\t"
+            "adoxq %[hi], %[t4]\n\t"
+            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t4]\n\t"
+            "adoxq %[hi], %[t5]\n\t"
+            "adcq $0, %[t5]\n\t"
+
+            "movq 16(%[b]), %%rdx\n\t"
+            "xorl %k[t6], %k[t6]\n\t"
+            "mulxq 0(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t2]\n\t"
+            "adoxq %[hi], %[t3]\n\t"
+            "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t3]\n\t"
+            "adoxq %[hi], %[t4]\n\t"
+            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t4]\n\t"
+            "adoxq %[hi], %[t5]\n\t"
+            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t5]\n\t"
+            "adoxq %[hi], %[t6]\n\t"
+            "adcq $0, %[t6]\n\t"
+
+            "movq 24(%[b]), %%rdx\n\t"
+            "xorl %k[t7], %k[t7]\n\t"
+            "mulxq 0(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t3]\n\t"
+            "adoxq %[hi], %[t4]\n\t"
+            "mulxq 8(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t4]\n\t"
+            "adoxq %[hi], %[t5]\n\t"
+            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t5]\n\t"
+            "adoxq %[hi], %[t6]\n\t"
+            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+            "adcxq %[lo], %[t6]\n\t"
+            "adoxq %[hi], %[t7]\n\t"
+            "adcq $0, %[t7]\n\t"
+
+            CARAPACE_P256_REDUCE
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
+              [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi), [top] "=&r"(top), [a] "+&r"(pa),
+              [b] "+&r"(pb)
+            :
+            : "rdx", "cc", "memory");
+        out[0] = lo;
+        out[1] = hi;
+        out[2] = t0;
+        out[3] = t1;
+    }
+
+    // a^2: the six products a_i a_j (i < j) doubled, plus the four squares; then as mul.
+    CARAPACE_P256_INLINE static void sqr_asm(element& out, const element& a) noexcept {
+        std::uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi, top;
+        const std::uint64_t* pa = a.data();
+        __asm__(
+            "xorl %k[t5], %k[t5]\n\t"
+            "xorl %k[t7], %k[t7]\n\t"
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq 8(%[a]), %[t1], %[t2]\n\t"
+            "mulxq 16(%[a]), %[lo], %[t3]\n\t"
+            "addq %[lo], %[t2]\n\t"
+            "mulxq 24(%[a]), %[lo], %[t4]\n\t"
+            "adcq %[lo], %[t3]\n\t"
+            "adcq $0, %[t4]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
+            "addq %[lo], %[t3]\n\t"
+            "adcq %[hi], %[t4]\n\t"
+            "adcq $0, %[t5]\n\t"
+            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
+            "addq %[lo], %[t4]\n\t"
+            "adcq %[hi], %[t5]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq 24(%[a]), %[lo], %[t6]\n\t"
+            "adcq $0, %[t6]\n\t"
+            "addq %[lo], %[t5]\n\t"
+            "adcq $0, %[t6]\n\t"
+            "adcq $0, %[t7]\n\t"
+            // double
+            "addq %[t1], %[t1]\n\t"
+            "adcq %[t2], %[t2]\n\t"
+            "adcq %[t3], %[t3]\n\t"
+            "adcq %[t4], %[t4]\n\t"
+            "adcq %[t5], %[t5]\n\t"
+            "adcq %[t6], %[t6]\n\t"
+            "adcq %[t7], %[t7]\n\t"
+            // the squares
+            "movq 0(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[t0], %[hi]\n\t"
+            "addq %[hi], %[t1]\n\t"
+            "movq 8(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t2]\n\t"
+            "adcq %[hi], %[t3]\n\t"
+            "movq 16(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t4]\n\t"
+            "adcq %[hi], %[t5]\n\t"
+            "movq 24(%[a]), %%rdx\n\t"
+            "mulxq %%rdx, %[lo], %[hi]\n\t"
+            "adcq %[lo], %[t6]\n\t"
+            "adcq %[hi], %[t7]\n\t"
+            CARAPACE_P256_REDUCE
+            : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
+              [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi), [top] "=&r"(top), [a] "+&r"(pa)
+            :
+            : "rdx", "cc", "memory");
+        out[0] = lo;
+        out[1] = hi;
+        out[2] = t0;
+        out[3] = t1;
+    }
+
+    // a + b < 2p: subtract p unless that borrows past the carry.
+    CARAPACE_P256_INLINE static void add_asm(element& out, const element& a, const element& b) noexcept {
+        std::uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3], u0, u1, u2, u3, top, k;
+        __asm__(
+            "xorl %k[top], %k[top]\n\t"
+            "addq %[b0], %[t0]\n\t"
+            "adcq %[b1], %[t1]\n\t"
+            "adcq %[b2], %[t2]\n\t"
+            "adcq %[b3], %[t3]\n\t"
+            "adcq $0, %[top]\n\t"
+            "movq %[t0], %[u0]\n\t"
+            "movq %[t1], %[u1]\n\t"
+            "movq %[t2], %[u2]\n\t"
+            "movq %[t3], %[u3]\n\t"
+            "movl $0xffffffff, %k[k]\n\t"
+            "subq $-1, %[u0]\n\t"
+            "sbbq %[k], %[u1]\n\t"
+            "sbbq $0, %[u2]\n\t"
+            "movabsq $0xffffffff00000001, %[k]\n\t"
+            "sbbq %[k], %[u3]\n\t"
+            "sbbq $0, %[top]\n\t"
+            "cmovcq %[t0], %[u0]\n\t"
+            "cmovcq %[t1], %[u1]\n\t"
+            "cmovcq %[t2], %[u2]\n\t"
+            "cmovcq %[t3], %[u3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [u0] "=&r"(u0), [u1] "=&r"(u1),
+              [u2] "=&r"(u2), [u3] "=&r"(u3), [top] "=&r"(top), [k] "=&r"(k)
+            : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3])
+            : "cc");
+        out[0] = u0;
+        out[1] = u1;
+        out[2] = u2;
+        out[3] = u3;
+    }
+
+    // a - b, plus p when that borrowed (p masked by the borrow, added back).
+    CARAPACE_P256_INLINE static void sub_asm(element& out, const element& a, const element& b) noexcept {
+        std::uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3], m, m1, m3;
+        __asm__(
+            "subq %[b0], %[t0]\n\t"
+            "sbbq %[b1], %[t1]\n\t"
+            "sbbq %[b2], %[t2]\n\t"
+            "sbbq %[b3], %[t3]\n\t"
+            "sbbq %[m], %[m]\n\t"
+            "movl $0xffffffff, %k[m1]\n\t"
+            "andq %[m], %[m1]\n\t"
+            "movabsq $0xffffffff00000001, %[m3]\n\t"
+            "andq %[m], %[m3]\n\t"
+            "addq %[m], %[t0]\n\t"
+            "adcq %[m1], %[t1]\n\t"
+            "adcq $0, %[t2]\n\t"
+            "adcq %[m3], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [m] "=&r"(m), [m1] "=&r"(m1),
+              [m3] "=&r"(m3)
+            : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3])
+            : "cc");
+        out[0] = t0;
+        out[1] = t1;
+        out[2] = t2;
+        out[3] = t3;
+    }
+};
+
+#undef CARAPACE_P256_REDUCE
+#undef CARAPACE_P256_INLINE
+#undef CARAPACE_P256_ROUND
+
+#endif
+
+}  // namespace carapace::detail
