@@ -2,6 +2,10 @@
 // signers holding their key (signers.hpp), and a certificate verifier over an x509::trust_store
 // that checks CertificateVerify signatures with Ed25519 and ECDSA P-256/P-384 keys (§4.2.3,
 // §4.4.3). Each is a small object the caller owns; none allocates.
+//
+// Size switches: CARAPACE_TLS_NO_ECDSA leaves ECDSA out of CertificateVerify (Ed25519 only: the
+// verifier neither offers nor checks ECDSA schemes); CARAPACE_TLS_NO_SHA384 leaves out
+// ecdsa_secp384r1_sha384, whose hash it is.
 #pragma once
 
 #include <array>
@@ -40,6 +44,7 @@ constexpr error alert_error_for(x509::verify_error e) noexcept {
     }
 }
 
+#if !defined(CARAPACE_TLS_NO_ECDSA)
 namespace detail {
 
 // §4.2.3: an ECDSA scheme names its curve; a key on another curve cannot use it.
@@ -51,6 +56,7 @@ error verify_ecdsa(const x509::public_key_info& key, byte_view content, byte_vie
 }
 
 }  // namespace detail
+#endif
 
 // Checks a CertificateVerify signature by the key of a SubjectPublicKeyInfo: ed25519,
 // ecdsa_secp256r1_sha256 and ecdsa_secp384r1_sha384. A scheme the key cannot make (another
@@ -64,8 +70,12 @@ inline error verify_certificate_signature(byte_view subject_public_key_info, sig
         case signature_scheme::ed25519:
             if (key->type != x509::key_type::ed25519 || key->key.size() != 32) return error::illegal_parameter;
             return ed25519_verify(key->key.first<32>(), content, signature) ? error::none : error::decrypt_error;
+#if !defined(CARAPACE_TLS_NO_ECDSA)
         case signature_scheme::ecdsa_secp256r1_sha256: return detail::verify_ecdsa<p256>(*key, content, signature);
+#if !defined(CARAPACE_TLS_NO_SHA384)
         case signature_scheme::ecdsa_secp384r1_sha384: return detail::verify_ecdsa<p384>(*key, content, signature);
+#endif
+#endif
         default: return error::illegal_parameter;
     }
 }
@@ -73,8 +83,15 @@ inline error verify_certificate_signature(byte_view subject_public_key_info, sig
 // The schemes verify_certificate_signature takes, in the order a ClientHello or CertificateRequest
 // lists them. Without signature_algorithms_cert they also say which certificate signatures we
 // accept (§4.2.3).
-inline constexpr signature_scheme verifiable_schemes[3] = {
-    signature_scheme::ed25519, signature_scheme::ecdsa_secp256r1_sha256, signature_scheme::ecdsa_secp384r1_sha384};
+inline constexpr signature_scheme verifiable_schemes[] = {
+    signature_scheme::ed25519,
+#if !defined(CARAPACE_TLS_NO_ECDSA)
+    signature_scheme::ecdsa_secp256r1_sha256,
+#if !defined(CARAPACE_TLS_NO_SHA384)
+    signature_scheme::ecdsa_secp384r1_sha384,
+#endif
+#endif
+};
 
 // Path validation (RFC 5280) against a trust store, and CertificateVerify signatures
 // (verify_certificate_signature).
