@@ -133,24 +133,41 @@ struct jacobian {
         finish(r, rr, j, v, s1);
     }
 
-    // madd-2007-bl (q affine, never the identity): 7M + 4S.
+    // madd-2007-bl (q affine, never the identity): 7M + 4S. Any p; branches on it.
     static constexpr void add_affine(point& r, const point& p, const affine& q) noexcept {
         if (is_identity(p)) {
             r = point{q.x, q.y, F::one};
             return;
         }
-        fe z1z1{}, u2{}, s2{}, h{}, hh{}, i{}, j{}, rr{}, v{}, t{};
+        fe z1z1{}, h{}, rr{};
+        add_affine_start(z1z1, h, rr, p, q);
+        if (F::is_zero(h)) {
+            if (F::is_zero(rr)) return dbl(r, p);
+            r = point{};
+            return;
+        }
+        add_affine_finish(r, p, z1z1, h, rr);
+    }
+
+    // The same for p != +-q and p not the identity (nothing checked, no branch).
+    static constexpr void add_affine_unchecked(point& r, const point& p, const affine& q) noexcept {
+        fe z1z1{}, h{}, rr{};
+        add_affine_start(z1z1, h, rr, p, q);
+        add_affine_finish(r, p, z1z1, h, rr);
+    }
+
+    static constexpr void add_affine_start(fe& z1z1, fe& h, fe& rr, const point& p, const affine& q) noexcept {
+        fe u2{}, s2{};
         F::sqr(z1z1, p.z);
         F::mul(u2, q.x, z1z1);
         F::mul(s2, q.y, p.z);
         F::mul(s2, s2, z1z1);
         F::sub(h, u2, p.x);
         F::sub(rr, s2, p.y);
-        if (F::is_zero(h)) {
-            if (F::is_zero(rr)) return dbl(r, p);
-            r = point{};
-            return;
-        }
+    }
+
+    static constexpr void add_affine_finish(point& r, const point& p, const fe& z1z1, const fe& h, fe& rr) noexcept {
+        fe hh{}, i{}, j{}, v{}, t{};
         F::add(rr, rr, rr);
         F::sqr(hh, h);
         F::add(i, hh, hh);
@@ -163,6 +180,17 @@ struct jacobian {
         const fe y1 = p.y;
         F::sub(r.z, t, hh);
         finish(r, rr, j, v, y1);
+    }
+
+    // Jacobian (X, Y, Z) to projective (X Z, Y, Z^3): the same point, the identity kept.
+    static constexpr typename group::point to_projective(const point& p) noexcept {
+        typename group::point r{};
+        fe z2{};
+        F::sqr(z2, p.z);
+        F::mul(r.z, z2, p.z);
+        F::mul(r.x, p.x, p.z);
+        r.y = p.y;
+        return r;
     }
 
     // Width-w NAF of a big-endian scalar below 2^bits (digits odd in (-2^(w-1), 2^(w-1)) or 0).

@@ -15,6 +15,7 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
+#include "carapace/ec/detail/fixed_base.hpp"
 #include "carapace/ec/detail/jacobian.hpp"
 #include "carapace/ec/detail/mont_field.hpp"
 #include "carapace/ec/detail/variable_base.hpp"
@@ -79,7 +80,7 @@ struct nist_engine {
     static constexpr bool public_key(std::uint8_t* out_xy, const std::uint8_t* k) noexcept {
         if (!scalar_in_range(k)) return false;
         point p{};
-        group::mul_base(p, k);
+        fixed_base<Params, F>::mul(p, k);
         store_xy(out_xy, out_xy + size, p);
         return true;
     }
@@ -107,7 +108,7 @@ struct nist_engine {
     static constexpr bool sign(std::uint8_t* rs, const std::uint8_t* d, const std::uint8_t* k,
                                const std::uint8_t* e) noexcept {
         point big_r{};
-        group::mul_base(big_r, k);
+        fixed_base<Params, F>::mul(big_r, k);
         fe x{}, y{};
         (void)group::to_affine(x, y, big_r);
         fe r = x;  // x < p < 2n

@@ -53,17 +53,6 @@ struct variable_base {
         F::select(out.y, ct::mask_from_bit(static_cast<word>(negative)), negated, out.y);
     }
 
-    // Jacobian (X, Y, Z) to projective (X Z, Y, Z^3): the same point, the identity kept.
-    static constexpr typename group::point to_projective(const jpoint& p) noexcept {
-        typename group::point r{};
-        fe z2{};
-        F::sqr(z2, p.z);
-        F::mul(r.z, z2, p.z);
-        F::mul(r.x, p.x, p.z);
-        r.y = p.y;
-        return r;
-    }
-
     static constexpr void mul(typename group::point& r, const typename group::point& p, const std::uint8_t* k) noexcept {
         // p is affine here (Z = 1), so it is a Jacobian point as it stands.
         jpoint table[16];
@@ -97,7 +86,7 @@ struct variable_base {
             select(sum, acc_identity, t);
             select(acc, nonzero, sum);
         }
-        const typename group::point a = to_projective(acc), b = to_projective(t);
+        const typename group::point a = jac::to_projective(acc), b = jac::to_projective(t);
         typename group::point sum{};
         group::add(sum, a, b);
         r = a;

@@ -4,12 +4,9 @@
 // a = -3): one sequence of field operations for every input, the identity and P + P included, so
 // no special case ever branches on a secret.
 //
-// Scalar multiplication:
-//   mul       [k]P, constant time: fixed 4-bit windows over a table of 0P..15P read by full scans;
-//   mul_base  [k]G, constant time: signed 4-bit digits over the precomputed comb of G's multiples
-//             (p256_tables.hpp), each row read by a full scan; mul(G) without the table
-//             (CARAPACE_EC_NO_BASE_TABLE, for small devices).
-// Verification, whose inputs are public, has faster formulas of its own (jacobian.hpp).
+// mul is [k]P with fixed 4-bit windows over these formulas alone: the simplest constant-time
+// scalar multiplication, the reference the tests hold the fast ones to (variable_base.hpp for
+// ECDH, fixed_base.hpp for [k]G, jacobian.hpp for verification).
 #pragma once
 
 #include <cstddef>
@@ -173,7 +170,7 @@ struct weierstrass_group {
         return static_cast<std::uint32_t>(scalar[size - 1 - i / 2] >> (4 * (i % 2))) & 15u;
     }
 
-    // r = [k]p, k big-endian (any value below 2^bits), constant time.
+    // r = [k]p, k big-endian (any value below 2^bits), constant time (the reference; see the top).
     static constexpr void mul(point& r, const point& p, const std::uint8_t* k) noexcept {
         point table[16];
         table[1] = p;
@@ -191,58 +188,6 @@ struct weierstrass_group {
         }
         r = acc;
         for (auto& t : table) t = point{};
-    }
-
-    // r = [k]G, k big-endian and below n, constant time.
-    static constexpr void mul_base(point& r, const std::uint8_t* k) noexcept {
-#if defined(CARAPACE_EC_NO_BASE_TABLE)
-        const affine g = generator();
-        mul(r, point{g.x, g.y, F::one}, k);
-#else
-        // Signed digits d_i in [-8, 8] with k = sum d_i 16^i: a nibble of 8 or more (with the
-        // carry from below) becomes nibble - 16 and carries one into the next.
-        constexpr std::size_t windows = 2 * size + 1;
-        std::int8_t digits[windows] = {};
-        std::uint32_t carry = 0;
-        for (std::size_t i = 0; i < 2 * size; ++i) {
-            const std::uint32_t v = nibble(k, i) + carry;
-            carry = (v + 8) >> 4;
-            digits[i] = static_cast<std::int8_t>(static_cast<std::int32_t>(v) - static_cast<std::int32_t>(carry << 4));
-        }
-        digits[2 * size] = static_cast<std::int8_t>(carry);
-
-        // With spacing s, row i holds multiples of 16^(s*i) G and k = sum over t < s of
-        // 16^t * sum_i d_(s*i+t) 16^(s*i): Horner over t, four doublings between passes.
-        constexpr std::size_t spacing = Params::comb_spacing;
-        constexpr std::size_t rows = (windows + spacing - 1) / spacing;
-        point acc{};
-        for (std::size_t t = spacing; t-- > 0;) {
-            if (t + 1 != spacing)
-                for (int d = 0; d < 4; ++d) dbl(acc, acc);
-            for (std::size_t row = 0; row < rows; ++row) {
-                const std::size_t index = spacing * row + t;
-                if (index >= windows) continue;  // the layout is public
-                const auto digit = static_cast<std::uint32_t>(static_cast<std::int32_t>(digits[index]));
-                const std::uint32_t negative = digit >> 31;
-                const std::uint32_t magnitude = (digit ^ (0u - negative)) + negative;
-                affine entry{};
-                for (std::uint32_t j = 0; j < 8; ++j) {
-                    const word m = equal_mask(magnitude, j + 1);
-                    F::select(entry.x, m, F::from_u64(Params::comb[row][j][0]), entry.x);
-                    F::select(entry.y, m, F::from_u64(Params::comb[row][j][1]), entry.y);
-                }
-                fe negated{};
-                F::neg(negated, entry.y);
-                F::select(entry.y, ct::mask_from_bit(static_cast<word>(negative)), negated, entry.y);
-                point sum{};
-                add_affine(sum, acc, entry);
-                select(acc, static_cast<word>(~equal_mask(magnitude, 0)), sum);
-            }
-        }
-        r = acc;
-        for (auto& d : digits) d = 0;
-        carry = 0;
-#endif
     }
 
     // Affine coordinates (out of Montgomery form) of p; all ones when p is the identity (then
