@@ -18,6 +18,7 @@
 
 namespace carapace::tls {
 
+// X25519 (RFC 7748): shares are 32-byte u-coordinates.
 class x25519_key_exchange final : public key_exchange {
 public:
     named_group group() const noexcept override { return named_group::x25519; }

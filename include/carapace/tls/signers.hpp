@@ -18,6 +18,7 @@
 
 namespace carapace::tls {
 
+// Ed25519 (RFC 8032) from its 32-byte seed.
 class ed25519_signer final : public signer {
 public:
     explicit ed25519_signer(fixed_view<32> seed) noexcept : key_(seed) {}
