@@ -217,8 +217,9 @@ expect usage_error_expected(const command& c, const parsed& p, std::string_view 
             if (!hex_size(hex)) return yes;
         }
     }
-    const bool reads_files =
-        c.file_positional || std::any_of(c.options.begin(), c.options.end(), [](const option& o) { return o.type == kind::file; });
+    const bool reads_files = c.file_positional || std::any_of(c.options.begin(), c.options.end(), [](const option& o) {
+                                 return o.type == kind::file;
+                             });
     return reads_files ? expect::either : expect::no_usage_error;
 }
 

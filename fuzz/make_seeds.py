@@ -296,6 +296,18 @@ def x509_verify_seeds():
             write("x509_verify", f"profile-{leaf}-{'rfc5280' if profile else 'webpki'}",
                   bytes([1 | 4 | 8 | profile]) + time_2027 + bytes([len(host)]) + host + blob(cert("profile/root")) +
                   blob(cert("profile/" + leaf)))
+    # ECDSA chains (tests/x509/make_ecdsa_fixtures.sh): P-256, P-384 and Ed25519 mixed, a P-384 key
+    # under the P-256 intermediate's name, a P-521 issuer.
+    ecdsa = lambda name: cert("ecdsa/" + name)
+    for name, anchors, leaf, path in [
+        ("p384-root", ["root_p384"], "leaf_ed25519", ["rogue_p384", "intermediate_p256", "intermediate_p521"]),
+        ("ed25519-root", ["root_ed25519", "root_p256"], "leaf_p256", ["intermediate_p384"]),
+        ("p256-root", ["root_p256", "root_p384", "root_ed25519"], "leaf_p384", ["intermediate_p256"]),
+        ("rogue-anchor", ["rogue_p384"], "leaf_ed25519", []),
+        ("p521-issuer", ["root_p384"], "leaf_by_p521", ["intermediate_p521"]),
+    ]:
+        write("x509_verify", f"ecdsa-{name}", bytes([len(anchors) | 4 | 8]) + time_2027 + bytes([len(host)]) + host +
+              b"".join(blob(ecdsa(a)) for a in anchors) + blob(ecdsa(leaf)) + b"".join(blob(ecdsa(i)) for i in path))
     # Hostile sets for path building: every certificate of the bundle as an intermediate.
     for name in ["loop", "mesh"]:
         cas = b"".join(blob(der_of(b)) for b in pem_blocks(os.path.join(X509, "paths", name + "_cas.pem")))
@@ -344,6 +356,19 @@ def revocation_seeds():
     write("ocsp", "ocsp-certid-mismatch", at("now") + blob(load("ocsp_good.der")) + blob(load("ca.pem")) +
           blob(load("revoked_leaf.pem")))
     write("ocsp", "ocsp-try-later", at("now") + blob(bytes([0x30, 0x03, 0x0a, 0x01, 0x03])))
+    # Signed by a P-256 CA (tests/x509/make_ecdsa_fixtures.sh), an hour after the CRL's thisUpdate.
+    ecdsa = os.path.join(X509, "ecdsa")
+    ecdsa_der = lambda name: load(os.path.join(ecdsa, name))
+    from datetime import datetime, timezone
+    last = subprocess.run(["openssl", "crl", "-in", os.path.join(ecdsa, "crl_p256.pem"), "-noout", "-lastupdate"],
+                          capture_output=True, text=True, check=True).stdout.strip().split("=", 1)[1]
+    when = (int(datetime.strptime(last, "%b %d %H:%M:%S %Y %Z").replace(tzinfo=timezone.utc).timestamp()) + 3600)
+    when = when.to_bytes(5, "big")
+    for subject in ("leaf_ed25519", "revoked_leaf"):
+        write("crl", f"ecdsa-{subject}", when + blob(ecdsa_der("crl_p256.pem")) + blob(ecdsa_der("intermediate_p256.pem")) +
+              blob(ecdsa_der(subject + ".pem")))
+    write("ocsp", "ecdsa-ocsp", when + blob(ecdsa_der("ocsp_p256.der")) + blob(ecdsa_der("intermediate_p256.pem")) +
+          blob(ecdsa_der("leaf_ed25519.pem")))
 
 
 def cli_seeds():
@@ -400,6 +425,20 @@ def cli_seeds():
          [root, intermediate, leaf])
     seed("verify-bad-time", ["verify", "--CAfile", "1", "--time", "-1", "3"], b"", [root, intermediate, leaf])
     seed("verify-empty-host", ["verify", "--CAfile", "1", "--host=", "3"], b"", [root, intermediate, leaf])
+    # verify-sig and ecdh with the openssl-made keys of tests/vectors/keys (genkey and sign are
+    # stubbed: their output is random). Signatures are well-formed DER of arbitrary r and s.
+    keys = os.path.join(ROOT, "tests", "vectors", "keys")
+    key = lambda name: open(os.path.join(keys, name + ".pem"), "rb").read()
+    points = __import__("json").load(open(os.path.join(keys, "expected.json")))
+    der_sig = lambda n: "30" + f"{4 + 2 * n:02x}" + "02" + f"{n:02x}" + "7f" + h(n - 1) + "02" + f"{n:02x}" + "11" + h(n - 1)
+    seed("verify-sig-p256", ["verify-sig", "--pub", "1", "--sig", der_sig(32)], b"message", [key("p256_pkcs8_public")])
+    ecdsa_leaf = open(os.path.join(X509, "ecdsa", "leaf_p384.pem"), "rb").read()
+    seed("verify-sig-certificate", ["verify-sig", "--pub=1", "--sig", der_sig(48)], b"message", [ecdsa_leaf])
+    seed("verify-sig-ed25519", ["verify-sig", "--pub", "1", "--sig", h(64)], b"", [open(os.path.join(X509, "pair_public.pem"), "rb").read()])
+    seed("ecdh-p384", ["ecdh", "--key", "1", "--peer", points["p384_sec1"]["public"]], b"", [key("p384_pkcs8")])
+    seed("ecdh-sec1-compressed", ["ecdh", "--key", "1", "--peer", "02" + points["p256_pkcs8"]["public"][2:66]], b"",
+         [key("p256_sec1")])
+    seed("ecdh-p256-off-curve", ["ecdh", "--key", "1", "--peer", "04" + "11" * 64], b"", [key("p256_pkcs8")])
 
 
 def diff_seeds():

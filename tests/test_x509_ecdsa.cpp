@@ -44,7 +44,8 @@ x509::certificate parse(const byte_vector& der_bytes) {
 byte_vector replace_all(byte_vector der_bytes, const byte_vector& from, const byte_vector& to) {
     REQUIRE(from.size() == to.size());
     std::size_t count = 0;
-    for (auto it = der_bytes.begin(); (it = std::search(it, der_bytes.end(), from.begin(), from.end())) != der_bytes.end();) {
+    for (auto it = std::search(der_bytes.begin(), der_bytes.end(), from.begin(), from.end()); it != der_bytes.end();
+         it = std::search(it, der_bytes.end(), from.begin(), from.end())) {
         std::copy(to.begin(), to.end(), it);
         ++count;
     }
@@ -58,9 +59,10 @@ struct ecdsa_pki {
     byte_vector root_p384 = load("root_p384.pem"), intermediate_p256 = load("intermediate_p256.pem"),
                 leaf_ed25519 = load("leaf_ed25519.pem"), root_ed25519 = load("root_ed25519.pem"),
                 intermediate_p384 = load("intermediate_p384.pem"), leaf_p256 = load("leaf_p256.pem"),
-                root_p256 = load("root_p256.pem"), leaf_p384 = load("leaf_p384.pem"), rogue_p384 = load("rogue_p384.pem"),
-                intermediate_p521 = load("intermediate_p521.pem"), leaf_by_p521 = load("leaf_by_p521.pem"),
-                revoked_leaf = load("revoked_leaf.pem"), crl_der = load("crl_p256.pem"), ocsp_der = load("ocsp_p256.der");
+                root_p256 = load("root_p256.pem"), leaf_p384 = load("leaf_p384.pem"),
+                rogue_p384 = load("rogue_p384.pem"), intermediate_p521 = load("intermediate_p521.pem"),
+                leaf_by_p521 = load("leaf_by_p521.pem"), revoked_leaf = load("revoked_leaf.pem"),
+                crl_der = load("crl_p256.pem"), ocsp_der = load("ocsp_p256.der");
     // Everything was made at once: an hour after the CRL's thisUpdate all of it is current.
     std::int64_t now = x509::parse_crl(crl_der)->this_update + 3600;
 
@@ -143,7 +145,8 @@ TEST_CASE_FIXTURE(ecdsa_pki, "X.509 ECDSA: bad signatures, wrong curves, wrong h
     // Keys of another kind than the algorithm's: an Ed25519 key for an ECDSA signature, a P-256
     // key for an Ed25519 one.
     CHECK(x509::detail::check_signature(leaf, parse(root_ed25519).public_key) == bad_signature);
-    CHECK(x509::detail::check_signature(parse(intermediate_p384), parse(intermediate_p256).public_key) == bad_signature);
+    CHECK(x509::detail::check_signature(parse(intermediate_p384), parse(intermediate_p256).public_key) ==
+          bad_signature);
     CHECK(x509::detail::check_signature(leaf, parse(intermediate_p256).public_key) == ok);
     // The algorithm relabelled to another hash (in both places, so that the certificate parses).
     for (const std::uint8_t other_hash : {std::uint8_t{3}, std::uint8_t{4}}) {
@@ -159,7 +162,8 @@ TEST_CASE_FIXTURE(ecdsa_pki, "X.509 ECDSA: bad signatures, wrong curves, wrong h
 
 TEST_CASE_FIXTURE(ecdsa_pki, "X.509 ECDSA: a CRL and an OCSP response signed by a P-256 CA") {
     using enum x509::revocation_status;
-    const x509::certificate ca = parse(intermediate_p256), leaf = parse(leaf_ed25519), revoked_cert = parse(revoked_leaf);
+    const x509::certificate ca = parse(intermediate_p256), leaf = parse(leaf_ed25519),
+                            revoked_cert = parse(revoked_leaf);
     auto list = x509::parse_crl(crl_der);
     REQUIRE(list.ok());
     CHECK(list->signed_with == x509::signature_algorithm::ecdsa_sha256);

@@ -56,7 +56,8 @@ byte_vector oid_element(byte_view content) { return tlv(der::object_identifier, 
 byte_vector ec_private_key(std::uint8_t version, const byte_vector& scalar, byte_view curve, const byte_vector& point) {
     byte_vector fields = cat({tlv(der::integer, {version}), tlv(der::octet_string, scalar)});
     if (!curve.empty()) fields = cat({fields, tlv(der::context_constructed(0), oid_element(curve))});
-    if (!point.empty()) fields = cat({fields, tlv(der::context_constructed(1), tlv(der::bit_string, cat({{0}, point})))});
+    if (!point.empty())
+        fields = cat({fields, tlv(der::context_constructed(1), tlv(der::bit_string, cat({{0}, point})))});
     return tlv(der::sequence, fields);
 }
 
@@ -120,9 +121,11 @@ TEST_CASE("keys: EC private keys from openssl, PKCS#8 and RFC 5915, both curves"
             CHECK(key->key.data() + key->key.size() <= der_bytes.data() + der_bytes.size());
             // The other container, built from the same fields, gives the same answer; the builder
             // itself rebuilds openssl's bytes (openssl leaves [0] out inside PKCS#8).
-            const byte_vector sec1 = ec_private_key(1, scalar, c.oid, point), inner = ec_private_key(1, scalar, {}, point);
+            const byte_vector sec1 = ec_private_key(1, scalar, c.oid, point);
+            const byte_vector inner = ec_private_key(1, scalar, {}, point);
             CHECK((form == "pkcs8" ? pkcs8(c.oid, inner) : sec1) == der_bytes);
-            auto other = form == "pkcs8" ? x509::parse_ec_private_key(sec1) : x509::parse_private_key(pkcs8(c.oid, inner));
+            auto other =
+                form == "pkcs8" ? x509::parse_ec_private_key(sec1) : x509::parse_private_key(pkcs8(c.oid, inner));
             REQUIRE(other.ok());
             CHECK((other->type == c.type && vec(other->key) == scalar && vec(other->public_key) == point));
             // Every truncation fails.
@@ -172,7 +175,9 @@ TEST_CASE("keys: EC keys with a wrong length, curve or point are refused") {
             auto key = bare ? x509::parse_ec_private_key(der_bytes) : x509::parse_private_key(der_bytes);
             return key.ok() && key->type == c.type && vec(key->key) == scalar;
         };
-        const auto refused = [](const result<x509::private_key_info>& key) { return key.error() == errc::decode_error; };
+        const auto refused = [](const result<x509::private_key_info>& key) {
+            return key.error() == errc::decode_error;
+        };
         // The baselines parse: with and without [0] and [1], a compressed point too.
         CHECK(good(pkcs8(c.oid, ec_private_key(1, scalar, c.oid, point)), false));
         CHECK(good(pkcs8(c.oid, ec_private_key(1, scalar, {}, {})), false));
@@ -197,7 +202,8 @@ TEST_CASE("keys: EC keys with a wrong length, curve or point are refused") {
         byte_vector bad_prefix = point;
         bad_prefix[0] = 0x05;
         const byte_vector long_compressed = cat({compressed, {0}});
-        for (const byte_vector* p : std::initializer_list<const byte_vector*>{&other_point, &bad_prefix, &long_compressed}) {
+        const std::initializer_list<const byte_vector*> bad_points{&other_point, &bad_prefix, &long_compressed};
+        for (const byte_vector* p : bad_points) {
             CHECK(refused(x509::parse_private_key(pkcs8(c.oid, ec_private_key(1, scalar, {}, *p)))));
             CHECK(refused(x509::parse_private_key(pkcs8(c.oid, ec_private_key(1, scalar, {}, {}), *p))));
             CHECK(refused(x509::parse_ec_private_key(ec_private_key(1, scalar, c.oid, *p))));

@@ -76,7 +76,8 @@ bool for_each_stdin_chunk(Sink&& sink) {
 
 // All of stdin appended to `out`. False on a read error.
 inline bool read_all_stdin(std::vector<std::uint8_t>& out) {
-    return for_each_stdin_chunk([&](std::span<const std::uint8_t> chunk) { out.insert(out.end(), chunk.begin(), chunk.end()); });
+    return for_each_stdin_chunk(
+        [&](std::span<const std::uint8_t> chunk) { out.insert(out.end(), chunk.begin(), chunk.end()); });
 }
 
 // Whether the options parsed and no positional argument was given; false with `error` set if not.

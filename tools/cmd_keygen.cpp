@@ -58,7 +58,8 @@ int cmd_genkey(std::span<char* const> argv) {
 int cmd_sign(std::span<char* const> argv) {
     const arguments args(argv, {{"key", true}});
     std::string error, path;
-    if (!no_positionals(args, error) || !required_value(args, "key", "PEM", path, error)) return usage_error("sign: " + error);
+    if (!no_positionals(args, error) || !required_value(args, "key", "PEM", path, error))
+        return usage_error("sign: " + error);
     private_key key;
     if (error = load_private_key(path, key); !error.empty()) return usage_error("sign: " + error);
     if (key.type == key_type::x25519) return usage_error("sign: " + path + ": an X25519 key does not sign (see ecdh)");

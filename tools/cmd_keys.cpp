@@ -77,10 +77,9 @@ int cmd_ecdh(std::span<char* const> argv) {
     const bool sized = key.type == key_type::x25519 ? peer->size() == 32
                                                     : peer->size() == 1 + 2 * field || peer->size() == 1 + field;
     if (!sized) {
-        const std::string want = key.type == key_type::x25519
-                                     ? "32 bytes"
-                                     : std::to_string(1 + 2 * field) + " (uncompressed) or " + std::to_string(1 + field) +
-                                           " (compressed) bytes";
+        const std::string want = key.type == key_type::x25519 ? "32 bytes"
+                                                              : std::to_string(1 + 2 * field) + " (uncompressed) or " +
+                                                                    std::to_string(1 + field) + " (compressed) bytes";
         return usage_error("ecdh: --peer for a " + key_type_name(key.type) + " key must be " + want + ", not " +
                            std::to_string(peer->size()));
     }
@@ -98,8 +97,9 @@ int cmd_ecdh(std::span<char* const> argv) {
     }
     if (e != carapace::errc::ok) {
         carapace::secure_wipe(shared.data(), shared.size());
-        return failure(key.type == key_type::x25519 ? "ecdh: the result is all zero (the peer point has small order)"
-                                                    : "ecdh: the peer key is not a point on " + key_type_name(key.type));
+        if (key.type == key_type::x25519)
+            return failure("ecdh: the result is all zero (the peer point has small order)");
+        return failure("ecdh: the peer key is not a point on " + key_type_name(key.type));
     }
     const bool written = print_hex_line(shared);
     carapace::secure_wipe(shared.data(), shared.size());

@@ -37,8 +37,8 @@ struct wipe_on_exit {
 
 // The first block of `text` with one of `labels`, decoded into `out`, its label in `found`. ""
 // on success.
-std::string first_block(const std::string& text, const std::string& path, std::initializer_list<std::string_view> labels,
-                        bytes_vector& out, std::string_view& found) {
+std::string first_block(const std::string& text, const std::string& path,
+                        std::initializer_list<std::string_view> labels, bytes_vector& out, std::string_view& found) {
     pem::reader r(text);
     for (auto block = r.next(); block; block = r.next()) {
         if (block->label == "ENCRYPTED PRIVATE KEY") return path + ": encrypted keys are not supported";
@@ -96,7 +96,9 @@ bytes_vector concat(std::initializer_list<const bytes_vector*> parts) {
     return out;
 }
 
-bytes_vector oid_element(byte_view content) { return tlv(der::object_identifier, bytes_vector(content.begin(), content.end())); }
+bytes_vector oid_element(byte_view content) {
+    return tlv(der::object_identifier, bytes_vector(content.begin(), content.end()));
+}
 
 std::string base64(const bytes_vector& data) {
     static constexpr char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -164,8 +166,8 @@ std::string load_private_key(const std::string& path, private_key& out) {
             out.size = 32;
             std::copy(info->key.begin(), info->key.end(), out.secret.begin());
             const auto seed = byte_view(out.secret).first<32>();
-            const auto derived =
-                info->type == key_type::ed25519 ? carapace::ed25519_public_key(seed) : carapace::x25519_public_key(seed);
+            const auto derived = info->type == key_type::ed25519 ? carapace::ed25519_public_key(seed)
+                                                                 : carapace::x25519_public_key(seed);
             out.public_key.assign(derived.begin(), derived.end());
             break;
         }
@@ -173,7 +175,8 @@ std::string load_private_key(const std::string& path, private_key& out) {
         case key_type::ec_p384: {
             out.size = info->key.size();
             std::copy(info->key.begin(), info->key.end(), out.secret.begin());
-            const bool in_range = info->type == key_type::ec_p256 ? ec_derive<carapace::p256>(out) : ec_derive<carapace::p384>(out);
+            const bool in_range =
+                info->type == key_type::ec_p256 ? ec_derive<carapace::p256>(out) : ec_derive<carapace::p384>(out);
             if (!in_range) return path + ": the private scalar is not in [1, n-1] for " + key_type_name(info->type);
             break;
         }
@@ -193,7 +196,8 @@ std::string load_public_key(const std::string& path, public_key& out) {
     bytes_vector der_bytes;
     if (!host::read_file(path, text, error)) return error;
     std::string_view label;
-    if (error = first_block(text, path, {pem::public_key, pem::certificate}, der_bytes, label); !error.empty()) return error;
+    if (error = first_block(text, path, {pem::public_key, pem::certificate}, der_bytes, label); !error.empty())
+        return error;
     x509::public_key_info info;
     if (label == pem::public_key) {
         auto spki = x509::parse_public_key(der_bytes);
@@ -210,9 +214,11 @@ std::string load_public_key(const std::string& path, public_key& out) {
         case key_type::ed25519:
         case key_type::x25519: return {};
         case key_type::ec_p256:
-            return carapace::ec_validate_point<carapace::p256>(info.key) ? "" : path + ": the key is not a point on P-256";
+            if (carapace::ec_validate_point<carapace::p256>(info.key)) return {};
+            return path + ": the key is not a point on P-256";
         case key_type::ec_p384:
-            return carapace::ec_validate_point<carapace::p384>(info.key) ? "" : path + ": the key is not a point on P-384";
+            if (carapace::ec_validate_point<carapace::p384>(info.key)) return {};
+            return path + ": the key is not a point on P-384";
         default: return path + ": " + key_type_name(info.type) + " key type (Ed25519, P-256 and P-384 are)";
     }
 }

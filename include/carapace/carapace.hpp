@@ -15,6 +15,8 @@
 
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
+#include "carapace/ec/ecdh.hpp"
+#include "carapace/ec/ecdsa.hpp"
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha1.hpp"

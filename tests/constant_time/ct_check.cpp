@@ -18,11 +18,15 @@
 #include <cstdio>
 #include <cstring>
 #include <span>
+#include <string>
+#include <type_traits>
 
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/aead/detail/poly1305_ifma.hpp"
 #include "carapace/core/ct.hpp"
+#include "carapace/ec/ecdh.hpp"
+#include "carapace/ec/ecdsa.hpp"
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha256.hpp"
@@ -310,6 +314,85 @@ void check_ed25519_engine(runner& run, bool supported) {
              [] { return check_ed25519_signing<Engine>(); });
 }
 
+// ---- P-256 and P-384: public keys and ECDH with a secret scalar, ECDSA signing with a secret key
+// (so a secret nonce) over a secret message, deterministic and hedged with secret extra bytes.
+
+template <class Curve>
+using nist_reference = cd::nist_portable32<typename Curve::params>;
+
+template <class Curve, class Engine>
+bool check_nist(unsigned seed) {
+    constexpr std::size_t size = Curve::scalar_size;
+    using reference = nist_reference<Curve>;
+    bytes<size> scalar{}, peer_scalar{};
+    fill(scalar, seed);
+    fill(peer_scalar, seed + 1);
+    scalar[0] &= 0x7f;  // below n
+    peer_scalar[0] &= 0x7f;
+    // What the results must be, from the reference engine on still public inputs.
+    bytes<Curve::uncompressed_size> expected_public{}, peer{};
+    bytes<Curve::field_size> expected_shared{};
+    bool ok = ec_public_key<Curve, reference>(expected_public, scalar) == errc::ok;
+    ok &= ec_public_key<Curve, reference>(peer, peer_scalar) == errc::ok;
+    ok &= ecdh<Curve, reference>(expected_shared, peer_scalar, expected_public) == errc::ok;  // the peer's side
+    std::array<std::uint8_t, 100> message{};
+    fill(message, seed + 2);
+    const std::array<std::uint8_t, 100> public_message = message;
+    bytes<32> extra{};
+    fill(extra, seed + 3);
+
+    mark_secret(scalar);
+    bytes<Curve::uncompressed_size> public_key{};
+    ok &= ec_public_key<Curve, Engine>(public_key, scalar) == errc::ok;
+    ok &= publish(public_key);
+    ok &= public_key == expected_public;
+    bytes<Curve::field_size> shared{};
+    ok &= ecdh<Curve, Engine>(shared, scalar, peer) == errc::ok;
+    ok &= publish(shared);  // compared here only: the real one stays secret
+    ok &= shared == expected_shared;
+
+    mark_secret(message);  // what is signed may be secret too
+    mark_secret(extra);
+    const auto key = ecdsa_private_key<Curve, Engine>::from_scalar(scalar);
+    ok &= key.ok();
+    bytes<Curve::uncompressed_size> key_public = key->public_key();
+    ok &= publish(key_public);
+    ok &= key_public == expected_public;
+    for (const bool hedged : {false, true}) {
+        for (const ecdsa_hash h : {ecdsa_hash::sha256, ecdsa_hash::sha384, ecdsa_hash::sha512}) {
+            bytes<Curve::signature_size> signature{};
+            key->sign(signature, message, h, hedged ? byte_view(extra) : byte_view{});
+            ok &= publish(signature);
+            ok &= ecdsa_verify<Curve, reference>(expected_public, public_message, h, signature);
+        }
+    }
+    return ok;
+}
+
+template <class Curve, class Engine>
+void check_nist_engine(runner& run, unsigned seed, const char* not_run) {
+    const std::string area = std::string(Curve::name) + " public key, ECDH, ECDSA signing";
+    run.item(area.c_str(), Engine::name, not_run, [seed] { return check_nist<Curve, Engine>(seed); });
+}
+
+template <class Curve>
+void check_nist_engines(runner& run, unsigned seed) {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+    // The P-256 field in MULX/ADX asm: valgrind follows it (its CPUID hides ADX, but it executes
+    // it); MemorySanitizer cannot.
+    if constexpr (std::is_same_v<Curve, p256>) {
+        const bool runs = cd::p256_field_mulx::supported() ||
+                          (ct_check::checker_follows_asm && ct_check::under_checker() && cpu::features().bmi2);
+        check_nist_engine<Curve, cd::nist_p256_mulx>(run, seed, not_run_reason(runs, false, true));
+    }
+#endif
+#if CARAPACE_HAVE_INT128
+    check_nist_engine<Curve, cd::nist_portable64<typename Curve::params>>(run, seed, not_run_reason(true, false));
+#endif
+    check_nist_engine<Curve, cd::nist_portable32<typename Curve::params>>(run, seed, not_run_reason(true, false));
+    check_nist_engine<Curve, typename Curve::engine>(run, seed, not_run_reason(true, false));
+}
+
 // ---- The TLS record layer: keys from a secret traffic secret, records sealed and opened, the
 // inner plaintext's type found past its padding.
 
@@ -427,6 +510,9 @@ int check_all() {
     check_ed25519_engine<cd::curve25519_engine<cd::fe25519_25>>(run, true);
     check_ed25519_engine<cd::curve25519_mulx>(run, mulx_runs());
     check_ed25519_engine<cd::curve25519_dispatch>(run, true);
+
+    check_nist_engines<p256>(run, 20);
+    check_nist_engines<p384>(run, 21);
 
     // With the engines dispatched here: under MSan, the ones valgrind cannot execute (VAES,
     // AVX-512 ChaCha20 and IFMA Poly1305, SHA-NI). SHA-384's is the AVX2 asm where the CPU has it.

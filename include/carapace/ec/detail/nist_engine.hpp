@@ -9,6 +9,7 @@
 //   sign(rs, d, k, e)             r||s with nonce k for the digest integer e (bits2int of the hash);
 //                                 false when r or s is 0 (the caller takes another nonce)
 //   verify(point, len, e, r, s)   the ECDSA check (FIPS 186-5 §6.4.2), false for anything invalid
+//   valid_point(point, len)       whether a SEC1 point decodes and validates
 #pragma once
 
 #include <cstddef>
@@ -68,6 +69,12 @@ struct nist_engine {
             return true;
         }
         return false;
+    }
+
+    // ec_validate_point on this engine (the dispatcher has its own).
+    static constexpr bool valid_point(const std::uint8_t* in, std::size_t len) noexcept {
+        point p{};
+        return decode_point(p, in, len);
     }
 
     static constexpr void store_xy(std::uint8_t* out_x, std::uint8_t* out_y, const point& p) noexcept {
