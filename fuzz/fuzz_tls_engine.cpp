@@ -4,7 +4,9 @@
 // output than it was given room for, and once failed it stays failed.
 //   data[0]: bit 0 picks the role (0 server, 1 client), bit 1 a real first flight before the fuzz
 //   bytes, bit 2 a server that asks for a client certificate, bit 3 engines with lent buffers
-//   (records opened in the input, handshake storage from a pool that must get every block back);
+//   (records opened in the input, handshake storage from a pool that must get every block back),
+//   bit 4 the NIST groups first (a secp256r1 share from the client, secp256r1 preferred by the
+//   server, secp384r1 and x25519 also offered), so that fuzz bytes reach the point checks;
 //   data[1]: the largest input piece per call (0: all at once).
 #include <cstdint>
 #include <cstdlib>
@@ -101,6 +103,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const byte_view chain[1] = {certificate};
     static tls::x25519_key_exchange x25519;
     static tls::key_exchange* groups[1] = {&x25519};
+    static tls::p256_key_exchange p256;
+    static tls::p384_key_exchange p384;
+    static tls::key_exchange* nist_groups[3] = {&p256, &x25519, &p384};
+    static const tls::named_group nist_names[3] = {tls::named_group::secp256r1, tls::named_group::x25519,
+                                                   tls::named_group::secp384r1};
     static accept_all verifier;
     counter_random client_random, server_random;
 
@@ -116,6 +123,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     sc.random = &server_random;
     sc.verifier = &verifier;
     sc.request_client_certificate = (data[0] & 4) != 0;
+    if ((data[0] & 16) != 0) {
+        cc.key_exchanges = sc.key_exchanges = nist_groups;
+        cc.groups = sc.groups = nist_names;
+    }
 
     if ((data[0] & 8) != 0)
         run<tls::lent_client, tls::lent_server>(data, fuzz, cc, sc);

@@ -1,7 +1,9 @@
 // The size switches (CARAPACE_TLS_NO_AES_GCM, CARAPACE_TLS_NO_SHA384,
-// CARAPACE_X25519_NO_BASE_TABLE): a client built with them (tests/support/switched_client.cpp)
-// offers ChaCha20-Poly1305 only, computes the same X25519 public keys, and completes a handshake
-// with a server of the default build, then exchanges data both ways.
+// CARAPACE_X25519_NO_BASE_TABLE, CARAPACE_TLS_NO_ECDSA...): a client built with them
+// (tests/support/switched_client.cpp) offers ChaCha20-Poly1305 only, computes the same X25519
+// public keys, completes a handshake with a server of the default build, then exchanges data both
+// ways; it offers Ed25519 alone for CertificateVerify, so a server with an ECDSA key has no scheme
+// in common with it.
 #include <doctest/doctest.h>
 
 #include <iterator>
@@ -36,6 +38,38 @@ TEST_CASE("Size switches: the switched build has ChaCha20-Poly1305 only") {
     CHECK(switched_client::suite_count() == 1);
     CHECK(switched_client::default_suite_count() == 1);
     CHECK(std::size(tls::all_suites) == 3);  // this build: the default
+}
+
+TEST_CASE("Size switches: without ECDSA the verifier offers Ed25519 alone; an ECDSA server cannot serve it") {
+    CHECK(switched_client::verifiable_scheme_count() == 1);
+    CHECK(std::size(tls::verifiable_schemes) == 3);  // this build: Ed25519 and both ECDSA schemes
+    const trust ec_trust("ec/root");
+    REQUIRE(!ec_trust.root.empty());
+    ecdsa_identity server_id("ec/server_p256");
+    REQUIRE(server_id.signer != nullptr);
+    test_random server_random(2);
+    fixed_clock clock;
+    tls::x25519_key_exchange x25519;
+    tls::key_exchange* groups[1] = {&x25519};
+    tls::server_config config;
+    config.certificate_chain = server_id.views;
+    config.signer = server_id.signer;
+    config.key_exchanges = groups;
+    config.random = &server_random;
+    config.clock = &clock;
+    REQUIRE(switched_client::reset(ec_trust.root.data(), ec_trust.root.size(), 9));
+    tls::server server(config);
+    switched_engine client;
+    byte_vector out(4096), to_server, to_client;
+    const auto r = switched_client::start(out.data(), out.size());
+    REQUIRE(r.what == static_cast<int>(tls::event::need_input));
+    to_server.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    side_log client_log, server_log;
+    test_rng rng(7);
+    pump(client, server, to_server, to_client, client_log, server_log, rng);
+    CHECK(server_log.last_fatal.failure == tls::error::handshake_failure);
+    CHECK(client_log.saw(tls::event::fatal));  // the server's alert (the plain result carries no alert code)
+    CHECK_FALSE(switched_client::handshake_complete());
 }
 
 TEST_CASE("Size switches: X25519 public keys by the ladder match the table's") {

@@ -7,6 +7,7 @@
 #define CARAPACE_TLS_NO_OCSP 1
 #define CARAPACE_TLS_NO_PINS 1
 #define CARAPACE_X509_NO_PROFILES 1
+#define CARAPACE_TLS_NO_ECDSA 1
 #define carapace carapace_switched
 
 #include "support/switched_client.hpp"
@@ -97,6 +98,7 @@ std::uint16_t negotiated_suite() { return static_cast<std::uint16_t>(current->cl
 
 std::size_t suite_count() { return std::size(tls::all_suites); }
 std::size_t default_suite_count() { return std::size(tls::default_cipher_suites); }
+std::size_t verifiable_scheme_count() { return std::size(tls::verifiable_schemes); }
 
 void x25519_public_key(std::uint8_t* out, const std::uint8_t* private_key) {
     carapace::x25519_public_key(fixed_span<32>(out, 32), fixed_view<32>(private_key, 32));

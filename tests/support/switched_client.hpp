@@ -1,6 +1,6 @@
 // A TLS client built with the size switches CARAPACE_TLS_NO_AES_GCM, CARAPACE_TLS_NO_SHA384,
-// CARAPACE_X25519_NO_BASE_TABLE, CARAPACE_TLS_NO_OCSP, CARAPACE_TLS_NO_PINS and
-// CARAPACE_X509_NO_PROFILES (tests/support/switched_client.cpp), behind plain types: that
+// CARAPACE_X25519_NO_BASE_TABLE, CARAPACE_TLS_NO_OCSP, CARAPACE_TLS_NO_PINS,
+// CARAPACE_X509_NO_PROFILES and CARAPACE_TLS_NO_ECDSA (tests/support/switched_client.cpp), behind plain types: that
 // translation unit renames the library's namespace, so its differently configured inline code
 // cannot clash with the default build's in the same program.
 #pragma once
@@ -29,6 +29,8 @@ std::uint16_t negotiated_suite();
 // What this build has: its suites (all_suites) and its default offer.
 std::size_t suite_count();
 std::size_t default_suite_count();
+// The CertificateVerify schemes its verifier offers (Ed25519 alone).
+std::size_t verifiable_scheme_count();
 // X25519 public key through the switched build (the ladder, not the base-point table).
 void x25519_public_key(std::uint8_t* out, const std::uint8_t* private_key);
 
