@@ -1,18 +1,20 @@
 // carapace-tool's argument handling in process: arbitrary argument vectors through the real
-// dispatch and commands (hash, hmac, hkdf, aead-seal/open, x25519, ed25519-*, x509, verify,
-// --help, --version), with arbitrary standard input and PEM files. Nothing may crash, and the
+// dispatch and commands (hash, hmac, hkdf, aead-seal/open, x25519, ed25519-*, verify-sig, ecdh,
+// x509, verify, --help, --version), with arbitrary standard input and PEM files. Nothing may crash, and the
 // exit status must follow the contract: bad arguments are exit 2 with one "carapace-tool: ..."
 // line on stderr and nothing on stdout. Each input runs twice, with the same results: no state
 // may leak from one run of a command into the next. Whether arguments are bad is decided here by a model of
 // the documented syntax (tools/dispatch.cpp's help text), written apart from tools/cli.cpp.
-// The network commands and speed are left out (sockets; runs of seconds): stubs stand in.
+// The network commands and speed are left out (sockets; runs of seconds), and so are genkey and
+// sign, whose output is random by design (the two runs could not agree): stubs stand in.
 //
 // Input: ARGS [ FF FF STDIN [ FF FF FILE1 [ FF FF FILE2 [ FF FF FILE3 ]]]]
 //   ARGS: the arguments after the program name, separated by NUL bytes.
-//   File arguments of x509 and verify name files in a private folder holding FILE1..FILE3 as
+//   File arguments of x509, verify, verify-sig and ecdh name files in a private folder holding FILE1..FILE3 as
 //   "1", "2" and "3"; an input with '/' in any argument is skipped, so nothing else is read.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +33,8 @@ constexpr int not_run = 99;
 int cmd_s_client(std::span<char* const>) { return not_run; }
 int cmd_s_server(std::span<char* const>) { return not_run; }
 int cmd_speed(std::span<char* const>) { return not_run; }
+int cmd_genkey(std::span<char* const>) { return not_run; }
+int cmd_sign(std::span<char* const>) { return not_run; }
 
 }  // namespace carapace_tool
 
@@ -75,6 +79,8 @@ const std::vector<command>& commands() {
         {"ed25519-pub", {}, false, {{"seed", kind::hex32, true}}},
         {"ed25519-sign", {}, false, {{"seed", kind::hex32, true}}},
         {"ed25519-verify", {}, false, {{"pub", kind::hex32, true}, {"sig", kind::hex64, true}}},
+        {"verify-sig", {}, false, {{"pub", kind::file, true}, {"sig", kind::hex, true}}},
+        {"ecdh", {}, false, {{"key", kind::file, true}, {"peer", kind::hex, true}}},
         {"x509", {}, true, {}},
         {"verify",
          {},
@@ -159,8 +165,8 @@ parsed parse(const command& c, const std::vector<std::string>& args) {
 // What the contract says of the exit status.
 enum class expect { usage_error, no_usage_error, either };
 
-// Whether the contract makes these arguments (and standard input) a usage error. For x509 and
-// verify, file contents can make it one too: "either" there.
+// Whether the contract makes these arguments (and standard input) a usage error. For the
+// commands that read files, file contents can make it one too: "either" there.
 expect usage_error_expected(const command& c, const parsed& p, std::string_view input) {
     constexpr expect yes = expect::usage_error;
     if (!p.syntax_ok) return yes;
@@ -211,7 +217,9 @@ expect usage_error_expected(const command& c, const parsed& p, std::string_view 
             if (!hex_size(hex)) return yes;
         }
     }
-    return c.file_positional ? expect::either : expect::no_usage_error;
+    const bool reads_files =
+        c.file_positional || std::any_of(c.options.begin(), c.options.end(), [](const option& o) { return o.type == kind::file; });
+    return reads_files ? expect::either : expect::no_usage_error;
 }
 
 std::vector<std::string_view> split(std::string_view text, std::string_view separator) {
@@ -305,7 +313,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!args.empty()) {
         const std::string_view name = args[0];
         if (name == "--help" || name == "-h" || name == "help" || name == "--version") expected = expect::no_usage_error;
-        if (name == "s_client" || name == "s_server" || name == "speed") expected = expect::either;
+        if (name == "s_client" || name == "s_server" || name == "speed" || name == "genkey" || name == "sign")
+            expected = expect::either;
         for (const auto& c : commands()) {
             if (c.name != name) continue;
             const std::vector<std::string> rest(args.begin() + 1, args.end());

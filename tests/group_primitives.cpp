@@ -9,6 +9,8 @@
 #include "test_sha2.cpp"
 #include "test_x25519.cpp"
 #include "test_x509_constraints.cpp"
+#include "test_x509_ecdsa.cpp"
+#include "test_x509_keys.cpp"
 #include "test_x509_names.cpp"
 #include "test_x509_parse.cpp"
 #include "test_x509_paths.cpp"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Drives carapace-tool through its documented contract and compares every answer with
 Python's own hashlib/hmac and python3-cryptography (independent implementations): the
-primitives here, x509/verify in tool_test_x509.py, s_client/s_server in tool_test_tls.py.
+primitives here, genkey/sign/verify-sig/ecdh in tool_test_keys.py, x509/verify in
+tool_test_x509.py, s_client/s_server in tool_test_tls.py.
 Prints 'N passed, N failed'."""
 import hashlib
 import hmac
@@ -270,7 +271,7 @@ for args in ([], ["--pub", good_pub], ["--sig", good_sig], ["--pub", good_pub[:-
 # --help lists every command
 code, out, _ = run(["--help"])
 text = out.decode()
-check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time", "--crl", "--ocsp", "--pin", "--allow-no-backup-pin", "--profile", "--max-depth", "--email")), "--help lists commands")
+check(code == 0 and all(c in text for c in ("hash", "hmac", "hkdf", "aead-seal", "aead-open", "aes-128-gcm", "aes-256-gcm", "chacha20-poly1305", "xchacha20-poly1305", "--nonce", "--aad", "speed", "--key", "--ikm", "--salt", "--info", "--length", "x25519", "ed25519-pub", "ed25519-sign", "ed25519-verify", "--scalar", "--point", "--seed", "--pub", "--sig", "x509", "verify", "--CAfile", "--untrusted", "--host", "--purpose", "--time", "--crl", "--ocsp", "--pin", "--allow-no-backup-pin", "--profile", "--max-depth", "--email", "genkey", "sign", "verify-sig", "ecdh", "p256", "p384", "--peer", "--key PEM")), "--help lists commands")
 
 # speed runs and prints a row per requested algorithm
 code, out, _ = run(["speed", "--seconds", "1", "sha256", "hkdf-sha256", "x25519", "ed25519"])
@@ -301,6 +302,7 @@ limit = 200 if os.environ.get("CARAPACE_SANITIZED") else 32
 check(peak_mib < limit, f"512 MiB stream used {peak_mib:.0f} MiB of memory (limit {limit})")
 
 # The sections, each in its own file, in this order.
+import tool_test_keys  # noqa: E402,F401
 import tool_test_x509  # noqa: E402,F401
 import tool_test_tls  # noqa: E402,F401
 

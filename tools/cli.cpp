@@ -159,6 +159,20 @@ std::optional<std::uint64_t> parse_decimal(std::string_view text, std::uint64_t 
     return v;
 }
 
+bool no_positionals(const arguments& args, std::string& error) {
+    if (!args.ok()) return error = args.error(), false;
+    if (!args.positionals().empty()) return error = "unexpected argument '" + args.positionals()[0] + "'", false;
+    return true;
+}
+
+bool required_value(const arguments& args, std::string_view name, std::string_view what, std::string& value,
+                    std::string& error) {
+    const auto text = args.value(name);
+    if (!text) return error = "missing --" + std::string(name) + " " + std::string(what), false;
+    value = *text;
+    return true;
+}
+
 bool print_hex_line(std::span<const std::uint8_t> bytes) {
     std::string line(2 * bytes.size(), '\0');
     (void)carapace::hex::encode(bytes, line);

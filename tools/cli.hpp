@@ -74,6 +74,19 @@ bool for_each_stdin_chunk(Sink&& sink) {
     }
 }
 
+// All of stdin appended to `out`. False on a read error.
+inline bool read_all_stdin(std::vector<std::uint8_t>& out) {
+    return for_each_stdin_chunk([&](std::span<const std::uint8_t> chunk) { out.insert(out.end(), chunk.begin(), chunk.end()); });
+}
+
+// Whether the options parsed and no positional argument was given; false with `error` set if not.
+bool no_positionals(const arguments& args, std::string& error);
+
+// The value of the required option --NAME in `value`; false with `error` ("missing --NAME WHAT")
+// when it was not given.
+bool required_value(const arguments& args, std::string_view name, std::string_view what, std::string& value,
+                    std::string& error);
+
 // Writes hex of `bytes` and a newline to stdout. False if stdout could not be written.
 bool print_hex_line(std::span<const std::uint8_t> bytes);
 

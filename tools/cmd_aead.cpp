@@ -67,10 +67,6 @@ bool parse_request(std::span<char* const> argv, aead_request& r, std::string& er
     return true;
 }
 
-bool read_all_stdin(std::vector<std::uint8_t>& out) {
-    return for_each_stdin_chunk([&](std::span<const std::uint8_t> chunk) { out.insert(out.end(), chunk.begin(), chunk.end()); });
-}
-
 }  // namespace
 
 int cmd_aead_seal(std::span<char* const> argv) {

@@ -45,17 +45,6 @@ std::optional<std::array<std::uint8_t, Size>> fixed_hex(const arguments& args, c
     return out;
 }
 
-// Parses options with no positionals allowed; false with `error` set otherwise.
-bool no_positionals(const arguments& args, std::string& error) {
-    if (!args.ok()) return error = args.error(), false;
-    if (!args.positionals().empty()) return error = "unexpected argument '" + args.positionals()[0] + "'", false;
-    return true;
-}
-
-bool read_all_stdin(std::vector<std::uint8_t>& out) {
-    return for_each_stdin_chunk([&](std::span<const std::uint8_t> chunk) { out.insert(out.end(), chunk.begin(), chunk.end()); });
-}
-
 }  // namespace
 
 int cmd_x25519(std::span<char* const> argv) {

@@ -1,6 +1,6 @@
 // carapace-tool speed [--seconds S] [NAME...]: throughput of each primitive, in the manner of
 // `openssl speed`. Hashes and AEADs in MB/s over several message sizes (a fresh one-shot call
-// per message), HMAC and HKDF in operations per second.
+// per message), HMAC, HKDF and the curves in operations per second.
 #include <array>
 #include <cstdio>
 #include <string>
@@ -12,7 +12,10 @@
 #include "speed_measure.hpp"
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
+#include "carapace/ec/ecdh.hpp"
+#include "carapace/ec/ecdsa.hpp"
 #include "carapace/ec/ed25519.hpp"
+#include "carapace/ec/nist_curves.hpp"
 #include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha256.hpp"
 #include "carapace/hash/sha512.hpp"
@@ -116,6 +119,43 @@ void speed_ed25519(const char* name, double seconds) {
     std::printf("%-16s %12.0f ops/s   (verify, 64-byte message)\n", name, verify);
 }
 
+// ECDSA sign and verify with the curve's TLS 1.3 hash, and ECDH with a peer point validated each
+// time (as a key share is).
+template <class Curve>
+void speed_nist(const char* name, double seconds) {
+    const auto hash = std::string_view(name) == "p256" ? carapace::ecdsa_hash::sha256 : carapace::ecdsa_hash::sha384;
+    carapace::bytes<Curve::scalar_size> scalar{}, peer_scalar{};
+    scalar[Curve::scalar_size - 1] = 1;
+    scalar[0] = 0x12;
+    peer_scalar[0] = 0x34;
+    const auto key = carapace::ecdsa_private_key<Curve>::from_scalar(scalar);
+    const auto peer = carapace::ecdsa_private_key<Curve>::from_scalar(peer_scalar);
+    const carapace::bytes<64> message{4, 5, 6};
+    const carapace::bytes<32> extra{7};
+    carapace::bytes<Curve::signature_size> signature{};
+    key->sign(signature, message, hash, extra);
+    const double sign = carapace_speed::ops_per_second(
+        [&] {
+            carapace::bytes<Curve::signature_size> s{};
+            key->sign(s, message, hash, extra);
+            return s[0];
+        },
+        seconds);
+    const double verify = carapace_speed::ops_per_second(
+        [&] { return static_cast<std::uint8_t>(carapace::ecdsa_verify<Curve>(key->public_key(), message, hash, signature)); },
+        seconds);
+    const double shared = carapace_speed::ops_per_second(
+        [&] {
+            carapace::bytes<Curve::field_size> out{};
+            (void)carapace::ecdh<Curve>(out, scalar, peer->public_key());
+            return out[0];
+        },
+        seconds);
+    std::printf("%-16s %12.0f ops/s   (ECDSA sign, 64-byte message, hedged)\n", name, sign);
+    std::printf("%-16s %12.0f ops/s   (ECDSA verify, 64-byte message)\n", name, verify);
+    std::printf("%-16s %12.0f ops/s   (ECDH: peer point validated, shared secret)\n", name, shared);
+}
+
 enum class table { hash, aead, ops };
 
 struct entry {
@@ -124,7 +164,7 @@ struct entry {
     table kind;
 };
 
-constexpr std::array<entry, 16> entries = {{
+constexpr std::array<entry, 18> entries = {{
     {"sha224", speed_hash<carapace::sha224>, table::hash},
     {"sha256", speed_hash<carapace::sha256>, table::hash},
     {"sha384", speed_hash<carapace::sha384>, table::hash},
@@ -141,6 +181,8 @@ constexpr std::array<entry, 16> entries = {{
     {"hkdf-sha512", speed_hkdf<carapace::sha512>, table::ops},
     {"x25519", speed_x25519, table::ops},
     {"ed25519", speed_ed25519, table::ops},
+    {"p256", speed_nist<carapace::p256>, table::ops},
+    {"p384", speed_nist<carapace::p384>, table::ops},
 }};
 
 }  // namespace
@@ -171,11 +213,11 @@ int cmd_speed(std::span<char* const> argv) {
 
     // The engine each dispatcher picked on this CPU (every one is "portable" when forced).
     std::printf("carapace %s speed: sha256 uses %s, sha512 uses %s, AES-GCM uses %s, ChaCha20-Poly1305 uses %s,"
-                " X25519/Ed25519 use %s; %.1f s per figure\n",
+                " X25519/Ed25519 use %s, P-256/P-384 use %s; %.1f s per figure\n",
                 CARAPACE_VERSION_STRING, carapace::detail::sha256_dispatch::chosen_name(),
                 carapace::detail::sha512_dispatch::chosen_name(), carapace::detail::gcm_dispatch::chosen_name(),
                 carapace::detail::chacha20_poly1305_dispatch::chosen_name(),
-                carapace::detail::curve25519_dispatch::chosen_name(), seconds);
+                carapace::detail::curve25519_dispatch::chosen_name(), carapace::p256::engine::chosen_name(), seconds);
     bool hash_header = false, aead_header = false;
     for (const entry* e : chosen) {
         if (e->kind == table::hash && !hash_header) {

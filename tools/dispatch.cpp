@@ -49,6 +49,25 @@ constexpr command commands[] = {
     {"ed25519-verify", carapace_tool::cmd_ed25519_verify,
      "ed25519-verify --pub HEX --sig HEX\n"
      "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1"},
+    {"genkey", carapace_tool::cmd_genkey,
+     "genkey {ed25519|x25519|p256|p384}\n"
+     "      -> a new private key as PKCS#8 PEM (\"PRIVATE KEY\", what `openssl genpkey` writes)"},
+    {"sign", carapace_tool::cmd_sign,
+     "sign --key PEM\n"
+     "      stdin: message bytes -> lowercase hex of the signature + newline; the algorithm is the\n"
+     "      key's: Ed25519 (64 bytes), or ECDSA as DER with SHA-256 for P-256 and SHA-384 for P-384,\n"
+     "      hedged with 32 fresh random bytes. --key: PKCS#8 \"PRIVATE KEY\" or \"EC PRIVATE KEY\""},
+    {"verify-sig", carapace_tool::cmd_verify_sig,
+     "verify-sig --pub PEM --sig HEX\n"
+     "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1.\n"
+     "      --pub: a \"PUBLIC KEY\" or a certificate (Ed25519, P-256, P-384); ECDSA signatures are DER,\n"
+     "      over SHA-256 (P-256) or SHA-384 (P-384)"},
+    {"ecdh", carapace_tool::cmd_ecdh,
+     "ecdh --key PEM --peer HEX\n"
+     "      -> lowercase hex of the shared secret + newline. X25519 keys: --peer is the peer's\n"
+     "      32-byte u; P-256/P-384 keys: its SEC 1 point (uncompressed or compressed), and the\n"
+     "      secret is the x-coordinate. A peer that gives no secret (small order, not on the\n"
+     "      curve): message on stderr, exit 1"},
     {"x509", carapace_tool::cmd_x509,
      "x509 FILE.pem\n"
      "      the first certificate: \"key: value\" lines for subject, issuer, serial, not_before,\n"
@@ -99,7 +118,7 @@ constexpr command commands[] = {
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"
      "      aes-128-gcm aes-256-gcm chacha20-poly1305"
      " hmac-sha256 hmac-sha384 hmac-sha512 hkdf-sha256 hkdf-sha384\n"
-     "      hkdf-sha512 x25519 ed25519 (default: all)"},
+     "      hkdf-sha512 x25519 ed25519 p256 p384 (default: all)"},
 };
 
 void print_help() {

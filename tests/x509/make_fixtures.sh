@@ -76,7 +76,7 @@ cert critical_leaf "/CN=www.example.com" intermediate 825 "subjectAltName=DNS:ww
 # Client-only key purpose.
 key client_leaf
 cert client_leaf "/CN=www.example.com" intermediate 825 "subjectAltName=DNS:www.example.com" "extendedKeyUsage=clientAuth"
-# An ECDSA P-256 intermediate: its signatures need an algorithm that is not here yet.
+# An ECDSA P-256 intermediate between Ed25519 certificates (tests/x509/make_ecdsa_fixtures.sh has more).
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ecdsa_intermediate.key 2>/dev/null
 cert ecdsa_intermediate "/CN=carapace ECDSA intermediate/O=carapace" root 3650 \
   "basicConstraints=critical,CA:TRUE,pathlen:0" "keyUsage=critical,keyCertSign"

@@ -16,8 +16,9 @@
 
 namespace carapace::x509 {
 
-// Signature algorithms a certificate may be signed with. Ed25519 verifies now; the others are
-// recognised so that a path using them fails with a clear reason until their issue lands.
+// Signature algorithms a certificate may be signed with. Ed25519 and ECDSA (by P-256 and P-384
+// keys) verify now; the others are recognised so that a path using them fails with a clear
+// reason until their issue lands.
 enum class signature_algorithm : std::uint8_t {
     unknown,
     ed25519,
@@ -173,6 +174,33 @@ constexpr result<std::size_t> rsa_modulus_bits(byte_view encoded) noexcept {
     return bits;
 }
 
+// The key type and field size (bytes) of a named curve (RFC 5480 §2.1.1.1), by its OID's content
+// octets; {unknown, 0} for a curve we do not name. P-192 is named only to be refused as weak.
+struct named_curve {
+    key_type type = key_type::unknown;
+    std::size_t field_size = 0;
+    std::size_t bits = 0;
+};
+
+constexpr named_curve curve_of(byte_view oid_content) noexcept {
+    if (der::equal(oid_content, oid::secp256r1)) return {key_type::ec_p256, 32, 256};
+    if (der::equal(oid_content, oid::secp384r1)) return {key_type::ec_p384, 48, 384};
+    if (der::equal(oid_content, oid::secp521r1)) return {key_type::ec_p521, 66, 521};
+#if !defined(CARAPACE_X509_NO_PROFILES)  // known only to be refused as weak (profile.hpp)
+    if (der::equal(oid_content, oid::secp192r1)) return {key_type::ec_p192, 24, 192};
+#endif
+    return {};
+}
+
+// Whether `point` has the shape of a SEC 1 point (§2.3.3) on a curve whose field elements take
+// `field_size` bytes: 04 || x || y, or 02/03 || x. Whether it lies on the curve is for ec/ to say.
+constexpr bool sec1_point_fits(byte_view point, std::size_t field_size) noexcept {
+    const std::size_t n = point.size();
+    if (field_size == 0 || n == 0) return false;
+    if (point[0] == 0x04) return n == 1 + 2 * field_size;
+    return (point[0] == 0x02 || point[0] == 0x03) && n == 1 + field_size;
+}
+
 constexpr result<public_key_info> parse_public_key(const der::element& e) noexcept {
     // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING }
     if (e.tag != der::sequence) return errc::decode_error;
@@ -193,22 +221,15 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
         info.type = der::equal(algorithm->oid, oid::ed25519) ? key_type::ed25519 : key_type::x25519;
         info.bits = 256;
     } else if (der::equal(algorithm->oid, oid::ec_public_key)) {
-        // The named curve is the parameter; an uncompressed or compressed SEC 1 point follows.
+        // The named curve is the parameter; an uncompressed or compressed SEC 1 point follows,
+        // of the curve's size (a point of another curve is malformed, not merely unknown).
         auto curve = der::parse_single(params, der::object_identifier);
         if (!curve) return curve.error();
-        const byte_view c = curve->content;
-        std::size_t field = 0;
-        if (der::equal(c, oid::secp256r1)) info.type = key_type::ec_p256, field = 32, info.bits = 256;
-        if (der::equal(c, oid::secp384r1)) info.type = key_type::ec_p384, field = 48, info.bits = 384;
-        if (der::equal(c, oid::secp521r1)) info.type = key_type::ec_p521, field = 66, info.bits = 521;
-#if !defined(CARAPACE_X509_NO_PROFILES)  // known only to be refused as weak (profile.hpp)
-        if (der::equal(c, oid::secp192r1)) info.type = key_type::ec_p192, field = 24, info.bits = 192;
-#endif
-        if (field != 0) {
-            const std::size_t n = info.key.size();
-            const bool uncompressed = n == 1 + 2 * field && info.key[0] == 0x04;
-            const bool compressed = n == 1 + field && (info.key[0] == 0x02 || info.key[0] == 0x03);
-            if (!uncompressed && !compressed) return errc::decode_error;
+        const named_curve c = curve_of(curve->content);
+        if (c.type != key_type::unknown) {
+            if (!sec1_point_fits(info.key, c.field_size)) return errc::decode_error;
+            info.type = c.type;
+            info.bits = c.bits;
         }
     } else if (der::equal(algorithm->oid, oid::rsa_encryption)) {
         if (!is_null(params)) return errc::decode_error;

@@ -1,6 +1,8 @@
 // Keys in their standard DER containers: SubjectPublicKeyInfo (RFC 5280 §4.1.2.7, PEM "PUBLIC
-// KEY") and PKCS#8 OneAsymmetricKey (RFC 5958, PEM "PRIVATE KEY"). Parsed in place; the private
-// key view points into the caller's buffer, which the caller wipes when done.
+// KEY"), PKCS#8 OneAsymmetricKey (RFC 5958, PEM "PRIVATE KEY") and, for EC keys, RFC 5915's
+// ECPrivateKey on its own (PEM "EC PRIVATE KEY", what `openssl ecparam -genkey` writes). Parsed in
+// place; the private key view points into the caller's buffer, which the caller wipes when done.
+// Every private key comes out in one shape (private_key_info), whichever container held it.
 #pragma once
 
 #include <cstdint>
@@ -22,13 +24,75 @@ namespace carapace::x509 {
 
 struct private_key_info {
     key_type type = key_type::unknown;
-    byte_view key;  // Ed25519/X25519: the 32-byte seed (RFC 8410 CurvePrivateKey); else the
-                    // algorithm's own structure (ECPrivateKey, RSAPrivateKey), kept for later
-    byte_view public_key;  // the optional [1] publicKey of version 2, empty when absent
+    // Ed25519/X25519: the 32-byte seed (RFC 8410 CurvePrivateKey). EC on a curve we name (P-256,
+    // P-384, P-521): the private scalar, big-endian, exactly the curve's size (32, 48, 66 bytes;
+    // RFC 5915's privateKey). Otherwise the algorithm's own structure (RSAPrivateKey, the
+    // ECPrivateKey of an unknown curve), kept for later.
+    byte_view key;
+    // Ed25519/X25519: the optional [1] publicKey of version 2 (32 bytes). EC: the SEC 1 point of
+    // ECPrivateKey's publicKey, or else of the PKCS#8 [1], checked for the curve's size. Empty
+    // when absent.
+    byte_view public_key;
 };
+
+namespace detail {
+
+// ECPrivateKey ::= SEQUENCE { version INTEGER { ecPrivkeyVer1(1) }, privateKey OCTET STRING,
+//   parameters [0] ECParameters OPTIONAL, publicKey [1] BIT STRING OPTIONAL } (RFC 5915 §3, with
+// explicit tags). `curve` is the curve the container already named (a PKCS#8 algorithm's
+// parameters), empty for a bare ECPrivateKey, which must then name it in [0]; when both name one
+// they must agree. Only namedCurve parameters are taken (RFC 5480 §2.1.1).
+constexpr errc parse_ec_private_key_into(byte_view der_bytes, byte_view curve, private_key_info& info) noexcept {
+    auto outer = der::parse_single(der_bytes, der::sequence);
+    if (!outer) return outer.error();
+    der::reader r(outer->content);
+    auto version_element = r.expect(der::integer);
+    if (!version_element) return version_element.error();
+    auto version = der::to_unsigned(*version_element);
+    if (!version || *version != 1) return errc::decode_error;
+    auto scalar = r.expect(der::octet_string);
+    if (!scalar) return scalar.error();
+    if (r.next_is(der::context_constructed(0))) {
+        auto parameters = der::parse_single(r.next()->content, der::object_identifier);
+        if (!parameters) return parameters.error();
+        auto named = der::oid_octets(*parameters);
+        if (!named) return named.error();
+        if (!curve.empty() && !der::equal(curve, *named)) return errc::decode_error;
+        curve = *named;
+    }
+    byte_view point;
+    if (r.next_is(der::context_constructed(1))) {
+        auto bit_string = der::parse_single(r.next()->content, der::bit_string);
+        if (!bit_string) return bit_string.error();
+        auto bits = der::to_bits(*bit_string);
+        if (!bits || bits->unused != 0) return errc::decode_error;
+        point = bits->octets;
+    }
+    if (!r.empty() || curve.empty()) return errc::decode_error;
+    const named_curve c = curve_of(curve);
+    if (c.type == key_type::unknown || c.type == key_type::ec_p192) {
+        info.type = key_type::unknown;  // not ours to read further
+        info.key = der_bytes;
+        return errc::ok;
+    }
+    // RFC 5915 §3: privateKey is exactly ceiling(log2(n) / 8) octets, leading zeros kept.
+    if (scalar->content.size() != c.field_size) return errc::decode_error;
+    if (!point.empty()) {
+        if (!info.public_key.empty() && !der::equal(info.public_key, point)) return errc::decode_error;
+        info.public_key = point;
+    }
+    if (!info.public_key.empty() && !sec1_point_fits(info.public_key, c.field_size)) return errc::decode_error;
+    info.type = c.type;
+    info.key = scalar->content;
+    return errc::ok;
+}
+
+}  // namespace detail
 
 // OneAsymmetricKey ::= SEQUENCE { version INTEGER (0 or 1), privateKeyAlgorithm
 //   AlgorithmIdentifier, privateKey OCTET STRING, attributes [0] OPTIONAL, publicKey [1] OPTIONAL }
+// ([0] and [1] implicitly tagged, RFC 5958 §2). id-ecPublicKey keys (RFC 5915 §2) must name their
+// curve in the algorithm's parameters.
 [[nodiscard]] constexpr result<private_key_info> parse_private_key(byte_view der_bytes) noexcept {
     auto outer = der::parse_single(der_bytes, der::sequence);
     if (!outer) return outer.error();
@@ -45,7 +109,7 @@ struct private_key_info {
     if (!key) return key.error();
     private_key_info info{key_type::unknown, key->content, {}};
     if (r.next_is(der::context_constructed(0))) (void)r.next();
-    if (r.next_is(der::context(1)) || r.next_is(der::context_constructed(1))) {
+    if (r.next_is(der::context(1))) {
         if (*version != 1) return errc::decode_error;
         auto public_key = r.next();
         if (!public_key) return public_key.error();
@@ -64,15 +128,23 @@ struct private_key_info {
         info.type = ed ? key_type::ed25519 : key_type::x25519;
         info.key = seed->content;
     } else if (der::equal(algorithm->oid, oid::ec_public_key)) {
-        info.type = key_type::ec_p256;  // refined by the curve below
         auto curve = der::parse_single(algorithm->parameters, der::object_identifier);
         if (!curve) return curve.error();
-        if (der::equal(curve->content, oid::secp384r1)) info.type = key_type::ec_p384;
-        else if (der::equal(curve->content, oid::secp521r1)) info.type = key_type::ec_p521;
-        else if (!der::equal(curve->content, oid::secp256r1)) info.type = key_type::unknown;
+        auto named = der::oid_octets(*curve);
+        if (!named) return named.error();
+        if (const errc e = detail::parse_ec_private_key_into(key->content, *named, info); e != errc::ok) return e;
     } else if (der::equal(algorithm->oid, oid::rsa_encryption)) {
         info.type = key_type::rsa;
     }
+    return info;
+}
+
+// An RFC 5915 ECPrivateKey on its own (exactly the whole of `der_bytes`), which must name its
+// curve in [0] parameters: the same private_key_info as the key in PKCS#8 form gives (type
+// unknown, key the whole structure, for a curve we do not name).
+[[nodiscard]] constexpr result<private_key_info> parse_ec_private_key(byte_view der_bytes) noexcept {
+    private_key_info info;
+    if (const errc e = detail::parse_ec_private_key_into(der_bytes, {}, info); e != errc::ok) return e;
     return info;
 }
 

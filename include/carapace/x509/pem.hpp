@@ -19,7 +19,7 @@
 namespace carapace::pem {
 
 inline constexpr std::string_view certificate = "CERTIFICATE", private_key = "PRIVATE KEY",
-                                  public_key = "PUBLIC KEY";
+                                  public_key = "PUBLIC KEY", ec_private_key = "EC PRIVATE KEY";
 
 struct block {
     std::string_view label;  // e.g. "CERTIFICATE"

@@ -1,0 +1,79 @@
+// carapace-tool genkey | sign: the commands that draw randomness (getrandom), with keys in the
+// files openssl reads and writes (tools/key_files.hpp).
+//   genkey {ed25519|x25519|p256|p384}   -> a PKCS#8 PEM private key on stdout (what `openssl
+//                                       genpkey` writes)
+//   sign --key PEM                      stdin message -> hex signature: Ed25519's 64 bytes; ECDSA's
+//                                       DER with SHA-256 (P-256) or SHA-384 (P-384), hedged with 32
+//                                       fresh random bytes (RFC 6979 §3.6)
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "commands.hpp"
+#include "key_files.hpp"
+#include "host/random.hpp"
+#include "carapace/core/wipe.hpp"
+#include "carapace/ec/ecdsa.hpp"
+#include "carapace/ec/ed25519.hpp"
+#include "carapace/ec/nist_curves.hpp"
+
+namespace carapace_tool {
+
+namespace {
+
+template <class Curve>
+std::vector<std::uint8_t> ecdsa_sign(const private_key& key, carapace::byte_view message) {
+    // The scalar was checked when the key was loaded.
+    const auto signer = carapace::ecdsa_private_key<Curve>::from_scalar(key.scalar().first<Curve::scalar_size>());
+    carapace::bytes<32> extra{};
+    host::getrandom_source().fill(extra);
+    carapace::bytes<Curve::signature_size> rs{};
+    signer->sign(rs, message, signing_hash(key.type), extra);
+    carapace::bytes<Curve::max_der_signature_size> der_bytes{};
+    const std::size_t n = carapace::ecdsa_rs_to_der<Curve>(rs, der_bytes);
+    return std::vector<std::uint8_t>(der_bytes.begin(), der_bytes.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+}  // namespace
+
+int cmd_genkey(std::span<char* const> argv) {
+    const arguments args(argv, {});
+    if (!args.ok()) return usage_error("genkey: " + args.error());
+    if (args.positionals().size() != 1) return usage_error("genkey: want one key type: ed25519, x25519, p256 or p384");
+    const std::string& name = args.positionals()[0];
+    key_type type = key_type::unknown;
+    if (name == "ed25519") type = key_type::ed25519;
+    if (name == "x25519") type = key_type::x25519;
+    if (name == "p256") type = key_type::ec_p256;
+    if (name == "p384") type = key_type::ec_p384;
+    if (type == key_type::unknown)
+        return usage_error("genkey: unknown key type '" + name + "' (known: ed25519 x25519 p256 p384)");
+    std::string text = generate_private_key_pem(type);
+    const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+    carapace::secure_wipe(std::span<char>(text));
+    return written ? exit_ok : failure("genkey: error writing standard output");
+}
+
+int cmd_sign(std::span<char* const> argv) {
+    const arguments args(argv, {{"key", true}});
+    std::string error, path;
+    if (!no_positionals(args, error) || !required_value(args, "key", "PEM", path, error)) return usage_error("sign: " + error);
+    private_key key;
+    if (error = load_private_key(path, key); !error.empty()) return usage_error("sign: " + error);
+    if (key.type == key_type::x25519) return usage_error("sign: " + path + ": an X25519 key does not sign (see ecdh)");
+    std::vector<std::uint8_t> message, signature;
+    if (!read_all_stdin(message)) return failure("sign: error reading standard input");
+    if (key.type == key_type::ed25519) {
+        const carapace::ed25519_private_key signer(key.scalar().first<32>());
+        const auto s = signer.sign(message);
+        signature.assign(s.begin(), s.end());
+    } else if (key.type == key_type::ec_p256) {
+        signature = ecdsa_sign<carapace::p256>(key, message);
+    } else {
+        signature = ecdsa_sign<carapace::p384>(key, message);
+    }
+    return print_hex_line(signature) ? exit_ok : failure("sign: error writing standard output");
+}
+
+}  // namespace carapace_tool

@@ -1,0 +1,62 @@
+// The key files genkey, sign, verify-sig and ecdh read and write: PKCS#8 private keys (RFC 5958,
+// PEM "PRIVATE KEY", and RFC 5915 "EC PRIVATE KEY") for Ed25519, X25519, P-256 and P-384; public
+// keys as a SubjectPublicKeyInfo ("PUBLIC KEY") or a certificate's. Loaders return an empty string
+// on success, else the one-line reason, which the commands report as a usage error (exit 2).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/ec/ecdsa.hpp"
+#include "carapace/x509/certificate.hpp"
+
+namespace carapace_tool {
+
+using carapace::x509::key_type;
+
+// A private key, checked: the scalar is in range for its curve, and any public key the file holds
+// is the one the private key gives. The secret is wiped on destruction.
+struct private_key {
+    key_type type = key_type::unknown;
+    std::array<std::uint8_t, 48> secret{};  // the Ed25519/X25519 seed or the EC scalar, first `size` bytes
+    std::size_t size = 0;
+    std::vector<std::uint8_t> public_key;  // Ed25519/X25519: 32 bytes; EC: the SEC 1 uncompressed point
+
+    private_key() = default;
+    private_key(const private_key&) = delete;
+    private_key& operator=(const private_key&) = delete;
+    ~private_key();
+    carapace::byte_view scalar() const { return carapace::byte_view(secret.data(), size); }
+};
+
+// A public key to verify with: the type and the key (Ed25519: 32 bytes; EC: a SEC 1 point that
+// lies on the curve).
+struct public_key {
+    key_type type = key_type::unknown;
+    std::vector<std::uint8_t> key;
+};
+
+// The first "PRIVATE KEY" or "EC PRIVATE KEY" block of `path`.
+std::string load_private_key(const std::string& path, private_key& out);
+
+// The first "PUBLIC KEY" or "CERTIFICATE" block of `path` (a certificate's subject key).
+std::string load_public_key(const std::string& path, public_key& out);
+
+// A fresh key of `type` (ed25519, x25519, ec_p256, ec_p384) from the operating system's
+// randomness, as the PKCS#8 PEM text `openssl genpkey` writes for it.
+std::string generate_private_key_pem(key_type type);
+
+// The hash ECDSA signs with here: SHA-256 with P-256, SHA-384 with P-384 (what `openssl dgst
+// -sha256` / `-sha384` expects, and TLS 1.3's pairing).
+constexpr carapace::ecdsa_hash signing_hash(key_type type) {
+    return type == key_type::ec_p256 ? carapace::ecdsa_hash::sha256 : carapace::ecdsa_hash::sha384;
+}
+
+// "Ed25519", "X25519", "P-256", "P-384", or "unsupported (...)" for the others.
+std::string key_type_name(key_type type);
+
+}  // namespace carapace_tool
