@@ -1,12 +1,16 @@
 // TLS 1.3 over memory: full handshakes per second and bulk transfer, carapace's engines against
-// OpenSSL's libssl in the same run, for each cipher suite.
+// OpenSSL's libssl in the same run, for each cipher suite; then full handshakes with an ECDSA
+// P-256 server chain and with the secp256r1 group.
 //
 // Both sides do the same work. One handshake = a fresh client and a fresh server (carapace:
-// engines constructed in place; OpenSSL: SSL_new on contexts made once, a new BIO pair), X25519
-// only, the server's Ed25519 chain of tests/vectors/tls/server.pem (leaf + intermediate) signed
-// for with server.key, and the client verifying that chain against root.pem (a real RFC 5280 path
-// validation: two certificate signatures, the host name "localhost", the time) and the server's
-// CertificateVerify. No client certificate, no session tickets, no resumption. The validation time
+// engines constructed in place; OpenSSL: SSL_new on contexts made once, a new BIO pair), one
+// group (X25519 unless the row says secp256r1), the server's Ed25519 chain of
+// tests/vectors/tls/server.pem (leaf + intermediate) signed for with server.key, and the client
+// verifying that chain against root.pem (a real RFC 5280 path validation: two certificate
+// signatures, the host name "localhost", the time) and the server's CertificateVerify. The ECDSA
+// rows use tests/vectors/tls/ec/server_p256.pem instead: a P-256 leaf signed by a P-256
+// intermediate, which the P-384 root signed (one P-384 and two P-256 verifications for the client,
+// one P-256 signature for the server), with ecdsa_secp256r1_sha256 for CertificateVerify. No client certificate, no session tickets, no resumption. The validation time
 // is fixed on both sides (2027, inside the test certificates' validity). Handshakes get two
 // figures, as in bench_ec: the rate (best of alternating rounds) and, below the table, the fastest
 // single handshake of many, which the shared machine disturbs far less.
@@ -19,9 +23,10 @@
 // buffers (handshake storage borrowed from a pool, records opened in the caller's input); the
 // sizes of both are printed at the end.
 //
-// Randomness: carapace asks its random_source for each hello random and key share; the benchmark's
-// source calls getrandom(2) every time (a real CSPRNG, as OpenSSL's DRBG is; its extra system
-// calls, four per handshake, count against carapace).
+// Randomness: carapace asks its random_source for each hello random and key share (and the 32
+// bytes an ECDSA signature is hedged with); the benchmark's source calls getrandom(2) every time
+// (a real CSPRNG, as OpenSSL's DRBG is; its extra system calls, four or five per handshake, count
+// against carapace).
 //
 // The file names come from CARAPACE_BENCH_TLS_VECTORS (set by meson to tests/vectors/tls).
 #include <algorithm>
@@ -75,13 +80,21 @@ std::vector<byte_vector> load_certificates(const char* name) {
     return out;
 }
 
-std::optional<carapace::bytes<32>> load_ed25519_seed(const char* name) {
-    carapace::bytes<32> seed{};
-    std::string error;
-    if (host::load_ed25519_private_key(vector_path(name), seed, error)) return seed;
-    std::fprintf(stderr, "%s\n", error.c_str());
-    return std::nullopt;
-}
+// What a handshake row runs with: the server's chain and key, the client's trust anchor, the group
+// (with its OpenSSL name).
+struct bench_setup {
+    const char* label;  // appended to the row's name
+    const char* chain;
+    const char* key;
+    const char* root;
+    tls::named_group group;
+    const char* openssl_group;
+};
+constexpr bench_setup ed25519_x25519{"", "server.pem", "server.key", "root.pem", tls::named_group::x25519, "X25519"};
+constexpr bench_setup ecdsa_p256_chain{", ECDSA P-256 chain", "ec/server_p256.pem", "ec/server_p256.key",
+                                       "ec/root.pem", tls::named_group::x25519, "X25519"};
+constexpr bench_setup secp256r1_group{", secp256r1", "server.pem", "server.key", "root.pem",
+                                      tls::named_group::secp256r1, "P-256"};
 
 class fixed_clock final : public tls::clock {
 public:
@@ -94,16 +107,19 @@ struct carapace_side {
     using client_type = tls::basic_client<16384, Buffers>;
     using server_type = tls::basic_server<tls::default_server_handshake_buffer, Buffers>;
     using pool_type = tls::fixed_buffer_pool<server_type::storage_block_size == 0 ? 1 : server_type::storage_block_size, 2>;
-    std::vector<byte_vector> chain = load_certificates("server.pem");
+    std::vector<byte_vector> chain;
     std::vector<carapace::byte_view> chain_views;
-    std::vector<byte_vector> roots = load_certificates("root.pem");
+    std::vector<byte_vector> roots;
     carapace::x509::trust_store<1> store;
-    std::optional<tls::ed25519_signer> signer;
+    std::optional<tls::ed25519_signer> ed25519_signer;
+    std::optional<tls::ecdsa_signer<carapace::p256>> p256_signer;
     std::optional<tls::x509_verifier<1>> verifier;
     host::getrandom_source random;
     fixed_clock clock;
     tls::x25519_key_exchange x25519;
+    tls::p256_key_exchange p256;
     tls::key_exchange* groups[1] = {&x25519};
+    tls::named_group group_names[1] = {};
     tls::cipher_suite suite[1] = {};
     tls::client_config client_config;
     tls::server_config server_config;
@@ -115,17 +131,35 @@ struct carapace_side {
     byte_vector to_server = byte_vector(1 << 16), to_client = byte_vector(1 << 16), scratch = byte_vector(1 << 16);
     bool ok = false;
 
-    explicit carapace_side(tls::cipher_suite s) {
+    carapace_side(tls::cipher_suite s, const bench_setup& setup)
+        : chain(load_certificates(setup.chain)), roots(load_certificates(setup.root)) {
         suite[0] = s;
+        group_names[0] = setup.group;
+        if (setup.group == tls::named_group::secp256r1) groups[0] = &p256;
         for (const auto& c : chain) chain_views.emplace_back(c);
-        const auto seed = load_ed25519_seed("server.key");
-        if (chain.size() != 2 || roots.empty() || !seed || store.add(roots[0]) != carapace::errc::ok) return;
-        signer.emplace(*seed);
+        host::private_key key;
+        std::string error;
+        if (!host::load_private_key(vector_path(setup.key), key, error)) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            return;
+        }
+        if (chain.size() != 2 || roots.empty() || store.add(roots[0]) != carapace::errc::ok) return;
+        tls::signer* signer = nullptr;
+        if (key.type == carapace::x509::key_type::ed25519) {
+            signer = &ed25519_signer.emplace(key.key().first<32>());
+        } else if (key.type == carapace::x509::key_type::ec_p256) {
+            const auto k = carapace::ecdsa_private_key<carapace::p256>::from_scalar(key.key().first<32>());
+            if (!k) return;
+            signer = &p256_signer.emplace(*k, random);
+        } else {
+            return;
+        }
         verifier.emplace(store);
         for (tls::common_config* c : {static_cast<tls::common_config*>(&client_config),
                                       static_cast<tls::common_config*>(&server_config)}) {
             c->cipher_suites = suite;
             c->key_exchanges = groups;
+            c->groups = group_names;
             c->random = &random;
             c->clock = &clock;
             c->verifier = &*verifier;
@@ -133,7 +167,7 @@ struct carapace_side {
         }
         client_config.server_name = "localhost";
         server_config.certificate_chain = chain_views;
-        server_config.signer = &*signer;
+        server_config.signer = signer;
         ok = true;
     }
 
@@ -199,21 +233,21 @@ struct openssl_side {
     static constexpr std::size_t bio_size = 4 * (record_payload + 256);
     byte_vector received = byte_vector(record_payload);
 
-    explicit openssl_side(tls::cipher_suite s) : suite(openssl_suite_name(s)) {
+    openssl_side(tls::cipher_suite s, const bench_setup& setup) : suite(openssl_suite_name(s)) {
         if (client_ctx == nullptr || server_ctx == nullptr) return;
         bool good = true;
         for (SSL_CTX* ctx : {client_ctx, server_ctx}) {
             good = good && SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) == 1 &&
                    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1 &&
-                   SSL_CTX_set_ciphersuites(ctx, suite) == 1 && SSL_CTX_set1_groups_list(ctx, "X25519") == 1;
+                   SSL_CTX_set_ciphersuites(ctx, suite) == 1 && SSL_CTX_set1_groups_list(ctx, setup.openssl_group) == 1;
             SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
             SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
         }
         good = good && SSL_CTX_set_num_tickets(server_ctx, 0) == 1 &&
-               SSL_CTX_use_certificate_chain_file(server_ctx, vector_path("server.pem").c_str()) == 1 &&
-               SSL_CTX_use_PrivateKey_file(server_ctx, vector_path("server.key").c_str(), SSL_FILETYPE_PEM) == 1 &&
+               SSL_CTX_use_certificate_chain_file(server_ctx, vector_path(setup.chain).c_str()) == 1 &&
+               SSL_CTX_use_PrivateKey_file(server_ctx, vector_path(setup.key).c_str(), SSL_FILETYPE_PEM) == 1 &&
                SSL_CTX_check_private_key(server_ctx) == 1 &&
-               SSL_CTX_load_verify_locations(client_ctx, vector_path("root.pem").c_str(), nullptr) == 1;
+               SSL_CTX_load_verify_locations(client_ctx, vector_path(setup.root).c_str(), nullptr) == 1;
         SSL_CTX_set_verify(client_ctx, SSL_VERIFY_PEER, nullptr);
         X509_VERIFY_PARAM_set_time(SSL_CTX_get0_param(client_ctx), static_cast<time_t>(validation_time));
         ok = good;
@@ -318,22 +352,23 @@ const char* suite_label(tls::cipher_suite s) {
 }
 
 // The rows of one suite; Peer* callables may be nullptr (nothing to compare with). Each side's
-// last handshake leaves a connected pair, which the transfer rows then use.
+// last handshake leaves a connected pair, which the transfer row then uses (none when the row is
+// about the handshake alone: the records do not depend on the chain or the group).
 template <class OursHandshake, class OursTransfer, class PeerHandshake, class PeerTransfer>
-void rows(const std::string& name, OursHandshake&& ours_handshake, OursTransfer&& ours_transfer,
+void rows(const std::string& name, bool transfer, OursHandshake&& ours_handshake, OursTransfer&& ours_transfer,
           PeerHandshake&& peer_handshake, PeerTransfer&& peer_transfer) {
     report("full handshake " + name, "hs/s", 1, best_of(ours_handshake, peer_handshake));
     fastest_of("full handshake " + name, ours_handshake, peer_handshake);
-    report("16 KiB records " + name, "MB/s", record_payload / 1e6, best_of(ours_transfer, peer_transfer));
+    if (transfer) report("16 KiB records " + name, "MB/s", record_payload / 1e6, best_of(ours_transfer, peer_transfer));
 }
 
 template <tls::buffering Buffers>
-bool bench_suite(tls::cipher_suite suite) {
-    const std::string name =
-        std::string(suite_label(suite)) + (Buffers == tls::buffering::lent ? " (lent buffers)" : "");
+bool bench_suite(tls::cipher_suite suite, const bench_setup& setup = ed25519_x25519, bool transfer = true) {
+    const std::string name = std::string(suite_label(suite)) + setup.label +
+                             (Buffers == tls::buffering::lent ? " (lent buffers)" : "");
     byte_vector data(record_payload);
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 131 + 1);
-    carapace_side<Buffers> ours(suite);
+    carapace_side<Buffers> ours(suite, setup);
     if (!ours.ok || !ours.handshake() || ours.transfer(data) != data[0]) {
         std::printf("%s: carapace handshake or transfer failed\n", name.c_str());
         return false;
@@ -341,16 +376,16 @@ bool bench_suite(tls::cipher_suite suite) {
     auto ours_handshake = [&] { return static_cast<std::uint8_t>(ours.handshake()); };
     auto ours_transfer = [&] { return ours.transfer(data); };
 #if CARAPACE_BENCH_OPENSSL
-    openssl_side peer(suite);
+    openssl_side peer(suite, setup);
     if (peer.ok && peer.handshake() && peer.transfer(data) == data[0]) {
-        rows(name, ours_handshake, ours_transfer, [&] { return static_cast<std::uint8_t>(peer.handshake()); },
+        rows(name, transfer, ours_handshake, ours_transfer, [&] { return static_cast<std::uint8_t>(peer.handshake()); },
              [&] { return peer.transfer(data); });
         return true;
     }
     std::printf("%s: OpenSSL handshake or transfer failed; carapace measured alone\n", name.c_str());
     ERR_print_errors_fp(stdout);
 #endif
-    rows(name, ours_handshake, ours_transfer, nullptr, nullptr);
+    rows(name, transfer, ours_handshake, ours_transfer, nullptr, nullptr);
     return true;
 }
 
@@ -363,6 +398,8 @@ int main(int argc, char** argv) {
         ok = bench_suite<tls::buffering::owned>(suite) && ok;
         ok = bench_suite<tls::buffering::lent>(suite) && ok;
     }
+    for (const bench_setup* setup : {&ecdsa_p256_chain, &secp256r1_group})
+        ok = bench_suite<tls::buffering::owned>(tls::cipher_suite::aes_128_gcm_sha256, *setup, false) && ok;
     std::printf("\nfastest single handshake (microseconds; ratio = OpenSSL time / carapace time)\n");
     for (const auto& f : fastest_rows) {
         if (f.peer_us > 0)

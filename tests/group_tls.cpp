@@ -11,6 +11,7 @@
 #include "test_tls_key_schedule.cpp"
 #include "test_tls_lent_buffers.cpp"
 #include "test_tls_negotiation.cpp"
+#include "test_tls_nist.cpp"
 #include "test_tls_pinning.cpp"
 #include "test_tls_reassembly.cpp"
 #include "test_tls_record.cpp"

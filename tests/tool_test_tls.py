@@ -25,7 +25,13 @@ check(all(c in out.decode() for c in ("s_client", "s_server", "--connect", "--ac
 server_args = ["s_server", "--accept", "1", "--cert", tls_file("server.pem"), "--key", tls_file("server.key")]
 for args in (["s_client"], ["s_client", "--connect", "localhost"], ["s_client", "--connect", "localhost:0"],
              ["s_client", "--connect", "localhost:1", "--groups", "x25519:bogus"],
-             ["s_client", "--connect", "localhost:1", "--groups", "secp256r1"],
+             ["s_client", "--connect", "localhost:1", "--groups", "secp521r1"],
+             ["s_client", "--connect", "localhost:1", "--groups", "x25519:secp256r1:X25519"],
+             ["s_client", "--connect", "localhost:1", "--groups", "x25519:"],
+             ["s_client", "--connect", "localhost:1", "--cert", tls_file("ec/server_p256.pem"), "--key",
+              tls_file("ec/server_p384.key")],
+             ["s_client", "--connect", "localhost:1", "--cert", tls_file("ec/client_p256.pem"), "--key",
+              tls_file("ec/client_p256.pem")],
              ["s_client", "--connect", "localhost:1", "--ciphersuites", "TLS_AES_128_CCM_SHA256"],
              ["s_client", "--connect", "localhost:1", "--CAfile", tls_file("missing.pem")],
              ["s_client", "--connect", "localhost:1", "--insecure", "--CAfile", tls_file("root.pem")],
@@ -194,6 +200,43 @@ try:
     idle.unwrap()
     idle.close()
     check(srv.wait() == 0 and srv.err().count(b"connection: ") == 2, f"s_server after two clients: {srv.err()!r}")
+finally:
+    srv.stop()
+
+# ECDSA certificates (tests/vectors/tls/ec: P-256 and P-384 keys, PKCS#8 and EC PRIVATE KEY
+# files) on both sides, and the groups: each alone, several shares (*NAME), the server's
+# preference, and a HelloRetryRequest when the client's share is of a group the server lacks.
+ec_cases = [  # server cert, server --groups, client cert, client --groups, group, hrr
+    ("server_p256", None, "client_p384", "secp256r1", "secp256r1", "no"),
+    ("server_p384", None, "client_p256", "secp384r1", "secp384r1", "no"),
+    ("server_p384", "secp256r1:x25519", "client_p384", "*x25519:*secp256r1", "secp256r1", "no"),
+    ("server_p256", None, "client_p256", "*secp384r1:*x25519", "x25519", "no"),
+    ("server_p256", "secp384r1", "client_p384", "x25519:secp384r1", "secp384r1", "yes"),
+    ("server_p384", "secp256r1", "client_p256", "secp384r1:secp256r1", "secp256r1", "yes"),
+]
+for server_cert, server_groups, client_cert, client_groups, group, hrr in ec_cases:
+    srv = Server(["--echo", "--num-conns", "1", "--CAfile", tls_file("ec/root.pem"), "--verify-client"] +
+                 (["--groups", server_groups] if server_groups else []), cert=tls_file("ec/" + server_cert))
+    try:
+        code, out, err = run(["s_client", "--connect", f"localhost:{srv.port}", "--CAfile", tls_file("ec/root.pem"),
+                              "--cert", tls_file(f"ec/{client_cert}.pem"), "--key", tls_file(f"ec/{client_cert}.key"),
+                              "--groups", client_groups], b"ecdsa echo\n")
+        fields = summary(err)
+        check(code == 0 and out == b"ecdsa echo\n" and fields.get("group") == group and fields.get("hrr") == hrr and
+              fields.get("verify") == "ok", f"s_client {client_cert} {client_groups} to {server_cert}: exit {code}, {err!r}")
+        srv.wait()
+        server_fields = summary(srv.err())
+        check(srv.p.returncode == 0 and server_fields.get("group") == group and server_fields.get("hrr") == hrr and
+              server_fields.get("verify") == "ok" and "ECDSA test client" in server_fields.get("peer", ""),
+              f"s_server {server_cert} {server_groups}: {srv.err()!r}")
+    finally:
+        srv.stop()
+# A P-384 server certificate its client cannot verify (the Ed25519 root): unknown_ca, as before.
+srv = Server(["--num-conns", "1"], cert=tls_file("ec/server_p384"))
+try:
+    code, _, err = s_client(srv.port, b"x")
+    check(code == 1 and summary(err).get("alert") == "unknown_ca", f"ECDSA chain against the Ed25519 root: {err!r}")
+    srv.wait()
 finally:
     srv.stop()
 

@@ -194,8 +194,7 @@ int cmd_s_client(std::span<char* const> argv) {
     std::signal(SIGPIPE, SIG_IGN);
     host::getrandom_source random;
     host::system_clock clock;
-    tls::x25519_key_exchange x25519;
-    tls::key_exchange* exchanges[] = {&x25519};
+    tool_key_exchanges exchanges;
     tls::x509_verifier<trust_capacity> inner(*options->roots.store, insecure);
     inner.pin(pins, pin_options);
     recording_verifier verifier(inner, insecure);
@@ -203,7 +202,8 @@ int cmd_s_client(std::span<char* const> argv) {
     tls::client_config config;
     config.cipher_suites = options->suites;
     config.groups = options->groups;
-    config.key_exchanges = exchanges;
+    config.key_exchanges = exchanges.all;
+    config.key_share_groups = options->key_shares;
     config.alpn = options->alpn;
     config.server_name = server_name;  // an IP address is checked against the certificate, not sent
     config.verifier = &verifier;
@@ -212,7 +212,7 @@ int cmd_s_client(std::span<char* const> argv) {
     if (args.flag("status")) config.ocsp_stapling = tls::ocsp_stapling::soft_fail;
     if (options->have_identity) {
         config.certificate_chain = options->id.views;
-        config.signer = options->id.signer.get();
+        config.signer = options->id.signer;
     }
     return run_client(*target, config, verifier, *options);
 }

@@ -363,17 +363,16 @@ int cmd_s_server(std::span<char* const> argv) {
     std::signal(SIGPIPE, SIG_IGN);
     host::getrandom_source random;
     host::system_clock clock;
-    tls::x25519_key_exchange x25519;
-    tls::key_exchange* exchanges[] = {&x25519};
+    tool_key_exchanges exchanges;
     tls::x509_verifier<trust_capacity> inner(*options->roots.store);
 
     tls::server_config config;
     config.cipher_suites = options->suites;
     config.groups = options->groups;
-    config.key_exchanges = exchanges;
+    config.key_exchanges = exchanges.all;
     config.alpn = options->alpn;
     config.certificate_chain = options->id.views;
-    config.signer = options->id.signer.get();
+    config.signer = options->id.signer;
     config.random = &random;
     config.clock = &clock;
     config.request_client_certificate = settings.auth != client_auth::none;

@@ -111,8 +111,11 @@ constexpr command commands[] = {
      "      the handshake must end within SECONDS, and a connection idle that long is closed.\n"
      "      A first request line \"GET /keyupdate\" is answered with a KeyUpdate and an HTTP/1.0 200\n"
      "      response. --status-file: an OCSP response (DER) stapled for clients that ask.\n"
-     "      --cert: leaf first, then intermediates; --key: PKCS#8 (Ed25519). Suites:\n"
-     "      TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256; groups: x25519"},
+     "      --cert: leaf first, then intermediates; --key: Ed25519, P-256 or P-384, PKCS#8 or\n"
+     "      EC PRIVATE KEY PEM. Suites: TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384\n"
+     "      TLS_CHACHA20_POLY1305_SHA256; groups (by preference, default x25519:secp256r1:\n"
+     "      secp384r1): x25519 secp256r1 (P-256) secp384r1 (P-384); s_client sends a key share\n"
+     "      for each group written *NAME, or else for the first"},
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"

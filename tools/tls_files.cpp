@@ -3,14 +3,13 @@
 #include <algorithm>
 
 #include "host/pem_files.hpp"
-#include "carapace/core/wipe.hpp"
+#include "carapace/ec/ecdsa.hpp"
 #include "carapace/x509/certificate.hpp"
 
 namespace carapace_tool {
 
 namespace tls = carapace::tls;
 namespace x509 = carapace::x509;
-using carapace::byte_span;
 
 std::string load_identity(const std::string& cert_path, const std::string& key_path, identity& id) {
     std::string error;
@@ -18,13 +17,35 @@ std::string load_identity(const std::string& cert_path, const std::string& key_p
     for (const auto& c : id.chain) id.views.emplace_back(c);
     const auto leaf = x509::parse_certificate(id.chain[0]);
     if (!leaf) return cert_path + ": the first certificate is malformed";
-    carapace::bytes<32> seed{};
-    if (!host::load_ed25519_private_key(key_path, seed, error)) return error;
-    id.signer = std::make_unique<tls::ed25519_signer>(seed);
-    carapace::secure_wipe(byte_span(seed));
-    const auto& pub = id.signer->public_key();
-    if (leaf->public_key.type != x509::key_type::ed25519 ||
-        !std::equal(pub.begin(), pub.end(), leaf->public_key.key.begin(), leaf->public_key.key.end()))
+    host::private_key key;
+    if (!host::load_private_key(key_path, key, error)) return error;
+    carapace::byte_view public_key;
+    switch (key.type) {
+        case x509::key_type::ed25519:
+            id.ed25519 = std::make_unique<tls::ed25519_signer>(key.key().first<32>());
+            id.signer = id.ed25519.get();
+            public_key = id.ed25519->public_key();
+            break;
+        case x509::key_type::ec_p256: {
+            const auto k = carapace::ecdsa_private_key<carapace::p256>::from_scalar(key.key().first<32>());
+            if (!k) return key_path + ": the private key is not a valid P-256 scalar";
+            id.p256 = std::make_unique<tls::ecdsa_signer<carapace::p256>>(*k, id.random);
+            id.signer = id.p256.get();
+            public_key = id.p256->public_key();
+            break;
+        }
+        case x509::key_type::ec_p384: {
+            const auto k = carapace::ecdsa_private_key<carapace::p384>::from_scalar(key.key().first<48>());
+            if (!k) return key_path + ": the private key is not a valid P-384 scalar";
+            id.p384 = std::make_unique<tls::ecdsa_signer<carapace::p384>>(*k, id.random);
+            id.signer = id.p384.get();
+            public_key = id.p384->public_key();
+            break;
+        }
+        default: return key_path + ": unsupported key type";
+    }
+    if (leaf->public_key.type != key.type ||
+        !std::equal(public_key.begin(), public_key.end(), leaf->public_key.key.begin(), leaf->public_key.key.end()))
         return key_path + " does not match the certificate in " + cert_path;
     return {};
 }

@@ -1,6 +1,9 @@
 #include "tls_options.hpp"
 
+#include <algorithm>
 #include <optional>
+
+#include "carapace/tls/client.hpp"
 
 namespace carapace_tool {
 
@@ -33,16 +36,26 @@ std::string parse_common(const arguments& args, tls_options& options) {
     }
     if (const auto v = args.value("groups")) {
         options.groups.clear();
-        for (const auto& name : split(*v, ':')) {
-            if (name == "x25519" || name == "X25519") {
-                options.groups.push_back(tls::named_group::x25519);
-            } else if (name == "secp256r1" || name == "P-256" || name == "secp384r1" || name == "P-384" ||
-                       name == "secp521r1" || name == "P-521" || name == "X25519MLKEM768" || name == "x448") {
-                return "group '" + name + "' is not supported yet (supported: x25519)";
-            } else {
-                return "unknown group '" + name + "' (supported: x25519)";
+        options.key_shares.clear();
+        for (std::string name : split(*v, ':')) {
+            const bool share = !name.empty() && name[0] == '*';
+            if (share) name.erase(0, 1);
+            std::optional<tls::named_group> found;
+            if (name == "x25519" || name == "X25519") found = tls::named_group::x25519;
+            if (name == "secp256r1" || name == "P-256" || name == "prime256v1") found = tls::named_group::secp256r1;
+            if (name == "secp384r1" || name == "P-384") found = tls::named_group::secp384r1;
+            if (!found) {
+                const bool known = name == "secp521r1" || name == "P-521" || name == "X25519MLKEM768" || name == "x448";
+                return "group '" + name + (known ? "' is not supported yet" : "' is unknown") + " (supported: " +
+                       supported_groups + ")";
             }
+            if (std::find(options.groups.begin(), options.groups.end(), *found) != options.groups.end())
+                return "group '" + name + "' is listed twice";
+            options.groups.push_back(*found);
+            if (share) options.key_shares.push_back(*found);
         }
+        if (options.key_shares.size() > tls::client::max_key_shares)
+            return "--groups: at most " + std::to_string(tls::client::max_key_shares) + " groups marked * (key shares)";
     }
     if (const auto v = args.value("alpn")) {
         options.alpn_storage = split(*v, ',');

@@ -1,5 +1,7 @@
 // The options s_client and s_server share (--ciphersuites, --groups, --alpn, --quiet,
-// --key-update) and what they load (our identity, the trust anchors).
+// --key-update) and what they load (our identity, the trust anchors). --groups lists groups by
+// preference; in s_client, each written *NAME gets a key share in the first ClientHello (as in
+// OpenSSL 3.5), and without any *, the first one does.
 #pragma once
 
 #include <string>
@@ -10,14 +12,28 @@
 #include "tls_files.hpp"
 #include "carapace/tls/cipher_suites.hpp"
 #include "carapace/tls/config.hpp"
+#include "carapace/tls/key_exchanges.hpp"
 
 namespace carapace_tool {
+
+// The groups both commands implement, by default in this order of preference.
+inline constexpr carapace::tls::named_group tool_groups[] = {
+    carapace::tls::named_group::x25519, carapace::tls::named_group::secp256r1, carapace::tls::named_group::secp384r1};
+inline constexpr const char* supported_groups = "x25519, secp256r1 (P-256), secp384r1 (P-384)";
+
+// The key exchanges of tool_groups, for a config's key_exchanges.
+struct tool_key_exchanges {
+    carapace::tls::x25519_key_exchange x25519;
+    carapace::tls::p256_key_exchange p256;
+    carapace::tls::p384_key_exchange p384;
+    carapace::tls::key_exchange* all[3] = {&x25519, &p256, &p384};
+};
 
 struct tls_options {
     std::vector<carapace::tls::cipher_suite> suites{std::begin(carapace::tls::default_cipher_suites),
                                                     std::end(carapace::tls::default_cipher_suites)};
-    std::vector<carapace::tls::named_group> groups{std::begin(carapace::tls::default_groups),
-                                                   std::end(carapace::tls::default_groups)};
+    std::vector<carapace::tls::named_group> groups{std::begin(tool_groups), std::end(tool_groups)};
+    std::vector<carapace::tls::named_group> key_shares;  // s_client: empty, a share of the first group
     std::vector<std::string> alpn_storage;
     std::vector<std::string_view> alpn;
     identity id;

@@ -64,6 +64,39 @@ struct identity {
     }
 };
 
+// An identity with an ECDSA key (tests/vectors/tls/ec: P-256 or P-384, PKCS#8 or "EC PRIVATE
+// KEY"): its chain and an ecdsa_signer, whose hedging bytes come from `random`. `signer` stays
+// null when the key cannot be loaded, which the test that asked then notices.
+struct ecdsa_identity {
+    std::vector<byte_vector> chain;
+    std::vector<carapace::byte_view> views;
+    test_random random{99};
+    std::unique_ptr<carapace::tls::ecdsa_signer<carapace::p256>> p256;
+    std::unique_ptr<carapace::tls::ecdsa_signer<carapace::p384>> p384;
+    carapace::tls::signer* signer = nullptr;
+
+    explicit ecdsa_identity(const std::string& name) {
+        chain = load_certificates("tls/" + name + ".pem");
+        for (const auto& c : chain) views.emplace_back(c);
+        host::private_key key;
+        std::string error;
+        if (!host::load_private_key(std::string(CARAPACE_TEST_VECTORS) + "/tls/" + name + ".key", key, error)) return;
+        if (key.type == carapace::x509::key_type::ec_p256) {
+            if (const auto k = carapace::ecdsa_private_key<carapace::p256>::from_scalar(key.key().first<32>())) {
+                p256 = std::make_unique<carapace::tls::ecdsa_signer<carapace::p256>>(*k, random);
+                signer = p256.get();
+            }
+        } else if (key.type == carapace::x509::key_type::ec_p384) {
+            if (const auto k = carapace::ecdsa_private_key<carapace::p384>::from_scalar(key.key().first<48>())) {
+                p384 = std::make_unique<carapace::tls::ecdsa_signer<carapace::p384>>(*k, random);
+                signer = p384.get();
+            }
+        }
+    }
+    ecdsa_identity(const ecdsa_identity&) = delete;  // the signer refers to `random`
+    ecdsa_identity& operator=(const ecdsa_identity&) = delete;
+};
+
 // Trust anchored at tests/vectors/tls/root.pem.
 struct trust {
     carapace::x509::trust_store<4> store;

@@ -53,16 +53,51 @@ def work(name):
     return os.path.join(WORK, name)
 
 
-# OpenSSL's -cert takes the leaf alone and -cert_chain the rest: split our chain files.
+class Pki:
+    """The certificates a case uses, as names under tests/vectors/tls (NAME.pem, a chain with the
+    leaf first, and NAME.key): the trust anchor, a server and a client identity, a server chain
+    from an untrusted root, and the client's subject as our tools print it. Cases read the one
+    object `pki`, which use_pki switches between the Ed25519 PKI and the ECDSA ones."""
+
+    def __init__(self, root, server, client, stranger, client_cn):
+        self.root, self.server, self.client, self.stranger, self.client_cn = root, server, client, stranger, client_cn
+
+
+# Each ECDSA family pairs a server of one curve with a client of the other, so that both
+# CertificateVerify schemes run each way.
+PKIS = {
+    "Ed25519": dict(root="root", server="server", client="client", stranger="stranger",
+                    client_cn="CN = carapace test client"),
+    "ECDSA P-256": dict(root="ec/root", server="ec/server_p256", client="ec/client_p384", stranger="ec/stranger_p256",
+                        client_cn="CN = carapace ECDSA test client P-384"),
+    "ECDSA P-384": dict(root="ec/root", server="ec/server_p384", client="ec/client_p256", stranger="ec/stranger_p384",
+                        client_cn="CN = carapace ECDSA test client P-256"),
+}
+pki = Pki(**PKIS["Ed25519"])
+
+
+def use_pki(name):
+    pki.__dict__.update(PKIS[name])
+
+
+# OpenSSL's -cert takes the leaf alone and -cert_chain the rest: split our chain files (once each).
 def split_chain(name):
+    base = work(name.replace("/", "_"))
+    if os.path.exists(base + "-leaf.pem"):
+        return base
     text = open(vec(name + ".pem")).read()
     blocks = re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", text, re.S)
-    open(work(name + "-leaf.pem"), "w").write(blocks[0])
-    open(work(name + "-chain.pem"), "w").write("".join(blocks[1:]) or blocks[0])
+    open(base + "-chain.pem", "w").write("".join(blocks[1:]) or blocks[0])
+    open(base + "-leaf.pem", "w").write(blocks[0])
+    return base
 
 
-for n in ("server", "client", "stranger"):
-    split_chain(n)
+def leaf(name):
+    return split_chain(name) + "-leaf.pem"
+
+
+def chain(name):
+    return split_chain(name) + "-chain.pem"
 
 
 def free_port():
@@ -193,50 +228,53 @@ def expect(condition, what, *procs):
 # ----------------------------------------------------------------------------------------------
 # The peers.
 
-def carapace_server(port, *extra, cert="server", conns=1):
+def carapace_server(port, *extra, cert=None, conns=1):
+    cert = cert or pki.server
     return start_server([TOOL, "s_server", "--accept", str(port), "--cert", vec(cert + ".pem"), "--key",
                          vec(cert + ".key"), "--num-conns", str(conns)] + list(extra), port)
 
 
-def carapace_client(port, *extra, host="127.0.0.1", data=b"", stdin=None, timeout=TIMEOUT, ca="root"):
+def carapace_client(port, *extra, host="127.0.0.1", data=b"", stdin=None, timeout=TIMEOUT, ca=None):
     args = [TOOL, "s_client", "--connect", "%s:%d" % (host, port)]
-    if ca and "--insecure" not in extra:
-        args += ["--CAfile", vec(ca + ".pem")]
+    if "--insecure" not in extra:
+        args += ["--CAfile", vec((ca or pki.root) + ".pem")]
     return run(args + list(extra), stdin_data=data, stdin=stdin, timeout=timeout)
 
 
-def openssl_server(port, *extra, cert="server"):
+def openssl_server(port, *extra, cert=None):
     # stdin stays open: openssl s_server drops the connection when its stdin ends.
+    cert = cert or pki.server
     return start_server(["openssl", "s_server", "-accept", str(port), "-tls1_3", "-naccept", "1",
-                         "-cert", work(cert + "-leaf.pem"), "-cert_chain", work(cert + "-chain.pem"),
-                         "-key", vec(cert + ".key")] + list(extra), port)
+                         "-cert", leaf(cert), "-cert_chain", chain(cert), "-key", vec(cert + ".key")] + list(extra),
+                        port)
 
 
-def openssl_client(port, *extra, data=b"", stdin=None, timeout=TIMEOUT, ca="root", host="localhost"):
-    args = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec(ca + ".pem"),
+def openssl_client(port, *extra, data=b"", stdin=None, timeout=TIMEOUT, ca=None, host="localhost"):
+    args = ["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec((ca or pki.root) + ".pem"),
             "-verify_return_error", "-verify_hostname", host] + list(extra)
     if "-noservername" not in extra:
         args += ["-servername", host]
     return run(args, stdin_data=data, stdin=stdin, timeout=timeout)
 
 
-def gnutls_server(port, *extra, cert="server", priority=GNUTLS_TLS13):
+def gnutls_server(port, *extra, cert=None, priority=GNUTLS_TLS13):
+    cert = cert or pki.server
     return start_server(["gnutls-serv", "--port", str(port), "--x509certfile", vec(cert + ".pem"),
                          "--x509keyfile", vec(cert + ".key"), "--priority", priority] + list(extra), port)
 
 
-def gnutls_client(port, *extra, data=b"", stdin=None, timeout=TIMEOUT, ca="root", priority=GNUTLS_TLS13):
-    return run(["gnutls-cli", "-p", str(port), "--x509cafile", vec(ca + ".pem"), "--priority", priority] +
+def gnutls_client(port, *extra, data=b"", stdin=None, timeout=TIMEOUT, ca=None, priority=GNUTLS_TLS13):
+    return run(["gnutls-cli", "-p", str(port), "--x509cafile", vec((ca or pki.root) + ".pem"), "--priority", priority] +
                list(extra) + ["localhost"], stdin_data=data, stdin=stdin, timeout=timeout)
 
 
-def ok_summary(p, status, cipher=None, peer="CN = localhost", verify="ok", hrr="no", alpn="none"):
+def ok_summary(p, status, cipher=None, peer="CN = localhost", verify="ok", hrr="no", alpn="none", group="x25519"):
     s = p.summary()
     expect(status == 0, "exit status %s, expected 0" % status, p)
     expect(s.get("protocol") == "TLSv1.3", "protocol line", p)
     if cipher:
         expect(s.get("cipher") == cipher, "cipher %s, expected %s" % (s.get("cipher"), cipher), p)
-    expect(s.get("group") == "x25519", "group line", p)
+    expect(s.get("group") == group, "group %s, expected %s" % (s.get("group"), group), p)
     expect(s.get("hrr") == hrr, "hrr %s, expected %s" % (s.get("hrr"), hrr), p)
     expect(s.get("alpn") == alpn, "alpn %s, expected %s" % (s.get("alpn"), alpn), p)
     expect(s.get("peer") == peer, "peer %r, expected %r" % (s.get("peer"), peer), p)

@@ -7,14 +7,16 @@ The matrix: our client against `openssl s_server` and `gnutls-serv`, our server 
 `openssl s_client` and `gnutls-cli`, over each cipher suite, with HelloRetryRequest, ALPN, SNI,
 client certificates (required and optional), KeyUpdate from either side and for GET /keyupdate,
 two clients of our server at once, a 64 MiB transfer compared by hash, the alerts for a wrong
-host name and an untrusted chain, and OCSP stapling both ways (cases_stapling.py); then our client against our server (IPv6, "localhost", echo)
-and the usage errors of both commands. The harness (peers, ports, processes) is harness.py. Every
-process runs with a timeout on a fresh free port and is killed at the end. Certificates: the
-Ed25519 test PKI of tests/vectors/tls.
+host name and an untrusted chain, and our client against our server (IPv6, "localhost", echo);
+all of that again with ECDSA P-256 and P-384 server and client certificates; the groups
+secp256r1 and secp384r1 both ways, several key shares, HelloRetryRequest towards either curve
+from both sides, and the ECDSA schemes the peers saw (cases_nist.py); OCSP stapling both ways
+(cases_stapling.py); and the usage errors of both commands. The harness (peers, ports,
+processes, the PKI in use) is harness.py. Every process runs with a timeout on a fresh free port
+and is killed at the end. Certificates: the Ed25519 test PKI of tests/vectors/tls and the ECDSA
+one of tests/vectors/tls/ec.
 
 What the peers cannot do is left out and said here:
-  - HelloRetryRequest of our client: it implements x25519 only, so it offers x25519 alone and no
-    server can ask it for another group; HRR is checked from our server's side only.
   - A cookie in HelloRetryRequest: neither peer sends one over TCP.
 The last line is "N passed, N failed"; exit status 0 only when nothing failed.
 """
@@ -24,6 +26,7 @@ import subprocess
 import sys
 
 from harness import *  # the peers, processes and checks; TOOL and the case filters come from argv
+from cases_nist import ecdsa_families, nist_group_cases
 from cases_stapling import stapling_cases
 
 # ----------------------------------------------------------------------------------------------
@@ -61,8 +64,8 @@ def c_ossl_alpn():
 def c_ossl_sni():
     # The server switches to its second certificate when the name matches, and says so.
     port = free_port()
-    srv = openssl_server(port, "-servername", "localhost", "-cert2", work("server-leaf.pem"), "-key2",
-                         vec("server.key"))
+    srv = openssl_server(port, "-servername", "localhost", "-cert2", leaf(pki.server), "-key2",
+                         vec(pki.server + ".key"))
     c, status = carapace_client(port, "--servername", "localhost", "--insecure", data=b"x")
     ok_summary(c, status, verify="skipped")
     expect(srv.has('Hostname in TLS extension: "localhost"'), "server saw no SNI", srv, c)
@@ -71,8 +74,8 @@ def c_ossl_sni():
 
 def c_ossl_no_sni_for_ip():
     port = free_port()
-    srv = openssl_server(port, "-servername", "localhost", "-cert2", work("stranger-leaf.pem"), "-key2",
-                         vec("stranger.key"))
+    srv = openssl_server(port, "-servername", "localhost", "-cert2", leaf(pki.stranger), "-key2",
+                         vec(pki.stranger + ".key"))
     c, status = carapace_client(port, data=b"x")  # 127.0.0.1: checked against the IP SAN, not sent
     ok_summary(c, status)
     expect(not srv.has("Hostname in TLS extension"), "SNI sent for an IP address", srv, c)
@@ -81,18 +84,18 @@ def c_ossl_no_sni_for_ip():
 
 def c_ossl_mtls():
     port = free_port()
-    srv = openssl_server(port, "-Verify", "2", "-CAfile", vec("root.pem"), "-verify_return_error")
-    c, status = carapace_client(port, "--cert", vec("client.pem"), "--key", vec("client.key"),
+    srv = openssl_server(port, "-Verify", "2", "-CAfile", vec(pki.root + ".pem"), "-verify_return_error")
+    c, status = carapace_client(port, "--cert", vec(pki.client + ".pem"), "--key", vec(pki.client + ".key"),
                                 data=b"with a certificate\n")
     ok_summary(c, status)
     expect(wait_until(lambda: srv.has("with a certificate"), 5), "server did not get the data", srv, c)
-    expect(srv.has("carapace test client"), "server did not show our certificate", srv, c)
+    expect(srv.has(pki.client_cn[len("CN = "):]), "server did not show our certificate", srv, c)
     srv.stop()
 
 
 def c_ossl_mtls_missing():
     port = free_port()
-    srv = openssl_server(port, "-Verify", "2", "-CAfile", vec("root.pem"), "-verify_return_error")
+    srv = openssl_server(port, "-Verify", "2", "-CAfile", vec(pki.root + ".pem"), "-verify_return_error")
     c, status = carapace_client(port, data=b"x")
     failed_with_alert(c, status, "certificate_required")
     srv.stop()
@@ -102,7 +105,7 @@ def c_ossl_key_update_ours():
     # stdin stays open until the answer is in: after our close_notify the peer would not answer.
     port = free_port()
     srv = openssl_server(port)
-    c = Proc([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec("root.pem"), "--key-update"])
+    c = Proc([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec(pki.root + ".pem"), "--key-update"])
     expect(wait_until(lambda: "key_update: sent" in c.err(), 10), "no handshake", c, srv)
     srv.write(b"from the server\n")  # OpenSSL answers a KeyUpdate when it next writes
     expect(wait_until(lambda: "key_update: received" in c.err(), 10), "no KeyUpdate answer", c, srv)
@@ -118,7 +121,7 @@ def c_ossl_key_update_ours():
 def c_ossl_key_update_theirs():
     port = free_port()
     srv = openssl_server(port)
-    c = Proc([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec("root.pem")])
+    c = Proc([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec(pki.root + ".pem")])
     expect(wait_until(lambda: "verify:" in c.err(), 10), "no handshake", c, srv)
     srv.write(b"K\n")  # KeyUpdate with update_requested
     expect(wait_until(lambda: "key_update: received" in c.err(), 10), "client saw no KeyUpdate", c, srv)
@@ -153,7 +156,7 @@ def c_ossl_wrong_host():
 
 def c_ossl_untrusted():
     port = free_port()
-    srv = openssl_server(port, cert="stranger")
+    srv = openssl_server(port, cert=pki.stranger)
     c, status = carapace_client(port, data=b"x")
     failed_with_alert(c, status, "unknown_ca")
     expect(c.summary().get("verify") == "unknown issuer", "verify line", c)
@@ -164,8 +167,8 @@ def c_ossl_untrusted():
 def c_ossl_ipv6():
     port = free_port()
     srv = start_server(["openssl", "s_server", "-accept", "[::1]:%d" % port, "-6", "-tls1_3", "-naccept", "1",
-                        "-cert", work("server-leaf.pem"), "-cert_chain", work("server-chain.pem"),
-                        "-key", vec("server.key")], port)
+                        "-cert", leaf(pki.server), "-cert_chain", chain(pki.server),
+                        "-key", vec(pki.server + ".key")], port)
     c, status = carapace_client(port, "--servername", "localhost", host="[::1]", data=b"over ipv6\n")
     ok_summary(c, status)
     expect(wait_until(lambda: srv.has("over ipv6"), 5), "server did not get the data", srv, c)
@@ -219,8 +222,8 @@ def c_gnutls_sni():
 def c_gnutls_mtls():
     port = free_port()
     srv = gnutls_server(port, "--echo", "--require-client-cert", "--verify-client-cert", "--x509cafile",
-                        vec("root.pem"))
-    c, status = carapace_client(port, "--cert", vec("client.pem"), "--key", vec("client.key"), data=b"mtls\n")
+                        vec(pki.root + ".pem"))
+    c, status = carapace_client(port, "--cert", vec(pki.client + ".pem"), "--key", vec(pki.client + ".key"), data=b"mtls\n")
     ok_summary(c, status)
     expect(c.out() == b"mtls\n", "echo %r" % c.out(), c, srv)
     c2, status = carapace_client(port, data=b"x")
@@ -244,7 +247,7 @@ def c_gnutls_big():
     srv = gnutls_server(port, "--echo", "--quiet")
     out = work("big-echo.bin")
     with open(out, "wb") as f, open(big_text_file(), "rb") as data:
-        p = subprocess.Popen([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec("root.pem"),
+        p = subprocess.Popen([TOOL, "s_client", "--connect", "127.0.0.1:%d" % port, "--CAfile", vec(pki.root + ".pem"),
                               "--quiet"], stdin=data, stdout=f, stderr=subprocess.PIPE)
         processes.append(p)
         try:
@@ -268,7 +271,7 @@ def c_gnutls_wrong_host():
 
 def c_gnutls_untrusted():
     port = free_port()
-    srv = gnutls_server(port, "--echo", cert="stranger")
+    srv = gnutls_server(port, "--echo", cert=pki.stranger)
     c, status = carapace_client(port, data=b"x")
     failed_with_alert(c, status, "unknown_ca")
     srv.stop()
@@ -290,7 +293,7 @@ def s_ossl_suite(suite):
 
 def s_ossl_hrr():
     port = free_port()
-    srv = carapace_server(port)
+    srv = carapace_server(port, "--groups", "x25519")
     c, status = openssl_client(port, "-groups", "P-256:X25519", data=b"after a retry\n")
     expect(status == 0, "openssl s_client failed (%s)" % status, c, srv)
     ok_summary(srv, srv.wait(), hrr="yes", peer="none", verify="skipped")
@@ -318,17 +321,17 @@ def s_ossl_sni():
 
 def s_ossl_mtls():
     port = free_port()
-    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"))
-    c, status = openssl_client(port, "-cert", work("client-leaf.pem"), "-cert_chain", work("client-chain.pem"),
-                               "-key", vec("client.key"), data=b"authenticated\n")
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec(pki.root + ".pem"))
+    c, status = openssl_client(port, "-cert", leaf(pki.client), "-cert_chain", chain(pki.client),
+                               "-key", vec(pki.client + ".key"), data=b"authenticated\n")
     expect(status == 0, "openssl s_client failed (%s)" % status, c, srv)
-    ok_summary(srv, srv.wait(), peer="CN = carapace test client", verify="ok")
+    ok_summary(srv, srv.wait(), peer=pki.client_cn, verify="ok")
     expect(srv.out() == b"authenticated\n", "server got %r" % srv.out(), srv, c)
 
 
 def s_ossl_mtls_missing():
     port = free_port()
-    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"))
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec(pki.root + ".pem"))
     c, status = openssl_client(port, data=b"x")
     failed_with_alert(srv, srv.wait(), "certificate_required")
     expect(srv.summary().get("alert_by") == "us", "alert_by", srv)
@@ -336,8 +339,8 @@ def s_ossl_mtls_missing():
 
 def s_ossl_mtls_untrusted():
     port = free_port()
-    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"))
-    c, status = openssl_client(port, "-cert", work("stranger-leaf.pem"), "-key", vec("stranger.key"), data=b"x")
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec(pki.root + ".pem"))
+    c, status = openssl_client(port, "-cert", leaf(pki.stranger), "-key", vec(pki.stranger + ".key"), data=b"x")
     failed_with_alert(srv, srv.wait())  # stranger.pem is neither trusted nor for client auth
     expect(srv.summary().get("verify") in ("unknown issuer", "wrong purpose"), "verify line", srv)
 
@@ -345,14 +348,14 @@ def s_ossl_mtls_untrusted():
 def s_ossl_mtls_optional():
     # Asked for, not required: a client without a certificate is served, one with it is verified.
     port = free_port()
-    srv = carapace_server(port, "--verify-client", "optional", "--CAfile", vec("root.pem"), conns=2)
+    srv = carapace_server(port, "--verify-client", "optional", "--CAfile", vec(pki.root + ".pem"), conns=2)
     c, status = openssl_client(port, data=b"anonymous\n")
     expect(status == 0, "openssl s_client without a certificate failed (%s)" % status, c, srv)
     expect(wait_until(lambda: "verify: none" in srv.err(), 5), "no summary for the anonymous client", srv, c)
-    c, status = openssl_client(port, "-cert", work("client-leaf.pem"), "-cert_chain", work("client-chain.pem"),
-                               "-key", vec("client.key"), data=b"authenticated\n")
+    c, status = openssl_client(port, "-cert", leaf(pki.client), "-cert_chain", chain(pki.client),
+                               "-key", vec(pki.client + ".key"), data=b"authenticated\n")
     expect(status == 0, "openssl s_client with a certificate failed (%s)" % status, c, srv)
-    ok_summary(srv, srv.wait(), peer="CN = carapace test client", verify="ok")
+    ok_summary(srv, srv.wait(), peer=pki.client_cn, verify="ok")
     expect(srv.out() == b"anonymous\nauthenticated\n", "server got %r" % srv.out(), srv, c)
 
 
@@ -360,7 +363,7 @@ def s_ossl_get_keyupdate():
     # What tlsfuzzer's keyupdate-from-server sends; OpenSSL answers our KeyUpdate when it next writes.
     port = free_port()
     srv = carapace_server(port)
-    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec("root.pem"),
+    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec(pki.root + ".pem"),
               "-verify_return_error", "-servername", "localhost"])
     expect(wait_until(lambda: "sni:" in srv.err(), 10), "no handshake", srv, c)
     c.write(b"GET /keyupdate HTTP/1.0\r\n\r\n")
@@ -376,7 +379,7 @@ def s_ossl_get_keyupdate():
 def s_ossl_concurrent():
     # The first client stays connected and silent while a second one is served.
     def client():
-        return Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec("root.pem"),
+        return Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec(pki.root + ".pem"),
                      "-verify_return_error", "-servername", "localhost"])
     port = free_port()
     srv = carapace_server(port, "--echo", conns=2)
@@ -397,7 +400,7 @@ def s_ossl_concurrent():
 def s_ossl_key_update_theirs():
     port = free_port()
     srv = carapace_server(port, "--echo")
-    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec("root.pem"),
+    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec(pki.root + ".pem"),
               "-verify_return_error", "-servername", "localhost"])
     expect(wait_until(lambda: "sni:" in srv.err(), 10), "no handshake", srv, c)
     c.write(b"before\n")
@@ -414,7 +417,7 @@ def s_ossl_key_update_theirs():
 def s_ossl_key_update_ours():
     port = free_port()
     srv = carapace_server(port, "--key-update")
-    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec("root.pem"),
+    c = Proc(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile", vec(pki.root + ".pem"),
               "-verify_return_error", "-servername", "localhost"])
     expect(wait_until(lambda: "key_update: sent" in srv.err(), 10), "no handshake", srv, c)
     c.write(b"after the update\n")  # OpenSSL answers a KeyUpdate when it next writes
@@ -446,7 +449,7 @@ def s_ossl_wrong_host():
 
 def s_ossl_untrusted():
     port = free_port()
-    srv = carapace_server(port, cert="stranger")
+    srv = carapace_server(port, cert=pki.stranger)
     c, status = openssl_client(port, data=b"x")
     expect(status != 0, "openssl s_client accepted an untrusted chain", c, srv)
     failed_with_alert(srv, srv.wait(), "unknown_ca")
@@ -471,7 +474,7 @@ def s_gnutls_suite(suite):
 def s_gnutls_hrr():
     # gnutls-cli sends shares of its first two groups of different kinds: P-256 and X448 here.
     port = free_port()
-    srv = carapace_server(port)
+    srv = carapace_server(port, "--groups", "x25519")
     c, status = gnutls_client(port, data=b"x",
                               priority=GNUTLS_TLS13 + ":-GROUP-ALL:+GROUP-SECP256R1:+GROUP-X448:+GROUP-X25519")
     expect(status == 0, "gnutls-cli failed", c, srv)
@@ -496,12 +499,12 @@ def s_gnutls_sni():
 
 def s_gnutls_mtls():
     port = free_port()
-    srv = carapace_server(port, "--verify-client", "--CAfile", vec("root.pem"), conns=2)
-    c, status = gnutls_client(port, "--x509certfile", vec("client.pem"), "--x509keyfile", vec("client.key"),
+    srv = carapace_server(port, "--verify-client", "--CAfile", vec(pki.root + ".pem"), conns=2)
+    c, status = gnutls_client(port, "--x509certfile", vec(pki.client + ".pem"), "--x509keyfile", vec(pki.client + ".key"),
                               data=b"authenticated\n")
     expect(status == 0, "gnutls-cli failed", c, srv)
     expect(wait_until(lambda: "verify: ok" in srv.err(), 5), "client not verified", srv, c)
-    expect(srv.summary().get("peer") == "CN = carapace test client", "peer line", srv)
+    expect(srv.summary().get("peer") == pki.client_cn, "peer line", srv)
     c2, status = gnutls_client(port, data=b"x")
     expect(srv.wait() == 1, "server accepted a client without certificate", srv, c2)
     expect(srv.summary().get("alert") == "certificate_required", "alert line", srv, c2)
@@ -521,7 +524,7 @@ def s_gnutls_key_update_theirs():
 def s_gnutls_key_update_ours():
     port = free_port()
     srv = carapace_server(port, "--key-update")
-    c = Proc(["gnutls-cli", "-p", str(port), "--x509cafile", vec("root.pem"), "--priority", GNUTLS_TLS13,
+    c = Proc(["gnutls-cli", "-p", str(port), "--x509cafile", vec(pki.root + ".pem"), "--priority", GNUTLS_TLS13,
               "localhost"])
     expect(wait_until(lambda: "key_update: sent" in srv.err(), 10), "no handshake", srv, c)
     c.write(b"after the update\n")  # GnuTLS answers a KeyUpdate when it next writes
@@ -553,7 +556,7 @@ def s_gnutls_wrong_host():
 
 def s_gnutls_untrusted():
     port = free_port()
-    srv = carapace_server(port, cert="stranger")
+    srv = carapace_server(port, cert=pki.stranger)
     c, status = gnutls_client(port, data=b"x")
     expect(status != 0, "gnutls-cli accepted an untrusted chain", c, srv)
     failed_with_alert(srv, srv.wait(), "bad_certificate")  # GnuTLS's alert for any verification failure
@@ -574,12 +577,12 @@ def self_ipv6_echo():
 
 def self_localhost_mtls_alpn():
     port = free_port()
-    srv = carapace_server(port, "--echo", "--verify-client", "--CAfile", vec("root.pem"), "--alpn", "b,a")
-    c, status = carapace_client(port, "--alpn", "a,b", "--cert", vec("client.pem"), "--key", vec("client.key"),
+    srv = carapace_server(port, "--echo", "--verify-client", "--CAfile", vec(pki.root + ".pem"), "--alpn", "b,a")
+    c, status = carapace_client(port, "--alpn", "a,b", "--cert", vec(pki.client + ".pem"), "--key", vec(pki.client + ".key"),
                                 "--key-update", host="localhost", data=b"both ways\n")
     ok_summary(c, status, alpn="b")
     expect(c.out() == b"both ways\n", "echo %r" % c.out(), c, srv)
-    ok_summary(srv, srv.wait(), alpn="b", peer="CN = carapace test client", verify="ok")
+    ok_summary(srv, srv.wait(), alpn="b", peer=pki.client_cn, verify="ok")
     expect("key_update: received" in srv.err() and "key_update: received" in c.err(), "KeyUpdate", c, srv)
 
 
@@ -588,7 +591,7 @@ def self_big_echo():
     srv = carapace_server(port, "--echo", "--quiet", "--ciphersuites", "TLS_CHACHA20_POLY1305_SHA256")
     out = work("self-echo.bin")
     with open(out, "wb") as f, open(big_file(), "rb") as data:
-        p = subprocess.run([TOOL, "s_client", "--connect", "localhost:%d" % port, "--CAfile", vec("root.pem"),
+        p = subprocess.run([TOOL, "s_client", "--connect", "localhost:%d" % port, "--CAfile", vec(pki.root + ".pem"),
                             "--quiet"], stdin=data, stdout=f, stderr=subprocess.PIPE, timeout=120)
     expect(p.returncode == 0, "exit status %s: %s" % (p.returncode, p.stderr.decode(errors="replace")), srv)
     expect(sha256_file(out) == sha256_file(big_file()), "64 MiB echo differs", srv)
@@ -601,27 +604,28 @@ def usage_errors():
     subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
                     ec_key], check=True, capture_output=True, timeout=TIMEOUT)
     target = "127.0.0.1:%d" % port
-    server = ["s_server", "--accept", str(port), "--cert", vec("server.pem"), "--key", vec("server.key")]
+    server = ["s_server", "--accept", str(port), "--cert", vec("server.pem"), "--key", vec(pki.server + ".key")]
     bad = [
         ["s_client"],
         ["s_client", "--connect", "nohost"],
         ["s_client", "--connect", target, "--groups", "x25519:nope"],
-        ["s_client", "--connect", target, "--groups", "secp256r1"],
+        ["s_client", "--connect", target, "--groups", "secp521r1"],
+        ["s_client", "--connect", target, "--groups", "*x25519:*secp256r1:*secp384r1:*x25519"],
         ["s_client", "--connect", target, "--ciphersuites", "TLS_AES_128_CCM_SHA256"],
         ["s_client", "--connect", target, "--CAfile", work("missing.pem")],
-        ["s_client", "--connect", target, "--CAfile", vec("root.pem"), "--insecure"],
-        ["s_client", "--connect", target, "--cert", vec("client.pem")],
-        ["s_client", "--connect", target, "--cert", vec("client.pem"), "--key", ec_key],
-        ["s_client", "--connect", target, "--cert", vec("client.pem"), "--key", vec("server.key")],
+        ["s_client", "--connect", target, "--CAfile", vec(pki.root + ".pem"), "--insecure"],
+        ["s_client", "--connect", target, "--cert", vec(pki.client + ".pem")],
+        ["s_client", "--connect", target, "--cert", vec(pki.client + ".pem"), "--key", ec_key],
+        ["s_client", "--connect", target, "--cert", vec(pki.client + ".pem"), "--key", vec(pki.server + ".key")],
         ["s_client", "--connect", target, "--alpn", "a,,b"],
         ["s_client", "--connect", target, "--bogus"],
         ["s_server", "--accept", str(port)],
         server + ["--key-file-typo"],
-        server[:5] + [work("missing.pem"), "--key", vec("server.key")],
+        server[:5] + [work("missing.pem"), "--key", vec(pki.server + ".key")],
         server[:7] + [ec_key],
         server + ["--verify-client"],
         server + ["--verify-client", "optional"],
-        server + ["--verify-client=maybe", "--CAfile", vec("root.pem")],
+        server + ["--verify-client=maybe", "--CAfile", vec(pki.root + ".pem")],
         server + ["--max-conns", "0"],
         server + ["--timeout", "soon"],
         server + ["--num-conns", "0"],
@@ -633,14 +637,14 @@ def usage_errors():
         ["s_client", "--connect", target, "--status=yes"],
         ["s_client", "--connect", target, "--pin", "sha256//short"],
         ["s_client", "--connect", target, "--allow-no-backup-pin"],
-        ["s_server", "--accept", "host:port", "--cert", vec("server.pem"), "--key", vec("server.key")],
+        ["s_server", "--accept", "host:port", "--cert", vec("server.pem"), "--key", vec(pki.server + ".key")],
     ]
     for args in bad:
         p, status = run([TOOL] + args, timeout=10)
         expect(status == 2 and p.err().startswith("carapace-tool: ") and p.out() == b"",
                "exit %s for %s" % (status, " ".join(args)), p)
     # Nothing listens: a failure, not a usage error.
-    p, status = run([TOOL, "s_client", "--connect", target, "--CAfile", vec("root.pem")], timeout=10)
+    p, status = run([TOOL, "s_client", "--connect", target, "--CAfile", vec(pki.root + ".pem")], timeout=10)
     expect(status == 1 and "error: " in p.err(), "connection refused: exit %s" % status, p)
 
 
@@ -708,8 +712,10 @@ cases += [
     ("self: IPv6 echo", self_ipv6_echo),
     ("self: localhost, client certificate, ALPN, KeyUpdate", self_localhost_mtls_alpn),
     ("self: 64 MiB echo", self_big_echo),
-    ("usage errors: exit 2", usage_errors),
 ]
+# Every case so far uses certificates: again with ECDSA P-256 and P-384 ones.
+cases += nist_group_cases + ecdsa_families(cases)
+cases += [("usage errors: exit 2", usage_errors)]
 cases += stapling_cases
 
 sys.exit(run_cases(cases))

@@ -1,6 +1,7 @@
-// Ready-made implementations of the engine's interfaces: X25519 key exchange, an Ed25519 signer
-// holding its key, and a certificate verifier over an x509::trust_store. Each is a small object
-// the caller owns; none allocates.
+// Ready-made implementations of the engine's interfaces: the key exchanges (key_exchanges.hpp),
+// signers holding their key (signers.hpp), and a certificate verifier over an x509::trust_store
+// that checks CertificateVerify signatures with Ed25519 and ECDSA P-256/P-384 keys (§4.2.3,
+// §4.4.3). Each is a small object the caller owns; none allocates.
 #pragma once
 
 #include <array>
@@ -9,9 +10,12 @@
 #include <span>
 #include <string_view>
 
+#include "carapace/ec/ecdsa.hpp"
 #include "carapace/ec/ed25519.hpp"
-#include "carapace/ec/x25519.hpp"
+#include "carapace/ec/nist_curves.hpp"
 #include "carapace/tls/interfaces.hpp"
+#include "carapace/tls/key_exchanges.hpp"
+#include "carapace/tls/signers.hpp"
 #include "carapace/x509/keys.hpp"
 #if !defined(CARAPACE_TLS_NO_OCSP)
 #include "carapace/x509/ocsp.hpp"
@@ -22,59 +26,6 @@
 #include "carapace/x509/verify.hpp"
 
 namespace carapace::tls {
-
-// X25519 (RFC 7748) as a TLS group (RFC 8446 §4.2.8.2). Stateless: one object serves any number
-// of connections.
-class x25519_key_exchange final : public key_exchange {
-public:
-    named_group group() const noexcept override { return named_group::x25519; }
-    std::size_t share_size() const noexcept override { return 32; }
-
-    errc generate(random_source& rng, std::span<std::uint8_t, max_key_exchange_state> state,
-                  byte_span share) noexcept override {
-        if (share.size() != 32) return errc::invalid_argument;
-        rng.fill(state.first<32>());
-        x25519_public_key(share.first<32>(), state.first<32>());
-        return errc::ok;
-    }
-
-    std::size_t finish(std::span<const std::uint8_t, max_key_exchange_state> state, byte_view peer_share,
-                       std::span<std::uint8_t, max_shared_secret_size> secret) noexcept override {
-        if (peer_share.size() != 32) return 0;
-        // §7.4.2: an all-zero shared secret (a low-order peer point) aborts the handshake.
-        return x25519(secret.first<32>(), state.first<32>(), peer_share.first<32>()) == errc::ok ? 32 : 0;
-    }
-
-    std::size_t respond(random_source& rng, byte_view peer_share, byte_span share,
-                        std::span<std::uint8_t, max_shared_secret_size> secret) noexcept override {
-        if (peer_share.size() != 32 || share.size() != 32) return 0;
-        bytes<32> private_key{};
-        rng.fill(private_key);
-        x25519_public_key(share.first<32>(), private_key);
-        const errc e = x25519(secret.first<32>(), private_key, peer_share.first<32>());
-        secure_wipe(private_key);
-        return e == errc::ok ? 32 : 0;
-    }
-};
-
-// Signs CertificateVerify with an Ed25519 key held in memory.
-class ed25519_signer final : public signer {
-public:
-    explicit ed25519_signer(fixed_view<32> seed) noexcept : key_(seed) {}
-
-    std::span<const signature_scheme> schemes() const noexcept override { return schemes_; }
-    std::size_t max_signature_size(signature_scheme) const noexcept override { return 64; }
-    std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept override {
-        if (scheme != signature_scheme::ed25519 || out.size() < 64) return 0;
-        key_.sign(out.first<64>(), content);
-        return 64;
-    }
-    [[nodiscard]] const bytes<32>& public_key() const noexcept { return key_.public_key(); }
-
-private:
-    static constexpr signature_scheme schemes_[1] = {signature_scheme::ed25519};
-    ed25519_private_key key_;
-};
 
 // The TLS alert for an X.509 path-validation failure.
 constexpr error alert_error_for(x509::verify_error e) noexcept {
@@ -89,17 +40,44 @@ constexpr error alert_error_for(x509::verify_error e) noexcept {
     }
 }
 
-// Checks certificate signatures (CertificateVerify) this library can verify: Ed25519 for now.
+namespace detail {
+
+// §4.2.3: an ECDSA scheme names its curve; a key on another curve cannot use it.
+template <class Curve>
+error verify_ecdsa(const x509::public_key_info& key, byte_view content, byte_view der_signature) noexcept {
+    using traits = ecdsa_scheme_of<Curve>;
+    if (key.type != traits::key) return error::illegal_parameter;
+    return ecdsa_verify_der<Curve>(key.key, content, traits::hash, der_signature) ? error::none : error::decrypt_error;
+}
+
+}  // namespace detail
+
+// Checks a CertificateVerify signature by the key of a SubjectPublicKeyInfo: ed25519,
+// ecdsa_secp256r1_sha256 and ecdsa_secp384r1_sha384. A scheme the key cannot make (another
+// algorithm or another curve) is illegal_parameter; a signature that does not verify, or is not
+// strict DER, is decrypt_error.
 inline error verify_certificate_signature(byte_view subject_public_key_info, signature_scheme scheme,
                                           byte_view content, byte_view signature) noexcept {
     const auto key = x509::parse_public_key(subject_public_key_info);
     if (!key) return error::bad_certificate;
-    if (scheme != signature_scheme::ed25519) return error::illegal_parameter;
-    if (key->type != x509::key_type::ed25519 || key->key.size() != 32) return error::illegal_parameter;
-    return ed25519_verify(key->key.first<32>(), content, signature) ? error::none : error::decrypt_error;
+    switch (scheme) {
+        case signature_scheme::ed25519:
+            if (key->type != x509::key_type::ed25519 || key->key.size() != 32) return error::illegal_parameter;
+            return ed25519_verify(key->key.first<32>(), content, signature) ? error::none : error::decrypt_error;
+        case signature_scheme::ecdsa_secp256r1_sha256: return detail::verify_ecdsa<p256>(*key, content, signature);
+        case signature_scheme::ecdsa_secp384r1_sha384: return detail::verify_ecdsa<p384>(*key, content, signature);
+        default: return error::illegal_parameter;
+    }
 }
 
-// Path validation (RFC 5280) against a trust store, and Ed25519 CertificateVerify signatures.
+// The schemes verify_certificate_signature takes, in the order a ClientHello or CertificateRequest
+// lists them. Without signature_algorithms_cert they also say which certificate signatures we
+// accept (§4.2.3).
+inline constexpr signature_scheme verifiable_schemes[3] = {
+    signature_scheme::ed25519, signature_scheme::ecdsa_secp256r1_sha256, signature_scheme::ecdsa_secp384r1_sha384};
+
+// Path validation (RFC 5280) against a trust store, and CertificateVerify signatures
+// (verify_certificate_signature).
 // `accept_any_chain` skips the chain (testing only: s_client --insecure); signatures are still
 // checked. MaxIntermediates: the peer's intermediates looked at, each about 300 bytes (64-bit) or
 // 185 (32-bit) of stack during a verification; a device that knows its server's chain lowers it.
@@ -157,7 +135,7 @@ public:
         return verify_certificate_signature(subject_public_key_info, scheme, content, signature);
     }
 
-    std::span<const signature_scheme> schemes() const noexcept override { return schemes_; }
+    std::span<const signature_scheme> schemes() const noexcept override { return verifiable_schemes; }
 
     // The last path-validation result.
     [[nodiscard]] x509::verify_error last_result() const noexcept { return last_; }
@@ -185,7 +163,6 @@ private:
         return alert_error_for(last_);
     }
 
-    static constexpr signature_scheme schemes_[1] = {signature_scheme::ed25519};
     const x509::trust_store<Capacity>& store_;
     bool accept_any_;
     x509::verify_error last_ = x509::verify_error::ok;
