@@ -10,13 +10,11 @@
 #include <span>
 #include <string_view>
 
-#include "carapace/ec/ecdsa.hpp"
-#include "carapace/ec/ed25519.hpp"
-#include "carapace/ec/nist_curves.hpp"
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/key_exchanges.hpp"
 #include "carapace/tls/signers.hpp"
 #include "carapace/x509/keys.hpp"
+#include "carapace/x509/signatures.hpp"
 #if !defined(CARAPACE_TLS_NO_OCSP)
 #include "carapace/x509/ocsp.hpp"
 #endif
@@ -61,20 +59,35 @@ inline error verify_certificate_signature(byte_view subject_public_key_info, sig
     const auto key = x509::parse_public_key(subject_public_key_info);
     if (!key) return error::bad_certificate;
     switch (scheme) {
+#if !defined(CARAPACE_NO_ED25519)
         case signature_scheme::ed25519:
             if (key->type != x509::key_type::ed25519 || key->key.size() != 32) return error::illegal_parameter;
             return ed25519_verify(key->key.first<32>(), content, signature) ? error::none : error::decrypt_error;
+#endif
+#if !defined(CARAPACE_NO_P256)
         case signature_scheme::ecdsa_secp256r1_sha256: return detail::verify_ecdsa<p256>(*key, content, signature);
+#endif
+#if !defined(CARAPACE_NO_P384)
         case signature_scheme::ecdsa_secp384r1_sha384: return detail::verify_ecdsa<p384>(*key, content, signature);
+#endif
         default: return error::illegal_parameter;
     }
 }
 
 // The schemes verify_certificate_signature takes, in the order a ClientHello or CertificateRequest
 // lists them. Without signature_algorithms_cert they also say which certificate signatures we
-// accept (§4.2.3).
-inline constexpr signature_scheme verifiable_schemes[3] = {
-    signature_scheme::ed25519, signature_scheme::ecdsa_secp256r1_sha256, signature_scheme::ecdsa_secp384r1_sha384};
+// accept (§4.2.3). The size switches of x509/signatures.hpp leave their schemes out.
+inline constexpr signature_scheme verifiable_schemes[] = {
+#if !defined(CARAPACE_NO_ED25519)
+    signature_scheme::ed25519,
+#endif
+#if !defined(CARAPACE_NO_P256)
+    signature_scheme::ecdsa_secp256r1_sha256,
+#endif
+#if !defined(CARAPACE_NO_P384)
+    signature_scheme::ecdsa_secp384r1_sha384,
+#endif
+};
 
 // Path validation (RFC 5280) against a trust store, and CertificateVerify signatures
 // (verify_certificate_signature).
