@@ -1,11 +1,17 @@
-// A TLS 1.3 client image for a Cortex-M4: X25519, ChaCha20-Poly1305, SHA-256, Ed25519 and X.509
-// path validation against one trust anchor. scripts/baremetal builds it with the size switches
-// below and reports its sizes; the board (board.cpp) supplies randomness, time and transport.
+// A TLS 1.3 client image for a Cortex-M4: ChaCha20-Poly1305, SHA-256 and X.509 path validation
+// against one trust anchor, in two shapes. By default X25519 and Ed25519 chains; with
+// CARAPACE_EXAMPLE_P256 the common shape of an IoT device: secp256r1 only and ECDSA P-256 chains
+// (built with CARAPACE_NO_ED25519 and CARAPACE_NO_P384). scripts/baremetal builds both with the
+// size switches and reports their sizes; the board (board.cpp) supplies randomness, time and
+// transport.
 //
 // The size switches (each leaves out code a small client does not need; see README.md):
 //   CARAPACE_TLS_NO_AES_GCM        no AES-GCM suites (ChaCha20-Poly1305 only)
 //   CARAPACE_TLS_NO_SHA384         no TLS_AES_256_GCM_SHA384, so no SHA-384/SHA-512 in TLS
 //   CARAPACE_X25519_NO_BASE_TABLE  X25519 key generation by the ladder, not the Edwards table
+//   CARAPACE_EC_NO_BASE_TABLE      P-256 key generation without the 33 KiB comb of G's multiples
+//   CARAPACE_NO_ED25519, CARAPACE_NO_P256, CARAPACE_NO_P384: certificate and CertificateVerify
+//                                  signatures of those algorithms not verified (x509/signatures.hpp)
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -34,7 +40,7 @@ public:
 };
 
 // A client with a 4 KiB handshake buffer (the largest handshake message it accepts): enough for
-// a short Ed25519 chain. The record buffer is always one full record (16 KiB + 261 bytes).
+// a short Ed25519 or ECDSA chain. The record buffer is always one full record (16 KiB + 261 bytes).
 using client = tls::basic_client<4096>;
 
 // The engine lives in static storage and is never destroyed (main does not return), so no
@@ -53,8 +59,15 @@ int main() {
     x509::trust_store<1> store;
     if (store.add(byte_view(board::trust_anchor, board::trust_anchor_size)) != errc::ok) board::halt(2);
     tls::x509_verifier<1, 4> verifier(store);  // our server sends one intermediate; four fit any re-issue
+#if defined(CARAPACE_EXAMPLE_P256)
+    tls::p256_key_exchange secp256r1;
+    tls::key_exchange* groups[] = {&secp256r1};
+    static constexpr tls::named_group group_names[] = {tls::named_group::secp256r1};
+#else
     tls::x25519_key_exchange x25519;
     tls::key_exchange* groups[] = {&x25519};
+    static constexpr tls::named_group group_names[] = {tls::named_group::x25519};
+#endif
     board_random random;
     board_clock clock;
 
@@ -62,6 +75,7 @@ int main() {
     config.server_name = "localhost";
     config.cipher_suites = suites;
     config.key_exchanges = groups;
+    config.groups = group_names;
     config.verifier = &verifier;
     config.random = &random;
     config.clock = &clock;

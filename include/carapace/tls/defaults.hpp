@@ -2,10 +2,6 @@
 // signers holding their key (signers.hpp), and a certificate verifier over an x509::trust_store
 // that checks CertificateVerify signatures with Ed25519 and ECDSA P-256/P-384 keys (§4.2.3,
 // §4.4.3). Each is a small object the caller owns; none allocates.
-//
-// Size switches: CARAPACE_TLS_NO_ECDSA leaves ECDSA out of CertificateVerify (Ed25519 only: the
-// verifier neither offers nor checks ECDSA schemes); CARAPACE_TLS_NO_SHA384 leaves out
-// ecdsa_secp384r1_sha384, whose hash it is.
 #pragma once
 
 #include <array>
@@ -14,13 +10,11 @@
 #include <span>
 #include <string_view>
 
-#include "carapace/ec/ecdsa.hpp"
-#include "carapace/ec/ed25519.hpp"
-#include "carapace/ec/nist_curves.hpp"
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/key_exchanges.hpp"
 #include "carapace/tls/signers.hpp"
 #include "carapace/x509/keys.hpp"
+#include "carapace/x509/signatures.hpp"
 #if !defined(CARAPACE_TLS_NO_OCSP)
 #include "carapace/x509/ocsp.hpp"
 #endif
@@ -44,7 +38,6 @@ constexpr error alert_error_for(x509::verify_error e) noexcept {
     }
 }
 
-#if !defined(CARAPACE_TLS_NO_ECDSA)
 namespace detail {
 
 // §4.2.3: an ECDSA scheme names its curve; a key on another curve cannot use it.
@@ -56,7 +49,6 @@ error verify_ecdsa(const x509::public_key_info& key, byte_view content, byte_vie
 }
 
 }  // namespace detail
-#endif
 
 // Checks a CertificateVerify signature by the key of a SubjectPublicKeyInfo: ed25519,
 // ecdsa_secp256r1_sha256 and ecdsa_secp384r1_sha384. A scheme the key cannot make (another
@@ -67,14 +59,16 @@ inline error verify_certificate_signature(byte_view subject_public_key_info, sig
     const auto key = x509::parse_public_key(subject_public_key_info);
     if (!key) return error::bad_certificate;
     switch (scheme) {
+#if !defined(CARAPACE_NO_ED25519)
         case signature_scheme::ed25519:
             if (key->type != x509::key_type::ed25519 || key->key.size() != 32) return error::illegal_parameter;
             return ed25519_verify(key->key.first<32>(), content, signature) ? error::none : error::decrypt_error;
-#if !defined(CARAPACE_TLS_NO_ECDSA)
-        case signature_scheme::ecdsa_secp256r1_sha256: return detail::verify_ecdsa<p256>(*key, content, signature);
-#if !defined(CARAPACE_TLS_NO_SHA384)
-        case signature_scheme::ecdsa_secp384r1_sha384: return detail::verify_ecdsa<p384>(*key, content, signature);
 #endif
+#if !defined(CARAPACE_NO_P256)
+        case signature_scheme::ecdsa_secp256r1_sha256: return detail::verify_ecdsa<p256>(*key, content, signature);
+#endif
+#if !defined(CARAPACE_NO_P384)
+        case signature_scheme::ecdsa_secp384r1_sha384: return detail::verify_ecdsa<p384>(*key, content, signature);
 #endif
         default: return error::illegal_parameter;
     }
@@ -82,14 +76,16 @@ inline error verify_certificate_signature(byte_view subject_public_key_info, sig
 
 // The schemes verify_certificate_signature takes, in the order a ClientHello or CertificateRequest
 // lists them. Without signature_algorithms_cert they also say which certificate signatures we
-// accept (§4.2.3).
+// accept (§4.2.3). The size switches of x509/signatures.hpp leave their schemes out.
 inline constexpr signature_scheme verifiable_schemes[] = {
+#if !defined(CARAPACE_NO_ED25519)
     signature_scheme::ed25519,
-#if !defined(CARAPACE_TLS_NO_ECDSA)
-    signature_scheme::ecdsa_secp256r1_sha256,
-#if !defined(CARAPACE_TLS_NO_SHA384)
-    signature_scheme::ecdsa_secp384r1_sha384,
 #endif
+#if !defined(CARAPACE_NO_P256)
+    signature_scheme::ecdsa_secp256r1_sha256,
+#endif
+#if !defined(CARAPACE_NO_P384)
+    signature_scheme::ecdsa_secp384r1_sha384,
 #endif
 };
 

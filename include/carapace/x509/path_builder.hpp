@@ -18,13 +18,11 @@
 #include <span>
 #include <string_view>
 
-#include "carapace/ec/ecdsa.hpp"
-#include "carapace/ec/ed25519.hpp"
-#include "carapace/ec/nist_curves.hpp"
 #include "carapace/x509/certificate.hpp"
 #include "carapace/x509/der.hpp"
 #include "carapace/x509/name_constraints.hpp"
 #include "carapace/x509/profile.hpp"
+#include "carapace/x509/signatures.hpp"
 #include "carapace/x509/verify_options.hpp"
 
 namespace carapace::x509 {
@@ -45,38 +43,6 @@ struct verified_path {
 };
 
 namespace detail {
-
-// Whether `signer`'s EC key made `cert`'s ECDSA signature (a DER Ecdsa-Sig-Value, RFC 5758
-// §3.2) over its TBS hashed with `hash`. RFC 5758 pairs no hash with a curve, so any of the three
-// goes with either. P-521 is named but not implemented; any other key cannot have signed.
-inline verify_error check_ecdsa_signature(const certificate& cert, const public_key_info& signer,
-                                          ecdsa_hash hash) noexcept {
-    bool good = false;
-    switch (signer.type) {
-        case key_type::ec_p256: good = ecdsa_verify_der<p256>(signer.key, cert.tbs, hash, cert.signature); break;
-        case key_type::ec_p384: good = ecdsa_verify_der<p384>(signer.key, cert.tbs, hash, cert.signature); break;
-        case key_type::ec_p521: return verify_error::unsupported_algorithm;
-        default: return verify_error::bad_signature;
-    }
-    return good ? verify_error::ok : verify_error::bad_signature;
-}
-
-// Whether `signer`'s key made `cert`'s signature. A key of another kind than the algorithm's is a
-// bad signature; an algorithm we do not verify (RSA for now) is named as such.
-inline verify_error check_signature(const certificate& cert, const public_key_info& signer) noexcept {
-    switch (cert.signed_with) {
-        case signature_algorithm::ed25519:
-            if (signer.type != key_type::ed25519 || signer.key.size() != 32) return verify_error::bad_signature;
-            return ed25519_verify(signer.key.first<32>(), cert.tbs, cert.signature) ? verify_error::ok
-                                                                                     : verify_error::bad_signature;
-        case signature_algorithm::ecdsa_sha256: return check_ecdsa_signature(cert, signer, ecdsa_hash::sha256);
-        case signature_algorithm::ecdsa_sha384: return check_ecdsa_signature(cert, signer, ecdsa_hash::sha384);
-        case signature_algorithm::ecdsa_sha512: return check_ecdsa_signature(cert, signer, ecdsa_hash::sha512);
-        default:
-            // RSA lands with its own issue; until then it is named, not guessed at.
-            return verify_error::unsupported_algorithm;
-    }
-}
 
 constexpr verify_error check_validity(const certificate& c, const verify_options& options) noexcept {
     if (!options.time_known) return verify_error::ok;
