@@ -123,9 +123,9 @@ TEST_CASE("keys: EC private keys from openssl, PKCS#8 and RFC 5915, both curves"
             // itself rebuilds openssl's bytes (openssl leaves [0] out inside PKCS#8).
             const byte_vector sec1 = ec_private_key(1, scalar, c.oid, point);
             const byte_vector inner = ec_private_key(1, scalar, {}, point);
-            CHECK((form == "pkcs8" ? pkcs8(c.oid, inner) : sec1) == der_bytes);
-            auto other =
-                form == "pkcs8" ? x509::parse_ec_private_key(sec1) : x509::parse_private_key(pkcs8(c.oid, inner));
+            const byte_vector wrapped = pkcs8(c.oid, inner);  // outlives the views parsed from it
+            CHECK((form == "pkcs8" ? wrapped : sec1) == der_bytes);
+            auto other = form == "pkcs8" ? x509::parse_ec_private_key(sec1) : x509::parse_private_key(wrapped);
             REQUIRE(other.ok());
             CHECK((other->type == c.type && vec(other->key) == scalar && vec(other->public_key) == point));
             // Every truncation fails.
