@@ -1,12 +1,12 @@
-// Constant-time inversion modulo any odd modulus of `Bits` bits (the fields and group orders of
-// P-256 and P-384) by Bernstein and Yang's divsteps ("Fast constant-time gcd computation and
-// modular inversion", 2019), the shape of fe25519_safegcd.hpp without its special modulus.
-// About three times faster than Fermat's a^(m-2) with the same field, which matters most for
-// ECDSA signing: one inversion modulo p (the nonce point's x) and one modulo n (the nonce).
+// Constant-time inversion modulo any odd modulus of `Bits` bits (the fields of Curve25519, P-256
+// and P-384, and the group orders of the NIST curves) by Bernstein and Yang's divsteps ("Fast
+// constant-time gcd computation and modular inversion", 2019). Two to eight times faster than
+// Fermat's a^(m-2) with the same field, which matters most for ECDSA signing: one inversion
+// modulo p (the nonce point's x) and one modulo n (the nonce).
 //
 // Up to 256 bits, the variant that starts from delta = 1/2, for which 590 steps take any
-// g <= f < 2^256 to g = 0 (the bound computed and machine-checked for libsecp256k1's safegcd;
-// fe25519_safegcd.hpp uses it too): 10 batches of 62. Above, the original divstep (delta starts
+// g <= f < 2^256 to g = 0 (the bound computed and machine-checked for libsecp256k1's safegcd):
+// 10 batches of 62. Above, the original divstep (delta starts
 // at 1), whose step count the paper bounds by floor((49d + 57) / 17) for d-bit inputs, d >= 46
 // (Theorem 11.2): 1,110 for 384 bits, 18 batches. Each batch works on the low 64 bits of f and
 // g, collecting the 2x2 matrix of its steps, then applies it to f, g and to d, e, which keep
