@@ -15,6 +15,7 @@
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/ct.hpp"
 #include "carapace/ec/detail/curve25519_engine.hpp"
+#include "carapace/ec/detail/mulx_product.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
 #include <immintrin.h>
@@ -164,65 +165,11 @@ struct fe25519_mulx {
 
     CARAPACE_MULX_TARGET static inline fe neg(const fe& a) noexcept { return sub(zero(), a); }
 
-    // r = a * b (four rows of MULX; rows after the first add their low and high halves on two
-    // carry chains, ADCX on CF and ADOX on OF), then r mod 2^256 - 38 as in reduce().
+    // r = a * b (mulx_product.hpp), then r mod 2^256 - 38 as in reduce().
     CARAPACE_MULX_TARGET static inline fe mul(const fe& a, const fe& b) noexcept {
         std::uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
         __asm__(
-        "movq 0(%[b]), %%rdx\n\t"
-        "mulxq 0(%[a]), %[t0], %[t1]\n\t"
-        "mulxq 8(%[a]), %[lo], %[t2]\n\t"
-        "addq %[lo], %[t1]\n\t"
-        "mulxq 16(%[a]), %[lo], %[t3]\n\t"
-        "adcq %[lo], %[t2]\n\t"
-        "mulxq 24(%[a]), %[lo], %[t4]\n\t"
-        "adcq %[lo], %[t3]\n\t"
-        "adcq $0, %[t4]\n\t"
-        "movq 8(%[b]), %%rdx\n\t"
-        "xorl %k[t5], %k[t5]\n\t"
-        "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t1]\n\t"
-        "adoxq %[hi], %[t2]\n\t"
-        "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t2]\n\t"
-        "adoxq %[hi], %[t3]\n\t"
-        "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t3]\n\t"
-        "adoxq %[hi], %[t4]\n\t"
-        "mulxq 24(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t4]\n\t"
-        "adoxq %[hi], %[t5]\n\t"
-        "adcq $0, %[t5]\n\t"
-        "movq 16(%[b]), %%rdx\n\t"
-        "xorl %k[t6], %k[t6]\n\t"
-        "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t2]\n\t"
-        "adoxq %[hi], %[t3]\n\t"
-        "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t3]\n\t"
-        "adoxq %[hi], %[t4]\n\t"
-        "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t4]\n\t"
-        "adoxq %[hi], %[t5]\n\t"
-        "mulxq 24(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t5]\n\t"
-        "adoxq %[hi], %[t6]\n\t"
-        "adcq $0, %[t6]\n\t"
-        "movq 24(%[b]), %%rdx\n\t"
-        "xorl %k[t7], %k[t7]\n\t"
-        "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t3]\n\t"
-        "adoxq %[hi], %[t4]\n\t"
-        "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t4]\n\t"
-        "adoxq %[hi], %[t5]\n\t"
-        "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t5]\n\t"
-        "adoxq %[hi], %[t6]\n\t"
-        "mulxq 24(%[a]), %[lo], %[hi]\n\t"
-        "adcxq %[lo], %[t6]\n\t"
-        "adoxq %[hi], %[t7]\n\t"
-        "adcq $0, %[t7]\n\t"
+        CARAPACE_MULX_PRODUCT_4X4
         CARAPACE_MULX_REDUCE_ASM
         : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
           [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)

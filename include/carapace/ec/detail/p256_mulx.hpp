@@ -1,5 +1,5 @@
 // The P-256 field in Montgomery form for x86-64 CPUs with BMI2 and ADX: multiplication as inline
-// assembly (MULX rows on two carry chains, ADCX and ADOX), then a Montgomery reduction that uses
+// assembly (the product of mulx_product.hpp), then a Montgomery reduction that uses
 // the shape of p = 2^256 - 2^224 + 2^192 + 2^96 - 1. Because p = -1 mod 2^64, each round's
 // quotient is the low word q itself, and q*p adds q*2^96 (two shifts) and q*(2^64 - 2^32 + 1)
 // at word 3 (one MULX) to clear that word. Addition and subtraction are assembly too: with the
@@ -15,6 +15,7 @@
 
 #include "carapace/core/cpu.hpp"
 #include "carapace/ec/detail/mont_field.hpp"
+#include "carapace/ec/detail/mulx_product.hpp"
 #include "carapace/ec/detail/nist_params.hpp"
 
 namespace carapace::detail {
@@ -93,65 +94,7 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
         const std::uint64_t* pa = a.data();
         const std::uint64_t* pb = b.data();
         __asm__(
-            // t7..t0 = a * b
-            "movq 0(%[b]), %%rdx\n\t"
-            "mulxq 0(%[a]), %[t0], %[t1]\n\t"
-            "mulxq 8(%[a]), %[lo], %[t2]\n\t"
-            "addq %[lo], %[t1]\n\t"
-            "mulxq 16(%[a]), %[lo], %[t3]\n\t"
-            "adcq %[lo], %[t2]\n\t"
-            "mulxq 24(%[a]), %[lo], %[t4]\n\t"
-            "adcq %[lo], %[t3]\n\t"
-            "adcq $0, %[t4]\n\t"
-
-            "movq 8(%[b]), %%rdx\n\t"
-            "xorl %k[t5], %k[t5]\n\t"
-            "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t1]\n\t"
-            "adoxq %[hi], %[t2]\n\t"
-            "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t2]\n\t"
-            "adoxq %[hi], %[t3]\n\t"
-            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t3]\n\t"
-            "adoxq %[hi], %[t4]\n\t"
-            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t4]\n\t"
-            "adoxq %[hi], %[t5]\n\t"
-            "adcq $0, %[t5]\n\t"
-
-            "movq 16(%[b]), %%rdx\n\t"
-            "xorl %k[t6], %k[t6]\n\t"
-            "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t2]\n\t"
-            "adoxq %[hi], %[t3]\n\t"
-            "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t3]\n\t"
-            "adoxq %[hi], %[t4]\n\t"
-            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t4]\n\t"
-            "adoxq %[hi], %[t5]\n\t"
-            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t5]\n\t"
-            "adoxq %[hi], %[t6]\n\t"
-            "adcq $0, %[t6]\n\t"
-
-            "movq 24(%[b]), %%rdx\n\t"
-            "xorl %k[t7], %k[t7]\n\t"
-            "mulxq 0(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t3]\n\t"
-            "adoxq %[hi], %[t4]\n\t"
-            "mulxq 8(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t4]\n\t"
-            "adoxq %[hi], %[t5]\n\t"
-            "mulxq 16(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t5]\n\t"
-            "adoxq %[hi], %[t6]\n\t"
-            "mulxq 24(%[a]), %[lo], %[hi]\n\t"
-            "adcxq %[lo], %[t6]\n\t"
-            "adoxq %[hi], %[t7]\n\t"
-            "adcq $0, %[t7]\n\t"
-
+            CARAPACE_MULX_PRODUCT_4X4  // t7..t0 = a * b
             CARAPACE_P256_REDUCE
             : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5),
               [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi), [top] "=&r"(top), [a] "+&r"(pa),
