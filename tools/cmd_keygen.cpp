@@ -25,7 +25,7 @@ namespace {
 template <class Curve>
 std::vector<std::uint8_t> ecdsa_sign(const private_key& key, carapace::byte_view message) {
     // The scalar was checked when the key was loaded.
-    const auto signer = carapace::ecdsa_private_key<Curve>::from_scalar(key.scalar().first<Curve::scalar_size>());
+    const auto signer = carapace::ecdsa_private_key<Curve>::from_scalar(key.key().first<Curve::scalar_size>());
     carapace::bytes<32> extra{};
     host::getrandom_source().fill(extra);
     carapace::bytes<Curve::signature_size> rs{};
@@ -66,7 +66,7 @@ int cmd_sign(std::span<char* const> argv) {
     std::vector<std::uint8_t> message, signature;
     if (!read_all_stdin(message)) return failure("sign: error reading standard input");
     if (key.type == key_type::ed25519) {
-        const carapace::ed25519_private_key signer(key.scalar().first<32>());
+        const carapace::ed25519_private_key signer(key.key().first<32>());
         const auto s = signer.sign(message);
         signature.assign(s.begin(), s.end());
     } else if (key.type == key_type::ec_p256) {

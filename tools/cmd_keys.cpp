@@ -28,7 +28,7 @@ using carapace::byte_view;
 template <class Curve>
 carapace::errc ec_agree(std::vector<std::uint8_t>& shared, const private_key& key, byte_view peer) {
     carapace::bytes<Curve::field_size> out{};
-    const carapace::errc e = carapace::ecdh<Curve>(out, key.scalar().first<Curve::scalar_size>(), peer);
+    const carapace::errc e = carapace::ecdh<Curve>(out, key.key().first<Curve::scalar_size>(), peer);
     shared.assign(out.begin(), out.end());
     carapace::secure_wipe(out);
     return e;
@@ -87,7 +87,7 @@ int cmd_ecdh(std::span<char* const> argv) {
     carapace::errc e = carapace::errc::ok;
     if (key.type == key_type::x25519) {
         carapace::bytes<32> out{};
-        e = carapace::x25519(out, key.scalar().first<32>(), byte_view(*peer).first<32>());
+        e = carapace::x25519(out, key.key().first<32>(), byte_view(*peer).first<32>());
         shared.assign(out.begin(), out.end());
         carapace::secure_wipe(out);
     } else if (key.type == key_type::ec_p256) {

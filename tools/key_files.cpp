@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "host/files.hpp"
+#include "host/pem_files.hpp"
 #include "host/random.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/ec/ecdh.hpp"
@@ -24,55 +25,6 @@ using carapace::byte_view;
 using bytes_vector = std::vector<std::uint8_t>;
 
 namespace {
-
-// Wipes a file's text and its decoded form however the loader returns.
-struct wipe_on_exit {
-    std::string& text;
-    bytes_vector& der_bytes;
-    ~wipe_on_exit() {
-        carapace::secure_wipe(std::span<char>(text));
-        carapace::secure_wipe(der_bytes.data(), der_bytes.size());
-    }
-};
-
-// The first block of `text` with one of `labels`, decoded into `out`, its label in `found`. ""
-// on success.
-std::string first_block(const std::string& text, const std::string& path,
-                        std::initializer_list<std::string_view> labels, bytes_vector& out, std::string_view& found) {
-    pem::reader r(text);
-    for (auto block = r.next(); block; block = r.next()) {
-        if (block->label == "ENCRYPTED PRIVATE KEY") return path + ": encrypted keys are not supported";
-        if (std::find(labels.begin(), labels.end(), block->label) == labels.end()) continue;
-        out.resize(pem::max_decoded_size(*block));
-        const auto n = pem::decode(*block, out);
-        if (!n) return path + ": bad base64 in a " + std::string(block->label) + " block";
-        out.resize(*n);
-        found = block->label;
-        return {};
-    }
-    if (!r.ok()) return path + ": malformed PEM";
-    std::string names;
-    for (const auto label : labels) names += (names.empty() ? "" : " or ") + std::string(label);
-    return path + ": no " + names + " block";
-}
-
-// Whether SEC 1 `point` (uncompressed or compressed) is `uncompressed` written either way.
-bool same_point(byte_view point, const bytes_vector& uncompressed) {
-    if (point.size() == uncompressed.size()) return std::equal(point.begin(), point.end(), uncompressed.begin());
-    const std::size_t field = (uncompressed.size() - 1) / 2;
-    if (point.size() != 1 + field) return false;
-    const std::uint8_t prefix = static_cast<std::uint8_t>(0x02 | (uncompressed.back() & 1u));
-    return point[0] == prefix && std::equal(point.begin() + 1, point.end(), uncompressed.begin() + 1);
-}
-
-template <class Curve>
-bool ec_derive(private_key& key) {
-    carapace::bytes<Curve::uncompressed_size> point{};
-    if (carapace::ec_public_key<Curve>(point, byte_view(key.secret).first<Curve::scalar_size>()) != carapace::errc::ok)
-        return false;
-    key.public_key.assign(point.begin(), point.end());
-    return true;
-}
 
 // DER: tag, definite length, content (content under 64 KiB, as every key here is).
 bytes_vector tlv(std::uint8_t tag, const bytes_vector& content) {
@@ -128,67 +80,17 @@ template <class Curve>
 void generate_ec(private_key& key, host::getrandom_source& random) {
     key.size = Curve::scalar_size;
     do {
-        random.fill(carapace::byte_span(key.secret.data(), key.size));
-    } while (!ec_derive<Curve>(key));
+        random.fill(carapace::byte_span(key.storage.data(), key.size));
+    } while (!host::detail::derive_ec_public_key<Curve>(key));
 }
 
 }  // namespace
 
-private_key::~private_key() { carapace::secure_wipe(secret); }
-
-std::string key_type_name(key_type type) {
-    switch (type) {
-        case key_type::ed25519: return "Ed25519";
-        case key_type::x25519: return "X25519";
-        case key_type::ec_p256: return "P-256";
-        case key_type::ec_p384: return "P-384";
-        case key_type::ec_p521: return "unsupported (P-521)";
-        case key_type::rsa: return "unsupported (RSA)";
-        default: return "unsupported";
-    }
-}
+std::string key_type_name(key_type type) { return host::detail::key_type_name(type); }
 
 std::string load_private_key(const std::string& path, private_key& out) {
-    std::string text, error;
-    bytes_vector der_bytes;
-    const wipe_on_exit wipe{text, der_bytes};
-    if (!host::read_file(path, text, error)) return error;
-    std::string_view label;
-    if (error = first_block(text, path, {pem::private_key, pem::ec_private_key}, der_bytes, label); !error.empty())
-        return error;
-    const bool bare_ec = label == pem::ec_private_key;
-    const auto info = bare_ec ? x509::parse_ec_private_key(der_bytes) : x509::parse_private_key(der_bytes);
-    if (!info) return path + (bare_ec ? ": malformed EC private key" : ": malformed PKCS#8 private key");
-    out.type = info->type;
-    switch (info->type) {
-        case key_type::ed25519:
-        case key_type::x25519: {
-            out.size = 32;
-            std::copy(info->key.begin(), info->key.end(), out.secret.begin());
-            const auto seed = byte_view(out.secret).first<32>();
-            const auto derived = info->type == key_type::ed25519 ? carapace::ed25519_public_key(seed)
-                                                                 : carapace::x25519_public_key(seed);
-            out.public_key.assign(derived.begin(), derived.end());
-            break;
-        }
-        case key_type::ec_p256:
-        case key_type::ec_p384: {
-            out.size = info->key.size();
-            std::copy(info->key.begin(), info->key.end(), out.secret.begin());
-            const bool in_range =
-                info->type == key_type::ec_p256 ? ec_derive<carapace::p256>(out) : ec_derive<carapace::p384>(out);
-            if (!in_range) return path + ": the private scalar is not in [1, n-1] for " + key_type_name(info->type);
-            break;
-        }
-        default:
-            return path + ": " + key_type_name(info->type) + " key type (Ed25519, X25519, P-256 and P-384 are)";
-    }
-    const bool matches = info->public_key.empty() ||
-                         (out.public_key.size() == 32 ? std::equal(info->public_key.begin(), info->public_key.end(),
-                                                                   out.public_key.begin(), out.public_key.end())
-                                                      : same_point(info->public_key, out.public_key));
-    if (!matches) return path + ": the public key in the file is not the private key's";
-    return {};
+    std::string error;
+    return host::load_private_key(path, out, error) ? std::string{} : error;
 }
 
 std::string load_public_key(const std::string& path, public_key& out) {
@@ -196,7 +98,7 @@ std::string load_public_key(const std::string& path, public_key& out) {
     bytes_vector der_bytes;
     if (!host::read_file(path, text, error)) return error;
     std::string_view label;
-    if (error = first_block(text, path, {pem::public_key, pem::certificate}, der_bytes, label); !error.empty())
+    if (!host::detail::first_pem_block(text, path, {pem::public_key, pem::certificate}, der_bytes, label, error))
         return error;
     x509::public_key_info info;
     if (label == pem::public_key) {
@@ -233,10 +135,10 @@ std::string generate_private_key_pem(key_type type) {
         case key_type::x25519: {
             // RFC 8410 §7: no parameters; privateKey is CurvePrivateKey, an OCTET STRING of the seed.
             key.size = 32;
-            random.fill(carapace::byte_span(key.secret.data(), key.size));
+            random.fill(carapace::byte_span(key.storage.data(), key.size));
             algorithm = tlv(der::sequence, oid_element(type == key_type::ed25519 ? byte_view(x509::oid::ed25519)
                                                                                   : byte_view(x509::oid::x25519)));
-            bytes_vector seed(key.secret.begin(), key.secret.begin() + 32);
+            bytes_vector seed(key.storage.begin(), key.storage.begin() + 32);
             secret_part = tlv(der::octet_string, seed);
             carapace::secure_wipe(seed.data(), seed.size());
             break;
@@ -252,7 +154,7 @@ std::string generate_private_key_pem(key_type type) {
             const bytes_vector id = oid_element(x509::oid::ec_public_key);
             algorithm = tlv(der::sequence, concat({&id, &curve}));
             const bytes_vector version = tlv(der::integer, {1});
-            bytes_vector scalar(key.secret.begin(), key.secret.begin() + static_cast<std::ptrdiff_t>(key.size));
+            bytes_vector scalar(key.storage.begin(), key.storage.begin() + static_cast<std::ptrdiff_t>(key.size));
             bytes_vector d = tlv(der::octet_string, scalar);
             carapace::secure_wipe(scalar.data(), scalar.size());
             bytes_vector bits{0};

@@ -13,25 +13,16 @@
 #include "carapace/core/bytes.hpp"
 #include "carapace/ec/ecdsa.hpp"
 #include "carapace/x509/certificate.hpp"
+#include "host/pem_files.hpp"
 
 namespace carapace_tool {
 
 using carapace::x509::key_type;
 
 // A private key, checked: the scalar is in range for its curve, and any public key the file holds
-// is the one the private key gives. The secret is wiped on destruction.
-struct private_key {
-    key_type type = key_type::unknown;
-    std::array<std::uint8_t, 48> secret{};  // the Ed25519/X25519 seed or the EC scalar, first `size` bytes
-    std::size_t size = 0;
-    std::vector<std::uint8_t> public_key;  // Ed25519/X25519: 32 bytes; EC: the SEC 1 uncompressed point
-
-    private_key() = default;
-    private_key(const private_key&) = delete;
-    private_key& operator=(const private_key&) = delete;
-    ~private_key();
-    carapace::byte_view scalar() const { return carapace::byte_view(secret.data(), size); }
-};
+// is the one the private key gives (support/host/pem_files.hpp). The secret is wiped on
+// destruction.
+using private_key = host::private_key;
 
 // A public key to verify with: the type and the key (Ed25519: 32 bytes; EC: a SEC 1 point that
 // lies on the curve).

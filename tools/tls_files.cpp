@@ -23,12 +23,12 @@ std::string load_identity(const std::string& cert_path, const std::string& key_p
     carapace::byte_view public_key;
     switch (key.type) {
         case x509::key_type::ed25519:
-            id.ed25519 = std::make_unique<tls::ed25519_signer>(key.scalar().first<32>());
+            id.ed25519 = std::make_unique<tls::ed25519_signer>(key.key().first<32>());
             id.signer = id.ed25519.get();
             public_key = id.ed25519->public_key();
             break;
         case x509::key_type::ec_p256: {
-            const auto k = carapace::ecdsa_private_key<carapace::p256>::from_scalar(key.scalar().first<32>());
+            const auto k = carapace::ecdsa_private_key<carapace::p256>::from_scalar(key.key().first<32>());
             if (!k) return key_path + ": the private key is not a valid P-256 scalar";
             id.p256 = std::make_unique<tls::ecdsa_signer<carapace::p256>>(*k, id.random);
             id.signer = id.p256.get();
@@ -36,7 +36,7 @@ std::string load_identity(const std::string& cert_path, const std::string& key_p
             break;
         }
         case x509::key_type::ec_p384: {
-            const auto k = carapace::ecdsa_private_key<carapace::p384>::from_scalar(key.scalar().first<48>());
+            const auto k = carapace::ecdsa_private_key<carapace::p384>::from_scalar(key.key().first<48>());
             if (!k) return key_path + ": the private key is not a valid P-384 scalar";
             id.p384 = std::make_unique<tls::ecdsa_signer<carapace::p384>>(*k, id.random);
             id.signer = id.p384.get();

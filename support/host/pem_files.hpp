@@ -1,10 +1,12 @@
 // Loading PEM files: a certificate chain (every CERTIFICATE block, in order) and a private key:
 // PKCS#8 (RFC 5958, the "PRIVATE KEY" block `openssl genpkey` writes) or RFC 5915's "EC PRIVATE
-// KEY" (what `openssl ecparam -genkey` writes). One copy for carapace-tool,
-// the benchmarks, the examples and the tests. Errors are one line naming the file and the reason.
+// KEY" (what `openssl ecparam -genkey` writes), checked. One copy for carapace-tool (its genkey,
+// sign, ecdh, s_client and s_server), the benchmarks, the examples and the tests. Errors are one line naming the file and the reason.
 #pragma once
 
 #include <algorithm>
+#include <initializer_list>
+#include <span>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +14,9 @@
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/wipe.hpp"
+#include "carapace/ec/ecdh.hpp"
+#include "carapace/ec/ed25519.hpp"
+#include "carapace/ec/x25519.hpp"
 #include "carapace/x509/keys.hpp"
 #include "carapace/x509/pem.hpp"
 #include "host/files.hpp"
@@ -60,12 +65,14 @@ inline bool load_certificate_chain(const std::string& path, std::vector<der_byte
     return read_file(path, text, error) && parse_certificate_chain(text, path, out, error);
 }
 
-// A private key the TLS signers take: an Ed25519 seed or a P-256 or P-384 scalar (big-endian).
-// Wiped when it goes.
+// A private key: an Ed25519 or X25519 seed or a P-256 or P-384 scalar (big-endian), checked, with
+// the public key it gives (Ed25519/X25519: 32 bytes; EC: the SEC 1 uncompressed point). The
+// secret is wiped when it goes.
 struct private_key {
     carapace::x509::key_type type = carapace::x509::key_type::unknown;
     carapace::bytes<48> storage{};
     std::size_t size = 0;
+    std::vector<std::uint8_t> public_key;
 
     private_key() = default;
     private_key(const private_key&) = delete;
@@ -74,50 +81,135 @@ struct private_key {
     [[nodiscard]] carapace::byte_view key() const { return carapace::byte_view(storage).first(size); }
 };
 
+namespace detail {
+
+// The first block of `text` with one of `labels`, decoded into `out`, its label in `found`. False,
+// with `error`, for none, malformed PEM or base64, or an encrypted key.
+inline bool first_pem_block(const std::string& text, const std::string& path,
+                            std::initializer_list<std::string_view> labels, der_bytes& out, std::string_view& found,
+                            std::string& error) {
+    carapace::pem::reader r(text);
+    for (auto block = r.next(); block; block = r.next()) {
+        if (block->label == "ENCRYPTED PRIVATE KEY") {
+            error = path + ": encrypted keys are not supported";
+            return false;
+        }
+        if (std::find(labels.begin(), labels.end(), block->label) == labels.end()) continue;
+        out.resize(carapace::pem::max_decoded_size(*block));
+        const auto n = carapace::pem::decode(*block, out);
+        if (!n) {
+            error = path + ": bad base64 in a " + std::string(block->label) + " block";
+            return false;
+        }
+        out.resize(*n);
+        found = block->label;
+        return true;
+    }
+    std::string names;
+    for (const auto label : labels) names += (names.empty() ? "" : " or ") + std::string(label);
+    error = r.ok() ? path + ": no " + names + " block" : path + ": malformed PEM";
+    return false;
+}
+
+inline std::string key_type_name(carapace::x509::key_type type) {
+    using carapace::x509::key_type;
+    switch (type) {
+        case key_type::ed25519: return "Ed25519";
+        case key_type::x25519: return "X25519";
+        case key_type::ec_p256: return "P-256";
+        case key_type::ec_p384: return "P-384";
+        case key_type::ec_p521: return "unsupported (P-521)";
+        case key_type::rsa: return "unsupported (RSA)";
+        default: return "unsupported";
+    }
+}
+
+// Whether SEC 1 `point` (uncompressed or compressed) is `uncompressed` written either way.
+inline bool same_point(carapace::byte_view point, const std::vector<std::uint8_t>& uncompressed) {
+    if (point.size() == uncompressed.size()) return std::equal(point.begin(), point.end(), uncompressed.begin());
+    const std::size_t field = (uncompressed.size() - 1) / 2;
+    if (point.size() != 1 + field) return false;
+    const auto prefix = static_cast<std::uint8_t>(0x02 | (uncompressed.back() & 1u));
+    return point[0] == prefix && std::equal(point.begin() + 1, point.end(), uncompressed.begin() + 1);
+}
+
+template <class Curve>
+bool derive_ec_public_key(private_key& key) {
+    carapace::bytes<Curve::uncompressed_size> point{};
+    if (carapace::ec_public_key<Curve>(point, carapace::byte_view(key.storage).first<Curve::scalar_size>()) !=
+        carapace::errc::ok)
+        return false;
+    key.public_key.assign(point.begin(), point.end());
+    return true;
+}
+
+}  // namespace detail
+
 // The private key of a PEM file: the first "PRIVATE KEY" (PKCS#8) or "EC PRIVATE KEY" block, of
-// type Ed25519, P-256 or P-384. False, with `error`, for anything else. The file's text and its
-// decoded form are wiped before returning.
+// type Ed25519, X25519, P-256 or P-384, the EC scalar in [1, n-1], and any public key the file
+// holds the one the private key gives. False, with `error`, for anything else. The file's text
+// and its decoded form are wiped before returning.
 inline bool load_private_key(const std::string& path, private_key& out, std::string& error) {
     namespace x509 = carapace::x509;
+    using x509::key_type;
     std::string text;
-    if (!read_file(path, text, error)) return false;
-    der_bytes der(text.size());
-    bool ec_form = false;
-    auto n = carapace::pem::decode_first(text, carapace::pem::private_key, der);
-    if (!n) {
-        n = carapace::pem::decode_first(text, carapace::pem::ec_private_key, der);
-        ec_form = n.ok();
-    }
-    const char* supported = "Ed25519, P-256 or P-384 keys in PKCS#8 or RFC 5915 (EC PRIVATE KEY) form";
-    bool ok = false;
-    if (!n) {
-        if (text.find("-----BEGIN ENCRYPTED PRIVATE KEY") != std::string::npos)
-            error = path + ": encrypted keys are not supported";
-        else if (text.find("-----BEGIN ") != std::string::npos && text.find("PRIVATE KEY-----") != std::string::npos)
-            error = path + ": unsupported key type (only " + supported + ")";
-        else
-            error = path + ": no PRIVATE KEY or EC PRIVATE KEY block";
-    } else {
-        const carapace::byte_view encoded = carapace::byte_view(der).first(*n);
-        const auto key = ec_form ? x509::parse_ec_private_key(encoded) : x509::parse_private_key(encoded);
-        const std::size_t expected = key->type == x509::key_type::ed25519  ? 32
-                                     : key->type == x509::key_type::ec_p256 ? 32
-                                     : key->type == x509::key_type::ec_p384 ? 48
-                                                                            : 0;
-        if (!key) {
-            error = path + (ec_form ? ": malformed EC private key" : ": malformed PKCS#8 private key");
-        } else if (expected == 0 || key->key.size() != expected) {
-            error = path + ": unsupported key type (only " + supported + ")";
-        } else {
-            std::copy(key->key.begin(), key->key.end(), out.storage.begin());
-            out.size = expected;
-            out.type = key->type;
-            ok = true;
+    der_bytes der;
+    struct wipe_on_exit {
+        std::string& text;
+        der_bytes& der;
+        ~wipe_on_exit() {
+            carapace::secure_wipe(std::span<char>(text));
+            carapace::secure_wipe(der.data(), der.size());
         }
+    } wipe{text, der};
+    if (!read_file(path, text, error)) return false;
+    std::string_view label;
+    if (!detail::first_pem_block(text, path, {carapace::pem::private_key, carapace::pem::ec_private_key}, der, label,
+                                 error))
+        return false;
+    const bool bare_ec = label == carapace::pem::ec_private_key;
+    const auto info = bare_ec ? x509::parse_ec_private_key(der) : x509::parse_private_key(der);
+    if (!info) {
+        error = path + (bare_ec ? ": malformed EC private key" : ": malformed PKCS#8 private key");
+        return false;
     }
-    carapace::secure_wipe(carapace::byte_span(der));
-    carapace::secure_wipe(std::span<char>(text));
-    return ok;
+    out.type = info->type;
+    switch (info->type) {
+        case key_type::ed25519:
+        case key_type::x25519: {
+            out.size = 32;
+            std::copy(info->key.begin(), info->key.end(), out.storage.begin());
+            const auto seed = carapace::byte_view(out.storage).first<32>();
+            const auto derived = info->type == key_type::ed25519 ? carapace::ed25519_public_key(seed)
+                                                                 : carapace::x25519_public_key(seed);
+            out.public_key.assign(derived.begin(), derived.end());
+            break;
+        }
+        case key_type::ec_p256:
+        case key_type::ec_p384: {
+            out.size = info->key.size();
+            std::copy(info->key.begin(), info->key.end(), out.storage.begin());
+            const bool in_range = info->type == key_type::ec_p256 ? detail::derive_ec_public_key<carapace::p256>(out)
+                                                                  : detail::derive_ec_public_key<carapace::p384>(out);
+            if (!in_range) {
+                error = path + ": the private scalar is not in [1, n-1] for " + detail::key_type_name(info->type);
+                return false;
+            }
+            break;
+        }
+        default:
+            error = path + ": " + detail::key_type_name(info->type) + " key type (Ed25519, X25519, P-256 and P-384 are)";
+            return false;
+    }
+    const bool matches = info->public_key.empty() ||
+                         (out.public_key.size() == 32 ? std::equal(info->public_key.begin(), info->public_key.end(),
+                                                                   out.public_key.begin(), out.public_key.end())
+                                                      : detail::same_point(info->public_key, out.public_key));
+    if (!matches) {
+        error = path + ": the public key in the file is not the private key's";
+        return false;
+    }
+    return true;
 }
 
 // The 32-byte seed of an Ed25519 key (`openssl genpkey -algorithm ed25519`). False, with
