@@ -149,16 +149,20 @@ TEST_CASE("keys: EC private keys from openssl, PKCS#8 and RFC 5915, both curves"
 
 TEST_CASE("keys: other curves: P-521 is named, secp256k1 is not ours") {
     const auto expected = test_support::load_vectors("keys/expected.json");
-    auto p521 = x509::parse_private_key(pem_file("p521_pkcs8", pem::private_key));
+    // The parsed keys view the DER they came from: each is kept alive for them.
+    const byte_vector p521_der = pem_file("p521_pkcs8", pem::private_key);
+    auto p521 = x509::parse_private_key(p521_der);
     REQUIRE(p521.ok());
     CHECK(p521->type == x509::key_type::ec_p521);
     CHECK(vec(p521->key) == unhex(expected["p521_pkcs8"]["private"].str()));
     CHECK(p521->key.size() == 66);
     CHECK(vec(p521->public_key) == unhex(expected["p521_pkcs8"]["public"].str()));
-    auto k1 = x509::parse_private_key(pem_file("secp256k1_pkcs8", pem::private_key));
+    const byte_vector k1_der = pem_file("secp256k1_pkcs8", pem::private_key);
+    auto k1 = x509::parse_private_key(k1_der);
     REQUIRE(k1.ok());
     CHECK(k1->type == x509::key_type::unknown);
-    auto k1_public = x509::parse_public_key(pem_file("secp256k1_pkcs8_public", pem::public_key));
+    const byte_vector k1_public_der = pem_file("secp256k1_pkcs8_public", pem::public_key);
+    auto k1_public = x509::parse_public_key(k1_public_der);
     REQUIRE(k1_public.ok());
     CHECK(k1_public->type == x509::key_type::unknown);
 }
