@@ -8,9 +8,10 @@
 // tests/vectors/tls/server.pem (leaf + intermediate) signed for with server.key, and the client
 // verifying that chain against root.pem (a real RFC 5280 path validation: two certificate
 // signatures, the host name "localhost", the time) and the server's CertificateVerify. The ECDSA
-// rows use tests/vectors/tls/ec/server_p256.pem instead: a P-256 leaf signed by a P-256
-// intermediate, which the P-384 root signed (one P-384 and two P-256 verifications for the client,
-// one P-256 signature for the server), with ecdsa_secp256r1_sha256 for CertificateVerify. No client certificate, no session tickets, no resumption. The validation time
+// row uses tests/vectors/tls/ec/server_p256_only.pem instead: P-256 keys throughout (leaf,
+// intermediate, p256_root.pem; three P-256 verifications for the client, one P-256 signature for
+// the server), with ecdsa_secp256r1_sha256 for CertificateVerify. No client certificate, no
+// session tickets, no resumption. The validation time
 // is fixed on both sides (2027, inside the test certificates' validity). Handshakes get two
 // figures, as in bench_ec: the rate (best of alternating rounds) and, below the table, the fastest
 // single handshake of many, which the shared machine disturbs far less.
@@ -91,8 +92,8 @@ struct bench_setup {
     const char* openssl_group;
 };
 constexpr bench_setup ed25519_x25519{"", "server.pem", "server.key", "root.pem", tls::named_group::x25519, "X25519"};
-constexpr bench_setup ecdsa_p256_chain{", ECDSA P-256 chain", "ec/server_p256.pem", "ec/server_p256.key",
-                                       "ec/root.pem", tls::named_group::x25519, "X25519"};
+constexpr bench_setup ecdsa_p256_chain{", ECDSA P-256 chain", "ec/server_p256_only.pem", "ec/server_p256_only.key",
+                                       "ec/p256_root.pem", tls::named_group::x25519, "X25519"};
 constexpr bench_setup secp256r1_group{", secp256r1", "server.pem", "server.key", "root.pem",
                                       tls::named_group::secp256r1, "P-256"};
 

@@ -2,7 +2,8 @@
 # Regenerates the ECDSA test PKI for TLS in tests/vectors/tls/ec with the openssl command line:
 # a P-384 root (ecdsa-with-SHA384), a P-256 intermediate it signs (ecdsa-with-SHA384), and server
 # leaves (localhost, 127.0.0.1) and client leaves with P-256 and P-384 keys that the intermediate
-# signs (ecdsa-with-SHA256). Two "stranger" leaves (P-256, P-384, localhost) come from a second
+# signs (ecdsa-with-SHA256); and a chain of P-256 keys alone (p256_root.pem, server_p256_only.pem).
+# Two "stranger" leaves (P-256, P-384, localhost) come from a second
 # ECDSA root that is not kept, for "untrusted chain" tests. The leaves sign CertificateVerify with ecdsa_secp256r1_sha256 and
 # ecdsa_secp384r1_sha384 (RFC 8446 §4.2.3); every certificate signature is one of those schemes,
 # so a peer's signature_algorithms list covers the chain. Keys come in both formats a tool is handed: PKCS#8
@@ -57,6 +58,17 @@ issue client_p256 "/CN=carapace ECDSA test client P-256" intermediate sha256 "${
 eckey client_p384 P-384 pkcs8
 issue client_p384 "/CN=carapace ECDSA test client P-384" intermediate sha256 "${client_ext[@]}"
 
+# A chain of P-256 keys only (root, intermediate, server leaf; ecdsa-with-SHA256 throughout), for
+# the benchmark's "ECDSA P-256 chain" handshake, which then checks P-256 signatures alone.
+eckey p256_root P-256 pkcs8
+openssl req -x509 -new -key p256_root.key -sha256 -subj "/CN=carapace ECDSA P-256 test root" -days 36500 \
+  "${ca_ext[@]}" -out p256_root.pem
+eckey p256_intermediate P-256 pkcs8
+issue p256_intermediate "/CN=carapace ECDSA P-256 test intermediate" p256_root sha256 \
+  "basicConstraints=critical,CA:TRUE,pathlen:0" "keyUsage=critical,keyCertSign,cRLSign"
+eckey server_p256_only P-256 pkcs8
+issue server_p256_only "/CN=localhost" p256_intermediate sha256 "${server_ext[@]}"
+
 eckey other_root P-256 pkcs8
 openssl req -x509 -new -key other_root.key -sha256 -subj "/CN=carapace untrusted ECDSA root" -days 36500 \
   "${ca_ext[@]}" -out other_root.pem
@@ -65,7 +77,9 @@ issue stranger_p256 "/CN=localhost" other_root sha256 "${server_ext[@]}"
 eckey stranger_p384 P-384 pkcs8
 issue stranger_p384 "/CN=localhost" other_root sha256 "${server_ext[@]}"
 
-cp root.pem "$OLDPWD/$out/"
+cp root.pem p256_root.pem "$OLDPWD/$out/"
+cat server_p256_only.pem p256_intermediate.pem >"$OLDPWD/$out/server_p256_only.pem"
+cp server_p256_only.key "$OLDPWD/$out/"
 for leaf in stranger_p256 stranger_p384; do
   cp "$leaf.pem" "$leaf.key" "$OLDPWD/$out/"
 done
