@@ -2,7 +2,8 @@
 // goes through (certificates in path building, CRLs, OCSP responses and their delegated
 // signers): Ed25519 (RFC 8410) and ECDSA with SHA-256/384/512 on P-256 and P-384 (RFC 5758
 // §3.2: a DER Ecdsa-Sig-Value; RFC 5758 pairs no hash with a curve, so any of the three goes with
-// either). RSA is named, not yet verified.
+// either). RSA signatures and P-521 keys are recognised and refused as
+// unsupported_algorithm: this library has no RSA or P-521 arithmetic.
 //
 // Size switches for small devices, each leaving one algorithm's verification out of X.509 and of
 // the TLS verifier (tls/defaults.hpp), so that its code is not linked: CARAPACE_NO_ED25519,
@@ -45,7 +46,8 @@ namespace detail {
 
 #if !defined(CARAPACE_NO_P256) || !defined(CARAPACE_NO_P384)
 // Whether `signer`'s EC key made `cert`'s ECDSA signature over its TBS hashed with `hash`.
-// P-521 is named but not implemented; any other key cannot have signed.
+// A P-521 key is refused as unsupported (no P-521 arithmetic here); any other key cannot have
+// signed.
 inline verify_error check_ecdsa_signature(const certificate& cert, const public_key_info& signer,
                                           ecdsa_hash hash) noexcept {
     bool good = false;
