@@ -10,6 +10,7 @@
 #include <string>
 #include <type_traits>
 
+#include "carapace/core/cpu.hpp"
 #include "carapace/core/int128.hpp"
 #include "carapace/ec/detail/nist_dispatch.hpp"
 #include "carapace/ec/nist_curves.hpp"
@@ -82,7 +83,8 @@ bool arith_runs_here() {
         CARAPACE_NIST_ARITH_64(p384_params)                                                              \
             arith<detail::p384_params, detail::mont_field<std::uint32_t, detail::p384_params::field>>
 
-// Row i of the comb holds (j + 1) * 16^(spacing * i) * G for j < 8, and base_odd[i] = (2i + 1) G
+// Row i of the comb holds (j + 1) * 2^(w * spacing * i) * G for j < 2^(w-1) (w the window), and
+// base_odd[i] = (2i + 1) G
 // (scripts/gen_nist_tables.py): every entry recomputed by additions and doublings, each on the curve.
 TEST_CASE_TEMPLATE("NIST tables of G equal multiples computed with the group law", A, CARAPACE_NIST_ARITHS) {
     if (!arith_runs_here<A>()) return;
@@ -90,15 +92,17 @@ TEST_CASE_TEMPLATE("NIST tables of G equal multiples computed with the group law
     using F = typename A::F;
     using group = typename A::group;
     constexpr std::size_t rows = std::extent_v<std::remove_reference_t<decltype(Params::comb)>>;
-    constexpr std::size_t windows = Params::bits / 4 + 1;  // signed digits: one more for the last carry
+    constexpr std::size_t w = Params::comb_window, entries = std::size_t{1} << (w - 1);
+    // Signed digits: the top window must hold at most w - 2 bits of a scalar, to take the carry.
+    constexpr std::size_t windows = (Params::bits + 2 + w - 1) / w;
     CHECK(rows == (windows + Params::comb_spacing - 1) / Params::comb_spacing);
-    CHECK(std::extent_v<std::remove_reference_t<decltype(Params::comb)>, 1> == 8);
+    CHECK(std::extent_v<std::remove_reference_t<decltype(Params::comb)>, 1> == entries);
     typename A::point base = A::generator();
     std::size_t checked = 0;
     for (std::size_t row = 0; row < rows; ++row) {
         CAPTURE(row);
         typename A::point multiple = base;
-        for (std::size_t j = 0; j < 8; ++j) {
+        for (std::size_t j = 0; j < entries; ++j) {
             CAPTURE(j);
             if (j > 0) group::add(multiple, multiple, base);
             const auto& entry = Params::comb[row][j];
@@ -106,9 +110,9 @@ TEST_CASE_TEMPLATE("NIST tables of G equal multiples computed with the group law
             CHECK(group::on_curve(F::from_u64(entry[0]), F::from_u64(entry[1])) != 0);
             ++checked;
         }
-        for (std::size_t d = 0; d < 4 * Params::comb_spacing; ++d) group::dbl(base, base);
+        for (std::size_t d = 0; d < w * Params::comb_spacing; ++d) group::dbl(base, base);
     }
-    CHECK(checked == rows * 8);
+    CHECK(checked == rows * entries);
 
     constexpr std::size_t odd = std::extent_v<std::remove_reference_t<decltype(Params::base_odd)>>;
     const typename A::point g = A::generator();
@@ -119,7 +123,7 @@ TEST_CASE_TEMPLATE("NIST tables of G equal multiples computed with the group law
         if (i > 0) group::add(multiple, multiple, twice);
         CHECK(A::entry_hex(Params::base_odd[i][0], Params::base_odd[i][1]) == A::affine_hex(multiple));
     }
-    MESSAGE(A::name() << ": " << checked << " comb entries (" << rows << " rows of 8) and " << odd
+    MESSAGE(A::name() << ": " << checked << " comb entries (" << rows << " rows of " << entries << ") and " << odd
                       << " odd multiples recomputed");
 }
 
@@ -319,6 +323,41 @@ TEST_CASE("P-256 MULX/ADX field operations equal the portable ones") {
         slow::sub(y, a, b);
         CHECK(x == y);
     }
+}
+
+// The vector scans of the comb rows (AVX2, AVX-512) return exactly the entry asked for, zeros for 0.
+TEST_CASE("P-256 comb row scans return the entry asked for") {
+    using fast = detail::p256_field_mulx;
+    if (!fast::supported()) {
+        MESSAGE("P-256 mulx-adx: not supported by this CPU: not run");
+        return;
+    }
+    const bool avx512 = cpu::features().avx512f;
+    if (!avx512) MESSAGE("AVX-512F: not supported by this CPU: its scan not run");
+    const auto& comb = detail::p256_base_comb;
+    constexpr std::size_t entries = std::extent_v<std::remove_reference_t<decltype(comb[0])>>;
+    std::size_t checked = 0;
+    for (std::size_t row = 0; row < std::extent_v<std::remove_reference_t<decltype(comb)>>; row += 5) {
+        for (std::uint32_t magnitude = 0; magnitude <= entries; ++magnitude) {
+            CAPTURE(row);
+            CAPTURE(magnitude);
+            fast::element want_x{}, want_y{};
+            if (magnitude != 0) {
+                want_x = fast::from_u64(comb[row][magnitude - 1][0]);
+                want_y = fast::from_u64(comb[row][magnitude - 1][1]);
+            }
+            fast::element x{}, y{};
+            fast::scan_avx2(x, y, comb[row], magnitude);
+            CHECK((x == want_x && y == want_y));
+            if (avx512) {
+                x = y = fast::element{};
+                fast::scan_avx512(x, y, comb[row], magnitude);
+                CHECK((x == want_x && y == want_y));
+            }
+            ++checked;
+        }
+    }
+    CHECK(checked == 8 * (entries + 1));
 }
 #endif
 

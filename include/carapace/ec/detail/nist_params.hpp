@@ -37,6 +37,7 @@ struct p256_params {
                                                        0x3fffffffc0000000};
 #if !defined(CARAPACE_EC_NO_BASE_TABLE)
     static constexpr auto& comb = p256_base_comb;
+    static constexpr std::size_t comb_window = p256_comb_window;
     static constexpr std::size_t comb_spacing = p256_comb_spacing;
     static constexpr auto& base_odd = p256_base_odd;
 #endif
@@ -65,6 +66,7 @@ struct p384_params {
                                                        0xffffffffffffffff, 0xffffffffffffffff, 0x3fffffffffffffff};
 #if !defined(CARAPACE_EC_NO_BASE_TABLE)
     static constexpr auto& comb = p384_base_comb;
+    static constexpr std::size_t comb_window = p384_comb_window;
     static constexpr std::size_t comb_spacing = p384_comb_spacing;
     static constexpr auto& base_odd = p384_base_odd;
 #endif

@@ -5,11 +5,15 @@
 // at word 3 (one MULX) to clear that word. Addition and subtraction are assembly too: with the
 // generic code, carries went through masks and a value barrier, several times slower.
 //
+// The comb of fixed_base.hpp reads its rows of 64 entries with AVX2 (every entry loaded, the one
+// wanted kept by a compare mask): word-by-word selection cost as much as the additions.
+//
 // Constant-time: no branch, no secret-dependent address; the final subtractions choose with
 // CMOV. In constant evaluation and off x86-64 these fall back to mont_field's generic code; the
 // dispatcher (nist_dispatch.hpp) picks this field only when the CPU has BMI2 and ADX.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -17,6 +21,10 @@
 #include "carapace/ec/detail/mont_field.hpp"
 #include "carapace/ec/detail/mulx_product.hpp"
 #include "carapace/ec/detail/nist_params.hpp"
+
+#if CARAPACE_HAVE_X86_INTRINSICS
+#include <immintrin.h>
+#endif
 
 namespace carapace::detail {
 
@@ -69,7 +77,56 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
     static constexpr const char* name = "mulx-adx";
     static bool supported() noexcept {
         const auto& f = cpu::features();
-        return f.bmi2 && f.adx;
+        return f.bmi2 && f.adx && f.avx2;
+    }
+
+    // (x, y) = row[magnitude - 1], or zeros for magnitude 0, reading every entry (unmasked loads:
+    // a masked-off load need not touch its cache line). AVX-512 where the CPU has it: one
+    // register per entry.
+    template <std::size_t N>
+    static void scan_affine_row(element& x, element& y, const std::uint64_t (&row)[N][2][4],
+                                std::uint32_t magnitude) noexcept {
+        if (cpu::features().avx512f) scan_avx512(x, y, row, magnitude);
+        else scan_avx2(x, y, row, magnitude);
+    }
+
+    template <std::size_t N>
+    __attribute__((target("avx2"))) static void scan_avx2(element& x, element& y, const std::uint64_t (&row)[N][2][4],
+                                                          std::uint32_t magnitude) noexcept {
+        const __m256i wanted = _mm256_set1_epi64x(magnitude);
+        const __m256i one = _mm256_set1_epi64x(1);
+        __m256i index = one, ax = _mm256_setzero_si256(), ay = _mm256_setzero_si256();
+        for (std::size_t j = 0; j < N; ++j) {
+            const __m256i m = _mm256_cmpeq_epi64(index, wanted);
+            ax = _mm256_or_si256(ax, _mm256_and_si256(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row[j][0]))));
+            ay = _mm256_or_si256(ay, _mm256_and_si256(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row[j][1]))));
+            index = _mm256_add_epi64(index, one);
+        }
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(x.data()), ax);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.data()), ay);
+    }
+
+    template <std::size_t N>
+    __attribute__((target("avx512f"))) static void scan_avx512(element& x, element& y,
+                                                               const std::uint64_t (&row)[N][2][4],
+                                                               std::uint32_t magnitude) noexcept {
+        static_assert(N % 2 == 0);
+        const __m512i wanted = _mm512_set1_epi64(magnitude);
+        const __m512i one = _mm512_set1_epi64(1);
+        __m512i index = one, even = _mm512_setzero_si512(), odd = _mm512_setzero_si512();
+        for (std::size_t j = 0; j < N; j += 2) {
+            __m512i a = _mm512_loadu_si512(row[j][0]), b = _mm512_loadu_si512(row[j + 1][0]);
+            // Keeps the compiler from folding the selection into a masked load.
+            __asm__("" : "+v"(a), "+v"(b));
+            even = _mm512_mask_mov_epi64(even, _mm512_cmpeq_epi64_mask(index, wanted), a);
+            index = _mm512_add_epi64(index, one);
+            odd = _mm512_mask_mov_epi64(odd, _mm512_cmpeq_epi64_mask(index, wanted), b);
+            index = _mm512_add_epi64(index, one);
+        }
+        const __m512i xy = _mm512_or_si512(even, odd);
+        // Masked stores of the low four words: GCC 12 warns inside its 512-to-256-bit casts.
+        _mm512_mask_storeu_epi64(x.data(), 0x0f, xy);
+        _mm512_mask_storeu_epi64(y.data(), 0x0f, _mm512_maskz_shuffle_i64x2(0xff, xy, xy, 0x4e));
     }
 
     CARAPACE_P256_INLINE static constexpr void mul(element& out, const element& a, const element& b) noexcept {
