@@ -9,7 +9,7 @@
 //   CARAPACE_TLS_NO_AES_GCM        no AES-GCM suites (ChaCha20-Poly1305 only)
 //   CARAPACE_TLS_NO_SHA384         no TLS_AES_256_GCM_SHA384, so no SHA-384/SHA-512 in TLS
 //   CARAPACE_X25519_NO_BASE_TABLE  X25519 key generation by the ladder, not the Edwards table
-//   CARAPACE_EC_NO_BASE_TABLE      P-256 key generation without the 33 KiB comb of G's multiples
+//   CARAPACE_EC_NO_BASE_TABLE      P-256 key generation without the 148 KiB comb of G's multiples
 //   CARAPACE_NO_ED25519, CARAPACE_NO_P256, CARAPACE_NO_P384: certificate and CertificateVerify
 //                                  signatures of those algorithms not verified (x509/signatures.hpp)
 #include <cstddef>
