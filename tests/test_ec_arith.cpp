@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 
@@ -325,8 +326,9 @@ TEST_CASE("P-256 MULX/ADX field operations equal the portable ones") {
     }
 }
 
-// The vector scans of the comb rows (AVX2, AVX-512) return exactly the entry asked for, zeros for 0.
-TEST_CASE("P-256 comb row scans return the entry asked for") {
+// The vector table scans (AVX2, AVX-512) return exactly the entry asked for, zeros for 0: on the
+// comb's rows (64-byte entries) and on tables of Jacobian points (96 bytes, ECDH).
+TEST_CASE("P-256 vector table scans return the entry asked for") {
     using fast = detail::p256_field_mulx;
     if (!fast::supported()) {
         MESSAGE("P-256 mulx-adx: not supported by this CPU: not run");
@@ -335,29 +337,44 @@ TEST_CASE("P-256 comb row scans return the entry asked for") {
     const bool avx512 = cpu::features().avx512f;
     if (!avx512) MESSAGE("AVX-512F: not supported by this CPU: its scan not run");
     const auto& comb = detail::p256_base_comb;
-    constexpr std::size_t entries = std::extent_v<std::remove_reference_t<decltype(comb[0])>>;
+    using row = std::remove_reference_t<decltype(comb[0])>;
+    constexpr std::size_t entries = std::extent_v<row>;
+    constexpr std::size_t entry_bytes = sizeof(comb[0][0]);
     std::size_t checked = 0;
-    for (std::size_t row = 0; row < std::extent_v<std::remove_reference_t<decltype(comb)>>; row += 5) {
+    for (std::size_t r = 0; r < std::extent_v<std::remove_reference_t<decltype(comb)>>; r += 5) {
         for (std::uint32_t magnitude = 0; magnitude <= entries; ++magnitude) {
-            CAPTURE(row);
+            CAPTURE(r);
             CAPTURE(magnitude);
-            fast::element want_x{}, want_y{};
-            if (magnitude != 0) {
-                want_x = fast::from_u64(comb[row][magnitude - 1][0]);
-                want_y = fast::from_u64(comb[row][magnitude - 1][1]);
-            }
-            fast::element x{}, y{};
-            fast::scan_avx2(x, y, comb[row], magnitude);
-            CHECK((x == want_x && y == want_y));
+            std::uint64_t want[8] = {}, got[8] = {};
+            if (magnitude != 0) std::memcpy(want, comb[r][magnitude - 1], entry_bytes);
+            fast::scan_avx2<entry_bytes, entries>(got, comb[r], magnitude);
+            CHECK(std::memcmp(got, want, entry_bytes) == 0);
             if (avx512) {
-                x = y = fast::element{};
-                fast::scan_avx512(x, y, comb[row], magnitude);
-                CHECK((x == want_x && y == want_y));
+                std::memset(got, 0x5a, sizeof got);
+                fast::scan_avx512<entry_bytes, entries>(got, comb[r], magnitude);
+                CHECK(std::memcmp(got, want, entry_bytes) == 0);
             }
             ++checked;
         }
     }
     CHECK(checked == 8 * (entries + 1));
+
+    using jpoint = detail::jacobian<detail::p256_params, fast>::point;
+    jpoint table[16]{};
+    for (std::size_t j = 0; j < 16; ++j)
+        for (std::size_t w = 0; w < 4; ++w) {
+            table[j].x[w] = 0x1000 * j + w;
+            table[j].y[w] = 0x2000 * j + w + 0x8000000000000000u;
+            table[j].z[w] = ~(0x3000 * j + w);
+        }
+    for (std::uint32_t magnitude = 0; magnitude <= 16; ++magnitude) {
+        CAPTURE(magnitude);
+        jpoint got{};
+        got.x[1] = 7;
+        fast::scan_entries<sizeof(jpoint), 16>(&got, table, magnitude);
+        const jpoint want = magnitude == 0 ? jpoint{} : table[magnitude - 1];
+        CHECK((got.x == want.x && got.y == want.y && got.z == want.z));
+    }
 }
 #endif
 

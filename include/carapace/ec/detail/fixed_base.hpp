@@ -2,8 +2,8 @@
 // of G's multiples (p256_tables.hpp, p384_tables.hpp): signed w-bit digits d_i in [-2^(w-1),
 // 2^(w-1)] with k = sum d_i 2^(w i); row i of the comb holds 1..2^(w-1) times 2^(w s i) G (s the
 // spacing), and every entry of a row is read for each digit, so which one is used never shows in
-// memory traffic. A field may bring its own scan of a row (vector loads, same full read); the
-// generic one selects word by word.
+// memory traffic. A field may bring its own scan of a table (scan_entries: vector loads, the
+// same full read); the generic one selects word by word.
 //
 // With spacing 1 (P-256, w = 7: 37 rows of 64) there are no doublings, only additions of affine
 // entries, and most of them use the cheaper Jacobian mixed addition (jacobian.hpp), which is
@@ -56,9 +56,10 @@ struct fixed_base {
         const std::uint32_t negative = d >> 31;
         const std::uint32_t magnitude = (d ^ (0u - negative)) + negative;
         bool scanned = false;
-        if constexpr (requires { F::scan_affine_row(out.x, out.y, Params::comb[row], magnitude); }) {
+        if constexpr (requires { F::template scan_entries<1, 1>(nullptr, nullptr, 0u); }) {
             if (!std::is_constant_evaluated()) {
-                F::scan_affine_row(out.x, out.y, Params::comb[row], magnitude);
+                static_assert(sizeof(affine) == sizeof(Params::comb[0][0]));
+                F::template scan_entries<sizeof(affine), half>(&out, Params::comb[row], magnitude);
                 scanned = true;
             }
         }

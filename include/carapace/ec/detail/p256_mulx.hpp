@@ -80,53 +80,62 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
         return f.bmi2 && f.adx && f.avx2;
     }
 
-    // (x, y) = row[magnitude - 1], or zeros for magnitude 0, reading every entry (unmasked loads:
-    // a masked-off load need not touch its cache line). AVX-512 where the CPU has it: one
-    // register per entry.
-    template <std::size_t N>
-    static void scan_affine_row(element& x, element& y, const std::uint64_t (&row)[N][2][4],
-                                std::uint32_t magnitude) noexcept {
-        if (cpu::features().avx512f) scan_avx512(x, y, row, magnitude);
-        else scan_avx2(x, y, row, magnitude);
+    // Copies entry magnitude - 1 of a table of N entries of Bytes bytes each (points: the comb's
+    // affine rows, the Jacobian tables of ECDH) to out, or zeros for magnitude 0, reading every
+    // entry with unmasked loads (a masked-off load need not touch its cache line). AVX-512 where
+    // the CPU has it and an entry is whole 64-byte registers, AVX2 otherwise.
+    template <std::size_t Bytes, std::size_t N>
+    static void scan_entries(void* out, const void* table, std::uint32_t magnitude) noexcept {
+        if constexpr (Bytes % 64 == 0 && N % 2 == 0)
+            if (cpu::features().avx512f) return scan_avx512<Bytes, N>(out, table, magnitude);
+        scan_avx2<Bytes, N>(out, table, magnitude);
     }
 
-    template <std::size_t N>
-    __attribute__((target("avx2"))) static void scan_avx2(element& x, element& y, const std::uint64_t (&row)[N][2][4],
-                                                          std::uint32_t magnitude) noexcept {
+    template <std::size_t Bytes, std::size_t N>
+    __attribute__((target("avx2"))) static void scan_avx2(void* out, const void* table, std::uint32_t magnitude) noexcept {
+        static_assert(Bytes % 32 == 0);
+        constexpr std::size_t vectors = Bytes / 32;
+        const auto* in = static_cast<const __m256i_u*>(table);
         const __m256i wanted = _mm256_set1_epi64x(magnitude);
         const __m256i one = _mm256_set1_epi64x(1);
-        __m256i index = one, ax = _mm256_setzero_si256(), ay = _mm256_setzero_si256();
+        __m256i index = one, acc[vectors];
+        for (auto& v : acc) v = _mm256_setzero_si256();
         for (std::size_t j = 0; j < N; ++j) {
             const __m256i m = _mm256_cmpeq_epi64(index, wanted);
-            ax = _mm256_or_si256(ax, _mm256_and_si256(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row[j][0]))));
-            ay = _mm256_or_si256(ay, _mm256_and_si256(m, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(row[j][1]))));
+            for (std::size_t v = 0; v < vectors; ++v)
+                acc[v] = _mm256_or_si256(acc[v], _mm256_and_si256(m, _mm256_loadu_si256(in + j * vectors + v)));
             index = _mm256_add_epi64(index, one);
         }
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(x.data()), ax);
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y.data()), ay);
+        auto* o = static_cast<__m256i_u*>(out);
+        for (std::size_t v = 0; v < vectors; ++v) _mm256_storeu_si256(o + v, acc[v]);
     }
 
-    template <std::size_t N>
-    __attribute__((target("avx512f"))) static void scan_avx512(element& x, element& y,
-                                                               const std::uint64_t (&row)[N][2][4],
+    template <std::size_t Bytes, std::size_t N>
+    __attribute__((target("avx512f"))) static void scan_avx512(void* out, const void* table,
                                                                std::uint32_t magnitude) noexcept {
-        static_assert(N % 2 == 0);
+        static_assert(Bytes % 64 == 0 && N % 2 == 0);
+        constexpr std::size_t vectors = Bytes / 64;
+        const auto* in = static_cast<const std::uint8_t*>(table);
         const __m512i wanted = _mm512_set1_epi64(magnitude);
         const __m512i one = _mm512_set1_epi64(1);
-        __m512i index = one, even = _mm512_setzero_si512(), odd = _mm512_setzero_si512();
+        __m512i index = one, even[vectors], odd[vectors];
+        for (std::size_t v = 0; v < vectors; ++v) even[v] = odd[v] = _mm512_setzero_si512();
         for (std::size_t j = 0; j < N; j += 2) {
-            __m512i a = _mm512_loadu_si512(row[j][0]), b = _mm512_loadu_si512(row[j + 1][0]);
-            // Keeps the compiler from folding the selection into a masked load.
-            __asm__("" : "+v"(a), "+v"(b));
-            even = _mm512_mask_mov_epi64(even, _mm512_cmpeq_epi64_mask(index, wanted), a);
+            const __mmask8 me = _mm512_cmpeq_epi64_mask(index, wanted);
             index = _mm512_add_epi64(index, one);
-            odd = _mm512_mask_mov_epi64(odd, _mm512_cmpeq_epi64_mask(index, wanted), b);
+            const __mmask8 mo = _mm512_cmpeq_epi64_mask(index, wanted);
             index = _mm512_add_epi64(index, one);
+            for (std::size_t v = 0; v < vectors; ++v) {
+                __m512i a = _mm512_loadu_si512(in + (j * vectors + v) * 64);
+                __m512i b = _mm512_loadu_si512(in + ((j + 1) * vectors + v) * 64);
+                // Keeps the compiler from folding the selection into a masked load.
+                __asm__("" : "+v"(a), "+v"(b));
+                even[v] = _mm512_mask_mov_epi64(even[v], me, a);
+                odd[v] = _mm512_mask_mov_epi64(odd[v], mo, b);
+            }
         }
-        const __m512i xy = _mm512_or_si512(even, odd);
-        // Masked stores of the low four words: GCC 12 warns inside its 512-to-256-bit casts.
-        _mm512_mask_storeu_epi64(x.data(), 0x0f, xy);
-        _mm512_mask_storeu_epi64(y.data(), 0x0f, _mm512_maskz_shuffle_i64x2(0xff, xy, xy, 0x4e));
+        auto* o = static_cast<std::uint8_t*>(out);
+        for (std::size_t v = 0; v < vectors; ++v) _mm512_storeu_si512(o + 64 * v, _mm512_or_si512(even[v], odd[v]));
     }
 
     CARAPACE_P256_INLINE static constexpr void mul(element& out, const element& a, const element& b) noexcept {

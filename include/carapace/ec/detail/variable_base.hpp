@@ -1,5 +1,6 @@
 // [k]P for a secret k and any point P (ECDH), constant time: signed 5-bit windows (Booth
-// recoding, digits in [-16, 16]) over a table of P..16P read by full scans, doublings and
+// recoding, digits in [-16, 16]) over a table of P..16P read by full scans (the field's vector
+// scan_entries when it has one, see fixed_base.hpp), doublings and
 // additions in Jacobian coordinates (jacobian.hpp).
 //
 // Why the branch-free, incomplete Jacobian addition is safe here: before a window's addition the
@@ -12,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "carapace/core/ct.hpp"
 #include "carapace/ec/detail/jacobian.hpp"
@@ -46,8 +48,17 @@ struct variable_base {
         const auto d = static_cast<std::uint32_t>(digit);
         const std::uint32_t negative = d >> 31;
         const std::uint32_t magnitude = (d ^ (0u - negative)) + negative;
-        out = jpoint{};
-        for (std::uint32_t j = 0; j < 16; ++j) select(out, group::equal_mask(magnitude, j + 1), table[j]);
+        bool scanned = false;
+        if constexpr (requires { F::template scan_entries<1, 1>(nullptr, nullptr, 0u); }) {
+            if (!std::is_constant_evaluated()) {
+                F::template scan_entries<sizeof(jpoint), 16>(&out, table, magnitude);
+                scanned = true;
+            }
+        }
+        if (!scanned) {
+            out = jpoint{};
+            for (std::uint32_t j = 0; j < 16; ++j) select(out, group::equal_mask(magnitude, j + 1), table[j]);
+        }
         fe negated{};
         F::neg(negated, out.y);
         F::select(out.y, ct::mask_from_bit(static_cast<word>(negative)), negated, out.y);
