@@ -1,4 +1,5 @@
-// Base64 (RFC 4648 §4) decoding for PEM. PEM also carries private keys, so the digits' values
+// Base64 (RFC 4648 §4) decoding for PEM, plus the strict unpadded form and the encoder the age
+// format (age-encryption.org/v1) needs. PEM also carries private keys, so the digits' values
 // choose no branch and index no table: each is computed with masks, as hex.hpp does. What does
 // branch is layout that says nothing about the data: where whitespace and the padding sit.
 #pragma once
@@ -87,6 +88,90 @@ constexpr std::size_t max_decoded_size(std::string_view text) noexcept { return 
     }
     secure_wipe(out);
     return errc::decode_error;
+}
+
+// Decodes `text` as RFC 4648 §3.2 base64 without padding, as age writes stanza arguments, bodies
+// and the header MAC: no whitespace, no '=', a length that is not 1 mod 4 and zero unused bits (so
+// each byte string has exactly one encoding). decode_error otherwise, buffer_too_small when `out`
+// cannot hold the result; on either, `out` is wiped.
+[[nodiscard]] constexpr result<std::size_t> decode_unpadded(std::string_view text, std::span<std::uint8_t> out) noexcept {
+    if (text.size() % 4 == 1) return errc::decode_error;
+    const std::size_t size = text.size() / 4 * 3 + (text.size() % 4 == 0 ? 0 : text.size() % 4 - 1);
+    if (size > out.size()) {
+        secure_wipe(out);
+        return errc::buffer_too_small;
+    }
+    std::uint32_t group = 0, bad = 0;
+    std::size_t written = 0, digits = 0;
+    for (const char c : text) {
+        const std::uint32_t v = detail::digit_value(c);
+        bad |= v >> 8;
+        group = group << 6 | (v & 63u);
+        if (++digits % 4 == 0) {
+            out[written++] = static_cast<std::uint8_t>(group >> 16);
+            out[written++] = static_cast<std::uint8_t>(group >> 8);
+            out[written++] = static_cast<std::uint8_t>(group);
+            group = 0;
+        }
+    }
+    const std::size_t left = digits % 4;
+    if (left == 2) {
+        bad |= (group & 0xfu) != 0 ? 1u : 0u;
+        out[written++] = static_cast<std::uint8_t>(group >> 4);
+    } else if (left == 3) {
+        bad |= (group & 0x3u) != 0 ? 1u : 0u;
+        out[written++] = static_cast<std::uint8_t>(group >> 10);
+        out[written++] = static_cast<std::uint8_t>(group >> 2);
+    }
+    if (bad != 0) {
+        secure_wipe(out);
+        return errc::decode_error;
+    }
+    return written;
+}
+
+// Length of the encoding of `size` bytes, with or without '=' padding.
+constexpr std::size_t encoded_size(std::size_t size, bool padded) noexcept {
+    return padded ? (size + 2) / 3 * 4 : size / 3 * 4 + (size % 3 == 0 ? 0 : size % 3 + 1);
+}
+
+// Writes the base64 of `in` to the front of `out` (digits computed with masks, like decoding,
+// since file keys' wrappings and MACs pass through here). buffer_too_small writes nothing.
+[[nodiscard]] constexpr result<std::size_t> encode(std::span<const std::uint8_t> in, std::span<char> out,
+                                                   bool padded) noexcept {
+    const std::size_t size = encoded_size(in.size(), padded);
+    if (size > out.size()) return errc::buffer_too_small;
+    auto digit = [](std::uint32_t v) {
+        // 'A'+v, 'a'+v-26, '0'+v-52, '+', '/' chosen by masks.
+        auto below = [](std::uint32_t x, std::uint32_t limit) { return ct::mask_from_bit((x - limit) >> 31); };
+        const std::uint32_t lt26 = below(v, 26), lt52 = below(v, 52), lt62 = below(v, 62), lt63 = below(v, 63);
+        std::uint32_t c = '/';
+        c = ct::select(lt63, std::uint32_t{'+'}, c);
+        c = ct::select(lt62, v - 52 + '0', c);
+        c = ct::select(lt52, v - 26 + 'a', c);
+        c = ct::select(lt26, v + 'A', c);
+        return static_cast<char>(c);
+    };
+    std::size_t o = 0, i = 0;
+    for (; i + 3 <= in.size(); i += 3) {
+        const std::uint32_t g = std::uint32_t{in[i]} << 16 | std::uint32_t{in[i + 1]} << 8 | in[i + 2];
+        out[o++] = digit(g >> 18);
+        out[o++] = digit(g >> 12 & 63u);
+        out[o++] = digit(g >> 6 & 63u);
+        out[o++] = digit(g & 63u);
+    }
+    const std::size_t left = in.size() - i;
+    if (left != 0) {
+        const std::uint32_t g = std::uint32_t{in[i]} << 16 | (left == 2 ? std::uint32_t{in[i + 1]} << 8 : 0u);
+        out[o++] = digit(g >> 18);
+        out[o++] = digit(g >> 12 & 63u);
+        if (left == 2) out[o++] = digit(g >> 6 & 63u);
+        if (padded) {
+            if (left == 1) out[o++] = '=';
+            out[o++] = '=';
+        }
+    }
+    return o;
 }
 
 }  // namespace carapace::base64

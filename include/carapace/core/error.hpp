@@ -14,6 +14,7 @@ enum class errc : std::uint8_t {
     buffer_too_small,       // the caller's output buffer cannot hold the result
     authentication_failed,  // a tag or MAC did not verify
     decode_error,           // malformed input: hex, DER, a TLS message
+    limit_exceeded,         // the input asks for more work or memory than the caller allowed
 };
 
 constexpr std::string_view to_string(errc e) noexcept {
@@ -24,6 +25,7 @@ constexpr std::string_view to_string(errc e) noexcept {
         case errc::buffer_too_small: return "output buffer too small";
         case errc::authentication_failed: return "authentication failed";
         case errc::decode_error: return "decode error";
+        case errc::limit_exceeded: return "work or size limit exceeded";
     }
     return "unknown error";
 }

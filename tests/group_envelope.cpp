@@ -1,0 +1,3 @@
+// The age v1 envelope tests as one translation unit (see group_tls.cpp for why groups).
+#include "test_envelope.cpp"
+#include "test_envelope_files.cpp"
