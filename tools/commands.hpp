@@ -27,5 +27,10 @@ int cmd_x509(std::span<char* const> args);
 int cmd_verify(std::span<char* const> args);
 int cmd_s_client(std::span<char* const> args);
 int cmd_s_server(std::span<char* const> args);
+// age v1 files (cmd_age.cpp)
+int cmd_age_keygen(std::span<char* const> args);
+int cmd_age_encrypt(std::span<char* const> args);
+int cmd_age_decrypt(std::span<char* const> args);
+int cmd_age_rewrap(std::span<char* const> args);
 
 }  // namespace carapace_tool

@@ -116,6 +116,30 @@ constexpr command commands[] = {
      "      TLS_CHACHA20_POLY1305_SHA256; groups (by preference, default x25519:secp256r1:\n"
      "      secp384r1): x25519 secp256r1 (P-256) secp384r1 (P-384); s_client sends a key share\n"
      "      for each group written *NAME, or else for the first"},
+    {"age-keygen", carapace_tool::cmd_age_keygen,
+     "age-keygen [-o FILE]\n"
+     "      a new X25519 identity for age files, as age-keygen writes it: \"# created\" and \"# public\n"
+     "      key: age1...\" comment lines, then AGE-SECRET-KEY-1... (with -o: the file is made 0600\n"
+     "      and the public key printed on stderr)"},
+    {"encrypt", carapace_tool::cmd_age_encrypt,
+     "encrypt {-r RECIPIENT... | -R FILE | -p | --kek-ring FILE --kek-id ID} [-a] [-o OUT] [IN]\n"
+     "      an age v1 file (age-encryption.org/v1) for every recipient given; -a: ASCII armor.\n"
+     "      -p: a passphrase (scrypt, work factor --work-factor N, default 18) read from\n"
+     "      --passphrase-fd N or --passphrase-env NAME, never from the command line. --kek-ring:\n"
+     "      lines \"ID VERSION HEX\" of AES-256-GCM KEKs; the newest version of --kek-id wraps"},
+    {"decrypt", carapace_tool::cmd_age_decrypt,
+     "decrypt {-i IDENTITY_FILE... | -p | --kek-ring FILE} [--range START:END] [-o OUT] [IN]\n"
+     "      plaintext of an age file (binary or armored), written as each 64 KiB chunk\n"
+     "      authenticates; --range: only bytes [START, END) of the plaintext, reading only their\n"
+     "      chunks (a binary file). Failures: \"no match\", \"HMAC failure\", \"header failure\",\n"
+     "      \"payload failure\" or \"armor failure\" on stderr, exit 1 (-o OUT is then removed).\n"
+     "      Passphrase files above --work-factor (default 18, at most 22) are refused"},
+    {"rewrap", carapace_tool::cmd_age_rewrap,
+     "rewrap {-i FILE | -p | --kek-ring FILE} {-r RECIPIENT... | -R FILE | --kek-ring FILE --kek-id ID}\n"
+     "       [-o OUT] FILE\n"
+     "      replaces the recipients of an age file (opened with the first group of options) by\n"
+     "      new ones and recomputes the header MAC; the payload is copied byte for byte. In place\n"
+     "      without -o. With --kek-ring and --kek-id, any version opens and the newest wraps"},
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"

@@ -1,0 +1,334 @@
+// carapace-tool age-keygen | encrypt | decrypt | rewrap: the age v1 file format (envelope/).
+// Files are streamed in constant memory (one 64 KiB chunk at a time), except armored ones, which
+// are read or written whole. decrypt writes to stdout only plaintext whose chunk authenticated;
+// failures print the test kit's class ("header failure: ...") on stderr and exit 1.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "age_files.hpp"
+#include "cli.hpp"
+#include "commands.hpp"
+
+namespace carapace_tool {
+
+namespace {
+
+namespace env = carapace::envelope;
+using age::key_set;
+using age::options;
+
+constexpr std::size_t max_header_size = 1 << 20;
+
+int age_failure(env::error e) {
+    return failure(std::string(env::to_string(env::classify(e))) + ": " + std::string(env::to_string(e)));
+}
+
+// Input: the one positional file, or stdin.
+struct input_file {
+    std::FILE* f = nullptr;
+    bool owned = false;
+    ~input_file() {
+        if (owned && f != nullptr) std::fclose(f);
+    }
+};
+
+bool open_input(const options& o, input_file& in, std::string& error) {
+    if (o.positionals.size() > 1) return error = "more than one input file", false;
+    if (o.positionals.empty() || o.positionals[0] == "-") {
+        in.f = stdin;
+        return true;
+    }
+    in.f = std::fopen(o.positionals[0].c_str(), "rb");
+    in.owned = true;
+    if (in.f == nullptr) return error = "cannot open " + terminal_text(o.positionals[0]), false;
+    return true;
+}
+
+// Output: -o FILE (removed again if the command fails) or stdout.
+struct output_file {
+    std::FILE* f = stdout;
+    std::string path;
+    bool ok = false;
+    ~output_file() {
+        if (path.empty()) return;
+        std::fclose(f);
+        if (!ok) std::remove(path.c_str());
+    }
+    bool write(const void* p, std::size_t n) { return n == 0 || std::fwrite(p, 1, n, f) == n; }
+};
+
+bool open_output(const options& o, output_file& out, std::string& error) {
+    if (!o.output || *o.output == "-") return true;
+    out.f = std::fopen(o.output->c_str(), "wb");
+    if (out.f == nullptr) return error = "cannot create " + terminal_text(*o.output), false;
+    out.path = *o.output;
+    return true;
+}
+
+bool read_more(std::FILE* f, std::vector<std::uint8_t>& buffer, std::size_t n) {
+    const std::size_t old = buffer.size();
+    buffer.resize(old + n);
+    const std::size_t got = std::fread(buffer.data() + old, 1, n, f);
+    buffer.resize(old + got);
+    return got > 0;
+}
+
+std::string_view as_text(const std::vector<std::uint8_t>& b) {
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+// Reads the header (and nonce) into `head`: the whole input when it is armored (decoded).
+// Returns ok, or the error of a header that cannot be complete.
+env::error read_header(std::FILE* f, std::vector<std::uint8_t>& head, bool& armored) {
+    read_more(f, head, 64);
+    armored = env::armor::looks_armored(as_text(head));
+    if (armored) {
+        while (read_more(f, head, 1 << 16)) {
+        }
+        std::vector<std::uint8_t> raw(head.size());
+        std::size_t size = 0;
+        const env::error e = env::armor::decode(as_text(head), raw, size);
+        raw.resize(size);
+        head.swap(raw);
+        return e;
+    }
+    for (;;) {
+        env::header_view h;
+        const env::error e = env::parse_header(as_text(head), h);
+        if (e == env::error::ok && head.size() >= h.text.size() + env::payload_nonce_size) return e;
+        if (e != env::error::ok && e != env::error::need_more_input) return e;
+        if (head.size() > max_header_size || !read_more(f, head, 4096)) return e == env::error::ok ? env::error::need_more_input : e;
+    }
+}
+
+int decrypt_range(const options& o, std::FILE* f, const env::opened_header& opened, std::size_t head_size,
+                  output_file& out) {
+    const std::string& r = *o.range;
+    const std::size_t colon = r.find(':');
+    const auto start = parse_decimal(r.substr(0, colon), ~std::uint64_t{0} >> 1);
+    const auto end = colon == std::string::npos ? std::nullopt : parse_decimal(r.substr(colon + 1), ~std::uint64_t{0} >> 1);
+    if (!start || !end || *end < *start) return usage_error("--range takes START:END byte offsets, START <= END");
+    if (f == stdin || std::fseek(f, 0, SEEK_END) != 0) return usage_error("--range needs a seekable input file");
+    const long size = std::ftell(f);
+    if (size < 0 || static_cast<std::uint64_t>(size) < opened.payload_offset) return usage_error("cannot size the input");
+    (void)head_size;
+    const env::random_access ra(env::payload_key(opened.key, opened.nonce),
+                                static_cast<std::uint64_t>(size) - opened.payload_offset);
+    if (ra.status() != env::error::ok) return age_failure(ra.status());
+    const std::uint64_t stop = std::min<std::uint64_t>(*end, ra.plaintext_size());
+    std::vector<std::uint8_t> sealed(env::sealed_chunk_size), plain(env::chunk_size);
+    for (std::uint64_t at = *start; at < stop;) {
+        const std::uint64_t i = env::random_access::chunk_of(at);
+        const auto where = ra.sealed_range(i);
+        if (std::fseek(f, static_cast<long>(opened.payload_offset + where.offset), SEEK_SET) != 0 ||
+            std::fread(sealed.data(), 1, where.size, f) != where.size)
+            return failure("read error");
+        std::size_t n = 0;
+        if (const env::error e = ra.open_chunk(i, carapace::byte_view(sealed.data(), where.size), plain, n);
+            e != env::error::ok)
+            return age_failure(e);
+        const std::uint64_t base = i * env::chunk_size;
+        const std::uint64_t to = std::min<std::uint64_t>(stop, base + n);
+        if (!out.write(plain.data() + (at - base), to - at)) return failure("write error");
+        at = to;
+    }
+    out.ok = true;
+    return exit_ok;
+}
+
+}  // namespace
+
+int cmd_age_keygen(std::span<char* const> args) {
+    const options o = age::parse_options(args);
+    if (!o.error.empty()) return usage_error(o.error);
+    if (!o.positionals.empty()) return usage_error("unexpected argument '" + terminal_text(o.positionals[0]) + "'");
+    output_file out;
+    std::string error;
+    if (!open_output(o, out, error)) return usage_error(error);
+    age::os_random rng;
+    carapace::bytes<32> sk{};
+    rng.fill(sk);
+    const env::x25519_identity id(sk);
+    carapace::secure_wipe(sk);
+    std::array<char, env::identity_text_size> id_text{};
+    std::array<char, env::recipient_text_size> r_text{};
+    (void)id.identity_text(id_text);
+    (void)id.recipient_text(r_text);
+    char when[32] = {};
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    const std::string text = std::string("# created: ") + when + "\n# public key: " +
+                             std::string(r_text.data(), r_text.size()) + "\n" +
+                             std::string(id_text.data(), id_text.size()) + "\n";
+    carapace::secure_wipe(id_text);
+    if (!out.path.empty()) {
+        ::chmod(out.path.c_str(), 0600);
+        std::fprintf(stderr, "Public key: %.*s\n", static_cast<int>(r_text.size()), r_text.data());
+    }
+    if (!out.write(text.data(), text.size())) return failure("write error");
+    out.ok = true;
+    return exit_ok;
+}
+
+int cmd_age_encrypt(std::span<char* const> args) {
+    const options o = age::parse_options(args);
+    if (!o.error.empty()) return usage_error(o.error);
+    if (o.range) return usage_error("--range is for decrypt");
+    key_set keys;
+    if (const std::string e = age::load_recipients(o, keys); !e.empty()) return usage_error(e);
+    input_file in;
+    output_file out;
+    std::string error;
+    if (!open_input(o, in, error) || !open_output(o, out, error)) return usage_error(error);
+    age::os_random rng;
+    std::vector<char> header(1 << 16);
+    std::size_t header_size = 0;
+    env::file_key key{};
+    carapace::bytes<env::payload_nonce_size> nonce{};
+    if (const env::error e = env::begin_file(keys.wrappers, rng, header, header_size, key, nonce); e != env::error::ok)
+        return age_failure(e);
+    auto enc = std::make_unique<env::stream_encryptor>(env::payload_key(key, nonce));
+    carapace::secure_wipe(key);
+    std::vector<std::uint8_t> file;  // armored output is built whole
+    auto emit = [&](const void* p, std::size_t n) {
+        if (o.armor) {
+            const auto* b = static_cast<const std::uint8_t*>(p);
+            file.insert(file.end(), b, b + n);
+            return true;
+        }
+        return out.write(p, n);
+    };
+    if (!emit(header.data(), header_size) || !emit(nonce.data(), nonce.size())) return failure("write error");
+    std::vector<std::uint8_t> buffer(1 << 16), sealed(env::sealed_chunk_size);
+    for (;;) {
+        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.f);
+        std::size_t used = 0;
+        while (used < n) {
+            const auto s = enc->update(carapace::byte_view(buffer.data() + used, n - used), sealed);
+            if (!emit(sealed.data(), s.produced)) return failure("write error");
+            used += s.consumed;
+        }
+        if (n < buffer.size()) break;
+    }
+    if (std::ferror(in.f)) return failure("read error");
+    const auto s = enc->finish(sealed);
+    if (!emit(sealed.data(), s.produced)) return failure("write error");
+    if (o.armor) {
+        std::vector<char> text(env::armor::encoded_size(file.size()));
+        const std::size_t n = env::armor::encode(file, text);
+        if (!out.write(text.data(), n)) return failure("write error");
+    }
+    if (std::fflush(out.f) != 0) return failure("write error");
+    out.ok = true;
+    return exit_ok;
+}
+
+int cmd_age_decrypt(std::span<char* const> args) {
+    const options o = age::parse_options(args);
+    if (!o.error.empty()) return usage_error(o.error);
+    if (o.armor || !o.recipients.empty() || !o.recipient_files.empty() || o.kek_id)
+        return usage_error("decrypt takes -i, -p or --kek-ring, not recipients or -a");
+    key_set keys;
+    if (const std::string e = age::load_identities(o, keys); !e.empty()) return usage_error(e);
+    input_file in;
+    output_file out;
+    std::string error;
+    if (!open_input(o, in, error) || !open_output(o, out, error)) return usage_error(error);
+    std::vector<std::uint8_t> head;
+    bool armored = false;
+    if (const env::error e = read_header(in.f, head, armored); e != env::error::ok) return age_failure(e);
+    env::opened_header opened;
+    if (const env::error e = env::open_header(as_text(head), keys.wrappers, opened); e != env::error::ok)
+        return age_failure(e);
+    if (o.range) {
+        if (armored) return usage_error("--range needs a binary (not armored) file");
+        return decrypt_range(o, in.f, opened, head.size(), out);
+    }
+    auto dec = std::make_unique<env::stream_decryptor>(env::payload_key(opened.key, opened.nonce));
+    std::vector<std::uint8_t> plain(env::chunk_size);
+    auto feed = [&](const std::uint8_t* p, std::size_t n) -> env::error {
+        std::size_t used = 0;
+        while (used < n) {
+            const auto s = dec->update(carapace::byte_view(p + used, n - used), plain);
+            if (s.status != env::error::ok) return s.status;
+            if (!out.write(plain.data(), s.produced)) return env::error::invalid_argument;
+            used += s.consumed;
+        }
+        return env::error::ok;
+    };
+    env::error e = feed(head.data() + opened.payload_offset, head.size() - opened.payload_offset);
+    std::vector<std::uint8_t> buffer(1 << 16);
+    while (e == env::error::ok && !armored) {
+        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.f);
+        e = feed(buffer.data(), n);
+        if (n < buffer.size()) break;
+    }
+    if (e == env::error::ok) {
+        const auto s = dec->finish(plain);
+        e = s.status;
+        if (e == env::error::ok && !out.write(plain.data(), s.produced)) return failure("write error");
+    }
+    if (e != env::error::ok) return age_failure(e);
+    if (std::ferror(in.f)) return failure("read error");
+    if (std::fflush(out.f) != 0) return failure("write error");
+    out.ok = true;
+    return exit_ok;
+}
+
+int cmd_age_rewrap(std::span<char* const> args) {
+    options o = age::parse_options(args);
+    if (!o.error.empty()) return usage_error(o.error);
+    if (o.positionals.size() != 1 || o.positionals[0] == "-") return usage_error("rewrap takes one input FILE");
+    if (o.armor || o.range) return usage_error("rewrap takes no -a or --range");
+    // Old side: -i, -p, --kek-ring (any version). New side: -r, -R, --kek-ring --kek-id (newest).
+    key_set old_keys, new_keys;
+    options old_side = o;
+    old_side.recipients.clear();
+    old_side.recipient_files.clear();
+    if (const std::string e = age::load_identities(old_side, old_keys); !e.empty()) return usage_error(e);
+    options new_side = o;
+    new_side.passphrase = false;
+    if (!o.kek_id) new_side.kek_ring.reset();
+    if (const std::string e = age::load_recipients(new_side, new_keys); !e.empty()) return usage_error(e);
+    input_file in;
+    std::string error;
+    if (!open_input(o, in, error)) return usage_error(error);
+    std::vector<std::uint8_t> head;
+    bool armored = false;
+    if (const env::error e = read_header(in.f, head, armored); e != env::error::ok) return age_failure(e);
+    if (armored) return usage_error("rewrap works on binary (not armored) files");
+    age::os_random rng;
+    std::vector<char> header(1 << 16);
+    std::size_t new_size = 0, old_size = 0;
+    if (const env::error e = env::rewrap(as_text(head), old_keys.wrappers, new_keys.wrappers, rng, header, new_size, old_size);
+        e != env::error::ok)
+        return age_failure(e);
+    // In place: a temporary file beside the input, renamed over it once complete.
+    options target = o;
+    if (!o.output) target.output = o.positionals[0] + ".rewrap-tmp";
+    output_file out;
+    if (!open_output(target, out, error)) return usage_error(error);
+    bool ok = out.write(header.data(), new_size) && out.write(head.data() + old_size, head.size() - old_size);
+    std::vector<std::uint8_t> buffer(1 << 16);
+    for (std::size_t n = 0; ok && (n = std::fread(buffer.data(), 1, buffer.size(), in.f)) > 0;) ok = out.write(buffer.data(), n);
+    if (!ok || std::ferror(in.f) || std::fflush(out.f) != 0) return failure("read or write error");
+    out.ok = true;
+    if (!o.output) {
+        std::fclose(out.f);
+        out.path.clear();
+        if (std::rename(target.output->c_str(), o.positionals[0].c_str()) != 0) {
+            std::remove(target.output->c_str());
+            return failure("cannot replace " + terminal_text(o.positionals[0]));
+        }
+    }
+    return exit_ok;
+}
+
+}  // namespace carapace_tool
