@@ -2,7 +2,8 @@
 """Drives carapace-tool through its documented contract and compares every answer with
 Python's own hashlib/hmac and python3-cryptography (independent implementations): the
 primitives here, genkey/sign/verify-sig/ecdh in tool_test_keys.py, x509/verify in
-tool_test_x509.py, s_client/s_server in tool_test_tls.py.
+tool_test_x509.py, s_client/s_server in tool_test_tls.py, the age commands in
+tool_test_age.py.
 Prints 'N passed, N failed'."""
 import hashlib
 import hmac
@@ -305,6 +306,7 @@ check(peak_mib < limit, f"512 MiB stream used {peak_mib:.0f} MiB of memory (limi
 import tool_test_keys  # noqa: E402,F401
 import tool_test_x509  # noqa: E402,F401
 import tool_test_tls  # noqa: E402,F401
+import tool_test_age  # noqa: E402,F401
 
 print(f"{tool_common.passed} passed, {tool_common.failed} failed")
 sys.exit(1 if tool_common.failed else 0)
