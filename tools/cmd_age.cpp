@@ -23,6 +23,7 @@ using age::key_set;
 using age::options;
 
 constexpr std::size_t max_header_size = 1 << 20;
+constexpr std::size_t io_size = 16 * env::sealed_chunk_size;
 
 int age_failure(env::error e) {
     return failure(std::string(env::to_string(env::classify(e))) + ": " + std::string(env::to_string(e)));
@@ -206,7 +207,8 @@ int cmd_age_encrypt(std::span<char* const> args) {
         return out.write(p, n);
     };
     if (!emit(header.data(), header_size) || !emit(nonce.data(), nonce.size())) return failure("write error");
-    std::vector<std::uint8_t> buffer(1 << 16), sealed(env::sealed_chunk_size);
+    // Reads of many chunks let the encryptor seal straight from the read buffer (no copy).
+    std::vector<std::uint8_t> buffer(io_size), sealed(env::sealed_chunk_size);
     for (;;) {
         const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.f);
         std::size_t used = 0;
@@ -264,7 +266,7 @@ int cmd_age_decrypt(std::span<char* const> args) {
         return env::error::ok;
     };
     env::error e = feed(head.data() + opened.payload_offset, head.size() - opened.payload_offset);
-    std::vector<std::uint8_t> buffer(1 << 16);
+    std::vector<std::uint8_t> buffer(io_size);
     while (e == env::error::ok && !armored) {
         const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.f);
         e = feed(buffer.data(), n);
