@@ -47,10 +47,14 @@ std::string reencode_header(const env::header_view& h) {
 TEST_CASE("envelope: age test kit, every vector") {
     const auto paths = test_support::age_vector_paths();
     std::vector<std::uint32_t> work(env::scrypt_work_words_for(test_support::test_scrypt_ceiling));
-    std::size_t checked = 0, hybrid = 0, header_round_trips = 0, armor_round_trips = 0;
+    std::size_t checked = 0, hybrid = 0, header_round_trips = 0, armor_round_trips = 0, not_inflated = 0;
     for (const auto& path : paths) {
         const auto v = test_support::load_age_vector(path);
         CAPTURE(v.name);
+        if (!test_support::have_zlib && v.compressed) {  // a cross build without the target's zlib
+            ++not_inflated;
+            continue;
+        }
         REQUIRE(v.ok);
         REQUIRE(!v.expect.empty());
         // Identities: X25519 keys here; the ML-KEM-768 + X25519 hybrid ones ("AGE-SECRET-KEY-PQ-1")
@@ -118,7 +122,8 @@ TEST_CASE("envelope: age test kit, every vector") {
     }
     MESSAGE("age kit: " << checked << " vectors checked, " << hybrid << " hybrid (ML-KEM) vectors refused at key parse, "
                         << header_round_trips << " header and " << armor_round_trips << " armor round trips");
-    CHECK(checked + hybrid == paths.size());
-    CHECK(checked == 124);
+    if (not_inflated != 0) MESSAGE(not_inflated << " zlib-compressed vectors NOT checked: built without zlib");
+    CHECK(checked + hybrid + not_inflated == paths.size());
+    CHECK(checked + not_inflated == 124);
     CHECK(hybrid == 19);
 }

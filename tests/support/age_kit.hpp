@@ -31,6 +31,12 @@ struct age_vector {
     bool compressed = false;
 };
 
+#if defined(CARAPACE_TEST_HAVE_ZLIB)
+inline constexpr bool have_zlib = true;
+#else
+inline constexpr bool have_zlib = false;
+#endif
+
 inline std::string zlib_inflate(const std::string& in, bool& ok) {
     std::string out;
 #if !defined(CARAPACE_TEST_HAVE_ZLIB)
