@@ -103,7 +103,9 @@ env::error read_header(std::FILE* f, std::vector<std::uint8_t>& head, bool& armo
         const env::error e = env::parse_header(as_text(head), h);
         if (e == env::error::ok && head.size() >= h.text.size() + env::payload_nonce_size) return e;
         if (e != env::error::ok && e != env::error::need_more_input) return e;
-        if (head.size() > max_header_size || !read_more(f, head, 4096)) return e == env::error::ok ? env::error::need_more_input : e;
+        // Reads double what is held, so parsing again costs linear time overall.
+        if (head.size() > max_header_size || !read_more(f, head, head.size()))
+            return e == env::error::ok ? env::error::need_more_input : e;
     }
 }
 
