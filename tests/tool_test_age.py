@@ -195,4 +195,24 @@ expect_usage_error(["decrypt", path("large")], what="decrypt without identities"
 expect_usage_error(["encrypt", "-r", "age1notakey", path("small")], what="a bad recipient")
 expect_usage_error(["encrypt", "--bogus"], what="an unknown option")
 
+# Bounded memory: a 64 MiB file encrypts and decrypts in a few MiB (one chunk at a time).
+def peak_rss_mib(args):
+    proc = subprocess.Popen([__import__("tool_common").TOOL] + args, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage.ru_maxrss / 1024
+
+
+with open(path("big"), "wb") as f:
+    block = os.urandom(1 << 20)
+    for _ in range(64):
+        f.write(block)
+code, enc_mib = peak_rss_mib(["encrypt", "-r", ours_pub, "-o", path("big.age"), path("big")])
+code2, dec_mib = peak_rss_mib(["decrypt", "-i", path("ours.key"), "-o", path("big.out"), path("big.age")])
+check(code == 0 and code2 == 0 and read("big.out") == read("big"), "64 MiB round trip")
+# The limit is the one tool_test.py uses: ru_maxrss counts the forked Python before exec.
+limit = 200 if os.environ.get("CARAPACE_SANITIZED") else 32
+check(enc_mib < limit and dec_mib < limit, f"64 MiB file: encrypt {enc_mib:.0f} MiB, decrypt {dec_mib:.0f} MiB peak RSS")
+
 shutil.rmtree(work, ignore_errors=True)
