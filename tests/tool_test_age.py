@@ -156,10 +156,12 @@ code, _, _ = run(["encrypt", "--kek-ring", ring1, "--kek-id", "saves", "-o", pat
 old = read("save.age")
 check(code == 0 and b"-> carapace/aes-256-gcm-kek saves 1 " in old, "encrypt to a KEK ring names id and version")
 shutil.copy(path("save.age"), path("save.old.age"))
+os.chmod(path("save.age"), 0o600)
 code, _, _ = run(["rewrap", "--kek-ring", ring2, "--kek-id", "saves", path("save.age")])
 new = read("save.age")
 check(code == 0 and b"-> carapace/aes-256-gcm-kek saves 2 " in new, "rewrap in place wraps with the newest version")
 check(payload_of(new) == payload_of(old), "rewrap leaves the payload byte-identical")
+check(os.stat(path("save.age")).st_mode & 0o777 == 0o600, "rewrap in place keeps the file's permissions")
 for name in ["save.age", "save.old.age"]:
     code, pt, _ = run(["decrypt", "--kek-ring", ring2, path(name)])
     check(code == 0 and pt == plain_large, f"the rotated ring opens {name}")

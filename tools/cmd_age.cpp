@@ -319,6 +319,9 @@ int cmd_age_rewrap(std::span<char* const> args) {
     if (!o.output) target.output = o.positionals[0] + ".rewrap-tmp";
     output_file out;
     if (!open_output(target, out, error)) return usage_error(error);
+    // In place, the file keeps its permissions.
+    struct stat original {};
+    if (!o.output && ::stat(o.positionals[0].c_str(), &original) == 0) ::fchmod(::fileno(out.f), original.st_mode & 07777);
     bool ok = out.write(header.data(), new_size) && out.write(head.data() + old_size, head.size() - old_size);
     std::vector<std::uint8_t> buffer(1 << 16);
     for (std::size_t n = 0; ok && (n = std::fread(buffer.data(), 1, buffer.size(), in.f)) > 0;) ok = out.write(buffer.data(), n);
