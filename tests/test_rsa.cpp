@@ -425,3 +425,54 @@ TEST_CASE("RSA public keys: limits and encodings") {
 }
 
 }  // namespace test_rsa
+
+namespace test_rsa {
+
+#if CARAPACE_HAVE_INT128
+// The Montgomery product on 64-bit words (the MULX/ADX rows where this CPU has them, unless
+// CARAPACE_FORCE_PORTABLE=1) against the portable one on 32-bit words: for moduli of a multiple
+// of 8 bytes both have the same R, so the same product. Random odd moduli, random operands below
+// them, and the extreme ones (m - 1).
+TEST_CASE("RSA Montgomery products: 64-bit (dispatched) and 32-bit words agree") {
+    test_support::test_rng rng(2048);
+    bool saw_mulx = false;
+    for (const std::size_t size : {std::size_t{128}, std::size_t{256}, std::size_t{384}, std::size_t{512},
+                                   std::size_t{1024}, std::size_t{264}}) {
+        for (int round = 0; round < 8; ++round) {
+            byte_vector m = rng.bytes(size), a = rng.bytes(size), b = rng.bytes(size);
+            m[0] = static_cast<std::uint8_t>(m[0] | 0x80);
+            m.back() = static_cast<std::uint8_t>(m.back() | 1);
+            a[0] = static_cast<std::uint8_t>(a[0] & 0x7f);  // below m
+            b[0] = static_cast<std::uint8_t>(b[0] & 0x7f);
+            if (round == 0) {
+                a = m;
+                a.back() = static_cast<std::uint8_t>(a.back() - 1);
+                b = a;
+            }
+            auto product = [&]<class Word>() {
+                constexpr std::size_t cap = detail::bn_words_for<Word>(8192);
+                detail::mont_modulus<Word, cap> mod;
+                REQUIRE(mod.set(m));
+                if (std::string(mod.engine()) == "mulx-adx") saw_mulx = true;
+                Word x[cap] = {}, y[cap] = {}, r[cap] = {};
+                detail::bn_from_bytes(x, cap, a);
+                detail::bn_from_bytes(y, cap, b);
+                mod.mul(r, x, y);
+                mod.mul(r, r, r);
+                byte_vector out(size);
+                detail::bn_to_bytes(out, r, mod.words());
+                return out;
+            };
+            CAPTURE(size);
+            const byte_vector wide_words = product.template operator()<std::uint64_t>();
+            CHECK(to_hex(wide_words) == to_hex(product.template operator()<std::uint32_t>()));
+        }
+    }
+    // Not const: a const bool initializer would be evaluated as a constant, where best() is portable.
+    bool mulx_here = detail::rsa_mont_variants::best() == 0 && detail::rsa_mont_variants::count > 1;
+    CHECK(saw_mulx == mulx_here);
+    MESSAGE("64-bit Montgomery engine: " << (saw_mulx ? "mulx-adx" : "portable"));
+}
+#endif
+
+}  // namespace test_rsa

@@ -13,11 +13,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/rsa/detail/bignum.hpp"
+#include "carapace/rsa/detail/mont_mulx.hpp"
 
 namespace carapace::detail {
 
@@ -49,6 +52,12 @@ public:
         if (be.empty() || be.size() > Cap * sizeof(Word) || (be.back() & 1u) == 0) return false;
         if (be.size() == 1 && be[0] == 1) return false;
         n_ = (be.size() + sizeof(Word) - 1) / sizeof(Word);
+        mulx_ = false;
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>)
+            mulx_ = !std::is_constant_evaluated() && n_ % 4 == 0 &&
+                    rsa_mont_variants::best() == rsa_mont_variants::choice{0};
+#endif
         bn_from_bytes(m_.data(), Cap, be);
         // -m^-1 mod 2^word_bits by Newton's iteration (each step doubles the correct low bits).
         Word inv = 1;
@@ -73,40 +82,31 @@ public:
     }
 
     [[nodiscard]] constexpr std::size_t words() const noexcept { return n_; }
+    [[nodiscard]] constexpr const char* engine() const noexcept { return mulx_ ? "mulx-adx" : "portable"; }
     [[nodiscard]] constexpr const Word* modulus() const noexcept { return m_.data(); }
     [[nodiscard]] constexpr const value& one() const noexcept { return one_; }  // R mod m
 
     // out = a * b / R mod m, for a < R and b < m (or a < m and b < R); out may alias a or b.
-    // Coarsely integrated operand scanning: a row of the product, then a row of the reduction.
+    // The usual modulus lengths get a copy of the loop with the length known to the compiler
+    // (unrolled, the carries kept in registers); any other length takes the general loop.
     constexpr void mul(Word* out, const Word* a, const Word* b) const noexcept {
-        const std::size_t n = n_;
-        Word t[Cap + 2] = {};
-        for (std::size_t i = 0; i < n; ++i) {
-            Word carry = 0;
-            const Word bi = b[i];
-            for (std::size_t j = 0; j < n; ++j) {
-                const wide s = wide{a[j]} * bi + t[j] + carry;
-                t[j] = static_cast<Word>(s);
-                carry = static_cast<Word>(s >> word_bits);
+        constexpr std::size_t per_1024 = 1024 / word_bits;
+        using sizes = std::index_sequence<per_1024 / 2, per_1024, per_1024 * 3 / 2, per_1024 * 2, per_1024 * 3,
+                                          per_1024 * 4>;
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!std::is_constant_evaluated() && mulx_) {
+                std::uint64_t t[2 * Cap + 2];
+                for (std::size_t i = 0; i < 2 * n_ + 2; ++i) t[i] = 0;
+                rsa_mont_rows_mulx(t, a, b, m_.data(), m0_, n_);
+                reduce_once(out, t + n_, t[2 * n_]);
+                secure_wipe(t, 2 * n_ + 2);
+                return;
             }
-            wide s = wide{t[n]} + carry;
-            t[n] = static_cast<Word>(s);
-            t[n + 1] = static_cast<Word>(s >> word_bits);
-
-            const Word q = static_cast<Word>(t[0] * m0_);
-            s = wide{q} * m_[0] + t[0];
-            carry = static_cast<Word>(s >> word_bits);
-            for (std::size_t j = 1; j < n; ++j) {
-                s = wide{q} * m_[j] + t[j] + carry;
-                t[j - 1] = static_cast<Word>(s);
-                carry = static_cast<Word>(s >> word_bits);
-            }
-            s = wide{t[n]} + carry;
-            t[n - 1] = static_cast<Word>(s);
-            t[n] = static_cast<Word>(t[n + 1] + static_cast<Word>(s >> word_bits));
         }
-        reduce_once(out, t, t[n]);
-        secure_wipe(t, Cap + 2);
+#endif
+        if (!std::is_constant_evaluated() && mul_fixed(out, a, b, sizes{})) return;
+        mul_loop(out, a, b, n_);
     }
 
     // Into and out of the Montgomery form; `a` below R.
@@ -148,6 +148,42 @@ public:
     }
 
 private:
+    template <std::size_t... N>
+    constexpr bool mul_fixed(Word* out, const Word* a, const Word* b, std::index_sequence<N...>) const noexcept {
+        return ((N <= Cap && n_ == N && (mul_loop(out, a, b, N), true)) || ...);
+    }
+
+    // Coarsely integrated operand scanning: a row of the product, then a row of the reduction.
+    constexpr void mul_loop(Word* out, const Word* a, const Word* b, const std::size_t n) const noexcept {
+        Word t[Cap + 2] = {};
+        for (std::size_t i = 0; i < n; ++i) {
+            Word carry = 0;
+            const Word bi = b[i];
+            for (std::size_t j = 0; j < n; ++j) {
+                const wide s = wide{a[j]} * bi + t[j] + carry;
+                t[j] = static_cast<Word>(s);
+                carry = static_cast<Word>(s >> word_bits);
+            }
+            wide s = wide{t[n]} + carry;
+            t[n] = static_cast<Word>(s);
+            t[n + 1] = static_cast<Word>(s >> word_bits);
+
+            const Word q = static_cast<Word>(t[0] * m0_);
+            s = wide{q} * m_[0] + t[0];
+            carry = static_cast<Word>(s >> word_bits);
+            for (std::size_t j = 1; j < n; ++j) {
+                s = wide{q} * m_[j] + t[j] + carry;
+                t[j - 1] = static_cast<Word>(s);
+                carry = static_cast<Word>(s >> word_bits);
+            }
+            s = wide{t[n]} + carry;
+            t[n - 1] = static_cast<Word>(s);
+            t[n] = static_cast<Word>(t[n + 1] + static_cast<Word>(s >> word_bits));
+        }
+        reduce_once(out, t, t[n]);
+        secure_wipe(t, Cap + 2);
+    }
+
     // out = t mod m for t = high * R + t[0..n) below 2m.
     constexpr void reduce_once(Word* out, const Word* t, Word high) const noexcept {
         Word d[Cap] = {};
@@ -173,6 +209,7 @@ private:
     value one_{};  // R mod m
     std::size_t n_ = 0;
     Word m0_ = 0;  // -m^-1 mod 2^word_bits
+    bool mulx_ = false;  // the MULX/ADX rows (mont_mulx.hpp)
 };
 
 }  // namespace carapace::detail
