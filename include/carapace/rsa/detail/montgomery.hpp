@@ -48,9 +48,13 @@ public:
     // Takes an odd modulus above 1 of at most Cap words (big-endian bytes, leading zeros
     // allowed). Whether it is odd is public (a key is refused), so the check branches.
     [[nodiscard]] constexpr bool set(byte_view be) noexcept {
+        // A prime's length and first byte are public (its DER encoding shows them); whether it is
+        // odd is revealed by refusing an even one. Nothing else of its value chooses a branch.
         be = bn_trim(be);
-        if (be.empty() || be.size() > Cap * sizeof(Word) || (be.back() & 1u) == 0) return false;
+        if (be.empty() || be.size() > Cap * sizeof(Word)) return false;
+        if (ct::declassify(static_cast<std::uint8_t>(be.back() & 1u)) == 0) return false;
         if (be.size() == 1 && be[0] == 1) return false;
+        bits_ = bn_bits_of(be);
         n_ = (be.size() + sizeof(Word) - 1) / sizeof(Word);
         mulx_ = false;
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
@@ -136,12 +140,12 @@ public:
 
     // out = a + b mod m and a - b mod m, for a, b < m.
     constexpr void add_mod(Word* out, const Word* a, const Word* b) const noexcept {
-        Word t[Cap + 1] = {};
+        Word t[Cap + 1];  // only the first n + 1 words are used: no need to clear the rest
         t[n_] = bn_add(t, a, b, n_);
         reduce_once(out, t, t[n_]);
     }
     constexpr void sub_mod(Word* out, const Word* a, const Word* b) const noexcept {
-        Word t[Cap] = {}, back[Cap] = {};
+        Word t[Cap], back[Cap];
         const Word mask = ct::mask_from_bit(bn_sub(t, a, b, n_));
         for (std::size_t i = 0; i < n_; ++i) back[i] = static_cast<Word>(m_[i] & mask);
         (void)bn_add(out, t, back, n_);
@@ -155,7 +159,8 @@ private:
 
     // Coarsely integrated operand scanning: a row of the product, then a row of the reduction.
     constexpr void mul_loop(Word* out, const Word* a, const Word* b, const std::size_t n) const noexcept {
-        Word t[Cap + 2] = {};
+        Word t[Cap + 2];
+        for (std::size_t i = 0; i < n + 2; ++i) t[i] = 0;
         for (std::size_t i = 0; i < n; ++i) {
             Word carry = 0;
             const Word bi = b[i];
@@ -181,16 +186,17 @@ private:
             t[n] = static_cast<Word>(t[n + 1] + static_cast<Word>(s >> word_bits));
         }
         reduce_once(out, t, t[n]);
-        secure_wipe(t, Cap + 2);
+        secure_wipe(t, n + 2);
     }
 
     // out = t mod m for t = high * R + t[0..n) below 2m.
     constexpr void reduce_once(Word* out, const Word* t, Word high) const noexcept {
-        Word d[Cap] = {};
+        Word d[Cap];
         const Word borrow = bn_sub(d, t, m_.data(), n_);
         // Keep t when it was below m: a borrow with no high word to absorb it.
         const Word keep = ct::mask_from_bit(static_cast<Word>(borrow & ~high & 1u));
         bn_select(out, keep, t, d, n_);
+        secure_wipe(d, n_);
     }
 
     // r = 2r mod m, for r < m.
@@ -198,7 +204,7 @@ private:
 
     // R mod m: 2^(bits(m) - 1) is below m, then the remaining doublings (masked) reach R.
     constexpr void set_r_mod_m(value& r) const noexcept {
-        const std::size_t top = bn_bit_length(m_.data(), n_) - 1;
+        const std::size_t top = bits_ - 1;
         r = value{};
         r[top / word_bits] = static_cast<Word>(Word{1} << (top % word_bits));
         for (std::size_t i = top; i < word_bits * n_; ++i) double_mod(r);
@@ -207,7 +213,7 @@ private:
     value m_{};
     value rr_{};   // R^2 mod m
     value one_{};  // R mod m
-    std::size_t n_ = 0;
+    std::size_t n_ = 0, bits_ = 0;
     Word m0_ = 0;  // -m^-1 mod 2^word_bits
     bool mulx_ = false;  // the MULX/ADX rows (mont_mulx.hpp)
 };
