@@ -38,7 +38,7 @@ constexpr void pow_secret(const Modulus& mod, typename Modulus::word* out, const
     for (std::size_t i = 0; i < n; ++i) acc[i] = mod.one()[i];
     const std::size_t windows = (exp_bits + rsa_window_bits - 1) / rsa_window_bits;
     for (std::size_t w = windows; w-- > 0;) {
-        for (std::size_t s = 0; s < rsa_window_bits; ++s) mod.mul(acc, acc, acc);
+        for (std::size_t s = 0; s < rsa_window_bits; ++s) mod.sqr(acc, acc);
         Word index = 0;
         for (std::size_t b = rsa_window_bits; b-- > 0;) {
             const std::size_t bit = w * rsa_window_bits + b;
@@ -71,7 +71,7 @@ constexpr void pow_public(const Modulus& mod, typename Modulus::word* out, const
     int top = 31;
     while (top > 0 && ((e >> top) & 1u) == 0) --top;
     for (int i = top - 1; i >= 0; --i) {
-        mod.mul(acc, acc, acc);
+        mod.sqr(acc, acc);
         if ((e >> i) & 1u) mod.mul(acc, acc, b);
     }
     mod.from_mont(out, acc);

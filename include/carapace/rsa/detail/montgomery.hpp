@@ -79,7 +79,7 @@ public:
             ++squarings;
         }
         for (std::size_t i = 0; i < total; ++i) double_mod(r);
-        for (std::size_t i = 0; i < squarings; ++i) mul(r.data(), r.data(), r.data());
+        for (std::size_t i = 0; i < squarings; ++i) sqr(r.data(), r.data());
         rr_ = r;
         secure_wipe(r);
         return true;
@@ -111,6 +111,22 @@ public:
 #endif
         if (!std::is_constant_evaluated() && mul_fixed(out, a, b, sizes{})) return;
         mul_loop(out, a, b, n_);
+    }
+
+    // out = a * a / R mod m, for a < m.
+    constexpr void sqr(Word* out, const Word* a) const noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!std::is_constant_evaluated() && mulx_) {
+                std::uint64_t t[2 * Cap];
+                const std::uint64_t high = rsa_mont_sqr_mulx(t, a, m_.data(), m0_, n_);
+                reduce_once(out, t + n_, high);
+                secure_wipe(t, 2 * n_);
+                return;
+            }
+        }
+#endif
+        mul(out, a, a);
     }
 
     // Into and out of the Montgomery form; `a` below R.
