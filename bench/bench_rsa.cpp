@@ -32,8 +32,8 @@ struct openssl_key {
 
     explicit openssl_key(unsigned bits) {
         EVP_PKEY_CTX* gen = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr);
-        if (!gen || EVP_PKEY_keygen_init(gen) != 1 || EVP_PKEY_CTX_set_rsa_keygen_bits(gen, static_cast<int>(bits)) != 1 ||
-            EVP_PKEY_keygen(gen, &key) != 1)
+        if (!gen || EVP_PKEY_keygen_init(gen) != 1 ||
+            EVP_PKEY_CTX_set_rsa_keygen_bits(gen, static_cast<int>(bits)) != 1 || EVP_PKEY_keygen(gen, &key) != 1)
             key = nullptr;
         EVP_PKEY_CTX_free(gen);
         if (!key) return;

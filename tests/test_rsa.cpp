@@ -2,8 +2,8 @@
 // hashes the library has (SHA-1, SHA-224, SHA-256, SHA-384, SHA-512, SHA-512/224, SHA-512/256),
 // the PKCS#1 v1.5 signature generation files (deterministic: our signature must be theirs
 // byte for byte), PSS signing round trips, key consistency checks, the refusal of a faulty CRT
-// half, and the Montgomery arithmetic in constant evaluation. Every test runs on 64-bit words
-// (where the compiler has a 128-bit product) and on 32-bit words.
+// half, and the Montgomery arithmetic and a 2048-bit verification in constant evaluation. Every
+// test runs on 64-bit words (where the compiler has a 128-bit product) and on 32-bit words.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -44,6 +44,42 @@ static_assert(tiny_pow<std::uint32_t>(2790, 2753, true) == 65);
 static_assert(tiny_pow<std::uint64_t>(65, 17, false) == 2790);
 static_assert(tiny_pow<std::uint64_t>(2790, 2753, true) == 65);
 #endif
+
+// A 2048-bit verification in constant evaluation: Wycheproof rsa_signature_2048_sha256_test.json,
+// tcId 1 (the empty message, e = 65537), and the same signature with its last bit flipped.
+constexpr const char* wycheproof_2048_n =
+    "a2b451a07d0aa5f96e455671513550514a8a5b462ebef717094fa1fee82224e637f9746d3f7cafd31878d80325b6ef5a"
+    "1700f65903b469429e89d6eac8845097b5ab393189db92512ed8a7711a1253facd20f79c15e8247f3d3e42e46e48c98e"
+    "254a2fe9765313a03eff8f17e1a029397a1fa26a8dce26f490ed81299615d9814c22da610428e09c7d9658594266f5c0"
+    "21d0fceca08d945a12be82de4d1ece6b4c03145b5d3495d4ed5411eb878daf05fd7afc3e09ada0f1126422f590975a19"
+    "69816f48698bcbba1b4d9cae79d460d8f9f85e7975005d9bc22c4e5ac0f7c1a45d12569a62807d3b9a02e5a530e77306"
+    "6f453d1f5b4c2e9cf7820283f742b9d5";
+constexpr const char* wycheproof_2048_sig =
+    "840f5dac53106dd1f9c57219224cf51289290c42f20466875ba8e830ac5690e541536fcc8ab03b731f82bf66d83f194e"
+    "7e180b3963ec7a2f3f7904a7ce49aed47da4d4b79421eaf937d301b3e696169297b797c32c076a12be4de0b58e003c51"
+    "23051a84a10c62f8dac2f42a8640008eb3c7cccd6760ff5b51b689763922582845f048fb8150e5a7a6ca2eccc7bdc853"
+    "49ad5b26c52137a79fa3fe5c29ab5cd7615013219c1941b6708e9c3c23feff5febaf0c8ebca5750b54e3e6e99a3e876b"
+    "396f27860b7f3ec4e9191703c6332d944f6f69751167680c79c4f6b57f1cc8755d24b6ec158ccdbacdb23107a33cb6b3"
+    "32516c13274d1f9dccc21dced869e486";
+
+template <std::size_t N>
+constexpr bytes<N> from_hex(const char* text) {
+    bytes<N> out{};
+    auto nibble = [](char c) { return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = static_cast<std::uint8_t>(nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]));
+    return out;
+}
+
+constexpr bool verifies_2048(bool flip) {
+    const auto n = from_hex<256>(wycheproof_2048_n);
+    auto sig = from_hex<256>(wycheproof_2048_sig);
+    if (flip) sig[255] = static_cast<std::uint8_t>(sig[255] ^ 1);
+    const std::uint8_t e[3] = {1, 0, 1};
+    return rsa_verify_pkcs1({n, e}, rsa_hash::sha256, byte_view{}, sig);
+}
+static_assert(verifies_2048(false));
+static_assert(!verifies_2048(true));
 
 rsa_hash hash_named(const std::string& name) {
     if (name == "SHA-1") return rsa_hash::sha1;

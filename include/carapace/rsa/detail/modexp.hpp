@@ -45,10 +45,13 @@ constexpr void pow_secret(const Modulus& mod, typename Modulus::word* out, const
             const Word v = bit < exp_bits ? bn_bit(exp, exp_words, bit) : Word{0};
             index = static_cast<Word>(index << 1 | v);
         }
-        for (std::size_t i = 0; i < n; ++i) pick[i] = 0;
-        for (std::size_t e = 0; e < entries; ++e) {
-            const Word mask = bn_word_is_zero(static_cast<Word>(index ^ static_cast<Word>(e)));
-            for (std::size_t i = 0; i < n; ++i) pick[i] = static_cast<Word>(pick[i] | (table[e][i] & mask));
+        Word masks[entries];
+        for (std::size_t e = 0; e < entries; ++e)
+            masks[e] = bn_word_is_zero(static_cast<Word>(index ^ static_cast<Word>(e)));
+        for (std::size_t i = 0; i < n; ++i) {
+            Word word = 0;
+            for (std::size_t e = 0; e < entries; ++e) word = static_cast<Word>(word | (table[e][i] & masks[e]));
+            pick[i] = word;
         }
         mod.mul(acc, acc, pick);
     }
