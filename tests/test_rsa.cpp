@@ -396,8 +396,8 @@ TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty 
 
     // Each CRT value and each prime, one bit off: the key is refused at load.
     const std::uint8_t* base = k.der.data();
-    const byte_view fields[] = {k.parts.modulus,   k.parts.prime1,    k.parts.prime2,
-                                k.parts.exponent1, k.parts.exponent2, k.parts.coefficient};
+    const byte_view fields[] = {k.parts.modulus,   k.parts.private_exponent, k.parts.prime1,   k.parts.prime2,
+                                k.parts.exponent1, k.parts.exponent2,        k.parts.coefficient};
     for (const byte_view field : fields) {
         for (const std::size_t at : {field.size() - 1, field.size() / 2}) {
             byte_vector bad = k.der;
