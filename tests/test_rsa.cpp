@@ -190,12 +190,15 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
             REQUIRE(group["type"].str() == "RsassaPkcs1Verify");
             const byte_vector spki = unhex(group["publicKeyDer"].str());
             const rsa_public_key_view key = group_key(group, spki);
+            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str());
             for (const auto& t : group["tests"]) {
                 CAPTURE(t["tcId"].integer());
                 CAPTURE(t["comment"].str());
                 const byte_vector message = unhex(t["msg"].str()), signature = unhex(t["sig"].str());
                 const bool got = detail::rsa_verify_pkcs1_digest_with<Word>(key, h, digest_of(h, message), signature);
+                CHECK(prepared->verify_pkcs1(h, message, signature) == got);
                 // "acceptable" here is only a DigestInfo without the NULL parameters: the
                 // expected encoding has them (RFC 8017 §9.2 note 1), so these are refused.
                 if (t["result"].str() == "acceptable") {
@@ -240,6 +243,8 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                                                 ? group_key(group, spki)
                                                 : rsa_public_key_view{detail::bn_trim(n), detail::bn_trim(e)};
             REQUIRE(check_rsa_public_key(key) == errc::ok);
+            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str()), mgf = hash_named(group["mgfSha"].str());
             const auto salt = static_cast<std::size_t>(group["sLen"].integer());
             for (const auto& t : group["tests"]) {
@@ -250,6 +255,7 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                 const byte_vector message = unhex(t["msg"].str()), signature = unhex(t["sig"].str());
                 CHECK(detail::rsa_verify_pss_digest_with<Word>(key, h, mgf, salt, digest_of(h, message), signature) ==
                       valid);
+                CHECK(prepared->verify_pss(h, mgf, salt, message, signature) == valid);
                 if (valid && sizeof(Word) == sizeof(detail::bn_word)) {
                     CHECK(rsa_verify_pss(key, h, mgf, salt, message, signature));
                     // The salt length is part of what is verified.
@@ -446,6 +452,14 @@ TEST_CASE("RSA public keys: limits and encodings") {
     byte_vector even_n(key->modulus.begin(), key->modulus.end());
     even_n.back() ^= 1;
     CHECK(check_rsa_public_key({even_n, key->exponent}) == errc::invalid_argument);
+    CHECK(rsa_public_key<>::from_view({even_n, key->exponent}).error() == errc::invalid_argument);
+    const auto doc4096 = test_support::load_vectors("wycheproof/rsa_signature_4096_sha256_test.json");
+    const byte_vector spki4096 = unhex(doc4096["testGroups"][0]["publicKeyDer"].str());
+    const auto key4096 = parse_rsa_spki(spki4096);
+    REQUIRE(key4096.ok());
+    CHECK(rsa_public_key<2048>::from_view(*key4096).error() == errc::invalid_argument);
+    CHECK(rsa_public_key<4096>::from_view(*key4096).ok());
+    CHECK_FALSE(rsa_public_key<>{}.verify_pkcs1(rsa_hash::sha256, {}, {}));  // an empty key verifies nothing
     // A signature one byte short or long, or equal to n, is refused before any arithmetic.
     const byte_vector sig = unhex(doc["testGroups"][0]["tests"][0]["sig"].str());
     const byte_vector msg = unhex(doc["testGroups"][0]["tests"][0]["msg"].str());
