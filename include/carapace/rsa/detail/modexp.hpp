@@ -62,22 +62,30 @@ constexpr void pow_secret(const Modulus& mod, typename Modulus::word* out, const
 }
 
 // out = base^e mod m for a public e >= 1, base and out in normal (not Montgomery) form, base < m.
+// The last product, by the base in normal form, leaves the Montgomery form by itself (x R * b / R):
+// one product fewer than converting back (for e = 65537: 16 squarings and 2 products).
 template <class Modulus>
 constexpr void pow_public(const Modulus& mod, typename Modulus::word* out, const typename Modulus::word* base,
                           std::uint32_t e) noexcept {
     using Word = typename Modulus::word;
     constexpr std::size_t cap = Modulus::capacity;
-    Word b[cap] = {}, acc[cap] = {};
-    mod.to_mont(b, base);
     const std::size_t n = mod.words();
-    for (std::size_t i = 0; i < n; ++i) acc[i] = b[i];
     int top = 31;
     while (top > 0 && ((e >> top) & 1u) == 0) --top;
-    for (int i = top - 1; i >= 0; --i) {
+    if (top == 0) {  // e = 1
+        for (std::size_t i = 0; i < n; ++i) out[i] = base[i];
+        return;
+    }
+    Word b[cap] = {}, acc[cap] = {};
+    mod.to_mont(b, base);
+    for (std::size_t i = 0; i < n; ++i) acc[i] = b[i];
+    for (int i = top - 1; i >= 1; --i) {
         mod.sqr(acc, acc);
         if ((e >> i) & 1u) mod.mul(acc, acc, b);
     }
-    mod.from_mont(out, acc);
+    mod.sqr(acc, acc);
+    if (e & 1u) mod.mul(out, acc, base);
+    else mod.from_mont(out, acc);
 }
 
 }  // namespace carapace::detail
