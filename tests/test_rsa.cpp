@@ -520,6 +520,28 @@ TEST_CASE("RSA Montgomery products: 64-bit (dispatched) and 32-bit words agree")
             CHECK(to_hex(wide_words) == to_hex(product.template operator()<std::uint32_t>()));
         }
     }
+    // R^2 mod m by long division (public moduli) and by doublings and squarings (primes) agree,
+    // on both word sizes, for random odd moduli of many lengths, some with a top word nearly empty.
+    auto r_squared_agree = [&]<class Word>() {
+        constexpr std::size_t cap = detail::bn_words_for<Word>(8192);
+        for (std::size_t size = 9; size <= 1024; size += 37) {
+            byte_vector m = rng.bytes(size), x = rng.bytes(size);
+            m.back() = static_cast<std::uint8_t>(m.back() | 1);
+            m[0] = static_cast<std::uint8_t>(m[0] | (size % 2 == 0 ? 0x80 : 0x01));
+            x[0] = 0;
+            detail::mont_modulus<Word, cap> by_division, by_doubling;
+            REQUIRE(by_division.set(m, true));
+            REQUIRE(by_doubling.set(m, false));
+            Word v[cap] = {}, a[cap] = {}, b[cap] = {};
+            detail::bn_from_bytes(v, cap, x);
+            by_division.to_mont(a, v);
+            by_doubling.to_mont(b, v);
+            CAPTURE(size);
+            CHECK(detail::bn_equal(a, b, by_division.words()) != 0);
+        }
+    };
+    r_squared_agree.template operator()<std::uint64_t>();
+    r_squared_agree.template operator()<std::uint32_t>();
     // Not const: a const bool initializer would be evaluated as a constant, where best() is portable.
     bool mulx_here = detail::rsa_mont_variants::best() == 0 && detail::rsa_mont_variants::count > 1;
     CHECK(saw_mulx == mulx_here);

@@ -267,7 +267,7 @@ private:
             key.e_bytes_[i] = parts.public_exponent[i];
             key.e_ = key.e_ << 8 | parts.public_exponent[i];
         }
-        if (!key.n_mod_.set(parts.modulus)) return errc::invalid_argument;
+        if (!key.n_mod_.set(parts.modulus, true)) return errc::invalid_argument;
         // Whether p and q are odd is revealed (a key with an even prime is refused at once).
         if (!key.p_.set(parts.prime1) || !key.q_.set(parts.prime2)) return errc::invalid_argument;
         const std::size_t np = key.p_.words(), nq = key.q_.words();

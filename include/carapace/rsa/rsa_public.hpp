@@ -124,7 +124,7 @@ struct rsa_view_op {
     constexpr bool operator()(byte_view signature, byte_span em) const noexcept {
         if (check_rsa_public_key(key) != errc::ok) return false;
         mont_modulus<Word, rsa_verify_words<Word>> mod;
-        if (!mod.set(key.modulus)) return false;
+        if (!mod.set(key.modulus, true)) return false;
         return rsa_public_op(mod, rsa_exponent_value(key.exponent), key.size(), signature, em);
     }
 };
@@ -191,7 +191,7 @@ public:
     [[nodiscard]] static constexpr result<rsa_public_key> from_view(const rsa_public_key_view& view) noexcept {
         if (check_rsa_public_key(view) != errc::ok || view.bits() > MaxBits) return errc::invalid_argument;
         rsa_public_key key;
-        if (!key.mod_.set(view.modulus)) return errc::invalid_argument;
+        if (!key.mod_.set(view.modulus, true)) return errc::invalid_argument;
         key.e_ = detail::rsa_exponent_value(view.exponent);
         key.bits_ = view.bits();
         return key;
