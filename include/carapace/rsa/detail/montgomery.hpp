@@ -5,9 +5,10 @@
 // with no division.
 //
 // Constant time in the values (the modulus length n is public): the product's final subtraction
-// is a masked select. Setting up a modulus (R^2 mod m) is variable time in the modulus only,
-// which is public for verification and for the primes is computed once, at key load, through
-// the constant-time doubling below. Usable in constant evaluation.
+// is a masked select. Setting up a modulus (R^2 mod m): for a public modulus by a variable-time
+// long division; for a secret prime, once at key load, by masked doublings and squarings whose
+// sequence depends only on its length. On x86-64 with BMI2 and ADX the products and squares are
+// mont_mulx.hpp's. Usable in constant evaluation (the portable loops).
 #pragma once
 
 #include <array>
