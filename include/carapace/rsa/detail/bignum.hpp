@@ -151,31 +151,6 @@ constexpr void bn_mul(Word* out, const Word* a, std::size_t na, const Word* b, s
     }
 }
 
-// out (n + 1 words) = a (n words) * w.
-template <class Word>
-constexpr void bn_mul_word(Word* out, const Word* a, std::size_t n, Word w) noexcept {
-    using wide = typename bn_wide<Word>::type;
-    Word carry = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const wide s = wide{a[i]} * w + carry;
-        out[i] = static_cast<Word>(s);
-        carry = static_cast<Word>(s >> bn_word_bits<Word>);
-    }
-    out[n] = carry;
-}
-
-// The number of significant bits of a public value (variable time).
-template <class Word>
-constexpr std::size_t bn_bit_length(const Word* a, std::size_t n) noexcept {
-    for (std::size_t i = n; i-- > 0;) {
-        if (a[i] == 0) continue;
-        std::size_t bits = 0;
-        for (Word w = a[i]; w != 0; w = static_cast<Word>(w >> 1)) ++bits;
-        return i * bn_word_bits<Word> + bits;
-    }
-    return 0;
-}
-
 // Bit i of a (n words), 0 beyond the end; i is public.
 template <class Word>
 constexpr Word bn_bit(const Word* a, std::size_t n, std::size_t i) noexcept {
