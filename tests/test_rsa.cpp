@@ -430,6 +430,55 @@ TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty 
     CHECK_FALSE(key_type::from_pkcs1_der(v1).ok());
 }
 
+// DER of a length, and of a SEQUENCE or INTEGER (positive, from big-endian hex) around content.
+byte_vector der_wrap(std::uint8_t tag, const byte_vector& content) {
+    byte_vector out{tag};
+    const std::size_t n = content.size();
+    if (n < 0x80) {
+        out.push_back(static_cast<std::uint8_t>(n));
+    } else if (n < 0x100) {
+        out.insert(out.end(), {0x81, static_cast<std::uint8_t>(n)});
+    } else {
+        out.insert(out.end(), {0x82, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)});
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+byte_vector der_integer(const std::string& hex) {
+    byte_vector v = unhex(hex);
+    if (v.empty() || (v[0] & 0x80) != 0) v.insert(v.begin(), 0);
+    return der_wrap(0x02, v);
+}
+
+TEST_CASE_TEMPLATE("RSA private keys: RFC 8448's 1024-bit server key", Case, RSA_WORD_CASES) {
+    using Word = typename Case::word;
+    const auto doc = test_support::load_vectors("rfc/rfc8448.json");
+    const auto& k = doc["private_keys"]["rsa"];
+    byte_vector body = der_integer("00");
+    for (const char* field : {"modulus", "public exponent", "private exponent", "prime1", "prime2", "exponent1",
+                              "exponent2", "coefficient"}) {
+        const byte_vector v = der_integer(k[field].str());
+        body.insert(body.end(), v.begin(), v.end());
+    }
+    const byte_vector der = der_wrap(0x30, body);
+    const auto key = rsa_private_key<2048, Word>::from_pkcs1_der(der);
+    REQUIRE(key.ok());
+    CHECK(key->bits() == 1024);
+    CHECK(to_hex(key->public_key().modulus) == k["modulus"].str());
+    const auto message = literal_bytes("RFC 8448 server CertificateVerify");
+    const bytes<32> salt{7, 7, 7};
+    const bytes<rsa_blinding_size> blinding{5, 4, 3, 2, 1};
+    byte_vector sig(key->signature_size());
+    REQUIRE(key->sign_pss(rsa_hash::sha256, message, salt, blinding, sig).ok());
+    CHECK(rsa_verify_pss(key->public_key(), rsa_hash::sha256, rsa_hash::sha256, 32, message, sig));
+    REQUIRE(key->sign_pkcs1(rsa_hash::sha256, message, blinding, sig).ok());
+    CHECK(rsa_verify_pkcs1(key->public_key(), rsa_hash::sha256, message, sig));
+    // SHA-512 with a 64-byte salt does not fit a 1024-bit modulus (RFC 8017 §9.1.1 step 3).
+    const bytes<64> long_salt{};
+    CHECK(key->sign_pss(rsa_hash::sha512, message, long_salt, blinding, sig).error() == errc::invalid_argument);
+}
+
 TEST_CASE("RSA public keys: limits and encodings") {
     const auto doc = test_support::load_vectors("wycheproof/rsa_signature_2048_sha256_test.json");
     const byte_vector spki = unhex(doc["testGroups"][0]["publicKeyDer"].str());
@@ -448,7 +497,11 @@ TEST_CASE("RSA public keys: limits and encodings") {
     CHECK(check_rsa_public_key({key->modulus, even}) == errc::invalid_argument);
     CHECK(check_rsa_public_key({key->modulus, one}) == errc::invalid_argument);
     CHECK(check_rsa_public_key({key->modulus, big_e}) == errc::invalid_argument);
-    CHECK(check_rsa_public_key({key->modulus.subspan(1), key->exponent}) == errc::invalid_argument);  // 2040 bits
+    // 1024 bits and more pass (2048 is a policy of X.509 and TLS), 1016 do not.
+    byte_vector n1024(key->modulus.begin() + 128, key->modulus.end());
+    n1024[0] = static_cast<std::uint8_t>(n1024[0] | 0x80);
+    CHECK(check_rsa_public_key({n1024, key->exponent}) == errc::ok);
+    CHECK(check_rsa_public_key({byte_view(n1024).subspan(1), key->exponent}) == errc::invalid_argument);
     byte_vector even_n(key->modulus.begin(), key->modulus.end());
     even_n.back() ^= 1;
     CHECK(check_rsa_public_key({even_n, key->exponent}) == errc::invalid_argument);

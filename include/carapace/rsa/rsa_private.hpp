@@ -1,7 +1,7 @@
 // RSA private keys and signing: RSASSA-PSS (RFC 8017 §8.1.1) and RSASSA-PKCS1-v1_5 (§8.2.1), by
 // RSASP1 in its CRT form (§5.2.1 step 2b, the second representation of §3.2 with u = qInv).
 //
-// - Sizes: a key of up to MaxBits bits (2048 <= bits <= MaxBits); everything lives in the object,
+// - Sizes: a key of up to MaxBits bits (1024 <= bits <= MaxBits); everything lives in the object,
 //   no heap. Two-prime keys only.
 // - Load: PKCS#1 RSAPrivateKey or PKCS#8, checked for consistency: p and q odd, n = p * q,
 //   dP < p and e * dP = 1 mod (p - 1), the same for q, qInv < p and qInv * q = 1 mod p, d < n

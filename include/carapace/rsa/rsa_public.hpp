@@ -2,9 +2,10 @@
 // RSASSA-PSS (§8.1.2), on the message or on its digest. Variable time: every input is public.
 //
 // Limits, checked on every call (a view may be built by hand):
-// - modulus: odd, 2048 to 8192 bits (rsa_min_bits, rsa_max_verify_bits). 2048 is the Web PKI's
-//   floor (CA/Browser Forum Baseline Requirements §6.1.5); 8192 bounds the work an attacker's
-//   key can ask for.
+// - modulus: odd, 1024 to 8192 bits (rsa_min_bits, rsa_max_verify_bits). 8192 bounds the work
+//   an attacker's key can ask for; 1024 admits RFC 8448's example key and old private PKIs. The
+//   Web PKI's floor, 2048 bits (CA/Browser Forum Baseline Requirements §6.1.5), is a policy
+//   (rsa_web_pki_min_bits) that X.509 profiles and TLS apply, not a limit of the arithmetic.
 // - public exponent: odd, 3 <= e < 2^32. RFC 8017 §3.1 asks 3 <= e <= n - 1; the upper bound
 //   (ours, like Windows CNG's and Go's) keeps verification to at most 32 squarings. Every key in
 //   use has e = 65537 or a smaller one (3, 17).
@@ -27,8 +28,9 @@
 
 namespace carapace {
 
-inline constexpr std::size_t rsa_min_bits = 2048;
+inline constexpr std::size_t rsa_min_bits = 1024;
 inline constexpr std::size_t rsa_max_verify_bits = 8192;
+inline constexpr std::size_t rsa_web_pki_min_bits = 2048;  // for policies; not checked here
 
 // A public key as views of big-endian bytes without leading zeros, into the DER it was parsed
 // from (or any buffer the caller keeps alive).
