@@ -166,20 +166,37 @@ const std::vector<file_spec> sig_gen_files = {
     {"wycheproof/rsa_pkcs1_4096_sig_gen_test.json", 24},
 };
 
-template <class Word>
-struct on_words {
+// One code path: a word size and a Montgomery engine (the MULX/ADX rows only where the CPU has
+// them and CARAPACE_FORCE_PORTABLE is not set: the case then reports itself and does nothing).
+template <class Word, class Engine>
+struct on_engine {
     using word = Word;
-    static constexpr const char* name = sizeof(Word) == 8 ? "64-bit words" : "32-bit words";
+    using engine = Engine;
+    static std::string name() {
+        return std::string(sizeof(Word) == 8 ? "64-bit words, " : "32-bit words, ") + Engine::name;
+    }
+    static bool runs() {
+        if (Engine::supported()) return true;
+        MESSAGE(name() << ": not on this CPU (or forced portable)");
+        return false;
+    }
 };
 
-#if CARAPACE_HAVE_INT128
-#define RSA_WORD_CASES on_words<std::uint64_t>, on_words<std::uint32_t>
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+#define RSA_WORD_CASES                                                                                 \
+    on_engine<std::uint64_t, detail::rsa_mont_mulx>, on_engine<std::uint64_t, detail::rsa_mont_portable>, \
+        on_engine<std::uint32_t, detail::rsa_mont_portable>
+#elif CARAPACE_HAVE_INT128
+#define RSA_WORD_CASES \
+    on_engine<std::uint64_t, detail::rsa_mont_portable>, on_engine<std::uint32_t, detail::rsa_mont_portable>
 #else
-#define RSA_WORD_CASES on_words<std::uint32_t>
+#define RSA_WORD_CASES on_engine<std::uint32_t, detail::rsa_mont_portable>
 #endif
 
 TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
     std::int64_t total = 0;
     for (const auto& file : pkcs1_verify_files) {
         CAPTURE(file.path);
@@ -190,7 +207,7 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
             REQUIRE(group["type"].str() == "RsassaPkcs1Verify");
             const byte_vector spki = unhex(group["publicKeyDer"].str());
             const rsa_public_key_view key = group_key(group, spki);
-            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            const auto prepared = rsa_public_key<8192, Word, Engine>::from_view(key);
             REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str());
             for (const auto& t : group["tests"]) {
@@ -215,7 +232,7 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
             }
         }
         CHECK(run == file.tests);
-        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests ("
+        MESSAGE(Case::name() << ": " << std::string(file.path) << ": " << run << " tests ("
                                         << valid_count << " valid)");
         total += run;
     }
@@ -224,6 +241,8 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
 
 TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
     std::int64_t total = 0;
     for (const auto& file : pss_verify_files) {
         CAPTURE(file.path);
@@ -243,7 +262,7 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                                                 ? group_key(group, spki)
                                                 : rsa_public_key_view{detail::bn_trim(n), detail::bn_trim(e)};
             REQUIRE(check_rsa_public_key(key) == errc::ok);
-            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            const auto prepared = rsa_public_key<8192, Word, Engine>::from_view(key);
             REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str()), mgf = hash_named(group["mgfSha"].str());
             const auto salt = static_cast<std::size_t>(group["sLen"].integer());
@@ -266,7 +285,7 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
             }
         }
         CHECK(run == file.tests);
-        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests ("
+        MESSAGE(Case::name() << ": " << std::string(file.path) << ": " << run << " tests ("
                                         << valid_count << " valid)");
         total += run;
     }
@@ -275,7 +294,9 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
 
 TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof signature generation, PSS signing", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
-    using key_type = rsa_private_key<4096, Word>;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
+    using key_type = rsa_private_key<4096, Word, Engine>;
     test_support::test_rng rng(17);
     std::int64_t total = 0, signed_count = 0;
     for (const auto& file : sig_gen_files) {
@@ -329,7 +350,7 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof signature generation, PSS signing
             }
         }
         CHECK(run == file.tests);
-        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests");
+        MESSAGE(Case::name() << ": " << std::string(file.path) << ": " << run << " tests");
         total += run;
     }
     CHECK(total == 93);
@@ -366,7 +387,9 @@ private_der wycheproof_private_key(const char* path, std::size_t group_index) {
 
 TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty CRT half", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
-    using key_type = rsa_private_key<4096, Word>;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
+    using key_type = rsa_private_key<4096, Word, Engine>;
     private_der k = wycheproof_private_key("wycheproof/rsa_pkcs1_2048_sig_gen_test.json", 2);
     const auto key = key_type::from_pkcs1_der(k.der);
     REQUIRE(key.ok());
@@ -415,9 +438,9 @@ TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty 
         }
     }
     // A key larger than the type holds.
-    CHECK(rsa_private_key<2048, Word>::from_pkcs1_der(k.der).ok());
+    CHECK(rsa_private_key<2048, Word, Engine>::from_pkcs1_der(k.der).ok());
     private_der big = wycheproof_private_key("wycheproof/rsa_pkcs1_3072_sig_gen_test.json", 0);
-    CHECK(rsa_private_key<2048, Word>::from_pkcs1_der(big.der).error() == errc::invalid_argument);
+    CHECK(rsa_private_key<2048, Word, Engine>::from_pkcs1_der(big.der).error() == errc::invalid_argument);
     CHECK(key_type::from_pkcs1_der(big.der).ok());
     // Trailing bytes, a truncated key, a multi-prime version.
     byte_vector longer = k.der;
@@ -453,6 +476,8 @@ byte_vector der_integer(const std::string& hex) {
 
 TEST_CASE_TEMPLATE("RSA private keys: RFC 8448's 1024-bit server key", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
     const auto doc = test_support::load_vectors("rfc/rfc8448.json");
     const auto& k = doc["private_keys"]["rsa"];
     byte_vector body = der_integer("00");
@@ -462,7 +487,7 @@ TEST_CASE_TEMPLATE("RSA private keys: RFC 8448's 1024-bit server key", Case, RSA
         body.insert(body.end(), v.begin(), v.end());
     }
     const byte_vector der = der_wrap(0x30, body);
-    const auto key = rsa_private_key<2048, Word>::from_pkcs1_der(der);
+    const auto key = rsa_private_key<2048, Word, Engine>::from_pkcs1_der(der);
     REQUIRE(key.ok());
     CHECK(key->bits() == 1024);
     CHECK(to_hex(key->public_key().modulus) == k["modulus"].str());

@@ -38,7 +38,9 @@ namespace carapace {
 
 inline constexpr std::size_t rsa_blinding_size = 16;
 
-template <std::size_t MaxBits = 4096, class Word = detail::bn_word>
+// Word and Engine (detail/mont_mulx.hpp) choose a code path; tests and the constant-time check
+// name them, applications keep the defaults.
+template <std::size_t MaxBits = 4096, class Word = detail::bn_word, class Engine = detail::rsa_mont_dispatch>
 class rsa_private_key {
     static_assert(MaxBits >= rsa_min_bits && MaxBits <= rsa_max_verify_bits && MaxBits % 64 == 0);
 
@@ -156,7 +158,7 @@ private:
     // Room for primes somewhat larger than half the modulus (unbalanced keys).
     static constexpr std::size_t half_cap = full_cap / 2 + 1;
     static constexpr std::size_t blind_words = 64 / detail::bn_word_bits<Word>;
-    using half_modulus = detail::mont_modulus<Word, half_cap>;
+    using half_modulus = detail::mont_modulus<Word, half_cap, Engine>;
 
     constexpr void wipe() noexcept {
         secure_wipe(dp_, half_cap);
@@ -316,7 +318,7 @@ private:
     std::uint8_t e_bytes_[4] = {};
     std::size_t k_ = 0, e_len_ = 0, n_bits_ = 0;
     std::uint32_t e_ = 0;
-    detail::mont_modulus<Word, full_cap> n_mod_;
+    detail::mont_modulus<Word, full_cap, Engine> n_mod_;
     half_modulus p_, q_;
     Word dp_[half_cap] = {}, dq_[half_cap] = {}, qinv_[half_cap] = {}, q_words_[half_cap] = {};
 };
