@@ -117,7 +117,8 @@ public:
         if (k_ == 0 || em.size() != k_) return errc::invalid_argument;
         if (blinding.size() < rsa_blinding_size) return errc::invalid_argument;
         if (out.size() < k_) return errc::buffer_too_small;
-        Word m[full_cap] = {}, s[full_cap] = {}, s1[half_cap] = {}, s2m[half_cap] = {}, s2[half_cap] = {},
+        // s holds q * h: the primes' words may add up to one more than the modulus's.
+        Word m[full_cap] = {}, s[2 * half_cap] = {}, s1[half_cap] = {}, s2m[half_cap] = {}, s2[half_cap] = {},
              h[half_cap] = {};
         detail::bn_from_bytes(m, full_cap, em);
         half_power(p_, dp_, blinding.first(8), m, s1);   // s1 = m^dP mod p (Montgomery form)
@@ -144,7 +145,7 @@ public:
         if (good) detail::bn_to_bytes(out.first(k_), s, n_mod_.words());
         else secure_wipe(out.data(), out.size());
         secure_wipe(m, full_cap);
-        secure_wipe(s, full_cap);
+        secure_wipe(s, 2 * half_cap);
         secure_wipe(s1, half_cap);
         secure_wipe(s2, half_cap);
         secure_wipe(s2m, half_cap);
