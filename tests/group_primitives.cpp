@@ -10,6 +10,7 @@
 #include "test_hkdf.cpp"
 #include "test_hmac.cpp"
 #include "test_sha2.cpp"
+#include "test_sha3.cpp"
 #include "test_x25519.cpp"
 #include "test_x509_constraints.cpp"
 #include "test_x509_ecdsa.cpp"

@@ -8,6 +8,7 @@
 #include "carapace/carapace.hpp"
 #include "carapace/ec/ecdh.hpp"
 #include "carapace/ec/ecdsa.hpp"
+#include "carapace/hash/sha3.hpp"
 #include "support/vectors.hpp"
 
 using namespace carapace;
@@ -40,6 +41,20 @@ static_assert(sha512::hash(abc) ==
                            "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"));
 static_assert(sha512_256::hash(abc) ==
               from_hex<32>("53048e2681941ef99b2e29b76b4c7dabe4c2d0c634fc6d46e0e2f13107e7af23"));
+
+// FIPS 202 example "abc" (NIST's SHA3-256 and SHA3-512 examples) and SHAKE128 of the empty
+// message, squeezed in two pieces.
+static_assert(sha3_256::hash(abc) ==
+              from_hex<32>("3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532"));
+static_assert(sha3_512::hash(abc) ==
+              from_hex<64>("b751850b1a57168a5693cd924b6b096e08f621827444f70d884f5d0240d2712e"
+                           "10e116e9192af3c91a7ec57647e3934057340b4cf408d5a56592f8274eec53f0"));
+static_assert([] {
+    bytes<32> out{};
+    auto reader = shake128{}.finish();
+    reader.squeeze(std::span(out).first(5)).squeeze(std::span(out).subspan(5));
+    return out;
+}() == from_hex<32>("7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26"));
 
 // RFC 4231 test case 2: key "Jefe".
 static_assert(hmac<sha256>::mac(literal_bytes("Jefe"), literal_bytes("what do ya want for nothing?")) ==

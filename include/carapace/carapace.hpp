@@ -21,6 +21,7 @@
 #include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha1.hpp"
 #include "carapace/hash/sha256.hpp"
+#include "carapace/hash/sha3.hpp"
 #include "carapace/hash/sha512.hpp"
 #include "carapace/kdf/hkdf.hpp"
 #include "carapace/mac/hmac.hpp"
