@@ -9,6 +9,7 @@
 #include "test_ed25519.cpp"
 #include "test_hkdf.cpp"
 #include "test_hmac.cpp"
+#include "test_mlkem.cpp"
 #include "test_sha2.cpp"
 #include "test_sha3.cpp"
 #include "test_x25519.cpp"

@@ -24,6 +24,7 @@
 #include "carapace/hash/sha3.hpp"
 #include "carapace/hash/sha512.hpp"
 #include "carapace/kdf/hkdf.hpp"
+#include "carapace/kem/mlkem.hpp"
 #include "carapace/mac/hmac.hpp"
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
