@@ -2,7 +2,7 @@
 // modulus check, Decaps with implicit rejection, the semi-expanded decapsulation keys), every
 // C2SP CCTV vector (intermediate values, unlucky samples, strcmp, every modulus-check failure)
 // and the accumulated pq-crystals run of 10 000 random tests per parameter set; plus exhaustive
-// checks of the constant-time Compress and reduction against plain division.
+// checks of the constant-time Compress and reductions (Barrett, Montgomery) against plain division.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -346,6 +346,22 @@ TEST_CASE("ML-KEM Compress and reduction equal plain division for every input") 
     }
     for (std::uint32_t x : {0u, 1u, m::q - 1, m::q, 2 * m::q - 1, 0xffffffffu, 0xfffffffeu, 0x80000000u})
         CHECK(m::reduce(x) == x % m::q);
+    // The NTTs' signed arithmetic: Barrett and canonical form for every 16-bit value, Montgomery
+    // reduction over the products the NTTs form (|a| < 8q times |zeta| <= q/2, and beyond).
+    const auto mod_q = [](std::int64_t a) { return static_cast<std::uint32_t>(((a % 3329) + 3329) % 3329); };
+    for (std::int32_t a = -32768; a <= 32767; ++a) {
+        const auto a16 = static_cast<std::int16_t>(a);
+        const std::int16_t r = m::barrett_reduce(a16);
+        CHECK((r >= -1664 && r <= 1664 && mod_q(r) == mod_q(a)));
+        CHECK(m::to_canonical(a16) == mod_q(a));
+    }
+    const std::int64_t r_inverse = 169;  // 2^16 * 169 = 1 mod q
+    REQUIRE(mod_q(65536 * r_inverse) == 1);
+    for (int i = 0; i < 200000; ++i) {
+        const auto a = static_cast<std::int32_t>(rng.next() % (2 * 3329 * 32768ull)) - 3329 * 32768;
+        const std::int16_t r = m::montgomery_reduce(a);
+        CHECK((r > -3329 && r < 3329 && mod_q(r) == mod_q(a * r_inverse)));
+    }
 }
 
 }  // namespace test_mlkem

@@ -68,22 +68,85 @@ constexpr std::array<unsigned, 25> pi_destination = [] {
 
 }  // namespace keccak_tables
 
-// Keccak-p[1600, 24] (FIPS 202 §3.3): theta, rho and pi, chi, iota per round.
+// Keccak-p[1600, 24] (FIPS 202 §3.3): theta, rho and pi, chi, iota per round. The lanes are named
+// variables a<x><y> (lane x + 5y of the state) so that the compiler keeps them in registers; the
+// step mappings are written out lane by lane, as §3.2 defines them: c<x> and d<x> of theta,
+// B[y, 2x + 3y] = rot(A[x, y] ^ D[x], r[x, y]) for rho and pi, then chi on B.
 constexpr void keccak_f1600(keccak_state& a) noexcept {
     using namespace keccak_tables;
+    std::uint64_t a00 = a[0], a10 = a[1], a20 = a[2], a30 = a[3], a40 = a[4];
+    std::uint64_t a01 = a[5], a11 = a[6], a21 = a[7], a31 = a[8], a41 = a[9];
+    std::uint64_t a02 = a[10], a12 = a[11], a22 = a[12], a32 = a[13], a42 = a[14];
+    std::uint64_t a03 = a[15], a13 = a[16], a23 = a[17], a33 = a[18], a43 = a[19];
+    std::uint64_t a04 = a[20], a14 = a[21], a24 = a[22], a34 = a[23], a44 = a[24];
     for (unsigned round = 0; round < 24; ++round) {
-        std::uint64_t c[5];
-        for (unsigned x = 0; x < 5; ++x) c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-        for (unsigned x = 0; x < 5; ++x) {
-            const std::uint64_t d = c[(x + 4) % 5] ^ rotl(c[(x + 1) % 5], 1);
-            for (unsigned y = 0; y < 25; y += 5) a[x + y] ^= d;
-        }
-        std::uint64_t b[25];
-        for (unsigned i = 0; i < 25; ++i) b[pi_destination[i]] = rotl(a[i], rho_offsets[i]);
-        for (unsigned y = 0; y < 25; y += 5)
-            for (unsigned x = 0; x < 5; ++x) a[x + y] = b[x + y] ^ (~b[(x + 1) % 5 + y] & b[(x + 2) % 5 + y]);
-        a[0] ^= round_constants[round];
+        const std::uint64_t c0 = a00 ^ a01 ^ a02 ^ a03 ^ a04;
+        const std::uint64_t c1 = a10 ^ a11 ^ a12 ^ a13 ^ a14;
+        const std::uint64_t c2 = a20 ^ a21 ^ a22 ^ a23 ^ a24;
+        const std::uint64_t c3 = a30 ^ a31 ^ a32 ^ a33 ^ a34;
+        const std::uint64_t c4 = a40 ^ a41 ^ a42 ^ a43 ^ a44;
+        const std::uint64_t d0 = c4 ^ rotl(c1, 1);
+        const std::uint64_t d1 = c0 ^ rotl(c2, 1);
+        const std::uint64_t d2 = c1 ^ rotl(c3, 1);
+        const std::uint64_t d3 = c2 ^ rotl(c4, 1);
+        const std::uint64_t d4 = c3 ^ rotl(c0, 1);
+        const std::uint64_t b00 = rotl(a00 ^ d0, rho_offsets[0]);
+        const std::uint64_t b13 = rotl(a01 ^ d0, rho_offsets[5]);
+        const std::uint64_t b21 = rotl(a02 ^ d0, rho_offsets[10]);
+        const std::uint64_t b34 = rotl(a03 ^ d0, rho_offsets[15]);
+        const std::uint64_t b42 = rotl(a04 ^ d0, rho_offsets[20]);
+        const std::uint64_t b02 = rotl(a10 ^ d1, rho_offsets[1]);
+        const std::uint64_t b10 = rotl(a11 ^ d1, rho_offsets[6]);
+        const std::uint64_t b23 = rotl(a12 ^ d1, rho_offsets[11]);
+        const std::uint64_t b31 = rotl(a13 ^ d1, rho_offsets[16]);
+        const std::uint64_t b44 = rotl(a14 ^ d1, rho_offsets[21]);
+        const std::uint64_t b04 = rotl(a20 ^ d2, rho_offsets[2]);
+        const std::uint64_t b12 = rotl(a21 ^ d2, rho_offsets[7]);
+        const std::uint64_t b20 = rotl(a22 ^ d2, rho_offsets[12]);
+        const std::uint64_t b33 = rotl(a23 ^ d2, rho_offsets[17]);
+        const std::uint64_t b41 = rotl(a24 ^ d2, rho_offsets[22]);
+        const std::uint64_t b01 = rotl(a30 ^ d3, rho_offsets[3]);
+        const std::uint64_t b14 = rotl(a31 ^ d3, rho_offsets[8]);
+        const std::uint64_t b22 = rotl(a32 ^ d3, rho_offsets[13]);
+        const std::uint64_t b30 = rotl(a33 ^ d3, rho_offsets[18]);
+        const std::uint64_t b43 = rotl(a34 ^ d3, rho_offsets[23]);
+        const std::uint64_t b03 = rotl(a40 ^ d4, rho_offsets[4]);
+        const std::uint64_t b11 = rotl(a41 ^ d4, rho_offsets[9]);
+        const std::uint64_t b24 = rotl(a42 ^ d4, rho_offsets[14]);
+        const std::uint64_t b32 = rotl(a43 ^ d4, rho_offsets[19]);
+        const std::uint64_t b40 = rotl(a44 ^ d4, rho_offsets[24]);
+        a00 = b00 ^ (~b10 & b20);
+        a10 = b10 ^ (~b20 & b30);
+        a20 = b20 ^ (~b30 & b40);
+        a30 = b30 ^ (~b40 & b00);
+        a40 = b40 ^ (~b00 & b10);
+        a01 = b01 ^ (~b11 & b21);
+        a11 = b11 ^ (~b21 & b31);
+        a21 = b21 ^ (~b31 & b41);
+        a31 = b31 ^ (~b41 & b01);
+        a41 = b41 ^ (~b01 & b11);
+        a02 = b02 ^ (~b12 & b22);
+        a12 = b12 ^ (~b22 & b32);
+        a22 = b22 ^ (~b32 & b42);
+        a32 = b32 ^ (~b42 & b02);
+        a42 = b42 ^ (~b02 & b12);
+        a03 = b03 ^ (~b13 & b23);
+        a13 = b13 ^ (~b23 & b33);
+        a23 = b23 ^ (~b33 & b43);
+        a33 = b33 ^ (~b43 & b03);
+        a43 = b43 ^ (~b03 & b13);
+        a04 = b04 ^ (~b14 & b24);
+        a14 = b14 ^ (~b24 & b34);
+        a24 = b24 ^ (~b34 & b44);
+        a34 = b34 ^ (~b44 & b04);
+        a44 = b44 ^ (~b04 & b14);
+        a00 ^= round_constants[round];
     }
+    a[0] = a00; a[1] = a10; a[2] = a20; a[3] = a30; a[4] = a40;
+    a[5] = a01; a[6] = a11; a[7] = a21; a[8] = a31; a[9] = a41;
+    a[10] = a02; a[11] = a12; a[12] = a22; a[13] = a32; a[14] = a42;
+    a[15] = a03; a[16] = a13; a[17] = a23; a[18] = a33; a[19] = a43;
+    a[20] = a04; a[21] = a14; a[22] = a24; a[23] = a34; a[24] = a44;
 }
 
 // The sponge of FIPS 202 §4 with Rate bytes of rate and the domain bits plus the first padding

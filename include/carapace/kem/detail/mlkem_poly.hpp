@@ -66,35 +66,92 @@ inline constexpr std::array<std::uint16_t, 128> gammas = [] {
     return g;
 }();
 
-// Algorithm 9.
+// Inside the NTTs coefficients are signed 16-bit values allowed to grow past q between
+// reductions, and products by the (public) twiddle factors use Montgomery's reduction with
+// R = 2^16: fewer reductions than canonical arithmetic, and still only multiplications and
+// shifts. What goes in and comes out is canonical, in [0, q).
+using wide_poly = std::array<std::int16_t, n>;
+
+// q^-1 mod 2^16, as the signed 16-bit value Montgomery reduction multiplies by.
+inline constexpr std::int32_t q_inverse_mod_r = [] {
+    std::uint32_t inv = 1;
+    for (int i = 0; i < 4; ++i) inv *= 2u - q * inv;  // Newton: each step doubles the correct bits
+    return static_cast<std::int32_t>(static_cast<std::int16_t>(inv & 0xffff));
+}();
+static_assert(static_cast<std::uint16_t>(q * static_cast<std::uint32_t>(q_inverse_mod_r)) == 1);
+
+// a * 2^-16 mod q, in (-q, q), for |a| < q * 2^15.
+constexpr std::int16_t montgomery_reduce(std::int32_t a) noexcept {
+    // a * q^-1 mod 2^16, formed in unsigned arithmetic (the signed product would overflow).
+    const auto t = static_cast<std::int16_t>(
+        static_cast<std::uint16_t>(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(q_inverse_mod_r)));
+    return static_cast<std::int16_t>((a - std::int32_t{t} * static_cast<std::int32_t>(q)) >> 16);
+}
+
+// a mod q centred in [-(q - 1) / 2, (q - 1) / 2], for any 16-bit a: Barrett with 2^26 / q.
+constexpr std::int16_t barrett_reduce(std::int16_t a) noexcept {
+    constexpr std::int32_t v = ((1 << 26) + static_cast<std::int32_t>(q) / 2) / static_cast<std::int32_t>(q);
+    const std::int32_t t = (v * a + (1 << 25)) >> 26;
+    return static_cast<std::int16_t>(a - t * static_cast<std::int32_t>(q));
+}
+
+// The canonical [0, q) representative of a 16-bit value.
+constexpr std::uint16_t to_canonical(std::int16_t a) noexcept {
+    const std::int16_t r = barrett_reduce(a);
+    return static_cast<std::uint16_t>(r + (static_cast<std::int16_t>(q) & (r >> 15)));
+}
+
+// z * 2^16 mod q, centred: the twiddle factors in Montgomery form.
+inline constexpr std::array<std::int16_t, 128> zetas_montgomery = [] {
+    std::array<std::int16_t, 128> z{};
+    for (std::size_t i = 0; i < 128; ++i) {
+        auto v = static_cast<std::int32_t>((std::uint32_t{zetas[i]} << 16) % q);
+        if (v > static_cast<std::int32_t>(q / 2)) v -= static_cast<std::int32_t>(q);
+        z[i] = static_cast<std::int16_t>(v);
+    }
+    return z;
+}();
+
+constexpr std::int16_t mul_montgomery(std::int16_t a, std::int16_t b_montgomery) noexcept {
+    return montgomery_reduce(std::int32_t{a} * b_montgomery);
+}
+
+// Algorithm 9. Each layer adds less than q to the largest magnitude: below 8q < 2^15 after 7.
 constexpr void ntt(poly& f) noexcept {
+    wide_poly w{};
+    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
     std::size_t i = 1;
     for (std::size_t len = 128; len >= 2; len /= 2) {
         for (std::size_t start = 0; start < n; start += 2 * len) {
-            const std::uint32_t zeta = zetas[i++];
+            const std::int16_t zeta = zetas_montgomery[i++];
             for (std::size_t j = start; j < start + len; ++j) {
-                const std::uint32_t t = mul(zeta, f[j + len]);
-                f[j + len] = static_cast<std::uint16_t>(reduce_once(f[j] + q - t));
-                f[j] = static_cast<std::uint16_t>(reduce_once(f[j] + t));
+                const std::int16_t t = mul_montgomery(w[j + len], zeta);
+                w[j + len] = static_cast<std::int16_t>(w[j] - t);
+                w[j] = static_cast<std::int16_t>(w[j] + t);
             }
         }
     }
+    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(w[j]);
 }
 
-// Algorithm 10; 3303 = 128^-1 mod q.
+// Algorithm 10; the sums are Barrett-reduced at once, the differences go through a Montgomery
+// product; the closing factor is 128^-1 (3303) times 2^16 for the last Montgomery reduction.
 constexpr void inverse_ntt(poly& f) noexcept {
+    wide_poly w{};
+    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
     std::size_t i = 127;
     for (std::size_t len = 2; len <= 128; len *= 2) {
         for (std::size_t start = 0; start < n; start += 2 * len) {
-            const std::uint32_t zeta = zetas[i--];
+            const std::int16_t zeta = zetas_montgomery[i--];
             for (std::size_t j = start; j < start + len; ++j) {
-                const std::uint32_t t = f[j];
-                f[j] = static_cast<std::uint16_t>(reduce_once(t + f[j + len]));
-                f[j + len] = mul(zeta, f[j + len] + q - t);
+                const std::int16_t t = w[j];
+                w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
+                w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
             }
         }
     }
-    for (auto& c : f) c = mul(c, 3303);
+    constexpr auto scale = static_cast<std::int16_t>((std::uint32_t{3303} << 16) % q);
+    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(mul_montgomery(w[j], scale));
 }
 
 // Sums of products in the NTT domain, reduced once at the end: each term is below 2q^2, so up to
@@ -217,8 +274,11 @@ inline constexpr std::size_t sample_ntt_block_budget = 64;
     return false;
 }
 
-// Algorithm 8 applied to PRF_eta(s, b) = SHAKE256(s || b, 64 eta) (§4.1): coefficients in
-// [-eta, eta] mod q, computed with bit counts and a masked correction only.
+// Algorithm 8 applied to PRF_eta(s, b) = SHAKE256(s || b, 64 eta) (§4.1): coefficient i is the
+// number of set bits among bits 2 i eta .. 2 i eta + eta - 1 minus those among the next eta bits,
+// mod q. The bits are counted a word at a time with masks (eta = 2: 4 bits per coefficient, 8
+// coefficients per 32-bit word; eta = 3: 6 bits each, 4 per 24 bits), then a masked correction:
+// no branch and no table.
 template <unsigned Eta>
 constexpr void sample_cbd(fixed_view<32> s, std::uint8_t b, poly& f) noexcept {
     static_assert(Eta == 2 || Eta == 3);
@@ -227,16 +287,21 @@ constexpr void sample_cbd(fixed_view<32> s, std::uint8_t b, poly& f) noexcept {
     const std::uint8_t counter[1] = {b};
     prf.update(s).update(counter);
     prf.finish().squeeze(bytes_in);
-    const auto bit = [&](std::size_t index) -> std::uint32_t {
-        return (std::uint32_t{bytes_in[index / 8]} >> (index % 8)) & 1u;
-    };
-    for (std::size_t i = 0; i < n; ++i) {
-        std::uint32_t x = 0, y = 0;
-        for (std::size_t j = 0; j < Eta; ++j) {
-            x += bit(2 * i * Eta + j);
-            y += bit(2 * i * Eta + Eta + j);
+    constexpr std::size_t coefficients_per_word = Eta == 2 ? 8 : 4;
+    constexpr std::size_t bytes_per_word = Eta == 2 ? 4 : 3;
+    // Every Eta-th bit set: adding the word shifted by 0 .. Eta - 1 counts each group of Eta bits.
+    constexpr std::uint32_t every_eta_bit = Eta == 2 ? 0x55555555u : 0x00249249u;
+    for (std::size_t w = 0; w < n / coefficients_per_word; ++w) {
+        std::uint32_t t = 0;
+        for (std::size_t k = 0; k < bytes_per_word; ++k)
+            t |= std::uint32_t{bytes_in[bytes_per_word * w + k]} << (8 * k);
+        std::uint32_t counts = 0;
+        for (unsigned k = 0; k < Eta; ++k) counts += (t >> k) & every_eta_bit;
+        for (std::size_t j = 0; j < coefficients_per_word; ++j) {
+            const std::uint32_t x = (counts >> (2 * Eta * j)) & ((1u << Eta) - 1);
+            const std::uint32_t y = (counts >> (2 * Eta * j + Eta)) & ((1u << Eta) - 1);
+            f[coefficients_per_word * w + j] = static_cast<std::uint16_t>(reduce_once(x + q - y));
         }
-        f[i] = static_cast<std::uint16_t>(reduce_once(x + q - y));
     }
     secure_wipe(bytes_in);
 }
