@@ -27,7 +27,7 @@ struct params {
 template <class P>
 using poly_vector = std::array<poly, P::k>;
 
-// Algorithm 13 from the already expanded (rho, sigma) = G(d || k).
+// Algorithm 13 from the already expanded (rho, sigma) = G(d || k); rho is public (it ends ek).
 template <class P>
 [[nodiscard]] constexpr bool kpke_keygen(fixed_view<32> rho, fixed_view<32> sigma, std::uint8_t* ek,
                                          std::uint8_t* dk) noexcept {
@@ -57,16 +57,17 @@ template <class P>
     return sampled;
 }
 
-// Algorithm 14. ek's coefficients are reduced by ByteDecode_12 (callers check the modulus first).
+// Algorithm 14. ek's coefficients are reduced by ByteDecode_12 (callers check the modulus first);
+// rho, the seed of the public matrix, is passed apart: it is public, and a decapsulating caller
+// (whose ek sits inside its secret key) says so with ct::declassify before SampleNTT branches on it.
 template <class P>
-[[nodiscard]] constexpr bool kpke_encrypt(const std::uint8_t* ek, fixed_view<32> m, fixed_view<32> r,
-                                          std::uint8_t* c) noexcept {
+[[nodiscard]] constexpr bool kpke_encrypt(const std::uint8_t* ek, fixed_view<32> rho, fixed_view<32> m,
+                                          fixed_view<32> r, std::uint8_t* c) noexcept {
     poly_vector<P> y{};
     poly e{}, a{}, w{};
     std::uint8_t counter = 0;
     for (auto& p : y) sample_cbd<P::eta1>(r, counter++, p);
     for (auto& p : y) ntt(p);
-    const byte_view rho(ek + 384 * P::k, 32);
     bool sampled = true;
     // u = NTT^-1(A-hat^T y-hat) + e1, column i of A-hat at a time.
     for (std::size_t i = 0; i < P::k; ++i) {
