@@ -27,6 +27,22 @@ struct params {
 template <class P>
 using poly_vector = std::array<poly, P::k>;
 
+// The k entries of one row (transposed: false) or one column (true) of A-hat, A-hat[i, j] being
+// SampleNTT(rho || j || i): sampled together, four XOF states at a time.
+template <class P>
+[[nodiscard]] constexpr bool sample_matrix_line(fixed_view<32> rho, std::size_t line, bool transposed,
+                                                poly_vector<P>& entries) noexcept {
+    static_assert(P::k <= 4);
+    std::array<std::array<std::uint8_t, 2>, 4> indices{};
+    std::array<poly*, 4> out{};
+    for (std::size_t e = 0; e < P::k; ++e) {
+        const auto i = static_cast<std::uint8_t>(transposed ? e : line), j = static_cast<std::uint8_t>(transposed ? line : e);
+        indices[e] = {j, i};
+        out[e] = &entries[e];
+    }
+    return sample_ntt_x4(rho, indices, P::k, out);
+}
+
 // Algorithm 13 from the already expanded (rho, sigma) = G(d || k); rho is public (it ends ek).
 template <class P>
 [[nodiscard]] constexpr bool kpke_keygen(fixed_view<32> rho, fixed_view<32> sigma, std::uint8_t* ek,
@@ -37,13 +53,12 @@ template <class P>
     for (auto& p : e) sample_cbd<P::eta1>(sigma, counter++, p);
     for (auto& p : s) ntt(p);
     bool sampled = true;
-    poly a{}, t{};
+    poly t{};
+    poly_vector<P> row{};
     for (std::size_t i = 0; i < P::k; ++i) {
         ntt_accumulator acc;
-        for (std::size_t j = 0; j < P::k; ++j) {
-            sampled &= sample_ntt(rho, static_cast<std::uint8_t>(j), static_cast<std::uint8_t>(i), a);
-            acc.add_product(a, s[j]);
-        }
+        sampled &= sample_matrix_line<P>(rho, i, false, row);
+        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(row[j], s[j]);
         acc.store(t);
         ntt(e[i]);
         add(t, e[i]);
@@ -70,12 +85,11 @@ template <class P>
     for (auto& p : y) ntt(p);
     bool sampled = true;
     // u = NTT^-1(A-hat^T y-hat) + e1, column i of A-hat at a time.
+    poly_vector<P> column{};
     for (std::size_t i = 0; i < P::k; ++i) {
         ntt_accumulator acc;
-        for (std::size_t j = 0; j < P::k; ++j) {
-            sampled &= sample_ntt(rho, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(j), a);
-            acc.add_product(a, y[j]);
-        }
+        sampled &= sample_matrix_line<P>(rho, i, true, column);
+        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(column[j], y[j]);
         acc.store(w);
         inverse_ntt(w);
         sample_cbd<P::eta2>(r, static_cast<std::uint8_t>(P::k + i), e);

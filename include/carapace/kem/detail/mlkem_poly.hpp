@@ -15,6 +15,7 @@
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
+#include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
 
 namespace carapace::detail::mlkem {
@@ -251,25 +252,45 @@ constexpr void decode_decompress(const std::uint8_t* in, poly& f) noexcept {
 // attacker-chosen seed can cause is bounded all the same.
 inline constexpr std::size_t sample_ntt_block_budget = 64;
 
-// Algorithm 7: a uniform polynomial in the NTT domain from rho || j || i. False only if the budget
-// runs out. Public input, public branches.
-[[nodiscard]] constexpr bool sample_ntt(byte_view rho, std::uint8_t j, std::uint8_t i, poly& a) noexcept {
-    shake128 xof;
-    const std::uint8_t indices[2] = {j, i};
-    xof.update(rho).update(indices);
-    auto reader = xof.finish();
-    std::size_t count = 0;
+// The rejection loop of Algorithm 7 over one block of XOF output: appends the accepted values
+// to a from position `count`, returns the new count. Public input, public branches.
+constexpr std::size_t sample_ntt_block(const bytes<shake128::rate>& block, poly& a, std::size_t count) noexcept {
+    for (std::size_t p = 0; p < block.size() && count < n; p += 3) {
+        const std::uint32_t d1 = block[p] | (std::uint32_t{block[p + 1]} & 0x0f) << 8;
+        const std::uint32_t d2 = (std::uint32_t{block[p + 1]} >> 4) | std::uint32_t{block[p + 2]} << 4;
+        if (d1 < q) a[count++] = static_cast<std::uint16_t>(d1);
+        if (d2 < q && count < n) a[count++] = static_cast<std::uint16_t>(d2);
+    }
+    return count;
+}
+
+// Algorithm 7 (SampleNTT) for `count` (at most 4) polynomials at once, their SHAKE128 states permuted
+// together (keccak_x4.hpp): out[e] from rho || indices[e][0] || indices[e][1]. The sponge is
+// written out here: a 34-byte input, then SHAKE's padding (0x1f ... 0x80, FIPS 202 §6.2, B.2),
+// then 168-byte blocks squeezed. False only if the budget runs out.
+[[nodiscard]] constexpr bool sample_ntt_x4(fixed_view<32> rho, const std::array<std::array<std::uint8_t, 2>, 4>& indices,
+                                           std::size_t count, const std::array<poly*, 4>& out) noexcept {
+    keccak_x4_states states{};
+    for (std::size_t e = 0; e < count; ++e) {
+        for (std::size_t i = 0; i < 4; ++i) states.lanes[i][e] = load_le64(rho.data() + 8 * i);
+        states.lanes[4][e] = indices[e][0] | std::uint64_t{indices[e][1]} << 8 | std::uint64_t{0x1f} << 16;
+        states.lanes[shake128::rate / 8 - 1][e] = std::uint64_t{0x80} << 56;
+    }
+    // Not const: a const integral variable's initializer is tried as a constant expression, where
+    // best() would answer "portable".
+    auto choice = keccak_x4_dispatch::best();
+    std::array<std::size_t, 4> filled{};
     bytes<shake128::rate> block{};
     for (std::size_t b = 0; b < sample_ntt_block_budget; ++b) {
-        reader.squeeze(block);
-        for (std::size_t p = 0; p < block.size(); p += 3) {
-            const std::uint32_t d1 = block[p] | (std::uint32_t{block[p + 1]} & 0x0f) << 8;
-            const std::uint32_t d2 = (std::uint32_t{block[p + 1]} >> 4) | std::uint32_t{block[p + 2]} << 4;
-            if (d1 < q) a[count++] = static_cast<std::uint16_t>(d1);
-            if (count == n) return true;
-            if (d2 < q) a[count++] = static_cast<std::uint16_t>(d2);
-            if (count == n) return true;
+        keccak_f1600_x4(states, choice);
+        bool all = true;
+        for (std::size_t e = 0; e < count; ++e) {
+            if (filled[e] == n) continue;
+            for (std::size_t i = 0; i < shake128::rate / 8; ++i) store_le64(block.data() + 8 * i, states.lanes[i][e]);
+            filled[e] = sample_ntt_block(block, *out[e], filled[e]);
+            all = all && filled[e] == n;
         }
+        if (all) return true;
     }
     return false;
 }
