@@ -48,9 +48,12 @@ template <class P>
 [[nodiscard]] constexpr bool kpke_keygen(fixed_view<32> rho, fixed_view<32> sigma, std::uint8_t* ek,
                                          std::uint8_t* dk) noexcept {
     poly_vector<P> s{}, e{};
-    std::uint8_t counter = 0;
-    for (auto& p : s) sample_cbd<P::eta1>(sigma, counter++, p);
-    for (auto& p : e) sample_cbd<P::eta1>(sigma, counter++, p);
+    std::array<poly*, 2 * P::k> noise{};  // s with counters 0 .. k - 1, then e
+    for (std::size_t i = 0; i < P::k; ++i) {
+        noise[i] = &s[i];
+        noise[P::k + i] = &e[i];
+    }
+    sample_cbd_many<P::eta1>(sigma, 0, noise);
     for (auto& p : s) ntt(p);
     bool sampled = true;
     poly t{};
@@ -78,10 +81,17 @@ template <class P>
 template <class P>
 [[nodiscard]] constexpr bool kpke_encrypt(const std::uint8_t* ek, fixed_view<32> rho, fixed_view<32> m,
                                           fixed_view<32> r, std::uint8_t* c) noexcept {
-    poly_vector<P> y{};
-    poly e{}, a{}, w{};
-    std::uint8_t counter = 0;
-    for (auto& p : y) sample_cbd<P::eta1>(r, counter++, p);
+    poly_vector<P> y{}, e1{};
+    poly e2{}, a{}, w{};
+    std::array<poly*, P::k> y_out{};
+    std::array<poly*, P::k + 1> e_out{};  // e1 with counters k .. 2k - 1, then e2
+    for (std::size_t i = 0; i < P::k; ++i) {
+        y_out[i] = &y[i];
+        e_out[i] = &e1[i];
+    }
+    e_out[P::k] = &e2;
+    sample_cbd_many<P::eta1>(r, 0, y_out);
+    sample_cbd_many<P::eta2>(r, static_cast<std::uint8_t>(P::k), e_out);
     for (auto& p : y) ntt(p);
     bool sampled = true;
     // u = NTT^-1(A-hat^T y-hat) + e1, column i of A-hat at a time.
@@ -92,8 +102,7 @@ template <class P>
         for (std::size_t j = 0; j < P::k; ++j) acc.add_product(column[j], y[j]);
         acc.store(w);
         inverse_ntt(w);
-        sample_cbd<P::eta2>(r, static_cast<std::uint8_t>(P::k + i), e);
-        add(w, e);
+        add(w, e1[i]);
         compress_encode<P::du>(w, c + 32 * P::du * i);
     }
     // v = NTT^-1(t-hat^T y-hat) + e2 + mu.
@@ -104,13 +113,14 @@ template <class P>
     }
     acc.store(w);
     inverse_ntt(w);
-    sample_cbd<P::eta2>(r, static_cast<std::uint8_t>(2 * P::k), e);
-    add(w, e);
-    decode_decompress<1>(m.data(), e);
-    add(w, e);
+    add(w, e2);
+    decode_decompress<1>(m.data(), a);
+    add(w, a);
     compress_encode<P::dv>(w, c + 32 * P::du * P::k);
     secure_wipe(y);
-    secure_wipe(e);
+    secure_wipe(e1);
+    secure_wipe(e2);
+    secure_wipe(a);
     secure_wipe(w);
     return sampled;
 }

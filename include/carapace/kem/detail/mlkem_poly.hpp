@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
@@ -295,19 +296,13 @@ constexpr std::size_t sample_ntt_block(const bytes<shake128::rate>& block, poly&
     return false;
 }
 
-// Algorithm 8 applied to PRF_eta(s, b) = SHAKE256(s || b, 64 eta) (§4.1): coefficient i is the
-// number of set bits among bits 2 i eta .. 2 i eta + eta - 1 minus those among the next eta bits,
-// mod q. The bits are counted a word at a time with masks (eta = 2: 4 bits per coefficient, 8
-// coefficients per 32-bit word; eta = 3: 6 bits each, 4 per 24 bits), then a masked correction:
-// no branch and no table.
+// Algorithm 8 on the 64 eta bytes of PRF_eta output: coefficient i is the number of set bits
+// among bits 2 i eta .. 2 i eta + eta - 1 minus those among the next eta bits, mod q. The bits
+// are counted a word at a time with masks (eta = 2: 4 bits per coefficient, 8 coefficients per
+// 32-bit word; eta = 3: 6 bits each, 4 per 24 bits), then a masked correction: no branch, no table.
 template <unsigned Eta>
-constexpr void sample_cbd(fixed_view<32> s, std::uint8_t b, poly& f) noexcept {
+constexpr void cbd_from_bytes(const std::uint8_t* bytes_in, poly& f) noexcept {
     static_assert(Eta == 2 || Eta == 3);
-    bytes<64 * Eta> bytes_in{};
-    shake256 prf;
-    const std::uint8_t counter[1] = {b};
-    prf.update(s).update(counter);
-    prf.finish().squeeze(bytes_in);
     constexpr std::size_t coefficients_per_word = Eta == 2 ? 8 : 4;
     constexpr std::size_t bytes_per_word = Eta == 2 ? 4 : 3;
     // Every Eta-th bit set: adding the word shifted by 0 .. Eta - 1 counts each group of Eta bits.
@@ -324,7 +319,34 @@ constexpr void sample_cbd(fixed_view<32> s, std::uint8_t b, poly& f) noexcept {
             f[coefficients_per_word * w + j] = static_cast<std::uint16_t>(reduce_once(x + q - y));
         }
     }
-    secure_wipe(bytes_in);
+}
+
+// SamplePolyCBD_eta(PRF_eta(s, first + e)) into *out[e] for every e (§4.1, Algorithm 8), four
+// SHAKE256 states permuted together (keccak_x4.hpp). The sponge is written out: the 33-byte input
+// s || b, SHAKE's padding (0x1f ... 0x80), then 64 eta bytes squeezed (one or two 136-byte blocks).
+template <unsigned Eta>
+constexpr void sample_cbd_many(fixed_view<32> s, std::uint8_t first, std::span<poly* const> out) noexcept {
+    constexpr std::size_t rate = shake256::rate, needed = 64 * Eta;
+    auto choice = keccak_x4_dispatch::best();  // not const: see sample_ntt_x4
+    for (std::size_t start = 0; start < out.size(); start += 4) {
+        const std::size_t count = out.size() - start < 4 ? out.size() - start : 4;
+        keccak_x4_states states{};
+        for (std::size_t e = 0; e < count; ++e) {
+            for (std::size_t i = 0; i < 4; ++i) states.lanes[i][e] = load_le64(s.data() + 8 * i);
+            states.lanes[4][e] = static_cast<std::uint8_t>(first + start + e) | std::uint64_t{0x1f} << 8;
+            states.lanes[rate / 8 - 1][e] = std::uint64_t{0x80} << 56;
+        }
+        std::array<bytes<((needed + rate - 1) / rate) * rate>, 4> squeezed{};
+        for (std::size_t block = 0; block * rate < needed; ++block) {
+            keccak_f1600_x4(states, choice);
+            for (std::size_t e = 0; e < count; ++e)
+                for (std::size_t i = 0; i < rate / 8; ++i)
+                    store_le64(squeezed[e].data() + block * rate + 8 * i, states.lanes[i][e]);
+        }
+        for (std::size_t e = 0; e < count; ++e) cbd_from_bytes<Eta>(squeezed[e].data(), *out[start + e]);
+        secure_wipe(squeezed);
+        secure_wipe(states);
+    }
 }
 
 }  // namespace carapace::detail::mlkem
