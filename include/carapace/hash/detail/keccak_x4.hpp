@@ -153,6 +153,9 @@ struct keccak_x4_avx2 {
     }
 };
 
+#undef CARAPACE_KECCAK_AVX2_TARGET
+#undef CARAPACE_KECCAK_AVX2_INLINE
+
 #else
 
 // Built without intrinsics: never supported, so never called.
