@@ -19,14 +19,35 @@ struct command {
 
 constexpr command commands[] = {
     {"hash", carapace_tool::cmd_hash,
-     "hash {sha224|sha256|sha384|sha512|sha512-256}\n"
+     "hash {sha224|sha256|sha384|sha512|sha512-256|sha3-224|sha3-256|sha3-384|sha3-512}\n"
      "      stdin -> lowercase hex digest + newline"},
     {"hmac", carapace_tool::cmd_hmac,
-     "hmac {sha256|sha384|sha512} --key HEX\n"
+     "hmac {sha256|sha384|sha512|sha3-256|sha3-384|sha3-512} --key HEX\n"
      "      stdin -> lowercase hex tag + newline"},
     {"hkdf", carapace_tool::cmd_hkdf,
-     "hkdf {sha256|sha384|sha512} --ikm HEX [--salt HEX] [--info HEX] --length N\n"
+     "hkdf {sha256|sha384|sha512|sha3-256|sha3-384|sha3-512} --ikm HEX [--salt HEX] [--info HEX] --length N\n"
      "      -> lowercase hex of N bytes of output key material + newline (N <= 255 * hash length)"},
+    {"shake128", carapace_tool::cmd_shake128,
+     "shake128 --length N\n"
+     "      stdin -> lowercase hex of N bytes of SHAKE128 output + newline (N <= 1048576)"},
+    {"shake256", carapace_tool::cmd_shake256,
+     "shake256 --length N\n"
+     "      stdin -> lowercase hex of N bytes of SHAKE256 output + newline (N <= 1048576)"},
+    {"mlkem-keygen", carapace_tool::cmd_mlkem_keygen,
+     "mlkem-keygen {ml-kem-512|ml-kem-768|ml-kem-1024} [--seed HEX]\n"
+     "      -> three lines: \"seed HEX\" (d || z, 64 bytes: the seed form of the decapsulation key),\n"
+     "      \"ek HEX\" (encapsulation key), \"dk HEX\" (expanded decapsulation key, FIPS 203);\n"
+     "      without --seed a fresh random seed is drawn"},
+    {"mlkem-encaps", carapace_tool::cmd_mlkem_encaps,
+     "mlkem-encaps {ml-kem-512|ml-kem-768|ml-kem-1024} --ek HEX [--m HEX]\n"
+     "      -> two lines: \"ct HEX\" (ciphertext), \"ss HEX\" (32-byte shared secret); --m: the\n"
+     "      32 random bytes of Encaps (fresh ones without it); a key failing the modulus check:\n"
+     "      message on stderr, exit 1"},
+    {"mlkem-decaps", carapace_tool::cmd_mlkem_decaps,
+     "mlkem-decaps {ml-kem-512|ml-kem-768|ml-kem-1024} (--dk HEX | --seed HEX) --ct HEX\n"
+     "      -> lowercase hex of the 32-byte shared secret + newline (a ciphertext that does not\n"
+     "      match gives the implicit-rejection secret, as FIPS 203 says); a --dk failing the hash\n"
+     "      check: message on stderr, exit 1"},
     {"aead-seal", carapace_tool::cmd_aead_seal,
      "aead-seal {aes-128-gcm|aes-256-gcm|chacha20-poly1305|xchacha20-poly1305} --key HEX --nonce HEX\n"
      "      [--aad HEX] (nonce: 12 bytes for chacha20-poly1305, 24 for xchacha20-poly1305)\n"
