@@ -2,14 +2,15 @@
 // (draft-ietf-tls-ecdhe-mlkem) and MLKEM768 (draft-ietf-tls-mlkem). The shares and the combined
 // secret recomputed from their parts with the same random bytes (which half comes first, and the
 // sizes); malformed shares refused, alone and by the engines with illegal_parameter; handshakes
-// over memory with every suite and input split, HelloRetryRequest to a hybrid, the default
-// groups, small records.
+// over memory with every suite and input split, HelloRetryRequest to each group, the default
+// groups, small records, lent buffers.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "carapace/kem/mlkem.hpp"
+#include "carapace/tls/buffer_pool.hpp"
 #include "support/tls_session.hpp"
 
 namespace mlkem_groups_test {
@@ -416,6 +417,31 @@ TEST_CASE("TLS ML-KEM groups: a server without ML-KEM asks for X25519; small rec
         s.handshake();
         CHECK(s.server.negotiated_group() == x25519_mlkem);
         check_connected_and_talking(s);
+    }
+}
+
+TEST_CASE("TLS ML-KEM groups: engines with lent buffers, with and without a HelloRetryRequest") {
+    for (const bool retry : {false, true}) {
+        for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{700}}) {
+            CAPTURE(retry);
+            CAPTURE(chunk);
+            tls::fixed_buffer_pool<tls::lent_server::storage_block_size, 2> pool;
+            pq_setup t;
+            t.client_config.buffers = &pool;
+            t.server_config.buffers = &pool;
+            const tls::named_group share[1] = {classical_x25519};
+            if (retry) {
+                t.client_config.key_share_groups = share;
+                t.server_config.insist_on_preferred_group = true;
+            }
+            basic_session<tls::lent_client, tls::lent_server> s(t.client_config, t.server_config);
+            s.max_chunk = chunk;
+            s.handshake();
+            CHECK(s.client.hello_retry_used() == retry);
+            CHECK(s.client.negotiated_group() == x25519_mlkem);
+            CHECK(pool.in_use() == 0);
+            check_connected_and_talking(s);
+        }
     }
 }
 
