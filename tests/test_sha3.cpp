@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
 #include "carapace/mac/hmac.hpp"
 #include "support/vectors.hpp"
@@ -108,6 +109,35 @@ TEST_CASE("SHAKE: a long output equals its prefixes, whatever the squeeze sizes"
         }
         CHECK(out == whole);
     }
+}
+
+TEST_CASE("Keccak-f[1600] four at a time: every variant equals the single permutation") {
+    test_support::test_rng rng(1600);
+    detail::keccak_x4_states start{};
+    for (auto& lane : start.lanes)
+        for (auto& v : lane) v = rng.next();
+    std::array<detail::keccak_state, 4> expected{};
+    for (std::size_t j = 0; j < 4; ++j) {
+        for (std::size_t i = 0; i < 25; ++i) expected[j][i] = start.lanes[i][j];
+        for (int round = 0; round < 3; ++round) detail::keccak_f1600(expected[j]);
+    }
+    const auto check_variant = [&]<class Variant>() {
+        if (!Variant::supported()) {
+            MESSAGE("Keccak x4 variant " << std::string(Variant::name) << " not supported by this CPU (or forced portable): not run");
+            return;
+        }
+        auto s = start;
+        for (int round = 0; round < 3; ++round) Variant::permute(s);
+        for (std::size_t j = 0; j < 4; ++j)
+            for (std::size_t i = 0; i < 25; ++i) CHECK(s.lanes[i][j] == expected[j][i]);
+    };
+    check_variant.template operator()<detail::keccak_x4_avx2>();
+    check_variant.template operator()<detail::keccak_x4_portable>();
+    // And through the dispatcher, with whatever it picks here.
+    auto s = start;
+    for (int round = 0; round < 3; ++round) detail::keccak_f1600_x4(s, detail::keccak_x4_dispatch::best());
+    for (std::size_t j = 0; j < 4; ++j)
+        for (std::size_t i = 0; i < 25; ++i) CHECK(s.lanes[i][j] == expected[j][i]);
 }
 
 template <class Hash>

@@ -30,7 +30,9 @@
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha256.hpp"
+#include "carapace/hash/sha3.hpp"
 #include "carapace/hash/sha512.hpp"
+#include "carapace/kem/mlkem.hpp"
 #include "carapace/mac/hmac.hpp"
 #include "carapace/tls/detail/record_cipher.hpp"
 #include "checker.hpp"
@@ -393,6 +395,54 @@ void check_nist_engines(runner& run, unsigned seed) {
     check_nist_engine<Curve, typename Curve::engine>(run, seed, not_run_reason(true, false));
 }
 
+// ---- ML-KEM: KeyGen from secret seeds, Encaps with a secret m, Decaps with a secret key of a
+// matching ciphertext and of one that must be rejected (the implicit-rejection path). The
+// encapsulation key and the ciphertexts are public; expected values come from a run on the same
+// inputs left public.
+
+template <class Kem>
+bool check_mlkem(unsigned seed) {
+    bytes<32> d{}, z{}, m{};
+    fill(d, seed);
+    fill(z, seed + 1);
+    fill(m, seed + 2);
+    static typename Kem::encapsulation_key expected_ek, ek;
+    static typename Kem::decapsulation_key expected_dk, dk;
+    static typename Kem::ciphertext expected_ct, ct, rejected_ct;
+    typename Kem::shared_secret expected_ss{}, ss{}, expected_rejected{};
+    bool ok = Kem::keygen(d, z, expected_ek, expected_dk) == errc::ok;
+    ok &= Kem::encapsulate(expected_ek, m, expected_ct, expected_ss) == errc::ok;
+    rejected_ct = expected_ct;
+    rejected_ct[7] ^= 0x40;
+    shake256 j;
+    j.update(z).update(rejected_ct);
+    j.finish().squeeze(expected_rejected);
+
+    mark_secret(d);
+    mark_secret(z);
+    ok &= Kem::keygen(d, z, ek, dk) == errc::ok;
+    ok &= publish(ek);
+    ok &= same(ek, expected_ek);
+
+    mark_secret(m);
+    ok &= Kem::encapsulate(ek, m, ct, ss) == errc::ok;
+    ok &= publish(ct);
+    ok &= same(ct, expected_ct);
+    ok &= publish(ss);  // compared here only: the real one stays secret
+    ok &= ss == expected_ss;
+
+    ss = {};
+    mark_secret(dk);  // all of it, as a key loaded from storage would be
+    ok &= Kem::decapsulate(dk, ct, ss) == errc::ok;
+    ok &= publish(ss);
+    ok &= ss == expected_ss;
+    ss = {};
+    ok &= Kem::decapsulate(dk, rejected_ct, ss) == errc::ok;
+    ok &= publish(ss);
+    ok &= ss == expected_rejected;
+    return ok;
+}
+
 // ---- The TLS record layer: keys from a secret traffic secret, records sealed and opened, the
 // inner plaintext's type found past its padding.
 
@@ -513,6 +563,13 @@ int check_all() {
 
     check_nist_engines<p256>(run, 20);
     check_nist_engines<p384>(run, 21);
+
+    run.item("ML-KEM-512 KeyGen, Encaps, Decaps (and rejection)", "portable", not_run_reason(true, false),
+             [] { return check_mlkem<mlkem512>(30); });
+    run.item("ML-KEM-768 KeyGen, Encaps, Decaps (and rejection)", "portable", not_run_reason(true, false),
+             [] { return check_mlkem<mlkem768>(31); });
+    run.item("ML-KEM-1024 KeyGen, Encaps, Decaps (and rejection)", "portable", not_run_reason(true, false),
+             [] { return check_mlkem<mlkem1024>(32); });
 
     // With the engines dispatched here: under MSan, the ones valgrind cannot execute (VAES,
     // AVX-512 ChaCha20 and IFMA Poly1305, SHA-NI). SHA-384's is the AVX2 asm where the CPU has it.

@@ -70,8 +70,11 @@ public:
     [[nodiscard]] static constexpr errc keygen_from_rho_sigma(fixed_view<64> rho_sigma, fixed_view<32> z,
                                                               fixed_span<encapsulation_key_size> ek,
                                                               fixed_span<decapsulation_key_size> dk) noexcept {
-        const bool ok = detail::mlkem::kpke_keygen<P>(rho_sigma.template first<32>(), rho_sigma.template last<32>(),
-                                                      ek.data(), dk.data());
+        // rho becomes part of the public key: SampleNTT may branch on it.
+        bytes<32> rho{};
+        for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
+        rho = ct::declassify(rho);
+        const bool ok = detail::mlkem::kpke_keygen<P>(rho, rho_sigma.template last<32>(), ek.data(), dk.data());
         std::uint8_t* rest = dk.data() + pke_dk;
         for (std::size_t i = 0; i < pke_ek; ++i) rest[i] = ek[i];
         const auto h = sha3_256::hash(ek);
@@ -117,7 +120,8 @@ public:
         sha3_512 g;
         g.update(m).update(h);
         auto k_r = g.final();
-        const bool ok = detail::mlkem::kpke_encrypt<P>(ek.data(), m, fixed_view<32>(k_r.data() + 32, 32), c.data());
+        const bool ok = detail::mlkem::kpke_encrypt<P>(ek.data(), ek.template last<32>(), m,
+                                                       fixed_view<32>(k_r.data() + 32, 32), c.data());
         for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
         secure_wipe(k_r);
         if (!ok) {
@@ -143,8 +147,12 @@ public:
         g.update(m).update(h);
         auto k_r = g.final();
         ciphertext reencrypted{};
-        const bool ok =
-            detail::mlkem::kpke_encrypt<P>(ek, m, fixed_view<32>(k_r.data() + 32, 32), reencrypted.data());
+        // The encapsulation key inside dk is public, its rho too (SampleNTT branches on it).
+        bytes<32> rho{};
+        for (std::size_t i = 0; i < 32; ++i) rho[i] = ek[pke_dk + i];
+        rho = ct::declassify(rho);
+        const bool ok = detail::mlkem::kpke_encrypt<P>(ek, rho, m, fixed_view<32>(k_r.data() + 32, 32),
+                                                       reencrypted.data());
 
         shake256 j;
         j.update(z).update(c);

@@ -27,23 +27,41 @@ struct params {
 template <class P>
 using poly_vector = std::array<poly, P::k>;
 
-// Algorithm 13 from the already expanded (rho, sigma) = G(d || k).
+// The k entries of one row (transposed: false) or one column (true) of A-hat, A-hat[i, j] being
+// SampleNTT(rho || j || i): sampled together, four XOF states at a time.
+template <class P>
+[[nodiscard]] constexpr bool sample_matrix_line(fixed_view<32> rho, std::size_t line, bool transposed,
+                                                poly_vector<P>& entries) noexcept {
+    static_assert(P::k <= 4);
+    std::array<std::array<std::uint8_t, 2>, 4> indices{};
+    std::array<poly*, 4> out{};
+    for (std::size_t e = 0; e < P::k; ++e) {
+        const auto i = static_cast<std::uint8_t>(transposed ? e : line), j = static_cast<std::uint8_t>(transposed ? line : e);
+        indices[e] = {j, i};
+        out[e] = &entries[e];
+    }
+    return sample_ntt_x4(rho, indices, P::k, out);
+}
+
+// Algorithm 13 from the already expanded (rho, sigma) = G(d || k); rho is public (it ends ek).
 template <class P>
 [[nodiscard]] constexpr bool kpke_keygen(fixed_view<32> rho, fixed_view<32> sigma, std::uint8_t* ek,
                                          std::uint8_t* dk) noexcept {
     poly_vector<P> s{}, e{};
-    std::uint8_t counter = 0;
-    for (auto& p : s) sample_cbd<P::eta1>(sigma, counter++, p);
-    for (auto& p : e) sample_cbd<P::eta1>(sigma, counter++, p);
+    std::array<poly*, 2 * P::k> noise{};  // s with counters 0 .. k - 1, then e
+    for (std::size_t i = 0; i < P::k; ++i) {
+        noise[i] = &s[i];
+        noise[P::k + i] = &e[i];
+    }
+    sample_cbd_many<P::eta1>(sigma, 0, noise);
     for (auto& p : s) ntt(p);
     bool sampled = true;
-    poly a{}, t{};
+    poly t{};
+    poly_vector<P> row{};
     for (std::size_t i = 0; i < P::k; ++i) {
         ntt_accumulator acc;
-        for (std::size_t j = 0; j < P::k; ++j) {
-            sampled &= sample_ntt(rho, static_cast<std::uint8_t>(j), static_cast<std::uint8_t>(i), a);
-            acc.add_product(a, s[j]);
-        }
+        sampled &= sample_matrix_line<P>(rho, i, false, row);
+        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(row[j], s[j]);
         acc.store(t);
         ntt(e[i]);
         add(t, e[i]);
@@ -57,28 +75,34 @@ template <class P>
     return sampled;
 }
 
-// Algorithm 14. ek's coefficients are reduced by ByteDecode_12 (callers check the modulus first).
+// Algorithm 14. ek's coefficients are reduced by ByteDecode_12 (callers check the modulus first);
+// rho, the seed of the public matrix, is passed apart: it is public, and a decapsulating caller
+// (whose ek sits inside its secret key) says so with ct::declassify before SampleNTT branches on it.
 template <class P>
-[[nodiscard]] constexpr bool kpke_encrypt(const std::uint8_t* ek, fixed_view<32> m, fixed_view<32> r,
-                                          std::uint8_t* c) noexcept {
-    poly_vector<P> y{};
-    poly e{}, a{}, w{};
-    std::uint8_t counter = 0;
-    for (auto& p : y) sample_cbd<P::eta1>(r, counter++, p);
+[[nodiscard]] constexpr bool kpke_encrypt(const std::uint8_t* ek, fixed_view<32> rho, fixed_view<32> m,
+                                          fixed_view<32> r, std::uint8_t* c) noexcept {
+    poly_vector<P> y{}, e1{};
+    poly e2{}, a{}, w{};
+    std::array<poly*, P::k> y_out{};
+    std::array<poly*, P::k + 1> e_out{};  // e1 with counters k .. 2k - 1, then e2
+    for (std::size_t i = 0; i < P::k; ++i) {
+        y_out[i] = &y[i];
+        e_out[i] = &e1[i];
+    }
+    e_out[P::k] = &e2;
+    sample_cbd_many<P::eta1>(r, 0, y_out);
+    sample_cbd_many<P::eta2>(r, static_cast<std::uint8_t>(P::k), e_out);
     for (auto& p : y) ntt(p);
-    const byte_view rho(ek + 384 * P::k, 32);
     bool sampled = true;
     // u = NTT^-1(A-hat^T y-hat) + e1, column i of A-hat at a time.
+    poly_vector<P> column{};
     for (std::size_t i = 0; i < P::k; ++i) {
         ntt_accumulator acc;
-        for (std::size_t j = 0; j < P::k; ++j) {
-            sampled &= sample_ntt(rho, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(j), a);
-            acc.add_product(a, y[j]);
-        }
+        sampled &= sample_matrix_line<P>(rho, i, true, column);
+        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(column[j], y[j]);
         acc.store(w);
         inverse_ntt(w);
-        sample_cbd<P::eta2>(r, static_cast<std::uint8_t>(P::k + i), e);
-        add(w, e);
+        add(w, e1[i]);
         compress_encode<P::du>(w, c + 32 * P::du * i);
     }
     // v = NTT^-1(t-hat^T y-hat) + e2 + mu.
@@ -89,13 +113,14 @@ template <class P>
     }
     acc.store(w);
     inverse_ntt(w);
-    sample_cbd<P::eta2>(r, static_cast<std::uint8_t>(2 * P::k), e);
-    add(w, e);
-    decode_decompress<1>(m.data(), e);
-    add(w, e);
+    add(w, e2);
+    decode_decompress<1>(m.data(), a);
+    add(w, a);
     compress_encode<P::dv>(w, c + 32 * P::du * P::k);
     secure_wipe(y);
-    secure_wipe(e);
+    secure_wipe(e1);
+    secure_wipe(e2);
+    secure_wipe(a);
     secure_wipe(w);
     return sampled;
 }
