@@ -6,6 +6,8 @@
 // groups, small records, lent buffers.
 #include <doctest/doctest.h>
 
+#if !defined(CARAPACE_NO_MLKEM)  // a build without the ML-KEM groups has nothing to test here
+
 #include <algorithm>
 #include <vector>
 
@@ -518,3 +520,5 @@ TEST_CASE("TLS ML-KEM groups: the client's share storage") {
 }
 
 }  // namespace mlkem_groups_test
+
+#endif  // !CARAPACE_NO_MLKEM
