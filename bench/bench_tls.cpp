@@ -1,10 +1,12 @@
 // TLS 1.3 over memory: full handshakes per second and bulk transfer, carapace's engines against
 // OpenSSL's libssl in the same run, for each cipher suite; then full handshakes with an ECDSA
-// P-256 server chain and with the secp256r1 group.
+// P-256 server chain, with the secp256r1 group, and with the X25519MLKEM768 hybrid
+// (draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.0 has no ML-KEM, so its side of that row is X25519, and
+// the hybrid's cost relative to our X25519 handshake is printed at the end).
 //
 // Both sides do the same work. One handshake = a fresh client and a fresh server (carapace:
 // engines constructed in place; OpenSSL: SSL_new on contexts made once, a new BIO pair), one
-// group (X25519 unless the row says secp256r1), the server's Ed25519 chain of
+// group (X25519 unless the row says otherwise), the server's Ed25519 chain of
 // tests/vectors/tls/server.pem (leaf + intermediate) signed for with server.key, and the client
 // verifying that chain against root.pem (a real RFC 5280 path validation: two certificate
 // signatures, the host name "localhost", the time) and the server's CertificateVerify. The ECDSA
@@ -96,6 +98,9 @@ constexpr bench_setup ecdsa_p256_chain{", ECDSA P-256 chain", "ec/server_p256_on
                                        "ec/p256_root.pem", tls::named_group::x25519, "X25519"};
 constexpr bench_setup secp256r1_group{", secp256r1", "server.pem", "server.key", "root.pem",
                                       tls::named_group::secp256r1, "P-256"};
+// OpenSSL 3.0 has no ML-KEM: its side of the hybrid row is its X25519 handshake.
+constexpr bench_setup x25519_mlkem768_group{", X25519MLKEM768 (OpenSSL: X25519)", "server.pem", "server.key",
+                                            "root.pem", tls::named_group::x25519_mlkem768, "X25519"};
 
 class fixed_clock final : public tls::clock {
 public:
@@ -119,6 +124,7 @@ struct carapace_side {
     fixed_clock clock;
     tls::x25519_key_exchange x25519;
     tls::p256_key_exchange p256;
+    tls::x25519_mlkem768_key_exchange x25519_mlkem768;
     tls::key_exchange* groups[1] = {&x25519};
     tls::named_group group_names[1] = {};
     tls::cipher_suite suite[1] = {};
@@ -137,6 +143,7 @@ struct carapace_side {
         suite[0] = s;
         group_names[0] = setup.group;
         if (setup.group == tls::named_group::secp256r1) groups[0] = &p256;
+        if (setup.group == tls::named_group::x25519_mlkem768) groups[0] = &x25519_mlkem768;
         for (const auto& c : chain) chain_views.emplace_back(c);
         host::private_key key;
         std::string error;
@@ -399,15 +406,21 @@ int main(int argc, char** argv) {
         ok = bench_suite<tls::buffering::owned>(suite) && ok;
         ok = bench_suite<tls::buffering::lent>(suite) && ok;
     }
-    for (const bench_setup* setup : {&ecdsa_p256_chain, &secp256r1_group})
+    for (const bench_setup* setup : {&ecdsa_p256_chain, &secp256r1_group, &x25519_mlkem768_group})
         ok = bench_suite<tls::buffering::owned>(tls::cipher_suite::aes_128_gcm_sha256, *setup, false) && ok;
     std::printf("\nfastest single handshake (microseconds; ratio = OpenSSL time / carapace time)\n");
+    double x25519_us = 0, hybrid_us = 0;
     for (const auto& f : fastest_rows) {
         if (f.peer_us > 0)
             std::printf("%-52s %12.1f %12.1f %8.2fx\n", f.what.c_str(), f.ours_us, f.peer_us, f.peer_us / f.ours_us);
         else
             std::printf("%-52s %12.1f %12s %9s\n", f.what.c_str(), f.ours_us, "-", "-");
+        const std::string base = std::string("full handshake ") + suite_label(tls::cipher_suite::aes_128_gcm_sha256);
+        if (f.what == base) x25519_us = f.ours_us;
+        if (f.what == base + x25519_mlkem768_group.label) hybrid_us = f.ours_us;
     }
+    if (x25519_us > 0 && hybrid_us > 0)
+        std::printf("X25519MLKEM768 / X25519 full handshake (carapace, fastest single): %.2fx\n", hybrid_us / x25519_us);
     std::printf("\nsizes (bytes): tls::client %zu, tls::server %zu (record buffer %zu, handshake buffers %zu and %zu)\n",
                 sizeof(tls::client), sizeof(tls::server), tls::client::record_buffer_size,
                 tls::client::handshake_buffer_size, tls::server::handshake_buffer_size);

@@ -10,6 +10,7 @@
 #include "test_tls_engine_api.cpp"
 #include "test_tls_key_schedule.cpp"
 #include "test_tls_lent_buffers.cpp"
+#include "test_tls_mlkem_groups.cpp"
 #include "test_tls_negotiation.cpp"
 #include "test_tls_nist.cpp"
 #include "test_tls_pinning.cpp"

@@ -40,7 +40,7 @@ for args in (["s_client"], ["s_client", "--connect", "localhost"], ["s_client", 
              ["s_server", "--cert", tls_file("server.pem"), "--key", tls_file("server.key")],
              server_args[:5] + ["--key", tls_file("missing.key")],
              server_args + ["--verify-client"], server_args + ["--num-conns", "0"],
-             server_args + ["--groups", "X25519MLKEM768"], server_args + ["--alpn", ""],
+             server_args + ["--groups", "SecP384r1MLKEM1024"], server_args + ["--alpn", ""],
              server_args + ["--verify-client", "optional"], server_args + ["--verify-client=sometimes"],
              server_args + ["--verify-client=", "--CAfile", tls_file("root.pem")],
              server_args + ["--max-conns", "0"], server_args + ["--max-conns", "1001"], server_args + ["--max-conns", "x"],
@@ -74,7 +74,7 @@ try:
     fields = summary(err)
     check(code == 0 and out == message, f"s_client echo over loopback: exit {code}, {len(out)} bytes back, {err!r}")
     check(fields.get("protocol") == "TLSv1.3" and fields.get("cipher") == "TLS_AES_128_GCM_SHA256" and
-          fields.get("group") == "x25519" and fields.get("hrr") == "no" and fields.get("alpn") == "echo" and
+          fields.get("group") == "X25519MLKEM768" and fields.get("hrr") == "no" and fields.get("alpn") == "echo" and
           fields.get("peer") == "CN = localhost" and fields.get("verify") == "ok", f"s_client summary {fields}")
     code, out, err = run(["s_client", "--connect", f"127.0.0.1:{port}", "--CAfile", tls_file("other_root.pem")])
     fields = summary(err)
@@ -205,8 +205,15 @@ finally:
 
 # ECDSA certificates (tests/vectors/tls/ec: P-256 and P-384 keys, PKCS#8 and EC PRIVATE KEY
 # files) on both sides, and the groups: each alone, several shares (*NAME), the server's
-# preference, and a HelloRetryRequest when the client's share is of a group the server lacks.
+# preference, and a HelloRetryRequest when the client's share is of a group the server lacks;
+# the ML-KEM groups (draft-ietf-tls-ecdhe-mlkem, draft-ietf-tls-mlkem) the same ways.
 ec_cases = [  # server cert, server --groups, client cert, client --groups, group, hrr
+    ("server_p256", None, "client_p384", "X25519MLKEM768:x25519", "X25519MLKEM768", "no"),
+    ("server_p384", "x25519", "client_p256", "X25519MLKEM768:x25519", "x25519", "no"),
+    ("server_p256", None, "client_p256", "x25519:X25519MLKEM768", "x25519", "no"),
+    ("server_p384", "X25519MLKEM768", "client_p384", "*x25519:X25519MLKEM768", "X25519MLKEM768", "yes"),
+    ("server_p256", "SecP256r1MLKEM768:x25519", "client_p384", "SecP256r1MLKEM768", "SecP256r1MLKEM768", "no"),
+    ("server_p384", "MLKEM768", "client_p256", "x25519:MLKEM768", "MLKEM768", "yes"),
     ("server_p256", None, "client_p384", "secp256r1", "secp256r1", "no"),
     ("server_p384", None, "client_p256", "secp384r1", "secp384r1", "no"),
     ("server_p384", "secp256r1:x25519", "client_p384", "*x25519:*secp256r1", "secp256r1", "no"),

@@ -134,9 +134,11 @@ constexpr command commands[] = {
      "      response. --status-file: an OCSP response (DER) stapled for clients that ask.\n"
      "      --cert: leaf first, then intermediates; --key: Ed25519, P-256 or P-384, PKCS#8 or\n"
      "      EC PRIVATE KEY PEM. Suites: TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384\n"
-     "      TLS_CHACHA20_POLY1305_SHA256; groups (by preference, default x25519:secp256r1:\n"
-     "      secp384r1): x25519 secp256r1 (P-256) secp384r1 (P-384); s_client sends a key share\n"
-     "      for each group written *NAME, or else for the first"},
+     "      TLS_CHACHA20_POLY1305_SHA256; groups (by preference, default X25519MLKEM768:x25519:\n"
+     "      secp256r1:secp384r1:SecP256r1MLKEM768:MLKEM768): X25519MLKEM768 x25519 secp256r1\n"
+     "      (P-256) secp384r1 (P-384) SecP256r1MLKEM768 MLKEM768; s_client sends a key share for\n"
+     "      each group written *NAME, or else for the first (and, if it is post-quantum, the\n"
+     "      first classical one)"},
     {"speed", carapace_tool::cmd_speed,
      "speed [--seconds S] [NAME...]\n"
      "      throughput table like `openssl speed`; NAMEs: sha224 sha256 sha384 sha512 sha512-256\n"

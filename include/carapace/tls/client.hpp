@@ -38,6 +38,11 @@ namespace detail {
 
 // Most key shares sent in the first ClientHello.
 inline constexpr std::size_t max_client_key_shares = 4;
+// Our public shares, stored back to back: room for one share of any group and three classical
+// ones (one post-quantum share and its classical fallbacks). Only a build with the ML-KEM groups
+// pays for their kilobyte shares (see max_key_share_size).
+inline constexpr std::size_t max_client_share_bytes =
+    max_key_share_size + (max_client_key_shares - 1) * max_classical_share_size;
 // Largest HelloRetryRequest cookie we echo.
 inline constexpr std::size_t max_cookie_size = 512;
 
@@ -45,12 +50,14 @@ inline constexpr std::size_t max_cookie_size = 512;
 struct client_handshake_state {
     struct offered_share {
         named_group group{};
+        std::uint16_t public_at = 0;  // the public share: share_public[public_at, + public_size)
+        std::uint16_t public_size = 0;
         key_exchange* kx = nullptr;
         bytes<max_key_exchange_state> state{};
     };
     bytes<32> session_id{};
     std::array<offered_share, max_client_key_shares> shares{};
-    std::array<bytes<max_key_share_size>, max_client_key_shares> share_public{};
+    bytes<max_client_share_bytes> share_public{};
     std::size_t share_count = 0;
     bytes<max_cookie_size> cookie{};
     std::size_t cookie_size = 0;
@@ -73,6 +80,7 @@ class basic_client : public detail::connection<basic_client<HandshakeBufferSize,
 
 public:
     static constexpr std::size_t max_key_shares = detail::max_client_key_shares;
+    static constexpr std::size_t max_client_share_bytes = detail::max_client_share_bytes;
     static constexpr std::size_t max_cookie_size = detail::max_cookie_size;
     // With lent buffers: the size of the blocks config.buffers must lend.
     static constexpr std::size_t storage_block_size = base::storage_block_size;
@@ -95,10 +103,8 @@ public:
         if (!this->begin_handshake()) return base::refused(error::no_buffer);
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
-        const auto groups = config().key_share_groups.empty() ? config().groups.first(config().groups.empty() ? 0 : 1)
-                                                             : config().key_share_groups;
-        for (const named_group g : groups) {
-            if (hs().share_count == max_key_shares) break;
+        const auto groups = first_share_groups();
+        for (const named_group g : groups.view()) {
             if (!generate_share(g)) {
                 forget_shares();
                 return base::refused(error::wrong_state);
@@ -152,14 +158,59 @@ private:
         return nullptr;
     }
 
+    // The groups given a share in the first ClientHello: key_share_groups, or else the first of
+    // `groups` we implement and, when that one is post-quantum, also the first classical one, so
+    // that a server without ML-KEM still answers in one round trip (X25519MLKEM768 and X25519 with
+    // the default groups).
+    struct share_groups {
+        std::array<named_group, max_key_shares> list{};
+        std::size_t count = 0;
+        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
+    };
+    [[nodiscard]] share_groups first_share_groups() const noexcept {
+        share_groups out;
+        if (!config().key_share_groups.empty()) {
+            for (const named_group g : config().key_share_groups)
+                if (out.count < max_key_shares) out.list[out.count++] = g;
+            return out;
+        }
+        for (const named_group g : config().groups) {
+            if (find_key_exchange(g) == nullptr) continue;
+            if (out.count == 0) {
+                out.list[out.count++] = g;
+                if (!is_post_quantum(g)) return out;
+            } else if (!is_post_quantum(g)) {
+                out.list[out.count++] = g;
+                return out;
+            }
+        }
+        return out;
+    }
+
+    // The most bytes of public shares a ClientHello of ours may carry: the first one's shares or
+    // one share of any group we list (after a HelloRetryRequest).
+    [[nodiscard]] std::size_t share_bytes_bound() const noexcept {
+        std::size_t first = 0, retry = 0;
+        for (const named_group g : first_share_groups().view())
+            if (const key_exchange* kx = find_key_exchange(g)) first += kx->share_size();
+        for (const named_group g : config().groups)
+            if (const key_exchange* kx = find_key_exchange(g)) retry = std::max(retry, kx->share_size());
+        return std::min(std::max(first, retry), max_client_share_bytes);
+    }
+
     bool generate_share(named_group g) noexcept {
         key_exchange* kx = find_key_exchange(g);
-        if (kx == nullptr || kx->share_size() > max_key_share_size) return false;
+        if (kx == nullptr || hs().share_count == max_key_shares) return false;
+        const std::size_t size = kx->share_size();
+        const offered_share* last = hs().share_count == 0 ? nullptr : &hs().shares[hs().share_count - 1];
+        const std::size_t at = last == nullptr ? 0 : std::size_t{last->public_at} + last->public_size;
+        if (size > max_key_share_size || size > hs().share_public.size() - at) return false;
         offered_share& s = hs().shares[hs().share_count];
         s.group = g;
         s.kx = kx;
-        if (kx->generate(*config().random, s.state, byte_span(hs().share_public[hs().share_count]).first(kx->share_size())) !=
-            errc::ok)
+        s.public_at = static_cast<std::uint16_t>(at);
+        s.public_size = static_cast<std::uint16_t>(size);
+        if (kx->generate(*config().random, s.state, byte_span(hs().share_public).subspan(at, size)) != errc::ok)
             return false;
         ++hs().share_count;
         return true;
@@ -184,7 +235,7 @@ private:
         std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config().cipher_suites.size() + 2 + 2;
         n += 9 + config().server_name.size() + 9;  // and status_request
         n += 6 + 2 * config().groups.size();
-        n += 6 + max_key_shares * (4 + max_key_share_size);
+        n += 6 + max_key_shares * 4 + share_bytes_bound();
         n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config().signature_algorithms_cert.size();
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
@@ -207,7 +258,8 @@ private:
         }
         std::array<detail::codec::key_share_entry, max_key_shares> shares{};
         for (std::size_t i = 0; i < hs().share_count; ++i)
-            shares[i] = {hs().shares[i].group, byte_view(hs().share_public[i]).first(hs().shares[i].kx->share_size())};
+            shares[i] = {hs().shares[i].group,
+                         byte_view(hs().share_public).subspan(hs().shares[i].public_at, hs().shares[i].public_size)};
         static constexpr std::uint16_t versions[1] = {version_tls13};
 
         detail::codec::client_hello ch;

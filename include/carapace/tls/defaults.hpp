@@ -1,4 +1,5 @@
-// Ready-made implementations of the engine's interfaces: the key exchanges (key_exchanges.hpp),
+// Ready-made implementations of the engine's interfaces: the key exchanges (key_exchanges.hpp,
+// and the ML-KEM groups of hybrid_key_exchanges.hpp unless CARAPACE_NO_MLKEM),
 // signers holding their key (signers.hpp), and a certificate verifier over an x509::trust_store
 // that checks CertificateVerify signatures with Ed25519 and ECDSA P-256/P-384 keys (§4.2.3,
 // §4.4.3). Each is a small object the caller owns; none allocates.
@@ -12,6 +13,9 @@
 
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/key_exchanges.hpp"
+#if !defined(CARAPACE_NO_MLKEM)
+#include "carapace/tls/hybrid_key_exchanges.hpp"
+#endif
 #include "carapace/tls/signers.hpp"
 #include "carapace/x509/keys.hpp"
 #include "carapace/x509/signatures.hpp"

@@ -68,6 +68,8 @@ enum class named_group : std::uint16_t {
     ffdhe4096 = 0x0102,
     ffdhe6144 = 0x0103,
     ffdhe8192 = 0x0104,
+    mlkem768 = 0x0201,            // draft-ietf-tls-mlkem
+    secp256r1_mlkem768 = 0x11eb,  // draft-ietf-tls-ecdhe-mlkem
     x25519_mlkem768 = 0x11ec,
 };
 
@@ -174,6 +176,11 @@ constexpr std::string_view to_string(cipher_suite s) noexcept {
     return "unknown";
 }
 
+// The groups whose shares carry an ML-KEM key (alone or in a hybrid): kilobyte shares.
+constexpr bool is_post_quantum(named_group g) noexcept {
+    return g == named_group::mlkem768 || g == named_group::secp256r1_mlkem768 || g == named_group::x25519_mlkem768;
+}
+
 constexpr std::string_view to_string(named_group g) noexcept {
     switch (g) {
         case named_group::x25519: return "x25519";
@@ -182,6 +189,8 @@ constexpr std::string_view to_string(named_group g) noexcept {
         case named_group::secp521r1: return "secp521r1";
         case named_group::x448: return "x448";
         case named_group::x25519_mlkem768: return "X25519MLKEM768";
+        case named_group::secp256r1_mlkem768: return "SecP256r1MLKEM768";
+        case named_group::mlkem768: return "MLKEM768";
         default: return "unknown";
     }
 }
