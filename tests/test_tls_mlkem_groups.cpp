@@ -344,6 +344,27 @@ TEST_CASE("TLS ML-KEM groups: the defaults offer X25519MLKEM768 and X25519 share
         CHECK(s.server.negotiated_group() == classical_x25519);
         check_connected_and_talking(s);
     }
+    SUBCASE("a classical client does not list the hybrid: a server insisting on it takes X25519") {
+        pq_setup t;
+        tls::key_exchange* only_x25519[1] = {&t.client_x25519};
+        t.client_config.key_exchanges = only_x25519;
+        t.server_config.insist_on_preferred_group = true;
+        session s(t.client_config, t.server_config);
+        s.handshake();
+        CHECK_FALSE(s.client.hello_retry_used());
+        CHECK(s.server.negotiated_group() == classical_x25519);
+        check_connected_and_talking(s);
+    }
+    SUBCASE("a client with no implementation of any listed group refuses to start") {
+        pq_setup t;
+        tls::key_exchange* only_x25519[1] = {&t.client_x25519};
+        t.client_config.key_exchanges = only_x25519;
+        const tls::named_group hybrid_only[1] = {x25519_mlkem};
+        t.client_config.groups = hybrid_only;
+        tls::client c(t.client_config);
+        byte_vector out(4096);
+        CHECK(c.start(out).failure == tls::error::wrong_state);
+    }
 }
 
 TEST_CASE("TLS ML-KEM groups: every group with every suite and input split") {

@@ -202,6 +202,10 @@ struct replay {
     tls::x25519_key_exchange x25519;
     replayed_group p256;
     tls::key_exchange* key_exchanges[2] = {&x25519, &p256};
+    // The trace's client lists groups it never uses (secp384r1, secp521r1, the FFDHE groups); our
+    // client lists only groups it has a key_exchange for, so it gets one that is never called.
+    std::vector<replayed_group> listed_only;
+    std::vector<tls::key_exchange*> client_key_exchanges;
     replayed_signer server_signer, client_signer;
     replayed_verifier client_verifier, server_verifier;
     std::vector<tls::named_group> client_groups, server_groups, share_groups;
@@ -251,7 +255,14 @@ struct replay {
         cc.cipher_suites = client_suites;
         cc.groups = client_groups;
         cc.key_share_groups = share_groups;
-        cc.key_exchanges = key_exchanges;
+        listed_only.reserve(client_groups.size());
+        client_key_exchanges = {&x25519, &p256};
+        for (const tls::named_group g : client_groups) {
+            if (g == x25519.group() || g == p256.group()) continue;
+            listed_only.emplace_back().id = g;
+            client_key_exchanges.push_back(&listed_only.back());
+        }
+        cc.key_exchanges = client_key_exchanges;
         cc.verifier = &client_verifier;
         cc.random = &client_random;
         cc.record_size_limit = 0x4001;

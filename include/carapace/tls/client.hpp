@@ -43,6 +43,8 @@ inline constexpr std::size_t max_client_key_shares = 4;
 // pays for their kilobyte shares (see max_key_share_size).
 inline constexpr std::size_t max_client_share_bytes =
     max_key_share_size + (max_client_key_shares - 1) * max_classical_share_size;
+// Most groups listed in supported_groups (distinct groups with a key_exchange; more are dropped).
+inline constexpr std::size_t max_listed_groups = 16;
 // Largest HelloRetryRequest cookie we echo.
 inline constexpr std::size_t max_cookie_size = 512;
 
@@ -80,6 +82,7 @@ class basic_client : public detail::connection<basic_client<HandshakeBufferSize,
 
 public:
     static constexpr std::size_t max_key_shares = detail::max_client_key_shares;
+    static constexpr std::size_t max_listed_groups = detail::max_listed_groups;
     static constexpr std::size_t max_client_share_bytes = detail::max_client_share_bytes;
     static constexpr std::size_t max_cookie_size = detail::max_cookie_size;
     // With lent buffers: the size of the blocks config.buffers must lend.
@@ -90,8 +93,9 @@ public:
     basic_client& operator=(const basic_client&) = delete;
 
     // Writes the ClientHello. Call once, first.
-    // Refused (wrong_state) without a random source or verifier, or with an empty server_name
-    // while the server is verified and skip_host_check is not set.
+    // Refused (wrong_state) without a random source or verifier, with an empty server_name while
+    // the server is verified and skip_host_check is not set, or when no group to share is
+    // implemented by config.key_exchanges.
     io_result start(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (state_ != state::idle) return base::refused(error::wrong_state);
@@ -104,6 +108,7 @@ public:
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
         const auto groups = first_share_groups();
+        if (groups.count == 0) return base::refused(error::wrong_state);  // no group we implement
         for (const named_group g : groups.view()) {
             if (!generate_share(g)) {
                 forget_shares();
@@ -267,7 +272,8 @@ private:
         ch.session_id = config().middlebox_compatibility ? byte_view(hs().session_id) : byte_view{};
         ch.cipher_suites = std::span<const cipher_suite>(suites).first(suite_count);
         if (send_server_name()) ch.server_name = detail::codec::text_bytes(config().server_name);
-        ch.supported_groups = config().groups;
+        const listed_groups groups = supported_groups();
+        ch.supported_groups = groups.view();
         ch.has_key_share = true;
         ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(hs().share_count);
         ch.supported_versions = versions;
@@ -350,8 +356,27 @@ private:
         return std::find(config().cipher_suites.begin(), config().cipher_suites.end(), id) != config().cipher_suites.end() &&
                find_suite(static_cast<std::uint16_t>(id));
     }
+    // §4.2.7: the groups we list in supported_groups are those of `groups` we have a
+    // key_exchange for (the defaults name X25519MLKEM768 first, which a config may leave without
+    // an implementation): a server must not be led to choose one we cannot do.
+    struct listed_groups {
+        std::array<named_group, max_listed_groups> list{};
+        std::size_t count = 0;
+        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
+    };
+    [[nodiscard]] listed_groups supported_groups() const noexcept {
+        listed_groups out;
+        for (const named_group g : config().groups) {
+            if (out.count == out.list.size()) break;
+            const auto listed = out.view();
+            if (find_key_exchange(g) != nullptr && std::find(listed.begin(), listed.end(), g) == listed.end())
+                out.list[out.count++] = g;
+        }
+        return out;
+    }
     bool offered_group(named_group g) const noexcept {
-        return std::find(config().groups.begin(), config().groups.end(), g) != config().groups.end();
+        const auto listed = supported_groups();
+        return std::find(listed.view().begin(), listed.view().end(), g) != listed.view().end();
     }
 
     step on_server_hello(const message& m, flight& out) noexcept {
