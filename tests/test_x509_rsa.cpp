@@ -1,0 +1,267 @@
+// RSA in X.509: the fixtures of tests/x509/make_rsa_fixtures.sh (RSA-2048 and RSA-3072 chains
+// signed with PKCS#1 v1.5, a chain signed with RSASSA-PSS in the Baseline Requirements'
+// encodings, an id-RSASSA-PSS key) read as openssl reads them; RSASSA-PSS parameters (RFC 4055
+// §3.1) parsed strictly, and a key's parameters limiting its signatures (§3.3); the Web PKI
+// profile's RSA rules (BR §6.1.5, §6.1.6, §7.1.3.1.1, §7.1.3.2.1).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "carapace/x509/crl.hpp"
+#include "carapace/x509/ocsp.hpp"
+#include "carapace/x509/verify.hpp"
+#include "support/vectors.hpp"
+
+namespace rsa_x509_tests {
+
+using namespace carapace;
+using test_support::byte_vector;
+using test_support::unhex;
+
+byte_vector load(const std::string& file) {
+    const std::string text = test_support::read_vector_file("x509/rsa/" + file);
+    REQUIRE_MESSAGE(!text.empty(), file);
+    if (file.ends_with(".der")) return byte_vector(text.begin(), text.end());
+    byte_vector der_bytes(text.size());
+    auto n = pem::decode_first(text, pem::certificate, der_bytes);
+    if (!n) n = pem::decode_first(text, "X509 CRL", der_bytes);
+    REQUIRE_MESSAGE(n.ok(), file);
+    der_bytes.resize(*n);
+    return der_bytes;
+}
+
+x509::certificate parse(const byte_vector& der_bytes) {
+    auto c = x509::parse_certificate(der_bytes);
+    REQUIRE(c.ok());
+    return *c;
+}
+
+const char* const certificate_names[] = {"root_2048",        "intermediate_2048",    "leaf_2048",       "root_3072",
+                                         "intermediate_3072", "leaf_3072",           "root_pss",        "intermediate_pss",
+                                         "leaf_pss",         "leaf_pss_salt_20",     "intermediate_pss_key",
+                                         "leaf_by_pss_key",  "leaf_2052",            "leaf_p256",       "revoked_leaf"};
+
+x509::pss_hash pss_hash_named(const std::string& name) {
+    if (name == "sha256") return x509::pss_hash::sha256;
+    if (name == "sha384") return x509::pss_hash::sha384;
+    if (name == "sha512") return x509::pss_hash::sha512;
+    return x509::pss_hash::other;
+}
+
+// An RSASSA-PSS-params SEQUENCE around `fields` (hex).
+byte_vector pss_params(const std::string& fields) {
+    byte_vector v = unhex(fields);
+    REQUIRE(v.size() < 128);
+    v.insert(v.begin(), {0x30, static_cast<std::uint8_t>(v.size())});
+    return v;
+}
+const std::string sha256_null = "300d06096086480165030402010500", sha256_absent = "300b0609608648016503040201",
+                  sha384_null = "300d06096086480165030402020500";
+std::string hash_field(const std::string& hash) { return "a0" + std::string(hash.size() == 30 ? "0f" : "0d") + hash; }
+std::string mgf1_field(const std::string& hash) {
+    // [1] { SEQUENCE { id-mgf1, hash } }
+    const std::size_t inner = 11 + hash.size() / 2;
+    const byte_vector lengths = {0xa1, static_cast<std::uint8_t>(inner + 2), 0x30, static_cast<std::uint8_t>(inner)};
+    return test_support::to_hex(lengths) + "06092a864886f70d010108" + hash;
+}
+
+}  // namespace rsa_x509_tests
+
+using namespace rsa_x509_tests;
+
+TEST_CASE("X.509 RSA: signature algorithms, PSS parameters and key sizes as openssl wrote them") {
+    const auto expected = test_support::load_vectors("x509/rsa/expected.json");
+    REQUIRE(expected.size() == std::size(certificate_names));
+    for (const char* name : certificate_names) {
+        CAPTURE(name);
+        const byte_vector der_bytes = load(std::string(name) + ".pem");
+        const x509::certificate c = parse(der_bytes);
+        const auto& want = expected[name];
+        const std::string algorithm = want["algorithm"].str();
+        using enum x509::signature_algorithm;
+        CHECK(c.signed_with == (algorithm == "sha256WithRSAEncryption"   ? rsa_pkcs1_sha256
+                                : algorithm == "sha384WithRSAEncryption" ? rsa_pkcs1_sha384
+                                : algorithm == "sha512WithRSAEncryption" ? rsa_pkcs1_sha512
+                                : algorithm == "rsassaPss"               ? rsa_pss
+                                                                         : unknown));
+        CHECK(c.public_key.bits == static_cast<std::size_t>(want["bits"].integer()));
+        if (c.signed_with == rsa_pss) {
+            auto p = x509::parse_pss_parameters(c.signature_parameters);
+            REQUIRE(p.ok());
+            CHECK(p->hash == pss_hash_named(want["hash"].str()));
+            CHECK(p->mgf1_hash == p->hash);  // openssl's MGF1 follows the message hash
+            CHECK(p->salt_length == static_cast<std::uint64_t>(want["salt"].integer()));
+        } else {
+            CHECK(der::equal(c.signature_parameters, unhex("0500")));
+        }
+    }
+    // Key types: rsaEncryption, id-RSASSA-PSS limited to SHA-256 / MGF1-SHA-256 / salt >= 32, P-256.
+    CHECK(parse(load("leaf_2048.pem")).public_key.type == x509::key_type::rsa);
+    CHECK(parse(load("leaf_p256.pem")).public_key.type == x509::key_type::ec_p256);
+    const x509::certificate pss_key = parse(load("intermediate_pss_key.pem"));
+    CHECK(pss_key.public_key.type == x509::key_type::rsa_pss);
+    auto limits = x509::parse_pss_parameters(pss_key.public_key.parameters);
+    REQUIRE(limits.ok());
+    CHECK(limits->hash == x509::pss_hash::sha256);
+    CHECK(limits->mgf1_hash == x509::pss_hash::sha256);
+    CHECK(limits->salt_length == 32);
+    // The same key through parse_public_key, the SubjectPublicKeyInfo on its own.
+    auto alone = x509::parse_public_key(pss_key.public_key.encoded);
+    REQUIRE(alone.ok());
+    CHECK(alone->type == x509::key_type::rsa_pss);
+    CHECK(alone->bits == 2048);
+}
+
+TEST_CASE("X.509 RSA: RSASSA-PSS parameters are parsed strictly") {
+    using enum x509::pss_hash;
+    struct accepted {
+        std::string fields;
+        x509::pss_hash hash, mgf1_hash;
+        std::uint64_t salt;
+    };
+    const accepted good[] = {
+        {"", sha1, sha1, 20},  // every field at its DEFAULT
+        {hash_field(sha256_null) + mgf1_field(sha256_null) + "a203020120", sha256, sha256, 32},
+        {hash_field(sha256_absent) + mgf1_field(sha256_absent) + "a203020120", sha256, sha256, 32},
+        {hash_field(sha384_null) + mgf1_field(sha256_null) + "a203020100", sha384, sha256, 0},
+        {hash_field(sha256_null), sha256, sha1, 20},
+        // SHA-224 (2.16.840.1.101.3.4.2.4): parsed, named `other`, refused where verified.
+        {hash_field("300d06096086480165030402040500"), other, sha1, 20},
+        // A mask generation function other than MGF1 (here 1.2.840.113549.1.1.9).
+        {"a10d300b06092a864886f70d010109", sha1, other, 20},
+        {"a205020300ffff", sha1, sha1, 65535},
+    };
+    for (const auto& g : good) {
+        CAPTURE(g.fields);
+        auto p = x509::parse_pss_parameters(pss_params(g.fields));
+        REQUIRE(p.ok());
+        CHECK(p->hash == g.hash);
+        CHECK(p->mgf1_hash == g.mgf1_hash);
+        CHECK(p->salt_length == g.salt);
+    }
+    const std::string refused[] = {
+        "a203020114",                                  // saltLength 20 written out (its DEFAULT)
+        "a303020101",                                  // trailerField written out
+        "a303020102",                                  // trailerField 2
+        "a2030201ff",                                  // a negative salt length
+        "a20302",                                      // truncated
+        "a2020500",                                    // salt length not an INTEGER
+        "a00b300906052b0e03021a0500",                  // SHA-1 written out (its DEFAULT)
+        "a00f300d06096086480165030402010400",          // hash parameters neither absent nor NULL
+        "a011" + sha256_null + "0500",                 // two elements in [0]
+        "a203020120a0" + std::string("0f") + sha256_null,  // fields out of order
+        mgf1_field(sha256_null) + hash_field(sha256_null),
+        "0500",                                        // not a field of RSASSA-PSS-params
+        "a10d300b06092a864886f70d010108",              // MGF1 without its hash
+    };
+    for (const auto& fields : refused) {
+        CAPTURE(fields);
+        CHECK_FALSE(x509::parse_pss_parameters(pss_params(fields)).ok());
+    }
+    CHECK_FALSE(x509::parse_pss_parameters(unhex("0500")).ok());
+    CHECK_FALSE(x509::parse_pss_parameters(byte_vector{}).ok());
+    byte_vector trailing = pss_params("a203020120");
+    trailing.push_back(0);
+    CHECK_FALSE(x509::parse_pss_parameters(trailing).ok());
+}
+
+TEST_CASE("X.509 RSA: a PSS key's parameters limit its signatures (RFC 4055 §3.3)") {
+    const x509::pss_parameters key{x509::pss_hash::sha256, x509::pss_hash::sha256, 32};
+    CHECK(x509::pss_fits_key({x509::pss_hash::sha256, x509::pss_hash::sha256, 32}, key));
+    CHECK(x509::pss_fits_key({x509::pss_hash::sha256, x509::pss_hash::sha256, 64}, key));
+    CHECK_FALSE(x509::pss_fits_key({x509::pss_hash::sha256, x509::pss_hash::sha256, 31}, key));
+    CHECK_FALSE(x509::pss_fits_key({x509::pss_hash::sha384, x509::pss_hash::sha256, 48}, key));
+    CHECK_FALSE(x509::pss_fits_key({x509::pss_hash::sha256, x509::pss_hash::sha384, 32}, key));
+}
+
+TEST_CASE("X.509 RSA: malformed RSASSA-PSS identifiers and keys are malformed certificates") {
+    const byte_vector leaf = load("leaf_by_pss_key.pem");
+    // saltLength 32 -> 20: written out at its DEFAULT, not DER (both identifiers changed).
+    byte_vector salt_20 = leaf;
+    const byte_vector from = unhex("a203020120"), to = unhex("a203020114");
+    std::size_t changed = 0;
+    for (auto it = std::search(salt_20.begin(), salt_20.end(), from.begin(), from.end()); it != salt_20.end();
+         it = std::search(it, salt_20.end(), from.begin(), from.end())) {
+        std::copy(to.begin(), to.end(), it);
+        ++changed;
+    }
+    CHECK(changed == 2);
+    CHECK(x509::parse_certificate(salt_20).error() == errc::decode_error);
+    // The intermediate's id-RSASSA-PSS key limited with a trailerField written out.
+    const x509::certificate ca = parse(load("intermediate_pss_key.pem"));
+    byte_vector spki(ca.public_key.encoded.begin(), ca.public_key.encoded.end());
+    CHECK(x509::parse_public_key(spki).ok());
+    const auto salt_at = std::search(spki.begin(), spki.end(), from.begin(), from.end());
+    REQUIRE(salt_at != spki.end());
+    std::copy(to.begin(), to.end(), salt_at);
+    CHECK(x509::parse_public_key(spki).error() == errc::decode_error);
+}
+
+TEST_CASE("X.509 RSA: the Web PKI profile's rules for RSA keys and signature identifiers") {
+    using enum x509::profile_rule;
+    using x509::path_role;
+    const auto webpki = x509::certificate_profile::webpki, rfc5280 = x509::certificate_profile::rfc5280;
+    const struct {
+        const char* name;
+        path_role role;
+        x509::profile_rule want;
+    } cases[] = {
+        {"leaf_2048", path_role::leaf, none},
+        {"intermediate_2048", path_role::intermediate, none},
+        {"leaf_3072", path_role::leaf, none},
+        {"intermediate_3072", path_role::intermediate, none},  // sha512WithRSAEncryption
+        {"leaf_pss", path_role::leaf, none},                   // PSS SHA-512, salt 64
+        {"intermediate_pss", path_role::intermediate, none},   // PSS SHA-384, salt 48
+        {"leaf_by_pss_key", path_role::leaf, none},            // PSS SHA-256, salt 32
+        {"leaf_p256", path_role::leaf, none},
+        {"leaf_2052", path_role::leaf, rsa_modulus_size},
+        {"leaf_pss_salt_20", path_role::leaf, rsa_signature_encoding},
+        {"intermediate_pss_key", path_role::intermediate, rsa_pss_public_key},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.name);
+        const byte_vector der_bytes = load(std::string(c.name) + ".pem");
+        const x509::certificate cert = parse(der_bytes);
+        CHECK(x509::check_profile(cert, c.role, webpki) == c.want);
+        CHECK(x509::check_profile(cert, c.role, rfc5280) == none);  // all Web PKI rules
+    }
+    // Roots are the caller's choice: a PSS-signed root with the BR's encoding is fine, and the
+    // rules above are not asked of anchors.
+    CHECK(x509::check_profile(parse(load("root_pss.pem")), path_role::anchor, webpki) == none);
+
+    // PKCS#1 v1.5 identifiers without their NULL (what some encoders write): valid under
+    // RFC 4055, not the BR's encoding.
+    x509::certificate leaf = parse(load("leaf_2048.pem"));
+    leaf.signature_parameters = {};
+    CHECK(x509::check_profile(leaf, path_role::leaf, webpki) == rsa_signature_encoding);
+
+    // The public exponent: odd and at least 3.
+    const struct {
+        const char* rsa_public_key;
+        bool acceptable;
+    } exponents[] = {
+        {"3006020100020103", true},          // 3
+        {"3008020100020301 0001", true},     // 65537
+        {"3006020100020101", false},         // 1
+        {"3006020100020102", false},         // even
+        {"3006020100020100", false},         // 0
+        {"30060201000201ff", false},         // negative
+        {"300702010002020100", false},       // 256: even
+        {"300702010002020101", true},        // 257
+        {"3005020100020103", false},         // malformed
+    };
+    for (const auto& e : exponents) {
+        std::string hex = e.rsa_public_key;
+        hex.erase(std::remove(hex.begin(), hex.end(), ' '), hex.end());
+        CAPTURE(hex);
+        CHECK(x509::detail::rsa_exponent_acceptable(unhex(hex)) == e.acceptable);
+    }
+    // A certificate whose key has exponent 1 breaks the rule.
+    const byte_vector one = unhex("3006020100020101");
+    leaf = parse(load("leaf_2048.pem"));
+    leaf.public_key.key = one;
+    CHECK(x509::check_profile(leaf, path_role::leaf, webpki) == rsa_public_exponent);
+    CHECK(x509::check_profile(leaf, path_role::intermediate, webpki) == rsa_public_exponent);
+}
