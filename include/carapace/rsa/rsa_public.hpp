@@ -1,0 +1,153 @@
+// RSA public keys and signature verification: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2.2) and
+// RSASSA-PSS (§8.1.2), on the message or on its digest. Variable time: every input is public.
+//
+// Limits, checked on every call (a view may be built by hand):
+// - modulus: odd, 2048 to 8192 bits (rsa_min_bits, rsa_max_verify_bits). 2048 is the Web PKI's
+//   floor (CA/Browser Forum Baseline Requirements §6.1.5); 8192 bounds the work an attacker's
+//   key can ask for.
+// - public exponent: odd, 3 <= e < 2^32. RFC 8017 §3.1 asks 3 <= e <= n - 1; the upper bound
+//   (ours, like Windows CNG's and Go's) keeps verification to at most 32 squarings. Every key in
+//   use has e = 65537 or a smaller one (3, 17).
+// - signature: exactly k octets (k the modulus length, §8.1.2 step 1, §8.2.2 step 1) and, as an
+//   integer, below n (RSAVP1 §5.2.2 step 1).
+// PKCS#1 v1.5 builds the expected encoding and compares it whole; no padding is ever parsed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/core/error.hpp"
+#include "carapace/rsa/detail/bignum.hpp"
+#include "carapace/rsa/detail/emsa.hpp"
+#include "carapace/rsa/detail/modexp.hpp"
+#include "carapace/rsa/detail/montgomery.hpp"
+#include "carapace/rsa/detail/rsa_der.hpp"
+#include "carapace/rsa/rsa_hash.hpp"
+
+namespace carapace {
+
+inline constexpr std::size_t rsa_min_bits = 2048;
+inline constexpr std::size_t rsa_max_verify_bits = 8192;
+
+// A public key as views of big-endian bytes without leading zeros, into the DER it was parsed
+// from (or any buffer the caller keeps alive).
+struct rsa_public_key_view {
+    byte_view modulus;
+    byte_view exponent;
+    [[nodiscard]] constexpr std::size_t bits() const noexcept { return detail::bn_bits_of(modulus); }
+    [[nodiscard]] constexpr std::size_t size() const noexcept { return (bits() + 7) / 8; }  // k
+};
+
+// errc::ok when the key is within the limits above; errc::invalid_argument otherwise.
+[[nodiscard]] constexpr errc check_rsa_public_key(const rsa_public_key_view& key) noexcept {
+    const byte_view n = detail::bn_trim(key.modulus), e = detail::bn_trim(key.exponent);
+    const std::size_t bits = detail::bn_bits_of(n);
+    if (bits < rsa_min_bits || bits > rsa_max_verify_bits || (n.back() & 1u) == 0) return errc::invalid_argument;
+    if (e.empty() || e.size() > 4 || (e.back() & 1u) == 0 || (e.size() == 1 && e[0] < 3)) return errc::invalid_argument;
+    return errc::ok;
+}
+
+// RSAPublicKey (PKCS#1, PEM "RSA PUBLIC KEY"), the whole of `der`; checked as above.
+[[nodiscard]] constexpr result<rsa_public_key_view> parse_rsa_public_key_pkcs1(byte_view der) noexcept {
+    auto parts = detail::parse_rsa_public_der(der);
+    if (!parts) return parts.error();
+    const rsa_public_key_view key{parts->modulus, parts->exponent};
+    if (const errc e = check_rsa_public_key(key); e != errc::ok) return e;
+    return key;
+}
+
+// SubjectPublicKeyInfo with rsaEncryption (PEM "PUBLIC KEY"), the whole of `der`.
+[[nodiscard]] constexpr result<rsa_public_key_view> parse_rsa_spki(byte_view der) noexcept {
+    auto parts = detail::parse_rsa_spki_der(der);
+    if (!parts) return parts.error();
+    const rsa_public_key_view key{parts->modulus, parts->exponent};
+    if (const errc e = check_rsa_public_key(key); e != errc::ok) return e;
+    return key;
+}
+
+namespace detail {
+
+template <class Word>
+inline constexpr std::size_t rsa_verify_words = bn_words_for<Word>(rsa_max_verify_bits);
+
+// RSAVP1 (§5.2.2) and I2OSP into em (k bytes): false for a key out of limits, a signature of
+// the wrong length or not below n.
+template <class Word>
+[[nodiscard]] constexpr bool rsa_public_op(const rsa_public_key_view& key, byte_view signature, byte_span em) noexcept {
+    if (check_rsa_public_key(key) != errc::ok) return false;
+    const byte_view n_bytes = bn_trim(key.modulus), e_bytes = bn_trim(key.exponent);
+    if (signature.size() != n_bytes.size() || em.size() != n_bytes.size()) return false;
+    constexpr std::size_t cap = rsa_verify_words<Word>;
+    mont_modulus<Word, cap> mod;
+    if (!mod.set(n_bytes)) return false;
+    Word s[cap] = {}, m[cap] = {};
+    bn_from_bytes(s, cap, signature);
+    if (!bn_less_than(s, mod.modulus(), mod.words())) return false;
+    std::uint32_t e = 0;
+    for (const std::uint8_t b : e_bytes) e = e << 8 | b;
+    pow_public(mod, m, s, e);
+    bn_to_bytes(em, m, mod.words());
+    return true;
+}
+
+template <class Word>
+[[nodiscard]] constexpr bool rsa_verify_pkcs1_digest_with(const rsa_public_key_view& key, rsa_hash h, byte_view digest,
+                                                          byte_view signature) noexcept {
+    std::uint8_t em[rsa_max_bytes] = {}, expected[rsa_max_bytes] = {};
+    const std::size_t k = signature.size();
+    if (k > rsa_max_bytes || !rsa_public_op<Word>(key, signature, byte_span(em, k))) return false;
+    if (!emsa_pkcs1_encode(h, digest, byte_span(expected, k))) return false;
+    return ct::equal(byte_view(em, k), byte_view(expected, k));
+}
+
+template <class Word>
+[[nodiscard]] constexpr bool rsa_verify_pss_digest_with(const rsa_public_key_view& key, rsa_hash content, rsa_hash mgf,
+                                                        std::size_t salt_length, byte_view digest,
+                                                        byte_view signature) noexcept {
+    std::uint8_t em[rsa_max_bytes] = {};
+    const std::size_t k = signature.size();
+    if (k > rsa_max_bytes || !rsa_public_op<Word>(key, signature, byte_span(em, k))) return false;
+    // emBits = modBits - 1: when modBits is 1 mod 8 the encoding is a byte shorter than k and the
+    // first byte of the integer must be zero (I2OSP into emLen octets, §8.1.2 step 2c).
+    const std::size_t em_bits = key.bits() - 1, em_len = (em_bits + 7) / 8;
+    if (em_len < k && em[0] != 0) return false;
+    return emsa_pss_verify(content, mgf, digest, salt_length, em_bits, byte_span(em + (k - em_len), em_len));
+}
+
+}  // namespace detail
+
+// RSASSA-PKCS1-v1_5-VERIFY on a digest computed by the caller (digest_size(h) bytes).
+[[nodiscard]] constexpr bool rsa_verify_pkcs1_digest(const rsa_public_key_view& key, rsa_hash h, byte_view digest,
+                                                     byte_view signature) noexcept {
+    return detail::rsa_verify_pkcs1_digest_with<detail::bn_word>(key, h, digest, signature);
+}
+
+// RSASSA-PKCS1-v1_5-VERIFY (§8.2.2) of a message.
+[[nodiscard]] constexpr bool rsa_verify_pkcs1(const rsa_public_key_view& key, rsa_hash h, byte_view message,
+                                              byte_view signature) noexcept {
+    std::uint8_t digest[detail::rsa_max_digest] = {};
+    detail::rsa_digest(h, message, digest);
+    return rsa_verify_pkcs1_digest(key, h, byte_view(digest, digest_size(h)), signature);
+}
+
+// RSASSA-PSS-VERIFY on a digest (digest_size(content_hash) bytes), with MGF1 over mgf1_hash and
+// the salt length the caller expects (TLS 1.3: the digest length, RFC 8446 §4.2.3; X.509: the
+// RSASSA-PSS-params' saltLength, RFC 4055 §3.1).
+[[nodiscard]] constexpr bool rsa_verify_pss_digest(const rsa_public_key_view& key, rsa_hash content_hash,
+                                                   rsa_hash mgf1_hash, std::size_t salt_length, byte_view digest,
+                                                   byte_view signature) noexcept {
+    return detail::rsa_verify_pss_digest_with<detail::bn_word>(key, content_hash, mgf1_hash, salt_length, digest,
+                                                               signature);
+}
+
+// RSASSA-PSS-VERIFY (§8.1.2) of a message.
+[[nodiscard]] constexpr bool rsa_verify_pss(const rsa_public_key_view& key, rsa_hash content_hash, rsa_hash mgf1_hash,
+                                            std::size_t salt_length, byte_view message, byte_view signature) noexcept {
+    std::uint8_t digest[detail::rsa_max_digest] = {};
+    detail::rsa_digest(content_hash, message, digest);
+    const byte_view d(digest, digest_size(content_hash));
+    return rsa_verify_pss_digest(key, content_hash, mgf1_hash, salt_length, d, signature);
+}
+
+}  // namespace carapace

@@ -1,0 +1,427 @@
+// RSA (RFC 8017): every Wycheproof RSASSA-PKCS1-v1_5 and RSASSA-PSS verification test whose
+// hashes the library has (SHA-1, SHA-224, SHA-256, SHA-384, SHA-512, SHA-512/224, SHA-512/256),
+// the PKCS#1 v1.5 signature generation files (deterministic: our signature must be theirs
+// byte for byte), PSS signing round trips, key consistency checks, the refusal of a faulty CRT
+// half, and the Montgomery arithmetic in constant evaluation. Every test runs on 64-bit words
+// (where the compiler has a 128-bit product) and on 32-bit words.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "carapace/rsa/rsa.hpp"
+#include "support/vectors.hpp"
+
+namespace test_rsa {
+
+using namespace carapace;
+using test_support::byte_vector;
+using test_support::to_hex;
+using test_support::unhex;
+
+// The arithmetic in constant evaluation: the textbook key p = 61, q = 53, n = 3233, e = 17,
+// d = 2753; 65 encrypts to 2790 and back.
+template <class Word>
+constexpr std::uint64_t tiny_pow(std::uint64_t base, std::uint64_t exponent, bool secret) {
+    detail::mont_modulus<Word, 2> mod;
+    const std::uint8_t m_bytes[2] = {0x0c, 0xa1};  // 3233
+    if (!mod.set(m_bytes)) return 0;
+    Word b[2] = {static_cast<Word>(base), 0}, out[2] = {}, bm[2] = {};
+    if (secret) {
+        Word e[2] = {static_cast<Word>(exponent), 0};
+        mod.to_mont(bm, b);
+        detail::pow_secret(mod, out, bm, e, 2, 12);
+        mod.from_mont(out, out);
+    } else {
+        detail::pow_public(mod, out, b, static_cast<std::uint32_t>(exponent));
+    }
+    return out[0];
+}
+static_assert(tiny_pow<std::uint32_t>(65, 17, false) == 2790);
+static_assert(tiny_pow<std::uint32_t>(2790, 2753, true) == 65);
+#if CARAPACE_HAVE_INT128
+static_assert(tiny_pow<std::uint64_t>(65, 17, false) == 2790);
+static_assert(tiny_pow<std::uint64_t>(2790, 2753, true) == 65);
+#endif
+
+rsa_hash hash_named(const std::string& name) {
+    if (name == "SHA-1") return rsa_hash::sha1;
+    if (name == "SHA-224") return rsa_hash::sha224;
+    if (name == "SHA-256") return rsa_hash::sha256;
+    if (name == "SHA-384") return rsa_hash::sha384;
+    if (name == "SHA-512") return rsa_hash::sha512;
+    if (name == "SHA-512/224") return rsa_hash::sha512_224;
+    REQUIRE(name == "SHA-512/256");
+    return rsa_hash::sha512_256;
+}
+
+byte_vector digest_of(rsa_hash h, byte_view message) {
+    byte_vector d(digest_size(h));
+    detail::rsa_digest(h, message, d.data());
+    return d;
+}
+
+// The group's key: from its SubjectPublicKeyInfo, checked against the modulus and exponent the
+// group also gives as hex.
+rsa_public_key_view group_key(const test_json::value& group, const byte_vector& spki) {
+    auto key = parse_rsa_spki(spki);
+    REQUIRE(key.ok());
+    byte_vector n = unhex(group["publicKey"]["modulus"].str()), e = unhex(group["publicKey"]["publicExponent"].str());
+    CHECK(to_hex(key->modulus) == to_hex(detail::bn_trim(n)));
+    CHECK(to_hex(key->exponent) == to_hex(detail::bn_trim(e)));
+    return *key;
+}
+
+struct file_spec {
+    const char* path;
+    std::int64_t tests;
+};
+
+const std::vector<file_spec> pkcs1_verify_files = {
+    {"wycheproof/rsa_signature_2048_sha224_test.json", 258},
+    {"wycheproof/rsa_signature_2048_sha256_test.json", 259},
+    {"wycheproof/rsa_signature_2048_sha384_test.json", 258},
+    {"wycheproof/rsa_signature_2048_sha512_test.json", 259},
+    {"wycheproof/rsa_signature_2048_sha512_224_test.json", 258},
+    {"wycheproof/rsa_signature_2048_sha512_256_test.json", 257},
+    {"wycheproof/rsa_signature_3072_sha256_test.json", 259},
+    {"wycheproof/rsa_signature_3072_sha384_test.json", 259},
+    {"wycheproof/rsa_signature_3072_sha512_test.json", 260},
+    {"wycheproof/rsa_signature_3072_sha512_256_test.json", 258},
+    {"wycheproof/rsa_signature_4096_sha256_test.json", 258},
+    {"wycheproof/rsa_signature_4096_sha384_test.json", 259},
+    {"wycheproof/rsa_signature_4096_sha512_test.json", 259},
+    {"wycheproof/rsa_signature_4096_sha512_256_test.json", 258},
+    {"wycheproof/rsa_signature_8192_sha256_test.json", 258},
+    {"wycheproof/rsa_signature_8192_sha384_test.json", 259},
+    {"wycheproof/rsa_signature_8192_sha512_test.json", 259},
+};
+
+const std::vector<file_spec> pss_verify_files = {
+    {"wycheproof/rsa_pss_2048_sha1_mgf1_20_test.json", 88},
+    {"wycheproof/rsa_pss_2048_sha256_mgf1_0_test.json", 103},
+    {"wycheproof/rsa_pss_2048_sha256_mgf1_32_test.json", 108},
+    {"wycheproof/rsa_pss_2048_sha256_mgf1sha1_20_test.json", 108},
+    {"wycheproof/rsa_pss_2048_sha384_mgf1_48_test.json", 141},
+    {"wycheproof/rsa_pss_2048_sha512_224_mgf1_28_test.json", 100},
+    {"wycheproof/rsa_pss_2048_sha512_256_mgf1_32_test.json", 115},
+    {"wycheproof/rsa_pss_3072_sha256_mgf1_32_test.json", 108},
+    {"wycheproof/rsa_pss_4096_sha256_mgf1_32_test.json", 108},
+    {"wycheproof/rsa_pss_4096_sha384_mgf1_48_test.json", 141},
+    {"wycheproof/rsa_pss_4096_sha512_mgf1_32_test.json", 177},
+    {"wycheproof/rsa_pss_4096_sha512_mgf1_64_test.json", 179},
+    {"wycheproof/rsa_pss_misc_test.json", 150},
+    // The same tests with the key's RSASSA-PSS parameters in its SubjectPublicKeyInfo (what X.509
+    // reads): here the parameters come from the group's fields, as the SPKI states them.
+    {"wycheproof/rsa_pss_2048_sha1_mgf1_20_params_test.json", 88},
+    {"wycheproof/rsa_pss_2048_sha256_mgf1_0_params_test.json", 103},
+    {"wycheproof/rsa_pss_2048_sha256_mgf1_32_params_test.json", 108},
+    {"wycheproof/rsa_pss_2048_sha512_mgf1sha256_32_params_test.json", 178},
+    {"wycheproof/rsa_pss_3072_sha256_mgf1_32_params_test.json", 108},
+    {"wycheproof/rsa_pss_4096_sha512_mgf1_32_params_test.json", 177},
+    {"wycheproof/rsa_pss_4096_sha512_mgf1_64_params_test.json", 179},
+    {"wycheproof/rsa_pss_misc_params_test.json", 150},
+};
+
+const std::vector<file_spec> sig_gen_files = {
+    {"wycheproof/rsa_pkcs1_2048_sig_gen_test.json", 43},
+    {"wycheproof/rsa_pkcs1_3072_sig_gen_test.json", 26},
+    {"wycheproof/rsa_pkcs1_4096_sig_gen_test.json", 24},
+};
+
+template <class Word>
+struct on_words {
+    using word = Word;
+    static constexpr const char* name = sizeof(Word) == 8 ? "64-bit words" : "32-bit words";
+};
+
+#if CARAPACE_HAVE_INT128
+#define RSA_WORD_CASES on_words<std::uint64_t>, on_words<std::uint32_t>
+#else
+#define RSA_WORD_CASES on_words<std::uint32_t>
+#endif
+
+TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CASES) {
+    using Word = typename Case::word;
+    std::int64_t total = 0;
+    for (const auto& file : pkcs1_verify_files) {
+        CAPTURE(file.path);
+        const auto doc = test_support::load_vectors(file.path);
+        REQUIRE(doc["numberOfTests"].integer() == file.tests);
+        std::int64_t run = 0, valid_count = 0;
+        for (const auto& group : doc["testGroups"]) {
+            REQUIRE(group["type"].str() == "RsassaPkcs1Verify");
+            const byte_vector spki = unhex(group["publicKeyDer"].str());
+            const rsa_public_key_view key = group_key(group, spki);
+            const rsa_hash h = hash_named(group["sha"].str());
+            for (const auto& t : group["tests"]) {
+                CAPTURE(t["tcId"].integer());
+                CAPTURE(t["comment"].str());
+                const byte_vector message = unhex(t["msg"].str()), signature = unhex(t["sig"].str());
+                const bool got = detail::rsa_verify_pkcs1_digest_with<Word>(key, h, digest_of(h, message), signature);
+                // "acceptable" here is only a DigestInfo without the NULL parameters: the
+                // expected encoding has them (RFC 8017 §9.2 note 1), so these are refused.
+                if (t["result"].str() == "acceptable") {
+                    CHECK(t["flags"][0].str() == "MissingNull");
+                    CHECK_FALSE(got);
+                } else {
+                    const bool valid = t["result"].str() == "valid";
+                    CHECK(got == valid);
+                    valid_count += valid ? 1 : 0;
+                    if (valid && sizeof(Word) == sizeof(detail::bn_word))
+                        CHECK(rsa_verify_pkcs1(key, h, message, signature));
+                }
+                ++run;
+            }
+        }
+        CHECK(run == file.tests);
+        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests ("
+                                        << valid_count << " valid)");
+        total += run;
+    }
+    CHECK(total == 4395);
+}
+
+TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
+    using Word = typename Case::word;
+    std::int64_t total = 0;
+    for (const auto& file : pss_verify_files) {
+        CAPTURE(file.path);
+        const auto doc = test_support::load_vectors(file.path);
+        REQUIRE(doc["numberOfTests"].integer() == file.tests);
+        std::int64_t run = 0, valid_count = 0;
+        for (const auto& group : doc["testGroups"]) {
+            const std::string type = group["type"].str();
+            REQUIRE((type == "RsassaPssVerify" || type == "RsassaPssWithParametersVerify"));
+            REQUIRE(group["mgf"].str() == "MGF1");
+            // The _params files' SPKIs are RSASSA-PSS keys (X.509's to read): the key comes from
+            // the group's modulus and exponent there.
+            const byte_vector spki = unhex(group["publicKeyDer"].str());
+            const byte_vector n = unhex(group["publicKey"]["modulus"].str()),
+                              e = unhex(group["publicKey"]["publicExponent"].str());
+            const rsa_public_key_view key = type == "RsassaPssVerify"
+                                                ? group_key(group, spki)
+                                                : rsa_public_key_view{detail::bn_trim(n), detail::bn_trim(e)};
+            REQUIRE(check_rsa_public_key(key) == errc::ok);
+            const rsa_hash h = hash_named(group["sha"].str()), mgf = hash_named(group["mgfSha"].str());
+            const auto salt = static_cast<std::size_t>(group["sLen"].integer());
+            for (const auto& t : group["tests"]) {
+                CAPTURE(t["tcId"].integer());
+                CAPTURE(t["comment"].str());
+                REQUIRE(t["result"].str() != "acceptable");
+                const bool valid = t["result"].str() == "valid";
+                const byte_vector message = unhex(t["msg"].str()), signature = unhex(t["sig"].str());
+                CHECK(detail::rsa_verify_pss_digest_with<Word>(key, h, mgf, salt, digest_of(h, message), signature) ==
+                      valid);
+                if (valid && sizeof(Word) == sizeof(detail::bn_word)) {
+                    CHECK(rsa_verify_pss(key, h, mgf, salt, message, signature));
+                    // The salt length is part of what is verified.
+                    CHECK_FALSE(rsa_verify_pss(key, h, mgf, salt + 1, message, signature));
+                }
+                ++run;
+                valid_count += valid ? 1 : 0;
+            }
+        }
+        CHECK(run == file.tests);
+        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests ("
+                                        << valid_count << " valid)");
+        total += run;
+    }
+    CHECK(total == 2717);
+}
+
+TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof signature generation, PSS signing", Case, RSA_WORD_CASES) {
+    using Word = typename Case::word;
+    using key_type = rsa_private_key<4096, Word>;
+    test_support::test_rng rng(17);
+    std::int64_t total = 0, signed_count = 0;
+    for (const auto& file : sig_gen_files) {
+        CAPTURE(file.path);
+        const auto doc = test_support::load_vectors(file.path);
+        REQUIRE(doc["numberOfTests"].integer() == file.tests);
+        std::int64_t run = 0;
+        for (const auto& group : doc["testGroups"]) {
+            REQUIRE(group["type"].str() == "RsassaPkcs1Generate");
+            const byte_vector pkcs8 = unhex(group["privateKeyPkcs8"].str());
+            const auto key = key_type::from_pkcs8_der(pkcs8);
+            REQUIRE(key.ok());
+            // The key's public half is the group's SubjectPublicKeyInfo.
+            const byte_vector spki = unhex(group["keyDer"].str());
+            const auto pub = parse_rsa_spki(spki);
+            REQUIRE(pub.ok());
+            CHECK(to_hex(key->public_key().modulus) == to_hex(pub->modulus));
+            CHECK(to_hex(key->public_key().exponent) == to_hex(pub->exponent));
+            CHECK(key->signature_size() == pub->size());
+            const rsa_hash h = hash_named(group["sha"].str());
+            for (const auto& t : group["tests"]) {
+                CAPTURE(t["tcId"].integer());
+                CAPTURE(t["comment"].str());
+                const bool valid = t["result"].str() != "invalid";
+                const byte_vector message = unhex(t["msg"].str()), expected = unhex(t["sig"].str());
+                byte_vector sig(key->signature_size());
+                const byte_vector blinding = rng.bytes(rsa_blinding_size);
+                const auto n = key->sign_pkcs1(h, message, blinding, sig);
+                if (!rsa_hash_signs(h)) {
+                    // SHA-1 and SHA-224: verification only.
+                    CHECK(n.error() == errc::invalid_argument);
+                    CHECK(detail::rsa_verify_pkcs1_digest_with<Word>(key->public_key(), h, digest_of(h, message),
+                                                                     expected) == valid);
+                } else {
+                    REQUIRE(n.ok());
+                    CHECK(*n == sig.size());
+                    CHECK((to_hex(sig) == t["sig"].str()) == valid);
+                    ++signed_count;
+                    // PSS with a fresh salt of the hash's length verifies, and one of another
+                    // length verifies with that length only.
+                    const byte_vector salt = rng.bytes(digest_size(h)), blinding2 = rng.bytes(32);
+                    REQUIRE(key->sign_pss(h, message, salt, blinding2, sig).ok());
+                    CHECK(detail::rsa_verify_pss_digest_with<Word>(key->public_key(), h, h, salt.size(),
+                                                                   digest_of(h, message), sig));
+                    CHECK_FALSE(detail::rsa_verify_pss_digest_with<Word>(key->public_key(), h, h, 0,
+                                                                         digest_of(h, message), sig));
+                    REQUIRE(key->sign_pss(h, message, byte_view(salt).first(5), blinding2, sig).ok());
+                    CHECK(rsa_verify_pss(key->public_key(), h, h, 5, message, sig));
+                }
+                ++run;
+            }
+        }
+        CHECK(run == file.tests);
+        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests");
+        total += run;
+    }
+    CHECK(total == 93);
+    CHECK(signed_count > 60);
+}
+
+// The RSAPrivateKey of a Wycheproof key (from its PKCS#8) and the offsets of its fields.
+struct private_der {
+    byte_vector der;
+    detail::rsa_private_parts parts;
+};
+
+private_der wycheproof_private_key(const char* path, std::size_t group_index) {
+    const auto doc = test_support::load_vectors(path);
+    const byte_vector pkcs8 = unhex(doc["testGroups"][group_index]["privateKeyPkcs8"].str());
+    auto parts = detail::parse_rsa_pkcs8_der(pkcs8);
+    REQUIRE(parts.ok());
+    // The RSAPrivateKey is the OCTET STRING's content: from the modulus's INTEGER back to the
+    // SEQUENCE header, found by searching for the DER of the modulus within the PKCS#8.
+    private_der out;
+    const std::uint8_t* start = parts->modulus.data();
+    const std::uint8_t* base = pkcs8.data();
+    // The SEQUENCE of RSAPrivateKey begins where the OCTET STRING's content begins: 22 bytes
+    // into a PKCS#8 of rsaEncryption with 4-byte lengths (30 82 xx xx 02 01 00 30 0d ... 04 82 xx xx).
+    const std::size_t offset = 26;
+    REQUIRE(pkcs8[offset] == 0x30);
+    out.der.assign(base + offset, pkcs8.data() + pkcs8.size());
+    (void)start;
+    auto reparsed = detail::parse_rsa_private_der(out.der);
+    REQUIRE(reparsed.ok());
+    out.parts = *reparsed;
+    return out;
+}
+
+TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty CRT half", Case, RSA_WORD_CASES) {
+    using Word = typename Case::word;
+    using key_type = rsa_private_key<4096, Word>;
+    private_der k = wycheproof_private_key("wycheproof/rsa_pkcs1_2048_sig_gen_test.json", 2);
+    const auto key = key_type::from_pkcs1_der(k.der);
+    REQUIRE(key.ok());
+    CHECK(key->bits() == 2048);
+
+    const auto digest = sha256::hash(literal_bytes("fault"));
+    const bytes<rsa_blinding_size> blinding{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    std::uint8_t em[256] = {};
+    REQUIRE(detail::emsa_pkcs1_encode(rsa_hash::sha256, digest, byte_span(em)));
+    byte_vector sig(256, 0x55);
+    REQUIRE(key->private_op(em, blinding, sig, [](Word*, std::size_t) {}).ok());
+    CHECK(rsa_verify_pkcs1_digest(key->public_key(), rsa_hash::sha256, digest, sig));
+    // Blinding changes the exponent, not the signature.
+    byte_vector sig2(256);
+    const bytes<rsa_blinding_size> other{0xff, 0xfe, 0xfd, 0xfc, 0xfb, 0xfa, 0xf9, 0xf8, 0, 0, 0, 0, 0, 0, 0, 1};
+    REQUIRE(key->private_op(em, other, sig2, [](Word*, std::size_t) {}).ok());
+    CHECK(sig == sig2);
+    // One flipped bit in the half modulo p: the check with e catches it, nothing is released.
+    for (const std::size_t bit : {std::size_t{0}, std::size_t{77}, std::size_t{1000}}) {
+        byte_vector faulty(256, 0x55);
+        const auto r = key->private_op(em, blinding, faulty, [bit](Word* s1, std::size_t words) {
+            REQUIRE(bit / (8 * sizeof(Word)) < words);
+            s1[bit / (8 * sizeof(Word))] ^= static_cast<Word>(Word{1} << (bit % (8 * sizeof(Word))));
+        });
+        CHECK(r.error() == errc::authentication_failed);
+        CHECK(faulty == byte_vector(256, 0));
+    }
+    // Too little blinding randomness, too small an output.
+    byte_vector small(255);
+    CHECK(key->sign_pkcs1_digest(rsa_hash::sha256, digest, byte_view(blinding).first(15), sig).error() ==
+          errc::invalid_argument);
+    CHECK(key->sign_pkcs1_digest(rsa_hash::sha256, digest, blinding, small).error() == errc::buffer_too_small);
+
+    // Each CRT value and each prime, one bit off: the key is refused at load.
+    const std::uint8_t* base = k.der.data();
+    const byte_view fields[] = {k.parts.modulus,   k.parts.prime1,    k.parts.prime2,
+                                k.parts.exponent1, k.parts.exponent2, k.parts.coefficient};
+    for (const byte_view field : fields) {
+        for (const std::size_t at : {field.size() - 1, field.size() / 2}) {
+            byte_vector bad = k.der;
+            const auto pos = static_cast<std::size_t>(field.data() - base) + at;
+            // keeps odd values odd
+            bad[pos] = static_cast<std::uint8_t>(bad[pos] ^ (at == field.size() - 1 ? 0x02 : 0x10));
+            CAPTURE(pos);
+            CHECK_FALSE(key_type::from_pkcs1_der(bad).ok());
+        }
+    }
+    // A key larger than the type holds.
+    CHECK(rsa_private_key<2048, Word>::from_pkcs1_der(k.der).ok());
+    private_der big = wycheproof_private_key("wycheproof/rsa_pkcs1_3072_sig_gen_test.json", 0);
+    CHECK(rsa_private_key<2048, Word>::from_pkcs1_der(big.der).error() == errc::invalid_argument);
+    CHECK(key_type::from_pkcs1_der(big.der).ok());
+    // Trailing bytes, a truncated key, a multi-prime version.
+    byte_vector longer = k.der;
+    longer.push_back(0);
+    CHECK_FALSE(key_type::from_pkcs1_der(longer).ok());
+    CHECK_FALSE(key_type::from_pkcs1_der(byte_view(k.der).first(k.der.size() - 1)).ok());
+    byte_vector v1 = k.der;
+    REQUIRE(v1[4] == 0x02);
+    v1[6] = 1;
+    CHECK_FALSE(key_type::from_pkcs1_der(v1).ok());
+}
+
+TEST_CASE("RSA public keys: limits and encodings") {
+    const auto doc = test_support::load_vectors("wycheproof/rsa_signature_2048_sha256_test.json");
+    const byte_vector spki = unhex(doc["testGroups"][0]["publicKeyDer"].str());
+    const auto key = parse_rsa_spki(spki);
+    REQUIRE(key.ok());
+    CHECK(key->bits() == 2048);
+    // The RSAPublicKey inside the BIT STRING parses on its own (SPKI header: 30 82 01 22, the
+    // algorithm's 15 bytes, 03 82 01 0f 00).
+    const byte_view pkcs1 = byte_view(spki).subspan(4 + 15 + 5);
+    const auto key2 = parse_rsa_public_key_pkcs1(pkcs1);
+    REQUIRE(key2.ok());
+    CHECK(to_hex(key2->modulus) == to_hex(key->modulus));
+    const std::uint8_t even[] = {0x01, 0x00, 0x00};
+    const std::uint8_t one[] = {0x01};
+    const std::uint8_t big_e[] = {0x01, 0x00, 0x00, 0x00, 0x01};
+    CHECK(check_rsa_public_key({key->modulus, even}) == errc::invalid_argument);
+    CHECK(check_rsa_public_key({key->modulus, one}) == errc::invalid_argument);
+    CHECK(check_rsa_public_key({key->modulus, big_e}) == errc::invalid_argument);
+    CHECK(check_rsa_public_key({key->modulus.subspan(1), key->exponent}) == errc::invalid_argument);  // 2040 bits
+    byte_vector even_n(key->modulus.begin(), key->modulus.end());
+    even_n.back() ^= 1;
+    CHECK(check_rsa_public_key({even_n, key->exponent}) == errc::invalid_argument);
+    // A signature one byte short or long, or equal to n, is refused before any arithmetic.
+    const byte_vector sig = unhex(doc["testGroups"][0]["tests"][0]["sig"].str());
+    const byte_vector msg = unhex(doc["testGroups"][0]["tests"][0]["msg"].str());
+    REQUIRE(rsa_verify_pkcs1(*key, rsa_hash::sha256, msg, sig));
+    CHECK_FALSE(rsa_verify_pkcs1(*key, rsa_hash::sha256, msg, byte_view(sig).first(255)));
+    byte_vector longer = sig;
+    longer.insert(longer.begin(), 0);
+    CHECK_FALSE(rsa_verify_pkcs1(*key, rsa_hash::sha256, msg, longer));
+    CHECK_FALSE(rsa_verify_pkcs1(*key, rsa_hash::sha256, msg, key->modulus));
+    // The wrong hash, the wrong scheme.
+    CHECK_FALSE(rsa_verify_pkcs1(*key, rsa_hash::sha384, msg, sig));
+    CHECK_FALSE(rsa_verify_pss(*key, rsa_hash::sha256, rsa_hash::sha256, 32, msg, sig));
+}
+
+}  // namespace test_rsa
