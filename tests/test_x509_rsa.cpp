@@ -265,3 +265,192 @@ TEST_CASE("X.509 RSA: the Web PKI profile's rules for RSA keys and signature ide
     CHECK(x509::check_profile(leaf, path_role::leaf, webpki) == rsa_public_exponent);
     CHECK(x509::check_profile(leaf, path_role::intermediate, webpki) == rsa_public_exponent);
 }
+
+namespace rsa_x509_tests {
+
+struct rsa_pki {
+    byte_vector root_2048 = load("root_2048.pem"), intermediate_2048 = load("intermediate_2048.pem"),
+                leaf_2048 = load("leaf_2048.pem"), root_3072 = load("root_3072.pem"),
+                intermediate_3072 = load("intermediate_3072.pem"), leaf_3072 = load("leaf_3072.pem"),
+                root_pss = load("root_pss.pem"), intermediate_pss = load("intermediate_pss.pem"),
+                leaf_pss = load("leaf_pss.pem"), leaf_pss_salt_20 = load("leaf_pss_salt_20.pem"),
+                intermediate_pss_key = load("intermediate_pss_key.pem"), leaf_by_pss_key = load("leaf_by_pss_key.pem"),
+                leaf_p256 = load("leaf_p256.pem"), revoked_leaf = load("revoked_leaf.pem"),
+                crl_der = load("crl_2048.pem"), ocsp_der = load("ocsp_2048_pss.der");
+    // Everything was made at once: an hour after the CRL's thisUpdate all of it is current.
+    std::int64_t now = x509::parse_crl(crl_der)->this_update + 3600;
+
+    x509::verify_error verify(const byte_vector& leaf, std::vector<byte_view> intermediates, const byte_vector& root,
+                              x509::certificate_profile profile = x509::certificate_profile::webpki) const {
+        x509::trust_store<1> store;
+        REQUIRE(store.add(root) == errc::ok);
+        x509::verify_options options;
+        options.time = now;
+        options.host = "www.example.com";
+        options.profile = profile;
+        return x509::verify_chain(leaf, intermediates, store, options);
+    }
+};
+
+}  // namespace rsa_x509_tests
+
+TEST_CASE_FIXTURE(rsa_x509_tests::rsa_pki, "X.509 RSA: PKCS#1 v1.5 and RSASSA-PSS chains verify") {
+    using enum x509::verify_error;
+    const auto rfc5280 = x509::certificate_profile::rfc5280;
+    CHECK(verify(leaf_2048, {intermediate_2048}, root_2048) == ok);
+    CHECK(verify(revoked_leaf, {intermediate_2048}, root_2048) == ok);
+    CHECK(verify(leaf_3072, {intermediate_3072}, root_3072) == ok);           // SHA-384 and SHA-512
+    CHECK(verify(leaf_pss, {intermediate_pss}, root_pss) == ok);              // PSS SHA-256, 384, 512
+    CHECK(verify(leaf_p256, {intermediate_2048}, root_2048) == ok);           // an RSA CA, an ECDSA leaf
+    CHECK(verify(leaf_3072, {intermediate_2048, intermediate_3072}, root_3072) == ok);
+    CHECK(verify(leaf_2048, {intermediate_3072}, root_3072) == unknown_issuer);
+    // Valid under RFC 5280, outside what the Baseline Requirements allow.
+    CHECK(verify(leaf_pss_salt_20, {}, root_pss, rfc5280) == ok);
+    CHECK(verify(leaf_pss_salt_20, {}, root_pss) == profile_violation);
+    CHECK(verify(leaf_by_pss_key, {intermediate_pss_key}, root_2048, rfc5280) == ok);
+    CHECK(verify(leaf_by_pss_key, {intermediate_pss_key}, root_2048) == profile_violation);
+}
+
+TEST_CASE_FIXTURE(rsa_x509_tests::rsa_pki, "X.509 RSA: bad signatures, wrong keys and refused parameters") {
+    using enum x509::verify_error;
+    // A flipped bit in the signature, and in the TBS.
+    for (const byte_vector* original : {&leaf_2048, &leaf_pss}) {
+        byte_vector flipped = *original;
+        flipped.back() ^= 0x01;
+        const byte_vector& ca = original == &leaf_2048 ? intermediate_2048 : intermediate_pss;
+        const byte_vector& root = original == &leaf_2048 ? root_2048 : root_pss;
+        CHECK(verify(flipped, {ca}, root) == bad_signature);
+        const x509::certificate leaf = parse(*original);
+        byte_vector tbs_flipped = *original;
+        tbs_flipped[static_cast<std::size_t>(leaf.subject.data() - original->data()) + leaf.subject.size() - 1] ^= 0x01;
+        CHECK(verify(tbs_flipped, {ca}, root) == bad_signature);
+    }
+    // sha256WithRSAEncryption relabelled sha384 and sha512 (both identifiers).
+    for (const std::uint8_t other : {std::uint8_t{0x0c}, std::uint8_t{0x0d}}) {
+        byte_vector relabelled = leaf_2048;
+        const byte_vector from = unhex("06092a864886f70d01010b");
+        std::size_t count = 0;
+        for (auto it = std::search(relabelled.begin(), relabelled.end(), from.begin(), from.end());
+             it != relabelled.end(); it = std::search(it, relabelled.end(), from.begin(), from.end())) {
+            it[10] = other;
+            ++count;
+        }
+        CHECK(count == 2);
+        CHECK(verify(relabelled, {intermediate_2048}, root_2048) == bad_signature);
+    }
+    const x509::certificate leaf = parse(leaf_2048), pss_leaf = parse(leaf_by_pss_key);
+    const x509::public_key_info ca_key = parse(intermediate_2048).public_key,
+                                pss_key = parse(intermediate_pss_key).public_key;
+    CHECK(x509::detail::check_signature(leaf, ca_key) == ok);
+    CHECK(x509::detail::check_signature(leaf, parse(root_2048).public_key) == bad_signature);
+    CHECK(x509::detail::check_signature(leaf, parse(leaf_p256).public_key) == bad_signature);
+    // The same key as id-RSASSA-PSS makes no PKCS#1 v1.5 signature (RFC 4055 §1.2).
+    x509::public_key_info as_pss = ca_key;
+    as_pss.type = x509::key_type::rsa_pss;
+    CHECK(x509::detail::check_signature(leaf, as_pss) == bad_signature);
+    // An id-RSASSA-PSS key's parameters: its own (SHA-256, salt >= 32) allow the leaf's
+    // signature (SHA-256, salt 32); none at all allow anything; others do not.
+    CHECK(x509::detail::check_signature(pss_leaf, pss_key) == ok);
+    x509::public_key_info limited = pss_key;
+    limited.parameters = {};
+    CHECK(x509::detail::check_signature(pss_leaf, limited) == ok);
+    const byte_vector sha384_limits = pss_params(hash_field(sha384_null) + mgf1_field(sha384_null) + "a203020130"),
+                      salt_64_limits = pss_params(hash_field(sha256_null) + mgf1_field(sha256_null) + "a203020140"),
+                      mgf_384_limits = pss_params(hash_field(sha256_null) + mgf1_field(sha384_null) + "a203020120"),
+                      malformed_limits = unhex("3003020120");
+    for (const byte_vector* limits : {&sha384_limits, &salt_64_limits, &mgf_384_limits, &malformed_limits}) {
+        limited.parameters = *limits;
+        CHECK(x509::detail::check_signature(pss_leaf, limited) == bad_signature);
+    }
+    // The leaf's PSS signature is also one by the same modulus as an rsaEncryption key.
+    x509::public_key_info as_rsa = pss_key;
+    as_rsa.type = x509::key_type::rsa;
+    CHECK(x509::detail::check_signature(pss_leaf, as_rsa) == ok);
+    // PSS parameters naming SHA-1 (all DEFAULTs) or SHA-224: refused as unsupported; the salt
+    // changed: a bad signature.
+    x509::certificate relabelled = pss_leaf;
+    const byte_vector sha1_params = pss_params(""),
+                      sha224_params = pss_params(hash_field("300d06096086480165030402040500")),
+                      salt_48_params = pss_params(hash_field(sha256_null) + mgf1_field(sha256_null) + "a203020130");
+    relabelled.signature_parameters = sha1_params;
+    CHECK(x509::detail::check_signature(relabelled, pss_key) == unsupported_algorithm);
+    CHECK(x509::detail::check_signature(relabelled, as_rsa) == unsupported_algorithm);
+    relabelled.signature_parameters = sha224_params;
+    CHECK(x509::detail::check_signature(relabelled, as_rsa) == unsupported_algorithm);
+    relabelled.signature_parameters = salt_48_params;
+    CHECK(x509::detail::check_signature(relabelled, as_rsa) == bad_signature);
+    // SHA-1 with RSA: refused wherever a signature is checked.
+    x509::certificate sha1 = leaf;
+    sha1.signed_with = x509::signature_algorithm::rsa_pkcs1_sha1;
+    CHECK(x509::detail::check_signature(sha1, ca_key) == unsupported_algorithm);
+    // An RSA-1024 signer (the profile fixtures' weak key) is outside what we verify.
+    const std::string weak_text = test_support::read_vector_file("x509/profile/weak_rsa.pem");
+    byte_vector weak(weak_text.size());
+    weak.resize(*pem::decode_first(weak_text, pem::certificate, weak));
+    CHECK(x509::detail::check_signature(leaf, parse(weak).public_key) == unsupported_algorithm);
+}
+
+TEST_CASE_FIXTURE(rsa_x509_tests::rsa_pki, "X.509 RSA: a CRL (PKCS#1 v1.5) and an OCSP response (PSS) by an RSA CA") {
+    using enum x509::revocation_status;
+    const x509::certificate ca = parse(intermediate_2048), leaf = parse(leaf_2048), revoked_cert = parse(revoked_leaf);
+    auto list = x509::parse_crl(crl_der);
+    REQUIRE(list.ok());
+    CHECK(list->signed_with == x509::signature_algorithm::rsa_pkcs1_sha256);
+    x509::revocation_options options;
+    options.time = now;
+    const x509::crl lists[] = {*list};
+    CHECK(x509::crl_status(leaf, ca, lists, {}, options).status == good);
+    CHECK(x509::crl_status(revoked_cert, ca, lists, {}, options).status == revoked);
+    byte_vector bad_crl = crl_der;
+    bad_crl.back() ^= 0x01;
+    const x509::crl bad_lists[] = {*x509::parse_crl(bad_crl)};
+    CHECK(x509::crl_status(revoked_cert, ca, bad_lists, {}, options) ==
+          x509::revocation_result{unknown, x509::revocation_detail::bad_signature});
+
+    auto response = x509::parse_ocsp_response(ocsp_der);
+    REQUIRE(response.ok());
+    CHECK(response->signed_with == x509::signature_algorithm::rsa_pss);
+    CHECK(x509::check_ocsp_response(ocsp_der, leaf, ca, options).status == good);
+    const auto signature_at = static_cast<std::size_t>(response->signature.data() - ocsp_der.data());
+    byte_vector bad_response = ocsp_der;
+    bad_response[signature_at + response->signature.size() - 1] ^= 0x01;
+    CHECK(x509::check_ocsp_response(bad_response, leaf, ca, options) ==
+          x509::revocation_result{unknown, x509::revocation_detail::bad_signature});
+}
+
+TEST_CASE("X.509 RSA: the system trust store's RSA roots verify their own signatures") {
+    const std::string path = "/etc/ssl/certs/ca-certificates.crt";
+    const std::string bundle = test_support::read_text_file(path);
+    if (bundle.empty()) {
+        MESSAGE("skipped: " << path << " is absent (Debian's ca-certificates package installs it)");
+        return;
+    }
+    pem::reader r(bundle);
+    std::size_t verified = 0, sha1 = 0;
+    bool isrg_x1 = false;
+    for (auto block = r.next(); block; block = r.next()) {
+        byte_vector der_bytes(pem::max_decoded_size(*block));
+        auto n = pem::decode(*block, der_bytes);
+        REQUIRE(n.ok());
+        der_bytes.resize(*n);
+        auto c = x509::parse_certificate(der_bytes);
+        if (!c || c->public_key.type != x509::key_type::rsa || !x509::detail::self_issued(*c)) continue;
+        CAPTURE(test_support::to_hex(c->subject));
+        if (c->signed_with == x509::signature_algorithm::rsa_pkcs1_sha1) {
+            CHECK(x509::detail::check_signature(*c, c->public_key) == x509::verify_error::unsupported_algorithm);
+            ++sha1;
+            continue;
+        }
+        CHECK(x509::detail::check_signature(*c, c->public_key) == x509::verify_error::ok);
+        ++verified;
+        const std::string subject(c->subject.begin(), c->subject.end());
+        isrg_x1 = isrg_x1 || subject.find("ISRG Root X1") != std::string::npos;
+        byte_vector flipped = der_bytes;
+        flipped.back() ^= 0x01;
+        CHECK(x509::detail::check_signature(parse(flipped), c->public_key) == x509::verify_error::bad_signature);
+    }
+    REQUIRE(r.ok());
+    MESSAGE(verified << " RSA roots verified, " << sha1 << " SHA-1 ones refused");
+    CHECK(verified >= 50);
+    CHECK(isrg_x1);
+}
