@@ -2,8 +2,8 @@
 // hashes the library has (SHA-1, SHA-224, SHA-256, SHA-384, SHA-512, SHA-512/224, SHA-512/256),
 // the PKCS#1 v1.5 signature generation files (deterministic: our signature must be theirs
 // byte for byte), PSS signing round trips, key consistency checks, the refusal of a faulty CRT
-// half, and the Montgomery arithmetic in constant evaluation. Every test runs on 64-bit words
-// (where the compiler has a 128-bit product) and on 32-bit words.
+// half, and the Montgomery arithmetic and a 2048-bit verification in constant evaluation. Every
+// test runs on 64-bit words (where the compiler has a 128-bit product) and on 32-bit words.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -44,6 +44,42 @@ static_assert(tiny_pow<std::uint32_t>(2790, 2753, true) == 65);
 static_assert(tiny_pow<std::uint64_t>(65, 17, false) == 2790);
 static_assert(tiny_pow<std::uint64_t>(2790, 2753, true) == 65);
 #endif
+
+// A 2048-bit verification in constant evaluation: Wycheproof rsa_signature_2048_sha256_test.json,
+// tcId 1 (the empty message, e = 65537), and the same signature with its last bit flipped.
+constexpr const char* wycheproof_2048_n =
+    "a2b451a07d0aa5f96e455671513550514a8a5b462ebef717094fa1fee82224e637f9746d3f7cafd31878d80325b6ef5a"
+    "1700f65903b469429e89d6eac8845097b5ab393189db92512ed8a7711a1253facd20f79c15e8247f3d3e42e46e48c98e"
+    "254a2fe9765313a03eff8f17e1a029397a1fa26a8dce26f490ed81299615d9814c22da610428e09c7d9658594266f5c0"
+    "21d0fceca08d945a12be82de4d1ece6b4c03145b5d3495d4ed5411eb878daf05fd7afc3e09ada0f1126422f590975a19"
+    "69816f48698bcbba1b4d9cae79d460d8f9f85e7975005d9bc22c4e5ac0f7c1a45d12569a62807d3b9a02e5a530e77306"
+    "6f453d1f5b4c2e9cf7820283f742b9d5";
+constexpr const char* wycheproof_2048_sig =
+    "840f5dac53106dd1f9c57219224cf51289290c42f20466875ba8e830ac5690e541536fcc8ab03b731f82bf66d83f194e"
+    "7e180b3963ec7a2f3f7904a7ce49aed47da4d4b79421eaf937d301b3e696169297b797c32c076a12be4de0b58e003c51"
+    "23051a84a10c62f8dac2f42a8640008eb3c7cccd6760ff5b51b689763922582845f048fb8150e5a7a6ca2eccc7bdc853"
+    "49ad5b26c52137a79fa3fe5c29ab5cd7615013219c1941b6708e9c3c23feff5febaf0c8ebca5750b54e3e6e99a3e876b"
+    "396f27860b7f3ec4e9191703c6332d944f6f69751167680c79c4f6b57f1cc8755d24b6ec158ccdbacdb23107a33cb6b3"
+    "32516c13274d1f9dccc21dced869e486";
+
+template <std::size_t N>
+constexpr bytes<N> from_hex(const char* text) {
+    bytes<N> out{};
+    auto nibble = [](char c) { return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = static_cast<std::uint8_t>(nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]));
+    return out;
+}
+
+constexpr bool verifies_2048(bool flip) {
+    const auto n = from_hex<256>(wycheproof_2048_n);
+    auto sig = from_hex<256>(wycheproof_2048_sig);
+    if (flip) sig[255] = static_cast<std::uint8_t>(sig[255] ^ 1);
+    const std::uint8_t e[3] = {1, 0, 1};
+    return rsa_verify_pkcs1({n, e}, rsa_hash::sha256, byte_view{}, sig);
+}
+static_assert(verifies_2048(false));
+static_assert(!verifies_2048(true));
 
 rsa_hash hash_named(const std::string& name) {
     if (name == "SHA-1") return rsa_hash::sha1;
@@ -154,12 +190,15 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
             REQUIRE(group["type"].str() == "RsassaPkcs1Verify");
             const byte_vector spki = unhex(group["publicKeyDer"].str());
             const rsa_public_key_view key = group_key(group, spki);
+            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str());
             for (const auto& t : group["tests"]) {
                 CAPTURE(t["tcId"].integer());
                 CAPTURE(t["comment"].str());
                 const byte_vector message = unhex(t["msg"].str()), signature = unhex(t["sig"].str());
                 const bool got = detail::rsa_verify_pkcs1_digest_with<Word>(key, h, digest_of(h, message), signature);
+                CHECK(prepared->verify_pkcs1(h, message, signature) == got);
                 // "acceptable" here is only a DigestInfo without the NULL parameters: the
                 // expected encoding has them (RFC 8017 §9.2 note 1), so these are refused.
                 if (t["result"].str() == "acceptable") {
@@ -204,6 +243,8 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                                                 ? group_key(group, spki)
                                                 : rsa_public_key_view{detail::bn_trim(n), detail::bn_trim(e)};
             REQUIRE(check_rsa_public_key(key) == errc::ok);
+            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str()), mgf = hash_named(group["mgfSha"].str());
             const auto salt = static_cast<std::size_t>(group["sLen"].integer());
             for (const auto& t : group["tests"]) {
@@ -214,6 +255,7 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                 const byte_vector message = unhex(t["msg"].str()), signature = unhex(t["sig"].str());
                 CHECK(detail::rsa_verify_pss_digest_with<Word>(key, h, mgf, salt, digest_of(h, message), signature) ==
                       valid);
+                CHECK(prepared->verify_pss(h, mgf, salt, message, signature) == valid);
                 if (valid && sizeof(Word) == sizeof(detail::bn_word)) {
                     CHECK(rsa_verify_pss(key, h, mgf, salt, message, signature));
                     // The salt length is part of what is verified.
@@ -360,8 +402,8 @@ TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty 
 
     // Each CRT value and each prime, one bit off: the key is refused at load.
     const std::uint8_t* base = k.der.data();
-    const byte_view fields[] = {k.parts.modulus,   k.parts.prime1,    k.parts.prime2,
-                                k.parts.exponent1, k.parts.exponent2, k.parts.coefficient};
+    const byte_view fields[] = {k.parts.modulus,   k.parts.private_exponent, k.parts.prime1,   k.parts.prime2,
+                                k.parts.exponent1, k.parts.exponent2,        k.parts.coefficient};
     for (const byte_view field : fields) {
         for (const std::size_t at : {field.size() - 1, field.size() / 2}) {
             byte_vector bad = k.der;
@@ -388,6 +430,55 @@ TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty 
     CHECK_FALSE(key_type::from_pkcs1_der(v1).ok());
 }
 
+// DER of a length, and of a SEQUENCE or INTEGER (positive, from big-endian hex) around content.
+byte_vector der_wrap(std::uint8_t tag, const byte_vector& content) {
+    byte_vector out{tag};
+    const std::size_t n = content.size();
+    if (n < 0x80) {
+        out.push_back(static_cast<std::uint8_t>(n));
+    } else if (n < 0x100) {
+        out.insert(out.end(), {0x81, static_cast<std::uint8_t>(n)});
+    } else {
+        out.insert(out.end(), {0x82, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)});
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+byte_vector der_integer(const std::string& hex) {
+    byte_vector v = unhex(hex);
+    if (v.empty() || (v[0] & 0x80) != 0) v.insert(v.begin(), 0);
+    return der_wrap(0x02, v);
+}
+
+TEST_CASE_TEMPLATE("RSA private keys: RFC 8448's 1024-bit server key", Case, RSA_WORD_CASES) {
+    using Word = typename Case::word;
+    const auto doc = test_support::load_vectors("rfc/rfc8448.json");
+    const auto& k = doc["private_keys"]["rsa"];
+    byte_vector body = der_integer("00");
+    for (const char* field : {"modulus", "public exponent", "private exponent", "prime1", "prime2", "exponent1",
+                              "exponent2", "coefficient"}) {
+        const byte_vector v = der_integer(k[field].str());
+        body.insert(body.end(), v.begin(), v.end());
+    }
+    const byte_vector der = der_wrap(0x30, body);
+    const auto key = rsa_private_key<2048, Word>::from_pkcs1_der(der);
+    REQUIRE(key.ok());
+    CHECK(key->bits() == 1024);
+    CHECK(to_hex(key->public_key().modulus) == k["modulus"].str());
+    const auto message = literal_bytes("RFC 8448 server CertificateVerify");
+    const bytes<32> salt{7, 7, 7};
+    const bytes<rsa_blinding_size> blinding{5, 4, 3, 2, 1};
+    byte_vector sig(key->signature_size());
+    REQUIRE(key->sign_pss(rsa_hash::sha256, message, salt, blinding, sig).ok());
+    CHECK(rsa_verify_pss(key->public_key(), rsa_hash::sha256, rsa_hash::sha256, 32, message, sig));
+    REQUIRE(key->sign_pkcs1(rsa_hash::sha256, message, blinding, sig).ok());
+    CHECK(rsa_verify_pkcs1(key->public_key(), rsa_hash::sha256, message, sig));
+    // SHA-512 with a 64-byte salt does not fit a 1024-bit modulus (RFC 8017 §9.1.1 step 3).
+    const bytes<64> long_salt{};
+    CHECK(key->sign_pss(rsa_hash::sha512, message, long_salt, blinding, sig).error() == errc::invalid_argument);
+}
+
 TEST_CASE("RSA public keys: limits and encodings") {
     const auto doc = test_support::load_vectors("wycheproof/rsa_signature_2048_sha256_test.json");
     const byte_vector spki = unhex(doc["testGroups"][0]["publicKeyDer"].str());
@@ -406,10 +497,22 @@ TEST_CASE("RSA public keys: limits and encodings") {
     CHECK(check_rsa_public_key({key->modulus, even}) == errc::invalid_argument);
     CHECK(check_rsa_public_key({key->modulus, one}) == errc::invalid_argument);
     CHECK(check_rsa_public_key({key->modulus, big_e}) == errc::invalid_argument);
-    CHECK(check_rsa_public_key({key->modulus.subspan(1), key->exponent}) == errc::invalid_argument);  // 2040 bits
+    // 1024 bits and more pass (2048 is a policy of X.509 and TLS), 1016 do not.
+    byte_vector n1024(key->modulus.begin() + 128, key->modulus.end());
+    n1024[0] = static_cast<std::uint8_t>(n1024[0] | 0x80);
+    CHECK(check_rsa_public_key({n1024, key->exponent}) == errc::ok);
+    CHECK(check_rsa_public_key({byte_view(n1024).subspan(1), key->exponent}) == errc::invalid_argument);
     byte_vector even_n(key->modulus.begin(), key->modulus.end());
     even_n.back() ^= 1;
     CHECK(check_rsa_public_key({even_n, key->exponent}) == errc::invalid_argument);
+    CHECK(rsa_public_key<>::from_view({even_n, key->exponent}).error() == errc::invalid_argument);
+    const auto doc4096 = test_support::load_vectors("wycheproof/rsa_signature_4096_sha256_test.json");
+    const byte_vector spki4096 = unhex(doc4096["testGroups"][0]["publicKeyDer"].str());
+    const auto key4096 = parse_rsa_spki(spki4096);
+    REQUIRE(key4096.ok());
+    CHECK(rsa_public_key<2048>::from_view(*key4096).error() == errc::invalid_argument);
+    CHECK(rsa_public_key<4096>::from_view(*key4096).ok());
+    CHECK_FALSE(rsa_public_key<>{}.verify_pkcs1(rsa_hash::sha256, {}, {}));  // an empty key verifies nothing
     // A signature one byte short or long, or equal to n, is refused before any arithmetic.
     const byte_vector sig = unhex(doc["testGroups"][0]["tests"][0]["sig"].str());
     const byte_vector msg = unhex(doc["testGroups"][0]["tests"][0]["msg"].str());
@@ -423,5 +526,80 @@ TEST_CASE("RSA public keys: limits and encodings") {
     CHECK_FALSE(rsa_verify_pkcs1(*key, rsa_hash::sha384, msg, sig));
     CHECK_FALSE(rsa_verify_pss(*key, rsa_hash::sha256, rsa_hash::sha256, 32, msg, sig));
 }
+
+}  // namespace test_rsa
+
+namespace test_rsa {
+
+#if CARAPACE_HAVE_INT128
+// The Montgomery product and square on 64-bit words (the MULX/ADX rows where this CPU has them,
+// unless CARAPACE_FORCE_PORTABLE=1) against the portable ones on 32-bit words: for moduli of a multiple
+// of 8 bytes both have the same R, so the same product. Random odd moduli, random operands below
+// them, and the extreme ones (m - 1).
+TEST_CASE("RSA Montgomery products: 64-bit (dispatched) and 32-bit words agree") {
+    test_support::test_rng rng(2048);
+    bool saw_mulx = false;
+    for (const std::size_t size : {std::size_t{128}, std::size_t{256}, std::size_t{384}, std::size_t{512},
+                                   std::size_t{1024}, std::size_t{264}}) {
+        for (int round = 0; round < 8; ++round) {
+            byte_vector m = rng.bytes(size), a = rng.bytes(size), b = rng.bytes(size);
+            m[0] = static_cast<std::uint8_t>(m[0] | 0x80);
+            m.back() = static_cast<std::uint8_t>(m.back() | 1);
+            a[0] = static_cast<std::uint8_t>(a[0] & 0x7f);  // below m
+            b[0] = static_cast<std::uint8_t>(b[0] & 0x7f);
+            if (round == 0) {
+                a = m;
+                a.back() = static_cast<std::uint8_t>(a.back() - 1);
+                b = a;
+            }
+            auto product = [&]<class Word>() {
+                constexpr std::size_t cap = detail::bn_words_for<Word>(8192);
+                detail::mont_modulus<Word, cap> mod;
+                REQUIRE(mod.set(m));
+                if (std::string(mod.engine()) == "mulx-adx") saw_mulx = true;
+                Word x[cap] = {}, y[cap] = {}, r[cap] = {};
+                detail::bn_from_bytes(x, cap, a);
+                detail::bn_from_bytes(y, cap, b);
+                mod.mul(r, x, y);
+                mod.sqr(r, r);
+                mod.sqr(r, r);
+                mod.mul(r, r, x);
+                byte_vector out(size);
+                detail::bn_to_bytes(out, r, mod.words());
+                return out;
+            };
+            CAPTURE(size);
+            const byte_vector wide_words = product.template operator()<std::uint64_t>();
+            CHECK(to_hex(wide_words) == to_hex(product.template operator()<std::uint32_t>()));
+        }
+    }
+    // R^2 mod m by long division (public moduli) and by doublings and squarings (primes) agree,
+    // on both word sizes, for random odd moduli of many lengths, some with a top word nearly empty.
+    auto r_squared_agree = [&]<class Word>() {
+        constexpr std::size_t cap = detail::bn_words_for<Word>(8192);
+        for (std::size_t size = 9; size <= 1024; size += 37) {
+            byte_vector m = rng.bytes(size), x = rng.bytes(size);
+            m.back() = static_cast<std::uint8_t>(m.back() | 1);
+            m[0] = static_cast<std::uint8_t>(m[0] | (size % 2 == 0 ? 0x80 : 0x01));
+            x[0] = 0;
+            detail::mont_modulus<Word, cap> by_division, by_doubling;
+            REQUIRE(by_division.set(m, true));
+            REQUIRE(by_doubling.set(m, false));
+            Word v[cap] = {}, a[cap] = {}, b[cap] = {};
+            detail::bn_from_bytes(v, cap, x);
+            by_division.to_mont(a, v);
+            by_doubling.to_mont(b, v);
+            CAPTURE(size);
+            CHECK(detail::bn_equal(a, b, by_division.words()) != 0);
+        }
+    };
+    r_squared_agree.template operator()<std::uint64_t>();
+    r_squared_agree.template operator()<std::uint32_t>();
+    // Not const: a const bool initializer would be evaluated as a constant, where best() is portable.
+    bool mulx_here = detail::rsa_mont_variants::best() == 0 && detail::rsa_mont_variants::count > 1;
+    CHECK(saw_mulx == mulx_here);
+    MESSAGE("64-bit Montgomery engine: " << (saw_mulx ? "mulx-adx" : "portable"));
+}
+#endif
 
 }  // namespace test_rsa

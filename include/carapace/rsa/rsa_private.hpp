@@ -1,11 +1,12 @@
 // RSA private keys and signing: RSASSA-PSS (RFC 8017 §8.1.1) and RSASSA-PKCS1-v1_5 (§8.2.1), by
 // RSASP1 in its CRT form (§5.2.1 step 2b, the second representation of §3.2 with u = qInv).
 //
-// - Sizes: a key of up to MaxBits bits (2048 <= bits <= MaxBits); everything lives in the object,
+// - Sizes: a key of up to MaxBits bits (1024 <= bits <= MaxBits); everything lives in the object,
 //   no heap. Two-prime keys only.
 // - Load: PKCS#1 RSAPrivateKey or PKCS#8, checked for consistency: p and q odd, n = p * q,
-//   dP < p and e * dP = 1 mod (p - 1), the same for q, qInv < p and qInv * q = 1 mod p. The
-//   private exponent d is parsed but not used: the CRT values are what sign, and those are checked.
+//   dP < p and e * dP = 1 mod (p - 1), the same for q, qInv < p and qInv * q = 1 mod p, d < n
+//   and d = dP mod (p - 1), d = dQ mod (q - 1) (so e * d = 1 mod lcm(p - 1, q - 1)). Signing
+//   uses the CRT values only.
 // - Constant time in the key and the blinding: fixed-window exponentiation with masked table reads
 //   (detail/modexp.hpp), Montgomery products with masked final subtraction; the checks at load
 //   combine their results into one mask, revealed only as "the key is consistent".
@@ -223,10 +224,36 @@ private:
         return ok;
     }
 
+    // All ones when d mod (m - 1) equals dm (m odd, dm below m): bit by bit from the top of d,
+    // r = 2r + bit, minus (m - 1) when that fits, all masked; nd words of d, a public length.
+    static constexpr Word reduces_to(const half_modulus& mod, const Word* d, std::size_t nd,
+                                     const Word (&dm)[half_cap]) noexcept {
+        const std::size_t n = mod.words(), w = n + 1;
+        constexpr std::size_t bits = detail::bn_word_bits<Word>;
+        Word r[half_cap + 1] = {}, diff[half_cap + 1] = {}, mm1[half_cap + 1] = {};
+        for (std::size_t i = 0; i < n; ++i) mm1[i] = mod.modulus()[i];
+        mm1[0] = static_cast<Word>(mm1[0] ^ 1u);
+        for (std::size_t bit = nd * bits; bit-- > 0;) {
+            Word in = static_cast<Word>((d[bit / bits] >> (bit % bits)) & 1u);
+            for (std::size_t i = 0; i < w; ++i) {  // r = 2r + bit (r < m - 1, so 2r + 1 fits n + 1 words)
+                const Word out = static_cast<Word>(r[i] >> (bits - 1));
+                r[i] = static_cast<Word>(r[i] << 1 | in);
+                in = out;
+            }
+            const Word borrow = detail::bn_sub(diff, r, mm1, w);
+            detail::bn_select(r, ct::mask_from_bit(borrow), r, diff, w);
+        }
+        const Word ok = static_cast<Word>(detail::bn_equal(r, dm, n) & detail::bn_word_is_zero(r[n]));
+        secure_wipe(r, half_cap + 1);
+        secure_wipe(diff, half_cap + 1);
+        return ok;
+    }
+
     [[nodiscard]] static constexpr result<rsa_private_key> from_parts(const detail::rsa_private_parts& parts) noexcept {
         const rsa_public_key_view pub{parts.modulus, parts.public_exponent};
         if (check_rsa_public_key(pub) != errc::ok || pub.bits() > MaxBits) return errc::invalid_argument;
         constexpr std::size_t half_bytes = half_cap * sizeof(Word);
+        if (parts.private_exponent.size() > full_cap * sizeof(Word)) return errc::invalid_argument;
         if (parts.prime1.size() > half_bytes || parts.prime2.size() > half_bytes ||
             parts.exponent1.size() > half_bytes || parts.exponent2.size() > half_bytes ||
             parts.coefficient.size() > half_bytes)
@@ -240,7 +267,7 @@ private:
             key.e_bytes_[i] = parts.public_exponent[i];
             key.e_ = key.e_ << 8 | parts.public_exponent[i];
         }
-        if (!key.n_mod_.set(parts.modulus)) return errc::invalid_argument;
+        if (!key.n_mod_.set(parts.modulus, true)) return errc::invalid_argument;
         // Whether p and q are odd is revealed (a key with an even prime is refused at once).
         if (!key.p_.set(parts.prime1) || !key.q_.set(parts.prime2)) return errc::invalid_argument;
         const std::size_t np = key.p_.words(), nq = key.q_.words();
@@ -263,6 +290,15 @@ private:
               detail::bn_less_than(key.qinv_, key.p_.modulus(), np);
         ok &= inverse_mod_m_minus_1(key.p_, key.dp_, key.e_);
         ok &= inverse_mod_m_minus_1(key.q_, key.dq_, key.e_);
+        // d below n, dP = d mod (p - 1) and dQ = d mod (q - 1): with the above, e * d = 1 modulo
+        // lcm(p - 1, q - 1) (RFC 8017 §3.2), so d agrees with the CRT values that sign.
+        Word d[full_cap] = {};
+        detail::bn_from_bytes(d, full_cap, parts.private_exponent);
+        const std::size_t nn = key.n_mod_.words();
+        ok &= detail::bn_is_zero(d + nn, full_cap - nn) & detail::bn_less_than(d, key.n_mod_.modulus(), nn);
+        ok &= reduces_to(key.p_, d, nn, key.dp_);
+        ok &= reduces_to(key.q_, d, nn, key.dq_);
+        secure_wipe(d, full_cap);
         // qInv * q = 1 mod p
         Word qm[half_cap] = {}, x[half_cap] = {}, unit[half_cap] = {};
         key.p_.reduce_to_mont(qm, key.q_words_, nq);

@@ -128,9 +128,11 @@ constexpr Word bn_is_zero(const Word* a, std::size_t n) noexcept {
 }
 
 // out = mask ? a : b over n words.
+// The mask passes the value barrier once, so the loop stays free of it (and vectorizes).
 template <class Word>
 constexpr void bn_select(Word* out, Word mask, const Word* a, const Word* b, std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) out[i] = ct::select(mask, a[i], b[i]);
+    const Word m = ct::value_barrier(mask);
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<Word>(b[i] ^ (m & (a[i] ^ b[i])));
 }
 
 // out (na + nb words) = a (na words) * b (nb words), schoolbook. out must not alias a or b.
@@ -147,31 +149,6 @@ constexpr void bn_mul(Word* out, const Word* a, std::size_t na, const Word* b, s
         }
         out[i + na] = carry;
     }
-}
-
-// out (n + 1 words) = a (n words) * w.
-template <class Word>
-constexpr void bn_mul_word(Word* out, const Word* a, std::size_t n, Word w) noexcept {
-    using wide = typename bn_wide<Word>::type;
-    Word carry = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const wide s = wide{a[i]} * w + carry;
-        out[i] = static_cast<Word>(s);
-        carry = static_cast<Word>(s >> bn_word_bits<Word>);
-    }
-    out[n] = carry;
-}
-
-// The number of significant bits of a public value (variable time).
-template <class Word>
-constexpr std::size_t bn_bit_length(const Word* a, std::size_t n) noexcept {
-    for (std::size_t i = n; i-- > 0;) {
-        if (a[i] == 0) continue;
-        std::size_t bits = 0;
-        for (Word w = a[i]; w != 0; w = static_cast<Word>(w >> 1)) ++bits;
-        return i * bn_word_bits<Word> + bits;
-    }
-    return 0;
 }
 
 // Bit i of a (n words), 0 beyond the end; i is public.

@@ -38,17 +38,20 @@ constexpr void pow_secret(const Modulus& mod, typename Modulus::word* out, const
     for (std::size_t i = 0; i < n; ++i) acc[i] = mod.one()[i];
     const std::size_t windows = (exp_bits + rsa_window_bits - 1) / rsa_window_bits;
     for (std::size_t w = windows; w-- > 0;) {
-        for (std::size_t s = 0; s < rsa_window_bits; ++s) mod.mul(acc, acc, acc);
+        for (std::size_t s = 0; s < rsa_window_bits; ++s) mod.sqr(acc, acc);
         Word index = 0;
         for (std::size_t b = rsa_window_bits; b-- > 0;) {
             const std::size_t bit = w * rsa_window_bits + b;
             const Word v = bit < exp_bits ? bn_bit(exp, exp_words, bit) : Word{0};
             index = static_cast<Word>(index << 1 | v);
         }
-        for (std::size_t i = 0; i < n; ++i) pick[i] = 0;
-        for (std::size_t e = 0; e < entries; ++e) {
-            const Word mask = bn_word_is_zero(static_cast<Word>(index ^ static_cast<Word>(e)));
-            for (std::size_t i = 0; i < n; ++i) pick[i] = static_cast<Word>(pick[i] | (table[e][i] & mask));
+        Word masks[entries];
+        for (std::size_t e = 0; e < entries; ++e)
+            masks[e] = bn_word_is_zero(static_cast<Word>(index ^ static_cast<Word>(e)));
+        for (std::size_t i = 0; i < n; ++i) {
+            Word word = 0;
+            for (std::size_t e = 0; e < entries; ++e) word = static_cast<Word>(word | (table[e][i] & masks[e]));
+            pick[i] = word;
         }
         mod.mul(acc, acc, pick);
     }
@@ -59,22 +62,30 @@ constexpr void pow_secret(const Modulus& mod, typename Modulus::word* out, const
 }
 
 // out = base^e mod m for a public e >= 1, base and out in normal (not Montgomery) form, base < m.
+// The last product, by the base in normal form, leaves the Montgomery form by itself (x R * b / R):
+// one product fewer than converting back (for e = 65537: 16 squarings and 2 products).
 template <class Modulus>
 constexpr void pow_public(const Modulus& mod, typename Modulus::word* out, const typename Modulus::word* base,
                           std::uint32_t e) noexcept {
     using Word = typename Modulus::word;
     constexpr std::size_t cap = Modulus::capacity;
-    Word b[cap] = {}, acc[cap] = {};
-    mod.to_mont(b, base);
     const std::size_t n = mod.words();
-    for (std::size_t i = 0; i < n; ++i) acc[i] = b[i];
     int top = 31;
     while (top > 0 && ((e >> top) & 1u) == 0) --top;
-    for (int i = top - 1; i >= 0; --i) {
-        mod.mul(acc, acc, acc);
+    if (top == 0) {  // e = 1
+        for (std::size_t i = 0; i < n; ++i) out[i] = base[i];
+        return;
+    }
+    Word b[cap] = {}, acc[cap] = {};
+    mod.to_mont(b, base);
+    for (std::size_t i = 0; i < n; ++i) acc[i] = b[i];
+    for (int i = top - 1; i >= 1; --i) {
+        mod.sqr(acc, acc);
         if ((e >> i) & 1u) mod.mul(acc, acc, b);
     }
-    mod.from_mont(out, acc);
+    mod.sqr(acc, acc);
+    if (e & 1u) mod.mul(out, acc, base);
+    else mod.from_mont(out, acc);
 }
 
 }  // namespace carapace::detail
