@@ -234,11 +234,11 @@ if have_openssl:
     expect_usage_error(["sign", "--key", os.path.join(RSA_VECTORS, "server_2048.key"), "--pss", "--pkcs1"], b"m")
     expect_usage_error(["sign", "--key", path("ours_p256.pem"), "--pss"], b"m")
     expect_usage_error(["verify-sig", "--pub", path("ours_p256.pub"), "--sig", "00", "--pkcs1"], b"m")
-    # RSA-1024 keys: outside what the RSA code takes (2048 bits and up).
-    openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-out", path("rsa1024.pem"))
-    write("rsa1024.pub", openssl("pkey", "-in", path("rsa1024.pem"), "-pubout")[1])
-    expect_usage_error(["sign", "--key", path("rsa1024.pem")], b"m")
-    expect_usage_error(["verify-sig", "--pub", path("rsa1024.pub"), "--sig", "00"], b"m")
+    # RSA-512 keys: outside what the RSA code takes (1024 bits and up).
+    openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:512", "-out", path("rsa512.pem"))
+    write("rsa512.pub", openssl("pkey", "-in", path("rsa512.pem"), "-pubout")[1])
+    expect_usage_error(["sign", "--key", path("rsa512.pem")], b"m")
+    expect_usage_error(["verify-sig", "--pub", path("rsa512.pub"), "--sig", "00"], b"m")
 
 # speed has a row for each curve operation.
 code, out, _ = run(["speed", "--seconds", "1", "p256", "p384"])

@@ -124,7 +124,7 @@ std::string load_public_key(const std::string& path, public_key& out) {
         case key_type::rsa:
         case key_type::rsa_pss:
             if (carapace::parse_rsa_public_key_pkcs1(info.key)) return {};
-            return path + ": an RSA key outside 2048..8192 bits, or with an even or too large exponent";
+            return path + ": an RSA key outside 1024..8192 bits, or with an even or too large exponent";
         default: return path + ": " + key_type_name(info.type) + " key type (Ed25519, P-256, P-384 and RSA are)";
     }
 }

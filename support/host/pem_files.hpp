@@ -162,7 +162,8 @@ inline bool take_rsa_key(const std::string& path, carapace::x509::key_type type,
     if (!key) {
         error = path + (key.error() == carapace::errc::decode_error
                             ? ": malformed RSA private key"
-                            : ": RSA key outside 2048.." + std::to_string(max_rsa_bits) + " bits or inconsistent");
+                            : ": RSA key outside " + std::to_string(carapace::rsa_min_bits) + ".." +
+                                  std::to_string(max_rsa_bits) + " bits, or inconsistent");
         return false;
     }
     out.type = type;
@@ -175,7 +176,7 @@ inline bool take_rsa_key(const std::string& path, carapace::x509::key_type type,
 }  // namespace detail
 
 // The private key of a PEM file: the first "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" or "RSA
-// PRIVATE KEY" block, of type Ed25519, X25519, P-256, P-384 or RSA (2048 to max_rsa_bits bits,
+// PRIVATE KEY" block, of type Ed25519, X25519, P-256, P-384 or RSA (1024 to max_rsa_bits bits,
 // consistent: n = p * q and the CRT values right), the EC scalar in [1, n-1], and any public key
 // the file holds the one the private key gives. False, with `error`, for anything else. The
 // file's text and its decoded form are wiped before returning.

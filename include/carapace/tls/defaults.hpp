@@ -51,8 +51,8 @@ error verify_ecdsa(const x509::public_key_info& key, byte_view content, byte_vie
 #if !defined(CARAPACE_NO_RSA)
 // §4.2.3: rsa_pss_rsae_* by an rsaEncryption key, rsa_pss_pss_* by an id-RSASSA-PSS key (within
 // the hash and salt its parameters allow, RFC 4055 §3.3); the salt is as long as the hash, MGF1
-// uses the same hash. A key outside what the RSA code verifies (2048 to 8192 bits) is
-// unsupported_certificate.
+// uses the same hash. A key outside what the RSA code verifies (1024 to 8192 bits) is
+// unsupported_certificate; the 2048-bit floor of the Web PKI is path validation's (its profile).
 inline error verify_rsa_pss(const x509::public_key_info& key, rsa_hash hash, x509::pss_hash named, bool pss_key,
                             byte_view content, byte_view signature) noexcept {
     if (key.type != (pss_key ? x509::key_type::rsa_pss : x509::key_type::rsa)) return error::illegal_parameter;

@@ -5,8 +5,9 @@
 // either); RSA (RFC 4055): sha256/384/512WithRSAEncryption (PKCS#1 v1.5, by rsaEncryption keys
 // only, §1.2) and RSASSA-PSS with the hash, MGF1 hash and salt length its parameters name, within
 // the limits an id-RSASSA-PSS signer's own parameters set (§3.3). SHA-1 signatures, PSS over a
-// hash other than SHA-256/384/512, RSA moduli outside 2048..8192 bits and P-521 keys are
-// recognised and refused as unsupported_algorithm.
+// hash other than SHA-256/384/512, RSA moduli outside 1024..8192 bits and P-521 keys are
+// recognised and refused as unsupported_algorithm (the Web PKI profile refuses RSA keys under
+// 2048 bits as weak, x509/profile.hpp).
 //
 // Size switches for small devices, each leaving one algorithm's verification out of X.509 and of
 // the TLS verifier (tls/defaults.hpp), so that its code is not linked: CARAPACE_NO_ED25519,
@@ -96,7 +97,7 @@ constexpr std::optional<rsa_hash> rsa_hash_of(pss_hash h) noexcept {
 }
 
 // The RSAPublicKey of an RSA signer, within the RSA code's limits: a malformed key cannot have
-// signed; one outside 2048..8192 bits or with an exponent beyond 32 bits is one we do not verify.
+// signed; one outside 1024..8192 bits or with an exponent beyond 32 bits is one we do not verify.
 inline verify_error rsa_key_of(const public_key_info& signer, rsa_public_key_view& key) noexcept {
     auto parsed = parse_rsa_public_key_pkcs1(signer.key);
     if (!parsed) return parsed.error() == errc::invalid_argument ? verify_error::unsupported_algorithm
