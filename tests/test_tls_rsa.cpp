@@ -82,7 +82,8 @@ TEST_CASE("TLS RSA: the signer's RSA-PSS signatures verify, per scheme and key k
     REQUIRE(pss.signer != nullptr);
     REQUIRE(big.signer != nullptr);
     const byte_view content = text_view(signed_text);
-    const signature_scheme rsae_schemes[] = {signature_scheme::rsa_pss_rsae_sha256, signature_scheme::rsa_pss_rsae_sha384,
+    const signature_scheme rsae_schemes[] = {signature_scheme::rsa_pss_rsae_sha256,
+                                             signature_scheme::rsa_pss_rsae_sha384,
                                              signature_scheme::rsa_pss_rsae_sha512};
     const signature_scheme pss_schemes[] = {signature_scheme::rsa_pss_pss_sha256, signature_scheme::rsa_pss_pss_sha384,
                                             signature_scheme::rsa_pss_pss_sha512};
@@ -108,7 +109,8 @@ TEST_CASE("TLS RSA: the signer's RSA-PSS signatures verify, per scheme and key k
               tls::error::decrypt_error);
         // The signature of another hash, and schemes for the other key kind: refused.
         for (const auto other : rsae_schemes)
-            if (other != scheme) CHECK(tls::verify_certificate_signature(rsae.spki, other, content, a) == tls::error::decrypt_error);
+            if (other != scheme)
+                CHECK(tls::verify_certificate_signature(rsae.spki, other, content, a) == tls::error::decrypt_error);
         for (const auto other : pss_schemes)
             CHECK(tls::verify_certificate_signature(rsae.spki, other, content, a) == tls::error::illegal_parameter);
         // A signer is asked only for its own schemes.

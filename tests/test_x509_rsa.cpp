@@ -38,10 +38,11 @@ x509::certificate parse(const byte_vector& der_bytes) {
     return *c;
 }
 
-const char* const certificate_names[] = {"root_2048",        "intermediate_2048",    "leaf_2048",       "root_3072",
-                                         "intermediate_3072", "leaf_3072",           "root_pss",        "intermediate_pss",
-                                         "leaf_pss",         "leaf_pss_salt_20",     "intermediate_pss_key",
-                                         "leaf_by_pss_key",  "leaf_2052",            "leaf_p256",       "revoked_leaf"};
+const char* const certificate_names[] = {
+    "root_2048", "intermediate_2048", "leaf_2048",        "root_3072",            "intermediate_3072",
+    "leaf_3072", "root_pss",          "intermediate_pss", "leaf_pss",             "leaf_pss_salt_20",
+    "intermediate_pss_key",           "leaf_by_pss_key",  "leaf_2052",            "leaf_p256",
+    "revoked_leaf"};
 
 x509::pss_hash pss_hash_named(const std::string& name) {
     if (name == "sha256") return x509::pss_hash::sha256;

@@ -63,8 +63,27 @@ if have_openssl:
         rc, again, _ = openssl("pkey", "-in", key_file)
         check(rc == 0 and again == pem_text, f"genkey {kind}: openssl writes the same PKCS#8 back")
         write(f"ours_{kind}.pub", openssl("pkey", "-in", key_file, "-pubout")[1])
-    for args in ([], ["rsa"], ["P-256"], ["p256", "p384"], ["p256", "--bogus"]):
+    for args in ([], ["rsa"], ["rsa1024"], ["P-256"], ["p256", "p384"], ["p256", "--bogus"]):
         expect_usage_error(["genkey"] + args)
+    # genkey rsa*: openssl checks the key (`pkey -check`: p, q prime, n = p q, d and the CRT
+    # values right), writes the same PKCS#8 back, and verifies what we sign with it.
+    for bits in (2048, 3072, 4096):
+        code, pem_text, err = run(["genkey", f"rsa{bits}"])
+        check(code == 0 and err == b"" and pem_text.startswith(b"-----BEGIN PRIVATE KEY-----\n"),
+              f"genkey rsa{bits}: {code} {err!r}")
+        key_file = write(f"ours_rsa{bits}.pem", pem_text)
+        rc, text, err = openssl("pkey", "-in", key_file, "-check", "-noout", "-text")
+        check(rc == 0 and f"Private-Key: ({bits} bit, 2 primes)".encode() in text and b"publicExponent: 65537" in text
+              and b"valid" in text + err, f"genkey rsa{bits}: openssl pkey -check: {text[:80]!r} {err!r}")
+        rc, again, _ = openssl("pkey", "-in", key_file)
+        check(rc == 0 and again == pem_text, f"genkey rsa{bits}: openssl writes the same PKCS#8 back")
+        msg_file = write("message", b"genkey")
+        code, out, _ = run(["sign", "--key", key_file], b"genkey")
+        write("ours_rsa.pub", openssl("pkey", "-in", key_file, "-pubout")[1])
+        rc, verdict, _ = openssl("dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32",
+                                 "-verify", path("ours_rsa.pub"), "-signature",
+                                 write("sig", bytes.fromhex(out.decode().strip()) if code == 0 else b""), msg_file)
+        check(rc == 0 and b"Verified OK" in verdict, f"genkey rsa{bits}: a signature openssl verifies")
 
     # Keys openssl made, in both EC forms: PKCS#8 and RFC 5915 "EC PRIVATE KEY".
     for kind, (curve, _, _) in EC.items():

@@ -1,7 +1,8 @@
 // carapace-tool genkey | sign: the commands that draw randomness (getrandom), with keys in the
 // files openssl reads and writes (tools/key_files.hpp).
-//   genkey {ed25519|x25519|p256|p384}   -> a PKCS#8 PEM private key on stdout (what `openssl
-//                                       genpkey` writes)
+//   genkey {ed25519|x25519|p256|p384|rsa2048|rsa3072|rsa4096}
+//                                       -> a PKCS#8 PEM private key on stdout (what `openssl
+//                                       genpkey` writes); RSA with e = 65537 (rsa/keygen.hpp)
 //   sign --key PEM [--pss|--pkcs1]      stdin message -> hex signature: Ed25519's 64 bytes; ECDSA's
 //                                       DER with SHA-256 (P-256) or SHA-384 (P-384), hedged with 32
 //                                       fresh random bytes (RFC 6979 §3.6); RSA with SHA-256,
@@ -61,15 +62,29 @@ std::vector<std::uint8_t> rsa_sign(const private_key& key, carapace::byte_view m
 int cmd_genkey(std::span<char* const> argv) {
     const arguments args(argv, {});
     if (!args.ok()) return usage_error("genkey: " + args.error());
-    if (args.positionals().size() != 1) return usage_error("genkey: want one key type: ed25519, x25519, p256 or p384");
+    if (args.positionals().size() != 1)
+        return usage_error("genkey: want one key type: ed25519, x25519, p256, p384, rsa2048, rsa3072 or rsa4096");
     const std::string& name = args.positionals()[0];
+    std::size_t rsa_bits = 0;
+    if (name == "rsa2048") rsa_bits = 2048;
+    if (name == "rsa3072") rsa_bits = 3072;
+    if (name == "rsa4096") rsa_bits = 4096;
+    if (rsa_bits != 0) {
+        std::string text = generate_rsa_private_key_pem(rsa_bits);
+        if (text.empty()) return failure("genkey: RSA key generation failed");
+        const bool written =
+            std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+        carapace::secure_wipe(std::span<char>(text));
+        return written ? exit_ok : failure("genkey: error writing standard output");
+    }
     key_type type = key_type::unknown;
     if (name == "ed25519") type = key_type::ed25519;
     if (name == "x25519") type = key_type::x25519;
     if (name == "p256") type = key_type::ec_p256;
     if (name == "p384") type = key_type::ec_p384;
     if (type == key_type::unknown)
-        return usage_error("genkey: unknown key type '" + name + "' (known: ed25519 x25519 p256 p384)");
+        return usage_error("genkey: unknown key type '" + name +
+                           "' (known: ed25519 x25519 p256 p384 rsa2048 rsa3072 rsa4096)");
     std::string text = generate_private_key_pem(type);
     const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
     carapace::secure_wipe(std::span<char>(text));

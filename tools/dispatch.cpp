@@ -50,8 +50,9 @@ constexpr command commands[] = {
      "ed25519-verify --pub HEX --sig HEX\n"
      "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1"},
     {"genkey", carapace_tool::cmd_genkey,
-     "genkey {ed25519|x25519|p256|p384}\n"
-     "      -> a new private key as PKCS#8 PEM (\"PRIVATE KEY\", what `openssl genpkey` writes)"},
+     "genkey {ed25519|x25519|p256|p384|rsa2048|rsa3072|rsa4096}\n"
+     "      -> a new private key as PKCS#8 PEM (\"PRIVATE KEY\", what `openssl genpkey` writes); RSA\n"
+     "      keys with e = 65537, primes by FIPS 186-5 A.1.3 (64 Miller-Rabin rounds)"},
     {"sign", carapace_tool::cmd_sign,
      "sign --key PEM [--pss|--pkcs1]\n"
      "      stdin: message bytes -> lowercase hex of the signature + newline; the algorithm is the\n"

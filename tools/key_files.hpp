@@ -42,6 +42,10 @@ std::string load_public_key(const std::string& path, public_key& out);
 // randomness, as the PKCS#8 PEM text `openssl genpkey` writes for it.
 std::string generate_private_key_pem(key_type type);
 
+// A fresh RSA key of `bits` (2048, 3072, 4096; e = 65537, rsa/keygen.hpp) from the operating
+// system's randomness, as PKCS#8 PEM; empty on failure.
+std::string generate_rsa_private_key_pem(std::size_t bits);
+
 // The hash ECDSA signs with here: SHA-256 with P-256, SHA-384 with P-384 (what `openssl dgst
 // -sha256` / `-sha384` expects, and TLS 1.3's pairing).
 constexpr carapace::ecdsa_hash signing_hash(key_type type) {
