@@ -166,20 +166,37 @@ const std::vector<file_spec> sig_gen_files = {
     {"wycheproof/rsa_pkcs1_4096_sig_gen_test.json", 24},
 };
 
-template <class Word>
-struct on_words {
+// One code path: a word size and a Montgomery engine (the MULX/ADX rows only where the CPU has
+// them and CARAPACE_FORCE_PORTABLE is not set: the case then reports itself and does nothing).
+template <class Word, class Engine>
+struct on_engine {
     using word = Word;
-    static constexpr const char* name = sizeof(Word) == 8 ? "64-bit words" : "32-bit words";
+    using engine = Engine;
+    static std::string name() {
+        return std::string(sizeof(Word) == 8 ? "64-bit words, " : "32-bit words, ") + Engine::name;
+    }
+    static bool runs() {
+        if (Engine::supported()) return true;
+        MESSAGE(name() << ": not on this CPU (or forced portable)");
+        return false;
+    }
 };
 
-#if CARAPACE_HAVE_INT128
-#define RSA_WORD_CASES on_words<std::uint64_t>, on_words<std::uint32_t>
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+#define RSA_WORD_CASES                                                                                 \
+    on_engine<std::uint64_t, detail::rsa_mont_mulx>, on_engine<std::uint64_t, detail::rsa_mont_portable>, \
+        on_engine<std::uint32_t, detail::rsa_mont_portable>
+#elif CARAPACE_HAVE_INT128
+#define RSA_WORD_CASES \
+    on_engine<std::uint64_t, detail::rsa_mont_portable>, on_engine<std::uint32_t, detail::rsa_mont_portable>
 #else
-#define RSA_WORD_CASES on_words<std::uint32_t>
+#define RSA_WORD_CASES on_engine<std::uint32_t, detail::rsa_mont_portable>
 #endif
 
 TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
     std::int64_t total = 0;
     for (const auto& file : pkcs1_verify_files) {
         CAPTURE(file.path);
@@ -190,7 +207,7 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
             REQUIRE(group["type"].str() == "RsassaPkcs1Verify");
             const byte_vector spki = unhex(group["publicKeyDer"].str());
             const rsa_public_key_view key = group_key(group, spki);
-            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            const auto prepared = rsa_public_key<8192, Word, Engine>::from_view(key);
             REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str());
             for (const auto& t : group["tests"]) {
@@ -215,7 +232,7 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
             }
         }
         CHECK(run == file.tests);
-        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests ("
+        MESSAGE(Case::name() << ": " << std::string(file.path) << ": " << run << " tests ("
                                         << valid_count << " valid)");
         total += run;
     }
@@ -224,6 +241,8 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
 
 TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
     std::int64_t total = 0;
     for (const auto& file : pss_verify_files) {
         CAPTURE(file.path);
@@ -243,7 +262,7 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                                                 ? group_key(group, spki)
                                                 : rsa_public_key_view{detail::bn_trim(n), detail::bn_trim(e)};
             REQUIRE(check_rsa_public_key(key) == errc::ok);
-            const auto prepared = rsa_public_key<8192, Word>::from_view(key);
+            const auto prepared = rsa_public_key<8192, Word, Engine>::from_view(key);
             REQUIRE(prepared.ok());
             const rsa_hash h = hash_named(group["sha"].str()), mgf = hash_named(group["mgfSha"].str());
             const auto salt = static_cast<std::size_t>(group["sLen"].integer());
@@ -266,7 +285,7 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
             }
         }
         CHECK(run == file.tests);
-        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests ("
+        MESSAGE(Case::name() << ": " << std::string(file.path) << ": " << run << " tests ("
                                         << valid_count << " valid)");
         total += run;
     }
@@ -275,7 +294,9 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
 
 TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof signature generation, PSS signing", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
-    using key_type = rsa_private_key<4096, Word>;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
+    using key_type = rsa_private_key<4096, Word, Engine>;
     test_support::test_rng rng(17);
     std::int64_t total = 0, signed_count = 0;
     for (const auto& file : sig_gen_files) {
@@ -329,7 +350,7 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof signature generation, PSS signing
             }
         }
         CHECK(run == file.tests);
-        MESSAGE(std::string(Case::name) << ": " << std::string(file.path) << ": " << run << " tests");
+        MESSAGE(Case::name() << ": " << std::string(file.path) << ": " << run << " tests");
         total += run;
     }
     CHECK(total == 93);
@@ -366,7 +387,9 @@ private_der wycheproof_private_key(const char* path, std::size_t group_index) {
 
 TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty CRT half", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
-    using key_type = rsa_private_key<4096, Word>;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
+    using key_type = rsa_private_key<4096, Word, Engine>;
     private_der k = wycheproof_private_key("wycheproof/rsa_pkcs1_2048_sig_gen_test.json", 2);
     const auto key = key_type::from_pkcs1_der(k.der);
     REQUIRE(key.ok());
@@ -415,9 +438,9 @@ TEST_CASE_TEMPLATE("RSA private keys: PKCS#1 form, consistency checks, a faulty 
         }
     }
     // A key larger than the type holds.
-    CHECK(rsa_private_key<2048, Word>::from_pkcs1_der(k.der).ok());
+    CHECK(rsa_private_key<2048, Word, Engine>::from_pkcs1_der(k.der).ok());
     private_der big = wycheproof_private_key("wycheproof/rsa_pkcs1_3072_sig_gen_test.json", 0);
-    CHECK(rsa_private_key<2048, Word>::from_pkcs1_der(big.der).error() == errc::invalid_argument);
+    CHECK(rsa_private_key<2048, Word, Engine>::from_pkcs1_der(big.der).error() == errc::invalid_argument);
     CHECK(key_type::from_pkcs1_der(big.der).ok());
     // Trailing bytes, a truncated key, a multi-prime version.
     byte_vector longer = k.der;
@@ -453,6 +476,8 @@ byte_vector der_integer(const std::string& hex) {
 
 TEST_CASE_TEMPLATE("RSA private keys: RFC 8448's 1024-bit server key", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
     const auto doc = test_support::load_vectors("rfc/rfc8448.json");
     const auto& k = doc["private_keys"]["rsa"];
     byte_vector body = der_integer("00");
@@ -462,7 +487,7 @@ TEST_CASE_TEMPLATE("RSA private keys: RFC 8448's 1024-bit server key", Case, RSA
         body.insert(body.end(), v.begin(), v.end());
     }
     const byte_vector der = der_wrap(0x30, body);
-    const auto key = rsa_private_key<2048, Word>::from_pkcs1_der(der);
+    const auto key = rsa_private_key<2048, Word, Engine>::from_pkcs1_der(der);
     REQUIRE(key.ok());
     CHECK(key->bits() == 1024);
     CHECK(to_hex(key->public_key().modulus) == k["modulus"].str());
@@ -477,6 +502,81 @@ TEST_CASE_TEMPLATE("RSA private keys: RFC 8448's 1024-bit server key", Case, RSA
     // SHA-512 with a 64-byte salt does not fit a 1024-bit modulus (RFC 8017 §9.1.1 step 3).
     const bytes<64> long_salt{};
     CHECK(key->sign_pss(rsa_hash::sha512, message, long_salt, blinding, sig).error() == errc::invalid_argument);
+}
+
+// A 2048-bit key of unequal primes, 1025 and 1023 bits (made for this test with a Miller-Rabin
+// search in Python, as RSAPrivateKey), in both orders: the primes' words add up to one more than
+// the modulus's, which the CRT recombination must have room for.
+constexpr const char* unbalanced_key_hex[2] = {
+    "308204a30201000282010100c5efab2af0446f692c48c035b57668e9d0ca8d07bd1385fecfe50024a6057e542bd81f2e"
+    "c01870fc7effcbe7375d95b0d254ec4c9e448c169786e0f9f0193d1d64932dfff51e175483c475ec59eef76c26f4d943"
+    "617bfb142de6da2fc8107e655fef262986f38a8981c380c330a72f8a65db9a5fa67c079fc93e21b5a1bc677707202fc0"
+    "e210f7a831398dba82cf50652730ce3d71dff112d7752f970dcb357723eac8b532ab6a5da4292ad4f93d5e9b36a0f1a7"
+    "e482e1ee58d1e04056743721917d30172108b4037a9f8ad1159e473181cee92e0fc502d8333759f10be4d2a8dd9a59d7"
+    "e09f4fac0019bee9f724df40c0316fe62a4f5d6b12d8fe68273ff3f102030100010282010003be8baaa1866de41bb019"
+    "a0ba78cdb5c49b1c4d5dec895f9f5fa9dfc79b397f4ea00540fd65c8f761d0a5730f874fee5b203ba31c68580d125b3d"
+    "14c54fb8e9fe2dd19432b719c261c6bce35675308d857422cb054452e4d81472a2ae426f9dabd1aa936507e4e24287e7"
+    "fee943f460861a40229893e692057ccd26f2330df2f533dd52089b589f7bbf07a61df78bc775f8c30e29b60a36a3ee2a"
+    "f0f967437b0dd6e31b0d8543d377b361b8d1b7d4e7e506319ce3257735a2e447eb4a1572a39b83c8183341c60f8823cc"
+    "1bae60aa727bee9a906b0b8b11654552fa7cbcd6f41a3f411862ee23ac87fad6c124f58e56b5594b083a6a8438661c21"
+    "7ffca316b102818101fdbbd59d548a77d260e5b5146c43a778a69375a8748e3545d4004ef78d8e351ec34dc12ce09420"
+    "00dde01245f7727eabdad18970a0114fe5ee0b127121f2f02ebbb3b159e2cc115ed748a6d1d7f13a26afc7735e9eec55"
+    "fe4e433a1da0e67b05dec8f3bff8a621f0f16171ff705b6c7468c3f1839f8d833ab10b584900477be902818063687a2a"
+    "96b0023821aee13d520896cd7a0331778f93ee25e1103d0d13e22b134a7aa8de24e81639f9941edde6596ec8167639af"
+    "c117b9594a3827fb1595d42db49dbf6017fd479171c3c3bca65918932eb9f971fae5250af84458db5ffb5c3e3ca400ba"
+    "4ecd39c67c72403861c88262ae76dcb24254b144e95c287f73fa1ac90281810117e653c75fcbe53df58d4d60d88e51e0"
+    "d37f778537f37ad74c319b2b1e64ef50642847223073c61b13baddede391d072e7e655952da034026b33533e22493790"
+    "41ebcb403364a14935e8240a688c82c50992f90c05327b89f849bc18d6e898b7417d913362033ff20169e3e2433d4091"
+    "af91a10608cff9367a4f637c3a960639028180178ae9cbe64e1ee86e49bd7c494e5170ae61cd38549fa33a0358562d1f"
+    "b563a038f65dc1e699b491dc62d1009a8a39ab576e7e70fa59050379895d26a0d1102416ef792067ee0b220e005ffdf0"
+    "a38f27645c9510026c7c5e61b7c617865ec054d905ba4a6559434297bc732b27355673ca7fc9fac9acc722dbe5808dd6"
+    "c8b7c9028181016581dd03a6ad649904d38699c3fa71d292a2d7fa9f4513ce0d8beec4298bbf4ceaa7ba376d67767c76"
+    "76b06e90494f951132123bff24b4767165f4bcfb24696f54e8eda1f93a231c9536680d323b6ad6df6c7e0e8530c93f73"
+    "dd876f8f3ed2caad25c7125af47f167f689330abde14dbbe41f25b49d84e53889a59cc89cc1216",
+    "308204a20201000282010100c5efab2af0446f692c48c035b57668e9d0ca8d07bd1385fecfe50024a6057e542bd81f2e"
+    "c01870fc7effcbe7375d95b0d254ec4c9e448c169786e0f9f0193d1d64932dfff51e175483c475ec59eef76c26f4d943"
+    "617bfb142de6da2fc8107e655fef262986f38a8981c380c330a72f8a65db9a5fa67c079fc93e21b5a1bc677707202fc0"
+    "e210f7a831398dba82cf50652730ce3d71dff112d7752f970dcb357723eac8b532ab6a5da4292ad4f93d5e9b36a0f1a7"
+    "e482e1ee58d1e04056743721917d30172108b4037a9f8ad1159e473181cee92e0fc502d8333759f10be4d2a8dd9a59d7"
+    "e09f4fac0019bee9f724df40c0316fe62a4f5d6b12d8fe68273ff3f102030100010282010003be8baaa1866de41bb019"
+    "a0ba78cdb5c49b1c4d5dec895f9f5fa9dfc79b397f4ea00540fd65c8f761d0a5730f874fee5b203ba31c68580d125b3d"
+    "14c54fb8e9fe2dd19432b719c261c6bce35675308d857422cb054452e4d81472a2ae426f9dabd1aa936507e4e24287e7"
+    "fee943f460861a40229893e692057ccd26f2330df2f533dd52089b589f7bbf07a61df78bc775f8c30e29b60a36a3ee2a"
+    "f0f967437b0dd6e31b0d8543d377b361b8d1b7d4e7e506319ce3257735a2e447eb4a1572a39b83c8183341c60f8823cc"
+    "1bae60aa727bee9a906b0b8b11654552fa7cbcd6f41a3f411862ee23ac87fad6c124f58e56b5594b083a6a8438661c21"
+    "7ffca316b102818063687a2a96b0023821aee13d520896cd7a0331778f93ee25e1103d0d13e22b134a7aa8de24e81639"
+    "f9941edde6596ec8167639afc117b9594a3827fb1595d42db49dbf6017fd479171c3c3bca65918932eb9f971fae5250a"
+    "f84458db5ffb5c3e3ca400ba4ecd39c67c72403861c88262ae76dcb24254b144e95c287f73fa1ac902818101fdbbd59d"
+    "548a77d260e5b5146c43a778a69375a8748e3545d4004ef78d8e351ec34dc12ce0942000dde01245f7727eabdad18970"
+    "a0114fe5ee0b127121f2f02ebbb3b159e2cc115ed748a6d1d7f13a26afc7735e9eec55fe4e433a1da0e67b05dec8f3bf"
+    "f8a621f0f16171ff705b6c7468c3f1839f8d833ab10b584900477be9028180178ae9cbe64e1ee86e49bd7c494e5170ae"
+    "61cd38549fa33a0358562d1fb563a038f65dc1e699b491dc62d1009a8a39ab576e7e70fa59050379895d26a0d1102416"
+    "ef792067ee0b220e005ffdf0a38f27645c9510026c7c5e61b7c617865ec054d905ba4a6559434297bc732b27355673ca"
+    "7fc9fac9acc722dbe5808dd6c8b7c90281810117e653c75fcbe53df58d4d60d88e51e0d37f778537f37ad74c319b2b1e"
+    "64ef50642847223073c61b13baddede391d072e7e655952da034026b33533e2249379041ebcb403364a14935e8240a68"
+    "8c82c50992f90c05327b89f849bc18d6e898b7417d913362033ff20169e3e2433d4091af91a10608cff9367a4f637c3a"
+    "9606390281801dafe9663cb3c7d46b83b984dc4bc348e2e6a04fd5f4702b750f69424c90e10ace9000b2fba89dfd4841"
+    "716efa6cd49780d60eed62e71faae5806190bfe89d3d975b0ab13f44a65eae274309d3ea07bb1f8533d192c5fab2c520"
+    "121b4028f5516c89502ec1971c8e6ed7b1c58a0b4d5e233be253ae22079ecd00c52572f52fcc"};
+
+TEST_CASE_TEMPLATE("RSA private keys: primes of unequal length", Case, RSA_WORD_CASES) {
+    using Word = typename Case::word;
+    using Engine = typename Case::engine;
+    if (!Case::runs()) return;
+    for (const char* hex : unbalanced_key_hex) {
+        const byte_vector der = unhex(hex);
+        const auto key = rsa_private_key<2048, Word, Engine>::from_pkcs1_der(der);
+        REQUIRE(key.ok());
+        CHECK(key->bits() == 2048);
+        const auto message = literal_bytes("unbalanced");
+        const bytes<32> salt{1};
+        const bytes<rsa_blinding_size> blinding{2};
+        byte_vector sig(256);
+        REQUIRE(key->sign_pss(rsa_hash::sha256, message, salt, blinding, sig).ok());
+        CHECK(rsa_verify_pss(key->public_key(), rsa_hash::sha256, rsa_hash::sha256, 32, message, sig));
+        REQUIRE(key->sign_pkcs1(rsa_hash::sha384, message, blinding, sig).ok());
+        CHECK(rsa_verify_pkcs1(key->public_key(), rsa_hash::sha384, message, sig));
+    }
 }
 
 TEST_CASE("RSA public keys: limits and encodings") {

@@ -38,7 +38,9 @@ namespace carapace {
 
 inline constexpr std::size_t rsa_blinding_size = 16;
 
-template <std::size_t MaxBits = 4096, class Word = detail::bn_word>
+// Word and Engine (detail/mont_mulx.hpp) choose a code path; tests and the constant-time check
+// name them, applications keep the defaults.
+template <std::size_t MaxBits = 4096, class Word = detail::bn_word, class Engine = detail::rsa_mont_dispatch>
 class rsa_private_key {
     static_assert(MaxBits >= rsa_min_bits && MaxBits <= rsa_max_verify_bits && MaxBits % 64 == 0);
 
@@ -115,7 +117,8 @@ public:
         if (k_ == 0 || em.size() != k_) return errc::invalid_argument;
         if (blinding.size() < rsa_blinding_size) return errc::invalid_argument;
         if (out.size() < k_) return errc::buffer_too_small;
-        Word m[full_cap] = {}, s[full_cap] = {}, s1[half_cap] = {}, s2m[half_cap] = {}, s2[half_cap] = {},
+        // s holds q * h: the primes' words may add up to one more than the modulus's.
+        Word m[full_cap] = {}, s[2 * half_cap] = {}, s1[half_cap] = {}, s2m[half_cap] = {}, s2[half_cap] = {},
              h[half_cap] = {};
         detail::bn_from_bytes(m, full_cap, em);
         half_power(p_, dp_, blinding.first(8), m, s1);   // s1 = m^dP mod p (Montgomery form)
@@ -142,7 +145,7 @@ public:
         if (good) detail::bn_to_bytes(out.first(k_), s, n_mod_.words());
         else secure_wipe(out.data(), out.size());
         secure_wipe(m, full_cap);
-        secure_wipe(s, full_cap);
+        secure_wipe(s, 2 * half_cap);
         secure_wipe(s1, half_cap);
         secure_wipe(s2, half_cap);
         secure_wipe(s2m, half_cap);
@@ -156,7 +159,7 @@ private:
     // Room for primes somewhat larger than half the modulus (unbalanced keys).
     static constexpr std::size_t half_cap = full_cap / 2 + 1;
     static constexpr std::size_t blind_words = 64 / detail::bn_word_bits<Word>;
-    using half_modulus = detail::mont_modulus<Word, half_cap>;
+    using half_modulus = detail::mont_modulus<Word, half_cap, Engine>;
 
     constexpr void wipe() noexcept {
         secure_wipe(dp_, half_cap);
@@ -316,7 +319,7 @@ private:
     std::uint8_t e_bytes_[4] = {};
     std::size_t k_ = 0, e_len_ = 0, n_bits_ = 0;
     std::uint32_t e_ = 0;
-    detail::mont_modulus<Word, full_cap> n_mod_;
+    detail::mont_modulus<Word, full_cap, Engine> n_mod_;
     half_modulus p_, q_;
     Word dp_[half_cap] = {}, dq_[half_cap] = {}, qinv_[half_cap] = {}, q_words_[half_cap] = {};
 };

@@ -182,7 +182,8 @@ template <class Word>
 
 // A public key prepared once (its Montgomery constants computed) for several verifications:
 // what the free functions above do on every call. MaxBits bounds the modulus (at most 8192).
-template <std::size_t MaxBits = rsa_max_verify_bits, class Word = detail::bn_word>
+template <std::size_t MaxBits = rsa_max_verify_bits, class Word = detail::bn_word,
+          class Engine = detail::rsa_mont_dispatch>
 class rsa_public_key {
     static_assert(MaxBits >= rsa_min_bits && MaxBits <= rsa_max_verify_bits);
 
@@ -229,7 +230,7 @@ private:
         };
     }
 
-    detail::mont_modulus<Word, detail::bn_words_for<Word>(MaxBits)> mod_;
+    detail::mont_modulus<Word, detail::bn_words_for<Word>(MaxBits), Engine> mod_;
     std::uint32_t e_ = 0;
     std::size_t bits_ = 0;
 };

@@ -20,8 +20,14 @@
 
 namespace carapace::detail {
 
+// The engines a modulus may be set up with: the portable loops, the MULX/ADX rows (x86-64; the
+// caller makes sure the CPU has them), or the run-time choice between them (the default).
 struct rsa_mont_portable {
     static constexpr const char* name = "portable";
+    static constexpr bool supported() noexcept { return true; }
+};
+struct rsa_mont_dispatch {
+    static constexpr const char* name = "dispatch";
     static constexpr bool supported() noexcept { return true; }
 };
 

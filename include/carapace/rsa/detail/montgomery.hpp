@@ -25,7 +25,8 @@
 
 namespace carapace::detail {
 
-template <class Word, std::size_t Cap>
+// Engine: rsa_mont_dispatch (the CPU's best), rsa_mont_mulx or rsa_mont_portable (mont_mulx.hpp).
+template <class Word, std::size_t Cap, class Engine = rsa_mont_dispatch>
 class mont_modulus {
 public:
     using word = Word;
@@ -61,9 +62,11 @@ public:
         n_ = (be.size() + sizeof(Word) - 1) / sizeof(Word);
         mulx_ = false;
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
-        if constexpr (std::is_same_v<Word, std::uint64_t>)
+        if constexpr (std::is_same_v<Word, std::uint64_t> && std::is_same_v<Engine, rsa_mont_dispatch>)
             mulx_ = !std::is_constant_evaluated() && n_ % 4 == 0 &&
                     rsa_mont_variants::best() == rsa_mont_variants::choice{0};
+        if constexpr (std::is_same_v<Word, std::uint64_t> && std::is_same_v<Engine, rsa_mont_mulx>)
+            mulx_ = !std::is_constant_evaluated() && n_ % 4 == 0;
 #endif
         bn_from_bytes(m_.data(), Cap, be);
         // -m^-1 mod 2^word_bits by Newton's iteration (each step doubles the correct low bits).
