@@ -1,8 +1,8 @@
 // TLS 1.3 over memory: full handshakes per second and bulk transfer, carapace's engines against
 // OpenSSL's libssl in the same run, for each cipher suite; then full handshakes with an ECDSA
-// P-256 server chain, with the secp256r1 group, and with the X25519MLKEM768 hybrid
-// (draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.0 has no ML-KEM, so its side of that row is X25519, and
-// the hybrid's cost relative to our X25519 handshake is printed at the end).
+// P-256 server chain, with an RSA-2048 server chain, with the secp256r1 group, and with the
+// X25519MLKEM768 hybrid (draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.0 has no ML-KEM, so its side of
+// that row is X25519, and the hybrid's cost relative to our X25519 handshake is printed at the end).
 //
 // Both sides do the same work. One handshake = a fresh client and a fresh server (carapace:
 // engines constructed in place; OpenSSL: SSL_new on contexts made once, a new BIO pair), one
@@ -12,7 +12,10 @@
 // signatures, the host name "localhost", the time) and the server's CertificateVerify. The ECDSA
 // row uses tests/vectors/tls/ec/server_p256_only.pem instead: P-256 keys throughout (leaf,
 // intermediate, p256_root.pem; three P-256 verifications for the client, one P-256 signature for
-// the server), with ecdsa_secp256r1_sha256 for CertificateVerify. No client certificate, no
+// the server), with ecdsa_secp256r1_sha256 for CertificateVerify. The RSA row uses
+// tests/vectors/tls/rsa/server_2048.pem: RSA-2048 keys throughout (root_2048.pem; two
+// sha256WithRSAEncryption verifications and one RSA-PSS verification for the client, one RSA-PSS
+// CRT signature for the server), rsa_pss_rsae_sha256 for CertificateVerify. No client certificate, no
 // session tickets, no resumption. The validation time
 // is fixed on both sides (2027, inside the test certificates' validity). Handshakes get two
 // figures, as in bench_ec: the rate (best of alternating rounds) and, below the table, the fastest
@@ -27,7 +30,8 @@
 // sizes of both are printed at the end.
 //
 // Randomness: carapace asks its random_source for each hello random and key share (and the 32
-// bytes an ECDSA signature is hedged with); the benchmark's source calls getrandom(2) every time
+// bytes an ECDSA signature is hedged with, or an RSA-PSS signature's salt and blinding); the
+// benchmark's source calls getrandom(2) every time
 // (a real CSPRNG, as OpenSSL's DRBG is; its extra system calls, four or five per handshake, count
 // against carapace).
 //
@@ -96,6 +100,8 @@ struct bench_setup {
 constexpr bench_setup ed25519_x25519{"", "server.pem", "server.key", "root.pem", tls::named_group::x25519, "X25519"};
 constexpr bench_setup ecdsa_p256_chain{", ECDSA P-256 chain", "ec/server_p256_only.pem", "ec/server_p256_only.key",
                                        "ec/p256_root.pem", tls::named_group::x25519, "X25519"};
+constexpr bench_setup rsa_2048_chain{", RSA-2048 chain", "rsa/server_2048.pem", "rsa/server_2048.key",
+                                     "rsa/root_2048.pem", tls::named_group::x25519, "X25519"};
 constexpr bench_setup secp256r1_group{", secp256r1", "server.pem", "server.key", "root.pem",
                                       tls::named_group::secp256r1, "P-256"};
 // OpenSSL 3.0 has no ML-KEM: its side of the hybrid row is its X25519 handshake.
@@ -119,6 +125,7 @@ struct carapace_side {
     carapace::x509::trust_store<1> store;
     std::optional<tls::ed25519_signer> ed25519_signer;
     std::optional<tls::ecdsa_signer<carapace::p256>> p256_signer;
+    std::optional<tls::rsa_signer<2048>> rsa_signer;
     std::optional<tls::x509_verifier<1>> verifier;
     host::getrandom_source random;
     fixed_clock clock;
@@ -159,6 +166,10 @@ struct carapace_side {
             const auto k = carapace::ecdsa_private_key<carapace::p256>::from_scalar(key.key().first<32>());
             if (!k) return;
             signer = &p256_signer.emplace(*k, random);
+        } else if (key.type == carapace::x509::key_type::rsa) {
+            const auto k = carapace::rsa_private_key<2048>::from_pkcs1_der(key.rsa_der);
+            if (!k) return;
+            signer = &rsa_signer.emplace(*k, random);
         } else {
             return;
         }
@@ -406,7 +417,7 @@ int main(int argc, char** argv) {
         ok = bench_suite<tls::buffering::owned>(suite) && ok;
         ok = bench_suite<tls::buffering::lent>(suite) && ok;
     }
-    for (const bench_setup* setup : {&ecdsa_p256_chain, &secp256r1_group, &x25519_mlkem768_group})
+    for (const bench_setup* setup : {&ecdsa_p256_chain, &rsa_2048_chain, &secp256r1_group, &x25519_mlkem768_group})
         ok = bench_suite<tls::buffering::owned>(tls::cipher_suite::aes_128_gcm_sha256, *setup, false) && ok;
     std::printf("\nfastest single handshake (microseconds; ratio = OpenSSL time / carapace time)\n");
     double x25519_us = 0, hybrid_us = 0;

@@ -20,5 +20,7 @@
 #include "test_x509_parse.cpp"
 #include "test_x509_paths.cpp"
 #include "test_x509_profile.cpp"
+#include "test_x509_rsa.cpp"
+#include "test_rsa_keygen.cpp"
 #include "test_x509_verify.cpp"
 #include "test_x509_revocation.cpp"

@@ -18,6 +18,7 @@
 #include "test_tls_record.cpp"
 #include "test_tls_record_layer.cpp"
 #include "test_tls_rfc8448.cpp"
+#include "test_tls_rsa.cpp"
 #include "test_tls_stapling.cpp"
 #include "test_tls_suite_switches.cpp"
 #include "test_tls_transcript.cpp"

@@ -247,6 +247,37 @@ try:
 finally:
     srv.stop()
 
+# RSA certificates (tests/vectors/tls/rsa: PKCS#8 server keys, PKCS#1 "RSA PRIVATE KEY" client
+# keys) on both sides, RSA-2048 and RSA-3072; a client key that is not its certificate's; a
+# chain from the other root.
+for bits in ("2048", "3072"):
+    srv = Server(["--echo", "--num-conns", "1", "--CAfile", tls_file(f"rsa/root_{bits}.pem"), "--verify-client"],
+                 cert=tls_file(f"rsa/server_{bits}"))
+    try:
+        code, out, err = run(["s_client", "--connect", f"localhost:{srv.port}", "--CAfile", tls_file(f"rsa/root_{bits}.pem"),
+                              "--cert", tls_file(f"rsa/client_{bits}.pem"), "--key", tls_file(f"rsa/client_{bits}.key")],
+                             b"rsa echo\n")
+        check(code == 0 and out == b"rsa echo\n" and summary(err).get("verify") == "ok",
+              f"s_client RSA-{bits} with a client certificate: exit {code}, {err!r}")
+        srv.wait()
+        server_fields = summary(srv.err())
+        check(srv.p.returncode == 0 and server_fields.get("verify") == "ok" and
+              f"RSA-{bits} test client" in server_fields.get("peer", ""), f"s_server RSA-{bits}: {srv.err()!r}")
+    finally:
+        srv.stop()
+expect_usage_error(["s_client", "--connect", "localhost:1", "--cert", tls_file("rsa/client_2048.pem"), "--key",
+                    tls_file("rsa/client_3072.key")])
+expect_usage_error(["s_server", "--accept", "1", "--cert", tls_file("rsa/server_2048.pem"), "--key",
+                    tls_file("rsa/server_3072.key")])
+srv = Server(["--num-conns", "1"], cert=tls_file("rsa/server_3072"))
+try:
+    code, _, err = run(["s_client", "--connect", f"localhost:{srv.port}", "--CAfile", tls_file("rsa/root_2048.pem")],
+                       b"x")
+    check(code == 1 and summary(err).get("alert") == "unknown_ca", f"RSA-3072 chain against the RSA-2048 root: {err!r}")
+    srv.wait()
+finally:
+    srv.stop()
+
 # --timeout: a client that never completes its handshake, and one idle after it, are closed.
 srv = Server(["--timeout", "1", "--num-conns", "2"])
 try:

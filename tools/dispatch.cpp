@@ -71,18 +71,22 @@ constexpr command commands[] = {
      "ed25519-verify --pub HEX --sig HEX\n"
      "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1"},
     {"genkey", carapace_tool::cmd_genkey,
-     "genkey {ed25519|x25519|p256|p384}\n"
-     "      -> a new private key as PKCS#8 PEM (\"PRIVATE KEY\", what `openssl genpkey` writes)"},
+     "genkey {ed25519|x25519|p256|p384|rsa2048|rsa3072|rsa4096}\n"
+     "      -> a new private key as PKCS#8 PEM (\"PRIVATE KEY\", what `openssl genpkey` writes); RSA\n"
+     "      keys with e = 65537, primes by FIPS 186-5 A.1.3 (64 Miller-Rabin rounds)"},
     {"sign", carapace_tool::cmd_sign,
-     "sign --key PEM\n"
+     "sign --key PEM [--pss|--pkcs1]\n"
      "      stdin: message bytes -> lowercase hex of the signature + newline; the algorithm is the\n"
      "      key's: Ed25519 (64 bytes), or ECDSA as DER with SHA-256 for P-256 and SHA-384 for P-384,\n"
-     "      hedged with 32 fresh random bytes. --key: PKCS#8 \"PRIVATE KEY\" or \"EC PRIVATE KEY\""},
+     "      hedged with 32 fresh random bytes, or RSA with SHA-256: RSASSA-PSS (MGF1-SHA-256, 32-byte\n"
+     "      salt; --pss, the default) or PKCS#1 v1.5 (--pkcs1). --key: PKCS#8 \"PRIVATE KEY\",\n"
+     "      \"EC PRIVATE KEY\" or \"RSA PRIVATE KEY\""},
     {"verify-sig", carapace_tool::cmd_verify_sig,
-     "verify-sig --pub PEM --sig HEX\n"
+     "verify-sig --pub PEM --sig HEX [--pss|--pkcs1]\n"
      "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1.\n"
-     "      --pub: a \"PUBLIC KEY\" or a certificate (Ed25519, P-256, P-384); ECDSA signatures are DER,\n"
-     "      over SHA-256 (P-256) or SHA-384 (P-384)"},
+     "      --pub: a \"PUBLIC KEY\" or a certificate (Ed25519, P-256, P-384, RSA); ECDSA signatures are\n"
+     "      DER, over SHA-256 (P-256) or SHA-384 (P-384); RSA ones over SHA-256, PSS with a 32-byte\n"
+     "      salt (--pss, the default) or PKCS#1 v1.5 (--pkcs1)"},
     {"ecdh", carapace_tool::cmd_ecdh,
      "ecdh --key PEM --peer HEX\n"
      "      -> lowercase hex of the shared secret + newline. X25519 keys: --peer is the peer's\n"

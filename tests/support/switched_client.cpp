@@ -10,6 +10,7 @@
 #define CARAPACE_NO_MLKEM 1
 #define CARAPACE_NO_P256 1
 #define CARAPACE_NO_P384 1
+#define CARAPACE_NO_RSA 1
 #define carapace carapace_switched
 #define CARAPACE_SWITCHED_NAMESPACE switched_client
 

@@ -9,6 +9,7 @@
 #define CARAPACE_NO_MLKEM 1
 #define CARAPACE_NO_ED25519 1
 #define CARAPACE_NO_P384 1
+#define CARAPACE_NO_RSA 1
 #define CARAPACE_EC_NO_BASE_TABLE 1
 #define CARAPACE_SWITCHED_P256 1
 #define carapace carapace_switched_p256

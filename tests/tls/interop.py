@@ -10,11 +10,13 @@ two clients of our server at once, a 64 MiB transfer compared by hash, the alert
 host name and an untrusted chain, and our client against our server (IPv6, "localhost", echo);
 all of that again with ECDSA P-256 and P-384 server and client certificates; the groups
 secp256r1 and secp384r1 both ways, several key shares, HelloRetryRequest towards either curve
-from both sides, and the ECDSA schemes the peers saw (cases_nist.py); OCSP stapling both ways
+from both sides, and the ECDSA schemes the peers saw (cases_nist.py); all the certificate cases
+again with RSA-2048 and RSA-3072 chains, and the RSA-PSS schemes each peer saw or made
+(cases_rsa.py); OCSP stapling both ways
 (cases_stapling.py); and the usage errors of both commands. The harness (peers, ports,
 processes, the PKI in use) is harness.py. Every process runs with a timeout on a fresh free port
-and is killed at the end. Certificates: the Ed25519 test PKI of tests/vectors/tls and the ECDSA
-one of tests/vectors/tls/ec.
+and is killed at the end. Certificates: the Ed25519 test PKI of tests/vectors/tls, the ECDSA
+one of tests/vectors/tls/ec and the RSA one of tests/vectors/tls/rsa.
 
 What the peers cannot do is left out and said here:
   - A cookie in HelloRetryRequest: neither peer sends one over TCP.
@@ -27,6 +29,7 @@ import sys
 
 from harness import *  # the peers, processes and checks; TOOL and the case filters come from argv
 from cases_nist import ecdsa_families, nist_group_cases
+from cases_rsa import rsa_families, rsa_scheme_cases
 from cases_stapling import stapling_cases
 
 # ----------------------------------------------------------------------------------------------
@@ -713,8 +716,10 @@ cases += [
     ("self: localhost, client certificate, ALPN, KeyUpdate", self_localhost_mtls_alpn),
     ("self: 64 MiB echo", self_big_echo),
 ]
-# Every case so far uses certificates: again with ECDSA P-256 and P-384 ones.
-cases += nist_group_cases + ecdsa_families(cases)
+# Every case so far uses certificates: again with ECDSA P-256 and P-384 ones, and with RSA-2048
+# and RSA-3072 ones.
+certificate_cases = list(cases)
+cases += nist_group_cases + ecdsa_families(certificate_cases) + rsa_families(certificate_cases) + rsa_scheme_cases
 cases += [("usage errors: exit 2", usage_errors)]
 cases += stapling_cases
 

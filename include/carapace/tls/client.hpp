@@ -463,7 +463,8 @@ private:
         hs().client_scheme = std::nullopt;
         if (config().signer != nullptr && !config().certificate_chain.empty())
             for (const signature_scheme sc : config().signer->schemes())
-                if (!hs().client_scheme && cr.signature_algorithms.contains(sc)) hs().client_scheme = sc;
+                if (!hs().client_scheme && certificate_verify_scheme(sc) && cr.signature_algorithms.contains(sc))
+                    hs().client_scheme = sc;
         state_ = state::wait_certificate;
         return {};
     }

@@ -92,6 +92,26 @@ enum class signature_scheme : std::uint16_t {
     ecdsa_sha1 = 0x0203,
 };
 
+// §4.2.3: the schemes a TLS 1.3 CertificateVerify may use. RSASSA-PKCS1-v1_5 and SHA-1 schemes
+// "refer solely to signatures which appear in certificates": they may be listed (in
+// signature_algorithms_cert above all) but never sign or verify a handshake.
+constexpr bool certificate_verify_scheme(signature_scheme s) noexcept {
+    switch (s) {
+        case signature_scheme::ecdsa_secp256r1_sha256:
+        case signature_scheme::ecdsa_secp384r1_sha384:
+        case signature_scheme::ecdsa_secp521r1_sha512:
+        case signature_scheme::rsa_pss_rsae_sha256:
+        case signature_scheme::rsa_pss_rsae_sha384:
+        case signature_scheme::rsa_pss_rsae_sha512:
+        case signature_scheme::ed25519:
+        case signature_scheme::ed448:
+        case signature_scheme::rsa_pss_pss_sha256:
+        case signature_scheme::rsa_pss_pss_sha384:
+        case signature_scheme::rsa_pss_pss_sha512: return true;
+        default: return false;
+    }
+}
+
 enum class cipher_suite : std::uint16_t {
     aes_128_gcm_sha256 = 0x1301,
     aes_256_gcm_sha384 = 0x1302,
