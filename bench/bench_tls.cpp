@@ -1,16 +1,21 @@
 // TLS 1.3 over memory: full handshakes per second and bulk transfer, carapace's engines against
 // OpenSSL's libssl in the same run, for each cipher suite; then full handshakes with an ECDSA
-// P-256 server chain and with the secp256r1 group.
+// P-256 server chain, with an RSA-2048 server chain, with the secp256r1 group, and with the
+// X25519MLKEM768 hybrid (draft-ietf-tls-ecdhe-mlkem; OpenSSL 3.0 has no ML-KEM, so its side of
+// that row is X25519, and the hybrid's cost relative to our X25519 handshake is printed at the end).
 //
 // Both sides do the same work. One handshake = a fresh client and a fresh server (carapace:
 // engines constructed in place; OpenSSL: SSL_new on contexts made once, a new BIO pair), one
-// group (X25519 unless the row says secp256r1), the server's Ed25519 chain of
+// group (X25519 unless the row says otherwise), the server's Ed25519 chain of
 // tests/vectors/tls/server.pem (leaf + intermediate) signed for with server.key, and the client
 // verifying that chain against root.pem (a real RFC 5280 path validation: two certificate
 // signatures, the host name "localhost", the time) and the server's CertificateVerify. The ECDSA
 // row uses tests/vectors/tls/ec/server_p256_only.pem instead: P-256 keys throughout (leaf,
 // intermediate, p256_root.pem; three P-256 verifications for the client, one P-256 signature for
-// the server), with ecdsa_secp256r1_sha256 for CertificateVerify. No client certificate, no
+// the server), with ecdsa_secp256r1_sha256 for CertificateVerify. The RSA row uses
+// tests/vectors/tls/rsa/server_2048.pem: RSA-2048 keys throughout (root_2048.pem; two
+// sha256WithRSAEncryption verifications and one RSA-PSS verification for the client, one RSA-PSS
+// CRT signature for the server), rsa_pss_rsae_sha256 for CertificateVerify. No client certificate, no
 // session tickets, no resumption. The validation time
 // is fixed on both sides (2027, inside the test certificates' validity). Handshakes get two
 // figures, as in bench_ec: the rate (best of alternating rounds) and, below the table, the fastest
@@ -25,7 +30,8 @@
 // sizes of both are printed at the end.
 //
 // Randomness: carapace asks its random_source for each hello random and key share (and the 32
-// bytes an ECDSA signature is hedged with); the benchmark's source calls getrandom(2) every time
+// bytes an ECDSA signature is hedged with, or an RSA-PSS signature's salt and blinding); the
+// benchmark's source calls getrandom(2) every time
 // (a real CSPRNG, as OpenSSL's DRBG is; its extra system calls, four or five per handshake, count
 // against carapace).
 //
@@ -94,8 +100,13 @@ struct bench_setup {
 constexpr bench_setup ed25519_x25519{"", "server.pem", "server.key", "root.pem", tls::named_group::x25519, "X25519"};
 constexpr bench_setup ecdsa_p256_chain{", ECDSA P-256 chain", "ec/server_p256_only.pem", "ec/server_p256_only.key",
                                        "ec/p256_root.pem", tls::named_group::x25519, "X25519"};
+constexpr bench_setup rsa_2048_chain{", RSA-2048 chain", "rsa/server_2048.pem", "rsa/server_2048.key",
+                                     "rsa/root_2048.pem", tls::named_group::x25519, "X25519"};
 constexpr bench_setup secp256r1_group{", secp256r1", "server.pem", "server.key", "root.pem",
                                       tls::named_group::secp256r1, "P-256"};
+// OpenSSL 3.0 has no ML-KEM: its side of the hybrid row is its X25519 handshake.
+constexpr bench_setup x25519_mlkem768_group{", X25519MLKEM768 (OpenSSL: X25519)", "server.pem", "server.key",
+                                            "root.pem", tls::named_group::x25519_mlkem768, "X25519"};
 
 class fixed_clock final : public tls::clock {
 public:
@@ -114,11 +125,13 @@ struct carapace_side {
     carapace::x509::trust_store<1> store;
     std::optional<tls::ed25519_signer> ed25519_signer;
     std::optional<tls::ecdsa_signer<carapace::p256>> p256_signer;
+    std::optional<tls::rsa_signer<2048>> rsa_signer;
     std::optional<tls::x509_verifier<1>> verifier;
     host::getrandom_source random;
     fixed_clock clock;
     tls::x25519_key_exchange x25519;
     tls::p256_key_exchange p256;
+    tls::x25519_mlkem768_key_exchange x25519_mlkem768;
     tls::key_exchange* groups[1] = {&x25519};
     tls::named_group group_names[1] = {};
     tls::cipher_suite suite[1] = {};
@@ -137,6 +150,7 @@ struct carapace_side {
         suite[0] = s;
         group_names[0] = setup.group;
         if (setup.group == tls::named_group::secp256r1) groups[0] = &p256;
+        if (setup.group == tls::named_group::x25519_mlkem768) groups[0] = &x25519_mlkem768;
         for (const auto& c : chain) chain_views.emplace_back(c);
         host::private_key key;
         std::string error;
@@ -152,6 +166,10 @@ struct carapace_side {
             const auto k = carapace::ecdsa_private_key<carapace::p256>::from_scalar(key.key().first<32>());
             if (!k) return;
             signer = &p256_signer.emplace(*k, random);
+        } else if (key.type == carapace::x509::key_type::rsa) {
+            const auto k = carapace::rsa_private_key<2048>::from_pkcs1_der(key.rsa_der);
+            if (!k) return;
+            signer = &rsa_signer.emplace(*k, random);
         } else {
             return;
         }
@@ -399,15 +417,21 @@ int main(int argc, char** argv) {
         ok = bench_suite<tls::buffering::owned>(suite) && ok;
         ok = bench_suite<tls::buffering::lent>(suite) && ok;
     }
-    for (const bench_setup* setup : {&ecdsa_p256_chain, &secp256r1_group})
+    for (const bench_setup* setup : {&ecdsa_p256_chain, &rsa_2048_chain, &secp256r1_group, &x25519_mlkem768_group})
         ok = bench_suite<tls::buffering::owned>(tls::cipher_suite::aes_128_gcm_sha256, *setup, false) && ok;
     std::printf("\nfastest single handshake (microseconds; ratio = OpenSSL time / carapace time)\n");
+    double x25519_us = 0, hybrid_us = 0;
     for (const auto& f : fastest_rows) {
         if (f.peer_us > 0)
             std::printf("%-52s %12.1f %12.1f %8.2fx\n", f.what.c_str(), f.ours_us, f.peer_us, f.peer_us / f.ours_us);
         else
             std::printf("%-52s %12.1f %12s %9s\n", f.what.c_str(), f.ours_us, "-", "-");
+        const std::string base = std::string("full handshake ") + suite_label(tls::cipher_suite::aes_128_gcm_sha256);
+        if (f.what == base) x25519_us = f.ours_us;
+        if (f.what == base + x25519_mlkem768_group.label) hybrid_us = f.ours_us;
     }
+    if (x25519_us > 0 && hybrid_us > 0)
+        std::printf("X25519MLKEM768 / X25519 full handshake (carapace, fastest single): %.2fx\n", hybrid_us / x25519_us);
     std::printf("\nsizes (bytes): tls::client %zu, tls::server %zu (record buffer %zu, handshake buffers %zu and %zu)\n",
                 sizeof(tls::client), sizeof(tls::server), tls::client::record_buffer_size,
                 tls::client::handshake_buffer_size, tls::server::handshake_buffer_size);

@@ -50,9 +50,10 @@ int main(int argc, char** argv) {
     static x509::trust_store<16> store;
     for (const auto& root : roots) (void)store.add(root);
 
-    // The engine's helpers: ready-made X25519, X.509 verification, system randomness and time.
+    // The engine's helpers: ready-made X25519MLKEM768 and X25519, X.509 verification, system randomness and time.
+    tls::x25519_mlkem768_key_exchange x25519_mlkem768;  // the default groups: this hybrid, then X25519
     tls::x25519_key_exchange x25519;
-    tls::key_exchange* groups[] = {&x25519};
+    tls::key_exchange* groups[] = {&x25519_mlkem768, &x25519};
     tls::x509_verifier<16> verifier(store);
     host::getrandom_source random;
     host::system_clock clock;

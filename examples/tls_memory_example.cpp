@@ -54,8 +54,9 @@ int main(int argc, char** argv) {
     static x509::trust_store<1> store;
     if (store.add(roots[0]) != errc::ok) return 2;
 
+    tls::x25519_mlkem768_key_exchange x25519_mlkem768;  // the default groups: this hybrid, then X25519
     tls::x25519_key_exchange x25519;
-    tls::key_exchange* groups[] = {&x25519};
+    tls::key_exchange* groups[] = {&x25519_mlkem768, &x25519};
     tls::x509_verifier<1> verifier(store);
     tls::ed25519_signer signer(seed);
     host::getrandom_source random;

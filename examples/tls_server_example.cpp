@@ -35,8 +35,9 @@ int main(int argc, char** argv) {
         return std::fprintf(stderr, "%s\n", error.c_str()), 2;
     const std::vector<byte_view> chain_views(chain.begin(), chain.end());
 
+    tls::x25519_mlkem768_key_exchange x25519_mlkem768;  // the default groups: this hybrid, then X25519
     tls::x25519_key_exchange x25519;
-    tls::key_exchange* groups[] = {&x25519};
+    tls::key_exchange* groups[] = {&x25519_mlkem768, &x25519};
     tls::ed25519_signer signer(seed);  // signs our CertificateVerify
     host::getrandom_source random;
     host::system_clock clock;

@@ -108,6 +108,33 @@ TEST_CASE("TLS negotiation: signature scheme") {
           error::missing_extension);
     const std::array<signature_scheme, 1> rsa{signature_scheme::rsa_pss_rsae_sha256};
     CHECK(neg::choose_signature_scheme(hello(minimal_extensions()).ch, rsa, s) == error::handshake_failure);
+    // §4.2.3: rsa_pkcs1_* never sign a CertificateVerify, even when a signer and the client list
+    // them (as TLS 1.2 clients do): the RSA-PSS scheme both list is taken, or none.
+    const auto algorithms = [](std::initializer_list<std::uint16_t> schemes) {
+        buffer list;
+        for (const auto v : schemes) list = cat({list, u16(v)});
+        return cat({x25519_groups(), x25519_share(), tls13_versions(),
+                    ext(extension_type::signature_algorithms, vec16(list))});
+    };
+    const std::array<signature_scheme, 3> pkcs1_first{signature_scheme::rsa_pkcs1_sha256, signature_scheme::rsa_pkcs1_sha1,
+                                                      signature_scheme::rsa_pss_rsae_sha384};
+    REQUIRE(neg::choose_signature_scheme(hello(algorithms({0x0401, 0x0201, 0x0805})).ch, pkcs1_first, s) == error::none);
+    CHECK(s == signature_scheme::rsa_pss_rsae_sha384);
+    CHECK(neg::choose_signature_scheme(hello(algorithms({0x0401, 0x0501, 0x0601, 0x0201})).ch, pkcs1_first, s) ==
+          error::handshake_failure);
+    const std::array<signature_scheme, 6> pss{
+        signature_scheme::rsa_pss_pss_sha256,  signature_scheme::rsa_pss_pss_sha384,  signature_scheme::rsa_pss_pss_sha512,
+        signature_scheme::rsa_pss_rsae_sha256, signature_scheme::rsa_pss_rsae_sha384, signature_scheme::rsa_pss_rsae_sha512};
+    REQUIRE(neg::choose_signature_scheme(hello(algorithms({0x0806, 0x080a})).ch, pss, s) == error::none);
+    CHECK(s == signature_scheme::rsa_pss_pss_sha384);
+    // Which schemes a CertificateVerify may use at all.
+    for (const auto scheme : {signature_scheme::rsa_pkcs1_sha256, signature_scheme::rsa_pkcs1_sha384,
+                              signature_scheme::rsa_pkcs1_sha512, signature_scheme::rsa_pkcs1_sha1,
+                              signature_scheme::ecdsa_sha1, static_cast<signature_scheme>(0x0402)})
+        CHECK_FALSE(carapace::tls::certificate_verify_scheme(scheme));
+    for (const auto scheme : pss) CHECK(carapace::tls::certificate_verify_scheme(scheme));
+    CHECK(carapace::tls::certificate_verify_scheme(signature_scheme::ed25519));
+    CHECK(carapace::tls::certificate_verify_scheme(signature_scheme::ecdsa_secp256r1_sha256));
 }
 
 TEST_CASE("TLS negotiation: group and key share") {

@@ -1,10 +1,12 @@
 // RFC 8448 replayed through both engines, byte for byte: "Simple 1-RTT Handshake",
 // "HelloRetryRequest", "Client Authentication" and "Compatibility Mode". The trace's randomness
 // and X25519 private keys are injected through the random source (the real X25519 then has to
-// produce the trace's public keys), P-256 (not implemented yet) through a key_exchange that
-// replays the trace, and the RSA-PSS signatures through the signer and verifier interfaces,
-// which also check the content they are asked to sign or verify. Every record each side sends
-// must equal the trace's, and what the other side makes of it must be the trace's next record.
+// produce the trace's public keys), P-256 through a key_exchange that replays the trace. Every
+// CertificateVerify is verified for real with its certificate's key, and the server signs with
+// Section 2's RSA key through tls::rsa_signer, the trace's PSS salt injected through the random
+// source (support/rfc8448_replay.hpp), except in "Client Authentication", whose keys RFC 8448
+// does not print. Every record each side sends must equal the trace's, and what the other side
+// makes of it must be the trace's next record.
 #include <doctest/doctest.h>
 
 #include <optional>
@@ -113,6 +115,9 @@ bool run_trace(const std::string& title, std::optional<mutation> mutate = std::n
     CHECK(t.client_verifier.chain_calls == 1);
     CHECK(t.client_verifier.signature_calls == 1);
     CHECK(t.server_signer.calls == 1);
+    // Section 2's key signs for the server wherever its certificate holds it (not in "Client
+    // Authentication", whose server has an ECDSA certificate).
+    CHECK((t.server_signer.real != nullptr) == !t.client_auth);
     if (t.client_auth) {
         CHECK(t.client_signer.calls == 1);
         CHECK(t.server_verifier.signature_calls == 1);

@@ -105,6 +105,10 @@ const rule_case rule_cases[] = {
     {x509::profile_rule::wildcard_over_public_suffix, "wildcard_tld"},
     {x509::profile_rule::malformed_authority_info_access, "malformed_aia"},
     {x509::profile_rule::policy_constraints_not_critical, "policy_constraints_not_critical"},
+    {x509::profile_rule::rsa_modulus_size, "rsa_2052"},
+    {x509::profile_rule::rsa_public_exponent, "rsa_even_exponent"},
+    {x509::profile_rule::rsa_pss_public_key, "rsa_pss_key"},
+    {x509::profile_rule::rsa_signature_encoding, "rsa_pss_salt_20"},
 };
 
 }  // namespace profile_test
@@ -141,7 +145,8 @@ TEST_CASE("X.509 profiles: a fixture breaking each rule, refused by the profiles
         if (entry->in_rfc5280) {
             CHECK(result == refused);
             CHECK(details.broken_rule == c.rule);
-        } else if (c.rule == x509::profile_rule::sha1_signature) {
+        } else if (c.rule == x509::profile_rule::sha1_signature ||
+                   c.rule == x509::profile_rule::rsa_signature_encoding) {
             CHECK(result == x509::verify_error::unknown_issuer);  // its RSA issuer is not an anchor
         } else {
             CHECK(result == x509::verify_error::ok);

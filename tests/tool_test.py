@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Drives carapace-tool through its documented contract and compares every answer with
 Python's own hashlib/hmac and python3-cryptography (independent implementations): the
-primitives here, genkey/sign/verify-sig/ecdh in tool_test_keys.py, x509/verify in
+primitives here, SHA-3/SHAKE/ML-KEM in tool_test_pq.py, genkey/sign/verify-sig/ecdh in tool_test_keys.py, x509/verify in
 tool_test_x509.py, s_client/s_server in tool_test_tls.py, the age commands in
 tool_test_age.py.
 Prints 'N passed, N failed'."""
@@ -303,6 +303,7 @@ limit = 200 if os.environ.get("CARAPACE_SANITIZED") else 32
 check(peak_mib < limit, f"512 MiB stream used {peak_mib:.0f} MiB of memory (limit {limit})")
 
 # The sections, each in its own file, in this order.
+import tool_test_pq  # noqa: E402,F401
 import tool_test_keys  # noqa: E402,F401
 import tool_test_x509  # noqa: E402,F401
 import tool_test_tls  # noqa: E402,F401

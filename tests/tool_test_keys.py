@@ -63,8 +63,27 @@ if have_openssl:
         rc, again, _ = openssl("pkey", "-in", key_file)
         check(rc == 0 and again == pem_text, f"genkey {kind}: openssl writes the same PKCS#8 back")
         write(f"ours_{kind}.pub", openssl("pkey", "-in", key_file, "-pubout")[1])
-    for args in ([], ["rsa"], ["P-256"], ["p256", "p384"], ["p256", "--bogus"]):
+    for args in ([], ["rsa"], ["rsa1024"], ["P-256"], ["p256", "p384"], ["p256", "--bogus"]):
         expect_usage_error(["genkey"] + args)
+    # genkey rsa*: openssl checks the key (`pkey -check`: p, q prime, n = p q, d and the CRT
+    # values right), writes the same PKCS#8 back, and verifies what we sign with it.
+    for bits in (2048, 3072, 4096):
+        code, pem_text, err = run(["genkey", f"rsa{bits}"])
+        check(code == 0 and err == b"" and pem_text.startswith(b"-----BEGIN PRIVATE KEY-----\n"),
+              f"genkey rsa{bits}: {code} {err!r}")
+        key_file = write(f"ours_rsa{bits}.pem", pem_text)
+        rc, text, err = openssl("pkey", "-in", key_file, "-check", "-noout", "-text")
+        check(rc == 0 and f"Private-Key: ({bits} bit, 2 primes)".encode() in text and b"publicExponent: 65537" in text
+              and b"valid" in text + err, f"genkey rsa{bits}: openssl pkey -check: {text[:80]!r} {err!r}")
+        rc, again, _ = openssl("pkey", "-in", key_file)
+        check(rc == 0 and again == pem_text, f"genkey rsa{bits}: openssl writes the same PKCS#8 back")
+        msg_file = write("message", b"genkey")
+        code, out, _ = run(["sign", "--key", key_file], b"genkey")
+        write("ours_rsa.pub", openssl("pkey", "-in", key_file, "-pubout")[1])
+        rc, verdict, _ = openssl("dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32",
+                                 "-verify", path("ours_rsa.pub"), "-signature",
+                                 write("sig", bytes.fromhex(out.decode().strip()) if code == 0 else b""), msg_file)
+        check(rc == 0 and b"Verified OK" in verdict, f"genkey rsa{bits}: a signature openssl verifies")
 
     # Keys openssl made, in both EC forms: PKCS#8 and RFC 5915 "EC PRIVATE KEY".
     for kind, (curve, _, _) in EC.items():
@@ -190,6 +209,55 @@ if have_openssl:
     body = openssl("base64", stdin=bytes(spki))[1]
     write("off_curve.pub", b"-----BEGIN PUBLIC KEY-----\n" + body + b"-----END PUBLIC KEY-----\n")
     expect_usage_error(["verify-sig", "--pub", path("off_curve.pub"), "--sig", "3006020101020101"], b"m")
+
+# RSA: sign (--pss, the default, and --pkcs1) checked by `openssl dgst -verify`, openssl's
+# signatures checked by verify-sig, with PKCS#8 and PKCS#1 keys and an RSASSA-PSS key; PSS salts
+# are random (two signatures differ); the wrong padding, a flipped bit, another message refused.
+if have_openssl:
+    RSA_VECTORS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors", "tls", "rsa")
+    pss_opts = ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-sigopt", "rsa_mgf1_md:sha256"]
+    for name in ("server_2048", "client_2048", "server_3072", "server_pss"):
+        key = os.path.join(RSA_VECTORS, name + ".key")
+        write(name + ".pub", openssl("pkey", "-in", key, "-pubout")[1])
+        pub = path(name + ".pub")
+        modes = [("pss", pss_opts)] + ([] if name == "server_pss" else [("pkcs1", [])])
+        for mode, opts in modes:
+            for m in (b"", b"carapace RSA message"):
+                msg_file = write("message", m)
+                code, out, err = run(["sign", "--key", key, "--" + mode], m)
+                sig_file = write("sig", bytes.fromhex(out.decode().strip()) if code == 0 else b"")
+                rc, verdict, _ = openssl("dgst", "-sha256", *opts, "-verify", pub, "-signature", sig_file, msg_file)
+                check(code == 0 and rc == 0 and b"Verified OK" in verdict,
+                      f"sign {name} --{mode} len {len(m)}: openssl says {verdict!r} {err!r}")
+                sig = openssl("dgst", "-sha256", *opts, "-sign", key, msg_file)[1]
+                code, out, err = run(["verify-sig", "--pub", pub, "--sig", sig.hex(), "--" + mode], m)
+                check(code == 0 and out == b"ok\n", f"verify-sig {name} --{mode} len {len(m)}: {code} {out!r} {err!r}")
+                other = "pkcs1" if mode == "pss" else "pss"
+                code, out, _ = run(["verify-sig", "--pub", pub, "--sig", sig.hex(), "--" + other], m)
+                check(code == 1 and out == b"bad signature\n", f"verify-sig {name} as --{other}: {code} {out!r}")
+                bad = bytearray(sig)
+                bad[len(bad) // 2] ^= 1
+                code, out, _ = run(["verify-sig", "--pub", pub, "--sig", bad.hex(), "--" + mode], m)
+                check(code == 1 and out == b"bad signature\n", f"verify-sig {name} flipped: {code} {out!r}")
+                code, out, _ = run(["verify-sig", "--pub", pub, "--sig", sig.hex(), "--" + mode], m + b"x")
+                check(code == 1 and out == b"bad signature\n", f"verify-sig {name} other message: {code} {out!r}")
+        _, first, _ = run(["sign", "--key", key], b"same")
+        _, second, _ = run(["sign", "--key", key], b"same")
+        check(first != second and len(first) > 500, f"sign {name}: PSS signatures with fresh salts differ")
+    # A certificate as --pub; PKCS#1 v1.5 by an RSASSA-PSS key; the flags on other keys; both flags.
+    sig = openssl("dgst", "-sha256", *pss_opts, "-sign", os.path.join(RSA_VECTORS, "server_2048.key"),
+                  write("message", b"m"))[1]
+    code, out, _ = run(["verify-sig", "--pub", os.path.join(RSA_VECTORS, "server_2048.pem"), "--sig", sig.hex()], b"m")
+    check(code == 0 and out == b"ok\n", f"verify-sig RSA certificate: {code} {out!r}")
+    expect_usage_error(["sign", "--key", os.path.join(RSA_VECTORS, "server_pss.key"), "--pkcs1"], b"m")
+    expect_usage_error(["sign", "--key", os.path.join(RSA_VECTORS, "server_2048.key"), "--pss", "--pkcs1"], b"m")
+    expect_usage_error(["sign", "--key", path("ours_p256.pem"), "--pss"], b"m")
+    expect_usage_error(["verify-sig", "--pub", path("ours_p256.pub"), "--sig", "00", "--pkcs1"], b"m")
+    # RSA-512 keys: outside what the RSA code takes (1024 bits and up).
+    openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:512", "-out", path("rsa512.pem"))
+    write("rsa512.pub", openssl("pkey", "-in", path("rsa512.pem"), "-pubout")[1])
+    expect_usage_error(["sign", "--key", path("rsa512.pem")], b"m")
+    expect_usage_error(["verify-sig", "--pub", path("rsa512.pub"), "--sig", "00"], b"m")
 
 # speed has a row for each curve operation.
 code, out, _ = run(["speed", "--seconds", "1", "p256", "p384"])

@@ -40,7 +40,7 @@ for args in (["s_client"], ["s_client", "--connect", "localhost"], ["s_client", 
              ["s_server", "--cert", tls_file("server.pem"), "--key", tls_file("server.key")],
              server_args[:5] + ["--key", tls_file("missing.key")],
              server_args + ["--verify-client"], server_args + ["--num-conns", "0"],
-             server_args + ["--groups", "X25519MLKEM768"], server_args + ["--alpn", ""],
+             server_args + ["--groups", "SecP384r1MLKEM1024"], server_args + ["--alpn", ""],
              server_args + ["--verify-client", "optional"], server_args + ["--verify-client=sometimes"],
              server_args + ["--verify-client=", "--CAfile", tls_file("root.pem")],
              server_args + ["--max-conns", "0"], server_args + ["--max-conns", "1001"], server_args + ["--max-conns", "x"],
@@ -74,7 +74,7 @@ try:
     fields = summary(err)
     check(code == 0 and out == message, f"s_client echo over loopback: exit {code}, {len(out)} bytes back, {err!r}")
     check(fields.get("protocol") == "TLSv1.3" and fields.get("cipher") == "TLS_AES_128_GCM_SHA256" and
-          fields.get("group") == "x25519" and fields.get("hrr") == "no" and fields.get("alpn") == "echo" and
+          fields.get("group") == "X25519MLKEM768" and fields.get("hrr") == "no" and fields.get("alpn") == "echo" and
           fields.get("peer") == "CN = localhost" and fields.get("verify") == "ok", f"s_client summary {fields}")
     code, out, err = run(["s_client", "--connect", f"127.0.0.1:{port}", "--CAfile", tls_file("other_root.pem")])
     fields = summary(err)
@@ -205,8 +205,15 @@ finally:
 
 # ECDSA certificates (tests/vectors/tls/ec: P-256 and P-384 keys, PKCS#8 and EC PRIVATE KEY
 # files) on both sides, and the groups: each alone, several shares (*NAME), the server's
-# preference, and a HelloRetryRequest when the client's share is of a group the server lacks.
+# preference, and a HelloRetryRequest when the client's share is of a group the server lacks;
+# the ML-KEM groups (draft-ietf-tls-ecdhe-mlkem, draft-ietf-tls-mlkem) the same ways.
 ec_cases = [  # server cert, server --groups, client cert, client --groups, group, hrr
+    ("server_p256", None, "client_p384", "X25519MLKEM768:x25519", "X25519MLKEM768", "no"),
+    ("server_p384", "x25519", "client_p256", "X25519MLKEM768:x25519", "x25519", "no"),
+    ("server_p256", None, "client_p256", "x25519:X25519MLKEM768", "x25519", "no"),
+    ("server_p384", "X25519MLKEM768", "client_p384", "*x25519:X25519MLKEM768", "X25519MLKEM768", "yes"),
+    ("server_p256", "SecP256r1MLKEM768:x25519", "client_p384", "SecP256r1MLKEM768", "SecP256r1MLKEM768", "no"),
+    ("server_p384", "MLKEM768", "client_p256", "x25519:MLKEM768", "MLKEM768", "yes"),
     ("server_p256", None, "client_p384", "secp256r1", "secp256r1", "no"),
     ("server_p384", None, "client_p256", "secp384r1", "secp384r1", "no"),
     ("server_p384", "secp256r1:x25519", "client_p384", "*x25519:*secp256r1", "secp256r1", "no"),
@@ -236,6 +243,37 @@ srv = Server(["--num-conns", "1"], cert=tls_file("ec/server_p384"))
 try:
     code, _, err = s_client(srv.port, b"x")
     check(code == 1 and summary(err).get("alert") == "unknown_ca", f"ECDSA chain against the Ed25519 root: {err!r}")
+    srv.wait()
+finally:
+    srv.stop()
+
+# RSA certificates (tests/vectors/tls/rsa: PKCS#8 server keys, PKCS#1 "RSA PRIVATE KEY" client
+# keys) on both sides, RSA-2048 and RSA-3072; a client key that is not its certificate's; a
+# chain from the other root.
+for bits in ("2048", "3072"):
+    srv = Server(["--echo", "--num-conns", "1", "--CAfile", tls_file(f"rsa/root_{bits}.pem"), "--verify-client"],
+                 cert=tls_file(f"rsa/server_{bits}"))
+    try:
+        code, out, err = run(["s_client", "--connect", f"localhost:{srv.port}", "--CAfile", tls_file(f"rsa/root_{bits}.pem"),
+                              "--cert", tls_file(f"rsa/client_{bits}.pem"), "--key", tls_file(f"rsa/client_{bits}.key")],
+                             b"rsa echo\n")
+        check(code == 0 and out == b"rsa echo\n" and summary(err).get("verify") == "ok",
+              f"s_client RSA-{bits} with a client certificate: exit {code}, {err!r}")
+        srv.wait()
+        server_fields = summary(srv.err())
+        check(srv.p.returncode == 0 and server_fields.get("verify") == "ok" and
+              f"RSA-{bits} test client" in server_fields.get("peer", ""), f"s_server RSA-{bits}: {srv.err()!r}")
+    finally:
+        srv.stop()
+expect_usage_error(["s_client", "--connect", "localhost:1", "--cert", tls_file("rsa/client_2048.pem"), "--key",
+                    tls_file("rsa/client_3072.key")])
+expect_usage_error(["s_server", "--accept", "1", "--cert", tls_file("rsa/server_2048.pem"), "--key",
+                    tls_file("rsa/server_3072.key")])
+srv = Server(["--num-conns", "1"], cert=tls_file("rsa/server_3072"))
+try:
+    code, _, err = run(["s_client", "--connect", f"localhost:{srv.port}", "--CAfile", tls_file("rsa/root_2048.pem")],
+                       b"x")
+    check(code == 1 and summary(err).get("alert") == "unknown_ca", f"RSA-3072 chain against the RSA-2048 root: {err!r}")
     srv.wait()
 finally:
     srv.stop()

@@ -1,7 +1,9 @@
 // carapace-tool verify-sig | ecdh: the same operations as ed25519-verify and x25519, with keys
 // in the files openssl reads and writes (tools/key_files.hpp) and P-256/P-384 too. genkey and
 // sign, which draw randomness, are in cmd_keygen.cpp.
-//   verify-sig --pub PEM --sig HEX      stdin message -> "ok" (exit 0) | "bad signature" (exit 1)
+//   verify-sig --pub PEM --sig HEX [--pss|--pkcs1]
+//                                       stdin message -> "ok" (exit 0) | "bad signature" (exit 1);
+//                                       RSA: SHA-256, PSS (salt 32) by default or PKCS#1 v1.5
 //   ecdh --key PEM --peer HEX           -> hex of the shared secret (X25519: a 32-byte u; P-256,
 //                                       P-384: a SEC 1 point); a peer that gives no secret: exit 1
 #include <array>
@@ -18,6 +20,7 @@
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/nist_curves.hpp"
 #include "carapace/ec/x25519.hpp"
+#include "carapace/rsa/rsa.hpp"
 
 namespace carapace_tool {
 
@@ -39,20 +42,32 @@ bool print_line(const char* text) { return std::fputs(text, stdout) >= 0 && std:
 }  // namespace
 
 int cmd_verify_sig(std::span<char* const> argv) {
-    const arguments args(argv, {{"pub", true}, {"sig", true}});
+    const arguments args(argv, {{"pub", true}, {"sig", true}, {"pss", false}, {"pkcs1", false}});
     std::string error, path, sig_text;
     if (!no_positionals(args, error) || !required_value(args, "pub", "PEM", path, error) ||
         !required_value(args, "sig", "HEX", sig_text, error))
         return usage_error("verify-sig: " + error);
+    const bool pkcs1 = args.flag("pkcs1");
+    if (pkcs1 && args.flag("pss")) return usage_error("verify-sig: --pss and --pkcs1 exclude each other");
     public_key key;
     if (error = load_public_key(path, key); !error.empty()) return usage_error("verify-sig: " + error);
     if (key.type == key_type::x25519) return usage_error("verify-sig: " + path + ": an X25519 key does not sign");
+    const bool rsa = key.type == key_type::rsa || key.type == key_type::rsa_pss;
+    if (!rsa && (pkcs1 || args.flag("pss"))) return usage_error("verify-sig: --pss and --pkcs1 are for RSA keys");
     const auto signature = parse_hex(sig_text);
     if (!signature) return usage_error("verify-sig: --sig is not valid hex");
     std::vector<std::uint8_t> message;
     if (!read_all_stdin(message)) return failure("verify-sig: error reading standard input");
     bool good = false;
-    if (key.type == key_type::ed25519)
+    if (rsa) {
+        // Checked when loaded; an RSASSA-PSS key never makes a PKCS#1 v1.5 signature.
+        const auto rsa_key = carapace::parse_rsa_public_key_pkcs1(key.key);
+        const std::size_t salt = carapace::digest_size(rsa_signing_hash);
+        good = rsa_key && (pkcs1 ? key.type == key_type::rsa &&
+                                       carapace::rsa_verify_pkcs1(*rsa_key, rsa_signing_hash, message, *signature)
+                                 : carapace::rsa_verify_pss(*rsa_key, rsa_signing_hash, rsa_signing_hash, salt, message,
+                                                            *signature));
+    } else if (key.type == key_type::ed25519)
         good = carapace::ed25519_verify(byte_view(key.key).first<32>(), message, *signature);
     else if (key.type == key_type::ec_p256)
         good = carapace::ecdsa_verify_der<carapace::p256>(key.key, message, signing_hash(key.type), *signature);

@@ -207,6 +207,8 @@ int cmd_s_client(std::span<char* const> argv) {
     config.alpn = options->alpn;
     config.server_name = server_name;  // an IP address is checked against the certificate, not sent
     config.verifier = &verifier;
+    // The certificate signatures x509_verifier checks, PKCS#1 v1.5 ones included (§4.2.3).
+    config.signature_algorithms_cert = tls::certificate_signature_schemes;
     config.random = &random;
     config.clock = &clock;
     if (args.flag("status")) config.ocsp_stapling = tls::ocsp_stapling::soft_fail;

@@ -19,14 +19,35 @@ struct command {
 
 constexpr command commands[] = {
     {"hash", carapace_tool::cmd_hash,
-     "hash {sha224|sha256|sha384|sha512|sha512-256}\n"
+     "hash {sha224|sha256|sha384|sha512|sha512-256|sha3-224|sha3-256|sha3-384|sha3-512}\n"
      "      stdin -> lowercase hex digest + newline"},
     {"hmac", carapace_tool::cmd_hmac,
-     "hmac {sha256|sha384|sha512} --key HEX\n"
+     "hmac {sha256|sha384|sha512|sha3-256|sha3-384|sha3-512} --key HEX\n"
      "      stdin -> lowercase hex tag + newline"},
     {"hkdf", carapace_tool::cmd_hkdf,
-     "hkdf {sha256|sha384|sha512} --ikm HEX [--salt HEX] [--info HEX] --length N\n"
+     "hkdf {sha256|sha384|sha512|sha3-256|sha3-384|sha3-512} --ikm HEX [--salt HEX] [--info HEX] --length N\n"
      "      -> lowercase hex of N bytes of output key material + newline (N <= 255 * hash length)"},
+    {"shake128", carapace_tool::cmd_shake128,
+     "shake128 --length N\n"
+     "      stdin -> lowercase hex of N bytes of SHAKE128 output + newline (N <= 1048576)"},
+    {"shake256", carapace_tool::cmd_shake256,
+     "shake256 --length N\n"
+     "      stdin -> lowercase hex of N bytes of SHAKE256 output + newline (N <= 1048576)"},
+    {"mlkem-keygen", carapace_tool::cmd_mlkem_keygen,
+     "mlkem-keygen {ml-kem-512|ml-kem-768|ml-kem-1024} [--seed HEX]\n"
+     "      -> three lines: \"seed HEX\" (d || z, 64 bytes: the seed form of the decapsulation key),\n"
+     "      \"ek HEX\" (encapsulation key), \"dk HEX\" (expanded decapsulation key, FIPS 203);\n"
+     "      without --seed a fresh random seed is drawn"},
+    {"mlkem-encaps", carapace_tool::cmd_mlkem_encaps,
+     "mlkem-encaps {ml-kem-512|ml-kem-768|ml-kem-1024} --ek HEX [--m HEX]\n"
+     "      -> two lines: \"ct HEX\" (ciphertext), \"ss HEX\" (32-byte shared secret); --m: the\n"
+     "      32 random bytes of Encaps (fresh ones without it); a key failing the modulus check:\n"
+     "      message on stderr, exit 1"},
+    {"mlkem-decaps", carapace_tool::cmd_mlkem_decaps,
+     "mlkem-decaps {ml-kem-512|ml-kem-768|ml-kem-1024} (--dk HEX | --seed HEX) --ct HEX\n"
+     "      -> lowercase hex of the 32-byte shared secret + newline (a ciphertext that does not\n"
+     "      match gives the implicit-rejection secret, as FIPS 203 says); a --dk failing the hash\n"
+     "      check: message on stderr, exit 1"},
     {"aead-seal", carapace_tool::cmd_aead_seal,
      "aead-seal {aes-128-gcm|aes-256-gcm|chacha20-poly1305|xchacha20-poly1305} --key HEX --nonce HEX\n"
      "      [--aad HEX] (nonce: 12 bytes for chacha20-poly1305, 24 for xchacha20-poly1305)\n"
@@ -50,18 +71,22 @@ constexpr command commands[] = {
      "ed25519-verify --pub HEX --sig HEX\n"
      "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1"},
     {"genkey", carapace_tool::cmd_genkey,
-     "genkey {ed25519|x25519|p256|p384}\n"
-     "      -> a new private key as PKCS#8 PEM (\"PRIVATE KEY\", what `openssl genpkey` writes)"},
+     "genkey {ed25519|x25519|p256|p384|rsa2048|rsa3072|rsa4096}\n"
+     "      -> a new private key as PKCS#8 PEM (\"PRIVATE KEY\", what `openssl genpkey` writes); RSA\n"
+     "      keys with e = 65537, primes by FIPS 186-5 A.1.3 (64 Miller-Rabin rounds)"},
     {"sign", carapace_tool::cmd_sign,
-     "sign --key PEM\n"
+     "sign --key PEM [--pss|--pkcs1]\n"
      "      stdin: message bytes -> lowercase hex of the signature + newline; the algorithm is the\n"
      "      key's: Ed25519 (64 bytes), or ECDSA as DER with SHA-256 for P-256 and SHA-384 for P-384,\n"
-     "      hedged with 32 fresh random bytes. --key: PKCS#8 \"PRIVATE KEY\" or \"EC PRIVATE KEY\""},
+     "      hedged with 32 fresh random bytes, or RSA with SHA-256: RSASSA-PSS (MGF1-SHA-256, 32-byte\n"
+     "      salt; --pss, the default) or PKCS#1 v1.5 (--pkcs1). --key: PKCS#8 \"PRIVATE KEY\",\n"
+     "      \"EC PRIVATE KEY\" or \"RSA PRIVATE KEY\""},
     {"verify-sig", carapace_tool::cmd_verify_sig,
-     "verify-sig --pub PEM --sig HEX\n"
+     "verify-sig --pub PEM --sig HEX [--pss|--pkcs1]\n"
      "      stdin: message bytes -> \"ok\" + newline, exit 0; or \"bad signature\" + newline, exit 1.\n"
-     "      --pub: a \"PUBLIC KEY\" or a certificate (Ed25519, P-256, P-384); ECDSA signatures are DER,\n"
-     "      over SHA-256 (P-256) or SHA-384 (P-384)"},
+     "      --pub: a \"PUBLIC KEY\" or a certificate (Ed25519, P-256, P-384, RSA); ECDSA signatures are\n"
+     "      DER, over SHA-256 (P-256) or SHA-384 (P-384); RSA ones over SHA-256, PSS with a 32-byte\n"
+     "      salt (--pss, the default) or PKCS#1 v1.5 (--pkcs1)"},
     {"ecdh", carapace_tool::cmd_ecdh,
      "ecdh --key PEM --peer HEX\n"
      "      -> lowercase hex of the shared secret + newline. X25519 keys: --peer is the peer's\n"
@@ -113,9 +138,11 @@ constexpr command commands[] = {
      "      response. --status-file: an OCSP response (DER) stapled for clients that ask.\n"
      "      --cert: leaf first, then intermediates; --key: Ed25519, P-256 or P-384, PKCS#8 or\n"
      "      EC PRIVATE KEY PEM. Suites: TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384\n"
-     "      TLS_CHACHA20_POLY1305_SHA256; groups (by preference, default x25519:secp256r1:\n"
-     "      secp384r1): x25519 secp256r1 (P-256) secp384r1 (P-384); s_client sends a key share\n"
-     "      for each group written *NAME, or else for the first"},
+     "      TLS_CHACHA20_POLY1305_SHA256; groups (by preference, default X25519MLKEM768:x25519:\n"
+     "      secp256r1:secp384r1:SecP256r1MLKEM768:MLKEM768): X25519MLKEM768 x25519 secp256r1\n"
+     "      (P-256) secp384r1 (P-384) SecP256r1MLKEM768 MLKEM768; s_client sends a key share for\n"
+     "      each group written *NAME, or else for the first (and, if it is post-quantum, the\n"
+     "      first classical one)"},
     {"age-keygen", carapace_tool::cmd_age_keygen,
      "age-keygen [-o FILE]\n"
      "      a new X25519 identity for age files, as age-keygen writes it: \"# created\" and \"# public\n"

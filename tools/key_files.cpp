@@ -11,6 +11,7 @@
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/nist_curves.hpp"
 #include "carapace/ec/x25519.hpp"
+#include "carapace/rsa/keygen.hpp"
 #include "carapace/x509/der.hpp"
 #include "carapace/x509/keys.hpp"
 #include "carapace/x509/oid.hpp"
@@ -121,8 +122,31 @@ std::string load_public_key(const std::string& path, public_key& out) {
         case key_type::ec_p384:
             if (carapace::ec_validate_point<carapace::p384>(info.key)) return {};
             return path + ": the key is not a point on P-384";
-        default: return path + ": " + key_type_name(info.type) + " key type (Ed25519, P-256 and P-384 are)";
+        case key_type::rsa:
+        case key_type::rsa_pss:
+            if (carapace::parse_rsa_public_key_pkcs1(info.key)) return {};
+            return path + ": an RSA key outside 1024..8192 bits, or with an even or too large exponent";
+        default: return path + ": " + key_type_name(info.type) + " key type (Ed25519, P-256, P-384 and RSA are)";
     }
+}
+
+std::string generate_rsa_private_key_pem(std::size_t bits) {
+    host::getrandom_source random;
+    bytes_vector rsa_der(carapace::rsa_private_key_der_max(host::max_rsa_bits));
+    const auto fill = [&](carapace::byte_span out) { random.fill(out); };
+    const auto n = carapace::rsa_generate_key<host::max_rsa_bits>(bits, fill, rsa_der);
+    if (!n) return {};
+    rsa_der.resize(*n);
+    // PKCS#8 (RFC 5958) around it: version 0, { rsaEncryption, NULL } (RFC 8017 A.1), the key.
+    const bytes_vector id = oid_element(x509::oid::rsa_encryption), null{der::null, 0};
+    const bytes_vector algorithm = tlv(der::sequence, concat({&id, &null}));
+    const bytes_vector version = tlv(der::integer, {0});
+    bytes_vector wrapped = tlv(der::octet_string, rsa_der);
+    bytes_vector fields = concat({&version, &algorithm, &wrapped});
+    bytes_vector der_bytes = tlv(der::sequence, fields);
+    std::string text = pem_text(pem::private_key, der_bytes);
+    for (bytes_vector* v : {&rsa_der, &wrapped, &fields, &der_bytes}) carapace::secure_wipe(v->data(), v->size());
+    return text;
 }
 
 std::string generate_private_key_pem(key_type type) {

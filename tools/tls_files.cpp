@@ -43,7 +43,26 @@ std::string load_identity(const std::string& cert_path, const std::string& key_p
             public_key = id.p384->public_key();
             break;
         }
-        default: return key_path + ": " + key_type_name(key.type) + " keys do not sign (Ed25519, P-256 and P-384 do)";
+        case x509::key_type::rsa:
+        case x509::key_type::rsa_pss: {
+            const auto k = host::rsa_key::from_pkcs1_der(key.rsa_der);
+            if (!k) return key_path + ": the RSA key does not load";
+            // The certificate says which schemes: rsaEncryption or id-RSASSA-PSS (§4.2.3).
+            id.rsa = std::make_unique<tls::rsa_signer<host::max_rsa_bits>>(*k, id.random, leaf->public_key.type);
+            id.signer = id.rsa.get();
+            const auto leaf_key = carapace::parse_rsa_public_key_pkcs1(leaf->public_key.key);
+            const auto ours = k->public_key();
+            const bool rsa_leaf = leaf->public_key.type == x509::key_type::rsa ||
+                                  leaf->public_key.type == x509::key_type::rsa_pss;
+            if (!rsa_leaf || !leaf_key ||
+                !std::equal(ours.modulus.begin(), ours.modulus.end(), leaf_key->modulus.begin(), leaf_key->modulus.end()) ||
+                !std::equal(ours.exponent.begin(), ours.exponent.end(), leaf_key->exponent.begin(),
+                            leaf_key->exponent.end()))
+                return key_path + " does not match the certificate in " + cert_path;
+            return {};
+        }
+        default:
+            return key_path + ": " + key_type_name(key.type) + " keys do not sign (Ed25519, P-256, P-384 and RSA do)";
     }
     if (leaf->public_key.type != key.type ||
         !std::equal(public_key.begin(), public_key.end(), leaf->public_key.key.begin(), leaf->public_key.key.end()))

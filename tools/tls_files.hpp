@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "host/pem_files.hpp"
 #include "host/random.hpp"
 #include "carapace/ec/nist_curves.hpp"
 #include "carapace/tls/defaults.hpp"
@@ -21,8 +22,9 @@ inline constexpr std::size_t trust_capacity = 256;
 
 using trust_store = carapace::x509::trust_store<trust_capacity>;
 
-// A certificate chain (leaf first) and the signer of its leaf's key: Ed25519, or ECDSA on P-256
-// or P-384, whose signatures mix in fresh bytes from `random`.
+// A certificate chain (leaf first) and the signer of its leaf's key: Ed25519, ECDSA on P-256 or
+// P-384, whose signatures mix in fresh bytes from `random`, or RSA-PSS (up to host::max_rsa_bits),
+// whose salt and blinding come from it.
 struct identity {
     std::vector<std::vector<std::uint8_t>> chain;
     std::vector<carapace::byte_view> views;
@@ -30,6 +32,7 @@ struct identity {
     std::unique_ptr<carapace::tls::ed25519_signer> ed25519;
     std::unique_ptr<carapace::tls::ecdsa_signer<carapace::p256>> p256;
     std::unique_ptr<carapace::tls::ecdsa_signer<carapace::p384>> p384;
+    std::unique_ptr<carapace::tls::rsa_signer<host::max_rsa_bits>> rsa;
     carapace::tls::signer* signer = nullptr;  // the one of them that holds the key
 };
 
@@ -38,8 +41,9 @@ struct trust {
     std::unique_ptr<trust_store> store = std::make_unique<trust_store>();
 };
 
-// Loads --cert and --key: the chain (leaf first) and its leaf's private key (Ed25519, P-256 or
-// P-384, PKCS#8 or RFC 5915 "EC PRIVATE KEY" PEM), which must match the leaf. An empty string on success, else what went wrong.
+// Loads --cert and --key: the chain (leaf first) and its leaf's private key (Ed25519, P-256,
+// P-384 or RSA; PKCS#8, RFC 5915 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY" PEM), which must
+// match the leaf. An RSA leaf with an id-RSASSA-PSS key signs with rsa_pss_pss_*, else rsa_pss_rsae_*. An empty string on success, else what went wrong.
 std::string load_identity(const std::string& cert_path, const std::string& key_path, identity& id);
 
 // Trust anchors from a PEM bundle. `lenient` (the system store) skips what it cannot use.

@@ -44,8 +44,12 @@ std::string parse_common(const arguments& args, tls_options& options) {
             if (name == "x25519" || name == "X25519") found = tls::named_group::x25519;
             if (name == "secp256r1" || name == "P-256" || name == "prime256v1") found = tls::named_group::secp256r1;
             if (name == "secp384r1" || name == "P-384") found = tls::named_group::secp384r1;
+            if (name == "X25519MLKEM768") found = tls::named_group::x25519_mlkem768;
+            if (name == "SecP256r1MLKEM768") found = tls::named_group::secp256r1_mlkem768;
+            if (name == "MLKEM768") found = tls::named_group::mlkem768;
             if (!found) {
-                const bool known = name == "secp521r1" || name == "P-521" || name == "X25519MLKEM768" || name == "x448";
+                const bool known = name == "secp521r1" || name == "P-521" || name == "x448" || name == "SecP384r1MLKEM1024" ||
+                                   name == "MLKEM512" || name == "MLKEM1024";
                 return "group '" + name + (known ? "' is not supported yet" : "' is unknown") + " (supported: " +
                        supported_groups + ")";
             }

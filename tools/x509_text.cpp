@@ -123,6 +123,7 @@ std::string describe_key(const x509::public_key_info& key) {
         case x509::key_type::ec_p384: return "ec-p384/384";
         case x509::key_type::ec_p521: return "ec-p521/521";
         case x509::key_type::rsa: return "rsa/" + std::to_string(key.bits);
+        case x509::key_type::rsa_pss: return "rsa-pss/" + std::to_string(key.bits);
         case x509::key_type::ec_p192: return "ec-p192/192";
         case x509::key_type::dsa: return "dsa/" + std::to_string(key.bits);
         case x509::key_type::unknown: break;

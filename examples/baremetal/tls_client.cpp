@@ -12,6 +12,8 @@
 //   CARAPACE_EC_NO_BASE_TABLE      P-256 key generation without the 148 KiB comb of G's multiples
 //   CARAPACE_NO_ED25519, CARAPACE_NO_P256, CARAPACE_NO_P384: certificate and CertificateVerify
 //                                  signatures of those algorithms not verified (x509/signatures.hpp)
+//   CARAPACE_NO_MLKEM              no ML-KEM groups: the engine's key-share storage keeps its
+//                                  classical size (tls/interfaces.hpp)
 #include <cstddef>
 #include <cstdint>
 #include <new>

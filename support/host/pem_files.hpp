@@ -1,6 +1,7 @@
 // Loading PEM files: a certificate chain (every CERTIFICATE block, in order) and a private key:
-// PKCS#8 (RFC 5958, the "PRIVATE KEY" block `openssl genpkey` writes) or RFC 5915's "EC PRIVATE
-// KEY" (what `openssl ecparam -genkey` writes), checked. One copy for carapace-tool (its genkey,
+// PKCS#8 (RFC 5958, the "PRIVATE KEY" block `openssl genpkey` writes), RFC 5915's "EC PRIVATE
+// KEY" (what `openssl ecparam -genkey` writes) or PKCS#1's "RSA PRIVATE KEY" (RFC 8017 A.1.2,
+// what `openssl genrsa -traditional` writes), checked. One copy for carapace-tool (its genkey,
 // sign, ecdh, s_client and s_server), the benchmarks, the examples and the tests. Errors are one line naming the file and the reason.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "carapace/ec/ecdh.hpp"
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/x25519.hpp"
+#include "carapace/rsa/rsa_private.hpp"
 #include "carapace/x509/keys.hpp"
 #include "carapace/x509/pem.hpp"
 #include "host/files.hpp"
@@ -66,18 +68,27 @@ inline bool load_certificate_chain(const std::string& path, std::vector<der_byte
 }
 
 // A private key: an Ed25519 or X25519 seed or a P-256 or P-384 scalar (big-endian), checked, with
-// the public key it gives (Ed25519/X25519: 32 bytes; EC: the SEC 1 uncompressed point). The
-// secret is wiped when it goes.
+// the public key it gives (Ed25519/X25519: 32 bytes; EC: the SEC 1 uncompressed point); or an RSA
+// key (type rsa, or rsa_pss when PKCS#8 named id-RSASSA-PSS) as its RSAPrivateKey DER in
+// `rsa_der`, checked for consistency (rsa_private_key, up to max_rsa_bits), with its modulus as
+// `public_key`. The secret is wiped when it goes.
+inline constexpr std::size_t max_rsa_bits = 4096;
+using rsa_key = carapace::rsa_private_key<max_rsa_bits>;
+
 struct private_key {
     carapace::x509::key_type type = carapace::x509::key_type::unknown;
     carapace::bytes<48> storage{};
     std::size_t size = 0;
     std::vector<std::uint8_t> public_key;
+    std::vector<std::uint8_t> rsa_der;
 
     private_key() = default;
     private_key(const private_key&) = delete;
     private_key& operator=(const private_key&) = delete;
-    ~private_key() { carapace::secure_wipe(carapace::byte_span(storage)); }
+    ~private_key() {
+        carapace::secure_wipe(carapace::byte_span(storage));
+        carapace::secure_wipe(rsa_der.data(), rsa_der.size());
+    }
     [[nodiscard]] carapace::byte_view key() const { return carapace::byte_view(storage).first(size); }
 };
 
@@ -119,7 +130,8 @@ inline std::string key_type_name(carapace::x509::key_type type) {
         case key_type::ec_p256: return "P-256";
         case key_type::ec_p384: return "P-384";
         case key_type::ec_p521: return "unsupported (P-521)";
-        case key_type::rsa: return "unsupported (RSA)";
+        case key_type::rsa: return "RSA";
+        case key_type::rsa_pss: return "RSA-PSS";
         default: return "unsupported";
     }
 }
@@ -143,12 +155,31 @@ bool derive_ec_public_key(private_key& key) {
     return true;
 }
 
+// An RSAPrivateKey, checked by loading it, kept as DER with its modulus as the public key.
+inline bool take_rsa_key(const std::string& path, carapace::x509::key_type type, carapace::byte_view der,
+                         private_key& out, std::string& error) {
+    const auto key = rsa_key::from_pkcs1_der(der);
+    if (!key) {
+        error = path + (key.error() == carapace::errc::decode_error
+                            ? ": malformed RSA private key"
+                            : ": RSA key outside " + std::to_string(carapace::rsa_min_bits) + ".." +
+                                  std::to_string(max_rsa_bits) + " bits, or inconsistent");
+        return false;
+    }
+    out.type = type;
+    out.rsa_der.assign(der.begin(), der.end());
+    const auto modulus = key->public_key().modulus;
+    out.public_key.assign(modulus.begin(), modulus.end());
+    return true;
+}
+
 }  // namespace detail
 
-// The private key of a PEM file: the first "PRIVATE KEY" (PKCS#8) or "EC PRIVATE KEY" block, of
-// type Ed25519, X25519, P-256 or P-384, the EC scalar in [1, n-1], and any public key the file
-// holds the one the private key gives. False, with `error`, for anything else. The file's text
-// and its decoded form are wiped before returning.
+// The private key of a PEM file: the first "PRIVATE KEY" (PKCS#8), "EC PRIVATE KEY" or "RSA
+// PRIVATE KEY" block, of type Ed25519, X25519, P-256, P-384 or RSA (1024 to max_rsa_bits bits,
+// consistent: n = p * q and the CRT values right), the EC scalar in [1, n-1], and any public key
+// the file holds the one the private key gives. False, with `error`, for anything else. The
+// file's text and its decoded form are wiped before returning.
 inline bool load_private_key(const std::string& path, private_key& out, std::string& error) {
     namespace x509 = carapace::x509;
     using x509::key_type;
@@ -164,9 +195,11 @@ inline bool load_private_key(const std::string& path, private_key& out, std::str
     } wipe{text, der};
     if (!read_file(path, text, error)) return false;
     std::string_view label;
-    if (!detail::first_pem_block(text, path, {carapace::pem::private_key, carapace::pem::ec_private_key}, der, label,
-                                 error))
+    if (!detail::first_pem_block(text, path,
+                                 {carapace::pem::private_key, carapace::pem::ec_private_key, "RSA PRIVATE KEY"}, der,
+                                 label, error))
         return false;
+    if (label == "RSA PRIVATE KEY") return detail::take_rsa_key(path, key_type::rsa, der, out, error);
     const bool bare_ec = label == carapace::pem::ec_private_key;
     const auto info = bare_ec ? x509::parse_ec_private_key(der) : x509::parse_private_key(der);
     if (!info) {
@@ -197,8 +230,11 @@ inline bool load_private_key(const std::string& path, private_key& out, std::str
             }
             break;
         }
+        case key_type::rsa:
+        case key_type::rsa_pss: return detail::take_rsa_key(path, info->type, info->key, out, error);
         default:
-            error = path + ": " + detail::key_type_name(info->type) + " key type (Ed25519, X25519, P-256 and P-384 are)";
+            error = path + ": " + detail::key_type_name(info->type) +
+                    " key type (Ed25519, X25519, P-256, P-384 and RSA are)";
             return false;
     }
     const bool matches = info->public_key.empty() ||

@@ -30,8 +30,11 @@
 #include "carapace/ec/ed25519.hpp"
 #include "carapace/ec/x25519.hpp"
 #include "carapace/hash/sha256.hpp"
+#include "carapace/hash/sha3.hpp"
 #include "carapace/hash/sha512.hpp"
+#include "carapace/kem/mlkem.hpp"
 #include "carapace/mac/hmac.hpp"
+#include "carapace/rsa/rsa.hpp"
 #include "carapace/tls/detail/record_cipher.hpp"
 #include "checker.hpp"
 #include "planted_leak.hpp"
@@ -393,6 +396,134 @@ void check_nist_engines(runner& run, unsigned seed) {
     check_nist_engine<Curve, typename Curve::engine>(run, seed, not_run_reason(true, false));
 }
 
+// ---- RSA: loading a private key (the consistency checks on p, q, d, dP, dQ, qInv) and signing
+// (CRT exponentiation with the exponent blinded) with PSS over a secret message and salt, and
+// PKCS#1 v1.5. The key: Wycheproof's rsa_pkcs1_2048_sig_gen_test.json, third group (PKCS#8).
+// The first two bytes of each secret integer stay public: its DER encoding (the length, the
+// minimal-form check of X.690 §8.3.2) shows them.
+
+constexpr const char* rsa_key_hex =
+    "308204bd020100300d06092a864886f70d0101010500048204a7308204a30201000282010100a2b451a07d0aa5f96e45"
+    "5671513550514a8a5b462ebef717094fa1fee82224e637f9746d3f7cafd31878d80325b6ef5a1700f65903b469429e89"
+    "d6eac8845097b5ab393189db92512ed8a7711a1253facd20f79c15e8247f3d3e42e46e48c98e254a2fe9765313a03eff"
+    "8f17e1a029397a1fa26a8dce26f490ed81299615d9814c22da610428e09c7d9658594266f5c021d0fceca08d945a12be"
+    "82de4d1ece6b4c03145b5d3495d4ed5411eb878daf05fd7afc3e09ada0f1126422f590975a1969816f48698bcbba1b4d"
+    "9cae79d460d8f9f85e7975005d9bc22c4e5ac0f7c1a45d12569a62807d3b9a02e5a530e773066f453d1f5b4c2e9cf782"
+    "0283f742b9d50203010001028201007627eef3567b2a27268e52053ecd31c3a7172ccb9ddcee819b306a5b3c66b7573c"
+    "a4fa88efc6f3c4a00bfa0ae7139f64543a4dac3d05823f6ff477cfcec84fe2ac7a68b17204b390232e110310c4e899c4"
+    "e7c10967db4acde042dbbf19dbe00b4b4741de1020aaaaffb5054c797c9f136f7d93ac3fc8caff6654242d7821ebee51"
+    "7bf537f44366a0fdd45ae05b9909c2e6cc1ed9281eff4399f76c96b96233ec29ae0bbf0d752b234fc197389f51050aa1"
+    "acd01c074c3ac8fbdb9ea8b651a95995e8db4ad5c43b6c8673e5a126e7ee94b8dff4c5afc01259bc8da76950bae6f8ba"
+    "e715f50985b0d6f66d04c6fef3b700720eecdcdf171bb7b1ecbe7289c467c102818100dc431050f782e894fb5248247d"
+    "98cb7d58b8d1e24f3b55d041c56e4de086b0d5bb028bda42eeb5d234d5681e5809d415e6a289ad4cfbf78f978f6c3581"
+    "4f50eebff1c5b80a69f788e81e6bab5ddaa78369d659d143ec6f17e79813a575cfad9c569156b90113e2e9110ad9e7b4"
+    "8a1c9348a6e653321191290ea36cfb3a5b18f102818100bd1a81e7977f9898122273ae3222b598ea5fb19eb4eabc3830"
+    "8a5e32196603b2e500ffb79f5b886816611debc472fac45544070beb057c941378a6868af3b7a03d3f9880ec47d5e089"
+    "b94fbde542aba9ae8d72c57088d7abf5b131f39098f7bc160f90536abc9492fd4e06f3ed7299d4b97bb03677207d9566"
+    "9f140cfbc20f2502818100a94b528b28f291599121d91952ffd1c7f21d7c1479d99d478885fb161870ee1218bf084726"
+    "12dbe5497e8d9c650688e09c786961ae3e2c354dc48ae34514759c4c23c4588488961dc06b414e61c0e1e7fbbd2923d3"
+    "1532fe289f96da220711e58c14019808e00414276933bb07e4efb9b4a9b37656917205209f33f09515d7c10281803af0"
+    "e72a933aef09ff2503df78bafed531c02ff1a2bc437c540cdcbd4ad35435cf511763596543480629b114ca7f780ff7ef"
+    "a32ea0cb6e000d6d9ea1f2ef71fd9cf9948422a165557e37e755edfe70d90b920502eb478bc98a63f788ce3a0f856d6e"
+    "de7251a383bfa8fa480a81a925af7b3cc538c4bab8c9f7597ffb68011d8d0281802640fbfbcfefb163ee7a87b6483a66"
+    "ee41f956d90fa8a7939bfc042ee0924b1b7993d0445f758d51933e85179c0320b0c968b48a91c38b5be923e1097c0c56"
+    "2f88d42294b6a2759bafa5428a74f1270874e45f6fcc60f21602de5eccd143cf31241f5921b5ad3983fb54ef17be3b28"
+    "5367e50c999c67247b552fe4bfce945f7b";
+
+template <class Word, class Engine>
+bool check_rsa() {
+    std::array<std::uint8_t, 1217> der{};
+    for (std::size_t i = 0; i < der.size(); ++i) {
+        auto nibble = [](char c) { return static_cast<unsigned>(c <= '9' ? c - '0' : c - 'a' + 10); };
+        der[i] = static_cast<std::uint8_t>(nibble(rsa_key_hex[2 * i]) << 4 | nibble(rsa_key_hex[2 * i + 1]));
+    }
+    const auto parts = cd::parse_rsa_pkcs8_der(der);
+    if (!parts) return false;
+    using key_type = rsa_private_key<2048, Word, Engine>;
+    // What the results must be, from the 32-bit words on still public inputs.
+    std::array<std::uint8_t, 64> message{}, salt{}, blinding{};
+    fill(message, 30);
+    fill(salt, 31);
+    fill(blinding, 32);
+    const auto digest = sha256::hash(message);
+    std::array<std::uint8_t, 256> expected{}, sig{};
+    const auto reference = rsa_private_key<2048, std::uint32_t>::from_pkcs8_der(der);
+    bool ok = reference.ok() && reference->sign_pkcs1(rsa_hash::sha256, message, blinding, expected).ok();
+    const std::array<std::uint8_t, 256> modulus_copy = [&] {
+        std::array<std::uint8_t, 256> n{};
+        std::memcpy(n.data(), reference->public_key().modulus.data(), 256);
+        return n;
+    }();
+    const std::uint8_t e65537[3] = {1, 0, 1};
+    const rsa_public_key_view pub{modulus_copy, e65537};
+
+    for (const byte_view secret : {parts->private_exponent, parts->prime1, parts->prime2, parts->exponent1,
+                                   parts->exponent2, parts->coefficient})
+        mark_secret(secret.data() + 2, secret.size() - 2);
+    mark_secret(message);
+    mark_secret(salt);
+    mark_secret(blinding);
+    const auto key = key_type::from_pkcs8_der(der);
+    ok &= key.ok();
+    if (!ok) return false;
+    ok &= key->sign_pkcs1(rsa_hash::sha256, message, blinding, sig).ok();
+    ok &= publish(sig);
+    ok &= sig == expected;
+    const byte_view pss_salt = byte_view(salt).first(32), pss_blinding = byte_view(blinding).subspan(16);
+    ok &= key->sign_pss(rsa_hash::sha256, message, pss_salt, pss_blinding, sig).ok();
+    ok &= publish(sig);
+    ok &= rsa_verify_pss_digest(pub, rsa_hash::sha256, rsa_hash::sha256, 32, digest, sig);
+    return ok;
+}
+
+// ---- ML-KEM: KeyGen from secret seeds, Encaps with a secret m, Decaps with a secret key of a
+// matching ciphertext and of one that must be rejected (the implicit-rejection path). The
+// encapsulation key and the ciphertexts are public; expected values come from a run on the same
+// inputs left public. "auto": the Keccak x4 the dispatcher picks (AVX2 where the CPU has it).
+
+template <class Kem>
+bool check_mlkem(unsigned seed) {
+    bytes<32> d{}, z{}, m{};
+    fill(d, seed);
+    fill(z, seed + 1);
+    fill(m, seed + 2);
+    static typename Kem::encapsulation_key expected_ek, ek;
+    static typename Kem::decapsulation_key expected_dk, dk;
+    static typename Kem::ciphertext expected_ct, ct, rejected_ct;
+    typename Kem::shared_secret expected_ss{}, ss{}, expected_rejected{};
+    bool ok = Kem::keygen(d, z, expected_ek, expected_dk) == errc::ok;
+    ok &= Kem::encapsulate(expected_ek, m, expected_ct, expected_ss) == errc::ok;
+    rejected_ct = expected_ct;
+    rejected_ct[7] ^= 0x40;
+    shake256 j;
+    j.update(z).update(rejected_ct);
+    j.finish().squeeze(expected_rejected);
+
+    mark_secret(d);
+    mark_secret(z);
+    ok &= Kem::keygen(d, z, ek, dk) == errc::ok;
+    ok &= publish(ek);
+    ok &= same(ek, expected_ek);
+
+    mark_secret(m);
+    ok &= Kem::encapsulate(ek, m, ct, ss) == errc::ok;
+    ok &= publish(ct);
+    ok &= same(ct, expected_ct);
+    ok &= publish(ss);  // compared here only: the real one stays secret
+    ok &= ss == expected_ss;
+
+    ss = {};
+    mark_secret(dk);  // all of it, as a key loaded from storage would be
+    ok &= Kem::decapsulate(dk, ct, ss) == errc::ok;
+    ok &= publish(ss);
+    ok &= ss == expected_ss;
+    ss = {};
+    ok &= Kem::decapsulate(dk, rejected_ct, ss) == errc::ok;
+    ok &= publish(ss);
+    ok &= ss == expected_rejected;
+    return ok;
+}
+
 // ---- The TLS record layer: keys from a secret traffic secret, records sealed and opened, the
 // inner plaintext's type found past its padding.
 
@@ -513,6 +644,28 @@ int check_all() {
 
     check_nist_engines<p256>(run, 20);
     check_nist_engines<p384>(run, 21);
+
+    // RSA on each Montgomery engine, the MULX/ADX rows named (valgrind's CPUID hides ADX, but it
+    // executes it; MemorySanitizer cannot follow the asm).
+    const char* rsa_area = "RSA-2048 key loading, PSS and PKCS#1 v1.5 signing";
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+    const bool rsa_mulx_runs = cd::rsa_mont_mulx::supported() ||
+                               (ct_check::checker_follows_asm && ct_check::under_checker() && cpu::features().bmi2);
+    run.item(rsa_area, "mulx-adx", not_run_reason(rsa_mulx_runs, false, true),
+             [] { return check_rsa<std::uint64_t, cd::rsa_mont_mulx>(); });
+#endif
+#if CARAPACE_HAVE_INT128
+    run.item(rsa_area, "portable-64", not_run_reason(true, false),
+             [] { return check_rsa<std::uint64_t, cd::rsa_mont_portable>(); });
+#endif
+    run.item(rsa_area, "portable-32", not_run_reason(true, false),
+             [] { return check_rsa<std::uint32_t, cd::rsa_mont_portable>(); });
+    run.item("ML-KEM-512 KeyGen, Encaps, Decaps (and rejection)", "auto", not_run_reason(true, false),
+             [] { return check_mlkem<mlkem512>(30); });
+    run.item("ML-KEM-768 KeyGen, Encaps, Decaps (and rejection)", "auto", not_run_reason(true, false),
+             [] { return check_mlkem<mlkem768>(31); });
+    run.item("ML-KEM-1024 KeyGen, Encaps, Decaps (and rejection)", "auto", not_run_reason(true, false),
+             [] { return check_mlkem<mlkem1024>(32); });
 
     // With the engines dispatched here: under MSan, the ones valgrind cannot execute (VAES,
     // AVX-512 ChaCha20 and IFMA Poly1305, SHA-NI). SHA-384's is the AVX2 asm where the CPU has it.

@@ -1,16 +1,25 @@
 // The RFC 8448 traces as engine configurations: the trace's hellos rebuilt extension for
-// extension, its randomness scripted, its P-256 shares and RSA-PSS/ECDSA signatures replayed
-// through the interfaces (each checking what it is asked). Shared by the byte-exact replay and
-// the malformed-message tests.
+// extension, its randomness scripted, its P-256 shares replayed through the interfaces (each
+// checking what it is asked). Signatures are real: every CertificateVerify is verified with the
+// certificate's key (verify_certificate_signature: the server's RSA-PSS and, in "Client
+// Authentication", its ECDSA P-256 and the client's RSA-PSS), and the server signs with RSA
+// Section 2's key through tls::rsa_signer, its PSS salt recovered from the trace's signature (the
+// RSA public operation, then EMSA-PSS's DB) and handed to it through the random source, so that
+// the signature comes out byte for byte. Only the "Client Authentication" signatures, by keys
+// RFC 8448 does not print, are given out as the trace has them. Shared by the byte-exact replay
+// and the malformed-message tests.
 #pragma once
 
 #include <doctest/doctest.h>
 
 #include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "carapace/hash/sha256.hpp"
+#include "carapace/rsa/rsa.hpp"
 #include "carapace/tls/detail/codec/certificate.hpp"
 #include "carapace/tls/detail/codec/certificate_verify.hpp"
 #include "support/tls_peers.hpp"
@@ -128,11 +137,13 @@ public:
     }
 };
 
-// The trace's signature (RSA-PSS or ECDSA), given out for exactly the expected content.
+// Signs exactly the expected content with the trace's scheme: through `real` (a tls::rsa_signer
+// holding the trace's key) when set, else by giving out the trace's signature.
 class replayed_signer final : public tls::signer {
 public:
     byte_vector expected_content, signature;
     tls::signature_scheme scheme_[1] = {tls::signature_scheme::rsa_pss_rsae_sha256};
+    tls::signer* real = nullptr;
     int calls = 0;
     std::span<const tls::signature_scheme> schemes() const noexcept override { return scheme_; }
     std::size_t max_signature_size(tls::signature_scheme) const noexcept override { return signature.size(); }
@@ -140,16 +151,65 @@ public:
         ++calls;
         if (s != scheme_[0] || byte_vector(content.begin(), content.end()) != expected_content)
             return 0;
+        if (real != nullptr) return real->sign(s, content, out);
         std::copy(signature.begin(), signature.end(), out.begin());
         return signature.size();
     }
 };
 
-// Accepts the trace's chain and checks the trace's signature over the expected content.
+// DER of an INTEGER (hex magnitude) and of a constructed element around `content`.
+inline byte_vector der_wrap(std::uint8_t tag, const byte_vector& content) {
+    byte_vector out{tag};
+    const std::size_t n = content.size();
+    if (n < 0x80) out.push_back(static_cast<std::uint8_t>(n));
+    else if (n < 0x100) out.insert(out.end(), {0x81, static_cast<std::uint8_t>(n)});
+    else out.insert(out.end(), {0x82, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)});
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+inline byte_vector der_integer(const byte_vector& magnitude) {
+    byte_vector v = magnitude;
+    if (v.empty() || (v[0] & 0x80) != 0) v.insert(v.begin(), 0);
+    return der_wrap(0x02, v);
+}
+
+// RFC 8448 Section 2's RSA key as an RSAPrivateKey (RFC 8017 A.1.2).
+inline byte_vector trace_rsa_private_key() {
+    const auto& k = rfc8448()["private_keys"]["rsa"];
+    byte_vector body = der_integer({0});
+    for (const char* name : {"modulus", "public exponent", "private exponent", "prime1", "prime2", "exponent1",
+                             "exponent2", "coefficient"}) {
+        const byte_vector v = der_integer(unhex(k[name].str()));
+        body.insert(body.end(), v.begin(), v.end());
+    }
+    return der_wrap(0x30, body);
+}
+
+// The salt of an RSASSA-PSS signature with MGF1 over SHA-256 and a 32-byte salt (RFC 8017
+// §9.1.2 run forward to step 10): EM = s^e mod n = maskedDB || H || 0xbc, DB = maskedDB xor
+// MGF1(H) with its top bit cleared, and the salt DB's last 32 bytes.
+inline byte_vector pss_salt_of(const rsa_public_key_view& key, byte_view signature) {
+    const std::size_t k = key.size(), em_len = (key.bits() - 1 + 7) / 8;
+    byte_vector em(k);
+    REQUIRE(carapace::detail::rsa_view_op<carapace::detail::bn_word>{key}(signature, em));
+    const byte_view encoded = byte_view(em).subspan(k - em_len);
+    REQUIRE(encoded.back() == 0xbc);
+    const std::size_t db_len = em_len - 32 - 1;
+    byte_vector db(encoded.begin(), encoded.begin() + static_cast<std::ptrdiff_t>(db_len));
+    carapace::detail::mgf1_xor(rsa_hash::sha256, encoded.subspan(db_len, 32), db);
+    db[0] &= static_cast<std::uint8_t>(0xff >> (8 * em_len - (key.bits() - 1)));
+    const std::size_t salt_at = db_len - 32;
+    for (std::size_t i = 0; i + 1 < salt_at; ++i) REQUIRE(db[i] == 0);  // PS
+    REQUIRE(db[salt_at - 1] == 0x01);
+    return byte_vector(db.begin() + static_cast<std::ptrdiff_t>(salt_at), db.end());
+}
+
+// Accepts the trace's chain; checks the signature is over the expected content with the
+// trace's scheme, then verifies it with the leaf's key (verify_certificate_signature).
 class replayed_verifier final : public tls::certificate_verifier {
 public:
     std::vector<tls::signature_scheme> advertised;
-    byte_vector expected_leaf, expected_content, signature;
+    byte_vector expected_leaf, expected_content;
     tls::signature_scheme scheme{};
     int chain_calls = 0, signature_calls = 0;
     tls::error verify_chain(std::span<const byte_view> chain, std::string_view, bool, std::optional<std::int64_t>,
@@ -166,10 +226,8 @@ public:
         if (!leaf || !std::equal(spki.begin(), spki.end(), leaf->public_key.encoded.begin(), leaf->public_key.encoded.end()))
             return tls::error::bad_certificate;
         if (s != scheme) return tls::error::illegal_parameter;
-        if (byte_vector(content.begin(), content.end()) != expected_content ||
-            byte_vector(sig.begin(), sig.end()) != signature)
-            return tls::error::decrypt_error;
-        return tls::error::none;
+        if (byte_vector(content.begin(), content.end()) != expected_content) return tls::error::decrypt_error;
+        return tls::verify_certificate_signature(spki, s, content, sig);
     }
     std::span<const tls::signature_scheme> schemes() const noexcept override { return advertised; }
 };
@@ -199,9 +257,16 @@ struct replay {
     bool hello_retry, client_auth;
 
     scripted_random client_random, server_random;
+    // Section 2's key, signing for the server in the traces whose certificate holds it.
+    std::optional<rsa_private_key<>> server_key;
+    std::unique_ptr<tls::rsa_signer<>> rsa_server_signer;
     tls::x25519_key_exchange x25519;
     replayed_group p256;
     tls::key_exchange* key_exchanges[2] = {&x25519, &p256};
+    // The trace's client lists groups it never uses (secp384r1, secp521r1, the FFDHE groups); our
+    // client lists only groups it has a key_exchange for, so it gets one that is never called.
+    std::vector<replayed_group> listed_only;
+    std::vector<tls::key_exchange*> client_key_exchanges;
     replayed_signer server_signer, client_signer;
     replayed_verifier client_verifier, server_verifier;
     std::vector<tls::named_group> client_groups, server_groups, share_groups;
@@ -251,7 +316,14 @@ struct replay {
         cc.cipher_suites = client_suites;
         cc.groups = client_groups;
         cc.key_share_groups = share_groups;
-        cc.key_exchanges = key_exchanges;
+        listed_only.reserve(client_groups.size());
+        client_key_exchanges = {&x25519, &p256};
+        for (const tls::named_group g : client_groups) {
+            if (g == x25519.group() || g == p256.group()) continue;
+            listed_only.emplace_back().id = g;
+            client_key_exchanges.push_back(&listed_only.back());
+        }
+        cc.key_exchanges = client_key_exchanges;
         cc.verifier = &client_verifier;
         cc.random = &client_random;
         cc.record_size_limit = 0x4001;
@@ -265,8 +337,7 @@ struct replay {
         client_verifier.expected_leaf = server_certificate;
         tls::detail::codec::certificate_verify parsed_cv;
         REQUIRE(decode(byte_view(cv).subspan(4), parsed_cv) == tls::error::none);
-        client_verifier.signature = byte_vector(parsed_cv.signature.begin(), parsed_cv.signature.end());
-        server_signer.signature = client_verifier.signature;
+        server_signer.signature = byte_vector(parsed_cv.signature.begin(), parsed_cv.signature.end());
         client_verifier.scheme = server_signer.scheme_[0] = static_cast<tls::signature_scheme>(parsed_cv.scheme);
         std::vector<byte_vector> transcript = {last_ch, sh, ee};
         if (hello_retry) {
@@ -305,6 +376,22 @@ struct replay {
             server_random.script.push_back(field(trace, "server", "create an ephemeral x25519", "private key"));
         }
         server_random.script.push_back(byte_vector(sh.begin() + 6, sh.begin() + 38));
+        // The server signs with Section 2's key when its certificate holds it: the salt the trace's
+        // signature carries, then blinding bytes, come from the random source in that order.
+        const auto leaf = x509::parse_certificate(server_certificate);
+        REQUIRE(leaf.ok());
+        const auto leaf_key = parse_rsa_public_key_pkcs1(leaf->public_key.key);
+        const byte_vector trace_modulus = unhex(rfc8448()["private_keys"]["rsa"]["modulus"].str());
+        if (leaf->public_key.type == x509::key_type::rsa && leaf_key &&
+            byte_vector(leaf_key->modulus.begin(), leaf_key->modulus.end()) == trace_modulus) {
+            auto key = rsa_private_key<>::from_pkcs1_der(trace_rsa_private_key());
+            REQUIRE(key.ok());
+            server_key.emplace(*key);
+            rsa_server_signer = std::make_unique<tls::rsa_signer<>>(*server_key, server_random);
+            server_signer.real = rsa_server_signer.get();
+            server_random.script.push_back(pss_salt_of(*leaf_key, server_signer.signature));
+            server_random.script.push_back(byte_vector(rsa_blinding_size, 0xa5));
+        }
 
         if (client_auth) {
             const byte_vector cr = field(trace, "server", "construct a CertificateRequest", "CertificateRequest");
@@ -321,7 +408,6 @@ struct replay {
             tls::detail::codec::certificate_verify ccv;
             REQUIRE(decode(byte_view(client_cv).subspan(4), ccv) == tls::error::none);
             client_signer.signature = byte_vector(ccv.signature.begin(), ccv.signature.end());
-            server_verifier.signature = client_signer.signature;
             server_verifier.scheme = client_signer.scheme_[0] = static_cast<tls::signature_scheme>(ccv.scheme);
             const byte_vector server_finished = field(trace, "server", "construct a Finished", "Finished");
             transcript.push_back(cv);

@@ -7,8 +7,10 @@
 #define CARAPACE_TLS_NO_OCSP 1
 #define CARAPACE_TLS_NO_PINS 1
 #define CARAPACE_X509_NO_PROFILES 1
+#define CARAPACE_NO_MLKEM 1
 #define CARAPACE_NO_P256 1
 #define CARAPACE_NO_P384 1
+#define CARAPACE_NO_RSA 1
 #define carapace carapace_switched
 #define CARAPACE_SWITCHED_NAMESPACE switched_client
 

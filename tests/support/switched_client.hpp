@@ -3,10 +3,10 @@
 // build's in the same program.
 //   switched_client       CARAPACE_TLS_NO_AES_GCM, CARAPACE_TLS_NO_SHA384,
 //                         CARAPACE_X25519_NO_BASE_TABLE, CARAPACE_TLS_NO_OCSP, CARAPACE_TLS_NO_PINS,
-//                         CARAPACE_X509_NO_PROFILES, CARAPACE_NO_P256, CARAPACE_NO_P384: X25519 and
-//                         Ed25519 chains (switched_client.cpp)
+//                         CARAPACE_X509_NO_PROFILES, CARAPACE_NO_P256, CARAPACE_NO_P384,
+//                         CARAPACE_NO_RSA: X25519 and Ed25519 chains (switched_client.cpp)
 //   switched_client_p256  the same TLS and X.509 switches with CARAPACE_NO_ED25519,
-//                         CARAPACE_NO_P384 and CARAPACE_EC_NO_BASE_TABLE: secp256r1 and ECDSA
+//                         CARAPACE_NO_P384, CARAPACE_NO_RSA and CARAPACE_EC_NO_BASE_TABLE: secp256r1 and ECDSA
 //                         P-256 chains (switched_client_p256.cpp)
 #pragma once
 

@@ -37,7 +37,7 @@ def c_ossl_group(group):
 
 
 def c_ossl_hrr(group):
-    # Our first ClientHello has an X25519 share only (the default groups, x25519 first).
+    # Our first ClientHello has X25519MLKEM768 and X25519 shares only (the default groups).
     def case():
         port = free_port()
         srv = openssl_server(port, "-groups", OPENSSL_GROUP[group])

@@ -72,6 +72,11 @@ PKIS = {
                         client_cn="CN = carapace ECDSA test client P-384"),
     "ECDSA P-384": dict(root="ec/root", server="ec/server_p384", client="ec/client_p256", stranger="ec/stranger_p384",
                         client_cn="CN = carapace ECDSA test client P-256"),
+    # RSA (tests/vectors/tls/rsa): each chain's stranger is the other chain's server.
+    "RSA-2048": dict(root="rsa/root_2048", server="rsa/server_2048", client="rsa/client_2048",
+                     stranger="rsa/server_3072", client_cn="CN = carapace RSA-2048 test client"),
+    "RSA-3072": dict(root="rsa/root_3072", server="rsa/server_3072", client="rsa/client_3072",
+                     stranger="rsa/server_2048", client_cn="CN = carapace RSA-3072 test client"),
 }
 pki = Pki(**PKIS["Ed25519"])
 

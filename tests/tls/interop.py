@@ -10,11 +10,13 @@ two clients of our server at once, a 64 MiB transfer compared by hash, the alert
 host name and an untrusted chain, and our client against our server (IPv6, "localhost", echo);
 all of that again with ECDSA P-256 and P-384 server and client certificates; the groups
 secp256r1 and secp384r1 both ways, several key shares, HelloRetryRequest towards either curve
-from both sides, and the ECDSA schemes the peers saw (cases_nist.py); OCSP stapling both ways
+from both sides, and the ECDSA schemes the peers saw (cases_nist.py); all the certificate cases
+again with RSA-2048 and RSA-3072 chains, and the RSA-PSS schemes each peer saw or made
+(cases_rsa.py); OCSP stapling both ways
 (cases_stapling.py); and the usage errors of both commands. The harness (peers, ports,
 processes, the PKI in use) is harness.py. Every process runs with a timeout on a fresh free port
-and is killed at the end. Certificates: the Ed25519 test PKI of tests/vectors/tls and the ECDSA
-one of tests/vectors/tls/ec.
+and is killed at the end. Certificates: the Ed25519 test PKI of tests/vectors/tls, the ECDSA
+one of tests/vectors/tls/ec and the RSA one of tests/vectors/tls/rsa.
 
 What the peers cannot do is left out and said here:
   - A cookie in HelloRetryRequest: neither peer sends one over TCP.
@@ -27,6 +29,7 @@ import sys
 
 from harness import *  # the peers, processes and checks; TOOL and the case filters come from argv
 from cases_nist import ecdsa_families, nist_group_cases
+from cases_rsa import rsa_families, rsa_scheme_cases
 from cases_stapling import stapling_cases
 
 # ----------------------------------------------------------------------------------------------
@@ -570,7 +573,7 @@ def self_ipv6_echo():
     port = free_port()
     srv = carapace_server(port, "--echo")
     c, status = carapace_client(port, "--servername", "localhost", host="[::1]", data=b"v6\n")
-    ok_summary(c, status)
+    ok_summary(c, status, group="X25519MLKEM768")  # both ends' default: the hybrid
     expect(c.out() == b"v6\n", "echo %r" % c.out(), c, srv)
     expect(srv.wait() == 0, "server failed", srv)
 
@@ -580,9 +583,9 @@ def self_localhost_mtls_alpn():
     srv = carapace_server(port, "--echo", "--verify-client", "--CAfile", vec(pki.root + ".pem"), "--alpn", "b,a")
     c, status = carapace_client(port, "--alpn", "a,b", "--cert", vec(pki.client + ".pem"), "--key", vec(pki.client + ".key"),
                                 "--key-update", host="localhost", data=b"both ways\n")
-    ok_summary(c, status, alpn="b")
+    ok_summary(c, status, alpn="b", group="X25519MLKEM768")
     expect(c.out() == b"both ways\n", "echo %r" % c.out(), c, srv)
-    ok_summary(srv, srv.wait(), alpn="b", peer=pki.client_cn, verify="ok")
+    ok_summary(srv, srv.wait(), alpn="b", peer=pki.client_cn, verify="ok", group="X25519MLKEM768")
     expect("key_update: received" in srv.err() and "key_update: received" in c.err(), "KeyUpdate", c, srv)
 
 
@@ -629,7 +632,7 @@ def usage_errors():
         server + ["--max-conns", "0"],
         server + ["--timeout", "soon"],
         server + ["--num-conns", "0"],
-        server + ["--groups", "X25519MLKEM768"],
+        server + ["--groups", "SecP384r1MLKEM1024"],
         server + ["--ciphersuites", "TLS_AES_128_GCM_SHA256:nope"],
         server + ["--status-file", work("missing.der")],
         server + ["--status-file", "/dev/null"],
@@ -713,8 +716,10 @@ cases += [
     ("self: localhost, client certificate, ALPN, KeyUpdate", self_localhost_mtls_alpn),
     ("self: 64 MiB echo", self_big_echo),
 ]
-# Every case so far uses certificates: again with ECDSA P-256 and P-384 ones.
-cases += nist_group_cases + ecdsa_families(cases)
+# Every case so far uses certificates: again with ECDSA P-256 and P-384 ones, and with RSA-2048
+# and RSA-3072 ones.
+certificate_cases = list(cases)
+cases += nist_group_cases + ecdsa_families(certificate_cases) + rsa_families(certificate_cases) + rsa_scheme_cases
 cases += [("usage errors: exit 2", usage_errors)]
 cases += stapling_cases
 

@@ -75,6 +75,34 @@ leaf malformed_aia '1.3.6.1.5.5.7.1.1=DER:3000'
 leaf good_aia 'authorityInfoAccess=caIssuers;URI:http://ca.example.com/root.der,OCSP;URI:http://ocsp.example.com/'
 leaf policy_constraints_not_critical 'policyConstraints=requireExplicitPolicy:0'
 
+# RSA keys and signature identifiers (BR §6.1.5, §6.1.6, §7.1.3.1.1, §7.1.3.2.1): a modulus of
+# 2052 bits (not a multiple of 8); an id-RSASSA-PSS key; the RSA-2048 key with its exponent made
+# 65536 (even), put in the certificate with -force_pubkey; and a leaf that the SHA-1 test's RSA
+# CA signs with RSASSA-PSS SHA-256 and a 20-byte salt (not one of the BR's encodings).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2052 -out rsa_2052.key 2>/dev/null
+leaf rsa_2052
+openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_keygen_bits:2048 -out rsa_pss_key.key 2>/dev/null
+leaf rsa_pss_key
+cat > even_exponent.cnf <<CNF
+asn1=SEQUENCE:spki
+[spki]
+algorithm=SEQUENCE:algorithm
+key=BITWRAP,SEQUENCE:rsa_key
+[algorithm]
+oid=OID:rsaEncryption
+parameters=NULL
+[rsa_key]
+n=INTEGER:0x$(openssl rsa -in rsa_2048.key -noout -modulus | cut -d= -f2)
+e=INTEGER:65536
+CNF
+openssl asn1parse -genconf even_exponent.cnf -out even_exponent.der -noout
+openssl pkey -pubin -inform DER -in even_exponent.der -out even_exponent.pub
+openssl x509 -req -in rsa_2048.csr -CA root.pem -CAkey root.key -extfile rsa_2048.ext -extensions ext \
+  -force_pubkey even_exponent.pub -days 825 -set_serial "0x1$(openssl rand -hex 8)" -out rsa_even_exponent.pem 2>/dev/null
+openssl x509 -req -in good.csr -CA sha1_ca.pem -CAkey sha1_ca.key -extfile sha1_leaf.ext -extensions ext -sha256 \
+  -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:20 -sigopt rsa_mgf1_md:sha256 -days 825 \
+  -set_serial "0x1$(openssl rand -hex 8)" -out rsa_pss_salt_20.pem 2>/dev/null
+
 # A root with an extendedKeyUsage, and a leaf below it.
 mk root_with_eku "/CN=profile root with eku" self "$(ca_ext 'extendedKeyUsage=serverAuth')"
 mk root_with_eku_leaf "/CN=www.example.com" root_with_eku "$(leaf_ext)"

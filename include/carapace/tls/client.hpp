@@ -38,6 +38,13 @@ namespace detail {
 
 // Most key shares sent in the first ClientHello.
 inline constexpr std::size_t max_client_key_shares = 4;
+// Our public shares, stored back to back: room for one share of any group and three classical
+// ones (one post-quantum share and its classical fallbacks). Only a build with the ML-KEM groups
+// pays for their kilobyte shares (see max_key_share_size).
+inline constexpr std::size_t max_client_share_bytes =
+    max_key_share_size + (max_client_key_shares - 1) * max_classical_share_size;
+// Most groups listed in supported_groups (distinct groups with a key_exchange; more are dropped).
+inline constexpr std::size_t max_listed_groups = 16;
 // Largest HelloRetryRequest cookie we echo.
 inline constexpr std::size_t max_cookie_size = 512;
 
@@ -45,12 +52,14 @@ inline constexpr std::size_t max_cookie_size = 512;
 struct client_handshake_state {
     struct offered_share {
         named_group group{};
+        std::uint16_t public_at = 0;  // the public share: share_public[public_at, + public_size)
+        std::uint16_t public_size = 0;
         key_exchange* kx = nullptr;
         bytes<max_key_exchange_state> state{};
     };
     bytes<32> session_id{};
     std::array<offered_share, max_client_key_shares> shares{};
-    std::array<bytes<max_key_share_size>, max_client_key_shares> share_public{};
+    bytes<max_client_share_bytes> share_public{};
     std::size_t share_count = 0;
     bytes<max_cookie_size> cookie{};
     std::size_t cookie_size = 0;
@@ -73,6 +82,8 @@ class basic_client : public detail::connection<basic_client<HandshakeBufferSize,
 
 public:
     static constexpr std::size_t max_key_shares = detail::max_client_key_shares;
+    static constexpr std::size_t max_listed_groups = detail::max_listed_groups;
+    static constexpr std::size_t max_client_share_bytes = detail::max_client_share_bytes;
     static constexpr std::size_t max_cookie_size = detail::max_cookie_size;
     // With lent buffers: the size of the blocks config.buffers must lend.
     static constexpr std::size_t storage_block_size = base::storage_block_size;
@@ -82,8 +93,9 @@ public:
     basic_client& operator=(const basic_client&) = delete;
 
     // Writes the ClientHello. Call once, first.
-    // Refused (wrong_state) without a random source or verifier, or with an empty server_name
-    // while the server is verified and skip_host_check is not set.
+    // Refused (wrong_state) without a random source or verifier, with an empty server_name while
+    // the server is verified and skip_host_check is not set, or when no group to share is
+    // implemented by config.key_exchanges.
     io_result start(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (state_ != state::idle) return base::refused(error::wrong_state);
@@ -95,10 +107,9 @@ public:
         if (!this->begin_handshake()) return base::refused(error::no_buffer);
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
-        const auto groups = config().key_share_groups.empty() ? config().groups.first(config().groups.empty() ? 0 : 1)
-                                                             : config().key_share_groups;
-        for (const named_group g : groups) {
-            if (hs().share_count == max_key_shares) break;
+        const auto groups = first_share_groups();
+        if (groups.count == 0) return base::refused(error::wrong_state);  // no group we implement
+        for (const named_group g : groups.view()) {
             if (!generate_share(g)) {
                 forget_shares();
                 return base::refused(error::wrong_state);
@@ -152,14 +163,59 @@ private:
         return nullptr;
     }
 
+    // The groups given a share in the first ClientHello: key_share_groups, or else the first of
+    // `groups` we implement and, when that one is post-quantum, also the first classical one, so
+    // that a server without ML-KEM still answers in one round trip (X25519MLKEM768 and X25519 with
+    // the default groups).
+    struct share_groups {
+        std::array<named_group, max_key_shares> list{};
+        std::size_t count = 0;
+        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
+    };
+    [[nodiscard]] share_groups first_share_groups() const noexcept {
+        share_groups out;
+        if (!config().key_share_groups.empty()) {
+            for (const named_group g : config().key_share_groups)
+                if (out.count < max_key_shares) out.list[out.count++] = g;
+            return out;
+        }
+        for (const named_group g : config().groups) {
+            if (find_key_exchange(g) == nullptr) continue;
+            if (out.count == 0) {
+                out.list[out.count++] = g;
+                if (!is_post_quantum(g)) return out;
+            } else if (!is_post_quantum(g)) {
+                out.list[out.count++] = g;
+                return out;
+            }
+        }
+        return out;
+    }
+
+    // The most bytes of public shares a ClientHello of ours may carry: the first one's shares or
+    // one share of any group we list (after a HelloRetryRequest).
+    [[nodiscard]] std::size_t share_bytes_bound() const noexcept {
+        std::size_t first = 0, retry = 0;
+        for (const named_group g : first_share_groups().view())
+            if (const key_exchange* kx = find_key_exchange(g)) first += kx->share_size();
+        for (const named_group g : config().groups)
+            if (const key_exchange* kx = find_key_exchange(g)) retry = std::max(retry, kx->share_size());
+        return std::min(std::max(first, retry), max_client_share_bytes);
+    }
+
     bool generate_share(named_group g) noexcept {
         key_exchange* kx = find_key_exchange(g);
-        if (kx == nullptr || kx->share_size() > max_key_share_size) return false;
+        if (kx == nullptr || hs().share_count == max_key_shares) return false;
+        const std::size_t size = kx->share_size();
+        const offered_share* last = hs().share_count == 0 ? nullptr : &hs().shares[hs().share_count - 1];
+        const std::size_t at = last == nullptr ? 0 : std::size_t{last->public_at} + last->public_size;
+        if (size > max_key_share_size || size > hs().share_public.size() - at) return false;
         offered_share& s = hs().shares[hs().share_count];
         s.group = g;
         s.kx = kx;
-        if (kx->generate(*config().random, s.state, byte_span(hs().share_public[hs().share_count]).first(kx->share_size())) !=
-            errc::ok)
+        s.public_at = static_cast<std::uint16_t>(at);
+        s.public_size = static_cast<std::uint16_t>(size);
+        if (kx->generate(*config().random, s.state, byte_span(hs().share_public).subspan(at, size)) != errc::ok)
             return false;
         ++hs().share_count;
         return true;
@@ -184,7 +240,7 @@ private:
         std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config().cipher_suites.size() + 2 + 2;
         n += 9 + config().server_name.size() + 9;  // and status_request
         n += 6 + 2 * config().groups.size();
-        n += 6 + max_key_shares * (4 + max_key_share_size);
+        n += 6 + max_key_shares * 4 + share_bytes_bound();
         n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config().signature_algorithms_cert.size();
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
@@ -207,7 +263,8 @@ private:
         }
         std::array<detail::codec::key_share_entry, max_key_shares> shares{};
         for (std::size_t i = 0; i < hs().share_count; ++i)
-            shares[i] = {hs().shares[i].group, byte_view(hs().share_public[i]).first(hs().shares[i].kx->share_size())};
+            shares[i] = {hs().shares[i].group,
+                         byte_view(hs().share_public).subspan(hs().shares[i].public_at, hs().shares[i].public_size)};
         static constexpr std::uint16_t versions[1] = {version_tls13};
 
         detail::codec::client_hello ch;
@@ -215,7 +272,8 @@ private:
         ch.session_id = config().middlebox_compatibility ? byte_view(hs().session_id) : byte_view{};
         ch.cipher_suites = std::span<const cipher_suite>(suites).first(suite_count);
         if (send_server_name()) ch.server_name = detail::codec::text_bytes(config().server_name);
-        ch.supported_groups = config().groups;
+        const listed_groups groups = supported_groups();
+        ch.supported_groups = groups.view();
         ch.has_key_share = true;
         ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(hs().share_count);
         ch.supported_versions = versions;
@@ -298,8 +356,27 @@ private:
         return std::find(config().cipher_suites.begin(), config().cipher_suites.end(), id) != config().cipher_suites.end() &&
                find_suite(static_cast<std::uint16_t>(id));
     }
+    // §4.2.7: the groups we list in supported_groups are those of `groups` we have a
+    // key_exchange for (the defaults name X25519MLKEM768 first, which a config may leave without
+    // an implementation): a server must not be led to choose one we cannot do.
+    struct listed_groups {
+        std::array<named_group, max_listed_groups> list{};
+        std::size_t count = 0;
+        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
+    };
+    [[nodiscard]] listed_groups supported_groups() const noexcept {
+        listed_groups out;
+        for (const named_group g : config().groups) {
+            if (out.count == out.list.size()) break;
+            const auto listed = out.view();
+            if (find_key_exchange(g) != nullptr && std::find(listed.begin(), listed.end(), g) == listed.end())
+                out.list[out.count++] = g;
+        }
+        return out;
+    }
     bool offered_group(named_group g) const noexcept {
-        return std::find(config().groups.begin(), config().groups.end(), g) != config().groups.end();
+        const auto listed = supported_groups();
+        return std::find(listed.view().begin(), listed.view().end(), g) != listed.view().end();
     }
 
     step on_server_hello(const message& m, flight& out) noexcept {
@@ -386,7 +463,8 @@ private:
         hs().client_scheme = std::nullopt;
         if (config().signer != nullptr && !config().certificate_chain.empty())
             for (const signature_scheme sc : config().signer->schemes())
-                if (!hs().client_scheme && cr.signature_algorithms.contains(sc)) hs().client_scheme = sc;
+                if (!hs().client_scheme && certificate_verify_scheme(sc) && cr.signature_algorithms.contains(sc))
+                    hs().client_scheme = sc;
         state_ = state::wait_certificate;
         return {};
     }

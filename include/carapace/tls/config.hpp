@@ -22,7 +22,14 @@ inline constexpr cipher_suite default_cipher_suites[] = {
 #endif
 #endif
     cipher_suite::chacha20_poly1305_sha256};
+// The hybrid X25519MLKEM768 first (draft-ietf-tls-ecdhe-mlkem): a server prefers it, a client
+// sends shares of it and of X25519 (see client_config::key_share_groups). Groups without a
+// key_exchange in the config are passed over.
+#if defined(CARAPACE_NO_MLKEM)
 inline constexpr named_group default_groups[] = {named_group::x25519};
+#else
+inline constexpr named_group default_groups[] = {named_group::x25519_mlkem768, named_group::x25519};
+#endif
 
 // An extension the engine does not produce itself, sent verbatim (e.g. GREASE, or a legacy
 // extension a peer expects). Its place follows `extension_order` when its type is listed there.
@@ -58,7 +65,9 @@ enum class ocsp_stapling : std::uint8_t { off, soft_fail, hard_fail };
 
 struct client_config : common_config {
     std::string_view server_name;  // SNI and the name the server's certificate must carry
-    // Groups to send key shares for in the first ClientHello; empty: the first of `groups`.
+    // Groups to send key shares for in the first ClientHello (at most one post-quantum one: see
+    // max_client_share_bytes); empty: the first of `groups` with a key_exchange, and when that is
+    // post-quantum, the first classical one too.
     std::span<const named_group> key_share_groups;
     std::span<const signature_scheme> signature_algorithms_cert;  // sent when not empty
     bool middlebox_compatibility = false;  // RFC 8446 §D.4: session id and ChangeCipherSpec

@@ -1,7 +1,8 @@
-// Ready-made implementations of the engine's interfaces: the key exchanges (key_exchanges.hpp),
+// Ready-made implementations of the engine's interfaces: the key exchanges (key_exchanges.hpp,
+// and the ML-KEM groups of hybrid_key_exchanges.hpp unless CARAPACE_NO_MLKEM),
 // signers holding their key (signers.hpp), and a certificate verifier over an x509::trust_store
-// that checks CertificateVerify signatures with Ed25519 and ECDSA P-256/P-384 keys (§4.2.3,
-// §4.4.3). Each is a small object the caller owns; none allocates.
+// that checks CertificateVerify signatures with Ed25519, ECDSA P-256/P-384 and RSA-PSS keys
+// (§4.2.3, §4.4.3). Each is a small object the caller owns; none allocates.
 #pragma once
 
 #include <array>
@@ -12,6 +13,9 @@
 
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/key_exchanges.hpp"
+#if !defined(CARAPACE_NO_MLKEM)
+#include "carapace/tls/hybrid_key_exchanges.hpp"
+#endif
 #include "carapace/tls/signers.hpp"
 #include "carapace/x509/keys.hpp"
 #include "carapace/x509/signatures.hpp"
@@ -48,12 +52,34 @@ error verify_ecdsa(const x509::public_key_info& key, byte_view content, byte_vie
     return ecdsa_verify_der<Curve>(key.key, content, traits::hash, der_signature) ? error::none : error::decrypt_error;
 }
 
+#if !defined(CARAPACE_NO_RSA)
+// §4.2.3: rsa_pss_rsae_* by an rsaEncryption key, rsa_pss_pss_* by an id-RSASSA-PSS key (within
+// the hash and salt its parameters allow, RFC 4055 §3.3); the salt is as long as the hash, MGF1
+// uses the same hash. A key outside what the RSA code verifies (1024 to 8192 bits) is
+// unsupported_certificate; the 2048-bit floor of the Web PKI is path validation's (its profile).
+inline error verify_rsa_pss(const x509::public_key_info& key, rsa_hash hash, x509::pss_hash named, bool pss_key,
+                            byte_view content, byte_view signature) noexcept {
+    if (key.type != (pss_key ? x509::key_type::rsa_pss : x509::key_type::rsa)) return error::illegal_parameter;
+    if (pss_key && !key.parameters.empty()) {
+        const auto limits = x509::parse_pss_parameters(key.parameters);
+        if (!limits) return error::bad_certificate;
+        if (!x509::pss_fits_key({named, named, digest_size(hash)}, *limits)) return error::illegal_parameter;
+    }
+    const auto public_key = parse_rsa_public_key_pkcs1(key.key);
+    if (!public_key)
+        return public_key.error() == errc::invalid_argument ? error::unsupported_certificate : error::bad_certificate;
+    return rsa_verify_pss(*public_key, hash, hash, digest_size(hash), content, signature) ? error::none
+                                                                                           : error::decrypt_error;
+}
+#endif
+
 }  // namespace detail
 
 // Checks a CertificateVerify signature by the key of a SubjectPublicKeyInfo: ed25519,
-// ecdsa_secp256r1_sha256 and ecdsa_secp384r1_sha384. A scheme the key cannot make (another
-// algorithm or another curve) is illegal_parameter; a signature that does not verify, or is not
-// strict DER, is decrypt_error.
+// ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, rsa_pss_rsae_sha256/384/512 and
+// rsa_pss_pss_sha256/384/512. A scheme the key cannot make (another algorithm or another curve)
+// or that no CertificateVerify may use (rsa_pkcs1_*, §4.2.3) is illegal_parameter; a signature
+// that does not verify, or is not strict DER, is decrypt_error.
 inline error verify_certificate_signature(byte_view subject_public_key_info, signature_scheme scheme,
                                           byte_view content, byte_view signature) noexcept {
     const auto key = x509::parse_public_key(subject_public_key_info);
@@ -69,6 +95,20 @@ inline error verify_certificate_signature(byte_view subject_public_key_info, sig
 #endif
 #if !defined(CARAPACE_NO_P384)
         case signature_scheme::ecdsa_secp384r1_sha384: return detail::verify_ecdsa<p384>(*key, content, signature);
+#endif
+#if !defined(CARAPACE_NO_RSA)
+        case signature_scheme::rsa_pss_rsae_sha256:
+            return detail::verify_rsa_pss(*key, rsa_hash::sha256, x509::pss_hash::sha256, false, content, signature);
+        case signature_scheme::rsa_pss_rsae_sha384:
+            return detail::verify_rsa_pss(*key, rsa_hash::sha384, x509::pss_hash::sha384, false, content, signature);
+        case signature_scheme::rsa_pss_rsae_sha512:
+            return detail::verify_rsa_pss(*key, rsa_hash::sha512, x509::pss_hash::sha512, false, content, signature);
+        case signature_scheme::rsa_pss_pss_sha256:
+            return detail::verify_rsa_pss(*key, rsa_hash::sha256, x509::pss_hash::sha256, true, content, signature);
+        case signature_scheme::rsa_pss_pss_sha384:
+            return detail::verify_rsa_pss(*key, rsa_hash::sha384, x509::pss_hash::sha384, true, content, signature);
+        case signature_scheme::rsa_pss_pss_sha512:
+            return detail::verify_rsa_pss(*key, rsa_hash::sha512, x509::pss_hash::sha512, true, content, signature);
 #endif
         default: return error::illegal_parameter;
     }
@@ -87,6 +127,41 @@ inline constexpr signature_scheme verifiable_schemes[] = {
 #if !defined(CARAPACE_NO_P384)
     signature_scheme::ecdsa_secp384r1_sha384,
 #endif
+#if !defined(CARAPACE_NO_RSA)
+    signature_scheme::rsa_pss_rsae_sha256,
+    signature_scheme::rsa_pss_rsae_sha384,
+    signature_scheme::rsa_pss_rsae_sha512,
+    signature_scheme::rsa_pss_pss_sha256,
+    signature_scheme::rsa_pss_pss_sha384,
+    signature_scheme::rsa_pss_pss_sha512,
+#endif
+};
+
+// What a client sends as signature_algorithms_cert (client_config) to say which signatures in
+// certificates x509_verifier checks (§4.2.3): the schemes above and, for certificates only,
+// rsa_pkcs1_sha256/384/512 (most chains in use carry sha256WithRSAEncryption somewhere).
+// Without it, servers are told signature_algorithms alone, which names no PKCS#1 v1.5 scheme.
+inline constexpr signature_scheme certificate_signature_schemes[] = {
+#if !defined(CARAPACE_NO_ED25519)
+    signature_scheme::ed25519,
+#endif
+#if !defined(CARAPACE_NO_P256)
+    signature_scheme::ecdsa_secp256r1_sha256,
+#endif
+#if !defined(CARAPACE_NO_P384)
+    signature_scheme::ecdsa_secp384r1_sha384,
+#endif
+#if !defined(CARAPACE_NO_RSA)
+    signature_scheme::rsa_pss_rsae_sha256,
+    signature_scheme::rsa_pss_rsae_sha384,
+    signature_scheme::rsa_pss_rsae_sha512,
+    signature_scheme::rsa_pss_pss_sha256,
+    signature_scheme::rsa_pss_pss_sha384,
+    signature_scheme::rsa_pss_pss_sha512,
+    signature_scheme::rsa_pkcs1_sha256,
+    signature_scheme::rsa_pkcs1_sha384,
+    signature_scheme::rsa_pkcs1_sha512,
+#endif
 };
 
 // Path validation (RFC 5280) against a trust store, and CertificateVerify signatures
@@ -99,6 +174,11 @@ class x509_verifier final : public certificate_verifier {
 public:
     explicit x509_verifier(const x509::trust_store<Capacity>& store, bool accept_any_chain = false) noexcept
         : store_(store), accept_any_(accept_any_chain) {}
+
+    // The certificate profile chains are held to (x509/profile.hpp): the Web PKI's by default;
+    // RFC 5280's alone for a private PKI, whose certificates may, say, carry id-RSASSA-PSS keys
+    // (for the rsa_pss_pss_* schemes), which the Baseline Requirements do not allow.
+    void use_profile(x509::certificate_profile profile) noexcept { profile_ = profile; }
 
 #if !defined(CARAPACE_TLS_NO_PINS)
     // SHA-256 SPKI pins (RFC 7469, x509/pins.hpp): every validated path must then hold a pinned
@@ -167,6 +247,7 @@ private:
         options.host = host;
         options.usage = peer_is_server ? x509::purpose::server_auth : x509::purpose::client_auth;
         options.leaf_key_usage = x509::key_usage::digital_signature;  // it signs CertificateVerify
+        options.profile = profile_;
         last_ = x509::verify_chain<MaxIntermediates>(chain[0], chain.subspan(1), store_, options, path);
 #if !defined(CARAPACE_TLS_NO_PINS)
         if (last_ == x509::verify_error::ok && !pins_.empty() && path != nullptr)
@@ -178,6 +259,7 @@ private:
 
     const x509::trust_store<Capacity>& store_;
     bool accept_any_;
+    x509::certificate_profile profile_ = x509::certificate_profile::webpki;
     x509::verify_error last_ = x509::verify_error::ok;
 #if !defined(CARAPACE_TLS_NO_PINS)
     std::span<const x509::spki_pin> pins_{};

@@ -35,16 +35,28 @@ protected:
     ~clock() = default;
 };
 
-// Largest key-exchange private state and public share the engine stores (X25519: 32 bytes).
+// Largest key-exchange private state and public share the engine stores. A classical share is at
+// most an uncompressed P-521 point (133 bytes); the ML-KEM groups (hybrid_key_exchanges.hpp) need
+// 1,249 bytes (SecP256r1MLKEM768's client share) and 96 bytes of state (the ML-KEM seed and an
+// ECDHE scalar). CARAPACE_NO_MLKEM leaves those groups out and keeps the classical sizes, so a
+// small classical-only build pays nothing for them.
+inline constexpr std::size_t max_classical_share_size = 133;
+#if defined(CARAPACE_NO_MLKEM)
 inline constexpr std::size_t max_key_exchange_state = 64;
-inline constexpr std::size_t max_key_share_size = 133;   // room for an uncompressed P-521 point
+inline constexpr std::size_t max_key_share_size = max_classical_share_size;
+#else
+inline constexpr std::size_t max_key_exchange_state = 96;
+inline constexpr std::size_t max_key_share_size = 1249;
+#endif
 inline constexpr std::size_t max_shared_secret_size = 66;
 
 // One (EC)DHE group. The client calls generate then finish; the server calls respond.
 class key_exchange {
 public:
     virtual named_group group() const noexcept = 0;
+    // The client's share size, and the server's (they differ for a KEM: key and ciphertext).
     virtual std::size_t share_size() const noexcept = 0;
+    virtual std::size_t response_size() const noexcept { return share_size(); }
     // Makes a key pair: private state into `state`, public share into `share` (share_size bytes).
     virtual errc generate(random_source& rng, std::span<std::uint8_t, max_key_exchange_state> state,
                           byte_span share) noexcept = 0;

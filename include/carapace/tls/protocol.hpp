@@ -68,6 +68,8 @@ enum class named_group : std::uint16_t {
     ffdhe4096 = 0x0102,
     ffdhe6144 = 0x0103,
     ffdhe8192 = 0x0104,
+    mlkem768 = 0x0201,            // draft-ietf-tls-mlkem
+    secp256r1_mlkem768 = 0x11eb,  // draft-ietf-tls-ecdhe-mlkem
     x25519_mlkem768 = 0x11ec,
 };
 
@@ -89,6 +91,26 @@ enum class signature_scheme : std::uint16_t {
     rsa_pkcs1_sha1 = 0x0201,
     ecdsa_sha1 = 0x0203,
 };
+
+// §4.2.3: the schemes a TLS 1.3 CertificateVerify may use. RSASSA-PKCS1-v1_5 and SHA-1 schemes
+// "refer solely to signatures which appear in certificates": they may be listed (in
+// signature_algorithms_cert above all) but never sign or verify a handshake.
+constexpr bool certificate_verify_scheme(signature_scheme s) noexcept {
+    switch (s) {
+        case signature_scheme::ecdsa_secp256r1_sha256:
+        case signature_scheme::ecdsa_secp384r1_sha384:
+        case signature_scheme::ecdsa_secp521r1_sha512:
+        case signature_scheme::rsa_pss_rsae_sha256:
+        case signature_scheme::rsa_pss_rsae_sha384:
+        case signature_scheme::rsa_pss_rsae_sha512:
+        case signature_scheme::ed25519:
+        case signature_scheme::ed448:
+        case signature_scheme::rsa_pss_pss_sha256:
+        case signature_scheme::rsa_pss_pss_sha384:
+        case signature_scheme::rsa_pss_pss_sha512: return true;
+        default: return false;
+    }
+}
 
 enum class cipher_suite : std::uint16_t {
     aes_128_gcm_sha256 = 0x1301,
@@ -174,6 +196,11 @@ constexpr std::string_view to_string(cipher_suite s) noexcept {
     return "unknown";
 }
 
+// The groups whose shares carry an ML-KEM key (alone or in a hybrid): kilobyte shares.
+constexpr bool is_post_quantum(named_group g) noexcept {
+    return g == named_group::mlkem768 || g == named_group::secp256r1_mlkem768 || g == named_group::x25519_mlkem768;
+}
+
 constexpr std::string_view to_string(named_group g) noexcept {
     switch (g) {
         case named_group::x25519: return "x25519";
@@ -182,6 +209,8 @@ constexpr std::string_view to_string(named_group g) noexcept {
         case named_group::secp521r1: return "secp521r1";
         case named_group::x448: return "x448";
         case named_group::x25519_mlkem768: return "X25519MLKEM768";
+        case named_group::secp256r1_mlkem768: return "SecP256r1MLKEM768";
+        case named_group::mlkem768: return "MLKEM768";
         default: return "unknown";
     }
 }

@@ -135,7 +135,7 @@ private:
         if (state_ != state::wait_client_hello && state_ != state::wait_second_client_hello &&
             state_ != state::wait_signature)
             return 0;
-        std::size_t hello = 4 + 2 + 32 + 33 + 3 + 2 + 6 + 8 + max_key_share_size + 6 + config().hello_retry_cookie.size();
+        std::size_t hello = 4 + 2 + 32 + 33 + 3 + 2 + 6 + 8 + largest_response() + 6 + config().hello_retry_cookie.size();
         for (const auto& x : config().extra_extensions) hello += 4 + x.data.size();
         std::size_t plain = 4 + 2 + 6 + 2 * config().groups.size() + 6 + 4 + 7 + 255;  // EE
         plain += 4 + 1 + 2 + 6 + 2 * 16;                                                // CertificateRequest
@@ -147,6 +147,15 @@ private:
         // The client's record_size_limit is not known yet: assume the smallest (RFC 8449: 64).
         const std::size_t chunk = 64 - 1;
         return hello + detail::record_header_size + 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+    }
+
+    // Our largest share: the largest answer of a key exchange of our groups.
+    [[nodiscard]] std::size_t largest_response() const noexcept {
+        std::size_t n = 0;
+        for (const key_exchange* kx : config().key_exchanges)
+            if (kx != nullptr && std::find(config().groups.begin(), config().groups.end(), kx->group()) != config().groups.end())
+                n = std::max(n, kx->response_size());
+        return std::min(n, max_key_share_size);
     }
 
     [[nodiscard]] error check_message_header(handshake_type type, std::size_t length) const noexcept {
@@ -251,7 +260,7 @@ private:
         key_exchange* kx = group.exchange;
         bytes<max_key_share_size> share{};
         bytes<max_shared_secret_size> shared{};
-        const std::size_t share_size = kx->share_size();
+        const std::size_t share_size = kx->response_size();
         if (share_size > share.size()) return {error::internal_error};
         const std::size_t shared_size =
             kx->respond(*config().random, group.client_share, byte_span(share).first(share_size), shared);

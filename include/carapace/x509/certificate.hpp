@@ -13,12 +13,12 @@
 #include "carapace/core/error.hpp"
 #include "carapace/x509/der.hpp"
 #include "carapace/x509/oid.hpp"
+#include "carapace/x509/pss_parameters.hpp"
 
 namespace carapace::x509 {
 
-// Signature algorithms a certificate may be signed with. Ed25519 and ECDSA (by P-256 and P-384
-// keys) verify now; the others are recognised so that a path using them fails with a clear
-// reason until their issue lands.
+// Signature algorithms a certificate may be signed with (x509/signatures.hpp says which this
+// build verifies); the others are recognised so that a path using them fails with a clear reason.
 enum class signature_algorithm : std::uint8_t {
     unknown,
     ed25519,
@@ -29,17 +29,20 @@ enum class signature_algorithm : std::uint8_t {
     rsa_pkcs1_sha256,
     rsa_pkcs1_sha384,
     rsa_pkcs1_sha512,
-    rsa_pss,
+    rsa_pss,  // its hash, mask and salt are in signature_parameters (x509/pss_parameters.hpp)
 };
 
-// ec_p192 and dsa are recognised only to be refused as weak keys (x509/profile.hpp).
-enum class key_type : std::uint8_t { unknown, ed25519, x25519, ec_p256, ec_p384, ec_p521, rsa, ec_p192, dsa };
+// ec_p192 and dsa are recognised only to be refused as weak keys (x509/profile.hpp). rsa is an
+// rsaEncryption key; rsa_pss an id-RSASSA-PSS one (RFC 4055 §1.2), which signs only with PSS,
+// within the limits its parameters set when it has any.
+enum class key_type : std::uint8_t { unknown, ed25519, x25519, ec_p256, ec_p384, ec_p521, rsa, ec_p192, dsa, rsa_pss };
 
 struct public_key_info {
     key_type type = key_type::unknown;
     byte_view key;      // Ed25519/X25519: 32 bytes; EC: the SEC 1 point; RSA: RSAPublicKey DER
     std::size_t bits = 0;  // key size: 256 for Ed25519 and P-256, the modulus size for RSA and DSA (p)
     byte_view encoded;  // the whole SubjectPublicKeyInfo
+    byte_view parameters;  // rsa_pss: the RSASSA-PSS-params SEQUENCE, encoded; empty when absent (no limits)
 };
 
 // RFC 5280 §4.2.1.3 bit positions.
@@ -151,7 +154,8 @@ constexpr signature_algorithm signature_algorithm_of(const algorithm_identifier&
     if (der::equal(a.oid, oid::sha256_with_rsa)) return none_or_null ? rsa_pkcs1_sha256 : unknown;
     if (der::equal(a.oid, oid::sha384_with_rsa)) return none_or_null ? rsa_pkcs1_sha384 : unknown;
     if (der::equal(a.oid, oid::sha512_with_rsa)) return none_or_null ? rsa_pkcs1_sha512 : unknown;
-    if (der::equal(a.oid, oid::rsassa_pss)) return none ? unknown : rsa_pss;
+    // RFC 4055 §3.1: the parameters are required in a signature's identifier.
+    if (der::equal(a.oid, oid::rsassa_pss)) return !none && parse_pss_parameters(a.parameters) ? rsa_pss : unknown;
     return unknown;
 }
 
@@ -214,7 +218,7 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
     auto key = der::to_bits(*key_bits);
     if (!key) return key.error();
     if (key->unused != 0) return errc::decode_error;
-    public_key_info info{key_type::unknown, key->octets, 0, e.encoded};
+    public_key_info info{key_type::unknown, key->octets, 0, e.encoded, {}};
     const byte_view params = algorithm->parameters;
     if (der::equal(algorithm->oid, oid::ed25519) || der::equal(algorithm->oid, oid::x25519)) {
         if (!params.empty() || info.key.size() != 32) return errc::decode_error;
@@ -237,6 +241,14 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
         if (!bits) return bits.error();
         info.type = key_type::rsa;
         info.bits = *bits;
+    } else if (der::equal(algorithm->oid, oid::rsassa_pss)) {
+        // RFC 4055 §3.1: parameters absent (any PSS signature) or RSASSA-PSS-params (limits).
+        if (!params.empty() && !parse_pss_parameters(params)) return errc::decode_error;
+        auto bits = rsa_modulus_bits(info.key);
+        if (!bits) return bits.error();
+        info.type = key_type::rsa_pss;
+        info.bits = *bits;
+        info.parameters = params;
 #if !defined(CARAPACE_X509_NO_PROFILES)
     } else if (der::equal(algorithm->oid, oid::dsa)) {
         // Dss-Parms ::= SEQUENCE { p, q, g INTEGER } (RFC 3279 §2.3.2): the size of p, when given.
@@ -485,6 +497,9 @@ constexpr errc parse_extensions(const der::element& e, certificate& c) noexcept 
     if (!der::equal(inner_algorithm_element->encoded, outer_algorithm_element->encoded)) return errc::decode_error;
     c.signed_with = detail::signature_algorithm_of(*outer_algorithm);
     c.signature_parameters = outer_algorithm->parameters;
+    // RSASSA-PSS without parameters, or with malformed ones, is a malformed certificate.
+    if (der::equal(outer_algorithm->oid, oid::rsassa_pss) && c.signed_with != signature_algorithm::rsa_pss)
+        return errc::decode_error;
 
     auto issuer = r.expect(der::sequence);
     if (!issuer || detail::check_name(*issuer) != errc::ok) return errc::decode_error;

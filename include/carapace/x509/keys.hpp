@@ -26,8 +26,9 @@ struct private_key_info {
     key_type type = key_type::unknown;
     // Ed25519/X25519: the 32-byte seed (RFC 8410 CurvePrivateKey). EC on a curve we name (P-256,
     // P-384, P-521): the private scalar, big-endian, exactly the curve's size (32, 48, 66 bytes;
-    // RFC 5915's privateKey). Otherwise the algorithm's own structure (RSAPrivateKey, the
-    // ECPrivateKey of an unknown curve), kept for later.
+    // RFC 5915's privateKey). RSA (rsaEncryption or id-RSASSA-PSS): the RSAPrivateKey, for
+    // rsa_private_key::from_pkcs1_der. Otherwise the algorithm's own structure (the ECPrivateKey
+    // of an unknown curve), kept for later.
     byte_view key;
     // Ed25519/X25519: the optional [1] publicKey of version 2 (32 bytes). EC: the SEC 1 point of
     // ECPrivateKey's publicKey, or else of the PKCS#8 [1], checked for the curve's size. Empty
@@ -134,7 +135,11 @@ constexpr errc parse_ec_private_key_into(byte_view der_bytes, byte_view curve, p
         if (!named) return named.error();
         if (const errc e = detail::parse_ec_private_key_into(key->content, *named, info); e != errc::ok) return e;
     } else if (der::equal(algorithm->oid, oid::rsa_encryption)) {
-        info.type = key_type::rsa;
+        info.type = key_type::rsa;  // key: the RSAPrivateKey (RFC 8017 A.1.2), for rsa/ to read
+    } else if (der::equal(algorithm->oid, oid::rsassa_pss)) {
+        // RFC 4055 §3.1 / RFC 8017 A.1.2: the same RSAPrivateKey, parameters absent or limits.
+        if (!algorithm->parameters.empty() && !parse_pss_parameters(algorithm->parameters)) return errc::decode_error;
+        info.type = key_type::rsa_pss;
     }
     return info;
 }

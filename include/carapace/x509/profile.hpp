@@ -12,9 +12,15 @@
 // for a small device that trusts one private CA it controls; path validation itself (RFC 5280
 // §6: signatures, validity, CA flags, path length, purposes, name constraints) is unchanged.
 //
+// RSA keys and signatures (BR §6.1.5, §6.1.6, §7.1.3.1.1, §7.1.3.2.1): a modulus of at least
+// 2048 bits and a multiple of 8, an odd public exponent of at least 3, rsaEncryption keys only
+// (no id-RSASSA-PSS subject keys), and signature identifiers encoded byte for byte as the BR lists
+// them: PKCS#1 v1.5 with SHA-256/384/512 and NULL parameters, RSASSA-PSS with SHA-256/384/512,
+// MGF1 with the same hash and a salt of the hash's length.
+//
 // Limits, named rather than hidden: no Public Suffix List is embedded, so the wildcard rule
-// knows one-label suffixes ("*.com") only; RSA moduli, DSA and P-192 keys are judged by what the
-// SubjectPublicKeyInfo says of their size (none of them can sign a path here yet).
+// knows one-label suffixes ("*.com") only; DSA and P-192 keys are judged by what the
+// SubjectPublicKeyInfo says of their size (they cannot sign a path here).
 #pragma once
 
 #include <cstddef>
@@ -55,6 +61,10 @@ enum class profile_rule : std::uint8_t {
     wildcard_over_public_suffix,
     malformed_authority_info_access,
     policy_constraints_not_critical,
+    rsa_modulus_size,
+    rsa_public_exponent,
+    rsa_pss_public_key,
+    rsa_signature_encoding,
 };
 
 struct profile_rule_entry {
@@ -73,6 +83,14 @@ inline constexpr std::uint8_t on_leaf = 1, on_intermediate = 2, on_anchor = 4;  
 inline constexpr profile_rule_entry profile_rules[] = {
     {profile_rule::weak_key, "weak key",  // RSA under 2048 bits, P-192, DSA
      "BR §6.1.5, §6.1.6; NIST SP 800-131A", false, detail::on_leaf | detail::on_intermediate | detail::on_anchor},
+    {profile_rule::rsa_modulus_size, "RSA modulus size not a multiple of 8", "BR §6.1.5", false,
+     detail::on_leaf | detail::on_intermediate},
+    {profile_rule::rsa_public_exponent, "RSA public exponent even or below 3", "BR §6.1.6", false,
+     detail::on_leaf | detail::on_intermediate},
+    {profile_rule::rsa_pss_public_key, "id-RSASSA-PSS subject public key", "BR §7.1.3.1.1", false,
+     detail::on_leaf | detail::on_intermediate},
+    {profile_rule::rsa_signature_encoding, "RSA signature algorithm not encoded as the BR list it",
+     "BR §7.1.3.2.1", false, detail::on_leaf | detail::on_intermediate},
     {profile_rule::sha1_signature, "SHA-1 signature", "BR §7.1.3.2; RFC 9155", false, detail::on_leaf | detail::on_intermediate},
     {profile_rule::serial_not_positive, "serial number zero or negative", "RFC 5280 §4.1.2.2; BR §7.1", false,
      detail::on_leaf | detail::on_intermediate},
@@ -162,13 +180,62 @@ constexpr bool well_formed_authority_info_access(byte_view value) noexcept {
     return true;
 }
 
+// The RSAPublicKey's publicExponent is odd and at least 3; false for a malformed key.
+constexpr bool rsa_exponent_acceptable(byte_view rsa_public_key) noexcept {
+    auto key = der::parse_single(rsa_public_key, der::sequence);
+    if (!key) return false;
+    der::reader r(key->content);
+    auto modulus = r.expect(der::integer);
+    auto exponent = r.expect(der::integer);
+    if (!modulus || !exponent || !r.empty()) return false;
+    auto octets = der::integer_octets(*exponent);
+    if (!octets || ((*octets)[0] & 0x80u) != 0 || (octets->back() & 1u) == 0) return false;
+    byte_view e = *octets;
+    if (e[0] == 0) e = e.subspan(1);
+    return e.size() > 1 || (!e.empty() && e[0] >= 3);
+}
+
+// BR §7.1.3.2.1: the parameters of the RSA signature identifiers the BR allows, byte for byte.
+inline constexpr bytes<2> rsa_pkcs1_parameters{0x05, 0x00};
+inline constexpr std::uint8_t rsa_pss_sha256_parameters[] = {
+    0x30, 0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d,
+    0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x20};
+inline constexpr std::uint8_t rsa_pss_sha384_parameters[] = {
+    0x30, 0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05,
+    0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d,
+    0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x30};
+inline constexpr std::uint8_t rsa_pss_sha512_parameters[] = {
+    0x30, 0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05,
+    0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d,
+    0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x40};
+
+constexpr bool rsa_signature_encoded_as_listed(const certificate& c) noexcept {
+    using enum signature_algorithm;
+    switch (c.signed_with) {
+        case rsa_pkcs1_sha256:
+        case rsa_pkcs1_sha384:
+        case rsa_pkcs1_sha512: return der::equal(c.signature_parameters, rsa_pkcs1_parameters);
+        case rsa_pss:
+            return der::equal(c.signature_parameters, rsa_pss_sha256_parameters) ||
+                   der::equal(c.signature_parameters, rsa_pss_sha384_parameters) ||
+                   der::equal(c.signature_parameters, rsa_pss_sha512_parameters);
+        default: return true;  // not RSA
+    }
+}
+
 inline bool breaks(profile_rule rule, const certificate& c) noexcept {
     using enum profile_rule;
     const bool self_issued = der::equal(c.issuer, c.subject);
+    const bool is_rsa = c.public_key.type == key_type::rsa || c.public_key.type == key_type::rsa_pss;
     switch (rule) {
         case weak_key:
             return c.public_key.type == key_type::dsa || c.public_key.type == key_type::ec_p192 ||
-                   (c.public_key.type == key_type::rsa && c.public_key.bits < 2048);
+                   (is_rsa && c.public_key.bits < 2048);
+        case rsa_modulus_size: return is_rsa && c.public_key.bits % 8 != 0;
+        case rsa_public_exponent: return is_rsa && !rsa_exponent_acceptable(c.public_key.key);
+        case rsa_pss_public_key: return c.public_key.type == key_type::rsa_pss;
+        case rsa_signature_encoding: return !rsa_signature_encoded_as_listed(c);
         case sha1_signature: return c.signed_with == signature_algorithm::rsa_pkcs1_sha1;
         case serial_not_positive: {
             if (c.serial.empty() || (c.serial[0] & 0x80u) != 0) return true;

@@ -414,14 +414,15 @@ protected:
             status);
     }
 
-    // The peer's CertificateVerify over the transcript so far, with a scheme we offered
+    // The peer's CertificateVerify over the transcript so far, with a scheme we offered and §4.2.3
+    // allows there (never rsa_pkcs1_*, whatever a verifier lists)
     // (error::pending: the verifier answers later).
     error check_certificate_verify(const handshake_message& m, certificate_verifier& verifier) noexcept {
         codec::certificate_verify cv;
         if (const error e = decode(m.body, cv); e != error::none) return e;
         bool advertised = false;
         for (const signature_scheme s : verifier.schemes()) advertised = advertised || s == cv.scheme;
-        if (!advertised) return error::illegal_parameter;
+        if (!advertised || !certificate_verify_scheme(cv.scheme)) return error::illegal_parameter;
         return verdict_or([&] {
             const byte_view content = signed_content(Role::is_client);
             return verifier.verify_signature(peer_key(), cv.scheme, content, cv.signature);

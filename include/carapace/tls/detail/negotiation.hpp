@@ -45,13 +45,14 @@ namespace carapace::tls::detail {
     return error::handshake_failure;
 }
 
-// The first of our signer's schemes the client lists in signature_algorithms (§4.2.3).
+// The first of our signer's schemes the client lists in signature_algorithms (§4.2.3), among
+// those a CertificateVerify may use (a signer listing rsa_pkcs1_* never gets them).
 // No signature_algorithms: missing_extension (§9.2); none in common: handshake_failure.
 [[nodiscard]] constexpr error choose_signature_scheme(const codec::client_hello& ch, std::span<const signature_scheme> ours,
                                         signature_scheme& out) noexcept {
     if (ch.signature_algorithms.empty()) return error::missing_extension;
     for (const signature_scheme s : ours)
-        if (ch.signature_algorithms.contains(s)) {
+        if (certificate_verify_scheme(s) && ch.signature_algorithms.contains(s)) {
             out = s;
             return error::none;
         }

@@ -1,0 +1,352 @@
+// The polynomial arithmetic of ML-KEM (FIPS 203 §4): the field Z_q with q = 3329, the NTT and its
+// inverse (Algorithms 9, 10), products in the NTT domain (Algorithms 11, 12), Compress and
+// Decompress (§4.2.1), ByteEncode and ByteDecode (Algorithms 5, 6), and the samplers SampleNTT
+// and SamplePolyCBD (Algorithms 7, 8).
+//
+// Constant time: coefficients of secrets pass only through multiplications, shifts and masks.
+// Reduction modulo q is a Barrett multiplication; Compress divides by q with a multiply and a
+// shift (a hardware division's time depends on its operands: the KyberSlash leaks). SampleNTT
+// reads public data only (the seed rho of the public matrix), so its loop may branch on it.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/core/ct.hpp"
+#include "carapace/hash/detail/keccak_x4.hpp"
+#include "carapace/hash/sha3.hpp"
+
+namespace carapace::detail::mlkem {
+
+inline constexpr std::uint32_t q = 3329;
+inline constexpr std::size_t n = 256;
+
+// Coefficients always in [0, q).
+using poly = std::array<std::uint16_t, n>;
+
+// x - q when x >= q; x must be below 2q.
+constexpr std::uint32_t reduce_once(std::uint32_t x) noexcept {
+    const std::uint32_t t = x - q;
+    return t + (q & ct::mask_from_bit(t >> 31));
+}
+
+// x mod q for any 32-bit x: floor(2^32 / q) = 1290167 underestimates x / q by less than 2.
+constexpr std::uint32_t reduce(std::uint32_t x) noexcept {
+    const auto quotient = static_cast<std::uint32_t>((std::uint64_t{x} * 1290167u) >> 32);
+    return reduce_once(x - quotient * q);
+}
+
+constexpr std::uint16_t mul(std::uint32_t a, std::uint32_t b) noexcept {
+    return static_cast<std::uint16_t>(reduce(a * b));
+}
+
+constexpr std::uint32_t power_mod_q(std::uint32_t base, std::uint32_t exponent) noexcept {
+    std::uint32_t r = 1;
+    for (std::uint32_t i = 0; i < exponent; ++i) r = reduce(r * base);
+    return r;
+}
+
+constexpr std::uint32_t bit_reverse7(std::uint32_t i) noexcept {
+    std::uint32_t r = 0;
+    for (int b = 0; b < 7; ++b) r |= ((i >> b) & 1u) << (6 - b);
+    return r;
+}
+
+// zeta^BitRev7(i) and zeta^(2 BitRev7(i) + 1) with zeta = 17 (§4.3, Appendix A), computed here.
+inline constexpr std::array<std::uint16_t, 128> zetas = [] {
+    std::array<std::uint16_t, 128> z{};
+    for (std::uint32_t i = 0; i < 128; ++i) z[i] = static_cast<std::uint16_t>(power_mod_q(17, bit_reverse7(i)));
+    return z;
+}();
+inline constexpr std::array<std::uint16_t, 128> gammas = [] {
+    std::array<std::uint16_t, 128> g{};
+    for (std::uint32_t i = 0; i < 128; ++i)
+        g[i] = static_cast<std::uint16_t>(power_mod_q(17, 2 * bit_reverse7(i) + 1));
+    return g;
+}();
+
+// Inside the NTTs coefficients are signed 16-bit values allowed to grow past q between
+// reductions, and products by the (public) twiddle factors use Montgomery's reduction with
+// R = 2^16: fewer reductions than canonical arithmetic, and still only multiplications and
+// shifts. What goes in and comes out is canonical, in [0, q).
+using wide_poly = std::array<std::int16_t, n>;
+
+// q^-1 mod 2^16, as the signed 16-bit value Montgomery reduction multiplies by.
+inline constexpr std::int32_t q_inverse_mod_r = [] {
+    std::uint32_t inv = 1;
+    for (int i = 0; i < 4; ++i) inv *= 2u - q * inv;  // Newton: each step doubles the correct bits
+    return static_cast<std::int32_t>(static_cast<std::int16_t>(inv & 0xffff));
+}();
+static_assert(static_cast<std::uint16_t>(q * static_cast<std::uint32_t>(q_inverse_mod_r)) == 1);
+
+// a * 2^-16 mod q, in (-q, q), for |a| < q * 2^15.
+constexpr std::int16_t montgomery_reduce(std::int32_t a) noexcept {
+    // a * q^-1 mod 2^16, formed in unsigned arithmetic (the signed product would overflow).
+    const auto t = static_cast<std::int16_t>(
+        static_cast<std::uint16_t>(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(q_inverse_mod_r)));
+    return static_cast<std::int16_t>((a - std::int32_t{t} * static_cast<std::int32_t>(q)) >> 16);
+}
+
+// a mod q centred in [-(q - 1) / 2, (q - 1) / 2], for any 16-bit a: Barrett with 2^26 / q.
+constexpr std::int16_t barrett_reduce(std::int16_t a) noexcept {
+    constexpr std::int32_t v = ((1 << 26) + static_cast<std::int32_t>(q) / 2) / static_cast<std::int32_t>(q);
+    const std::int32_t t = (v * a + (1 << 25)) >> 26;
+    return static_cast<std::int16_t>(a - t * static_cast<std::int32_t>(q));
+}
+
+// The canonical [0, q) representative of a 16-bit value.
+constexpr std::uint16_t to_canonical(std::int16_t a) noexcept {
+    const std::int16_t r = barrett_reduce(a);
+    return static_cast<std::uint16_t>(r + (static_cast<std::int16_t>(q) & (r >> 15)));
+}
+
+// z * 2^16 mod q, centred: the twiddle factors in Montgomery form.
+inline constexpr std::array<std::int16_t, 128> zetas_montgomery = [] {
+    std::array<std::int16_t, 128> z{};
+    for (std::size_t i = 0; i < 128; ++i) {
+        auto v = static_cast<std::int32_t>((std::uint32_t{zetas[i]} << 16) % q);
+        if (v > static_cast<std::int32_t>(q / 2)) v -= static_cast<std::int32_t>(q);
+        z[i] = static_cast<std::int16_t>(v);
+    }
+    return z;
+}();
+
+constexpr std::int16_t mul_montgomery(std::int16_t a, std::int16_t b_montgomery) noexcept {
+    return montgomery_reduce(std::int32_t{a} * b_montgomery);
+}
+
+// Algorithm 9. Each layer adds less than q to the largest magnitude: below 8q < 2^15 after 7.
+constexpr void ntt(poly& f) noexcept {
+    wide_poly w{};
+    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
+    std::size_t i = 1;
+    for (std::size_t len = 128; len >= 2; len /= 2) {
+        for (std::size_t start = 0; start < n; start += 2 * len) {
+            const std::int16_t zeta = zetas_montgomery[i++];
+            for (std::size_t j = start; j < start + len; ++j) {
+                const std::int16_t t = mul_montgomery(w[j + len], zeta);
+                w[j + len] = static_cast<std::int16_t>(w[j] - t);
+                w[j] = static_cast<std::int16_t>(w[j] + t);
+            }
+        }
+    }
+    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(w[j]);
+}
+
+// Algorithm 10; the sums are Barrett-reduced at once, the differences go through a Montgomery
+// product; the closing factor is 128^-1 (3303) times 2^16 for the last Montgomery reduction.
+constexpr void inverse_ntt(poly& f) noexcept {
+    wide_poly w{};
+    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
+    std::size_t i = 127;
+    for (std::size_t len = 2; len <= 128; len *= 2) {
+        for (std::size_t start = 0; start < n; start += 2 * len) {
+            const std::int16_t zeta = zetas_montgomery[i--];
+            for (std::size_t j = start; j < start + len; ++j) {
+                const std::int16_t t = w[j];
+                w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
+                w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
+            }
+        }
+    }
+    constexpr auto scale = static_cast<std::int16_t>((std::uint32_t{3303} << 16) % q);
+    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(mul_montgomery(w[j], scale));
+}
+
+// Sums of products in the NTT domain, reduced once at the end: each term is below 2q^2, so up to
+// 4 (k of ML-KEM-1024) terms stay below 2^27.
+struct ntt_accumulator {
+    std::array<std::uint32_t, n> sum{};
+
+    // += f * g (Algorithms 11 and 12).
+    constexpr void add_product(const poly& f, const poly& g) noexcept {
+        for (std::size_t i = 0; i < n / 2; ++i) {
+            const std::uint32_t a0 = f[2 * i], a1 = f[2 * i + 1], b0 = g[2 * i], b1 = g[2 * i + 1];
+            sum[2 * i] += a0 * b0 + std::uint32_t{mul(a1, b1)} * gammas[i];
+            sum[2 * i + 1] += a0 * b1 + a1 * b0;
+        }
+    }
+
+    constexpr void store(poly& out) const noexcept {
+        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint16_t>(reduce(sum[i]));
+    }
+};
+
+constexpr void add(poly& f, const poly& g) noexcept {
+    for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<std::uint16_t>(reduce_once(f[i] + g[i]));
+}
+
+constexpr void subtract(poly& f, const poly& g) noexcept {
+    for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<std::uint16_t>(reduce_once(f[i] + q - g[i]));
+}
+
+// Compress_d(x) = round(2^d x / q) mod 2^d = floor((2^(d+1) x + q) / 2q) mod 2^d. The division by
+// 2q is a multiplication by ceil(2^48 / 2q) and a shift, exact for every numerator below 2^26
+// (the tests check every x and d).
+template <unsigned D>
+constexpr std::uint32_t compress(std::uint32_t x) noexcept {
+    static_assert(D >= 1 && D <= 11);
+    constexpr std::uint64_t magic = ((std::uint64_t{1} << 48) + 2 * q - 1) / (2 * q);
+    const std::uint64_t numerator = (std::uint64_t{x} << (D + 1)) + q;
+    return static_cast<std::uint32_t>((numerator * magic) >> 48) & ((1u << D) - 1);
+}
+
+// Decompress_d(y) = round(q y / 2^d), halves rounded up.
+template <unsigned D>
+constexpr std::uint16_t decompress(std::uint32_t y) noexcept {
+    return static_cast<std::uint16_t>((y * q + (1u << (D - 1))) >> D);
+}
+
+// ByteEncode_d (Algorithm 5) of values already below 2^d: 32 d bytes, least significant bit first.
+template <unsigned D>
+constexpr void byte_encode(const std::array<std::uint16_t, n>& f, std::uint8_t* out) noexcept {
+    std::uint32_t acc = 0;
+    unsigned bits = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        acc |= std::uint32_t{f[i]} << bits;
+        bits += D;
+        while (bits >= 8) {
+            *out++ = static_cast<std::uint8_t>(acc);
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+}
+
+// ByteDecode_d (Algorithm 6); for d = 12 the value is reduced modulo q as the algorithm says.
+template <unsigned D>
+constexpr void byte_decode(const std::uint8_t* in, std::array<std::uint16_t, n>& f) noexcept {
+    std::uint32_t acc = 0;
+    unsigned bits = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        while (bits < D) {
+            acc |= std::uint32_t{*in++} << bits;
+            bits += 8;
+        }
+        const std::uint32_t v = acc & ((1u << D) - 1);
+        f[i] = static_cast<std::uint16_t>(D == 12 ? reduce_once(v) : v);
+        acc >>= D;
+        bits -= D;
+    }
+}
+
+template <unsigned D>
+constexpr void compress_encode(const poly& f, std::uint8_t* out) noexcept {
+    std::array<std::uint16_t, n> c{};
+    for (std::size_t i = 0; i < n; ++i) c[i] = static_cast<std::uint16_t>(compress<D>(f[i]));
+    byte_encode<D>(c, out);
+}
+
+template <unsigned D>
+constexpr void decode_decompress(const std::uint8_t* in, poly& f) noexcept {
+    byte_decode<D>(in, f);
+    for (auto& c : f) c = decompress<D>(c);
+}
+
+// SHAKE128 blocks SampleNTT may read before it gives up. 256 coefficients need 256 candidates
+// from at most 11 blocks in all but a 2^-38 fraction of seeds (the C2SP "unlucky" seeds need
+// more than 575 bytes); 64 blocks give 3584 candidates, each accepted with probability 3329/4096,
+// so falling short has probability far below 2^-1000: no seed will ever hit it, but the work an
+// attacker-chosen seed can cause is bounded all the same.
+inline constexpr std::size_t sample_ntt_block_budget = 64;
+
+// The rejection loop of Algorithm 7 over one block of XOF output: appends the accepted values
+// to a from position `count`, returns the new count. Public input, public branches.
+constexpr std::size_t sample_ntt_block(const bytes<shake128::rate>& block, poly& a, std::size_t count) noexcept {
+    for (std::size_t p = 0; p < block.size() && count < n; p += 3) {
+        const std::uint32_t d1 = block[p] | (std::uint32_t{block[p + 1]} & 0x0f) << 8;
+        const std::uint32_t d2 = (std::uint32_t{block[p + 1]} >> 4) | std::uint32_t{block[p + 2]} << 4;
+        if (d1 < q) a[count++] = static_cast<std::uint16_t>(d1);
+        if (d2 < q && count < n) a[count++] = static_cast<std::uint16_t>(d2);
+    }
+    return count;
+}
+
+// Algorithm 7 (SampleNTT) for `count` (at most 4) polynomials at once, their SHAKE128 states permuted
+// together (keccak_x4.hpp): out[e] from rho || indices[e][0] || indices[e][1]. The sponge is
+// written out here: a 34-byte input, then SHAKE's padding (0x1f ... 0x80, FIPS 202 §6.2, B.2),
+// then 168-byte blocks squeezed. False only if the budget runs out.
+[[nodiscard]] constexpr bool sample_ntt_x4(fixed_view<32> rho, const std::array<std::array<std::uint8_t, 2>, 4>& indices,
+                                           std::size_t count, const std::array<poly*, 4>& out) noexcept {
+    keccak_x4_states states{};
+    for (std::size_t e = 0; e < count; ++e) {
+        for (std::size_t i = 0; i < 4; ++i) states.lanes[i][e] = load_le64(rho.data() + 8 * i);
+        states.lanes[4][e] = indices[e][0] | std::uint64_t{indices[e][1]} << 8 | std::uint64_t{0x1f} << 16;
+        states.lanes[shake128::rate / 8 - 1][e] = std::uint64_t{0x80} << 56;
+    }
+    // Not const: a const integral variable's initializer is tried as a constant expression, where
+    // best() would answer "portable".
+    auto choice = keccak_x4_dispatch::best();
+    std::array<std::size_t, 4> filled{};
+    bytes<shake128::rate> block{};
+    for (std::size_t b = 0; b < sample_ntt_block_budget; ++b) {
+        keccak_f1600_x4(states, choice);
+        bool all = true;
+        for (std::size_t e = 0; e < count; ++e) {
+            if (filled[e] == n) continue;
+            for (std::size_t i = 0; i < shake128::rate / 8; ++i) store_le64(block.data() + 8 * i, states.lanes[i][e]);
+            filled[e] = sample_ntt_block(block, *out[e], filled[e]);
+            all = all && filled[e] == n;
+        }
+        if (all) return true;
+    }
+    return false;
+}
+
+// Algorithm 8 on the 64 eta bytes of PRF_eta output: coefficient i is the number of set bits
+// among bits 2 i eta .. 2 i eta + eta - 1 minus those among the next eta bits, mod q. The bits
+// are counted a word at a time with masks (eta = 2: 4 bits per coefficient, 8 coefficients per
+// 32-bit word; eta = 3: 6 bits each, 4 per 24 bits), then a masked correction: no branch, no table.
+template <unsigned Eta>
+constexpr void cbd_from_bytes(const std::uint8_t* bytes_in, poly& f) noexcept {
+    static_assert(Eta == 2 || Eta == 3);
+    constexpr std::size_t coefficients_per_word = Eta == 2 ? 8 : 4;
+    constexpr std::size_t bytes_per_word = Eta == 2 ? 4 : 3;
+    // Every Eta-th bit set: adding the word shifted by 0 .. Eta - 1 counts each group of Eta bits.
+    constexpr std::uint32_t every_eta_bit = Eta == 2 ? 0x55555555u : 0x00249249u;
+    for (std::size_t w = 0; w < n / coefficients_per_word; ++w) {
+        std::uint32_t t = 0;
+        for (std::size_t k = 0; k < bytes_per_word; ++k)
+            t |= std::uint32_t{bytes_in[bytes_per_word * w + k]} << (8 * k);
+        std::uint32_t counts = 0;
+        for (unsigned k = 0; k < Eta; ++k) counts += (t >> k) & every_eta_bit;
+        for (std::size_t j = 0; j < coefficients_per_word; ++j) {
+            const std::uint32_t x = (counts >> (2 * Eta * j)) & ((1u << Eta) - 1);
+            const std::uint32_t y = (counts >> (2 * Eta * j + Eta)) & ((1u << Eta) - 1);
+            f[coefficients_per_word * w + j] = static_cast<std::uint16_t>(reduce_once(x + q - y));
+        }
+    }
+}
+
+// SamplePolyCBD_eta(PRF_eta(s, first + e)) into *out[e] for every e (§4.1, Algorithm 8), four
+// SHAKE256 states permuted together (keccak_x4.hpp). The sponge is written out: the 33-byte input
+// s || b, SHAKE's padding (0x1f ... 0x80), then 64 eta bytes squeezed (one or two 136-byte blocks).
+template <unsigned Eta>
+constexpr void sample_cbd_many(fixed_view<32> s, std::uint8_t first, std::span<poly* const> out) noexcept {
+    constexpr std::size_t rate = shake256::rate, needed = 64 * Eta;
+    auto choice = keccak_x4_dispatch::best();  // not const: see sample_ntt_x4
+    for (std::size_t start = 0; start < out.size(); start += 4) {
+        const std::size_t count = out.size() - start < 4 ? out.size() - start : 4;
+        keccak_x4_states states{};
+        for (std::size_t e = 0; e < count; ++e) {
+            for (std::size_t i = 0; i < 4; ++i) states.lanes[i][e] = load_le64(s.data() + 8 * i);
+            states.lanes[4][e] = static_cast<std::uint8_t>(first + start + e) | std::uint64_t{0x1f} << 8;
+            states.lanes[rate / 8 - 1][e] = std::uint64_t{0x80} << 56;
+        }
+        std::array<bytes<((needed + rate - 1) / rate) * rate>, 4> squeezed{};
+        for (std::size_t block = 0; block * rate < needed; ++block) {
+            keccak_f1600_x4(states, choice);
+            for (std::size_t e = 0; e < count; ++e)
+                for (std::size_t i = 0; i < rate / 8; ++i)
+                    store_le64(squeezed[e].data() + block * rate + 8 * i, states.lanes[i][e]);
+        }
+        for (std::size_t e = 0; e < count; ++e) cbd_from_bytes<Eta>(squeezed[e].data(), *out[start + e]);
+        secure_wipe(squeezed);
+        secure_wipe(states);
+    }
+}
+
+}  // namespace carapace::detail::mlkem

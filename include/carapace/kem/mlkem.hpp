@@ -1,0 +1,195 @@
+// ML-KEM-512, ML-KEM-768 and ML-KEM-1024 (FIPS 203): the module-lattice key-encapsulation
+// mechanism of the post-quantum TLS groups. The "internal" algorithms of §6 with the caller's
+// randomness, plus the input checks of §7.2 and §7.3. No heap; constant time in the secrets;
+// usable in constant evaluation.
+//
+//   carapace::mlkem768::encapsulation_key ek; carapace::mlkem768::decapsulation_key dk;
+//   if (mlkem768::keygen(seed_d, seed_z, ek, dk) != errc::ok) ...   // d, z: 32 random bytes each
+//   mlkem768::ciphertext ct; mlkem768::shared_secret k;
+//   if (mlkem768::encapsulate(ek, m, ct, k) != errc::ok) ...        // m: 32 random bytes
+//   if (mlkem768::decapsulate(dk, ct, k2) != errc::ok) ...           // k2 == k
+//
+// Decapsulation keys come in two forms: the expanded one of FIPS 203 (dk, 768k + 96 bytes) and
+// the 64-byte seed d || z it is derived from (decapsulate_seed re-derives it each time).
+//
+// Errors: encapsulate refuses an encapsulation key that fails the modulus check (§7.2),
+// decapsulate a key that fails the hash check (§7.3). A wrong length is a compile error: every
+// input has its FIPS 203 size in its type. A mismatching ciphertext is not an error: decapsulate
+// then gives the implicit-rejection key J(z || c), as the standard requires.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/core/ct.hpp"
+#include "carapace/core/error.hpp"
+#include "carapace/core/wipe.hpp"
+#include "carapace/hash/sha3.hpp"
+#include "carapace/kem/detail/mlkem_kpke.hpp"
+
+namespace carapace {
+
+template <class Params>
+class mlkem_kem {
+    using P = Params;
+    static constexpr std::size_t pke_ek = P::pke_encryption_key_size;
+    static constexpr std::size_t pke_dk = P::pke_decryption_key_size;
+
+public:
+    static constexpr std::size_t k = P::k;
+    static constexpr std::size_t encapsulation_key_size = pke_ek;
+    static constexpr std::size_t decapsulation_key_size = pke_dk + pke_ek + 64;
+    static constexpr std::size_t ciphertext_size = P::ciphertext_size;
+    static constexpr std::size_t shared_secret_size = 32;
+    static constexpr std::size_t seed_size = 64;  // d || z
+
+    using encapsulation_key = bytes<encapsulation_key_size>;
+    using decapsulation_key = bytes<decapsulation_key_size>;
+    using ciphertext = bytes<ciphertext_size>;
+    using shared_secret = bytes<shared_secret_size>;
+
+    // ML-KEM.KeyGen_internal (Algorithm 16). Fails (errc::invalid_argument, outputs wiped) only if
+    // sampling the public matrix exceeds its budget, which no seed is expected to do (see
+    // mlkem_poly.hpp).
+    [[nodiscard]] static constexpr errc keygen(fixed_view<32> d, fixed_view<32> z,
+                                               fixed_span<encapsulation_key_size> ek,
+                                               fixed_span<decapsulation_key_size> dk) noexcept {
+        // (rho, sigma) = G(d || k), Algorithm 13 step 1.
+        sha3_512 g;
+        const std::uint8_t k_byte[1] = {static_cast<std::uint8_t>(k)};
+        g.update(d).update(k_byte);
+        auto rho_sigma = g.final();
+        const errc e = keygen_from_rho_sigma(rho_sigma, z, ek, dk);
+        secure_wipe(rho_sigma);
+        return e;
+    }
+
+    // The rest of KeyGen once (rho, sigma) = G(d || k) is known. Public for vectors that give rho
+    // and sigma themselves (C2SP's intermediate values, made with the draft's G(d)).
+    [[nodiscard]] static constexpr errc keygen_from_rho_sigma(fixed_view<64> rho_sigma, fixed_view<32> z,
+                                                              fixed_span<encapsulation_key_size> ek,
+                                                              fixed_span<decapsulation_key_size> dk) noexcept {
+        // rho becomes part of the public key: SampleNTT may branch on it.
+        bytes<32> rho{};
+        for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
+        rho = ct::declassify(rho);
+        const bool ok = detail::mlkem::kpke_keygen<P>(rho, rho_sigma.template last<32>(), ek.data(), dk.data());
+        std::uint8_t* rest = dk.data() + pke_dk;
+        for (std::size_t i = 0; i < pke_ek; ++i) rest[i] = ek[i];
+        const auto h = sha3_256::hash(ek);
+        for (std::size_t i = 0; i < 32; ++i) rest[pke_ek + i] = h[i];
+        for (std::size_t i = 0; i < 32; ++i) rest[pke_ek + 32 + i] = z[i];
+        if (!ok) {
+            secure_wipe(ek);
+            secure_wipe(dk);
+            return errc::invalid_argument;
+        }
+        return errc::ok;
+    }
+
+    // The same from the 64-byte seed form d || z.
+    [[nodiscard]] static constexpr errc keygen(fixed_view<seed_size> seed, fixed_span<encapsulation_key_size> ek,
+                                               fixed_span<decapsulation_key_size> dk) noexcept {
+        return keygen(seed.template first<32>(), seed.template last<32>(), ek, dk);
+    }
+
+    // The modulus check of §7.2: every coefficient ByteDecode_12 reads is below q.
+    [[nodiscard]] static constexpr bool encapsulation_key_valid(fixed_view<encapsulation_key_size> ek) noexcept {
+        for (std::size_t i = 0; i < pke_dk; i += 3) {
+            const std::uint32_t a = ek[i] | (std::uint32_t{ek[i + 1]} & 0x0f) << 8;
+            const std::uint32_t b = (std::uint32_t{ek[i + 1]} >> 4) | std::uint32_t{ek[i + 2]} << 4;
+            if (a >= detail::mlkem::q || b >= detail::mlkem::q) return false;
+        }
+        return true;
+    }
+
+    // The hash check of §7.3: H(ek part of dk) equals the stored hash. (The key is the caller's
+    // own; the check catches corruption, and its outcome is public.)
+    [[nodiscard]] static constexpr bool decapsulation_key_valid(fixed_view<decapsulation_key_size> dk) noexcept {
+        const auto h = sha3_256::hash(dk.subspan(pke_dk, pke_ek));
+        return ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32)));
+    }
+
+    // ML-KEM.Encaps_internal (Algorithm 17) after the modulus check.
+    [[nodiscard]] static constexpr errc encapsulate(fixed_view<encapsulation_key_size> ek, fixed_view<32> m,
+                                                    fixed_span<ciphertext_size> c,
+                                                    fixed_span<shared_secret_size> key) noexcept {
+        if (!encapsulation_key_valid(ek)) return errc::invalid_argument;
+        const auto h = sha3_256::hash(ek);
+        sha3_512 g;
+        g.update(m).update(h);
+        auto k_r = g.final();
+        const bool ok = detail::mlkem::kpke_encrypt<P>(ek.data(), ek.template last<32>(), m,
+                                                       fixed_view<32>(k_r.data() + 32, 32), c.data());
+        for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
+        secure_wipe(k_r);
+        if (!ok) {
+            secure_wipe(key);
+            return errc::invalid_argument;
+        }
+        return errc::ok;
+    }
+
+    // ML-KEM.Decaps_internal (Algorithm 18) after the hash check. A ciphertext that does not
+    // re-encrypt to itself yields J(z || c), chosen in constant time.
+    [[nodiscard]] static constexpr errc decapsulate(fixed_view<decapsulation_key_size> dk,
+                                                    fixed_view<ciphertext_size> c,
+                                                    fixed_span<shared_secret_size> key) noexcept {
+        if (!decapsulation_key_valid(dk)) return errc::invalid_argument;
+        const std::uint8_t* ek = dk.data() + pke_dk;
+        const auto h = dk.subspan(pke_dk + pke_ek, 32);
+        const auto z = dk.subspan(pke_dk + pke_ek + 32, 32);
+
+        bytes<32> m{};
+        detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
+        sha3_512 g;
+        g.update(m).update(h);
+        auto k_r = g.final();
+        ciphertext reencrypted{};
+        // The encapsulation key inside dk is public, its rho too (SampleNTT branches on it).
+        bytes<32> rho{};
+        for (std::size_t i = 0; i < 32; ++i) rho[i] = ek[pke_dk + i];
+        rho = ct::declassify(rho);
+        const bool ok = detail::mlkem::kpke_encrypt<P>(ek, rho, m, fixed_view<32>(k_r.data() + 32, 32),
+                                                       reencrypted.data());
+
+        shake256 j;
+        j.update(z).update(c);
+        shared_secret rejected{};
+        j.finish().squeeze(rejected);
+
+        for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
+        std::uint32_t diff = 0;
+        for (std::size_t i = 0; i < ciphertext_size; ++i) diff |= static_cast<std::uint32_t>(reencrypted[i] ^ c[i]);
+        const auto reject = static_cast<std::uint8_t>(~ct::is_zero_mask(diff));
+        ct::conditional_move(reject, key, rejected);
+
+        secure_wipe(m);
+        secure_wipe(k_r);
+        secure_wipe(reencrypted);
+        secure_wipe(rejected);
+        if (!ok) {
+            secure_wipe(key);
+            return errc::invalid_argument;
+        }
+        return errc::ok;
+    }
+
+    // Decapsulation with the 64-byte seed form d || z of the key (re-derives the expanded key).
+    [[nodiscard]] static constexpr errc decapsulate_seed(fixed_view<seed_size> seed, fixed_view<ciphertext_size> c,
+                                                         fixed_span<shared_secret_size> key) noexcept {
+        encapsulation_key ek{};
+        decapsulation_key dk{};
+        errc e = keygen(seed, ek, dk);
+        if (e == errc::ok) e = decapsulate(dk, c, key);
+        secure_wipe(dk);
+        return e;
+    }
+};
+
+using mlkem512 = mlkem_kem<detail::mlkem::params<2, 3, 10, 4>>;
+using mlkem768 = mlkem_kem<detail::mlkem::params<3, 2, 10, 4>>;
+using mlkem1024 = mlkem_kem<detail::mlkem::params<4, 2, 11, 5>>;
+
+}  // namespace carapace

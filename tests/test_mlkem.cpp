@@ -1,0 +1,367 @@
+// ML-KEM-512/768/1024 (FIPS 203): every Wycheproof test (KeyGen from seeds, Encaps with its
+// modulus check, Decaps with implicit rejection, the semi-expanded decapsulation keys), every
+// C2SP CCTV vector (intermediate values, unlucky samples, strcmp, every modulus-check failure)
+// and the accumulated pq-crystals run of 10 000 random tests per parameter set; plus exhaustive
+// checks of the constant-time Compress and reductions (Barrett, Montgomery) against plain division.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#if defined(CARAPACE_TEST_HAVE_ZLIB)
+#include <zlib.h>
+#endif
+
+#include "carapace/hash/sha3.hpp"
+#include "carapace/kem/mlkem.hpp"
+#include "support/vectors.hpp"
+
+namespace test_mlkem {
+
+using namespace carapace;
+using test_support::byte_vector;
+using test_support::to_hex;
+using test_support::unhex;
+
+// The type check of FIPS 203 §7.2/§7.3 is the fixed extent of the API's spans: an input of the
+// wrong length has no view and is refused here, before any call.
+template <std::size_t N>
+std::optional<fixed_view<N>> as_fixed(const byte_vector& v) {
+    if (v.size() != N) return std::nullopt;
+    return fixed_view<N>(v.data(), N);
+}
+
+template <class Kem>
+const char* parameter_set_name() {
+    if constexpr (Kem::k == 2) return "ML-KEM-512";
+    else if constexpr (Kem::k == 3) return "ML-KEM-768";
+    else return "ML-KEM-1024";
+}
+
+template <class Kem>
+std::string wycheproof_path(const char* kind) {
+    return std::string("wycheproof/mlkem_") + std::to_string(Kem::k == 2 ? 512 : Kem::k == 3 ? 768 : 1024) + kind;
+}
+
+template <class Kem>
+struct key_pair {
+    typename Kem::encapsulation_key ek{};
+    typename Kem::decapsulation_key dk{};
+};
+
+template <class Kem>
+key_pair<Kem> keygen_from_seed(fixed_view<64> seed) {
+    key_pair<Kem> kp;
+    REQUIRE(Kem::keygen(seed, kp.ek, kp.dk) == errc::ok);
+    return kp;
+}
+
+// C2SP's intermediate, unlucky-sample and accumulated vectors were made with the FIPS 203 draft,
+// whose K-PKE.KeyGen takes (rho, sigma) = G(d) where the final standard takes G(d || k) (the
+// only difference in what they exercise; Encaps and Decaps are the same). Their keys are made
+// here with the draft's G(d), through the same code path after it.
+template <class Kem>
+errc draft_keygen(fixed_view<32> d, fixed_view<32> z, fixed_span<Kem::encapsulation_key_size> ek,
+                  fixed_span<Kem::decapsulation_key_size> dk) {
+    const auto rho_sigma = sha3_512::hash(d);
+    return Kem::keygen_from_rho_sigma(rho_sigma, z, ek, dk);
+}
+
+#define MLKEM_TYPES carapace::mlkem512, carapace::mlkem768, carapace::mlkem1024
+
+TEST_CASE_TEMPLATE("ML-KEM Wycheproof: KeyGen, Encaps and Decaps from seeds", Kem, MLKEM_TYPES) {
+    const auto doc = test_support::load_vectors(wycheproof_path<Kem>("_test.json"));
+    REQUIRE(doc["numberOfTests"].integer() == 193);
+    std::int64_t run = 0;
+    for (const auto& group : doc["testGroups"]) {
+        REQUIRE(group["parameterSet"].str() == parameter_set_name<Kem>());
+        for (const auto& t : group["tests"]) {
+            CAPTURE(t["tcId"].integer());
+            ++run;
+            const bool valid = t["result"].str() == "valid";
+            const byte_vector seed_bytes = unhex(t["seed"].str());
+            const auto seed = as_fixed<64>(seed_bytes);
+            const byte_vector c_bytes = unhex(t["c"].str());
+            const auto c = as_fixed<Kem::ciphertext_size>(c_bytes);
+            CHECK((seed && c) == valid);
+            if (!seed || !c) continue;
+            const auto kp = keygen_from_seed<Kem>(*seed);
+            CHECK(to_hex(kp.ek) == t["ek"].str());
+            typename Kem::shared_secret k{}, k_seed{};
+            REQUIRE(Kem::decapsulate(kp.dk, *c, k) == errc::ok);
+            REQUIRE(Kem::decapsulate_seed(*seed, *c, k_seed) == errc::ok);
+            CHECK(to_hex(k) == t["K"].str());
+            CHECK(k_seed == k);
+        }
+    }
+    CHECK(run == 193);
+}
+
+TEST_CASE_TEMPLATE("ML-KEM Wycheproof: Encaps and the modulus check", Kem, MLKEM_TYPES) {
+    const auto doc = test_support::load_vectors(wycheproof_path<Kem>("_encaps_test.json"));
+    const std::int64_t expected = doc["numberOfTests"].integer();
+    REQUIRE(expected >= 250);
+    std::int64_t run = 0, refused_by_modulus = 0;
+    for (const auto& group : doc["testGroups"]) {
+        for (const auto& t : group["tests"]) {
+            CAPTURE(t["tcId"].integer());
+            ++run;
+            const bool valid = t["result"].str() == "valid";
+            const byte_vector ek_bytes = unhex(t["ek"].str()), m_bytes = unhex(t["m"].str());
+            const auto ek = as_fixed<Kem::encapsulation_key_size>(ek_bytes);
+            const auto m = as_fixed<32>(m_bytes);
+            if (!ek || !m) {
+                CHECK_FALSE(valid);
+                continue;
+            }
+            typename Kem::ciphertext c{};
+            typename Kem::shared_secret k{};
+            const errc e = Kem::encapsulate(*ek, *m, c, k);
+            CHECK((e == errc::ok) == valid);
+            CHECK(Kem::encapsulation_key_valid(*ek) == valid);
+            if (e != errc::ok) {
+                ++refused_by_modulus;
+                continue;
+            }
+            CHECK(to_hex(c) == t["c"].str());
+            CHECK(to_hex(k) == t["K"].str());
+        }
+    }
+    CHECK(run == expected);
+    CHECK(refused_by_modulus >= 100);
+}
+
+TEST_CASE_TEMPLATE("ML-KEM Wycheproof: KeyGen from seeds", Kem, MLKEM_TYPES) {
+    const auto doc = test_support::load_vectors(wycheproof_path<Kem>("_keygen_seed_test.json"));
+    REQUIRE(doc["numberOfTests"].integer() == 100);
+    std::int64_t run = 0;
+    for (const auto& group : doc["testGroups"]) {
+        for (const auto& t : group["tests"]) {
+            CAPTURE(t["tcId"].integer());
+            REQUIRE(t["result"].str() == "valid");
+            const byte_vector seed = unhex(t["seed"].str());
+            const auto kp = keygen_from_seed<Kem>(*as_fixed<64>(seed));
+            CHECK(to_hex(kp.ek) == t["ek"].str());
+            CHECK(to_hex(kp.dk) == t["dk"].str());
+            CHECK(Kem::decapsulation_key_valid(kp.dk));
+            ++run;
+        }
+    }
+    CHECK(run == 100);
+}
+
+TEST_CASE_TEMPLATE("ML-KEM Wycheproof: expanded decapsulation keys and the hash check", Kem, MLKEM_TYPES) {
+    const auto doc = test_support::load_vectors(wycheproof_path<Kem>("_semi_expanded_decaps_test.json"));
+    const std::int64_t expected = doc["numberOfTests"].integer();
+    REQUIRE(expected >= 9);
+    std::int64_t run = 0;
+    for (const auto& group : doc["testGroups"]) {
+        for (const auto& t : group["tests"]) {
+            CAPTURE(t["tcId"].integer());
+            CAPTURE(t["comment"].str());
+            ++run;
+            const bool valid = t["result"].str() == "valid";
+            const byte_vector dk_bytes = unhex(t["dk"].str()), c_bytes = unhex(t["c"].str());
+            const auto dk = as_fixed<Kem::decapsulation_key_size>(dk_bytes);
+            const auto c = as_fixed<Kem::ciphertext_size>(c_bytes);
+            if (!dk || !c) {
+                CHECK_FALSE(valid);
+                continue;
+            }
+            typename Kem::shared_secret k{};
+            const errc e = Kem::decapsulate(*dk, *c, k);
+            CHECK((e == errc::ok) == valid);
+            if (e == errc::ok) CHECK(to_hex(k) == t["K"].str());
+        }
+    }
+    CHECK(run == expected);
+}
+
+// "name = hex" lines of the C2SP files; a name seen twice keeps its first value.
+std::map<std::string, std::string> read_cctv_fields(const std::string& text) {
+    std::map<std::string, std::string> fields;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        const std::string line = text.substr(at, end - at);
+        at = end + 1;
+        const std::size_t eq = line.find(" = ");
+        if (eq == std::string::npos) continue;
+        fields.emplace(line.substr(0, eq), line.substr(eq + 3));
+    }
+    return fields;
+}
+
+template <class Kem>
+std::string cctv_path(const char* folder) {
+    return std::string("cctv/ML-KEM/") + folder + "/" + parameter_set_name<Kem>() + ".txt";
+}
+
+// KeyGen(d, z), Encaps(ek, m) and Decaps of the result, against one C2SP vector; and a changed
+// ciphertext gets the rejection key J(z || c').
+template <class Kem>
+void check_cctv_full(const std::map<std::string, std::string>& f) {
+    REQUIRE(f.count("d") == 1);
+    const byte_vector d = unhex(f.at("d")), z = unhex(f.at("z")), m = unhex(f.at("m"));
+    key_pair<Kem> kp;
+    if (f.count("ρ") != 0) {
+        CHECK(to_hex(sha3_512::hash(d)) == f.at("ρ") + f.at("σ"));
+    }
+    REQUIRE(draft_keygen<Kem>(*as_fixed<32>(d), *as_fixed<32>(z), kp.ek, kp.dk) == errc::ok);
+    CHECK(to_hex(kp.ek) == f.at("ek"));
+    CHECK(to_hex(kp.dk) == f.at("dk"));
+    typename Kem::ciphertext c{};
+    typename Kem::shared_secret k{}, k2{};
+    REQUIRE(Kem::encapsulate(kp.ek, *as_fixed<32>(m), c, k) == errc::ok);
+    CHECK(to_hex(c) == f.at("c"));
+    CHECK(to_hex(k) == f.at("K"));
+    REQUIRE(Kem::decapsulate(kp.dk, c, k2) == errc::ok);
+    CHECK(k2 == k);
+    if (f.count("KBar") != 0) {
+        // KBar = J(z || c) of the vector's own ciphertext.
+        typename Kem::shared_secret kbar{};
+        shake256 j;
+        j.update(z).update(c);
+        j.finish().squeeze(kbar);
+        CHECK(to_hex(kbar) == f.at("KBar"));
+    }
+    c[Kem::ciphertext_size - 1] ^= 1;
+    typename Kem::shared_secret rejected{};
+    shake256 j;
+    j.update(z).update(c);
+    j.finish().squeeze(rejected);
+    REQUIRE(Kem::decapsulate(kp.dk, c, k2) == errc::ok);
+    CHECK(k2 == rejected);
+    CHECK(k2 != k);
+}
+
+TEST_CASE_TEMPLATE("ML-KEM C2SP intermediate-value and unlucky-sample vectors", Kem, MLKEM_TYPES) {
+    SUBCASE("intermediate") { check_cctv_full<Kem>(read_cctv_fields(test_support::read_vector_file(cctv_path<Kem>("intermediate")))); }
+    SUBCASE("unlucky sample") { check_cctv_full<Kem>(read_cctv_fields(test_support::read_vector_file(cctv_path<Kem>("unluckysample")))); }
+}
+
+TEST_CASE_TEMPLATE("ML-KEM C2SP strcmp vectors: a zero byte does not end the comparison", Kem, MLKEM_TYPES) {
+    const auto f = read_cctv_fields(test_support::read_vector_file(cctv_path<Kem>("strcmp")));
+    REQUIRE(f.count("dk") == 1);
+    const byte_vector dk = unhex(f.at("dk")), c = unhex(f.at("c"));
+    typename Kem::shared_secret k{};
+    REQUIRE(Kem::decapsulate(*as_fixed<Kem::decapsulation_key_size>(dk), *as_fixed<Kem::ciphertext_size>(c), k) ==
+            errc::ok);
+    CHECK(to_hex(k) == f.at("K"));
+}
+
+#if defined(CARAPACE_TEST_HAVE_ZLIB)
+std::vector<std::string> read_gzip_lines(const std::string& path) {
+    std::vector<std::string> lines;
+    gzFile f = gzopen(path.c_str(), "rb");
+    if (f == nullptr) return lines;
+    std::string text;
+    char buffer[65536];
+    int n = 0;
+    while ((n = gzread(f, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+    gzclose(f);
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find('\n', at);
+        if (end == std::string::npos) end = text.size();
+        if (end > at) lines.push_back(text.substr(at, end - at));
+        at = end + 1;
+    }
+    return lines;
+}
+
+TEST_CASE_TEMPLATE("ML-KEM C2SP modulus vectors: every coefficient >= q at every position is refused", Kem,
+                   MLKEM_TYPES) {
+    const auto lines =
+        read_gzip_lines(std::string(CARAPACE_TEST_VECTORS) + "/" + cctv_path<Kem>("modulus") + ".gz");
+    // The counts of upstream's files, so that a truncated copy fails.
+    REQUIRE(lines.size() == (Kem::k == 2 ? 775u : Kem::k == 3 ? 780u : 1040u));
+    std::size_t refused = 0;
+    for (const auto& line : lines) {
+        const byte_vector ek_bytes = unhex(line);
+        const auto ek = as_fixed<Kem::encapsulation_key_size>(ek_bytes);
+        REQUIRE(ek);
+        CHECK_FALSE(Kem::encapsulation_key_valid(*ek));
+        typename Kem::ciphertext c{};
+        typename Kem::shared_secret k{};
+        const bytes<32> m{};
+        if (Kem::encapsulate(*ek, m, c, k) == errc::invalid_argument) ++refused;
+    }
+    CHECK(refused == lines.size());
+}
+#endif
+
+// The accumulated pq-crystals vectors of C2SP's README: inputs from one SHAKE128 stream, outputs
+// into another, and the hash of 10 000 tests compared with the published value.
+template <class Kem>
+std::string accumulated_hash(int tests) {
+    auto rng = shake128{}.finish();
+    shake128 out;
+    for (int i = 0; i < tests; ++i) {
+        bytes<32> d{}, z{}, m{};
+        typename Kem::ciphertext random_c{};
+        rng.squeeze(d).squeeze(z).squeeze(m).squeeze(random_c);
+        key_pair<Kem> kp;
+        REQUIRE(draft_keygen<Kem>(d, z, kp.ek, kp.dk) == errc::ok);
+        typename Kem::ciphertext c{};
+        typename Kem::shared_secret k{}, k_dec{}, k_rejected{};
+        REQUIRE(Kem::encapsulate(kp.ek, m, c, k) == errc::ok);
+        REQUIRE(Kem::decapsulate(kp.dk, c, k_dec) == errc::ok);
+        CHECK(k_dec == k);
+        REQUIRE(Kem::decapsulate(kp.dk, random_c, k_rejected) == errc::ok);
+        out.update(kp.ek).update(kp.dk).update(c).update(k).update(k_rejected);
+    }
+    bytes<32> h{};
+    out.finish().squeeze(h);
+    return to_hex(h);
+}
+
+TEST_CASE("ML-KEM accumulated pq-crystals vectors (10 000 tests per parameter set)") {
+    CHECK(accumulated_hash<mlkem512>(10000) == "845913ea5a308b803c764a9ed8e9d814ca1fd9c82ba43c7b1e64b79c7a6ec8e4");
+    CHECK(accumulated_hash<mlkem768>(10000) == "f7db260e1137a742e05fe0db9525012812b004d29040a5b606aad3d134b548d3");
+    CHECK(accumulated_hash<mlkem1024>(10000) == "47ac888fe61544efc0518f46094b4f8a600965fc89822acb06dc7169d24f3543");
+}
+
+TEST_CASE("ML-KEM Compress and reduction equal plain division for every input") {
+    namespace m = detail::mlkem;
+    const auto exact = [](std::uint32_t x, unsigned d) {
+        // round(2^d x / q) mod 2^d, with a real division.
+        return ((x << (d + 1)) + m::q) / (2 * m::q) % (1u << d);
+    };
+    for (std::uint32_t x = 0; x < m::q; ++x) {
+        CHECK(m::compress<1>(x) == exact(x, 1));
+        CHECK(m::compress<4>(x) == exact(x, 4));
+        CHECK(m::compress<5>(x) == exact(x, 5));
+        CHECK(m::compress<10>(x) == exact(x, 10));
+        CHECK(m::compress<11>(x) == exact(x, 11));
+    }
+    test_support::test_rng rng(3329);
+    for (int i = 0; i < 200000; ++i) {
+        const auto x = static_cast<std::uint32_t>(rng.next());
+        CHECK(m::reduce(x) == x % m::q);
+    }
+    for (std::uint32_t x : {0u, 1u, m::q - 1, m::q, 2 * m::q - 1, 0xffffffffu, 0xfffffffeu, 0x80000000u})
+        CHECK(m::reduce(x) == x % m::q);
+    // The NTTs' signed arithmetic: Barrett and canonical form for every 16-bit value, Montgomery
+    // reduction over the products the NTTs form (|a| < 8q times |zeta| <= q/2, and beyond).
+    const auto mod_q = [](std::int64_t a) { return static_cast<std::uint32_t>(((a % 3329) + 3329) % 3329); };
+    for (std::int32_t a = -32768; a <= 32767; ++a) {
+        const auto a16 = static_cast<std::int16_t>(a);
+        const std::int16_t r = m::barrett_reduce(a16);
+        CHECK((r >= -1664 && r <= 1664 && mod_q(r) == mod_q(a)));
+        CHECK(m::to_canonical(a16) == mod_q(a));
+    }
+    const std::int64_t r_inverse = 169;  // 2^16 * 169 = 1 mod q
+    REQUIRE(mod_q(65536 * r_inverse) == 1);
+    for (int i = 0; i < 200000; ++i) {
+        const auto a = static_cast<std::int32_t>(rng.next() % (2 * 3329 * 32768ull)) - 3329 * 32768;
+        const std::int16_t r = m::montgomery_reduce(a);
+        CHECK((r > -3329 && r < 3329 && mod_q(r) == mod_q(a * r_inverse)));
+    }
+}
+
+}  // namespace test_mlkem
