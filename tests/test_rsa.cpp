@@ -706,7 +706,8 @@ TEST_CASE("RSA Montgomery products: 64-bit (dispatched) and 32-bit words agree")
 // The secret-exponent power with AVX-512 IFMA (52-bit limbs, its own R) against the portable
 // 64-bit loops, on random odd moduli of every length the CRT halves may have, odd bit lengths
 // among them (1023, 1025, 1535, 1537 bits...), with exponents as signing makes them (the prime's
-// length plus the 65 bits of blinding), and the extreme base m - 1 and exponents 0 and all ones.
+// length plus the 65 bits of blinding), and the extreme base m - 1 and exponents 0 and all ones;
+// one at a time and two in lockstep.
 TEST_CASE("RSA secret powers: AVX-512 IFMA and portable agree") {
     if (!detail::rsa_mont_ifma::supported()) {
         MESSAGE("avx512-ifma: not on this CPU (or forced portable)");
@@ -714,7 +715,7 @@ TEST_CASE("RSA secret powers: AVX-512 IFMA and portable agree") {
     }
     test_support::test_rng rng(1789);
     constexpr std::size_t cap = detail::bn_words_for<std::uint64_t>(4096);
-    std::size_t ran = 0;
+    std::size_t ran = 0, pairs = 0;
     for (const std::size_t bits : {63u, 64u, 500u, 512u, 1000u, 1023u, 1024u, 1025u, 1088u, 1535u, 1536u, 1537u, 2047u,
                                    2048u, 2049u, 2112u, 3000u, 3264u, 3265u}) {
         for (int round = 0; round < 3; ++round) {
@@ -746,9 +747,27 @@ TEST_CASE("RSA secret powers: AVX-512 IFMA and portable agree") {
             detail::pow_secret(fast, r1, base, exp, cap + 2, exp_bits);
             detail::pow_secret(slow, r2, base, exp, cap + 2, exp_bits);
             CHECK(detail::bn_equal(r1, r2, n) != 0);
+            // Two powers in lockstep (the CRT halves), modulo m and another modulus of its length.
+            byte_vector m2 = rng.bytes(size);
+            m2[0] = m[0];
+            m2.back() = static_cast<std::uint8_t>(m2.back() | 1);
+            detail::mont_modulus<std::uint64_t, cap, detail::rsa_mont_ifma> fast2;
+            detail::mont_modulus<std::uint64_t, cap, detail::rsa_mont_portable> slow2;
+            REQUIRE(fast2.set(m2));
+            REQUIRE(slow2.set(m2));
+            std::uint64_t base2[cap] = {}, r3[cap] = {}, r4[cap] = {};
+            slow2.to_mont(base2, v);  // x below m2 too: its top byte is zero
+            const bool paired = fast.pow_secret_ifma_pair(r1, base, exp, fast2, r3, base2, exp, cap + 2, exp_bits);
+            CHECK(paired == (n <= detail::ifma_max_pair_words));
+            pairs += paired;
+            if (!paired) continue;
+            detail::pow_secret(slow2, r4, base2, exp, cap + 2, exp_bits);
+            CHECK(detail::bn_equal(r1, r2, n) != 0);
+            CHECK(detail::bn_equal(r3, r4, n) != 0);
         }
     }
     CHECK(ran > 40);
+    CHECK(pairs > 20);
 }
 #endif
 

@@ -147,8 +147,27 @@ public:
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
         if constexpr (std::is_same_v<Word, std::uint64_t>) {
             if (!ifma_) return false;
-            ifma_pow(out, base, exp, exp_words, exp_bits, m_.data(), to_ifma_.data(), one_.data(),
-                     m0_ & ifma_limb_mask, n_);
+            ifma_pow(ifma_job(out, base, exp), exp_words, exp_bits, n_);
+            return true;
+        }
+#endif
+        return false;
+    }
+
+    // Two such powers at once, this modulus's and other's (the CRT halves), when both use
+    // mont_ifma.hpp and have the same length; else false, and nothing is done.
+    template <std::size_t OtherCap>
+    bool pow_secret_ifma_pair([[maybe_unused]] Word* out, [[maybe_unused]] const Word* base,
+                              [[maybe_unused]] const Word* exp,
+                              [[maybe_unused]] const mont_modulus<Word, OtherCap, Engine>& other,
+                              [[maybe_unused]] Word* other_out, [[maybe_unused]] const Word* other_base,
+                              [[maybe_unused]] const Word* other_exp, [[maybe_unused]] std::size_t exp_words,
+                              [[maybe_unused]] std::size_t exp_bits) const noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!ifma_ || !other.ifma_ || n_ != other.n_ || n_ > ifma_max_pair_words) return false;
+            ifma_pow_pair(ifma_job(out, base, exp), other.ifma_job(other_out, other_base, other_exp), exp_words,
+                          exp_bits, n_);
             return true;
         }
 #endif
@@ -210,6 +229,15 @@ public:
     }
 
 private:
+    template <class, std::size_t, class>
+    friend class mont_modulus;
+
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+    ifma_power ifma_job(Word* out, const Word* base, const Word* exp) const noexcept {
+        return {out, base, exp, m_.data(), to_ifma_.data(), one_.data(), m0_ & ifma_limb_mask};
+    }
+#endif
+
     template <std::size_t... N>
     constexpr bool mul_fixed(Word* out, const Word* a, const Word* b, std::index_sequence<N...>) const noexcept {
         return ((N <= Cap && n_ == N && (mul_loop(out, a, b, N), true)) || ...);
