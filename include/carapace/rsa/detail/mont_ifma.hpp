@@ -4,12 +4,13 @@
 // per instruction where MULX does one, which is why it pays for the 1024- to 2048-bit primes of
 // RSA-2048 to RSA-4096.
 //
-// The method is Gueron and Krasnov's "almost Montgomery multiplication" in radix 2^52 (Gueron and
-// Krasnov, "Accelerating big integer arithmetic using Intel IFMA extensions", ARITH 2016; Drucker
-// and Gueron, "Fast modular squaring with AVX512IFMA", 2019): with R' = 2^(52 L) and 4m < R', a
-// product of two numbers below 2m is below 2m again, so no step needs the final subtraction, and
-// the limbs may exceed 52 bits between steps (each of the L rows adds at most four 52-bit halves
-// to a limb, far from 64 bits); they are carried once at the end of each product.
+// The method: Montgomery products on 52-bit limbs with IFMA as Gueron and Krasnov describe them
+// ("Accelerating big integer arithmetic using Intel IFMA extensions", ARITH 2016), kept "almost"
+// reduced (Gueron, "Efficient software implementations of modular exponentiation", J. Cryptogr.
+// Eng. 2012): with R' = 2^(52 L) and 4m < R', a product of two numbers below 2m is below 2m again,
+// so no step needs the final subtraction, and the limbs may exceed 52 bits within a product (each
+// of the L rows adds at most four 52-bit halves and a carry to a limb, far from 64 bits); they are
+// carried once at its end. RSA's two CRT halves run in lockstep (see ifma_engine).
 //
 // Entry and exit in the caller's form: the base arrives as x R mod m with R = 2^(64 n) (n the
 // modulus's 64-bit words), and one product by to_ifma = 2^(104 L - 64 n) mod m takes it to x R';
