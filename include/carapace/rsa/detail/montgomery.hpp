@@ -72,9 +72,8 @@ public:
                 // Not const: a const initializer would be a constant expression, where best() is portable.
                 auto best = rsa_mont_variants::best();
                 const bool dispatch = std::is_same_v<Engine, rsa_mont_dispatch>;
-                const bool ifma = std::is_same_v<Engine, rsa_mont_ifma> || (dispatch && best == 0);
-                mulx_ = n_ % 4 == 0 && (ifma || std::is_same_v<Engine, rsa_mont_mulx> ||
-                                        (dispatch && best != rsa_mont_variants::portable));
+                const bool ifma = Engine::ifma_powers || (dispatch && best == 0);
+                mulx_ = n_ % 4 == 0 && (Engine::mulx_products || (dispatch && best != rsa_mont_variants::portable));
                 // Secret powers only: a public modulus (pow_public) keeps the MULX rows alone.
                 ifma_ = ifma && !is_public && n_ <= ifma_max_words;
             }
