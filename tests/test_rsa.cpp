@@ -698,7 +698,8 @@ TEST_CASE("RSA Montgomery products: 64-bit (dispatched) and 32-bit words agree")
     // Not const: a const bool initializer would be evaluated as a constant, where best() is portable.
     bool mulx_here = detail::rsa_mont_variants::best() != detail::rsa_mont_variants::portable;
     CHECK(saw_mulx == mulx_here);
-    MESSAGE("64-bit Montgomery engine: " << std::string(detail::rsa_mont_variants::name_of(detail::rsa_mont_variants::best())));
+    const std::string best = detail::rsa_mont_variants::name_of(detail::rsa_mont_variants::best());
+    MESSAGE("64-bit Montgomery engine: " << best);
 }
 #endif
 
@@ -707,17 +708,18 @@ TEST_CASE("RSA Montgomery products: 64-bit (dispatched) and 32-bit words agree")
 // 64-bit loops, on random odd moduli of every length the CRT halves may have, odd bit lengths
 // among them (1023, 1025, 1535, 1537 bits...), with exponents as signing makes them (the prime's
 // length plus the 65 bits of blinding), and the extreme base m - 1 and exponents 0 and all ones;
-// one at a time and two in lockstep.
-TEST_CASE("RSA secret powers: AVX-512 IFMA and portable agree") {
+// one at a time and two in lockstep; and public powers.
+TEST_CASE("RSA powers: AVX-512 IFMA and portable agree") {
     if (!detail::rsa_mont_ifma::supported()) {
         MESSAGE("avx512-ifma: not on this CPU (or forced portable)");
         return;
     }
     test_support::test_rng rng(1789);
-    constexpr std::size_t cap = detail::bn_words_for<std::uint64_t>(4096);
+    constexpr std::size_t cap = detail::bn_words_for<std::uint64_t>(4160);
     std::size_t ran = 0, pairs = 0;
     for (const std::size_t bits : {63u, 64u, 500u, 512u, 1000u, 1023u, 1024u, 1025u, 1088u, 1535u, 1536u, 1537u, 2047u,
-                                   2048u, 2049u, 2112u, 3000u, 3264u, 3265u}) {
+                                   2048u, 2049u, 2112u, 3000u, 3264u, 3265u, 4095u,
+                                   4096u, 4097u}) {
         for (int round = 0; round < 3; ++round) {
             const std::size_t size = (bits + 7) / 8;
             byte_vector m = rng.bytes(size), x = rng.bytes(size), e = rng.bytes(size + 9);
@@ -737,7 +739,8 @@ TEST_CASE("RSA secret powers: AVX-512 IFMA and portable agree") {
             const std::size_t n = fast.words();
             CAPTURE(bits);
             CAPTURE(round);
-            CHECK(std::string(fast.engine()) == (n <= detail::ifma_max_words ? "avx512-ifma" : "mulx-adx"));
+            CHECK(std::string(fast.engine()) ==
+                  (n <= detail::ifma_max_words ? "avx512-ifma" : n % 4 == 0 ? "mulx-adx" : "portable"));
             ran += std::string(fast.engine()) == "avx512-ifma";
             std::uint64_t v[cap] = {}, base[cap] = {}, exp[cap + 2] = {}, r1[cap] = {}, r2[cap] = {};
             detail::bn_from_bytes(v, cap, x);
@@ -747,6 +750,13 @@ TEST_CASE("RSA secret powers: AVX-512 IFMA and portable agree") {
             detail::pow_secret(fast, r1, base, exp, cap + 2, exp_bits);
             detail::pow_secret(slow, r2, base, exp, cap + 2, exp_bits);
             CHECK(detail::bn_equal(r1, r2, n) != 0);
+            // Public exponents, in normal form.
+            for (const std::uint32_t pub : {3u, 65537u, 0xffffffffu}) {
+                detail::pow_public(fast, r1, v, pub);
+                detail::pow_public(slow, r2, v, pub);
+                CHECK(detail::bn_equal(r1, r2, n) != 0);
+            }
+            detail::pow_secret(slow, r2, base, exp, cap + 2, exp_bits);  // again, for the pair below
             // Two powers in lockstep (the CRT halves), modulo m and another modulus of its length.
             byte_vector m2 = rng.bytes(size);
             m2[0] = m[0];

@@ -77,6 +77,7 @@ constexpr void pow_public(const Modulus& mod, typename Modulus::word* out, const
         for (std::size_t i = 0; i < n; ++i) out[i] = base[i];
         return;
     }
+    if (!std::is_constant_evaluated() && mod.pow_public_ifma(out, base, e)) return;
     Word b[cap] = {}, acc[cap] = {};
     mod.to_mont(b, base);
     for (std::size_t i = 0; i < n; ++i) acc[i] = b[i];

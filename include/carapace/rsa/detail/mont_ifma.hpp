@@ -1,8 +1,8 @@
-// The secret-exponent power of modexp.hpp (RFC 8017 §5.1.2, the CRT halves of RSASP1) for x86-64
-// CPUs with AVX-512 IFMA: numbers in 52-bit limbs, eight to a 512-bit vector, and each Montgomery
-// step one VPMADD52LUQ/VPMADD52HUQ pair per vector. The 52-bit multiplier does eight limb products
-// per instruction where MULX does one, which is why it pays for the 1024- to 2048-bit primes of
-// RSA-2048 to RSA-4096.
+// The powers of modexp.hpp (RFC 8017 §5.1.2, the CRT halves of RSASP1; §5.2.2, RSAVP1's public
+// exponent) for x86-64 CPUs with AVX-512 IFMA: numbers in 52-bit limbs, eight to a 512-bit
+// vector, and each Montgomery step one VPMADD52LUQ/VPMADD52HUQ pair per vector. The 52-bit
+// multiplier does eight limb products per instruction where MULX does one, which is why it pays
+// for the 1024- to 2048-bit primes of RSA-2048 to RSA-4096 and for their public moduli.
 //
 // The method: Montgomery products on 52-bit limbs with IFMA as Gueron and Krasnov describe them
 // ("Accelerating big integer arithmetic using Intel IFMA extensions", ARITH 2016), kept "almost"
@@ -14,14 +14,14 @@
 //
 // Entry and exit in the caller's form: the base arrives as x R mod m with R = 2^(64 n) (n the
 // modulus's 64-bit words), and one product by to_ifma = 2^(104 L - 64 n) mod m takes it to x R';
-// the result x^e R' leaves by one product by R mod m (which gives x^e R) and one masked
-// subtraction.
+// the result x^e R' leaves by one product by R mod m (which gives x^e R; by 1 for the public
+// powers, which give x^e) and one masked subtraction.
 //
-// Constant time: the instructions, addresses and loop bounds depend on L (public) only; the
-// window's table entry is read by scanning all 32 entries with masks, each entry loaded in full
-// (an empty asm on the loaded vector keeps the compiler from turning the masked select into a
-// masked load that could skip memory). The maskz_ forms of the lane moves, with every lane kept:
-// GCC 12 warns about the undefined vector the plain forms start from.
+// Constant time (the secret powers): the instructions, addresses and loop bounds depend on L
+// (public) only; the window's table entry is read by scanning all 32 entries with masks, each
+// entry loaded in full (an empty asm on the loaded vector keeps the compiler from turning the
+// masked select into a masked load that could skip memory). The maskz_ forms of the lane moves,
+// with every lane kept: GCC 12 warns about the undefined vector the plain forms start from.
 #pragma once
 
 #include <cstddef>
@@ -40,9 +40,9 @@ namespace carapace::detail {
 
 inline constexpr std::size_t ifma_limb_bits = 52;
 inline constexpr std::uint64_t ifma_limb_mask = (std::uint64_t{1} << ifma_limb_bits) - 1;
-// Up to eight vectors (64 limbs, 3328 bits): moduli of up to 51 words, every CRT prime of RSA-4096
-// and more. Longer moduli take the MULX rows.
-inline constexpr std::size_t ifma_max_vectors = 8;
+// Up to ten vectors (80 limbs, 4160 bits): moduli of up to 64 words, RSA-4096's modulus (public
+// powers) and every CRT prime up to it. Longer moduli take the MULX rows.
+inline constexpr std::size_t ifma_max_vectors = 10;
 
 // The longest modulus, in 64-bit words.
 inline constexpr std::size_t ifma_max_words = (52 * 8 * ifma_max_vectors - 2) / 64;
@@ -62,7 +62,8 @@ inline void ifma_from_words(std::uint64_t* limbs, std::size_t limb_count, const 
 }
 
 // L carried 52-bit limbs back into n words (the value fits n words).
-inline void ifma_to_words(std::uint64_t* w, std::size_t n, const std::uint64_t* limbs, std::size_t limb_count) noexcept {
+inline void ifma_to_words(std::uint64_t* w, std::size_t n, const std::uint64_t* limbs,
+                          std::size_t limb_count) noexcept {
     for (std::size_t i = 0; i < n; ++i) w[i] = 0;
     for (std::size_t j = 0; j < limb_count; ++j) {
         const std::size_t bit = ifma_limb_bits * j, word = bit / 64, shift = bit % 64;
@@ -187,6 +188,55 @@ struct ifma_engine {
         for (std::size_t k = 0; k < K; ++k) _mm512_storeu_si512(out + 8 * k, pick[k]);
     }
 
+    // out (n words) = the carried value of acc (below 2m) mod m: m subtracted once, by mask.
+    static void finish(std::uint64_t* out, const std::uint64_t* acc, const std::uint64_t* m_words, std::size_t n,
+                       std::size_t limb_count) noexcept {
+        std::uint64_t words[ifma_max_words + 1], diff[ifma_max_words + 1];
+        ifma_to_words(words, n + 1, acc, limb_count);
+        std::uint64_t borrow = 0;
+        for (std::size_t i = 0; i <= n; ++i) {
+            const u128 d = u128{words[i]} - (i < n ? m_words[i] : 0) - borrow;
+            diff[i] = static_cast<std::uint64_t>(d);
+            borrow = static_cast<std::uint64_t>(d >> 64) & 1u;
+        }
+        // A borrow: the value was below m already.
+        const std::uint64_t keep = 0 - borrow;
+        for (std::size_t i = 0; i < n; ++i) out[i] = (words[i] & keep) | (diff[i] & ~keep);
+        secure_wipe(words, n + 1);
+        secure_wipe(diff, n + 1);
+    }
+
+    // A public exponent e >= 2 (modexp.hpp's pow_public), square and multiply: out = x^e in normal
+    // form for base = x R mod m (n words). The exit multiplies by 1 instead of R mod m.
+    __attribute__((target("avx512f,avx512ifma"))) static void pow_public(std::uint64_t* out, const std::uint64_t* base,
+                                                                         std::uint32_t e, const std::uint64_t* m_words,
+                                                                         const std::uint64_t* to_ifma_words,
+                                                                         std::uint64_t k0, std::size_t n) noexcept {
+        const std::size_t limb_count = ifma_limbs_for(n);
+        alignas(64) std::uint64_t m[lanes], x[lanes], acc[lanes], t[lanes];
+        std::uint64_t* const acc_p[1] = {acc};
+        const std::uint64_t* const acc_in[1] = {acc};
+        const std::uint64_t* const x_in[1] = {x};
+        const std::uint64_t* const m_p[1] = {m};
+        const std::uint64_t k0s[1] = {k0};
+        ifma_from_words(m, lanes, m_words, n);
+        ifma_from_words(t, lanes, to_ifma_words, n);
+        ifma_from_words(acc, lanes, base, n);
+        const std::uint64_t* const t_in[1] = {t};
+        std::uint64_t* const x_p[1] = {x};
+        ifma_engine<K, 1>::amm(x_p, acc_in, t_in, m_p, k0s, limb_count);  // x R'
+        for (std::size_t j = 0; j < lanes; ++j) acc[j] = x[j];
+        int top = 31;
+        while (((e >> top) & 1u) == 0) --top;
+        for (int i = top - 1; i >= 0; --i) {
+            ifma_engine<K, 1>::amm(acc_p, acc_in, acc_in, m_p, k0s, limb_count);
+            if ((e >> i) & 1u) ifma_engine<K, 1>::amm(acc_p, acc_in, x_in, m_p, k0s, limb_count);
+        }
+        for (std::size_t j = 0; j < lanes; ++j) t[j] = j == 0 ? 1 : 0;
+        ifma_engine<K, 1>::amm(acc_p, acc_in, t_in, m_p, k0s, limb_count);
+        finish(out, acc, m_words, n, limb_count);
+    }
+
     // The P powers: out (n words) = base^exp R mod m, for base = x R mod m; see the top. The
     // exponents have exp_words words of which the low exp_bits bits are used.
     __attribute__((target("avx512f,avx512ifma"))) static void pow(const ifma_power (&job)[P], std::size_t exp_words,
@@ -256,19 +306,7 @@ struct ifma_engine {
         for (std::size_t p = 0; p < P; ++p) ifma_from_words(t[p], lanes, job[p].one, n);
         step(acc_p, acc_p, t_p);
         for (std::size_t p = 0; p < P; ++p) {
-            std::uint64_t words[ifma_max_words + 1], diff[ifma_max_words + 1];
-            ifma_to_words(words, n + 1, acc[p], limb_count);
-            std::uint64_t borrow = 0;
-            for (std::size_t i = 0; i <= n; ++i) {
-                const u128 d = u128{words[i]} - (i < n ? job[p].m[i] : 0) - borrow;
-                diff[i] = static_cast<std::uint64_t>(d);
-                borrow = static_cast<std::uint64_t>(d >> 64) & 1u;
-            }
-            // A borrow: the value was below m already.
-            const std::uint64_t keep = 0 - borrow;
-            for (std::size_t i = 0; i < n; ++i) job[p].out[i] = (words[i] & keep) | (diff[i] & ~keep);
-            secure_wipe(words, n + 1);
-            secure_wipe(diff, n + 1);
+            finish(job[p].out, acc[p], job[p].m, n, limb_count);
             for (auto& entry : table[p]) secure_wipe(entry, lanes);
             secure_wipe(acc[p], lanes);
             secure_wipe(pick[p], lanes);
@@ -288,6 +326,20 @@ inline void ifma_pow_by_size(std::index_sequence<K...>, const ifma_power (&job)[
 // One power, or two in lockstep (the CRT halves); pairs only up to four vectors (1664 bits), where
 // the two sets of operands and accumulators still fit the 32 vector registers.
 inline constexpr std::size_t ifma_max_pair_words = (52 * 8 * 4 - 2) / 64;
+
+template <std::size_t... K>
+inline void ifma_pow_public_by_size(std::index_sequence<K...>, std::uint64_t* out, const std::uint64_t* base,
+                                    std::uint32_t e, const std::uint64_t* m, const std::uint64_t* to_ifma,
+                                    std::uint64_t k0, std::size_t n) noexcept {
+    const std::size_t vectors = (ifma_limbs_for(n) + 7) / 8;
+    (void)((vectors == K + 1 && (ifma_engine<K + 1, 1>::pow_public(out, base, e, m, to_ifma, k0, n), true)) || ...);
+}
+
+// x^e for a public e >= 2, base = x R mod m; n at most ifma_max_words.
+inline void ifma_pow_public(std::uint64_t* out, const std::uint64_t* base, std::uint32_t e, const std::uint64_t* m,
+                            const std::uint64_t* to_ifma, std::uint64_t k0, std::size_t n) noexcept {
+    ifma_pow_public_by_size(std::make_index_sequence<ifma_max_vectors>{}, out, base, e, m, to_ifma, k0, n);
+}
 
 inline void ifma_pow(const ifma_power& job, std::size_t exp_words, std::size_t exp_bits, std::size_t n) noexcept {
     const ifma_power jobs[1] = {job};

@@ -23,7 +23,7 @@ namespace carapace::detail {
 // The engines a modulus may be set up with: the portable loops, the MULX/ADX rows, the MULX/ADX
 // rows with AVX-512 IFMA powers (x86-64; the caller makes sure the CPU has them), or the run-time
 // choice among them (the default). Each says which fast paths it takes: mulx_products (the
-// products and squares of mont_modulus) and ifma_powers (mont_ifma.hpp's secret powers); the
+// products and squares of mont_modulus) and ifma_powers (mont_ifma.hpp's powers); the
 // constant-time check adds one of its own (IFMA powers with portable products, which
 // MemorySanitizer can follow).
 struct rsa_mont_portable {
@@ -46,8 +46,8 @@ struct rsa_mont_mulx {
         return f.bmi2 && f.adx;
     }
 };
-// The MULX/ADX rows for the products, and mont_ifma.hpp's AVX-512 IFMA power for the secret
-// exponents (the CPUs with IFMA all have BMI2 and ADX).
+// The MULX/ADX rows for the products, and mont_ifma.hpp's AVX-512 IFMA powers (the CPUs with
+// IFMA all have BMI2 and ADX).
 struct rsa_mont_ifma {
     static constexpr const char* name = "avx512-ifma";
     static constexpr bool mulx_products = true, ifma_powers = true;

@@ -8,7 +8,7 @@
 // is a masked select. Setting up a modulus (R^2 mod m): for a public modulus by a variable-time
 // long division; for a secret prime, once at key load, by masked doublings and squarings whose
 // sequence depends only on its length. On x86-64 with BMI2 and ADX the products and squares are
-// mont_mulx.hpp's, and with AVX-512 IFMA the secret powers are mont_ifma.hpp's. Usable in constant
+// mont_mulx.hpp's, and with AVX-512 IFMA the powers are mont_ifma.hpp's. Usable in constant
 // evaluation (the portable loops).
 #pragma once
 
@@ -74,8 +74,7 @@ public:
                 const bool dispatch = std::is_same_v<Engine, rsa_mont_dispatch>;
                 const bool ifma = Engine::ifma_powers || (dispatch && best == 0);
                 mulx_ = n_ % 4 == 0 && (Engine::mulx_products || (dispatch && best != rsa_mont_variants::portable));
-                // Secret powers only: a public modulus (pow_public) keeps the MULX rows alone.
-                ifma_ = ifma && !is_public && n_ <= ifma_max_words;
+                ifma_ = ifma && n_ <= ifma_max_words;
             }
         }
 #endif
@@ -147,6 +146,22 @@ public:
         if constexpr (std::is_same_v<Word, std::uint64_t>) {
             if (!ifma_) return false;
             ifma_pow(ifma_job(out, base, exp), exp_words, exp_bits, n_);
+            return true;
+        }
+#endif
+        return false;
+    }
+
+    // out = base^e for a public e >= 2, base and out in normal form (base < m), by mont_ifma.hpp
+    // when this modulus uses it (else false: modexp.hpp's pow_public does it).
+    bool pow_public_ifma([[maybe_unused]] Word* out, [[maybe_unused]] const Word* base,
+                         [[maybe_unused]] std::uint32_t e) const noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!ifma_) return false;
+            value b{};
+            to_mont(b.data(), base);
+            ifma_pow_public(out, b.data(), e, m_.data(), to_ifma_.data(), m0_ & ifma_limb_mask, n_);
             return true;
         }
 #endif
@@ -362,7 +377,7 @@ private:
     std::size_t n_ = 0, bits_ = 0;
     Word m0_ = 0;  // -m^-1 mod 2^word_bits
     bool mulx_ = false;  // the MULX/ADX rows (mont_mulx.hpp)
-    bool ifma_ = false;  // the AVX-512 IFMA power (mont_ifma.hpp)
+    bool ifma_ = false;  // the AVX-512 IFMA powers (mont_ifma.hpp)
 };
 
 }  // namespace carapace::detail
