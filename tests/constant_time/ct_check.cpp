@@ -95,6 +95,15 @@ const char* not_run_reason(bool supported, bool for_msan, bool in_asm = false) {
     return nullptr;
 }
 
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+// RSA's IFMA powers alone: the engine tag (rsa/detail/mont_mulx.hpp) with the portable products.
+struct rsa_ifma_powers {
+    static constexpr const char* name = "avx512-ifma powers";
+    static bool supported() noexcept { return cd::rsa_mont_ifma::supported(); }
+    static constexpr bool mulx_products = false, ifma_powers = true;
+};
+#endif
+
 // valgrind's CPUID hides ADX, but valgrind executes ADX and MULX: the MULX/ADX engine runs under it.
 bool mulx_runs() {
     return cd::curve25519_mulx::supported() ||
@@ -653,6 +662,11 @@ int check_all() {
                                (ct_check::checker_follows_asm && ct_check::under_checker() && cpu::features().bmi2);
     run.item(rsa_area, "mulx-adx", not_run_reason(rsa_mulx_runs, false, true),
              [] { return check_rsa<std::uint64_t, cd::rsa_mont_mulx>(); });
+    // The AVX-512 IFMA powers, with the portable products around them (the MULX ones are checked
+    // above): valgrind cannot execute AVX-512 (its CPUID hides it, and the dispatcher then takes
+    // the MULX rows); MemorySanitizer follows the intrinsics.
+    run.item(rsa_area, rsa_ifma_powers::name, not_run_reason(rsa_ifma_powers::supported(), true),
+             [] { return check_rsa<std::uint64_t, rsa_ifma_powers>(); });
 #endif
 #if CARAPACE_HAVE_INT128
     run.item(rsa_area, "portable-64", not_run_reason(true, false),

@@ -121,8 +121,7 @@ public:
         Word m[full_cap] = {}, s[2 * half_cap] = {}, s1[half_cap] = {}, s2m[half_cap] = {}, s2[half_cap] = {},
              h[half_cap] = {};
         detail::bn_from_bytes(m, full_cap, em);
-        half_power(p_, dp_, blinding.first(8), m, s1);   // s1 = m^dP mod p (Montgomery form)
-        half_power(q_, dq_, blinding.subspan(8, 8), m, s2);
+        half_powers(m, blinding, s1, s2);                // s1 = m^dP mod p, s2 = m^dQ mod q (Montgomery form)
         q_.from_mont(s2, s2);                            // s2 = m^dQ mod q
         fault(s1, p_.words());
         // h = (s1 - s2) * qInv mod p: both in Montgomery form, times qInv (normal) gives normal.
@@ -170,29 +169,50 @@ private:
         q_.wipe();
     }
 
-    // out = (m mod p)^(d_p + r * (p - 1)) in Montgomery form, r from 8 bytes of caller randomness.
-    constexpr void half_power(const half_modulus& mod, const Word (&d)[half_cap], byte_view r_bytes, const Word* m,
-                              Word* out) const noexcept {
+    // The exponent d_p + r * (p - 1) (r from 8 bytes of caller randomness) and the base m mod p in
+    // Montgomery form, for the half modulo mod.
+    struct half_input {
+        Word exp[half_cap + blind_words + 1] = {};
+        Word base[half_cap] = {};
+        constexpr ~half_input() {
+            secure_wipe(exp, half_cap + blind_words + 1);
+            secure_wipe(base, half_cap);
+        }
+    };
+    constexpr void half_setup(const half_modulus& mod, const Word (&d)[half_cap], byte_view r_bytes, const Word* m,
+                              half_input& in) const noexcept {
         const std::size_t n = mod.words();
-        Word r[blind_words] = {}, pm1[half_cap] = {}, exp[half_cap + blind_words + 1] = {}, base[half_cap] = {};
+        Word r[blind_words] = {}, pm1[half_cap] = {};
         detail::bn_from_bytes(r, blind_words, r_bytes);
         for (std::size_t i = 0; i < n; ++i) pm1[i] = mod.modulus()[i];
         pm1[0] = static_cast<Word>(pm1[0] ^ 1u);  // p is odd: p - 1 clears bit 0
-        detail::bn_mul(exp, pm1, n, r, blind_words);
-        const Word carry = detail::bn_add(exp, exp, d, n);
+        detail::bn_mul(in.exp, pm1, n, r, blind_words);
+        const Word carry = detail::bn_add(in.exp, in.exp, d, n);
         Word carry2 = carry;
         for (std::size_t i = n; i < n + blind_words + 1; ++i) {
-            const Word t = static_cast<Word>(exp[i] + carry2);
+            const Word t = static_cast<Word>(in.exp[i] + carry2);
             carry2 = static_cast<Word>(t < carry2 ? 1u : 0u);
-            exp[i] = t;
+            in.exp[i] = t;
         }
-        mod.reduce_to_mont(base, m, n_mod_.words());
-        const std::size_t exp_bits = n * detail::bn_word_bits<Word> + 65;
-        detail::pow_secret(mod, out, base, exp, n + blind_words + 1, exp_bits);
+        mod.reduce_to_mont(in.base, m, n_mod_.words());
         secure_wipe(r, blind_words);
         secure_wipe(pm1, half_cap);
-        secure_wipe(exp, half_cap + blind_words + 1);
-        secure_wipe(base, half_cap);
+    }
+
+    // s1 = (m mod p)^(blinded d_p), s2 = (m mod q)^(blinded d_q), in Montgomery form; both at once
+    // where the engine can (mont_ifma.hpp's pairs), one after the other otherwise.
+    constexpr void half_powers(const Word* m, byte_view blinding, Word* s1, Word* s2) const noexcept {
+        half_input in_p, in_q;
+        half_setup(p_, dp_, blinding.first(8), m, in_p);
+        half_setup(q_, dq_, blinding.subspan(8, 8), m, in_q);
+        const std::size_t np = p_.words(), nq = q_.words();
+        const std::size_t bits_p = np * detail::bn_word_bits<Word> + 65, bits_q = nq * detail::bn_word_bits<Word> + 65;
+        if (!std::is_constant_evaluated() && np == nq &&
+            p_.pow_secret_ifma_pair(s1, in_p.base, in_p.exp, q_, s2, in_q.base, in_q.exp, np + blind_words + 1,
+                                    bits_p))
+            return;
+        detail::pow_secret(p_, s1, in_p.base, in_p.exp, np + blind_words + 1, bits_p);
+        detail::pow_secret(q_, s2, in_q.base, in_q.exp, nq + blind_words + 1, bits_q);
     }
 
     // All ones when e * d = 1 mod (m - 1), for d < m: e * d - 1 = t is below e * (m - 1) < 2^32 (m - 1),

@@ -24,6 +24,7 @@ template <class Modulus>
 constexpr void pow_secret(const Modulus& mod, typename Modulus::word* out, const typename Modulus::word* base_mont,
                           const typename Modulus::word* exp, std::size_t exp_words, std::size_t exp_bits) noexcept {
     using Word = typename Modulus::word;
+    if (!std::is_constant_evaluated() && mod.pow_secret_ifma(out, base_mont, exp, exp_words, exp_bits)) return;
     constexpr std::size_t entries = std::size_t{1} << rsa_window_bits;
     constexpr std::size_t cap = Modulus::capacity;
     const std::size_t n = mod.words();
@@ -76,6 +77,7 @@ constexpr void pow_public(const Modulus& mod, typename Modulus::word* out, const
         for (std::size_t i = 0; i < n; ++i) out[i] = base[i];
         return;
     }
+    if (!std::is_constant_evaluated() && mod.pow_public_ifma(out, base, e)) return;
     Word b[cap] = {}, acc[cap] = {};
     mod.to_mont(b, base);
     for (std::size_t i = 0; i < n; ++i) acc[i] = b[i];

@@ -20,26 +20,43 @@
 
 namespace carapace::detail {
 
-// The engines a modulus may be set up with: the portable loops, the MULX/ADX rows (x86-64; the
-// caller makes sure the CPU has them), or the run-time choice between them (the default).
+// The engines a modulus may be set up with: the portable loops, the MULX/ADX rows, the MULX/ADX
+// rows with AVX-512 IFMA powers (x86-64; the caller makes sure the CPU has them), or the run-time
+// choice among them (the default). Each says which fast paths it takes: mulx_products (the
+// products and squares of mont_modulus) and ifma_powers (mont_ifma.hpp's powers); the
+// constant-time check adds one of its own (IFMA powers with portable products, which
+// MemorySanitizer can follow).
 struct rsa_mont_portable {
     static constexpr const char* name = "portable";
     static constexpr bool supported() noexcept { return true; }
+    static constexpr bool mulx_products = false, ifma_powers = false;
 };
 struct rsa_mont_dispatch {
     static constexpr const char* name = "dispatch";
     static constexpr bool supported() noexcept { return true; }
+    static constexpr bool mulx_products = false, ifma_powers = false;  // chosen at run time instead
 };
 
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
 struct rsa_mont_mulx {
     static constexpr const char* name = "mulx-adx";
+    static constexpr bool mulx_products = true, ifma_powers = false;
     static bool supported() noexcept {
         const auto& f = cpu::features();
         return f.bmi2 && f.adx;
     }
 };
-using rsa_mont_variants = cpu_variants<rsa_mont_mulx, rsa_mont_portable>;
+// The MULX/ADX rows for the products, and mont_ifma.hpp's AVX-512 IFMA powers (the CPUs with
+// IFMA all have BMI2 and ADX).
+struct rsa_mont_ifma {
+    static constexpr const char* name = "avx512-ifma";
+    static constexpr bool mulx_products = true, ifma_powers = true;
+    static bool supported() noexcept {
+        const auto& f = cpu::features();
+        return f.bmi2 && f.adx && f.avx512f && f.avx512ifma;
+    }
+};
+using rsa_mont_variants = cpu_variants<rsa_mont_ifma, rsa_mont_mulx, rsa_mont_portable>;
 
 // t[0..n) += a[0..n) * w for n a positive multiple of 4; returns the word carried out.
 inline std::uint64_t rsa_addmul_mulx(std::uint64_t* t, const std::uint64_t* a, std::size_t n,

@@ -8,7 +8,8 @@
 // is a masked select. Setting up a modulus (R^2 mod m): for a public modulus by a variable-time
 // long division; for a secret prime, once at key load, by masked doublings and squarings whose
 // sequence depends only on its length. On x86-64 with BMI2 and ADX the products and squares are
-// mont_mulx.hpp's. Usable in constant evaluation (the portable loops).
+// mont_mulx.hpp's, and with AVX-512 IFMA the powers are mont_ifma.hpp's. Usable in constant
+// evaluation (the portable loops).
 #pragma once
 
 #include <array>
@@ -21,11 +22,13 @@
 #include "carapace/core/ct.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/rsa/detail/bignum.hpp"
+#include "carapace/rsa/detail/mont_ifma.hpp"
 #include "carapace/rsa/detail/mont_mulx.hpp"
 
 namespace carapace::detail {
 
-// Engine: rsa_mont_dispatch (the CPU's best), rsa_mont_mulx or rsa_mont_portable (mont_mulx.hpp).
+// Engine: rsa_mont_dispatch (the CPU's best), rsa_mont_ifma, rsa_mont_mulx or rsa_mont_portable
+// (mont_mulx.hpp).
 template <class Word, std::size_t Cap, class Engine = rsa_mont_dispatch>
 class mont_modulus {
 public:
@@ -44,6 +47,7 @@ public:
         secure_wipe(m_);
         secure_wipe(rr_);
         secure_wipe(one_);
+        secure_wipe(to_ifma_);
         m0_ = 0;
     }
 
@@ -61,12 +65,18 @@ public:
         bits_ = bn_bits_of(be);
         n_ = (be.size() + sizeof(Word) - 1) / sizeof(Word);
         mulx_ = false;
+        ifma_ = false;
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
-        if constexpr (std::is_same_v<Word, std::uint64_t> && std::is_same_v<Engine, rsa_mont_dispatch>)
-            mulx_ = !std::is_constant_evaluated() && n_ % 4 == 0 &&
-                    rsa_mont_variants::best() == rsa_mont_variants::choice{0};
-        if constexpr (std::is_same_v<Word, std::uint64_t> && std::is_same_v<Engine, rsa_mont_mulx>)
-            mulx_ = !std::is_constant_evaluated() && n_ % 4 == 0;
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!std::is_constant_evaluated()) {
+                // Not const: a const initializer would be a constant expression, where best() is portable.
+                auto best = rsa_mont_variants::best();
+                const bool dispatch = std::is_same_v<Engine, rsa_mont_dispatch>;
+                const bool ifma = Engine::ifma_powers || (dispatch && best == 0);
+                mulx_ = n_ % 4 == 0 && (Engine::mulx_products || (dispatch && best != rsa_mont_variants::portable));
+                ifma_ = ifma && n_ <= ifma_max_words;
+            }
+        }
 #endif
         bn_from_bytes(m_.data(), Cap, be);
         // -m^-1 mod 2^word_bits by Newton's iteration (each step doubles the correct low bits).
@@ -81,6 +91,7 @@ public:
         one_ = r;
         if (is_public && n_ >= 2) {
             r_squared_by_division();
+            set_to_ifma();
             return true;
         }
         std::size_t total = word_bits * n_, squarings = 0;
@@ -92,11 +103,14 @@ public:
         for (std::size_t i = 0; i < squarings; ++i) sqr(r.data(), r.data());
         rr_ = r;
         secure_wipe(r);
+        set_to_ifma();
         return true;
     }
 
     [[nodiscard]] constexpr std::size_t words() const noexcept { return n_; }
-    [[nodiscard]] constexpr const char* engine() const noexcept { return mulx_ ? "mulx-adx" : "portable"; }
+    [[nodiscard]] constexpr const char* engine() const noexcept {
+        return ifma_ ? "avx512-ifma" : mulx_ ? "mulx-adx" : "portable";
+    }
     [[nodiscard]] constexpr const Word* modulus() const noexcept { return m_.data(); }
     [[nodiscard]] constexpr const value& one() const noexcept { return one_; }  // R mod m
 
@@ -121,6 +135,57 @@ public:
 #endif
         if (!std::is_constant_evaluated() && mul_fixed(out, a, b, sizes{})) return;
         mul_loop(out, a, b, n_);
+    }
+
+    // out = base^exp in Montgomery form by mont_ifma.hpp's power, when this modulus uses it (else
+    // false, and the caller takes the portable window loop). Arguments as modexp.hpp's pow_secret.
+    bool pow_secret_ifma([[maybe_unused]] Word* out, [[maybe_unused]] const Word* base,
+                         [[maybe_unused]] const Word* exp, [[maybe_unused]] std::size_t exp_words,
+                         [[maybe_unused]] std::size_t exp_bits) const noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!ifma_) return false;
+            ifma_pow(ifma_job(out, base, exp), exp_words, exp_bits, n_);
+            return true;
+        }
+#endif
+        return false;
+    }
+
+    // out = base^e for a public e >= 2, base and out in normal form (base < m), by mont_ifma.hpp
+    // when this modulus uses it (else false: modexp.hpp's pow_public does it).
+    bool pow_public_ifma([[maybe_unused]] Word* out, [[maybe_unused]] const Word* base,
+                         [[maybe_unused]] std::uint32_t e) const noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!ifma_) return false;
+            value b{};
+            to_mont(b.data(), base);
+            ifma_pow_public(out, b.data(), e, m_.data(), to_ifma_.data(), m0_ & ifma_limb_mask, n_);
+            return true;
+        }
+#endif
+        return false;
+    }
+
+    // Two such powers at once, this modulus's and other's (the CRT halves), when both use
+    // mont_ifma.hpp and have the same length; else false, and nothing is done.
+    template <std::size_t OtherCap>
+    bool pow_secret_ifma_pair([[maybe_unused]] Word* out, [[maybe_unused]] const Word* base,
+                              [[maybe_unused]] const Word* exp,
+                              [[maybe_unused]] const mont_modulus<Word, OtherCap, Engine>& other,
+                              [[maybe_unused]] Word* other_out, [[maybe_unused]] const Word* other_base,
+                              [[maybe_unused]] const Word* other_exp, [[maybe_unused]] std::size_t exp_words,
+                              [[maybe_unused]] std::size_t exp_bits) const noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!ifma_ || !other.ifma_ || n_ != other.n_ || n_ > ifma_max_pair_words) return false;
+            ifma_pow_pair(ifma_job(out, base, exp), other.ifma_job(other_out, other_base, other_exp), exp_words,
+                          exp_bits, n_);
+            return true;
+        }
+#endif
+        return false;
     }
 
     // out = a * a / R mod m, for a < m.
@@ -178,6 +243,15 @@ public:
     }
 
 private:
+    template <class, std::size_t, class>
+    friend class mont_modulus;
+
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+    ifma_power ifma_job(Word* out, const Word* base, const Word* exp) const noexcept {
+        return {out, base, exp, m_.data(), to_ifma_.data(), one_.data(), m0_ & ifma_limb_mask};
+    }
+#endif
+
     template <std::size_t... N>
     constexpr bool mul_fixed(Word* out, const Word* a, const Word* b, std::index_sequence<N...>) const noexcept {
         return ((N <= Cap && n_ == N && (mul_loop(out, a, b, N), true)) || ...);
@@ -274,6 +348,17 @@ private:
         for (std::size_t i = n; i < Cap; ++i) rr_[i] = 0;
     }
 
+    // to_ifma_ = 2^(104 L - 64 n) mod m (mont_ifma.hpp), by masked doublings of R = 2^(64 n) mod m.
+    constexpr void set_to_ifma() noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
+        if constexpr (std::is_same_v<Word, std::uint64_t>) {
+            if (!ifma_) return;
+            to_ifma_ = one_;
+            for (std::size_t i = 2 * 64 * n_; i < 2 * ifma_limb_bits * ifma_limbs_for(n_); ++i) double_mod(to_ifma_);
+        }
+#endif
+    }
+
     // r = 2r mod m, for r < m.
     constexpr void double_mod(value& r) const noexcept { add_mod(r.data(), r.data(), r.data()); }
 
@@ -288,9 +373,11 @@ private:
     value m_{};
     value rr_{};   // R^2 mod m
     value one_{};  // R mod m
+    value to_ifma_{};  // into mont_ifma.hpp's form (there only)
     std::size_t n_ = 0, bits_ = 0;
     Word m0_ = 0;  // -m^-1 mod 2^word_bits
     bool mulx_ = false;  // the MULX/ADX rows (mont_mulx.hpp)
+    bool ifma_ = false;  // the AVX-512 IFMA powers (mont_ifma.hpp)
 };
 
 }  // namespace carapace::detail
