@@ -10,7 +10,8 @@
 //   if (mlkem768::decapsulate(dk, ct, k2) != errc::ok) ...           // k2 == k
 //
 // Decapsulation keys come in two forms: the expanded one of FIPS 203 (dk, 768k + 96 bytes) and
-// the 64-byte seed d || z it is derived from (decapsulate_seed re-derives it each time).
+// the 64-byte seed d || z it is derived from (decapsulate_seed re-derives it each time, keeping
+// the public matrix from KeyGen for the re-encryption).
 //
 // Errors: encapsulate refuses an encapsulation key that fails the modulus check (§7.2),
 // decapsulate a key that fails the hash check (§7.3). A wrong length is a compile error: every
@@ -137,6 +138,42 @@ public:
                                                     fixed_view<ciphertext_size> c,
                                                     fixed_span<shared_secret_size> key) noexcept {
         if (!decapsulation_key_valid(dk)) return errc::invalid_argument;
+        return decapsulate_checked(dk, c, key, nullptr);
+    }
+
+    // Decapsulation with the 64-byte seed form d || z of the key. KeyGen runs again, but the key
+    // it gives is not hash-checked (§7.3 guards stored keys; this one was derived a moment ago and
+    // holds H(ek) by construction), and it keeps A-hat for the re-encryption, which then samples
+    // no matrix. The result is that of keygen followed by decapsulate.
+    [[nodiscard]] static constexpr errc decapsulate_seed(fixed_view<seed_size> seed, fixed_view<ciphertext_size> c,
+                                                         fixed_span<shared_secret_size> key) noexcept {
+        sha3_512 g;
+        const std::uint8_t k_byte[1] = {static_cast<std::uint8_t>(k)};
+        g.update(seed.template first<32>()).update(k_byte);
+        auto rho_sigma = g.final();
+        bytes<32> rho{};
+        for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
+        rho = ct::declassify(rho);
+        decapsulation_key dk{};
+        detail::mlkem::poly_matrix<P> a_hat{};
+        std::uint8_t* ek = dk.data() + pke_dk;
+        bool ok = detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), &a_hat);
+        const auto h = sha3_256::hash(fixed_view<pke_ek>(ek, pke_ek));
+        for (std::size_t i = 0; i < 32; ++i) dk[pke_dk + pke_ek + i] = h[i];
+        for (std::size_t i = 0; i < 32; ++i) dk[pke_dk + pke_ek + 32 + i] = seed[32 + i];
+        errc e = errc::invalid_argument;
+        if (ok) e = decapsulate_checked(dk, c, key, &a_hat);
+        secure_wipe(rho_sigma);
+        secure_wipe(dk);
+        return e;
+    }
+
+private:
+    // Algorithm 18 on a key known to be sound; a_hat, when given, is the matrix of dk's rho.
+    [[nodiscard]] static constexpr errc decapsulate_checked(fixed_view<decapsulation_key_size> dk,
+                                                            fixed_view<ciphertext_size> c,
+                                                            fixed_span<shared_secret_size> key,
+                                                            const detail::mlkem::poly_matrix<P>* a_hat) noexcept {
         const std::uint8_t* ek = dk.data() + pke_dk;
         const auto h = dk.subspan(pke_dk + pke_ek, 32);
         const auto z = dk.subspan(pke_dk + pke_ek + 32, 32);
@@ -152,7 +189,7 @@ public:
         for (std::size_t i = 0; i < 32; ++i) rho[i] = ek[pke_dk + i];
         rho = ct::declassify(rho);
         const bool ok = detail::mlkem::kpke_encrypt<P>(ek, rho, m, fixed_view<32>(k_r.data() + 32, 32),
-                                                       reencrypted.data());
+                                                       reencrypted.data(), a_hat);
 
         shake256 j;
         j.update(z).update(c);
@@ -174,17 +211,6 @@ public:
             return errc::invalid_argument;
         }
         return errc::ok;
-    }
-
-    // Decapsulation with the 64-byte seed form d || z of the key (re-derives the expanded key).
-    [[nodiscard]] static constexpr errc decapsulate_seed(fixed_view<seed_size> seed, fixed_view<ciphertext_size> c,
-                                                         fixed_span<shared_secret_size> key) noexcept {
-        encapsulation_key ek{};
-        decapsulation_key dk{};
-        errc e = keygen(seed, ek, dk);
-        if (e == errc::ok) e = decapsulate(dk, c, key);
-        secure_wipe(dk);
-        return e;
     }
 };
 
