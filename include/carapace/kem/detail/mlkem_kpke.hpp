@@ -13,6 +13,7 @@
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/hash/sha3.hpp"
+#include "carapace/kem/detail/mlkem_ntt.hpp"
 #include "carapace/kem/detail/mlkem_poly.hpp"
 
 namespace carapace::detail::mlkem {

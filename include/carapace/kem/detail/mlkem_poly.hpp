@@ -118,60 +118,59 @@ constexpr std::int16_t mul_montgomery(std::int16_t a, std::int16_t b_montgomery)
     return montgomery_reduce(std::int32_t{a} * b_montgomery);
 }
 
-// Algorithm 9. Each layer adds less than q to the largest magnitude: below 8q < 2^15 after 7.
-constexpr void ntt(poly& f) noexcept {
-    wide_poly w{};
-    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
-    std::size_t i = 1;
-    for (std::size_t len = 128; len >= 2; len /= 2) {
-        for (std::size_t start = 0; start < n; start += 2 * len) {
-            const std::int16_t zeta = zetas_montgomery[i++];
-            for (std::size_t j = start; j < start + len; ++j) {
-                const std::int16_t t = mul_montgomery(w[j + len], zeta);
-                w[j + len] = static_cast<std::int16_t>(w[j] - t);
-                w[j] = static_cast<std::int16_t>(w[j] + t);
+// 128^-1 (3303) times 2^16 mod q: the closing factor of the inverse NTT, in Montgomery form.
+inline constexpr auto inverse_ntt_scale = static_cast<std::int16_t>((std::uint32_t{3303} << 16) % q);
+
+// The portable NTT variant (see mlkem_ntt.hpp for the dispatch; mlkem_ntt_avx2.hpp computes the
+// same values with AVX2).
+struct mlkem_ntt_portable {
+    static constexpr const char* name = "portable";
+    static constexpr bool supported() noexcept { return true; }
+
+    // Algorithm 9. Each layer adds less than q to the largest magnitude: below 8q < 2^15 after 7.
+    static constexpr void ntt(poly& f) noexcept {
+        wide_poly w{};
+        for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
+        std::size_t i = 1;
+        for (std::size_t len = 128; len >= 2; len /= 2) {
+            for (std::size_t start = 0; start < n; start += 2 * len) {
+                const std::int16_t zeta = zetas_montgomery[i++];
+                for (std::size_t j = start; j < start + len; ++j) {
+                    const std::int16_t t = mul_montgomery(w[j + len], zeta);
+                    w[j + len] = static_cast<std::int16_t>(w[j] - t);
+                    w[j] = static_cast<std::int16_t>(w[j] + t);
+                }
             }
         }
+        for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(w[j]);
     }
-    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(w[j]);
-}
 
-// Algorithm 10; the sums are Barrett-reduced at once, the differences go through a Montgomery
-// product; the closing factor is 128^-1 (3303) times 2^16 for the last Montgomery reduction.
-constexpr void inverse_ntt(poly& f) noexcept {
-    wide_poly w{};
-    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
-    std::size_t i = 127;
-    for (std::size_t len = 2; len <= 128; len *= 2) {
-        for (std::size_t start = 0; start < n; start += 2 * len) {
-            const std::int16_t zeta = zetas_montgomery[i--];
-            for (std::size_t j = start; j < start + len; ++j) {
-                const std::int16_t t = w[j];
-                w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
-                w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
+    // Algorithm 10; the sums are Barrett-reduced at once, the differences go through a Montgomery
+    // product; the closing factor carries 2^16 for the last Montgomery reduction.
+    static constexpr void inverse_ntt(poly& f) noexcept {
+        wide_poly w{};
+        for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
+        std::size_t i = 127;
+        for (std::size_t len = 2; len <= 128; len *= 2) {
+            for (std::size_t start = 0; start < n; start += 2 * len) {
+                const std::int16_t zeta = zetas_montgomery[i--];
+                for (std::size_t j = start; j < start + len; ++j) {
+                    const std::int16_t t = w[j];
+                    w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
+                    w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
+                }
             }
         }
+        for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(mul_montgomery(w[j], inverse_ntt_scale));
     }
-    constexpr auto scale = static_cast<std::int16_t>((std::uint32_t{3303} << 16) % q);
-    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(mul_montgomery(w[j], scale));
-}
 
-// Sums of products in the NTT domain, reduced once at the end: each term is below 2q^2, so up to
-// 4 (k of ML-KEM-1024) terms stay below 2^27.
-struct ntt_accumulator {
-    std::array<std::uint32_t, n> sum{};
-
-    // += f * g (Algorithms 11 and 12).
-    constexpr void add_product(const poly& f, const poly& g) noexcept {
+    // sum += f * g (Algorithms 11 and 12), each term below 2q^2.
+    static constexpr void add_product(std::array<std::uint32_t, n>& sum, const poly& f, const poly& g) noexcept {
         for (std::size_t i = 0; i < n / 2; ++i) {
             const std::uint32_t a0 = f[2 * i], a1 = f[2 * i + 1], b0 = g[2 * i], b1 = g[2 * i + 1];
             sum[2 * i] += a0 * b0 + std::uint32_t{mul(a1, b1)} * gammas[i];
             sum[2 * i + 1] += a0 * b1 + a1 * b0;
         }
-    }
-
-    constexpr void store(poly& out) const noexcept {
-        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint16_t>(reduce(sum[i]));
     }
 };
 
