@@ -3,7 +3,7 @@
 // C2SP CCTV vector (intermediate values, unlucky samples, strcmp, every modulus-check failure)
 // and the accumulated pq-crystals run of 10 000 random tests per parameter set; plus exhaustive
 // checks of the constant-time Compress and reductions (Barrett, Montgomery) against plain division,
-// and the AVX2 NTT against the portable one.
+// and the AVX2 NTT and CBD kernels against the portable ones.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -418,6 +418,27 @@ TEST_CASE_TEMPLATE("ML-KEM NTT, inverse NTT and products: every variant equals t
         Variant::ntt(round_trip);
         Variant::inverse_ntt(round_trip);
         CHECK(round_trip == inputs[t]);
+    }
+}
+
+// SamplePolyCBD_2's kernels (mlkem_cbd_avx2.hpp): each supported one equals cbd_from_bytes<2> on
+// random bytes and on all-zero and all-one bytes (every coefficient 0, every one q - 1 ... ).
+TEST_CASE_TEMPLATE("ML-KEM SamplePolyCBD_2: every variant equals the portable one", Variant,
+                   carapace::detail::mlkem::mlkem_cbd_avx2, carapace::detail::mlkem::mlkem_cbd_portable) {
+    namespace m = detail::mlkem;
+    if (!Variant::supported()) {
+        MESSAGE("ML-KEM CBD variant " << std::string(Variant::name)
+                                      << " not supported by this CPU (or forced portable): not run");
+        return;
+    }
+    test_support::test_rng rng(2);
+    for (int t = 0; t < 2000; ++t) {
+        std::array<std::uint8_t, 128> in{};
+        for (auto& b : in) b = static_cast<std::uint8_t>(t == 0 ? 0x00 : t == 1 ? 0xff : t == 2 ? 0x0f : rng.next());
+        m::poly expected{}, got{};
+        m::cbd_from_bytes<2>(in.data(), expected);
+        Variant::cbd2(in.data(), got);
+        CHECK(got == expected);
     }
 }
 

@@ -131,6 +131,7 @@ TEST_CASE("Keccak-f[1600] four at a time: every variant equals the single permut
         for (std::size_t j = 0; j < 4; ++j)
             for (std::size_t i = 0; i < 25; ++i) CHECK(s.lanes[i][j] == expected[j][i]);
     };
+    check_variant.template operator()<detail::keccak_x4_avx512vl>();
     check_variant.template operator()<detail::keccak_x4_avx2>();
     check_variant.template operator()<detail::keccak_x4_portable>();
     // And through the dispatcher, with whatever it picks here.

@@ -15,6 +15,7 @@
 #include "carapace/hash/sha3.hpp"
 #include "carapace/kem/detail/mlkem_ntt.hpp"
 #include "carapace/kem/detail/mlkem_poly.hpp"
+#include "carapace/kem/detail/mlkem_sample.hpp"
 
 namespace carapace::detail::mlkem {
 
