@@ -3,7 +3,7 @@
 // C2SP CCTV vector (intermediate values, unlucky samples, strcmp, every modulus-check failure)
 // and the accumulated pq-crystals run of 10 000 random tests per parameter set; plus exhaustive
 // checks of the constant-time Compress and reductions (Barrett, Montgomery) against plain division,
-// and the AVX2 NTT and CBD kernels against the portable ones.
+// and the AVX2 NTT and sampling kernels against the portable ones.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -421,14 +421,14 @@ TEST_CASE_TEMPLATE("ML-KEM NTT, inverse NTT and products: every variant equals t
     }
 }
 
-// SamplePolyCBD_2's kernels (mlkem_cbd_avx2.hpp): each supported one equals cbd_from_bytes<2> on
+// SamplePolyCBD_2's kernels (mlkem_sample_avx2.hpp): each supported one equals cbd_from_bytes<2> on
 // random bytes and on all-zero and all-one bytes (every coefficient 0, every one q - 1 ... ).
 TEST_CASE_TEMPLATE("ML-KEM SamplePolyCBD_2: every variant equals the portable one", Variant,
-                   carapace::detail::mlkem::mlkem_cbd_avx2, carapace::detail::mlkem::mlkem_cbd_portable) {
+                   carapace::detail::mlkem::mlkem_sample_avx2, carapace::detail::mlkem::mlkem_sample_portable) {
     namespace m = detail::mlkem;
     if (!Variant::supported()) {
-        MESSAGE("ML-KEM CBD variant " << std::string(Variant::name)
-                                      << " not supported by this CPU (or forced portable): not run");
+        MESSAGE("ML-KEM sampling variant " << std::string(Variant::name)
+                                           << " not supported by this CPU (or forced portable): not run");
         return;
     }
     test_support::test_rng rng(2);
@@ -439,6 +439,31 @@ TEST_CASE_TEMPLATE("ML-KEM SamplePolyCBD_2: every variant equals the portable on
         m::cbd_from_bytes<2>(in.data(), expected);
         Variant::cbd2(in.data(), got);
         CHECK(got == expected);
+    }
+}
+
+// SampleNTT's rejection kernels: each supported one keeps the same candidates as
+// sample_ntt_block, in order, from any starting count, on random blocks, on all-0xff bytes
+// (every candidate 4095, rejected) and on all-zero bytes (every candidate 0, accepted).
+TEST_CASE_TEMPLATE("ML-KEM SampleNTT rejection: every variant equals the portable one", Variant,
+                   carapace::detail::mlkem::mlkem_sample_avx2, carapace::detail::mlkem::mlkem_sample_portable) {
+    namespace m = detail::mlkem;
+    if (!Variant::supported()) {
+        MESSAGE("ML-KEM sampling variant " << std::string(Variant::name)
+                                           << " not supported by this CPU (or forced portable): not run");
+        return;
+    }
+    test_support::test_rng rng(7);
+    for (int t = 0; t < 3000; ++t) {
+        std::array<std::uint8_t, shake128::rate + m::sample_block_slack> block{};
+        for (std::size_t i = 0; i < shake128::rate; ++i)
+            block[i] = static_cast<std::uint8_t>(t == 0 ? 0xff : t == 1 ? 0x00 : rng.next());
+        const std::size_t start = static_cast<std::size_t>(t % 5 == 0 ? 0 : rng.next() % m::n);
+        std::array<std::uint16_t, m::n + m::sample_output_slack> expected{}, got{};
+        const std::size_t expected_count = m::sample_ntt_block(block.data(), shake128::rate, expected.data(), start);
+        const std::size_t got_count = Variant::reject(block.data(), shake128::rate, got.data(), start);
+        CHECK(got_count == expected_count);
+        for (std::size_t i = 0; i < expected_count; ++i) CHECK(got[i] == expected[i]);
     }
 }
 

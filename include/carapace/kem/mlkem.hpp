@@ -26,6 +26,7 @@
 #include "carapace/core/ct.hpp"
 #include "carapace/core/error.hpp"
 #include "carapace/core/wipe.hpp"
+#include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
 #include "carapace/kem/detail/mlkem_kpke.hpp"
 
@@ -137,8 +138,18 @@ public:
     [[nodiscard]] static constexpr errc decapsulate(fixed_view<decapsulation_key_size> dk,
                                                     fixed_view<ciphertext_size> c,
                                                     fixed_span<shared_secret_size> key) noexcept {
-        if (!decapsulation_key_valid(dk)) return errc::invalid_argument;
-        return decapsulate_checked(dk, c, key, nullptr);
+        // The check's H(ek) and the rejection key J(z || c), hashed together.
+        bytes<32> h{};
+        shared_secret rejected{};
+        hash_key_and_rejection(dk.template subspan<pke_dk, pke_ek>(), dk.template subspan<pke_dk + pke_ek + 32, 32>(), c, h,
+                               rejected);
+        if (!ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32)))) {
+            secure_wipe(rejected);
+            return errc::invalid_argument;
+        }
+        const errc e = decapsulate_checked(dk, c, key, rejected, nullptr);
+        secure_wipe(rejected);
+        return e;
     }
 
     // Decapsulation with the 64-byte seed form d || z of the key. KeyGen runs again, but the key
@@ -157,26 +168,43 @@ public:
         decapsulation_key dk{};
         detail::mlkem::poly_matrix<P> a_hat{};
         std::uint8_t* ek = dk.data() + pke_dk;
-        bool ok = detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), &a_hat);
-        const auto h = sha3_256::hash(fixed_view<pke_ek>(ek, pke_ek));
-        for (std::size_t i = 0; i < 32; ++i) dk[pke_dk + pke_ek + i] = h[i];
+        const bool ok =
+            detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), &a_hat);
+        fixed_span<32> h(dk.data() + pke_dk + pke_ek, 32);
+        shared_secret rejected{};
+        hash_key_and_rejection(fixed_view<pke_ek>(ek, pke_ek), seed.template last<32>(), c, h, rejected);
         for (std::size_t i = 0; i < 32; ++i) dk[pke_dk + pke_ek + 32 + i] = seed[32 + i];
         errc e = errc::invalid_argument;
-        if (ok) e = decapsulate_checked(dk, c, key, &a_hat);
+        if (ok) e = decapsulate_checked(dk, c, key, rejected, &a_hat);
         secure_wipe(rho_sigma);
         secure_wipe(dk);
+        secure_wipe(rejected);
         return e;
     }
 
 private:
-    // Algorithm 18 on a key known to be sound; a_hat, when given, is the matrix of dk's rho.
+    // H(ek) (SHA3-256) and J(z || c) (SHAKE256, 32 bytes): two sponges of the same rate, absorbed
+    // side by side (hash/detail/keccak_x4.hpp).
+    static constexpr void hash_key_and_rejection(fixed_view<pke_ek> ek, fixed_view<32> z, fixed_view<ciphertext_size> c,
+                                                 fixed_span<32> h, fixed_span<32> rejected) noexcept {
+        static_assert(sha3_256::block_size == shake256::rate);
+        bytes<32 + ciphertext_size> z_c{};
+        for (std::size_t i = 0; i < 32; ++i) z_c[i] = z[i];
+        for (std::size_t i = 0; i < ciphertext_size; ++i) z_c[32 + i] = c[i];
+        detail::keccak_x4_hash32<shake256::rate, 2>({std::span<const std::uint8_t>(ek), std::span<const std::uint8_t>(z_c)},
+                                                    {0x06, 0x1f}, {h.data(), rejected.data()});
+        secure_wipe(z_c);
+    }
+
+    // Algorithm 18 on a key known to be sound, given J(z || c); a_hat, when given, is the matrix
+    // of dk's rho.
     [[nodiscard]] static constexpr errc decapsulate_checked(fixed_view<decapsulation_key_size> dk,
                                                             fixed_view<ciphertext_size> c,
                                                             fixed_span<shared_secret_size> key,
+                                                            fixed_view<shared_secret_size> rejected,
                                                             const detail::mlkem::poly_matrix<P>* a_hat) noexcept {
         const std::uint8_t* ek = dk.data() + pke_dk;
         const auto h = dk.subspan(pke_dk + pke_ek, 32);
-        const auto z = dk.subspan(pke_dk + pke_ek + 32, 32);
 
         bytes<32> m{};
         detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
@@ -191,11 +219,6 @@ private:
         const bool ok = detail::mlkem::kpke_encrypt<P>(ek, rho, m, fixed_view<32>(k_r.data() + 32, 32),
                                                        reencrypted.data(), a_hat);
 
-        shake256 j;
-        j.update(z).update(c);
-        shared_secret rejected{};
-        j.finish().squeeze(rejected);
-
         for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
         std::uint32_t diff = 0;
         for (std::size_t i = 0; i < ciphertext_size; ++i) diff |= static_cast<std::uint32_t>(reencrypted[i] ^ c[i]);
@@ -205,7 +228,6 @@ private:
         secure_wipe(m);
         secure_wipe(k_r);
         secure_wipe(reencrypted);
-        secure_wipe(rejected);
         if (!ok) {
             secure_wipe(key);
             return errc::invalid_argument;

@@ -9,10 +9,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
+#include "carapace/core/endian.hpp"
+#include "carapace/core/wipe.hpp"
 #include "carapace/hash/detail/keccak.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -223,6 +226,46 @@ constexpr void keccak_f1600_x4(keccak_x4_states& s, keccak_x4_dispatch::choice c
         return;
     }
     keccak_x4_dispatch::call(choice, [&]<class Variant>() { Variant::permute(s); });
+}
+
+// Up to four sponges of one rate absorbed together (FIPS 202 §4): message e with the domain
+// padding byte pads[e] (0x06 for SHA3-256, 0x1f for SHAKE256, then 10*1), its first 32 bytes of
+// output into outs[e]. For independent hashes of about a kilobyte each (ML-KEM decapsulation
+// hashes its encapsulation key and the rejection key's input), this costs one permutation of
+// four states per block instead of one scalar permutation per block and message. Lengths are
+// public; the data are not branched on.
+template <std::size_t Rate, std::size_t Count>
+constexpr void keccak_x4_hash32(const std::array<std::span<const std::uint8_t>, Count>& messages,
+                                const std::array<std::uint8_t, Count>& pads,
+                                const std::array<std::uint8_t*, Count>& outs) noexcept {
+    static_assert(Count >= 1 && Count <= 4 && Rate % 8 == 0 && Rate >= 32 && Rate < 200);
+    keccak_x4_states states{};
+    std::size_t blocks = 0;
+    for (const auto& m : messages) blocks = m.size() / Rate + 1 > blocks ? m.size() / Rate + 1 : blocks;
+    auto choice = keccak_x4_dispatch::best();  // not const: see sample_ntt_x4 (kem/detail/mlkem_sample.hpp)
+    std::array<std::uint8_t, Rate> last{};
+    for (std::size_t b = 0; b < blocks; ++b) {
+        for (std::size_t e = 0; e < Count; ++e) {
+            const auto& m = messages[e];
+            const std::size_t own_blocks = m.size() / Rate + 1;
+            if (b >= own_blocks) continue;
+            const std::uint8_t* block = m.data() + b * Rate;
+            if (b + 1 == own_blocks) {  // the tail, padded
+                const std::size_t tail = m.size() - b * Rate;
+                for (std::size_t i = 0; i < Rate; ++i) last[i] = i < tail ? block[i] : 0;
+                last[tail] ^= pads[e];
+                last[Rate - 1] ^= 0x80;
+                block = last.data();
+            }
+            for (std::size_t i = 0; i < Rate / 8; ++i) states.lanes[i][e] ^= load_le64(block + 8 * i);
+        }
+        keccak_f1600_x4(states, choice);
+        for (std::size_t e = 0; e < Count; ++e)
+            if (b + 1 == messages[e].size() / Rate + 1)
+                for (std::size_t i = 0; i < 4; ++i) store_le64(outs[e] + 8 * i, states.lanes[i][e]);
+    }
+    secure_wipe(last);
+    secure_wipe(states);
 }
 
 }  // namespace carapace::detail

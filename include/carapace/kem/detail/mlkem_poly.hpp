@@ -1,7 +1,8 @@
 // The polynomial arithmetic of ML-KEM (FIPS 203 §4): the field Z_q with q = 3329, the NTT and its
 // inverse (Algorithms 9, 10), products in the NTT domain (Algorithms 11, 12), Compress and
 // Decompress (§4.2.1), ByteEncode and ByteDecode (Algorithms 5, 6), and SamplePolyCBD on given
-// bytes (Algorithm 8). The samplers with their XOF and PRF are in mlkem_sample.hpp.
+// bytes (Algorithm 8), SampleNTT's rejection on given bytes (Algorithm 7). The samplers with their
+// XOF and PRF are in mlkem_sample.hpp.
 //
 // Constant time: coefficients of secrets pass only through multiplications, shifts and masks.
 // Reduction modulo q is a Barrett multiplication; Compress divides by q with a multiply and a
@@ -264,6 +265,20 @@ constexpr void cbd_from_bytes(const std::uint8_t* bytes_in, poly& f) noexcept {
             f[coefficients_per_word * w + j] = static_cast<std::uint16_t>(reduce_once(x + q - y));
         }
     }
+}
+
+// SampleNTT's rejection loop (Algorithm 7 steps 4-15) over one block of `size` XOF bytes (a
+// multiple of 3): appends the accepted values to out from position `count` until it holds n,
+// returns the new count. The XOF output is public (it comes from rho), so the loop branches on it.
+constexpr std::size_t sample_ntt_block(const std::uint8_t* block, std::size_t size, std::uint16_t* out,
+                                       std::size_t count) noexcept {
+    for (std::size_t p = 0; p < size && count < n; p += 3) {
+        const std::uint32_t d1 = block[p] | (std::uint32_t{block[p + 1]} & 0x0f) << 8;
+        const std::uint32_t d2 = (std::uint32_t{block[p + 1]} >> 4) | std::uint32_t{block[p + 2]} << 4;
+        if (d1 < q) out[count++] = static_cast<std::uint16_t>(d1);
+        if (d2 < q && count < n) out[count++] = static_cast<std::uint16_t>(d2);
+    }
+    return count;
 }
 
 }  // namespace carapace::detail::mlkem

@@ -2,7 +2,7 @@
 // matrix, and SamplePolyCBD (Algorithm 8) over PRF_eta = SHAKE256 for the secret and error
 // polynomials, each over four Keccak states at once (keccak_x4.hpp). SampleNTT reads public
 // data only (the seed rho of the public matrix), so its loop may branch on it; the CBD sampler
-// runs in constant time, its eta = 2 kernel dispatched (mlkem_cbd_avx2.hpp).
+// runs in constant time. The kernels are dispatched (mlkem_sample_avx2.hpp).
 #pragma once
 
 #include <array>
@@ -15,7 +15,7 @@
 #include "carapace/core/wipe.hpp"
 #include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
-#include "carapace/kem/detail/mlkem_cbd_avx2.hpp"
+#include "carapace/kem/detail/mlkem_sample_avx2.hpp"
 #include "carapace/kem/detail/mlkem_poly.hpp"
 
 namespace carapace::detail::mlkem {
@@ -26,18 +26,6 @@ namespace carapace::detail::mlkem {
 // so falling short has probability far below 2^-1000: no seed will ever hit it, but the work an
 // attacker-chosen seed can cause is bounded all the same.
 inline constexpr std::size_t sample_ntt_block_budget = 64;
-
-// The rejection loop of Algorithm 7 over one block of XOF output: appends the accepted values
-// to a from position `count`, returns the new count. Public input, public branches.
-constexpr std::size_t sample_ntt_block(const bytes<shake128::rate>& block, poly& a, std::size_t count) noexcept {
-    for (std::size_t p = 0; p < block.size() && count < n; p += 3) {
-        const std::uint32_t d1 = block[p] | (std::uint32_t{block[p + 1]} & 0x0f) << 8;
-        const std::uint32_t d2 = (std::uint32_t{block[p + 1]} >> 4) | std::uint32_t{block[p + 2]} << 4;
-        if (d1 < q) a[count++] = static_cast<std::uint16_t>(d1);
-        if (d2 < q && count < n) a[count++] = static_cast<std::uint16_t>(d2);
-    }
-    return count;
-}
 
 // Algorithm 7 (SampleNTT) for `count` (at most 4) polynomials at once, their SHAKE128 states permuted
 // together (keccak_x4.hpp): out[e] from rho || indices[e][0] || indices[e][1]. The sponge is
@@ -54,20 +42,30 @@ constexpr std::size_t sample_ntt_block(const bytes<shake128::rate>& block, poly&
     // Not const: a const integral variable's initializer is tried as a constant expression, where
     // best() would answer "portable".
     auto choice = keccak_x4_dispatch::best();
+    auto kernel = mlkem_sample_dispatch::best();
     std::array<std::size_t, 4> filled{};
-    bytes<shake128::rate> block{};
-    for (std::size_t b = 0; b < sample_ntt_block_budget; ++b) {
+    std::array<std::array<std::uint16_t, n + sample_output_slack>, 4> accepted{};
+    bytes<shake128::rate + sample_block_slack> block{};
+    bool all = false;
+    for (std::size_t b = 0; b < sample_ntt_block_budget && !all; ++b) {
         keccak_f1600_x4(states, choice);
-        bool all = true;
+        all = true;
         for (std::size_t e = 0; e < count; ++e) {
             if (filled[e] == n) continue;
             for (std::size_t i = 0; i < shake128::rate / 8; ++i) store_le64(block.data() + 8 * i, states.lanes[i][e]);
-            filled[e] = sample_ntt_block(block, *out[e], filled[e]);
+            if (std::is_constant_evaluated()) {
+                filled[e] = sample_ntt_block(block.data(), shake128::rate, accepted[e].data(), filled[e]);
+            } else {
+                mlkem_sample_dispatch::call(kernel, [&]<class Variant>() {
+                    filled[e] = Variant::reject(block.data(), shake128::rate, accepted[e].data(), filled[e]);
+                });
+            }
             all = all && filled[e] == n;
         }
-        if (all) return true;
     }
-    return false;
+    for (std::size_t e = 0; e < count; ++e)
+        for (std::size_t i = 0; i < n; ++i) (*out[e])[i] = accepted[e][i];
+    return all;
 }
 
 // SamplePolyCBD_eta(PRF_eta(s, first + e)) into *out[e] for every e (§4.1, Algorithm 8), four
@@ -77,7 +75,7 @@ template <unsigned Eta>
 constexpr void sample_cbd_many(fixed_view<32> s, std::uint8_t first, std::span<poly* const> out) noexcept {
     constexpr std::size_t rate = shake256::rate, needed = 64 * Eta;
     auto choice = keccak_x4_dispatch::best();  // not const: see sample_ntt_x4
-    auto cbd_choice = mlkem_cbd_dispatch::best();
+    auto kernel = mlkem_sample_dispatch::best();
     for (std::size_t start = 0; start < out.size(); start += 4) {
         const std::size_t count = out.size() - start < 4 ? out.size() - start : 4;
         keccak_x4_states states{};
@@ -96,7 +94,7 @@ constexpr void sample_cbd_many(fixed_view<32> s, std::uint8_t first, std::span<p
         for (std::size_t e = 0; e < count; ++e) {
             if constexpr (Eta == 2) {
                 if (!std::is_constant_evaluated()) {
-                    mlkem_cbd_dispatch::call(cbd_choice, [&]<class Variant>() { Variant::cbd2(squeezed[e].data(), *out[start + e]); });
+                    mlkem_sample_dispatch::call(kernel, [&]<class Variant>() { Variant::cbd2(squeezed[e].data(), *out[start + e]); });
                     continue;
                 }
             }
