@@ -2,7 +2,8 @@
 // modulus check, Decaps with implicit rejection, the semi-expanded decapsulation keys), every
 // C2SP CCTV vector (intermediate values, unlucky samples, strcmp, every modulus-check failure)
 // and the accumulated pq-crystals run of 10 000 random tests per parameter set; plus exhaustive
-// checks of the constant-time Compress and reductions (Barrett, Montgomery) against plain division.
+// checks of the constant-time Compress and reductions (Barrett, Montgomery) against plain division,
+// and the AVX2 NTT and sampling kernels against the portable ones.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -361,6 +362,108 @@ TEST_CASE("ML-KEM Compress and reduction equal plain division for every input") 
         const auto a = static_cast<std::int32_t>(rng.next() % (2 * 3329 * 32768ull)) - 3329 * 32768;
         const std::int16_t r = m::montgomery_reduce(a);
         CHECK((r > -3329 && r < 3329 && mod_q(r) == mod_q(a * r_inverse)));
+    }
+}
+
+// The NTT variants (mlkem_ntt.hpp): each supported one gives the portable results bit for bit on
+// random polynomials and on the extremes (all 0, all q - 1, alternating), for the NTT, the
+// inverse NTT and sums of up to four products (ML-KEM-1024's k) reduced at the end.
+#define CARAPACE_MLKEM_NTT_VARIANTS carapace::detail::mlkem::mlkem_ntt_avx2, carapace::detail::mlkem::mlkem_ntt_portable
+
+TEST_CASE_TEMPLATE("ML-KEM NTT, inverse NTT and products: every variant equals the portable one", Variant,
+                   CARAPACE_MLKEM_NTT_VARIANTS) {
+    namespace m = detail::mlkem;
+    if (!Variant::supported()) {
+        MESSAGE("ML-KEM NTT variant " << std::string(Variant::name)
+                                      << " not supported by this CPU (or forced portable): not run");
+        return;
+    }
+    test_support::test_rng rng(17);
+    std::vector<m::poly> inputs;
+    m::poly p{};
+    inputs.push_back(p);  // all 0
+    p.fill(static_cast<std::uint16_t>(m::q - 1));
+    inputs.push_back(p);
+    for (std::size_t i = 0; i < m::n; ++i) p[i] = static_cast<std::uint16_t>(i % 2 == 0 ? m::q - 1 : 0);
+    inputs.push_back(p);
+    for (std::size_t i = 0; i < m::n; ++i) p[i] = static_cast<std::uint16_t>(i % 2 == 0 ? 0 : m::q - 1);
+    inputs.push_back(p);
+    for (int r = 0; r < 300; ++r) {
+        for (auto& c : p) c = static_cast<std::uint16_t>(rng.next() % m::q);
+        inputs.push_back(p);
+    }
+    for (std::size_t t = 0; t < inputs.size(); ++t) {
+        m::poly expected = inputs[t], got = inputs[t];
+        m::mlkem_ntt_portable::ntt(expected);
+        Variant::ntt(got);
+        CHECK(got == expected);
+        expected = inputs[t];
+        got = inputs[t];
+        m::mlkem_ntt_portable::inverse_ntt(expected);
+        Variant::inverse_ntt(got);
+        CHECK(got == expected);
+        // Four products, the partners taken from elsewhere in the list (extremes meet extremes).
+        std::array<std::uint32_t, m::n> sum_expected{}, sum_got{};
+        for (std::size_t j = 0; j < 4; ++j) {
+            const m::poly& f = inputs[(t + j) % inputs.size()];
+            const m::poly& g = inputs[(t * 7 + j) % inputs.size()];
+            m::mlkem_ntt_portable::add_product(sum_expected, f, g);
+            Variant::add_product(sum_got, f, g);
+        }
+        for (std::size_t i = 0; i < m::n; ++i) CHECK(m::reduce(sum_got[i]) == m::reduce(sum_expected[i]));
+    }
+    // And the inverse NTT undoes the NTT.
+    for (std::size_t t = 0; t < inputs.size(); ++t) {
+        m::poly round_trip = inputs[t];
+        Variant::ntt(round_trip);
+        Variant::inverse_ntt(round_trip);
+        CHECK(round_trip == inputs[t]);
+    }
+}
+
+// SamplePolyCBD_2's kernels (mlkem_sample_avx2.hpp): each supported one equals cbd_from_bytes<2> on
+// random bytes and on all-zero and all-one bytes (every coefficient 0, every one q - 1 ... ).
+TEST_CASE_TEMPLATE("ML-KEM SamplePolyCBD_2: every variant equals the portable one", Variant,
+                   carapace::detail::mlkem::mlkem_sample_avx2, carapace::detail::mlkem::mlkem_sample_portable) {
+    namespace m = detail::mlkem;
+    if (!Variant::supported()) {
+        MESSAGE("ML-KEM sampling variant " << std::string(Variant::name)
+                                           << " not supported by this CPU (or forced portable): not run");
+        return;
+    }
+    test_support::test_rng rng(2);
+    for (int t = 0; t < 2000; ++t) {
+        std::array<std::uint8_t, 128> in{};
+        for (auto& b : in) b = static_cast<std::uint8_t>(t == 0 ? 0x00 : t == 1 ? 0xff : t == 2 ? 0x0f : rng.next());
+        m::poly expected{}, got{};
+        m::cbd_from_bytes<2>(in.data(), expected);
+        Variant::cbd2(in.data(), got);
+        CHECK(got == expected);
+    }
+}
+
+// SampleNTT's rejection kernels: each supported one keeps the same candidates as
+// sample_ntt_block, in order, from any starting count, on random blocks, on all-0xff bytes
+// (every candidate 4095, rejected) and on all-zero bytes (every candidate 0, accepted).
+TEST_CASE_TEMPLATE("ML-KEM SampleNTT rejection: every variant equals the portable one", Variant,
+                   carapace::detail::mlkem::mlkem_sample_avx2, carapace::detail::mlkem::mlkem_sample_portable) {
+    namespace m = detail::mlkem;
+    if (!Variant::supported()) {
+        MESSAGE("ML-KEM sampling variant " << std::string(Variant::name)
+                                           << " not supported by this CPU (or forced portable): not run");
+        return;
+    }
+    test_support::test_rng rng(7);
+    for (int t = 0; t < 3000; ++t) {
+        std::array<std::uint8_t, shake128::rate + m::sample_block_slack> block{};
+        for (std::size_t i = 0; i < shake128::rate; ++i)
+            block[i] = static_cast<std::uint8_t>(t == 0 ? 0xff : t == 1 ? 0x00 : rng.next());
+        const std::size_t start = static_cast<std::size_t>(t % 5 == 0 ? 0 : rng.next() % m::n);
+        std::array<std::uint16_t, m::n + m::sample_output_slack> expected{}, got{};
+        const std::size_t expected_count = m::sample_ntt_block(block.data(), shake128::rate, expected.data(), start);
+        const std::size_t got_count = Variant::reject(block.data(), shake128::rate, got.data(), start);
+        CHECK(got_count == expected_count);
+        for (std::size_t i = 0; i < expected_count; ++i) CHECK(got[i] == expected[i]);
     }
 }
 

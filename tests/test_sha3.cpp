@@ -1,11 +1,14 @@
 // SHA-3 and SHAKE (FIPS 202): digests of messages around every rate boundary, the FIPS 202
 // example messages and one million "a" (tests/vectors/fips202, from an independent
 // implementation), any split of the input and of the SHAKE output, and every Wycheproof
-// HMAC-SHA3 test.
+// HMAC-SHA3 test; the four-state permutation on each variant, and hashes absorbed side by side.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
@@ -131,6 +134,7 @@ TEST_CASE("Keccak-f[1600] four at a time: every variant equals the single permut
         for (std::size_t j = 0; j < 4; ++j)
             for (std::size_t i = 0; i < 25; ++i) CHECK(s.lanes[i][j] == expected[j][i]);
     };
+    check_variant.template operator()<detail::keccak_x4_avx512vl>();
     check_variant.template operator()<detail::keccak_x4_avx2>();
     check_variant.template operator()<detail::keccak_x4_portable>();
     // And through the dispatcher, with whatever it picks here.
@@ -138,6 +142,27 @@ TEST_CASE("Keccak-f[1600] four at a time: every variant equals the single permut
     for (int round = 0; round < 3; ++round) detail::keccak_f1600_x4(s, detail::keccak_x4_dispatch::best());
     for (std::size_t j = 0; j < 4; ++j)
         for (std::size_t i = 0; i < 25; ++i) CHECK(s.lanes[i][j] == expected[j][i]);
+}
+
+// Up to four SHA3-256 and SHAKE256 hashes absorbed side by side equal the one-at-a-time ones, for
+// lengths around the rate and ML-KEM's 1120 and 1184 bytes, with mixed lengths in one call.
+TEST_CASE("Keccak x4: SHA3-256 and SHAKE256 side by side equal one at a time") {
+    std::vector<std::uint8_t> data(1300);
+    for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 131 + 7);
+    const std::size_t lengths[] = {0, 1, 31, 135, 136, 137, 271, 272, 1120, 1184, 1300};
+    for (const std::size_t a : lengths) {
+        for (const std::size_t b : lengths) {
+            const std::span<const std::uint8_t> first(data.data(), a), second(data.data() + 3, b < 1297 ? b : 1297);
+            std::array<std::uint8_t, 32> h{}, j{}, h2{};
+            detail::keccak_x4_hash32<shake256::rate, 3>({first, second, second}, {0x06, 0x1f, 0x06},
+                                                        {h.data(), j.data(), h2.data()});
+            CHECK(h == sha3_256::hash(first));
+            CHECK(h2 == sha3_256::hash(second));
+            std::array<std::uint8_t, 32> expected{};
+            shake256::hash(second, expected);
+            CHECK(j == expected);
+        }
+    }
 }
 
 template <class Hash>

@@ -486,9 +486,10 @@ bool check_rsa() {
 }
 
 // ---- ML-KEM: KeyGen from secret seeds, Encaps with a secret m, Decaps with a secret key of a
-// matching ciphertext and of one that must be rejected (the implicit-rejection path). The
-// encapsulation key and the ciphertexts are public; expected values come from a run on the same
-// inputs left public. "auto": the Keccak x4 the dispatcher picks (AVX2 where the CPU has it).
+// matching ciphertext and of one that must be rejected (the implicit-rejection path), the key
+// expanded and as its seed. The encapsulation key and the ciphertexts are public; expected values
+// come from a run on the same inputs left public. "auto": the NTT, CBD and Keccak x4 variants the
+// dispatcher picks (AVX2 where the CPU has it; AVX-512VL Keccak under MemorySanitizer).
 
 template <class Kem>
 bool check_mlkem(unsigned seed) {
@@ -528,6 +529,21 @@ bool check_mlkem(unsigned seed) {
     ok &= ss == expected_ss;
     ss = {};
     ok &= Kem::decapsulate(dk, rejected_ct, ss) == errc::ok;
+    ok &= publish(ss);
+    ok &= ss == expected_rejected;
+
+    // The seed form d || z, as the TLS client keeps it: KeyGen and Decaps in one call.
+    bytes<64> d_z{};
+    for (std::size_t i = 0; i < 32; ++i) {
+        d_z[i] = d[i];
+        d_z[32 + i] = z[i];
+    }
+    ss = {};
+    ok &= Kem::decapsulate_seed(d_z, ct, ss) == errc::ok;
+    ok &= publish(ss);
+    ok &= ss == expected_ss;
+    ss = {};
+    ok &= Kem::decapsulate_seed(d_z, rejected_ct, ss) == errc::ok;
     ok &= publish(ss);
     ok &= ss == expected_rejected;
     return ok;
@@ -674,11 +690,11 @@ int check_all() {
 #endif
     run.item(rsa_area, "portable-32", not_run_reason(true, false),
              [] { return check_rsa<std::uint32_t, cd::rsa_mont_portable>(); });
-    run.item("ML-KEM-512 KeyGen, Encaps, Decaps (and rejection)", "auto", not_run_reason(true, false),
+    run.item("ML-KEM-512 KeyGen, Encaps, Decaps from dk and from the seed (and rejection)", "auto", not_run_reason(true, false),
              [] { return check_mlkem<mlkem512>(30); });
-    run.item("ML-KEM-768 KeyGen, Encaps, Decaps (and rejection)", "auto", not_run_reason(true, false),
+    run.item("ML-KEM-768 KeyGen, Encaps, Decaps from dk and from the seed (and rejection)", "auto", not_run_reason(true, false),
              [] { return check_mlkem<mlkem768>(31); });
-    run.item("ML-KEM-1024 KeyGen, Encaps, Decaps (and rejection)", "auto", not_run_reason(true, false),
+    run.item("ML-KEM-1024 KeyGen, Encaps, Decaps from dk and from the seed (and rejection)", "auto", not_run_reason(true, false),
              [] { return check_mlkem<mlkem1024>(32); });
 
     // With the engines dispatched here: under MSan, the ones valgrind cannot execute (VAES,

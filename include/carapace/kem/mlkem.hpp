@@ -10,7 +10,8 @@
 //   if (mlkem768::decapsulate(dk, ct, k2) != errc::ok) ...           // k2 == k
 //
 // Decapsulation keys come in two forms: the expanded one of FIPS 203 (dk, 768k + 96 bytes) and
-// the 64-byte seed d || z it is derived from (decapsulate_seed re-derives it each time).
+// the 64-byte seed d || z it is derived from (decapsulate_seed re-derives it each time, keeping
+// the public matrix from KeyGen for the re-encryption).
 //
 // Errors: encapsulate refuses an encapsulation key that fails the modulus check (§7.2),
 // decapsulate a key that fails the hash check (§7.3). A wrong length is a compile error: every
@@ -25,6 +26,7 @@
 #include "carapace/core/ct.hpp"
 #include "carapace/core/error.hpp"
 #include "carapace/core/wipe.hpp"
+#include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
 #include "carapace/kem/detail/mlkem_kpke.hpp"
 
@@ -136,10 +138,73 @@ public:
     [[nodiscard]] static constexpr errc decapsulate(fixed_view<decapsulation_key_size> dk,
                                                     fixed_view<ciphertext_size> c,
                                                     fixed_span<shared_secret_size> key) noexcept {
-        if (!decapsulation_key_valid(dk)) return errc::invalid_argument;
+        // The check's H(ek) and the rejection key J(z || c), hashed together.
+        bytes<32> h{};
+        shared_secret rejected{};
+        hash_key_and_rejection(dk.template subspan<pke_dk, pke_ek>(), dk.template subspan<pke_dk + pke_ek + 32, 32>(), c, h,
+                               rejected);
+        if (!ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32)))) {
+            secure_wipe(rejected);
+            return errc::invalid_argument;
+        }
+        const errc e = decapsulate_checked(dk, c, key, rejected, nullptr);
+        secure_wipe(rejected);
+        return e;
+    }
+
+    // Decapsulation with the 64-byte seed form d || z of the key. KeyGen runs again, but the key
+    // it gives is not hash-checked (§7.3 guards stored keys; this one was derived a moment ago and
+    // holds H(ek) by construction), and it keeps A-hat for the re-encryption, which then samples
+    // no matrix. The result is that of keygen followed by decapsulate.
+    [[nodiscard]] static constexpr errc decapsulate_seed(fixed_view<seed_size> seed, fixed_view<ciphertext_size> c,
+                                                         fixed_span<shared_secret_size> key) noexcept {
+        sha3_512 g;
+        const std::uint8_t k_byte[1] = {static_cast<std::uint8_t>(k)};
+        g.update(seed.template first<32>()).update(k_byte);
+        auto rho_sigma = g.final();
+        bytes<32> rho{};
+        for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
+        rho = ct::declassify(rho);
+        decapsulation_key dk{};
+        detail::mlkem::poly_matrix<P> a_hat{};
+        std::uint8_t* ek = dk.data() + pke_dk;
+        const bool ok =
+            detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), &a_hat);
+        fixed_span<32> h(dk.data() + pke_dk + pke_ek, 32);
+        shared_secret rejected{};
+        hash_key_and_rejection(fixed_view<pke_ek>(ek, pke_ek), seed.template last<32>(), c, h, rejected);
+        for (std::size_t i = 0; i < 32; ++i) dk[pke_dk + pke_ek + 32 + i] = seed[32 + i];
+        errc e = errc::invalid_argument;
+        if (ok) e = decapsulate_checked(dk, c, key, rejected, &a_hat);
+        secure_wipe(rho_sigma);
+        secure_wipe(dk);
+        secure_wipe(rejected);
+        return e;
+    }
+
+private:
+    // H(ek) (SHA3-256) and J(z || c) (SHAKE256, 32 bytes): two sponges of the same rate, absorbed
+    // side by side (hash/detail/keccak_x4.hpp).
+    static constexpr void hash_key_and_rejection(fixed_view<pke_ek> ek, fixed_view<32> z, fixed_view<ciphertext_size> c,
+                                                 fixed_span<32> h, fixed_span<32> rejected) noexcept {
+        static_assert(sha3_256::block_size == shake256::rate);
+        bytes<32 + ciphertext_size> z_c{};
+        for (std::size_t i = 0; i < 32; ++i) z_c[i] = z[i];
+        for (std::size_t i = 0; i < ciphertext_size; ++i) z_c[32 + i] = c[i];
+        detail::keccak_x4_hash32<shake256::rate, 2>({std::span<const std::uint8_t>(ek), std::span<const std::uint8_t>(z_c)},
+                                                    {0x06, 0x1f}, {h.data(), rejected.data()});
+        secure_wipe(z_c);
+    }
+
+    // Algorithm 18 on a key known to be sound, given J(z || c); a_hat, when given, is the matrix
+    // of dk's rho.
+    [[nodiscard]] static constexpr errc decapsulate_checked(fixed_view<decapsulation_key_size> dk,
+                                                            fixed_view<ciphertext_size> c,
+                                                            fixed_span<shared_secret_size> key,
+                                                            fixed_view<shared_secret_size> rejected,
+                                                            const detail::mlkem::poly_matrix<P>* a_hat) noexcept {
         const std::uint8_t* ek = dk.data() + pke_dk;
         const auto h = dk.subspan(pke_dk + pke_ek, 32);
-        const auto z = dk.subspan(pke_dk + pke_ek + 32, 32);
 
         bytes<32> m{};
         detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
@@ -152,12 +217,7 @@ public:
         for (std::size_t i = 0; i < 32; ++i) rho[i] = ek[pke_dk + i];
         rho = ct::declassify(rho);
         const bool ok = detail::mlkem::kpke_encrypt<P>(ek, rho, m, fixed_view<32>(k_r.data() + 32, 32),
-                                                       reencrypted.data());
-
-        shake256 j;
-        j.update(z).update(c);
-        shared_secret rejected{};
-        j.finish().squeeze(rejected);
+                                                       reencrypted.data(), a_hat);
 
         for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
         std::uint32_t diff = 0;
@@ -168,23 +228,11 @@ public:
         secure_wipe(m);
         secure_wipe(k_r);
         secure_wipe(reencrypted);
-        secure_wipe(rejected);
         if (!ok) {
             secure_wipe(key);
             return errc::invalid_argument;
         }
         return errc::ok;
-    }
-
-    // Decapsulation with the 64-byte seed form d || z of the key (re-derives the expanded key).
-    [[nodiscard]] static constexpr errc decapsulate_seed(fixed_view<seed_size> seed, fixed_view<ciphertext_size> c,
-                                                         fixed_span<shared_secret_size> key) noexcept {
-        encapsulation_key ek{};
-        decapsulation_key dk{};
-        errc e = keygen(seed, ek, dk);
-        if (e == errc::ok) e = decapsulate(dk, c, key);
-        secure_wipe(dk);
-        return e;
     }
 };
 

@@ -9,10 +9,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <type_traits>
 
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
+#include "carapace/core/endian.hpp"
+#include "carapace/core/wipe.hpp"
 #include "carapace/hash/detail/keccak.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -153,12 +156,58 @@ struct keccak_x4_avx2 {
     }
 };
 
+// With AVX-512VL on the same 256-bit registers: vprolq rotates in one instruction, and vpternlogq
+// merges the five-way XOR of theta into two instructions and chi's a ^ (~b & c) into one. The
+// lanes sit in arrays indexed by loop positions only; the loops are unrolled so that they stay
+// in registers, and the rotation counts come from a register (vprolvq), not immediates.
+struct keccak_x4_avx512vl {
+    static constexpr const char* name = "avx512vl";
+    static bool supported() noexcept { return cpu::features().avx512f && cpu::features().avx512vl; }
+
+    __attribute__((target("avx2,avx512f,avx512vl"))) static void permute(keccak_x4_states& s) noexcept {
+        using namespace keccak_tables;
+        __m256i a[25], b[25], c[5], rotations[25];
+#pragma GCC unroll 25
+        for (std::size_t i = 0; i < 25; ++i) {
+            a[i] = _mm256_load_si256(reinterpret_cast<const __m256i*>(s.lanes[i].data()));
+            rotations[i] = _mm256_set1_epi64x(rho_offsets[i]);
+        }
+        for (unsigned round = 0; round < 24; ++round) {
+#pragma GCC unroll 5
+            for (std::size_t x = 0; x < 5; ++x)
+                c[x] = _mm256_ternarylogic_epi64(_mm256_ternarylogic_epi64(a[x], a[x + 5], a[x + 10], 0x96), a[x + 15],
+                                                 a[x + 20], 0x96);
+#pragma GCC unroll 5
+            for (std::size_t x = 0; x < 5; ++x) {
+                const __m256i d = _mm256_xor_si256(c[(x + 4) % 5], _mm256_rol_epi64(c[(x + 1) % 5], 1));
+#pragma GCC unroll 5
+                for (std::size_t y = 0; y < 5; ++y)
+                    b[pi_destination[x + 5 * y]] = _mm256_rolv_epi64(_mm256_xor_si256(a[x + 5 * y], d), rotations[x + 5 * y]);
+            }
+#pragma GCC unroll 25
+            for (std::size_t i = 0; i < 25; ++i) {
+                const std::size_t x = i % 5, row = i - x;
+                a[i] = _mm256_ternarylogic_epi64(b[i], b[row + (x + 1) % 5], b[row + (x + 2) % 5], 0xd2);
+            }
+            a[0] = _mm256_xor_si256(a[0], _mm256_set1_epi64x(static_cast<long long>(round_constants[round])));
+        }
+#pragma GCC unroll 25
+        for (std::size_t i = 0; i < 25; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(s.lanes[i].data()), a[i]);
+    }
+};
+
 #undef CARAPACE_KECCAK_AVX2_TARGET
 #undef CARAPACE_KECCAK_AVX2_INLINE
 
 #else
 
 // Built without intrinsics: never supported, so never called.
+struct keccak_x4_avx512vl {
+    static constexpr const char* name = "avx512vl";
+    static constexpr bool supported() noexcept { return false; }
+    static constexpr void permute(keccak_x4_states& s) noexcept { keccak_x4_portable::permute(s); }
+};
+
 struct keccak_x4_avx2 {
     static constexpr const char* name = "avx2";
     static constexpr bool supported() noexcept { return false; }
@@ -167,7 +216,7 @@ struct keccak_x4_avx2 {
 
 #endif
 
-using keccak_x4_dispatch = cpu_variants<keccak_x4_avx2, keccak_x4_portable>;
+using keccak_x4_dispatch = cpu_variants<keccak_x4_avx512vl, keccak_x4_avx2, keccak_x4_portable>;
 
 // Permutes four states with the variant `choice` names (keccak_x4_dispatch::best() normally; the
 // portable one in constant evaluation).
@@ -177,6 +226,46 @@ constexpr void keccak_f1600_x4(keccak_x4_states& s, keccak_x4_dispatch::choice c
         return;
     }
     keccak_x4_dispatch::call(choice, [&]<class Variant>() { Variant::permute(s); });
+}
+
+// Up to four sponges of one rate absorbed together (FIPS 202 §4): message e with the domain
+// padding byte pads[e] (0x06 for SHA3-256, 0x1f for SHAKE256, then 10*1), its first 32 bytes of
+// output into outs[e]. For independent hashes of about a kilobyte each (ML-KEM decapsulation
+// hashes its encapsulation key and the rejection key's input), this costs one permutation of
+// four states per block instead of one scalar permutation per block and message. Lengths are
+// public; the data are not branched on.
+template <std::size_t Rate, std::size_t Count>
+constexpr void keccak_x4_hash32(const std::array<std::span<const std::uint8_t>, Count>& messages,
+                                const std::array<std::uint8_t, Count>& pads,
+                                const std::array<std::uint8_t*, Count>& outs) noexcept {
+    static_assert(Count >= 1 && Count <= 4 && Rate % 8 == 0 && Rate >= 32 && Rate < 200);
+    keccak_x4_states states{};
+    std::size_t blocks = 0;
+    for (const auto& m : messages) blocks = m.size() / Rate + 1 > blocks ? m.size() / Rate + 1 : blocks;
+    auto choice = keccak_x4_dispatch::best();  // not const: see sample_ntt_x4 (kem/detail/mlkem_sample.hpp)
+    std::array<std::uint8_t, Rate> last{};
+    for (std::size_t b = 0; b < blocks; ++b) {
+        for (std::size_t e = 0; e < Count; ++e) {
+            const auto& m = messages[e];
+            const std::size_t own_blocks = m.size() / Rate + 1;
+            if (b >= own_blocks) continue;
+            const std::uint8_t* block = m.data() + b * Rate;
+            if (b + 1 == own_blocks) {  // the tail, padded
+                const std::size_t tail = m.size() - b * Rate;
+                for (std::size_t i = 0; i < Rate; ++i) last[i] = i < tail ? block[i] : 0;
+                last[tail] ^= pads[e];
+                last[Rate - 1] ^= 0x80;
+                block = last.data();
+            }
+            for (std::size_t i = 0; i < Rate / 8; ++i) states.lanes[i][e] ^= load_le64(block + 8 * i);
+        }
+        keccak_f1600_x4(states, choice);
+        for (std::size_t e = 0; e < Count; ++e)
+            if (b + 1 == messages[e].size() / Rate + 1)
+                for (std::size_t i = 0; i < 4; ++i) store_le64(outs[e] + 8 * i, states.lanes[i][e]);
+    }
+    secure_wipe(last);
+    secure_wipe(states);
 }
 
 }  // namespace carapace::detail

@@ -1,6 +1,9 @@
 // K-PKE, the public-key encryption scheme inside ML-KEM (FIPS 203 §5: Algorithms 13, 14, 15).
-// The matrix A-hat is never stored: each entry is sampled when it is used (row by row for
-// KeyGen, column by column for Encrypt), so the stack holds a few polynomials, never k^2 of them.
+// The matrix A-hat is normally not stored: each entry is sampled when it is used (row by row for
+// KeyGen, column by column for Encrypt), so the stack holds a few polynomials, not k^2 of them.
+// A caller that runs KeyGen and then Encrypt with the same key (decapsulation from a seed) may
+// ask KeyGen to keep the matrix and hand it to Encrypt, which then samples nothing: the entries
+// are the same SampleNTT outputs either way.
 #pragma once
 
 #include <array>
@@ -10,7 +13,9 @@
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/hash/sha3.hpp"
+#include "carapace/kem/detail/mlkem_ntt.hpp"
 #include "carapace/kem/detail/mlkem_poly.hpp"
+#include "carapace/kem/detail/mlkem_sample.hpp"
 
 namespace carapace::detail::mlkem {
 
@@ -26,6 +31,10 @@ struct params {
 
 template <class P>
 using poly_vector = std::array<poly, P::k>;
+
+// A-hat, row i holding A-hat[i, 0 .. k - 1].
+template <class P>
+using poly_matrix = std::array<poly_vector<P>, P::k>;
 
 // The k entries of one row (transposed: false) or one column (true) of A-hat, A-hat[i, j] being
 // SampleNTT(rho || j || i): sampled together, four XOF states at a time.
@@ -44,9 +53,10 @@ template <class P>
 }
 
 // Algorithm 13 from the already expanded (rho, sigma) = G(d || k); rho is public (it ends ek).
+// With keep_matrix, A-hat is left there for kpke_encrypt.
 template <class P>
 [[nodiscard]] constexpr bool kpke_keygen(fixed_view<32> rho, fixed_view<32> sigma, std::uint8_t* ek,
-                                         std::uint8_t* dk) noexcept {
+                                         std::uint8_t* dk, poly_matrix<P>* keep_matrix = nullptr) noexcept {
     poly_vector<P> s{}, e{};
     std::array<poly*, 2 * P::k> noise{};  // s with counters 0 .. k - 1, then e
     for (std::size_t i = 0; i < P::k; ++i) {
@@ -60,8 +70,9 @@ template <class P>
     poly_vector<P> row{};
     for (std::size_t i = 0; i < P::k; ++i) {
         ntt_accumulator acc;
-        sampled &= sample_matrix_line<P>(rho, i, false, row);
-        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(row[j], s[j]);
+        poly_vector<P>& entries = keep_matrix != nullptr ? (*keep_matrix)[i] : row;
+        sampled &= sample_matrix_line<P>(rho, i, false, entries);
+        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(entries[j], s[j]);
         acc.store(t);
         ntt(e[i]);
         add(t, e[i]);
@@ -78,9 +89,11 @@ template <class P>
 // Algorithm 14. ek's coefficients are reduced by ByteDecode_12 (callers check the modulus first);
 // rho, the seed of the public matrix, is passed apart: it is public, and a decapsulating caller
 // (whose ek sits inside its secret key) says so with ct::declassify before SampleNTT branches on it.
+// Given a_hat (kept by kpke_keygen from the same rho), the matrix is read from there instead.
 template <class P>
 [[nodiscard]] constexpr bool kpke_encrypt(const std::uint8_t* ek, fixed_view<32> rho, fixed_view<32> m,
-                                          fixed_view<32> r, std::uint8_t* c) noexcept {
+                                          fixed_view<32> r, std::uint8_t* c,
+                                          const poly_matrix<P>* a_hat = nullptr) noexcept {
     poly_vector<P> y{}, e1{};
     poly e2{}, a{}, w{};
     std::array<poly*, P::k> y_out{};
@@ -98,8 +111,8 @@ template <class P>
     poly_vector<P> column{};
     for (std::size_t i = 0; i < P::k; ++i) {
         ntt_accumulator acc;
-        sampled &= sample_matrix_line<P>(rho, i, true, column);
-        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(column[j], y[j]);
+        if (a_hat == nullptr) sampled &= sample_matrix_line<P>(rho, i, true, column);
+        for (std::size_t j = 0; j < P::k; ++j) acc.add_product(a_hat != nullptr ? (*a_hat)[j][i] : column[j], y[j]);
         acc.store(w);
         inverse_ntt(w);
         add(w, e1[i]);

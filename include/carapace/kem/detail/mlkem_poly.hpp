@@ -1,23 +1,20 @@
 // The polynomial arithmetic of ML-KEM (FIPS 203 §4): the field Z_q with q = 3329, the NTT and its
 // inverse (Algorithms 9, 10), products in the NTT domain (Algorithms 11, 12), Compress and
-// Decompress (§4.2.1), ByteEncode and ByteDecode (Algorithms 5, 6), and the samplers SampleNTT
-// and SamplePolyCBD (Algorithms 7, 8).
+// Decompress (§4.2.1), ByteEncode and ByteDecode (Algorithms 5, 6), and SamplePolyCBD on given
+// bytes (Algorithm 8), SampleNTT's rejection on given bytes (Algorithm 7). The samplers with their
+// XOF and PRF are in mlkem_sample.hpp.
 //
 // Constant time: coefficients of secrets pass only through multiplications, shifts and masks.
 // Reduction modulo q is a Barrett multiplication; Compress divides by q with a multiply and a
-// shift (a hardware division's time depends on its operands: the KyberSlash leaks). SampleNTT
-// reads public data only (the seed rho of the public matrix), so its loop may branch on it.
+// shift (a hardware division's time depends on its operands: the KyberSlash leaks).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <span>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
-#include "carapace/hash/detail/keccak_x4.hpp"
-#include "carapace/hash/sha3.hpp"
 
 namespace carapace::detail::mlkem {
 
@@ -118,60 +115,59 @@ constexpr std::int16_t mul_montgomery(std::int16_t a, std::int16_t b_montgomery)
     return montgomery_reduce(std::int32_t{a} * b_montgomery);
 }
 
-// Algorithm 9. Each layer adds less than q to the largest magnitude: below 8q < 2^15 after 7.
-constexpr void ntt(poly& f) noexcept {
-    wide_poly w{};
-    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
-    std::size_t i = 1;
-    for (std::size_t len = 128; len >= 2; len /= 2) {
-        for (std::size_t start = 0; start < n; start += 2 * len) {
-            const std::int16_t zeta = zetas_montgomery[i++];
-            for (std::size_t j = start; j < start + len; ++j) {
-                const std::int16_t t = mul_montgomery(w[j + len], zeta);
-                w[j + len] = static_cast<std::int16_t>(w[j] - t);
-                w[j] = static_cast<std::int16_t>(w[j] + t);
+// 128^-1 (3303) times 2^16 mod q: the closing factor of the inverse NTT, in Montgomery form.
+inline constexpr auto inverse_ntt_scale = static_cast<std::int16_t>((std::uint32_t{3303} << 16) % q);
+
+// The portable NTT variant (see mlkem_ntt.hpp for the dispatch; mlkem_ntt_avx2.hpp computes the
+// same values with AVX2).
+struct mlkem_ntt_portable {
+    static constexpr const char* name = "portable";
+    static constexpr bool supported() noexcept { return true; }
+
+    // Algorithm 9. Each layer adds less than q to the largest magnitude: below 8q < 2^15 after 7.
+    static constexpr void ntt(poly& f) noexcept {
+        wide_poly w{};
+        for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
+        std::size_t i = 1;
+        for (std::size_t len = 128; len >= 2; len /= 2) {
+            for (std::size_t start = 0; start < n; start += 2 * len) {
+                const std::int16_t zeta = zetas_montgomery[i++];
+                for (std::size_t j = start; j < start + len; ++j) {
+                    const std::int16_t t = mul_montgomery(w[j + len], zeta);
+                    w[j + len] = static_cast<std::int16_t>(w[j] - t);
+                    w[j] = static_cast<std::int16_t>(w[j] + t);
+                }
             }
         }
+        for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(w[j]);
     }
-    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(w[j]);
-}
 
-// Algorithm 10; the sums are Barrett-reduced at once, the differences go through a Montgomery
-// product; the closing factor is 128^-1 (3303) times 2^16 for the last Montgomery reduction.
-constexpr void inverse_ntt(poly& f) noexcept {
-    wide_poly w{};
-    for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
-    std::size_t i = 127;
-    for (std::size_t len = 2; len <= 128; len *= 2) {
-        for (std::size_t start = 0; start < n; start += 2 * len) {
-            const std::int16_t zeta = zetas_montgomery[i--];
-            for (std::size_t j = start; j < start + len; ++j) {
-                const std::int16_t t = w[j];
-                w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
-                w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
+    // Algorithm 10; the sums are Barrett-reduced at once, the differences go through a Montgomery
+    // product; the closing factor carries 2^16 for the last Montgomery reduction.
+    static constexpr void inverse_ntt(poly& f) noexcept {
+        wide_poly w{};
+        for (std::size_t j = 0; j < n; ++j) w[j] = static_cast<std::int16_t>(f[j]);
+        std::size_t i = 127;
+        for (std::size_t len = 2; len <= 128; len *= 2) {
+            for (std::size_t start = 0; start < n; start += 2 * len) {
+                const std::int16_t zeta = zetas_montgomery[i--];
+                for (std::size_t j = start; j < start + len; ++j) {
+                    const std::int16_t t = w[j];
+                    w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
+                    w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
+                }
             }
         }
+        for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(mul_montgomery(w[j], inverse_ntt_scale));
     }
-    constexpr auto scale = static_cast<std::int16_t>((std::uint32_t{3303} << 16) % q);
-    for (std::size_t j = 0; j < n; ++j) f[j] = to_canonical(mul_montgomery(w[j], scale));
-}
 
-// Sums of products in the NTT domain, reduced once at the end: each term is below 2q^2, so up to
-// 4 (k of ML-KEM-1024) terms stay below 2^27.
-struct ntt_accumulator {
-    std::array<std::uint32_t, n> sum{};
-
-    // += f * g (Algorithms 11 and 12).
-    constexpr void add_product(const poly& f, const poly& g) noexcept {
+    // sum += f * g (Algorithms 11 and 12), each term below 2q^2.
+    static constexpr void add_product(std::array<std::uint32_t, n>& sum, const poly& f, const poly& g) noexcept {
         for (std::size_t i = 0; i < n / 2; ++i) {
             const std::uint32_t a0 = f[2 * i], a1 = f[2 * i + 1], b0 = g[2 * i], b1 = g[2 * i + 1];
             sum[2 * i] += a0 * b0 + std::uint32_t{mul(a1, b1)} * gammas[i];
             sum[2 * i + 1] += a0 * b1 + a1 * b0;
         }
-    }
-
-    constexpr void store(poly& out) const noexcept {
-        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint16_t>(reduce(sum[i]));
     }
 };
 
@@ -246,56 +242,6 @@ constexpr void decode_decompress(const std::uint8_t* in, poly& f) noexcept {
     for (auto& c : f) c = decompress<D>(c);
 }
 
-// SHAKE128 blocks SampleNTT may read before it gives up. 256 coefficients need 256 candidates
-// from at most 11 blocks in all but a 2^-38 fraction of seeds (the C2SP "unlucky" seeds need
-// more than 575 bytes); 64 blocks give 3584 candidates, each accepted with probability 3329/4096,
-// so falling short has probability far below 2^-1000: no seed will ever hit it, but the work an
-// attacker-chosen seed can cause is bounded all the same.
-inline constexpr std::size_t sample_ntt_block_budget = 64;
-
-// The rejection loop of Algorithm 7 over one block of XOF output: appends the accepted values
-// to a from position `count`, returns the new count. Public input, public branches.
-constexpr std::size_t sample_ntt_block(const bytes<shake128::rate>& block, poly& a, std::size_t count) noexcept {
-    for (std::size_t p = 0; p < block.size() && count < n; p += 3) {
-        const std::uint32_t d1 = block[p] | (std::uint32_t{block[p + 1]} & 0x0f) << 8;
-        const std::uint32_t d2 = (std::uint32_t{block[p + 1]} >> 4) | std::uint32_t{block[p + 2]} << 4;
-        if (d1 < q) a[count++] = static_cast<std::uint16_t>(d1);
-        if (d2 < q && count < n) a[count++] = static_cast<std::uint16_t>(d2);
-    }
-    return count;
-}
-
-// Algorithm 7 (SampleNTT) for `count` (at most 4) polynomials at once, their SHAKE128 states permuted
-// together (keccak_x4.hpp): out[e] from rho || indices[e][0] || indices[e][1]. The sponge is
-// written out here: a 34-byte input, then SHAKE's padding (0x1f ... 0x80, FIPS 202 §6.2, B.2),
-// then 168-byte blocks squeezed. False only if the budget runs out.
-[[nodiscard]] constexpr bool sample_ntt_x4(fixed_view<32> rho, const std::array<std::array<std::uint8_t, 2>, 4>& indices,
-                                           std::size_t count, const std::array<poly*, 4>& out) noexcept {
-    keccak_x4_states states{};
-    for (std::size_t e = 0; e < count; ++e) {
-        for (std::size_t i = 0; i < 4; ++i) states.lanes[i][e] = load_le64(rho.data() + 8 * i);
-        states.lanes[4][e] = indices[e][0] | std::uint64_t{indices[e][1]} << 8 | std::uint64_t{0x1f} << 16;
-        states.lanes[shake128::rate / 8 - 1][e] = std::uint64_t{0x80} << 56;
-    }
-    // Not const: a const integral variable's initializer is tried as a constant expression, where
-    // best() would answer "portable".
-    auto choice = keccak_x4_dispatch::best();
-    std::array<std::size_t, 4> filled{};
-    bytes<shake128::rate> block{};
-    for (std::size_t b = 0; b < sample_ntt_block_budget; ++b) {
-        keccak_f1600_x4(states, choice);
-        bool all = true;
-        for (std::size_t e = 0; e < count; ++e) {
-            if (filled[e] == n) continue;
-            for (std::size_t i = 0; i < shake128::rate / 8; ++i) store_le64(block.data() + 8 * i, states.lanes[i][e]);
-            filled[e] = sample_ntt_block(block, *out[e], filled[e]);
-            all = all && filled[e] == n;
-        }
-        if (all) return true;
-    }
-    return false;
-}
-
 // Algorithm 8 on the 64 eta bytes of PRF_eta output: coefficient i is the number of set bits
 // among bits 2 i eta .. 2 i eta + eta - 1 minus those among the next eta bits, mod q. The bits
 // are counted a word at a time with masks (eta = 2: 4 bits per coefficient, 8 coefficients per
@@ -321,32 +267,18 @@ constexpr void cbd_from_bytes(const std::uint8_t* bytes_in, poly& f) noexcept {
     }
 }
 
-// SamplePolyCBD_eta(PRF_eta(s, first + e)) into *out[e] for every e (§4.1, Algorithm 8), four
-// SHAKE256 states permuted together (keccak_x4.hpp). The sponge is written out: the 33-byte input
-// s || b, SHAKE's padding (0x1f ... 0x80), then 64 eta bytes squeezed (one or two 136-byte blocks).
-template <unsigned Eta>
-constexpr void sample_cbd_many(fixed_view<32> s, std::uint8_t first, std::span<poly* const> out) noexcept {
-    constexpr std::size_t rate = shake256::rate, needed = 64 * Eta;
-    auto choice = keccak_x4_dispatch::best();  // not const: see sample_ntt_x4
-    for (std::size_t start = 0; start < out.size(); start += 4) {
-        const std::size_t count = out.size() - start < 4 ? out.size() - start : 4;
-        keccak_x4_states states{};
-        for (std::size_t e = 0; e < count; ++e) {
-            for (std::size_t i = 0; i < 4; ++i) states.lanes[i][e] = load_le64(s.data() + 8 * i);
-            states.lanes[4][e] = static_cast<std::uint8_t>(first + start + e) | std::uint64_t{0x1f} << 8;
-            states.lanes[rate / 8 - 1][e] = std::uint64_t{0x80} << 56;
-        }
-        std::array<bytes<((needed + rate - 1) / rate) * rate>, 4> squeezed{};
-        for (std::size_t block = 0; block * rate < needed; ++block) {
-            keccak_f1600_x4(states, choice);
-            for (std::size_t e = 0; e < count; ++e)
-                for (std::size_t i = 0; i < rate / 8; ++i)
-                    store_le64(squeezed[e].data() + block * rate + 8 * i, states.lanes[i][e]);
-        }
-        for (std::size_t e = 0; e < count; ++e) cbd_from_bytes<Eta>(squeezed[e].data(), *out[start + e]);
-        secure_wipe(squeezed);
-        secure_wipe(states);
+// SampleNTT's rejection loop (Algorithm 7 steps 4-15) over one block of `size` XOF bytes (a
+// multiple of 3): appends the accepted values to out from position `count` until it holds n,
+// returns the new count. The XOF output is public (it comes from rho), so the loop branches on it.
+constexpr std::size_t sample_ntt_block(const std::uint8_t* block, std::size_t size, std::uint16_t* out,
+                                       std::size_t count) noexcept {
+    for (std::size_t p = 0; p < size && count < n; p += 3) {
+        const std::uint32_t d1 = block[p] | (std::uint32_t{block[p + 1]} & 0x0f) << 8;
+        const std::uint32_t d2 = (std::uint32_t{block[p + 1]} >> 4) | std::uint32_t{block[p + 2]} << 4;
+        if (d1 < q) out[count++] = static_cast<std::uint16_t>(d1);
+        if (d2 < q && count < n) out[count++] = static_cast<std::uint16_t>(d2);
     }
+    return count;
 }
 
 }  // namespace carapace::detail::mlkem
