@@ -124,6 +124,9 @@ TEST_CASE("envelope: age test kit, every vector") {
                         << header_round_trips << " header and " << armor_round_trips << " armor round trips");
     if (not_inflated != 0) MESSAGE(not_inflated << " zlib-compressed vectors NOT checked: built without zlib");
     CHECK(checked + hybrid + not_inflated == paths.size());
-    CHECK(checked + not_inflated == 124);
-    CHECK(hybrid == 19);
+    CHECK(paths.size() == 143);
+    if (not_inflated == 0) {  // without zlib, compressed vectors of either kind are not told apart
+        CHECK(checked == 124);
+        CHECK(hybrid == 19);
+    }
 }

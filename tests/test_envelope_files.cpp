@@ -200,7 +200,7 @@ TEST_CASE("envelope: round trips at chunk boundaries, random access, rewrap with
             for (std::uint64_t i = env::random_access::chunk_of(start); i <= env::random_access::chunk_of(end - 1); ++i) {
                 const auto where = ra.sealed_range(i);
                 std::size_t n = 0;
-                REQUIRE(ra.open_chunk(i, text_view(file).subspan(opened.payload_offset + where.offset, where.size), chunk,
+                REQUIRE(ra.open_chunk(i, text_view(file).subspan(static_cast<std::size_t>(opened.payload_offset + where.offset), static_cast<std::size_t>(where.size)), chunk,
                                       n) == env::error::ok);
                 const std::size_t base = static_cast<std::size_t>(i) * env::chunk_size;
                 const std::size_t from = std::max(start, base) - base, to = std::min(end, base + n) - base;
@@ -212,7 +212,7 @@ TEST_CASE("envelope: round trips at chunk boundaries, random access, rewrap with
         if (ra.chunk_count() > 1) {
             const auto where = ra.sealed_range(0);
             std::size_t n = 1;
-            CHECK(ra.open_chunk(1, text_view(file).subspan(opened.payload_offset + where.offset, where.size), chunk, n) !=
+            CHECK(ra.open_chunk(1, text_view(file).subspan(static_cast<std::size_t>(opened.payload_offset + where.offset), static_cast<std::size_t>(where.size)), chunk, n) !=
                   env::error::ok);
             CHECK(n == 0);
         }

@@ -196,7 +196,8 @@ private:
     // one share of any group we list (after a HelloRetryRequest).
     [[nodiscard]] std::size_t share_bytes_bound() const noexcept {
         std::size_t first = 0, retry = 0;
-        for (const named_group g : first_share_groups().view())
+        const share_groups shared = first_share_groups();  // view() points into it
+        for (const named_group g : shared.view())
             if (const key_exchange* kx = find_key_exchange(g)) first += kx->share_size();
         for (const named_group g : config().groups)
             if (const key_exchange* kx = find_key_exchange(g)) retry = std::max(retry, kx->share_size());
