@@ -154,8 +154,10 @@ constexpr signature_algorithm signature_algorithm_of(const algorithm_identifier&
     if (der::equal(a.oid, oid::sha256_with_rsa)) return none_or_null ? rsa_pkcs1_sha256 : unknown;
     if (der::equal(a.oid, oid::sha384_with_rsa)) return none_or_null ? rsa_pkcs1_sha384 : unknown;
     if (der::equal(a.oid, oid::sha512_with_rsa)) return none_or_null ? rsa_pkcs1_sha512 : unknown;
+#if !defined(CARAPACE_NO_RSA)  // without RSA, RSASSA-PSS is an algorithm like any unknown one
     // RFC 4055 §3.1: the parameters are required in a signature's identifier.
     if (der::equal(a.oid, oid::rsassa_pss)) return !none && parse_pss_parameters(a.parameters) ? rsa_pss : unknown;
+#endif
     return unknown;
 }
 
@@ -243,7 +245,9 @@ constexpr result<public_key_info> parse_public_key(const der::element& e) noexce
         info.bits = *bits;
     } else if (der::equal(algorithm->oid, oid::rsassa_pss)) {
         // RFC 4055 §3.1: parameters absent (any PSS signature) or RSASSA-PSS-params (limits).
+#if !defined(CARAPACE_NO_RSA)
         if (!params.empty() && !parse_pss_parameters(params)) return errc::decode_error;
+#endif
         auto bits = rsa_modulus_bits(info.key);
         if (!bits) return bits.error();
         info.type = key_type::rsa_pss;
