@@ -101,7 +101,8 @@ TEST_CASE("X.509 RSA: signature algorithms, PSS parameters and key sizes as open
     // Key types: rsaEncryption, id-RSASSA-PSS limited to SHA-256 / MGF1-SHA-256 / salt >= 32, P-256.
     CHECK(parse(load("leaf_2048.pem")).public_key.type == x509::key_type::rsa);
     CHECK(parse(load("leaf_p256.pem")).public_key.type == x509::key_type::ec_p256);
-    const x509::certificate pss_key = parse(load("intermediate_pss_key.pem"));
+    const auto pss_key_der = load("intermediate_pss_key.pem");  // the certificate's views point into it
+    const x509::certificate pss_key = parse(pss_key_der);
     CHECK(pss_key.public_key.type == x509::key_type::rsa_pss);
     auto limits = x509::parse_pss_parameters(pss_key.public_key.parameters);
     REQUIRE(limits.ok());
