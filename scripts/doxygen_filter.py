@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Doxygen INPUT_FILTER: reads our headers' plain `//` comments as documentation.
+
+The headers use `//` comments, written for people reading the header. Doxygen only reads `///`
+and `/** */`, so this filter (run by Doxygen on each file, output on stdout) rewrites, for
+Doxygen's eyes only and keeping every line where it was (so warnings point at the right line):
+
+- the comment that opens a header (before any code) -> that file's description (`\\file`);
+- a `//` block directly above a declaration at namespace or class scope (no blank line between)
+  -> that declaration's description. Comments inside function bodies are left alone.
+- a comment above a run of declarations with no blank line between them covers the whole run
+  (`a(); b();` under one comment): the run becomes a Doxygen member group and each member gets
+  the comment (DISTRIBUTE_GROUP_DOC);
+- a `//` comment after a member or an enumerator on its line -> that member's description (`///<`).
+
+Usage: doxygen_filter.py FILE   (Doxyfile: INPUT_FILTER = "python3 scripts/doxygen_filter.py")
+"""
+import re
+import sys
+
+SCOPE_KEYWORDS = re.compile(r"\b(namespace|class|struct|union|enum)\b")
+
+
+def strip_templates(text):
+    """Removes `template <...>` heads (nested angle brackets included) from a statement."""
+    out, i = [], 0
+    while True:
+        m = re.search(r"\btemplate\s*<", text[i:])
+        if not m:
+            out.append(text[i:])
+            return "".join(out)
+        out.append(text[i:i + m.start()])
+        j, depth = i + m.end(), 1
+        while j < len(text) and depth:
+            depth += {"<": 1, ">": -1}.get(text[j], 0)
+            j += 1
+        i = j
+
+
+def split_code_comment(line, in_block_comment):
+    """Returns (code, trailing // comment start or -1, still inside /* */) with strings,
+    character literals and comments blanked out of code."""
+    code, i, n = [], 0, len(line)
+    while i < n:
+        c = line[i]
+        if in_block_comment:
+            if line.startswith("*/", i):
+                in_block_comment = False
+                i += 2
+            else:
+                i += 1
+            code.append(" ")
+            continue
+        if line.startswith("//", i):
+            return "".join(code), i, False
+        if line.startswith("/*", i):
+            in_block_comment = True
+            i += 2
+            code.append("  ")
+            continue
+        if c in "\"'":
+            # A string or character literal (raw strings do not occur in our headers' scopes).
+            j = i + 1
+            while j < n and line[j] != c:
+                j += 2 if line[j] == "\\" else 1
+            code.append(c + " " * (min(j, n - 1) - i - 1) + c if j < n else c)
+            i = j + 1
+            continue
+        code.append(c)
+        i += 1
+    return "".join(code), -1, in_block_comment
+
+
+def analyse(lines):
+    """One record per line: kind, indentation, whether documentation may attach here (only
+    namespace/class/enum scope), brace depth before and after, whether it opens a type scope."""
+    info, stack, statement, in_block = [], [], "", False
+    for line in lines:
+        stripped = line.strip()
+        rec = {"indent": len(line) - len(line.lstrip()), "doc_scope": all(stack), "depth": len(stack),
+               "trail": -1, "opens_scope": False, "in_enum": bool(stack) and stack[-1] == "enum"}
+        if in_block:
+            rec["kind"] = "other"
+            _, _, in_block = split_code_comment(line, True)
+        elif not stripped:
+            rec["kind"] = "blank"
+        elif stripped.startswith("//"):
+            rec["kind"] = "comment"
+        elif stripped.startswith("#"):
+            rec["kind"] = "define" if re.match(r"#\s*define\b", stripped) else "pp"
+        else:
+            rec["kind"] = "code"
+            code, rec["trail"], in_block = split_code_comment(line, False)
+            rec["code"] = code.rstrip()
+            for ch in code:
+                if ch == "{":
+                    head = strip_templates(statement)
+                    m = SCOPE_KEYWORDS.search(head)
+                    is_scope = bool(m) and "(" not in head[:m.start()] and "=" not in head
+                    if is_scope:
+                        stack.append("enum" if m.group(1) == "enum" else "type")
+                        rec["opens_scope"] = True
+                    else:
+                        stack.append(None)  # a function body or an initializer: no docs inside
+                    statement = ""
+                elif ch == "}":
+                    if stack:
+                        stack.pop()
+                    statement = ""
+                elif ch == ";":
+                    statement = ""
+                else:
+                    statement += ch
+            statement += " "
+        rec["depth_after"] = len(stack)
+        info.append(rec)
+    return info
+
+
+def ends_statement(rec):
+    code = rec.get("code", "")
+    return code.endswith((";", "}", "};", ":")) and rec["depth_after"] == rec["depth"]
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    info = analyse(lines)
+    # \file takes a path that names the file alone: error.hpp is in core/ and in tls/.
+    file_name = sys.argv[1].replace("\\", "/").rsplit("/include/", 1)[-1]
+    out = list(lines)
+    seen_code = False
+    i, n = 0, len(lines)
+    while i < n:
+        rec = info[i]
+        if rec["kind"] == "comment" and rec["doc_scope"] and not lines[i].lstrip().startswith(("///", "//!")):
+            start = i
+            while i < n and info[i]["kind"] == "comment":
+                i += 1
+            end = i  # first line after the comment block
+            nxt = info[end]["kind"] if end < n else "blank"
+            if not seen_code and nxt == "pp":
+                # The header's opening comment: the file's description.
+                for k in range(start, end):
+                    out[k] = lines[k].replace("//", "//!", 1)
+                out[start] = out[start].replace("//!", "//! \\file " + file_name + " ", 1)
+                continue
+            if nxt == "define" or nxt == "code":
+                for k in range(start, end):
+                    out[k] = lines[k].replace("//", "///", 1)
+            if nxt == "code":
+                group_block(lines, info, out, start, end)
+            continue
+        if rec["kind"] in ("code", "define"):
+            seen_code = True
+        if rec["kind"] == "code" and rec["trail"] >= 0 and rec["doc_scope"]:
+            code = rec["code"].strip()
+            member = code.endswith((";", ",")) or (rec["in_enum"] and re.fullmatch(r"\w+(\s*=.*)?", code))
+            if member and not code.endswith("{"):
+                t = rec["trail"]
+                out[i] = lines[i][:t] + "///<" + lines[i][t + 2:]
+        i += 1
+    sys.stdout.write("\n".join(out))
+
+
+def group_block(lines, info, out, comment_start, first):
+    """When the declarations under one comment are several (no blank line between them), makes
+    them a member group so the comment documents each."""
+    base = info[first]
+    starts, k, prev_done = 0, first, True
+    while k < len(lines):
+        rec = info[k]
+        if rec["kind"] == "blank" or rec["depth"] < base["depth"]:
+            break
+        if rec["kind"] == "comment" and rec["depth"] == base["depth"]:
+            break
+        if rec["kind"] == "code" and rec["depth"] == base["depth"]:
+            if rec["opens_scope"]:
+                return  # a type: its members document themselves, and groups do not nest
+            if prev_done and rec["indent"] == base["indent"]:
+                starts += 1
+            prev_done = ends_statement(rec) or (rec["code"].strip().endswith("}") and rec["depth_after"] == base["depth"])
+        elif rec["kind"] == "code" and rec["depth_after"] == base["depth"]:
+            prev_done = rec["code"].strip().endswith(("}", "};"))
+        k += 1
+    if starts < 2 or k >= len(lines):
+        return
+    out[comment_start] = "/**@{*/ " + out[comment_start].lstrip()
+    out[k] = "/**@}*/ " + out[k]
+
+
+if __name__ == "__main__":
+    main()
