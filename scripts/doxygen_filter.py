@@ -21,6 +21,19 @@ import sys
 SCOPE_KEYWORDS = re.compile(r"\b(namespace|class|struct|union|enum)\b")
 
 
+def escape_comment(line):
+    """Makes a comment line's text literal for doxygen: our comments are plain text, so
+    backslashes, @, <, & and * are characters, not commands, tags, entities or emphasis."""
+    m = re.match(r"(\s*//[/!]?<?)(.*)", line)
+    if not m:
+        return line
+    parts = m.group(2).split("`")
+    for i in range(0, len(parts), 2):  # `code spans` are literal already
+        for ch in ("\\", "@", "<", ">", "&", "*", "#", "%"):
+            parts[i] = parts[i].replace(ch, "\\" + ch)
+    return m.group(1) + "`".join(parts)
+
+
 def strip_templates(text):
     """Removes `template <...>` heads (nested angle brackets included) from a statement."""
     out, i = [], 0
@@ -88,6 +101,8 @@ def analyse(lines):
             rec["kind"] = "comment"
         elif stripped.startswith("#"):
             rec["kind"] = "define" if re.match(r"#\s*define\b", stripped) else "pp"
+            code, rec["trail"], in_block = split_code_comment(line, False)
+            rec["code"] = code.rstrip()
         else:
             rec["kind"] = "code"
             code, rec["trail"], in_block = split_code_comment(line, False)
@@ -97,7 +112,9 @@ def analyse(lines):
                     head = strip_templates(statement)
                     m = SCOPE_KEYWORDS.search(head)
                     is_scope = bool(m) and "(" not in head[:m.start()] and "=" not in head
-                    if is_scope:
+                    if is_scope and re.search(r"\bnamespace\s+(\w+::)*detail\b", head):
+                        stack.append(None)  # internals: not documented, left as they are
+                    elif is_scope:
                         stack.append("enum" if m.group(1) == "enum" else "type")
                         rec["opens_scope"] = True
                     else:
@@ -139,28 +156,54 @@ def main():
                 i += 1
             end = i  # first line after the comment block
             nxt = info[end]["kind"] if end < n else "blank"
+            prev = info[start - 1] if start else None
+            if prev and prev["kind"] == "code" and prev["trail"] >= 0 and rec["indent"] > prev["indent"]:
+                # The rest of the comment on the line above, continued under it.
+                for k in range(start, end):
+                    prefix, _, comment = out[k].partition("//")
+                    out[k] = prefix + escape_comment("///<" + comment)
+                continue
             if not seen_code and nxt == "pp":
                 # The header's opening comment: the file's description.
                 for k in range(start, end):
-                    out[k] = lines[k].replace("//", "//!", 1)
+                    out[k] = escape_comment(lines[k].replace("//", "//!", 1))
                 out[start] = out[start].replace("//!", "//! \\file " + file_name + " ", 1)
                 continue
             if nxt == "define" or nxt == "code":
                 for k in range(start, end):
-                    out[k] = lines[k].replace("//", "///", 1)
+                    prefix, _, comment = out[k].partition("//")
+                    out[k] = prefix + escape_comment("///" + comment)
             if nxt == "code":
                 group_block(lines, info, out, start, end)
             continue
         if rec["kind"] in ("code", "define"):
             seen_code = True
+        if (rec["kind"] == "code" and rec["doc_scope"] and re.search(r"=\s*(default|delete)\s*;$", rec["code"])
+                and (i == 0 or info[i - 1]["kind"] != "comment")):
+            # A defaulted or deleted special member says what it is; it needs no comment of ours.
+            kind = "Defaulted." if rec["code"].endswith("default;") else "Deleted."
+            out[i] = lines[i][:rec["indent"]] + f"/** {kind} */ " + lines[i][rec["indent"]:]
+        if rec["kind"] == "define" and rec["trail"] >= 0 and rec["doc_scope"]:
+            t = rec["trail"]
+            out[i] = lines[i][:t] + escape_comment("///<" + lines[i][t + 2:])
         if rec["kind"] == "code" and rec["trail"] >= 0 and rec["doc_scope"]:
             code = rec["code"].strip()
             member = code.endswith((";", ",")) or (rec["in_enum"] and re.fullmatch(r"\w+(\s*=.*)?", code))
             if member and not code.endswith("{"):
                 t = rec["trail"]
-                out[i] = lines[i][:t] + "///<" + lines[i][t + 2:]
+                out[i] = lines[i][:t] + escape_comment("///<" + lines[i][t + 2:])
         i += 1
     sys.stdout.write("\n".join(out))
+
+
+def is_function_or_alias(code):
+    """Whether a declaration's first line is a function, a type alias or a template head (not a
+    variable: `int x = f(1);` has its parenthesis after the `=`)."""
+    code = code.strip()
+    if re.match(r"(template\b|using\b|typedef\b|friend\b)", code):
+        return True
+    head = re.split(r"[={;]", code, maxsplit=1)[0]
+    return "(" in head
 
 
 def group_block(lines, info, out, comment_start, first):
@@ -170,8 +213,8 @@ def group_block(lines, info, out, comment_start, first):
     starts, k, prev_done = 0, first, True
     while k < len(lines):
         rec = info[k]
-        if rec["kind"] == "blank" or rec["depth"] < base["depth"]:
-            break
+        if rec["kind"] == "blank" or rec["depth"] < base["depth"] or rec["depth_after"] < base["depth"]:
+            break  # (a closing brace: the group ends inside the scope it began in)
         if rec["kind"] == "comment" and rec["depth"] == base["depth"]:
             break
         if rec["kind"] == "code" and rec["depth"] == base["depth"]:
@@ -179,14 +222,21 @@ def group_block(lines, info, out, comment_start, first):
                 return  # a type: its members document themselves, and groups do not nest
             if prev_done and rec["indent"] == base["indent"]:
                 starts += 1
+                if not is_function_or_alias(rec["code"]):
+                    return  # data members each say what they hold: a comment covers only the next one
             prev_done = ends_statement(rec) or (rec["code"].strip().endswith("}") and rec["depth_after"] == base["depth"])
         elif rec["kind"] == "code" and rec["depth_after"] == base["depth"]:
             prev_done = rec["code"].strip().endswith(("}", "};"))
         k += 1
     if starts < 2 or k >= len(lines):
         return
-    out[comment_start] = "/**@{*/ " + out[comment_start].lstrip()
-    out[k] = "/**@}*/ " + out[k]
+    line = out[comment_start].lstrip()
+    closer = "/**@}*/ "  # the end of the group just above, when it ends here
+    if line.startswith(closer):
+        out[comment_start] = closer + "/**@{*/ " + line[len(closer):]
+    else:
+        out[comment_start] = "/**@{*/ " + line
+    out[k] = closer + out[k]
 
 
 if __name__ == "__main__":
