@@ -99,7 +99,7 @@ def analyse(lines):
             rec["kind"] = "blank"
         elif stripped.startswith("//"):
             rec["kind"] = "comment"
-        elif stripped.startswith("#"):
+        elif stripped.startswith("#") or (info and info[-1]["kind"] in ("pp", "define") and info[-1]["continued"]):
             rec["kind"] = "define" if re.match(r"#\s*define\b", stripped) else "pp"
             code, rec["trail"], in_block = split_code_comment(line, False)
             rec["code"] = code.rstrip()
@@ -129,6 +129,7 @@ def analyse(lines):
                 else:
                     statement += ch
             statement += " "
+        rec["continued"] = line.rstrip().endswith("\\")  # a preprocessor line goes on below
         rec["depth_after"] = len(stack)
         info.append(rec)
     return info

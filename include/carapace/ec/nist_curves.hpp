@@ -10,8 +10,11 @@
 
 namespace carapace {
 
+// The NIST P-256 curve (secp256r1): the tag that selects it in ecdsa, ecdh and the key types.
 struct p256 {
+    // The curve's constants.
     using params = detail::p256_params;
+    // The arithmetic engine, chosen at run time.
     using engine = detail::nist_dispatch<params>;
     static constexpr std::string_view name = "P-256";
     static constexpr std::size_t scalar_size = 32, field_size = 32;
@@ -20,8 +23,11 @@ struct p256 {
     static constexpr std::size_t max_der_signature_size = 72;                   // SEQUENCE { r, s }
 };
 
+// The NIST P-384 curve (secp384r1): the tag that selects it in ecdsa, ecdh and the key types.
 struct p384 {
+    // The curve's constants.
     using params = detail::p384_params;
+    // The arithmetic engine, chosen at run time.
     using engine = detail::nist_dispatch<params>;
     static constexpr std::string_view name = "P-384";
     static constexpr std::size_t scalar_size = 48, field_size = 48;

@@ -19,6 +19,7 @@
 
 namespace carapace::envelope {
 
+// A header opened by open_header(): the parsed header, its file key and the payload nonce.
 struct opened_header {
     header_view header;
     file_key key{};

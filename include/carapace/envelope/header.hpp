@@ -154,7 +154,9 @@ struct header_view {
 // Walks the stanzas of a parsed header.
 class stanza_reader {
 public:
+    // Reads the stanzas of `h`, which must outlive the reader.
     constexpr explicit stanza_reader(const header_view& h) noexcept : text_(h.stanzas) {}
+    // The next stanza into `s`; false at the end or on a malformed stanza.
     [[nodiscard]] constexpr bool next(stanza& s) noexcept {
         if (pos_ >= text_.size()) return false;
         const std::size_t end = detail::parse_stanza(text_, pos_, &s);
@@ -215,6 +217,7 @@ private:
 // later call fail with buffer_too_small (sticky).
 class header_writer {
 public:
+    // Writes into `out`, starting with the version line.
     constexpr explicit header_writer(std::span<char> out) noexcept : out_(out) { put(version_line); }
 
     // One stanza: its type and arguments (each 1+ VCHARs) and its body, wrapped at 64 columns.
@@ -268,6 +271,7 @@ public:
         return failed_ ? 0 : size_;
     }
 
+    // True once any call failed (the buffer was too small).
     [[nodiscard]] constexpr bool failed() const noexcept { return failed_; }
 
 private:

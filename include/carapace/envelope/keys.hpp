@@ -17,6 +17,7 @@
 namespace carapace::envelope {
 
 inline constexpr std::size_t payload_nonce_size = 16;
+// The 16-byte key of one file, wrapped for each recipient.
 using file_key = bytes<file_key_size>;
 
 namespace detail {

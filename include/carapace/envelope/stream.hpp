@@ -42,8 +42,10 @@ struct stream_step {
     error status = error::ok;
 };
 
+// Encrypts a payload in STREAM chunks of 64 KiB, in any input split.
 class stream_encryptor {
 public:
+    // Starts a payload under the key from payload_key().
     explicit stream_encryptor(fixed_view<32> payload_key) noexcept : aead_(payload_key) {}
     ~stream_encryptor() { secure_wipe(buffer_); }
     stream_encryptor(const stream_encryptor&) = delete;
@@ -95,8 +97,10 @@ private:
     bytes<chunk_size> buffer_{};
 };
 
+// Decrypts a payload chunk by chunk, releasing only authenticated plaintext.
 class stream_decryptor {
 public:
+    // Starts a payload under the key from payload_key().
     explicit stream_decryptor(fixed_view<32> payload_key) noexcept : aead_(payload_key) {}
     ~stream_decryptor() { secure_wipe(buffer_); }
     stream_decryptor(const stream_decryptor&) = delete;
@@ -149,6 +153,7 @@ public:
         return {0, n, status_};
     }
 
+    // ok, or the error that stopped the stream (sticky).
     [[nodiscard]] error status() const noexcept { return status_; }
 
 private:
@@ -192,11 +197,13 @@ private:
 // fixes the layout: which chunk is final and how long it is.
 class random_access {
 public:
+    // A byte range of the payload.
     struct range {
         std::uint64_t offset = 0;
         std::uint64_t size = 0;
     };
 
+    // Opens chunks of a payload of `payload_size` bytes (after the nonce) under `payload_key`.
     explicit random_access(fixed_view<32> payload_key, std::uint64_t payload_size) noexcept
         : aead_(payload_key), size_(payload_size) {
         chunks_ = (payload_size + sealed_chunk_size - 1) / sealed_chunk_size;

@@ -39,6 +39,7 @@ inline bytes<32> x25519_wrap_key(fixed_view<32> shared, fixed_view<32> share, fi
 // Wraps to a public key; unwraps nothing.
 class x25519_recipient final : public key_wrapper {
 public:
+    // Wraps to the 32-byte X25519 public key.
     explicit x25519_recipient(fixed_view<32> public_key) noexcept {
         for (std::size_t i = 0; i < 32; ++i) public_[i] = public_key[i];
     }
@@ -72,6 +73,7 @@ public:
         return error::no_match;
     }
 
+    // The recipient's public key.
     [[nodiscard]] const bytes<32>& public_key() const noexcept { return public_; }
 
 private:
@@ -81,6 +83,7 @@ private:
 // A private key: unwraps X25519 stanzas, and wraps to its own public key.
 class x25519_identity final : public key_wrapper {
 public:
+    // Holds a 32-byte X25519 private key (wiped when destroyed).
     explicit x25519_identity(fixed_view<32> private_key) noexcept {
         for (std::size_t i = 0; i < 32; ++i) private_[i] = private_key[i];
         x25519_public_key(public_, private_);

@@ -32,6 +32,7 @@
 
 namespace carapace {
 
+// One ML-KEM parameter set (FIPS 203): KeyGen, Encaps and Decaps over fixed-size byte arrays.
 template <class Params>
 class mlkem_kem {
     using P = Params;
@@ -46,9 +47,13 @@ public:
     static constexpr std::size_t shared_secret_size = 32;
     static constexpr std::size_t seed_size = 64;  // d || z
 
+    // An encapsulation (public) key.
     using encapsulation_key = bytes<encapsulation_key_size>;
+    // A decapsulation (private) key in its expanded form.
     using decapsulation_key = bytes<decapsulation_key_size>;
+    // A ciphertext.
     using ciphertext = bytes<ciphertext_size>;
+    // The 32-byte shared secret.
     using shared_secret = bytes<shared_secret_size>;
 
     // ML-KEM.KeyGen_internal (Algorithm 16). Fails (errc::invalid_argument, outputs wiped) only if
@@ -236,8 +241,11 @@ private:
     }
 };
 
+// ML-KEM-512 (security category 1).
 using mlkem512 = mlkem_kem<detail::mlkem::params<2, 3, 10, 4>>;
+// ML-KEM-768 (security category 3), the one TLS uses.
 using mlkem768 = mlkem_kem<detail::mlkem::params<3, 2, 10, 4>>;
+// ML-KEM-1024 (security category 5).
 using mlkem1024 = mlkem_kem<detail::mlkem::params<4, 2, 11, 5>>;
 
 }  // namespace carapace

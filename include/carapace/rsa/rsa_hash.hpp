@@ -22,6 +22,7 @@ enum class rsa_hash : std::uint8_t { sha256, sha384, sha512, sha1, sha224, sha51
 }  // namespace rsa_hashes
 using rsa_hashes::rsa_hash;
 
+// The digest size of a hash, in bytes.
 constexpr std::size_t digest_size(rsa_hash h) noexcept {
     switch (h) {
         case rsa_hash::sha1: return 20;

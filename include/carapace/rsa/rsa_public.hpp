@@ -37,7 +37,9 @@ inline constexpr std::size_t rsa_web_pki_min_bits = 2048;  // for policies; not 
 struct rsa_public_key_view {
     byte_view modulus;
     byte_view exponent;
+    // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return detail::bn_bits_of(modulus); }
+    // The modulus size in bytes: the size of a signature.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return (bits() + 7) / 8; }  // k
 };
 
@@ -200,21 +202,27 @@ public:
         return key;
     }
 
+    // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return bits_; }
+    // The modulus size in bytes: the size of a signature.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return (bits_ + 7) / 8; }
 
+    // Verifies a PKCS#1 v1.5 signature over a precomputed digest.
     [[nodiscard]] constexpr bool verify_pkcs1_digest(rsa_hash h, byte_view digest, byte_view signature) const noexcept {
         return detail::rsa_verify_pkcs1_em(op(), size(), h, digest, signature);
     }
+    // Verifies a PKCS#1 v1.5 signature over `message`.
     [[nodiscard]] constexpr bool verify_pkcs1(rsa_hash h, byte_view message, byte_view signature) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};
         detail::rsa_digest(h, message, digest);
         return verify_pkcs1_digest(h, byte_view(digest, digest_size(h)), signature);
     }
+    // Verifies a PSS signature over a precomputed digest.
     [[nodiscard]] constexpr bool verify_pss_digest(rsa_hash content_hash, rsa_hash mgf1_hash, std::size_t salt_length,
                                                    byte_view digest, byte_view signature) const noexcept {
         return detail::rsa_verify_pss_em(op(), size(), bits_, content_hash, mgf1_hash, salt_length, digest, signature);
     }
+    // Verifies a PSS signature over `message`.
     [[nodiscard]] constexpr bool verify_pss(rsa_hash content_hash, rsa_hash mgf1_hash, std::size_t salt_length,
                                             byte_view message, byte_view signature) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};

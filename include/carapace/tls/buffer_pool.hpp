@@ -18,6 +18,7 @@
 
 namespace carapace::tls {
 
+// A buffer pool of Count blocks of BlockSize bytes in the object itself: no heap.
 template <std::size_t BlockSize, std::size_t Count>
 class fixed_buffer_pool final : public buffer_pool {
     static_assert(Count > 0 && BlockSize > 0);

@@ -14,9 +14,12 @@
 
 namespace carapace::tls {
 
+// The hash of a cipher suite.
 enum class hash_kind : std::uint8_t { sha256, sha384 };
+// The AEAD of a cipher suite.
 enum class aead_kind : std::uint8_t { aes_128_gcm, aes_256_gcm, chacha20_poly1305 };
 
+// What a cipher suite is made of.
 struct suite_info {
     cipher_suite id;
     hash_kind hash;
@@ -51,12 +54,14 @@ inline constexpr suite_info all_suites[] = {
     {cipher_suite::chacha20_poly1305_sha256, hash_kind::sha256, aead_kind::chacha20_poly1305, 32, 32},
 };
 
+// The suite with this wire code, if this build has it.
 constexpr std::optional<suite_info> find_suite(std::uint16_t id) noexcept {
     for (const auto& s : all_suites)
         if (static_cast<std::uint16_t>(s.id) == id) return s;
     return std::nullopt;
 }
 
+// The output size of a suite hash, in bytes.
 constexpr std::size_t hash_size(hash_kind h) noexcept { return h == hash_kind::sha256 ? 32 : 48; }
 
 }  // namespace carapace::tls

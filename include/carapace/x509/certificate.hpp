@@ -37,6 +37,7 @@ enum class signature_algorithm : std::uint8_t {
 // within the limits its parameters set when it has any.
 enum class key_type : std::uint8_t { unknown, ed25519, x25519, ec_p256, ec_p384, ec_p521, rsa, ec_p192, dsa, rsa_pss };
 
+// A SubjectPublicKeyInfo, parsed in place.
 struct public_key_info {
     key_type type = key_type::unknown;
     byte_view key;      // Ed25519/X25519: 32 bytes; EC: the SEC 1 point; RSA: RSAPublicKey DER
@@ -72,6 +73,7 @@ enum class extension : std::uint16_t {
     policy_constraints = 1u << 8,
 };
 
+// An X.509 certificate parsed in place: views into the caller's DER, which must outlive it.
 struct certificate {
     byte_view encoded;   // the whole certificate
     byte_view tbs;       // TBSCertificate, encoded: what the signature covers
@@ -101,10 +103,13 @@ struct certificate {
     bool has_unknown_critical_extension = false;  // policyConstraints, which we do not process, included
     byte_view tls_features;  // the TLS Feature extension's value (RFC 7633), read by must_staple()
 
+    // Whether keyUsage allows `usage` (true without a keyUsage extension).
     [[nodiscard]] constexpr bool allows(key_usage usage) const noexcept {
         return !has_key_usage || (key_usage_bits & static_cast<std::uint16_t>(usage)) != 0;
     }
+    // Whether the extension is present.
     [[nodiscard]] constexpr bool has(extension e) const noexcept { return (present & static_cast<std::uint16_t>(e)) != 0; }
+    // Whether the extension is present and marked critical.
     [[nodiscard]] constexpr bool is_critical(extension e) const noexcept {
         return (critical & static_cast<std::uint16_t>(e)) != 0;
     }
@@ -546,9 +551,11 @@ class general_names {
 public:
     static constexpr std::uint8_t dns_name = der::context(2), ip_address = der::context(7);
 
+    // Reads GeneralNames `content`; `subtrees`: GeneralSubtrees (name constraints) instead.
     constexpr explicit general_names(byte_view content, bool subtrees = false) noexcept
         : reader_(content), subtrees_(subtrees) {}
 
+    // True when no name is left.
     [[nodiscard]] constexpr bool empty() const noexcept { return reader_.empty(); }
 
     // The next name: tag and content. In GeneralSubtrees each entry is a SEQUENCE whose first

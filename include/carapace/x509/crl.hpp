@@ -41,6 +41,7 @@ enum class crl_reason : std::uint8_t {
     aa_compromise = 10,
 };
 
+// A CRL (RFC 5280 §5) parsed in place: views into the caller's DER.
 struct crl {
     byte_view encoded;   // the whole CertificateList
     byte_view tbs;       // TBSCertList, encoded: what the signature covers

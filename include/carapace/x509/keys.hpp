@@ -22,6 +22,7 @@ namespace carapace::x509 {
     return detail::parse_public_key(*spki);
 }
 
+// A PKCS#8 or RFC 5915 private key, parsed in place.
 struct private_key_info {
     key_type type = key_type::unknown;
     // Ed25519/X25519: the 32-byte seed (RFC 8410 CurvePrivateKey). EC on a curve we name (P-256,

@@ -22,6 +22,7 @@ namespace carapace::x509 {
 struct ip_address {
     bytes<16> octets{};
     std::size_t size = 0;
+    // The address's bytes.
     [[nodiscard]] constexpr byte_view view() const noexcept { return byte_view(octets).first(size); }
 };
 

@@ -37,11 +37,13 @@ enum class ocsp_response_status : std::uint8_t {
     unauthorized = 6,
 };
 
+// A certificate's status in an OCSP response (RFC 6960 §4.2.1).
 enum class ocsp_cert_status : std::uint8_t { good, revoked, unknown };
 
 // The hash of a CertID. Others are parsed and never match.
 enum class ocsp_hash : std::uint8_t { other, sha1, sha256 };
 
+// One SingleResponse of an OCSP response.
 struct ocsp_single_response {
     ocsp_hash hash = ocsp_hash::other;
     byte_view issuer_name_hash, issuer_key_hash;
@@ -56,6 +58,7 @@ struct ocsp_single_response {
     bool has_unknown_critical_extension = false;
 };
 
+// An OCSP response (RFC 6960 §4.2.1) parsed in place: views into the caller's DER.
 struct ocsp_response {
     ocsp_response_status status = ocsp_response_status::internal_error;
     // The BasicOCSPResponse, when the status is successful.

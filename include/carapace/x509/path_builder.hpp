@@ -37,6 +37,7 @@ struct verified_path {
     std::array<certificate, max_path_length> certificates{};
     std::size_t size = 0;
 
+    // The certificates of the path.
     [[nodiscard]] constexpr std::span<const certificate> view() const noexcept {
         return std::span<const certificate>(certificates.data(), size);
     }

@@ -24,8 +24,10 @@
 
 namespace carapace::x509 {
 
+// The hash of RSASSA-PSS parameters; `other` for any we do not support.
 enum class pss_hash : std::uint8_t { sha1, sha256, sha384, sha512, other };
 
+// RSASSA-PSS-params (RFC 4055 §3.1), parsed strictly.
 struct pss_parameters {
     pss_hash hash = pss_hash::sha1;
     pss_hash mgf1_hash = pss_hash::sha1;  // `other` also for a mask generation function other than MGF1

@@ -41,6 +41,7 @@ enum class verify_error : std::uint8_t {
     no_backup_pin,                   // every pin matches the current path: a key rotation would lock out
 };
 
+// A short English description of a verification error.
 constexpr std::string_view to_string(verify_error e) noexcept {
     switch (e) {
         case verify_error::ok: return "ok";
@@ -68,8 +69,10 @@ constexpr std::string_view to_string(verify_error e) noexcept {
     return "unknown error";
 }
 
+// The extended key usage a leaf must allow.
 enum class purpose : std::uint8_t { any, server_auth, client_auth };
 
+// What verify_chain checks besides the chain itself.
 struct verify_options {
     std::int64_t time = 0;          // seconds since the epoch, UTC
     bool time_known = true;         // false on a device without a clock: validity is not checked
