@@ -38,6 +38,11 @@ vcpkg_cmake_configure(
 )
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/carapace)
+# The package now lives in share/carapace; drop the emptied share/cmake.
+file(GLOB leftovers "${CURRENT_PACKAGES_DIR}/share/cmake/*")
+if(NOT leftovers)
+    file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/share/cmake")
+endif()
 
 file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
 vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
