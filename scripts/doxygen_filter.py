@@ -194,7 +194,70 @@ def main():
                 t = rec["trail"]
                 out[i] = lines[i][:t] + escape_comment("///<" + lines[i][t + 2:])
         i += 1
+    group_declarators(lines, info, out)
     sys.stdout.write("\n".join(out))
+
+
+def has_top_level_comma(code):
+    """Whether a declaration declares several names (`int a = 0, b = 1;`): a comma outside
+    brackets and template arguments."""
+    depth = 0
+    code = code.replace("<<", "  ").replace(">>", "  ")
+    for ch in code:
+        if ch in "([{<":
+            depth += 1
+        elif ch in ")]}>":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            return True
+    return False
+
+
+def group_declarators(lines, info, out):
+    """`int a = 0, b = 1;  // text` documents only one of its names for doxygen: each such
+    declaration at namespace or class scope becomes a member group, so its description (above
+    it, or after it on its last line) goes to every name."""
+    i, n = 0, len(lines)
+    at_start = True  # whether line i begins a statement
+    while i < n:
+        rec = info[i]
+        if rec["kind"] == "code" and not at_start:
+            at_start = rec["code"].rstrip().endswith((";", "{", "}", ":"))
+            i += 1
+            continue
+        if rec["kind"] == "code":
+            at_start = rec["code"].rstrip().endswith((";", "{", "}", ":"))
+        if rec["kind"] != "code" or not rec["doc_scope"] or is_function_or_alias(rec["code"]) \
+                or re.match(r"\s*(return|case|public|private|protected|enum|struct|class|namespace)\b", rec["code"]) \
+                or rec["code"].strip().startswith(("}", "{", "#")):
+            i += 1
+            continue
+        # The declaration's lines, up to its ';' at this depth.
+        j, text = i, ""
+        while j < n and info[j]["kind"] == "code" and info[j]["depth"] == rec["depth"]:
+            text += " " + info[j]["code"]
+            if info[j]["code"].rstrip().endswith(";") or info[j]["depth_after"] != rec["depth"]:
+                break
+            j += 1
+        at_start = True
+        if j >= n or not text.rstrip().endswith(";") or info[j]["depth_after"] != rec["depth"] \
+                or not has_top_level_comma(text.replace("{", "(").replace("}", ")")):
+            at_start = j < n and info[j].get("code", "").rstrip().endswith((";", "{", "}", ":"))
+            i = j + 1
+            continue
+        # A trailing description becomes one above the declaration (same line, before it).
+        last = out[j]
+        t = last.find("///<")
+        if t >= 0:
+            doc = last[t + 4:].strip()
+            out[j] = last[:t].rstrip()
+            out[i] = out[i][:rec["indent"]] + "/** " + doc.replace("*/", "* /") + " */ " + out[i][rec["indent"]:]
+        start = i
+        while start > 0 and out[start - 1].lstrip().startswith("///") and info[start - 1]["kind"] == "comment":
+            start -= 1
+        out[start] = "/**@{*/ " + out[start]
+        out[j] = out[j] + " /**@}*/"
+        i = j + 1
 
 
 def is_function_or_alias(code):
@@ -241,4 +304,10 @@ def group_block(lines, info, out, comment_start, first):
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except Exception as e:  # a crash would hide the file from doxygen: say so, loudly
+        sys.stderr.write(f"doxygen_filter.py: FAILED on {sys.argv[1]}: {type(e).__name__}: {e}\n")
+        with open(sys.argv[1], encoding="utf-8") as f:
+            sys.stdout.write(f.read())
+        sys.exit(1)
