@@ -31,6 +31,7 @@ constexpr bool is_constructed(std::uint8_t tag) noexcept { return (tag & 0x20u) 
 
 // One DER element: its tag and its content.
 struct element {
+    // The tag byte (class, constructed bit, number).
     std::uint8_t tag = 0;
     byte_view content;  // the value octets
     byte_view encoded;  // tag, length and value: what a signature covers
@@ -127,6 +128,7 @@ private:
 
 // A BIT STRING's octets and the count of unused bits in the last one.
 struct bits {
+    // The octets after the unused-bits count.
     byte_view octets;
     unsigned unused = 0;  // bits of the last octet that are not part of the string
 };

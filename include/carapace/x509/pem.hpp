@@ -18,6 +18,7 @@
 
 namespace carapace::pem {
 
+// The labels of the blocks the library reads.
 inline constexpr std::string_view certificate = "CERTIFICATE", private_key = "PRIVATE KEY",
                                   public_key = "PUBLIC KEY", ec_private_key = "EC PRIVATE KEY";
 

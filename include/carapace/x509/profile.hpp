@@ -71,8 +71,10 @@ enum class profile_rule : std::uint8_t {
 
 // A rule's description and where it comes from.
 struct profile_rule_entry {
+    // The rule.
     profile_rule rule;
     std::string_view what;    // shown after "profile violation: " (weak_key is its own reason)
+    // The document and section the rule comes from.
     std::string_view source;
     bool in_rfc5280;          // held by the RFC 5280 profile too (the Web PKI holds them all)
     std::uint8_t roles;       // path_role bits

@@ -58,6 +58,7 @@ constexpr std::string_view to_string(revocation_detail d) noexcept {
 
 // A revocation check's status and why.
 struct revocation_result {
+    // good, revoked or unknown.
     revocation_status status = revocation_status::unknown;
     revocation_detail detail = revocation_detail::no_information;
 
@@ -73,6 +74,7 @@ enum class revocation_scope : std::uint8_t {
 // What a revocation check judges by.
 struct revocation_options {
     std::int64_t time = 0;  // seconds since the epoch, UTC: thisUpdate/nextUpdate are judged by it
+    // Which certificates of the path must be shown good.
     revocation_scope scope = revocation_scope::leaf;
 };
 
