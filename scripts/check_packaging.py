@@ -104,6 +104,25 @@ for needed in ("vcpkg_from_github(", "vcpkg_cmake_configure(", "vcpkg_cmake_inst
     check(f"ports/carapace/portfile.cmake: has {needed}", needed in portfile)
 check("ports/carapace/usage names carapace::carapace", "carapace::carapace" in read("ports/carapace/usage"))
 
+# The project's public repository, named in four places: they must agree.
+repos = {
+    "conanfile.py homepage": re.search(r'homepage = "https://github.com/([^"]+)"', conan),
+    "conan-center conanfile.py homepage": re.search(r'homepage = "https://github.com/([^"]+)"',
+                                                    read("packaging/conan-center/all/conanfile.py")),
+    "conandata.yml url": re.search(r'url: "https://github.com/([^/]+/[^/]+)/archive/', conandata),
+    "vcpkg.json homepage": re.match(r"https://github.com/(.+)$", port.get("homepage", "")),
+    "portfile.cmake REPO": re.search(r"REPO (\S+)", portfile),
+}
+named = {k: (m.group(1) if m else None) for k, m in repos.items()}
+check("the recipes and the port name the same repository", len(set(named.values())) == 1 and None not in named.values(),
+      str(named))
+m = re.search(r"SHA512 (\S+)", portfile)
+check("ports/carapace/portfile.cmake: SHA512 is scripts/release's (or 0 until the release is tagged)",
+      m is not None and re.fullmatch(r"0|[0-9a-f]{128}", m.group(1)) is not None)
+m = re.search(r'sha256: "([^"]+)"', conandata)
+check("conandata.yml: sha256 is scripts/release's (or zeros until the release is tagged)",
+      m is not None and re.fullmatch(r"[0-9a-f]{64}", m.group(1)) is not None)
+
 check(f"CHANGELOG.md: a section for {version}", re.search(rf"^## \[?{re.escape(version)}\b", read("CHANGELOG.md"), re.M)
       is not None)
 
