@@ -20,38 +20,23 @@ namespace carapace::cpu {
 
 // What the CPU supports (CPUID and XGETBV), as the variants' supported() checks read it.
 struct x86_features {
-    // SSE2.
     bool sse2 = false;
-    // SSSE3.
     bool ssse3 = false;
-    // SSE4.1.
     bool sse41 = false;
-    // AES-NI.
     bool aesni = false;
-    // PCLMULQDQ (carry-less multiplication).
     bool pclmul = false;
     bool avx = false;   // and the OS saves YMM registers
-    // AVX2, with the OS saving YMM registers.
     bool avx2 = false;
-    // BMI1.
     bool bmi1 = false;
-    // BMI2 (MULX among others).
     bool bmi2 = false;
-    // ADX (ADCX and ADOX).
     bool adx = false;
-    // SHA extensions (SHA-NI).
     bool sha = false;
-    // VAES (AES on YMM and ZMM registers).
     bool vaes = false;
-    // VPCLMULQDQ (carry-less multiplication on YMM and ZMM registers).
     bool vpclmulqdq = false;
     // AVX-512 (and the OS saves opmask and ZMM registers): foundation, DQ, VL, IFMA.
     bool avx512f = false;
-    // AVX-512DQ.
     bool avx512dq = false;
-    // AVX-512VL.
     bool avx512vl = false;
-    // AVX-512 IFMA (52-bit integer multiply-add).
     bool avx512ifma = false;
 };
 
