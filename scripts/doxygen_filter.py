@@ -8,9 +8,10 @@ Doxygen's eyes only and keeping every line where it was (so warnings point at th
 - the comment that opens a header (before any code) -> that file's description (`\\file`);
 - a `//` block directly above a declaration at namespace or class scope (no blank line between)
   -> that declaration's description. Comments inside function bodies are left alone.
-- a comment above a run of declarations with no blank line between them covers the whole run
-  (`a(); b();` under one comment): the run becomes a Doxygen member group and each member gets
-  the comment (DISTRIBUTE_GROUP_DOC);
+- a comment above a run of one-line function or alias declarations with no blank line between
+  them covers the whole run (`a(); b();` under one comment): the run becomes a Doxygen member
+  group and each member gets the comment (DISTRIBUTE_GROUP_DOC). Not for data members, overrides
+  or functions whose body spans lines: there the comment documents the next declaration only;
 - a `//` comment after a member or an enumerator on its line -> that member's description (`///<`).
 
 Usage: doxygen_filter.py FILE   (Doxyfile: INPUT_FILTER = "python3 scripts/doxygen_filter.py")
@@ -288,6 +289,11 @@ def group_block(lines, info, out, comment_start, first):
                 starts += 1
                 if not is_function_or_alias(rec["code"]):
                     return  # data members each say what they hold: a comment covers only the next one
+                if re.search(r"\boverride\b", rec["code"]):
+                    return  # an override takes its base's description, not its neighbour's
+            if not rec["code"].strip().startswith("template") and not (
+                    ends_statement(rec) or (rec["depth_after"] == rec["depth"] and rec["code"].rstrip().endswith("}"))):
+                return  # only a run of one-line declarations shares a comment: a body ends the run
             prev_done = ends_statement(rec) or (rec["code"].strip().endswith("}") and rec["depth_after"] == base["depth"])
         elif rec["kind"] == "code" and rec["depth_after"] == base["depth"]:
             prev_done = rec["code"].strip().endswith(("}", "};"))

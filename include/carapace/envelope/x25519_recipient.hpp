@@ -101,9 +101,11 @@ public:
     [[nodiscard]] std::size_t identity_text(std::span<char, identity_text_size> out) const noexcept {
         return bech32::encode("age-secret-key-", private_, true, out);
     }
+    // The recipient text (age1...) of this identity's public key.
     [[nodiscard]] std::size_t recipient_text(std::span<char, recipient_text_size> out) const noexcept {
         return bech32::encode("age", public_, false, out);
     }
+    // The identity's public key.
     [[nodiscard]] const bytes<32>& public_key() const noexcept { return public_; }
 
     error wrap(fixed_view<file_key_size> key, random_source& rng, header_writer& out) noexcept override {

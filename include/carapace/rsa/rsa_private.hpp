@@ -69,7 +69,9 @@ public:
     [[nodiscard]] constexpr rsa_public_key_view public_key() const noexcept {
         return {byte_view(n_bytes_, k_), byte_view(e_bytes_, e_len_)};
     }
+    // The size of a signature: the modulus size in bytes.
     [[nodiscard]] constexpr std::size_t signature_size() const noexcept { return k_; }
+    // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return n_bits_; }
 
     // RSASSA-PSS-SIGN (§8.1.1) with MGF1 over the same hash and the caller's salt (TLS 1.3: the
@@ -85,6 +87,7 @@ public:
             return errc::invalid_argument;
         return private_op(byte_view(em, k_), blinding, out, [](Word*, std::size_t) {});
     }
+    // The same over `message`, hashed with `h`.
     [[nodiscard]] constexpr result<std::size_t> sign_pss(rsa_hash h, byte_view message, byte_view salt,
                                                          byte_view blinding, byte_span out) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};
@@ -101,6 +104,7 @@ public:
         if (!detail::emsa_pkcs1_encode(h, digest, byte_span(em, k_))) return errc::invalid_argument;
         return private_op(byte_view(em, k_), blinding, out, [](Word*, std::size_t) {});
     }
+    // The same over `message`, hashed with `h`.
     [[nodiscard]] constexpr result<std::size_t> sign_pkcs1(rsa_hash h, byte_view message, byte_view blinding,
                                                            byte_span out) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};
