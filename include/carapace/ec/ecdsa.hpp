@@ -106,6 +106,7 @@ private:
 template <class Curve, class Engine = typename Curve::engine>
 class ecdsa_private_key {
 public:
+    // The scalar size in bytes.
     static constexpr std::size_t size = Curve::scalar_size;
 
     // No key (all zero): only for storage to be assigned later; from_scalar makes a usable one.

@@ -18,8 +18,11 @@
 
 namespace carapace {
 
+// The seed (private key) size in bytes.
 inline constexpr std::size_t ed25519_seed_size = 32;
+// The public key size in bytes.
 inline constexpr std::size_t ed25519_public_key_size = 32;
+// The signature size in bytes.
 inline constexpr std::size_t ed25519_signature_size = 64;
 
 // A private key expanded once from its seed (RFC 8032 §5.1.5): the clamped scalar, the nonce

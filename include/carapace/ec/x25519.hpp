@@ -13,7 +13,9 @@
 
 namespace carapace {
 
+// The size of keys and shared secrets in bytes.
 inline constexpr std::size_t x25519_key_size = 32;
+// The base point, u = 9.
 inline constexpr bytes<32> x25519_base_point = {9};
 
 // out = X25519(scalar, u): the scalar is clamped and the top bit of u ignored, as RFC 7748 says.

@@ -19,9 +19,13 @@
 
 namespace carapace::envelope {
 
+// The header's first line.
 inline constexpr std::string_view version_line = "age-encryption.org/v1\n";
+// The size of a file key in bytes.
 inline constexpr std::size_t file_key_size = 16;
+// The size of the header MAC in bytes.
 inline constexpr std::size_t mac_size = 32;
+// The width of a stanza body's base64 lines.
 inline constexpr std::size_t body_columns = 64;
 
 namespace detail {
@@ -65,6 +69,7 @@ constexpr bool check_stanza_line(std::string_view l, std::size_t& args) noexcept
 
 // One recipient stanza, as views into the header.
 struct stanza {
+    // The stanza's type (its first argument).
     std::string_view type;
     std::string_view args;        // the arguments after the type, separated by single spaces
     std::size_t arg_count = 0;    // not counting the type
@@ -146,8 +151,10 @@ constexpr std::size_t parse_stanza(std::string_view text, std::size_t pos, stanz
 struct header_view {
     std::string_view text;       // the whole header, through the MAC line's '\n'
     std::string_view stanzas;    // every stanza's text
+    // The number of stanzas.
     std::size_t stanza_count = 0;
     std::size_t mac_input_size = 0;  // the MAC covers text[0, mac_input_size): through "---"
+    // The header MAC from the MAC line.
     bytes<mac_size> mac{};
 };
 

@@ -23,13 +23,18 @@
 
 namespace carapace::envelope {
 
+// The stanza type of KEK-wrapped file keys.
 inline constexpr std::string_view kek_stanza_type = "carapace/aes-256-gcm-kek";
+// The longest KEK id.
 inline constexpr std::size_t max_kek_id_size = 64;
 
 // A key-encryption key: its id, its version and 32 bytes of AES-256 key.
 struct kek {
+    // The KEK's name (one per environment and purpose).
     std::string_view id;
+    // The KEK's version within its id.
     std::uint32_t version = 0;
+    // The AES-256 key.
     bytes<32> key{};
 };
 

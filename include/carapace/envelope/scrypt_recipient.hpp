@@ -19,7 +19,9 @@
 
 namespace carapace::envelope {
 
+// The stanza type of passphrase recipients.
 inline constexpr std::string_view scrypt_stanza_type = "scrypt";
+// scrypt's block size parameter r, fixed by age.
 inline constexpr std::uint32_t scrypt_r = 8;
 
 // Words of work memory a passphrase with this ceiling needs.

@@ -22,8 +22,11 @@
 
 namespace carapace::envelope {
 
+// The plaintext size of a full chunk.
 inline constexpr std::size_t chunk_size = 65536;
+// The tag size of a chunk.
 inline constexpr std::size_t tag_size = 16;
+// The size of a full sealed chunk.
 inline constexpr std::size_t sealed_chunk_size = chunk_size + tag_size;
 
 namespace detail {
@@ -37,8 +40,11 @@ constexpr bytes<12> chunk_nonce(std::uint64_t index, bool last) noexcept {
 
 // What one call did: bytes of input consumed, bytes written to the output, and the status.
 struct stream_step {
+    // Input bytes taken.
     std::size_t consumed = 0;
+    // Output bytes written.
     std::size_t produced = 0;
+    // ok, or why the stream stopped.
     error status = error::ok;
 };
 
@@ -199,7 +205,9 @@ class random_access {
 public:
     // A byte range of the payload.
     struct range {
+        // The range's first byte.
         std::uint64_t offset = 0;
+        // The range's size in bytes.
         std::uint64_t size = 0;
     };
 

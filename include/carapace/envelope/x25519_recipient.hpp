@@ -19,6 +19,7 @@
 
 namespace carapace::envelope {
 
+// The stanza type of X25519 recipients.
 inline constexpr std::string_view x25519_stanza_type = "X25519";
 inline constexpr std::size_t recipient_text_size = 4 + 52 + 6;    // "age1" + 52 digits + checksum
 inline constexpr std::size_t identity_text_size = 16 + 52 + 6;    // "AGE-SECRET-KEY-1" + ...

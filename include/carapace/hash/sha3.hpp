@@ -26,11 +26,14 @@ class sha3 {
     using sponge = detail::keccak_sponge<200 - 2 * DigestSize, 0x06>;
 
 public:
+    // The algorithm's name, e.g. "SHA3-256".
     static constexpr const char* algorithm_name = DigestSize == 28   ? "SHA3-224"
                                                   : DigestSize == 32 ? "SHA3-256"
                                                   : DigestSize == 48 ? "SHA3-384"
                                                                      : "SHA3-512";
+    // The digest size in bytes.
     static constexpr std::size_t digest_size = DigestSize;
+    // The sponge's rate in bytes (the block size HMAC uses).
     static constexpr std::size_t block_size = sponge::rate;
     // The digest type.
     using digest = bytes<digest_size>;
@@ -82,7 +85,9 @@ class shake {
     using sponge = detail::keccak_sponge<200 - SecurityBits / 4, 0x1f>;
 
 public:
+    // The algorithm's name, "SHAKE128" or "SHAKE256".
     static constexpr const char* algorithm_name = SecurityBits == 128 ? "SHAKE128" : "SHAKE256";
+    // The sponge's rate in bytes.
     static constexpr std::size_t rate = sponge::rate;
 
     // The squeezing phase: each call continues the output stream where the last one stopped.

@@ -40,10 +40,15 @@ class mlkem_kem {
     static constexpr std::size_t pke_dk = P::pke_decryption_key_size;
 
 public:
+    // The module rank k.
     static constexpr std::size_t k = P::k;
+    // The size of an encapsulation key in bytes.
     static constexpr std::size_t encapsulation_key_size = pke_ek;
+    // The size of an expanded decapsulation key in bytes.
     static constexpr std::size_t decapsulation_key_size = pke_dk + pke_ek + 64;
+    // The size of a ciphertext in bytes.
     static constexpr std::size_t ciphertext_size = P::ciphertext_size;
+    // The size of the shared secret in bytes.
     static constexpr std::size_t shared_secret_size = 32;
     static constexpr std::size_t seed_size = 64;  // d || z
 

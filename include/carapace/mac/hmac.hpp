@@ -21,6 +21,7 @@ namespace carapace {
 template <class Hash>
 class hmac {
 public:
+    // The tag size in bytes: the hash's output size.
     static constexpr std::size_t tag_size = Hash::digest_size;
     // Shortest truncated tag verify() accepts: RFC 2104 §5 asks for at least half the hash
     // output and at least 80 bits; 128 bits is the common floor for SHA-2 (and Wycheproof's).

@@ -36,6 +36,7 @@
 
 namespace carapace {
 
+// The fewest bytes of blinding randomness signing takes.
 inline constexpr std::size_t rsa_blinding_size = 16;
 
 // Word and Engine (detail/mont_mulx.hpp) choose a code path; tests and the constant-time check
@@ -45,6 +46,7 @@ class rsa_private_key {
     static_assert(MaxBits >= rsa_min_bits && MaxBits <= rsa_max_verify_bits && MaxBits % 64 == 0);
 
 public:
+    // The largest modulus this key type holds, in bits.
     static constexpr std::size_t max_bits = MaxBits;
 
     constexpr rsa_private_key() noexcept = default;

@@ -28,14 +28,18 @@
 
 namespace carapace {
 
+// The smallest modulus verified, in bits.
 inline constexpr std::size_t rsa_min_bits = 1024;
+// The largest modulus verified, in bits.
 inline constexpr std::size_t rsa_max_verify_bits = 8192;
 inline constexpr std::size_t rsa_web_pki_min_bits = 2048;  // for policies; not checked here
 
 // A public key as views of big-endian bytes without leading zeros, into the DER it was parsed
 // from (or any buffer the caller keeps alive).
 struct rsa_public_key_view {
+    // The modulus n, big-endian.
     byte_view modulus;
+    // The public exponent e, big-endian.
     byte_view exponent;
     // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return detail::bn_bits_of(modulus); }

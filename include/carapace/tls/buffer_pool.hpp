@@ -53,7 +53,9 @@ public:
 
     // Blocks lent out now.
     [[nodiscard]] std::size_t in_use() const noexcept { return in_use_; }
+    // The size of each block.
     static constexpr std::size_t block_size = BlockSize;
+    // The number of blocks.
     static constexpr std::size_t capacity = Count;
 
 private:

@@ -126,8 +126,11 @@ class ecdhe_mlkem_key_exchange final : public key_exchange {
     static_assert(secret_layout::size <= max_shared_secret_size);
 
 public:
+    // The client's share size in bytes.
     static constexpr std::size_t client_share_size = client_layout::size;
+    // The server's share size in bytes.
     static constexpr std::size_t server_share_size = server_layout::size;
+    // The shared secret size in bytes.
     static constexpr std::size_t secret_size = secret_layout::size;
 
     // The group's code.
@@ -192,8 +195,11 @@ class mlkem768_key_exchange final : public key_exchange {
     using kem = detail::mlkem768_part;
 
 public:
+    // The client's share size in bytes.
     static constexpr std::size_t client_share_size = kem::client_share;
+    // The server's share size in bytes.
     static constexpr std::size_t server_share_size = kem::server_share;
+    // The shared secret size in bytes.
     static constexpr std::size_t secret_size = kem::secret_size;
 
     // The group's code.

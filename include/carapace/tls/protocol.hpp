@@ -124,7 +124,9 @@ enum class cipher_suite : std::uint16_t {
     chacha20_poly1305_sha256 = 0x1303,
 };
 
+// The legacy_version of TLS 1.3 records and hellos (TLS 1.2).
 inline constexpr std::uint16_t legacy_version_tls12 = 0x0303;
+// The supported_versions code of TLS 1.3.
 inline constexpr std::uint16_t version_tls13 = 0x0304;
 
 // Alert levels (RFC 8446 §6); TLS 1.3 treats every alert but close_notify and user_canceled as fatal.
