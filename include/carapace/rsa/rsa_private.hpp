@@ -76,9 +76,10 @@ public:
     // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return n_bits_; }
 
-    // RSASSA-PSS-SIGN (§8.1.1) with MGF1 over the same hash and the caller's salt (TLS 1.3: the
-    // digest length in bytes of fresh randomness, RFC 8446 §4.2.3). Writes signature_size()
-    // bytes to out and returns that count.
+    // RSASSA-PSS-SIGN (§8.1.1) with MGF1 over the same hash (for SHAKE128/256 the SHAKE itself,
+    // RFC 8702 §3.1, whose salt is 32 or 64 bytes) and the caller's salt (TLS 1.3: the digest
+    // length in bytes of fresh randomness, RFC 8446 §4.2.3). Writes signature_size() bytes to out
+    // and returns that count.
     [[nodiscard]] constexpr result<std::size_t> sign_pss_digest(rsa_hash h, byte_view digest, byte_view salt,
                                                                 byte_view blinding, byte_span out) const noexcept {
         if (!rsa_hash_signs(h) || digest.size() != digest_size(h)) return errc::invalid_argument;
@@ -98,7 +99,8 @@ public:
     }
 
     // RSASSA-PKCS1-v1_5-SIGN (§8.2.1): for certificates and other signatures that ask for it;
-    // TLS 1.3 never signs CertificateVerify this way (RFC 8446 §4.2.3).
+    // TLS 1.3 never signs CertificateVerify this way (RFC 8446 §4.2.3). SHAKE, which has no
+    // DigestInfo, is refused with errc::invalid_argument.
     [[nodiscard]] constexpr result<std::size_t> sign_pkcs1_digest(rsa_hash h, byte_view digest, byte_view blinding,
                                                                   byte_span out) const noexcept {
         if (!rsa_hash_signs(h) || k_ == 0) return errc::invalid_argument;

@@ -1,5 +1,6 @@
 // RSA public keys and signature verification: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2.2) and
-// RSASSA-PSS (§8.1.2), on the message or on its digest. Variable time: every input is public.
+// RSASSA-PSS (§8.1.2), on the message or on its digest, with the hashes of rsa_hash.hpp.
+// Variable time: every input is public.
 //
 // Limits, checked on every call (a view may be built by hand):
 // - modulus: odd, 1024 to 8192 bits (rsa_min_bits, rsa_max_verify_bits). 8192 bounds the work
@@ -169,7 +170,9 @@ template <class Word>
 
 // RSASSA-PSS-VERIFY on a digest (digest_size(content_hash) bytes), with MGF1 over mgf1_hash and
 // the salt length the caller expects (TLS 1.3: the digest length, RFC 8446 §4.2.3; X.509: the
-// RSASSA-PSS-params' saltLength, RFC 4055 §3.1).
+// RSASSA-PSS-params' saltLength, RFC 4055 §3.1). With SHAKE128 or SHAKE256 as content_hash,
+// mgf1_hash must name the same SHAKE, which is then the MGF itself (RFC 8702 §3.1, where the salt
+// is 32 or 64 bytes); any other pairing with a SHAKE verifies nothing.
 [[nodiscard]] constexpr bool rsa_verify_pss_digest(const rsa_public_key_view& key, rsa_hash content_hash,
                                                    rsa_hash mgf1_hash, std::size_t salt_length, byte_view digest,
                                                    byte_view signature) noexcept {
