@@ -63,7 +63,6 @@ int main(int argc, char** argv) {
     bench_engine<d::chacha20_poly1305_avx512_ifma>();
     bench_engine<d::chacha20_poly1305_avx512>();
     bench_engine<d::chacha20_poly1305_avx2>();
-    bench_engine<d::chacha20_poly1305_sse>();
     bench_engine<d::chacha20_poly1305_portable>();
     return 0;
 }
