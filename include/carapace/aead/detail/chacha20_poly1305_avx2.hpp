@@ -27,9 +27,9 @@ namespace carapace::detail {
 // Eight-block AVX2 ChaCha20 stitched with Poly1305: after each of the first eight double rounds
 // of a 512-byte batch, four blocks of ciphertext go into Poly1305 (the previous batch's output
 // when sealing, this batch's input when opening, read before it is overwritten), so the
-// multiplications fill the gaps in the rounds' dependency chains. Block 0,
-// which gives the Poly1305 key, is computed with the first batch: blocks 0-7 for a message over
-// 192 bytes, blocks 0-3 (four-block code) for a shorter one, which the scalar Poly1305 takes.
+// multiplications fill the gaps in the rounds' dependency chains. Block 0, which gives the
+// Poly1305 key, is computed with the first batch: blocks 0-7 for a message over 192 bytes,
+// blocks 0-3 (four-block code) for a shorter one.
 struct chacha20_poly1305_avx2 {
     static constexpr const char* name = "avx2";
     static bool supported() noexcept { return chacha20_avx2::supported() && cpu::features().bmi2; }
