@@ -131,3 +131,67 @@ TEST_CASE("envelope: age test kit, every vector") {
         CHECK(hybrid == 19);
     }
 }
+
+TEST_CASE("envelope: the streaming armor decoder and encoder equal the one-shot ones in any split") {
+    std::size_t armored = 0;
+    for (const auto& path : test_support::age_vector_paths()) {
+        const auto v = test_support::load_age_vector(path);
+        if (!v.armored || !v.ok) continue;
+        CAPTURE(v.name);
+        ++armored;
+        byte_vector whole(v.file.size());
+        std::size_t whole_size = 0;
+        const env::error whole_error = env::armor::decode(v.file, whole, whole_size);
+        for (const std::uint64_t seed : {1u, 2u, 3u}) {
+            // Text in random pieces, output into random small buffers (at least one line's 48).
+            test_support::test_rng rng(seed);
+            env::armor::decoder d;
+            std::string out;
+            env::error e = env::error::ok;
+            std::size_t pos = 0;
+            while (pos < v.file.size() && e == env::error::ok) {
+                const std::size_t piece = 1 + rng.below(std::min<std::size_t>(v.file.size() - pos, 200));
+                std::string_view text(v.file.data() + pos, piece);
+                while (!text.empty()) {
+                    byte_vector buffer(48 + rng.below(100));
+                    const auto step = d.update(text, buffer);
+                    out.append(reinterpret_cast<const char*>(buffer.data()), step.produced);
+                    e = step.status;
+                    if (e != env::error::ok) break;
+                    text.remove_prefix(step.consumed);
+                }
+                pos += piece;
+            }
+            if (e == env::error::ok) e = d.finish();
+            CHECK(e == whole_error);
+            if (e == env::error::ok)
+                CHECK(out == std::string(reinterpret_cast<const char*>(whole.data()), whole_size));
+        }
+        if (whole_error != env::error::ok) continue;
+        // Encoding in pieces, into small buffers, gives encode()'s text.
+        const carapace::byte_view data(whole.data(), whole_size);
+        std::string one_shot(env::armor::encoded_size(whole_size), '\0');
+        REQUIRE(env::armor::encode(data, one_shot) == one_shot.size());
+        test_support::test_rng rng(armored);
+        env::armor::encoder enc;
+        std::string text;
+        std::size_t pos = 0;
+        while (pos < data.size()) {
+            const std::size_t piece = 1 + rng.below(std::min<std::size_t>(data.size() - pos, 300));
+            auto rest = data.subspan(pos, piece);
+            while (!rest.empty()) {
+                std::string buffer(env::armor::begin_line.size() + 1 + env::armor::encoder::line_size + rng.below(200), '\0');
+                const auto step = enc.update(rest, buffer);
+                text.append(buffer.data(), step.produced);
+                rest = rest.subspan(step.consumed);
+            }
+            pos += piece;
+        }
+        std::string tail(env::armor::encoder::max_finish_size, '\0');
+        const std::size_t n = enc.finish(tail);
+        REQUIRE(n != 0);
+        text.append(tail.data(), n);
+        CHECK(text == one_shot);
+    }
+    CHECK(armored >= 30);
+}

@@ -156,26 +156,39 @@ int cmd_age_keygen(std::span<char* const> args) {
     age::os_random rng;
     carapace::bytes<32> sk{};
     rng.fill(sk);
-    const env::x25519_identity id(sk);
+    // -pq: an ML-KEM-768 + X25519 hybrid identity (age-keygen -pq), else an X25519 one.
+    std::string id_text, r_text;
+    if (o.post_quantum) {
+        const auto id = std::make_unique<env::hybrid_identity>(sk);
+        if (!id->valid()) return failure("hybrid key generation failed");
+        std::array<char, env::hybrid_identity_text_size> i{};
+        std::array<char, env::hybrid_recipient_text_size> r{};
+        id_text.assign(i.data(), id->identity_text(i));
+        r_text.assign(r.data(), id->recipient_text(r));
+        carapace::secure_wipe(i);
+    } else {
+        const env::x25519_identity id(sk);
+        std::array<char, env::identity_text_size> i{};
+        std::array<char, env::recipient_text_size> r{};
+        id_text.assign(i.data(), id.identity_text(i));
+        r_text.assign(r.data(), id.recipient_text(r));
+        carapace::secure_wipe(i);
+    }
     carapace::secure_wipe(sk);
-    std::array<char, env::identity_text_size> id_text{};
-    std::array<char, env::recipient_text_size> r_text{};
-    (void)id.identity_text(id_text);
-    (void)id.recipient_text(r_text);
     char when[32] = {};
     const std::time_t now = std::time(nullptr);
     std::tm utc{};
     gmtime_r(&now, &utc);
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    const std::string text = std::string("# created: ") + when + "\n# public key: " +
-                             std::string(r_text.data(), r_text.size()) + "\n" +
-                             std::string(id_text.data(), id_text.size()) + "\n";
-    carapace::secure_wipe(id_text);
+    std::string text = std::string("# created: ") + when + "\n# public key: " + r_text + "\n" + id_text + "\n";
+    carapace::secure_wipe(id_text.data(), id_text.size());
     if (!out.path.empty()) {
         ::chmod(out.path.c_str(), 0600);
-        std::fprintf(stderr, "Public key: %.*s\n", static_cast<int>(r_text.size()), r_text.data());
+        std::fprintf(stderr, "Public key: %s\n", r_text.c_str());
     }
-    if (!out.write(text.data(), text.size())) return failure("write error");
+    const bool written = out.write(text.data(), text.size());
+    carapace::secure_wipe(text.data(), text.size());
+    if (!written) return failure("write error");
     out.ok = true;
     return exit_ok;
 }
