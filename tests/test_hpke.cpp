@@ -1,7 +1,8 @@
 // HPKE (RFC 9180) with HKDF-SHA256 and ChaCha20-Poly1305: the RFC's Appendix A.2 vectors for
 // DHKEM(X25519) in base and PSK modes (key pairs, encapsulation, key schedule, every listed
-// encryption in sequence, exports), the PSK input rules, and the MLKEM768-X25519 (X-Wing) KEM
-// against draft-connolly-cfrg-xwing-kem-08's vectors, with its refusals.
+// encryption in sequence, exports; the key schedule also in constant evaluation), the PSK input
+// rules, and the MLKEM768-X25519 (X-Wing) KEM against draft-connolly-cfrg-xwing-kem-08's vectors,
+// with its refusals.
 #include <map>
 #include <string>
 #include <vector>
@@ -47,6 +48,26 @@ carapace::fixed_view<N> fixed(const byte_vector& v) {
 carapace::byte_view text_bytes(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
+
+template <std::size_t N>
+consteval carapace::bytes<N> from_hex(std::string_view text) {
+    carapace::bytes<N> out{};
+    if (text.size() != 2 * N || carapace::hex::decode(text, out) != carapace::errc::ok) test_support::constant_evaluation_failed();
+    return out;
+}
+
+// The key schedule in constant evaluation: RFC 9180 A.2.1's shared secret and info give its key,
+// base nonce and exporter secret.
+consteval bool schedule_matches_rfc9180_a21() {
+    const auto shared = from_hex<32>("0bbe78490412b4bbea4812666f7916932b828bba79942424abb65244930d69a7");
+    const auto info = from_hex<20>("4f6465206f6e2061204772656369616e2055726e");
+    hpke::context c;
+    if (c.schedule(hpke::dhkem_x25519::id, hpke::mode::base, shared, info, {}, {}) != carapace::errc::ok) return false;
+    return c.key() == from_hex<32>("ad2744de8e17f4ebba575b3f5f5a8fa1f69c2a07f6e7500bc60ca6e3e3ec1c91") &&
+           c.base_nonce() == from_hex<12>("5c4d98150661b848853b547f") &&
+           c.exporter_secret() == from_hex<32>("a3b010d4994890e2c6968a36f64470d3c824c8f5029942feb11e7a74b2921922");
+}
+static_assert(schedule_matches_rfc9180_a21());
 
 }  // namespace
 

@@ -27,8 +27,8 @@ inline constexpr std::size_t min_psk_size = 32;
 
 class context {
 public:
-    context() noexcept = default;
-    ~context() { wipe(); }
+    constexpr context() noexcept = default;
+    constexpr ~context() { wipe(); }
     context(const context&) = delete;
     context& operator=(const context&) = delete;
 
