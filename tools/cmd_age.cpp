@@ -149,6 +149,60 @@ private:
     std::thread worker_;
 };
 
+// Input read by a second thread one buffer ahead of the caller (double buffering), for the same
+// reason as write_behind: the kernel's copies overlap the encryption.
+class read_ahead {
+public:
+    explicit read_ahead(std::FILE* f) : f_(f), worker_([this] { loop(); }) {}
+    ~read_ahead() {
+        {
+            std::unique_lock lock(mutex_);
+            stop_ = true;
+        }
+        changed_.notify_all();
+        worker_.join();
+    }
+    read_ahead(const read_ahead&) = delete;
+    read_ahead& operator=(const read_ahead&) = delete;
+
+    // The next buffer of input (empty at the end); valid until the next call.
+    carapace::byte_view next() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return ready_; });
+        std::swap(reading_, current_);
+        const std::size_t n = reading_size_;
+        ready_ = false;
+        changed_.notify_all();
+        return {current_.get(), n};
+    }
+    [[nodiscard]] bool failed() const { return std::ferror(f_) != 0; }
+
+private:
+    void loop() {
+        std::unique_lock lock(mutex_);
+        for (bool done = false; !done;) {
+            changed_.wait(lock, [this] { return !ready_ || stop_; });
+            if (stop_) return;
+            lock.unlock();
+            const std::size_t n = end_ ? 0 : std::fread(reading_.get(), 1, io_size, f_);
+            lock.lock();
+            end_ = end_ || n < io_size;
+            reading_size_ = n;
+            ready_ = true;
+            done = n == 0;
+            changed_.notify_all();
+        }
+    }
+
+    std::FILE* f_;
+    std::unique_ptr<std::uint8_t[]> reading_{new std::uint8_t[io_size]}, current_{new std::uint8_t[io_size]};
+    std::size_t reading_size_ = 0;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool ready_ = false, stop_ = false, end_ = false;
+    std::thread worker_;
+};
+
 bool open_output(const options& o, output_file& out, std::string& error) {
     if (!o.output || *o.output == "-") return true;
     out.f = std::fopen(o.output->c_str(), "wb");
@@ -373,7 +427,7 @@ int cmd_age_encrypt(std::span<char* const> args) {
     if (!emit(header.data(), header_size) || !emit(nonce.data(), nonce.size())) return failure("write error");
     // Reads of many chunks let the encryptor seal straight from the read buffer; binary output is
     // sealed straight into the writer's buffer.
-    std::vector<std::uint8_t> buffer(io_size), sealed(o.armor ? env::sealed_chunk_size : 0);
+    std::vector<std::uint8_t> sealed(o.armor ? env::sealed_chunk_size : 0);
     auto seal = [&](auto&& step_of) {
         if (!o.armor) {
             const auto s = step_of(sink.room(env::sealed_chunk_size));
@@ -382,19 +436,16 @@ int cmd_age_encrypt(std::span<char* const> args) {
         const auto s = step_of(carapace::byte_span(sealed));
         return std::make_pair(s, emit(sealed.data(), s.produced));
     };
-    for (;;) {
-        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.f);
-        std::size_t used = 0;
-        while (used < n) {
-            const auto [s, written] = seal([&](carapace::byte_span to) {
-                return enc->update(carapace::byte_view(buffer.data() + used, n - used), to);
-            });
+    read_ahead source(in.f);
+    for (carapace::byte_view buffer; !(buffer = source.next()).empty();) {
+        for (std::size_t used = 0; used < buffer.size();) {
+            const auto [s, written] =
+                seal([&](carapace::byte_span to) { return enc->update(buffer.subspan(used), to); });
             if (!written) return failure("write error");
             used += s.consumed;
         }
-        if (n < buffer.size()) break;
     }
-    if (std::ferror(in.f)) return failure("read error");
+    if (source.failed()) return failure("read error");
     if (!seal([&](carapace::byte_span to) { return enc->finish(to); }).second) return failure("write error");
     if (o.armor) {
         const auto text = sink.room(env::armor::encoder::max_finish_size);
