@@ -492,10 +492,17 @@ int cmd_age_decrypt(std::span<char* const> args) {
         return env::error::ok;
     };
     env::error e = feed(head.data() + opened.payload_offset, head.size() - opened.payload_offset);
-    std::vector<std::uint8_t> buffer(io_size);
-    for (std::size_t n = 0; e == env::error::ok && (n = source.read(buffer)) > 0;) e = feed(buffer.data(), n);
-    // The armor's end is checked before the final chunk is released.
-    if (e == env::error::ok) e = source.armor_error();
+    if (source.armored()) {
+        std::vector<std::uint8_t> buffer(io_size);
+        for (std::size_t n = 0; e == env::error::ok && (n = source.read(buffer)) > 0;) e = feed(buffer.data(), n);
+        // The armor's end is checked before the final chunk is released.
+        if (e == env::error::ok) e = source.armor_error();
+    } else {
+        // read_header took the bytes source had peeked at (it asks for 4 KiB and more): the rest
+        // of the file is read ahead by a second thread.
+        read_ahead ahead(in.f);
+        for (carapace::byte_view b; e == env::error::ok && !(b = ahead.next()).empty();) e = feed(b.data(), b.size());
+    }
     if (e == env::error::ok && source.read_failed()) return failure("read error");
     if (e == env::error::ok) {
         const auto s = dec->finish(sink.room(env::chunk_size));
