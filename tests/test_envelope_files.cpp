@@ -1,6 +1,9 @@
 // The age v1 envelope beyond the kit: scrypt and PBKDF2 (RFC 7914 §11, §12), unpadded base64 and
 // Bech32, encrypt/decrypt round trips at chunk boundaries, random access against full decryption,
-// and rewrap (KEK rotation) leaving the payload byte-identical.
+// rewrap (KEK rotation) leaving the payload byte-identical, and the hybrid post-quantum keys.
+#include <array>
+#include <cctype>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -269,4 +272,84 @@ TEST_CASE("envelope: tampering and truncation are caught in the right class") {
     env::key_wrapper* dec[] = {&strict};
     CHECK(test_support::age_decrypt(pw_file, false, dec).error == env::error::work_factor_refused);
     CHECK(test_support::age_decrypt(pw_file, false, enc).released == as_string(plain));
+}
+
+TEST_CASE("envelope: hybrid (ML-KEM-768 + X25519) keys as the spec prints them, and round trips") {
+    // The spec's example identity gives the spec's example recipient.
+    std::map<std::string, std::string> spec;
+    {
+        const std::string text = test_support::read_vector_file("hpke/age-hybrid-key.txt");
+        std::size_t pos = 0;
+        while (pos < text.size()) {
+            const std::size_t nl = text.find('\n', pos);
+            const std::string line = text.substr(pos, nl - pos);
+            pos = nl == std::string::npos ? text.size() : nl + 1;
+            if (const std::size_t eq = line.find(" = "); !line.starts_with("#") && eq != std::string::npos)
+                spec[line.substr(0, eq)] = line.substr(eq + 3);
+        }
+    }
+    REQUIRE(spec.size() == 2);
+    carapace::bytes<32> seed{};
+    REQUIRE(env::hybrid_identity::parse(spec.at("identity"), seed));
+    env::hybrid_identity id(seed);
+    REQUIRE(id.valid());
+    std::array<char, env::hybrid_identity_text_size> id_text{};
+    std::array<char, env::hybrid_recipient_text_size> r_text{};
+    REQUIRE(id.identity_text(id_text) == id_text.size());
+    REQUIRE(id.recipient_text(r_text) == r_text.size());
+    CHECK(std::string(id_text.data(), id_text.size()) == spec.at("identity"));
+    CHECK(std::string(r_text.data(), r_text.size()) == spec.at("recipient"));
+    env::hybrid_recipient::public_key_bytes pub{};
+    REQUIRE(env::hybrid_recipient::parse(spec.at("recipient"), pub));
+    CHECK(pub == id.public_key());
+    // Neither kind of key passes for the other, nor for an X25519 one.
+    carapace::bytes<32> x{};
+    CHECK(!env::x25519_identity::parse(spec.at("identity"), x));
+    CHECK(!env::x25519_recipient::parse(spec.at("recipient"), x));
+    CHECK(!env::hybrid_identity::parse("AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48UAWX40Q2P2LM0", x));
+    std::string upper = spec.at("recipient");
+    upper[10] = static_cast<char>(std::toupper(upper[10]));
+    CHECK(!env::hybrid_recipient::parse(upper, pub));
+    // A recipient whose ML-KEM key fails the modulus check (its first coefficient 4095).
+    auto bad_pub = id.public_key();
+    bad_pub[0] = 0xff;
+    bad_pub[1] |= 0x0f;
+    std::array<char, env::hybrid_recipient_text_size> bad_text{};
+    REQUIRE(env::bech32::encode("age1pq", bad_pub, false, bad_text) == bad_text.size());
+    CHECK(!env::hybrid_recipient::parse(std::string_view(bad_text.data(), bad_text.size()), pub));
+
+    // Encrypt to the hybrid recipient and an X25519 one; each identity opens the file alone.
+    seeded_random rng(21);
+    carapace::bytes<32> sk{};
+    rng.fill(sk);
+    env::x25519_identity classic(sk);
+    env::hybrid_recipient to_pq(id.public_key());
+    test_support::test_rng data_rng(8);
+    const auto plain = data_rng.bytes(env::chunk_size + 5);
+    env::key_wrapper* recipients[] = {&to_pq, &classic};
+    const std::string file = age_encrypt(plain, recipients, rng, 4);
+    for (env::key_wrapper* who : {static_cast<env::key_wrapper*>(&id), static_cast<env::key_wrapper*>(&classic)}) {
+        env::key_wrapper* ids[] = {who};
+        const auto r = test_support::age_decrypt(file, false, ids, 3);
+        CHECK(r.error == env::error::ok);
+        CHECK(r.released == as_string(plain));
+    }
+    // The stanza's shape: the type, enc as 1494 base64 digits, a 32-byte body.
+    env::header_view h;
+    REQUIRE(env::parse_header(file, h) == env::error::ok);
+    env::stanza_reader reader(h);
+    env::stanza s;
+    REQUIRE(reader.next(s));
+    CHECK(s.type == "mlkem768x25519");
+    CHECK(s.arg_count == 1);
+    CHECK(s.arg(0).size() == env::hybrid_enc_text_size);
+    CHECK(s.body_size() == 32);
+    // Another hybrid identity finds no match; an identity wraps to itself.
+    carapace::bytes<32> other_seed = seed;
+    other_seed[0] ^= 1;
+    env::hybrid_identity other(other_seed);
+    env::key_wrapper* others[] = {&other};
+    CHECK(test_support::age_decrypt(file, false, others).error == env::error::no_match);
+    env::key_wrapper* self[] = {&id};
+    CHECK(test_support::age_decrypt(age_encrypt(plain, self, rng, 5), false, self).released == as_string(plain));
 }

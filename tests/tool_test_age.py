@@ -1,8 +1,10 @@
 """carapace-tool age-keygen, encrypt, decrypt and rewrap: the age v1 format against Debian's `age`
 both ways (X25519 recipients, several recipients, armor, a large file compared byte for byte, a
-passphrase file typed into age through a pseudo-terminal), rewrap keeping the payload identical,
---range against slices, and failures in the test kit's classes with nothing on stdout. Run by
-tool_test.py."""
+passphrase file typed into age through a pseudo-terminal); the post-quantum hybrid recipients
+(age-keygen -pq, age1pq1) against typage, the age authors' TypeScript implementation (npm
+age-encryption, named by $TYPAGE; Debian's age 1.1 predates them), both ways, binary and armored;
+rewrap keeping the payload identical, --range against slices, failures in the test kit's classes
+with nothing on stdout, and bounded memory for binary and armored streams. Run by tool_test.py."""
 
 import os
 import pty
@@ -10,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 
-from tool_common import check, expect_usage_error, run
+from tool_common import TOOL, check, expect_usage_error, run
 
 have_age = shutil.which("age") is not None and shutil.which("age-keygen") is not None
 check(have_age, "age and age-keygen available (Debian package age) for the interop checks")
@@ -197,11 +199,58 @@ expect_usage_error(["decrypt", path("large")], what="decrypt without identities"
 expect_usage_error(["encrypt", "-r", "age1notakey", path("small")], what="a bad recipient")
 expect_usage_error(["encrypt", "--bogus"], what="an unknown option")
 
+# Post-quantum hybrid keys: age-keygen -pq, round trips, and the stanza age specifies.
+code, out, err = run(["age-keygen", "-pq", "-o", path("pq.key")])
+check(code == 0 and out == b"" and b"Public key: age1pq1" in err, "age-keygen -pq -o writes the key file")
+check(os.stat(path("pq.key")).st_mode & 0o077 == 0, "age-keygen -pq -o makes the file private")
+pq_pub = public_key(path("pq.key"))
+pq_lines = open(path("pq.key")).read().splitlines()
+check(len(pq_lines) == 3 and pq_lines[2].startswith("AGE-SECRET-KEY-PQ-1") and len(pq_lines[2]) == 77 and
+      pq_pub.startswith("age1pq1") and len(pq_pub) == 1959, "age-keygen -pq: hybrid identity and recipient lines")
+for name, plain in [("small", plain_small), ("large", plain_large)]:
+    for armor in ([], ["-a"]):
+        code, ct, _ = run(["encrypt"] + armor + ["-r", pq_pub, path(name)])
+        check(code == 0 and (armor or b"\n-> mlkem768x25519 " in ct), f"encrypt {name} {armor} to a hybrid recipient")
+        code, pt, _ = run(["decrypt", "-i", path("pq.key")], ct)
+        check(code == 0 and pt == plain, f"decrypt {name} {armor} with a hybrid identity")
+code, ct, _ = run(["encrypt", "-R", write("pq.recipients", (pq_pub + "\n").encode()), path("small")])
+expect_failure(["decrypt", "-i", path("ours.key")], ct, "no match", "an X25519 identity on a hybrid file")
+expect_usage_error(["encrypt", "-r", pq_pub, "-r", ours_pub, path("small")], what="hybrid and X25519 recipients mixed")
+expect_usage_error(["encrypt", "-r", pq_pub[:-1] + ("q" if pq_pub[-1] != "q" else "p"), path("small")],
+                   what="a hybrid recipient with a bad checksum")
+
+have_typage = shutil.which("node") is not None and os.path.isfile(os.environ.get("TYPAGE", ""))
+check(have_typage, "typage (npm age-encryption, $TYPAGE) and node available for the post-quantum interop checks")
+if have_typage:
+    peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "age_typage_peer.mjs")
+
+    def typage(args, stdin=b""):
+        p = subprocess.run(["node", peer] + args, input=stdin, capture_output=True, timeout=120)
+        return p.returncode, p.stdout
+
+    code, keys = typage(["keygen"])
+    ty_identity, ty_recipient = keys.decode().split()
+    write("typage.key", (ty_identity + "\n").encode())
+    for name, plain in [("small", plain_small), ("large", plain_large)]:
+        for armor in ([], ["-a"]):
+            # Ours -> typage, to its key and to ours; typage -> ours, the same.
+            code, ct, _ = run(["encrypt"] + armor + ["-r", ty_recipient, path(name)])
+            check(code == 0 and typage(["decrypt", ty_identity], ct) == (0, plain),
+                  f"typage decrypts our hybrid {name} file {armor}")
+            code, ct = typage(["encrypt"] + armor + [ty_recipient], plain)
+            check(code == 0 and run(["decrypt", "-i", path("typage.key")], ct)[1] == plain,
+                  f"we decrypt typage's hybrid {name} file {armor}")
+            code, ct = typage(["encrypt"] + armor + [pq_pub], plain)
+            check(code == 0 and run(["decrypt", "-i", path("pq.key")], ct)[1] == plain,
+                  f"typage encrypts to our age-keygen -pq recipient ({name} {armor})")
+    code, ct, _ = run(["encrypt", "-r", pq_pub, path("small")])
+    check(typage(["decrypt", pq_lines[2]], ct) == (0, plain_small), "typage reads our age-keygen -pq identity")
+
 # Bounded memory: 64 MiB through encrypt and decrypt on stdin, peak RSS read as tool_test.py does
 # (VmHWM while the process still runs; ru_maxrss would count the Python it was forked from).
 def streamed_peak_mib(args, data, out_name):
     with open(path(out_name), "wb") as out:
-        proc = subprocess.Popen([__import__("tool_common").TOOL] + args, stdin=subprocess.PIPE, stdout=out,
+        proc = subprocess.Popen([TOOL] + args, stdin=subprocess.PIPE, stdout=out,
                                 stderr=subprocess.DEVNULL)
         for i in range(0, len(data), 1 << 20):
             proc.stdin.write(data[i:i + (1 << 20)])
@@ -218,5 +267,11 @@ code2, dec_mib = streamed_peak_mib(["decrypt", "-i", path("ours.key")], read("bi
 check(code == 0 and code2 == 0 and read("big.out") == big, "64 MiB round trip through stdin")
 limit = 200 if os.environ.get("CARAPACE_SANITIZED") else 32
 check(enc_mib < limit and dec_mib < limit, f"64 MiB stream: encrypt {enc_mib:.0f} MiB, decrypt {dec_mib:.0f} MiB peak")
+# Armored, both ways through the streaming armor.
+code, enc_mib = streamed_peak_mib(["encrypt", "-a", "-r", ours_pub], big, "big.age.asc")
+code2, dec_mib = streamed_peak_mib(["decrypt", "-i", path("ours.key")], read("big.age.asc"), "big.out")
+check(code == 0 and code2 == 0 and read("big.out") == big, "64 MiB armored round trip through stdin")
+check(enc_mib < limit and dec_mib < limit,
+      f"64 MiB armored stream: encrypt {enc_mib:.0f} MiB, decrypt {dec_mib:.0f} MiB peak")
 
 shutil.rmtree(work, ignore_errors=True)

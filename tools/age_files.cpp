@@ -137,6 +137,8 @@ options parse_options(std::span<char* const> args) {
             o.output = value();
         } else if (a == "-p" || a == "--passphrase") {
             o.passphrase = true;
+        } else if (a == "-pq" || a == "--pq") {
+            o.post_quantum = true;
         } else if (a == "-a" || a == "--armor") {
             o.armor = true;
         } else if (a == "--kek-ring") {
@@ -166,10 +168,17 @@ std::string load_identities(const options& o, key_set& keys) {
         if (!read_lines(path, lines)) return "cannot read identity file " + terminal_text(path);
         for (const auto& line : lines) {
             carapace::bytes<32> sk{};
-            if (!env::x25519_identity::parse(line, sk)) return "not an age identity in " + terminal_text(path);
-            keys.identities.push_back(std::make_unique<env::x25519_identity>(sk));
+            if (env::x25519_identity::parse(line, sk)) {
+                keys.identities.push_back(std::make_unique<env::x25519_identity>(sk));
+                keys.wrappers.push_back(keys.identities.back().get());
+            } else if (env::hybrid_identity::parse(line, sk)) {
+                keys.hybrid_identities.push_back(std::make_unique<env::hybrid_identity>(sk));
+                if (!keys.hybrid_identities.back()->valid()) return "unusable hybrid identity in " + terminal_text(path);
+                keys.wrappers.push_back(keys.hybrid_identities.back().get());
+            } else {
+                return "not an age identity in " + terminal_text(path);
+            }
             carapace::secure_wipe(sk);
-            keys.wrappers.push_back(keys.identities.back().get());
         }
     }
     if (o.kek_ring)
@@ -186,10 +195,21 @@ std::string load_recipients(const options& o, key_set& keys) {
         if (!read_lines(path, texts)) return "cannot read recipients file " + terminal_text(path);
     for (const auto& text : texts) {
         carapace::bytes<32> pk{};
-        if (!env::x25519_recipient::parse(text, pk)) return "not an age recipient: " + terminal_text(text);
-        keys.recipients.push_back(std::make_unique<env::x25519_recipient>(pk));
-        keys.wrappers.push_back(keys.recipients.back().get());
+        env::hybrid_recipient::public_key_bytes hybrid_pk{};
+        if (env::x25519_recipient::parse(text, pk)) {
+            keys.recipients.push_back(std::make_unique<env::x25519_recipient>(pk));
+            keys.wrappers.push_back(keys.recipients.back().get());
+        } else if (env::hybrid_recipient::parse(text, hybrid_pk)) {
+            keys.hybrid_recipients.push_back(std::make_unique<env::hybrid_recipient>(hybrid_pk));
+            keys.wrappers.push_back(keys.hybrid_recipients.back().get());
+        } else {
+            return "not an age recipient: " + terminal_text(text.substr(0, 80));
+        }
     }
+    // As age does: a post-quantum recipient beside a classic X25519 one would leave the file only
+    // as strong as X25519 (the spec says SHOULD NOT; age refuses).
+    if (!keys.hybrid_recipients.empty() && !keys.recipients.empty())
+        return "post-quantum (age1pq1) recipients cannot be mixed with X25519 (age1) ones";
     if (o.kek_ring) {
         if (!o.kek_id) return "--kek-ring needs --kek-id ID to encrypt";
         if (const std::string e = load_ring(o, keys, *o.kek_id); !e.empty()) return e;

@@ -13,10 +13,10 @@
 
 namespace carapace_tool::age {
 
-// Options as age takes them: -r X, -R FILE, -i FILE, -p, -a, -o FILE, and long ones.
+// Options as age takes them: -r X, -R FILE, -i FILE, -p, -a, -o FILE, age-keygen's -pq, and long ones.
 struct options {
     std::vector<std::string> recipients, recipient_files, identity_files, positionals;
-    bool passphrase = false, armor = false;
+    bool passphrase = false, armor = false, post_quantum = false;
     std::optional<std::string> output, kek_ring, kek_id, passphrase_fd, passphrase_env, range, max_work_factor;
     std::string error;
 };
@@ -26,6 +26,8 @@ options parse_options(std::span<char* const> args);
 struct key_set {
     std::vector<std::unique_ptr<carapace::envelope::x25519_identity>> identities;
     std::vector<std::unique_ptr<carapace::envelope::x25519_recipient>> recipients;
+    std::vector<std::unique_ptr<carapace::envelope::hybrid_identity>> hybrid_identities;
+    std::vector<std::unique_ptr<carapace::envelope::hybrid_recipient>> hybrid_recipients;
     std::vector<carapace::envelope::kek> keks;
     std::vector<std::string> kek_ids;  // the KEKs' ids (kek holds views into these)
     std::unique_ptr<carapace::envelope::kek_ring> ring;

@@ -1,13 +1,19 @@
 // carapace-tool age-keygen | encrypt | decrypt | rewrap: the age v1 file format (envelope/).
-// Files are streamed in constant memory (one 64 KiB chunk at a time), except armored ones, which
-// are read or written whole. decrypt writes to stdout only plaintext whose chunk authenticated;
-// failures print the test kit's class ("header failure: ...") on stderr and exit 1.
+// Files are streamed in constant memory (a read buffer and one 64 KiB chunk at a time), armored
+// ones too (the armor is decoded and encoded as the bytes pass). decrypt writes to stdout only
+// plaintext whose chunk authenticated; failures print the test kit's class ("header failure:
+// ...") on stderr and exit 1.
 #include <sys/stat.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "age_files.hpp"
@@ -63,6 +69,140 @@ struct output_file {
     bool write(const void* p, std::size_t n) { return n == 0 || std::fwrite(p, 1, n, f) == n; }
 };
 
+// Output written by a second thread while the next input is read and sealed: on two cores the
+// kernel's copies of the output overlap the encryption (bench-age measures it). Callers fill
+// room() in place and commit() what they wrote; a full buffer is handed over, and the other one
+// taken back, once the writer is done with it. Destroy it before the output_file it writes to.
+class write_behind {
+public:
+    static constexpr std::size_t flush_size = io_size;
+    static constexpr std::size_t capacity = flush_size + 2 * env::sealed_chunk_size;
+
+    explicit write_behind(output_file& out) : out_(out), worker_([this] { loop(); }) {}
+    ~write_behind() { (void)close(); }
+    write_behind(const write_behind&) = delete;
+    write_behind& operator=(const write_behind&) = delete;
+
+    // Space for n (at most 2 sealed chunks) more bytes at the end of the buffer being filled.
+    carapace::byte_span room(std::size_t n) {
+        if (filling_size_ + n > capacity) hand_over();
+        return {filling_.get() + filling_size_, n};
+    }
+    // Keeps n of the bytes written into room(); false once a write has failed.
+    bool commit(std::size_t n) {
+        filling_size_ += n;
+        if (filling_size_ >= flush_size) hand_over();
+        return !failed_;
+    }
+    bool put(const void* p, std::size_t n) {
+        const auto r = room(n);
+        if (n != 0) std::memcpy(r.data(), p, n);
+        return commit(n);
+    }
+    // Writes what is left and stops the writer: whether every write succeeded.
+    bool close() {
+        if (worker_.joinable()) {
+            hand_over();
+            {
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [this] { return !busy_; });
+                stop_ = true;
+            }
+            changed_.notify_all();
+            worker_.join();
+        }
+        return !failed_;
+    }
+
+private:
+    void hand_over() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return !busy_; });
+        if (filling_size_ == 0) return;
+        std::swap(filling_, writing_);
+        writing_size_ = filling_size_;
+        filling_size_ = 0;
+        busy_ = true;
+        changed_.notify_all();
+    }
+    void loop() {
+        std::unique_lock lock(mutex_);
+        for (;;) {
+            changed_.wait(lock, [this] { return busy_ || stop_; });
+            if (!busy_) return;
+            lock.unlock();
+            const bool ok = out_.write(writing_.get(), writing_size_);
+            lock.lock();
+            if (!ok) failed_ = true;
+            busy_ = false;
+            changed_.notify_all();
+        }
+    }
+
+    output_file& out_;
+    std::unique_ptr<std::uint8_t[]> filling_{new std::uint8_t[capacity]}, writing_{new std::uint8_t[capacity]};
+    std::size_t filling_size_ = 0, writing_size_ = 0;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool busy_ = false, stop_ = false;
+    std::atomic<bool> failed_{false};
+    std::thread worker_;
+};
+
+// Input read by a second thread one buffer ahead of the caller (double buffering), for the same
+// reason as write_behind: the kernel's copies overlap the encryption.
+class read_ahead {
+public:
+    explicit read_ahead(std::FILE* f) : f_(f), worker_([this] { loop(); }) {}
+    ~read_ahead() {
+        {
+            std::unique_lock lock(mutex_);
+            stop_ = true;
+        }
+        changed_.notify_all();
+        worker_.join();
+    }
+    read_ahead(const read_ahead&) = delete;
+    read_ahead& operator=(const read_ahead&) = delete;
+
+    // The next buffer of input (empty at the end); valid until the next call.
+    carapace::byte_view next() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return ready_; });
+        std::swap(reading_, current_);
+        const std::size_t n = reading_size_;
+        ready_ = false;
+        changed_.notify_all();
+        return {current_.get(), n};
+    }
+    [[nodiscard]] bool failed() const { return std::ferror(f_) != 0; }
+
+private:
+    void loop() {
+        std::unique_lock lock(mutex_);
+        for (bool done = false; !done;) {
+            changed_.wait(lock, [this] { return !ready_ || stop_; });
+            if (stop_) return;
+            lock.unlock();
+            const std::size_t n = end_ ? 0 : std::fread(reading_.get(), 1, io_size, f_);
+            lock.lock();
+            end_ = end_ || n < io_size;
+            reading_size_ = n;
+            ready_ = true;
+            done = n == 0;
+            changed_.notify_all();
+        }
+    }
+
+    std::FILE* f_;
+    std::unique_ptr<std::uint8_t[]> reading_{new std::uint8_t[io_size]}, current_{new std::uint8_t[io_size]};
+    std::size_t reading_size_ = 0;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool ready_ = false, stop_ = false, end_ = false;
+    std::thread worker_;
+};
+
 bool open_output(const options& o, output_file& out, std::string& error) {
     if (!o.output || *o.output == "-") return true;
     out.f = std::fopen(o.output->c_str(), "wb");
@@ -71,46 +211,104 @@ bool open_output(const options& o, output_file& out, std::string& error) {
     return true;
 }
 
-bool read_more(std::FILE* f, std::vector<std::uint8_t>& buffer, std::size_t n) {
-    const std::size_t old = buffer.size();
-    buffer.resize(old + n);
-    const std::size_t got = std::fread(buffer.data() + old, 1, n, f);
-    buffer.resize(old + got);
-    return got > 0;
-}
-
 std::string_view as_text(const std::vector<std::uint8_t>& b) {
     return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
-// Reads the header (and nonce) into `head`: the whole input when it is armored (decoded).
-// Returns ok, or the error of a header that cannot be complete.
-env::error read_header(std::FILE* f, std::vector<std::uint8_t>& head, bool& armored) {
-    read_more(f, head, 64);
-    armored = env::armor::looks_armored(as_text(head));
-    if (armored) {
-        while (read_more(f, head, 1 << 16)) {
-        }
-        std::vector<std::uint8_t> raw(head.size());
-        std::size_t size = 0;
-        const env::error e = env::armor::decode(as_text(head), raw, size);
-        raw.resize(size);
-        head.swap(raw);
-        return e;
+// Room for a header: the largest stanza (a hybrid one: a 1120-byte enc in base64 and a 32-byte
+// body) takes under 1.6 KiB.
+std::size_t header_capacity(std::size_t stanzas) { return 4096 + 2048 * stanzas; }
+
+// The input's binary bytes: read as they are, or decoded from the ASCII armor as they arrive, so
+// an armored file of any size goes through one read buffer.
+class binary_input {
+public:
+    explicit binary_input(std::FILE* f) : f_(f), text_(io_size) {
+        // The first bytes tell armor from binary.
+        text_size_ = std::fread(text_.data(), 1, 64, f_);
+        armored_ = env::armor::looks_armored(std::string_view(text_.data(), text_size_));
     }
-    for (;;) {
+    [[nodiscard]] bool armored() const { return armored_; }
+    [[nodiscard]] env::error armor_error() const { return armor_error_; }
+    [[nodiscard]] bool read_failed() const { return std::ferror(f_) != 0; }
+
+    // Up to out.size() binary bytes; 0 at the end or on an error.
+    std::size_t read(carapace::byte_span out) {
+        // The decoder writes a line (up to 48 bytes) at a time: smaller asks go through a carry.
+        if (armored_ && (carry_pos_ < carry_size_ || out.size() < carry_.size())) {
+            if (carry_pos_ == carry_size_) {
+                carry_pos_ = 0;
+                carry_size_ = decode(carry_);
+            }
+            const std::size_t n = std::min(out.size(), carry_size_ - carry_pos_);
+            std::memcpy(out.data(), carry_.data() + carry_pos_, n);
+            carry_pos_ += n;
+            return n;
+        }
+        if (!armored_) {
+            const std::size_t held = std::min(out.size(), text_size_ - text_pos_);
+            std::memcpy(out.data(), text_.data() + text_pos_, held);
+            text_pos_ += held;
+            return held + (held < out.size() ? std::fread(out.data() + held, 1, out.size() - held, f_) : 0);
+        }
+        return decode(out);
+    }
+
+private:
+    std::size_t decode(carapace::byte_span out) {
+        std::size_t produced = 0;
+        while (produced == 0 && armor_error_ == env::error::ok && !finished_) {
+            if (text_pos_ == text_size_) {
+                text_pos_ = 0;
+                text_size_ = std::fread(text_.data(), 1, text_.size(), f_);
+                if (text_size_ == 0) {
+                    finished_ = true;
+                    armor_error_ = decoder_.finish();
+                    break;
+                }
+            }
+            const auto step = decoder_.update(std::string_view(text_.data() + text_pos_, text_size_ - text_pos_), out);
+            text_pos_ += step.consumed;
+            produced = step.produced;
+            armor_error_ = step.status;
+        }
+        return produced;
+    }
+
+    std::FILE* f_;
+    std::vector<char> text_;
+    std::size_t text_pos_ = 0, text_size_ = 0;
+    bool armored_ = false, finished_ = false;
+    env::armor::decoder decoder_;
+    env::error armor_error_ = env::error::ok;
+    carapace::bytes<48> carry_{};
+    std::size_t carry_pos_ = 0, carry_size_ = 0;
+};
+
+// Reads the header and nonce into `head` (perhaps with some payload after them). Returns ok, or
+// the error of a header that cannot be complete.
+env::error read_header(binary_input& in, std::vector<std::uint8_t>& head) {
+    for (std::size_t want = 4096;; want *= 2) {
+        const std::size_t old = head.size();
+        head.resize(want);
+        std::size_t got = old;
+        while (got < want) {
+            const std::size_t n = in.read(carapace::byte_span(head).subspan(got));
+            if (n == 0) break;
+            got += n;
+        }
+        head.resize(got);
+        if (in.armor_error() != env::error::ok) return in.armor_error();
         env::header_view h;
         const env::error e = env::parse_header(as_text(head), h);
         if (e == env::error::ok && head.size() >= h.text.size() + env::payload_nonce_size) return e;
         if (e != env::error::ok && e != env::error::need_more_input) return e;
-        // Reads double what is held, so parsing again costs linear time overall.
-        if (head.size() > max_header_size || !read_more(f, head, head.size()))
-            return e == env::error::ok ? env::error::need_more_input : e;
+        // Each round doubles what is held, so parsing again costs linear time overall.
+        if (got < want || head.size() > max_header_size) return e == env::error::ok ? env::error::need_more_input : e;
     }
 }
 
-int decrypt_range(const options& o, std::FILE* f, const env::opened_header& opened, std::size_t head_size,
-                  output_file& out) {
+int decrypt_range(const options& o, std::FILE* f, const env::opened_header& opened, output_file& out) {
     const std::string& r = *o.range;
     const std::size_t colon = r.find(':');
     const auto start = parse_decimal(r.substr(0, colon), ~std::uint64_t{0} >> 1);
@@ -119,7 +317,6 @@ int decrypt_range(const options& o, std::FILE* f, const env::opened_header& open
     if (f == stdin || std::fseek(f, 0, SEEK_END) != 0) return usage_error("--range needs a seekable input file");
     const long size = std::ftell(f);
     if (size < 0 || static_cast<std::uint64_t>(size) < opened.payload_offset) return usage_error("cannot size the input");
-    (void)head_size;
     const env::random_access ra(env::payload_key(opened.key, opened.nonce),
                                 static_cast<std::uint64_t>(size) - opened.payload_offset);
     if (ra.status() != env::error::ok) return age_failure(ra.status());
@@ -156,26 +353,39 @@ int cmd_age_keygen(std::span<char* const> args) {
     age::os_random rng;
     carapace::bytes<32> sk{};
     rng.fill(sk);
-    const env::x25519_identity id(sk);
+    // -pq: an ML-KEM-768 + X25519 hybrid identity (age-keygen -pq), else an X25519 one.
+    std::string id_text, r_text;
+    if (o.post_quantum) {
+        const auto id = std::make_unique<env::hybrid_identity>(sk);
+        if (!id->valid()) return failure("hybrid key generation failed");
+        std::array<char, env::hybrid_identity_text_size> i{};
+        std::array<char, env::hybrid_recipient_text_size> r{};
+        id_text.assign(i.data(), id->identity_text(i));
+        r_text.assign(r.data(), id->recipient_text(r));
+        carapace::secure_wipe(i);
+    } else {
+        const env::x25519_identity id(sk);
+        std::array<char, env::identity_text_size> i{};
+        std::array<char, env::recipient_text_size> r{};
+        id_text.assign(i.data(), id.identity_text(i));
+        r_text.assign(r.data(), id.recipient_text(r));
+        carapace::secure_wipe(i);
+    }
     carapace::secure_wipe(sk);
-    std::array<char, env::identity_text_size> id_text{};
-    std::array<char, env::recipient_text_size> r_text{};
-    (void)id.identity_text(id_text);
-    (void)id.recipient_text(r_text);
     char when[32] = {};
     const std::time_t now = std::time(nullptr);
     std::tm utc{};
     gmtime_r(&now, &utc);
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    const std::string text = std::string("# created: ") + when + "\n# public key: " +
-                             std::string(r_text.data(), r_text.size()) + "\n" +
-                             std::string(id_text.data(), id_text.size()) + "\n";
-    carapace::secure_wipe(id_text);
+    std::string text = std::string("# created: ") + when + "\n# public key: " + r_text + "\n" + id_text + "\n";
+    carapace::secure_wipe(id_text.data(), id_text.size());
     if (!out.path.empty()) {
         ::chmod(out.path.c_str(), 0600);
-        std::fprintf(stderr, "Public key: %.*s\n", static_cast<int>(r_text.size()), r_text.data());
+        std::fprintf(stderr, "Public key: %s\n", r_text.c_str());
     }
-    if (!out.write(text.data(), text.size())) return failure("write error");
+    const bool written = out.write(text.data(), text.size());
+    carapace::secure_wipe(text.data(), text.size());
+    if (!written) return failure("write error");
     out.ok = true;
     return exit_ok;
 }
@@ -191,7 +401,7 @@ int cmd_age_encrypt(std::span<char* const> args) {
     std::string error;
     if (!open_input(o, in, error) || !open_output(o, out, error)) return usage_error(error);
     age::os_random rng;
-    std::vector<char> header(1 << 16);
+    std::vector<char> header(header_capacity(keys.wrappers.size()));
     std::size_t header_size = 0;
     env::file_key key{};
     carapace::bytes<env::payload_nonce_size> nonce{};
@@ -199,37 +409,50 @@ int cmd_age_encrypt(std::span<char* const> args) {
         return age_failure(e);
     auto enc = std::make_unique<env::stream_encryptor>(env::payload_key(key, nonce));
     carapace::secure_wipe(key);
-    std::vector<std::uint8_t> file;  // armored output is built whole
+    // The output is written behind (a second thread); armored output goes through the streaming
+    // armor encoder on its way there.
+    write_behind sink(out);
+    env::armor::encoder armor;
     auto emit = [&](const void* p, std::size_t n) {
-        if (o.armor) {
-            const auto* b = static_cast<const std::uint8_t*>(p);
-            file.insert(file.end(), b, b + n);
-            return true;
+        if (!o.armor) return sink.put(p, n);
+        carapace::byte_view rest(static_cast<const std::uint8_t*>(p), n);
+        while (!rest.empty()) {
+            const auto text = sink.room(2 * env::sealed_chunk_size);
+            const auto step = armor.update(rest, std::span<char>(reinterpret_cast<char*>(text.data()), text.size()));
+            if (!sink.commit(step.produced)) return false;
+            rest = rest.subspan(step.consumed);
         }
-        return out.write(p, n);
+        return true;
     };
     if (!emit(header.data(), header_size) || !emit(nonce.data(), nonce.size())) return failure("write error");
-    // Reads of many chunks let the encryptor seal straight from the read buffer (no copy).
-    std::vector<std::uint8_t> buffer(io_size), sealed(env::sealed_chunk_size);
-    for (;;) {
-        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.f);
-        std::size_t used = 0;
-        while (used < n) {
-            const auto s = enc->update(carapace::byte_view(buffer.data() + used, n - used), sealed);
-            if (!emit(sealed.data(), s.produced)) return failure("write error");
+    // Reads of many chunks let the encryptor seal straight from the read buffer; binary output is
+    // sealed straight into the writer's buffer.
+    std::vector<std::uint8_t> sealed(o.armor ? env::sealed_chunk_size : 0);
+    auto seal = [&](auto&& step_of) {
+        if (!o.armor) {
+            const auto s = step_of(sink.room(env::sealed_chunk_size));
+            return std::make_pair(s, sink.commit(s.produced));
+        }
+        const auto s = step_of(carapace::byte_span(sealed));
+        return std::make_pair(s, emit(sealed.data(), s.produced));
+    };
+    read_ahead source(in.f);
+    for (carapace::byte_view buffer; !(buffer = source.next()).empty();) {
+        for (std::size_t used = 0; used < buffer.size();) {
+            const auto [s, written] =
+                seal([&](carapace::byte_span to) { return enc->update(buffer.subspan(used), to); });
+            if (!written) return failure("write error");
             used += s.consumed;
         }
-        if (n < buffer.size()) break;
     }
-    if (std::ferror(in.f)) return failure("read error");
-    const auto s = enc->finish(sealed);
-    if (!emit(sealed.data(), s.produced)) return failure("write error");
+    if (source.failed()) return failure("read error");
+    if (!seal([&](carapace::byte_span to) { return enc->finish(to); }).second) return failure("write error");
     if (o.armor) {
-        std::vector<char> text(env::armor::encoded_size(file.size()));
-        const std::size_t n = env::armor::encode(file, text);
-        if (!out.write(text.data(), n)) return failure("write error");
+        const auto text = sink.room(env::armor::encoder::max_finish_size);
+        if (!sink.commit(armor.finish(std::span<char>(reinterpret_cast<char*>(text.data()), text.size()))))
+            return failure("write error");
     }
-    if (std::fflush(out.f) != 0) return failure("write error");
+    if (!sink.close() || std::fflush(out.f) != 0) return failure("write error");
     out.ok = true;
     return exit_ok;
 }
@@ -245,43 +468,50 @@ int cmd_age_decrypt(std::span<char* const> args) {
     output_file out;
     std::string error;
     if (!open_input(o, in, error) || !open_output(o, out, error)) return usage_error(error);
+    binary_input source(in.f);
     std::vector<std::uint8_t> head;
-    bool armored = false;
-    if (const env::error e = read_header(in.f, head, armored); e != env::error::ok) return age_failure(e);
+    if (const env::error e = read_header(source, head); e != env::error::ok) return age_failure(e);
     env::opened_header opened;
     if (const env::error e = env::open_header(as_text(head), keys.wrappers, opened); e != env::error::ok)
         return age_failure(e);
     if (o.range) {
-        if (armored) return usage_error("--range needs a binary (not armored) file");
-        return decrypt_range(o, in.f, opened, head.size(), out);
+        if (source.armored()) return usage_error("--range needs a binary (not armored) file");
+        return decrypt_range(o, in.f, opened, out);
     }
     auto dec = std::make_unique<env::stream_decryptor>(env::payload_key(opened.key, opened.nonce));
-    std::vector<std::uint8_t> plain(env::chunk_size);
+    // Plaintext is opened straight into the buffer a second thread writes out (write_behind).
+    write_behind sink(out);
     auto feed = [&](const std::uint8_t* p, std::size_t n) -> env::error {
         std::size_t used = 0;
         while (used < n) {
-            const auto s = dec->update(carapace::byte_view(p + used, n - used), plain);
+            const auto s = dec->update(carapace::byte_view(p + used, n - used), sink.room(env::chunk_size));
             if (s.status != env::error::ok) return s.status;
-            if (!out.write(plain.data(), s.produced)) return env::error::invalid_argument;
+            if (!sink.commit(s.produced)) return env::error::invalid_argument;
             used += s.consumed;
         }
         return env::error::ok;
     };
     env::error e = feed(head.data() + opened.payload_offset, head.size() - opened.payload_offset);
-    std::vector<std::uint8_t> buffer(io_size);
-    while (e == env::error::ok && !armored) {
-        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.f);
-        e = feed(buffer.data(), n);
-        if (n < buffer.size()) break;
+    if (source.armored()) {
+        std::vector<std::uint8_t> buffer(io_size);
+        for (std::size_t n = 0; e == env::error::ok && (n = source.read(buffer)) > 0;) e = feed(buffer.data(), n);
+        // The armor's end is checked before the final chunk is released.
+        if (e == env::error::ok) e = source.armor_error();
+    } else {
+        // read_header took the bytes source had peeked at (it asks for 4 KiB and more): the rest
+        // of the file is read ahead by a second thread.
+        read_ahead ahead(in.f);
+        for (carapace::byte_view b; e == env::error::ok && !(b = ahead.next()).empty();) e = feed(b.data(), b.size());
     }
+    if (e == env::error::ok && source.read_failed()) return failure("read error");
     if (e == env::error::ok) {
-        const auto s = dec->finish(plain);
+        const auto s = dec->finish(sink.room(env::chunk_size));
         e = s.status;
-        if (e == env::error::ok && !out.write(plain.data(), s.produced)) return failure("write error");
+        if (e == env::error::ok && !sink.commit(s.produced)) return failure("write error");
     }
+    if (e == env::error::invalid_argument) return failure("write error");
     if (e != env::error::ok) return age_failure(e);
-    if (std::ferror(in.f)) return failure("read error");
-    if (std::fflush(out.f) != 0) return failure("write error");
+    if (!sink.close() || std::fflush(out.f) != 0) return failure("write error");
     out.ok = true;
     return exit_ok;
 }
@@ -304,12 +534,12 @@ int cmd_age_rewrap(std::span<char* const> args) {
     input_file in;
     std::string error;
     if (!open_input(o, in, error)) return usage_error(error);
+    binary_input source(in.f);
+    if (source.armored()) return usage_error("rewrap works on binary (not armored) files");
     std::vector<std::uint8_t> head;
-    bool armored = false;
-    if (const env::error e = read_header(in.f, head, armored); e != env::error::ok) return age_failure(e);
-    if (armored) return usage_error("rewrap works on binary (not armored) files");
+    if (const env::error e = read_header(source, head); e != env::error::ok) return age_failure(e);
     age::os_random rng;
-    std::vector<char> header(1 << 16);
+    std::vector<char> header(header_capacity(new_keys.wrappers.size()));
     std::size_t new_size = 0, old_size = 0;
     if (const env::error e = env::rewrap(as_text(head), old_keys.wrappers, new_keys.wrappers, rng, header, new_size, old_size);
         e != env::error::ok)

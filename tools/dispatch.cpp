@@ -144,13 +144,15 @@ constexpr command commands[] = {
      "      each group written *NAME, or else for the first (and, if it is post-quantum, the\n"
      "      first classical one)"},
     {"age-keygen", carapace_tool::cmd_age_keygen,
-     "age-keygen [-o FILE]\n"
+     "age-keygen [-pq] [-o FILE]\n"
      "      a new X25519 identity for age files, as age-keygen writes it: \"# created\" and \"# public\n"
      "      key: age1...\" comment lines, then AGE-SECRET-KEY-1... (with -o: the file is made 0600\n"
-     "      and the public key printed on stderr)"},
+     "      and the public key printed on stderr). -pq: an ML-KEM-768 + X25519 hybrid identity\n"
+     "      (AGE-SECRET-KEY-PQ-1..., recipient age1pq1...), as age-keygen -pq of age 1.3"},
     {"encrypt", carapace_tool::cmd_age_encrypt,
      "encrypt {-r RECIPIENT... | -R FILE | -p | --kek-ring FILE --kek-id ID} [-a] [-o OUT] [IN]\n"
-     "      an age v1 file (age-encryption.org/v1) for every recipient given; -a: ASCII armor.\n"
+     "      an age v1 file (age-encryption.org/v1) for every recipient given (age1... X25519 or\n"
+     "      age1pq1... post-quantum hybrid, not both in one file); -a: ASCII armor.\n"
      "      -p: a passphrase (scrypt, work factor --work-factor N, default 18) read from\n"
      "      --passphrase-fd N or --passphrase-env NAME, never from the command line. --kek-ring:\n"
      "      lines \"ID VERSION HEX\" of AES-256-GCM KEKs; the newest version of --kek-id wraps"},

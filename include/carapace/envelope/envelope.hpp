@@ -1,5 +1,5 @@
 // The age v1 envelope in one include: header, key schedule, STREAM payload, armor and the
-// X25519, scrypt and KEK-ring recipients (see each header).
+// X25519, ML-KEM-768 + X25519 hybrid, scrypt and KEK-ring recipients (see each header).
 #pragma once
 
 #include "carapace/envelope/armor.hpp"
@@ -7,6 +7,7 @@
 #include "carapace/envelope/error.hpp"
 #include "carapace/envelope/file.hpp"
 #include "carapace/envelope/header.hpp"
+#include "carapace/envelope/hybrid_recipient.hpp"
 #include "carapace/envelope/kek_ring.hpp"
 #include "carapace/envelope/key_wrapper.hpp"
 #include "carapace/envelope/keys.hpp"
