@@ -30,6 +30,7 @@
 #include "carapace/tls/detail/codec/encrypted_extensions.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
+#include "carapace/tls/detail/psk/binder.hpp"
 #include "carapace/x509/names.hpp"
 
 namespace carapace::tls {
@@ -64,6 +65,9 @@ struct client_handshake_state {
     bytes<max_cookie_size> cookie{};
     std::size_t cookie_size = 0;
     codec::extension_set offered{};  // what our ClientHello offered
+    // The external PSKs our latest ClientHello offers, as indexes into config.external_psks.
+    std::array<std::uint8_t, max_offered_psks> psks{};
+    std::size_t psk_count = 0;
     std::optional<signature_scheme> client_scheme{};
     bool certificate_requested = false;
 };
@@ -99,16 +103,21 @@ public:
     io_result start(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (state_ != state::idle) return base::refused(error::wrong_state);
-        if (config().random == nullptr || config().verifier == nullptr) return base::refused(error::wrong_state);
-        if (config().verify_server && config().server_name.empty() && !config().skip_host_check)
+        if (config().random == nullptr || (config().verifier == nullptr && !psk_only()))
             return base::refused(error::wrong_state);
+        if (config().verifier != nullptr && config().verify_server && config().server_name.empty() &&
+            !config().skip_host_check)
+            return base::refused(error::wrong_state);
+        for (const external_psk& p : config().external_psks)
+            if (p.key.empty() || p.identity.empty() || p.identity.size() > 0xffff) return base::refused(error::wrong_state);
         const std::size_t needed = hello_records_bound();
         if (output.size() < needed) return base::need_space(needed);
         if (!this->begin_handshake()) return base::refused(error::no_buffer);
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
         const auto groups = first_share_groups();
-        if (groups.count == 0) return base::refused(error::wrong_state);  // no group we implement
+        // No group we implement: only a psk_ke handshake can do without.
+        if (groups.count == 0 && !offers_mode(psk_mode::psk_ke)) return base::refused(error::wrong_state);
         for (const named_group g : groups.view()) {
             if (!generate_share(g)) {
                 forget_shares();
@@ -132,6 +141,11 @@ public:
     [[nodiscard]] byte_view alpn_protocol() const noexcept { return alpn_; }
     // What the OCSP response the server stapled said (none when stapling is off or none came).
     [[nodiscard]] stapled_status stapled_ocsp_status() const noexcept { return stapled_; }
+    // The index in config.external_psks of the PSK the server took, if it took one.
+    [[nodiscard]] std::optional<std::size_t> selected_psk() const noexcept {
+        if (!psk_used_) return std::nullopt;
+        return psk_index_;
+    }
 
 private:
     enum class state : std::uint8_t {
@@ -232,8 +246,29 @@ private:
         return !config().server_name.empty() && x509::parse_ip_address(config().server_name).size == 0;
     }
 
+    // Without a verifier only a PSK handshake is possible: no signature_algorithms then (§9.2).
     [[nodiscard]] std::span<const signature_scheme> signature_algorithms() const noexcept {
+        if (config().verifier == nullptr) return {};
         return config().verifier->schemes();
+    }
+    [[nodiscard]] bool psk_only() const noexcept { return !config().external_psks.empty(); }
+
+    [[nodiscard]] bool offers_mode(psk_mode m) const noexcept {
+        if (config().external_psks.empty()) return false;
+        return std::find(config().psk_modes.begin(), config().psk_modes.end(), m) != config().psk_modes.end();
+    }
+
+    // The PSKs a ClientHello offers: the configured ones, at most max_offered_psks, and after a
+    // HelloRetryRequest only those of the chosen suite's hash (§4.1.4).
+    void choose_offered_psks() noexcept {
+        hs().psk_count = 0;
+        if (!offers_mode(psk_mode::psk_ke) && !offers_mode(psk_mode::psk_dhe_ke)) return;
+        const auto& psks = config().external_psks;
+        for (std::size_t i = 0; i < psks.size() && i <= 0xff && hs().psk_count < max_offered_psks; ++i) {
+            if (hello_retry_ && psks[i].hash != this->suite().hash) continue;
+            if (!have_sha384 && psks[i].hash == hash_kind::sha384) continue;
+            hs().psks[hs().psk_count++] = static_cast<std::uint8_t>(i);
+        }
     }
 
     // An upper bound of the ClientHello's size, handshake header included.
@@ -246,6 +281,9 @@ private:
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
         n += 6 + max_cookie_size + 6;
+        n += 4 + 2 + 6 + 4;  // psk_key_exchange_modes and pre_shared_key's headers
+        for (std::size_t i = 0; i < config().external_psks.size() && i < max_offered_psks; ++i)
+            n += 2 + config().external_psks[i].identity.size() + 4 + 1 + max_hash_size;
         for (const auto& x : config().extra_extensions) n += 4 + x.data.size();
         return std::max<std::size_t>(n, 512) + 4;
     }
@@ -275,7 +313,7 @@ private:
         if (send_server_name()) ch.server_name = detail::codec::text_bytes(config().server_name);
         const listed_groups groups = supported_groups();
         ch.supported_groups = groups.view();
-        ch.has_key_share = true;
+        ch.has_key_share = hs().share_count != 0;
         ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(hs().share_count);
         ch.supported_versions = versions;
         ch.signature_algorithms = signature_algorithms();
@@ -287,8 +325,49 @@ private:
         ch.pad_to_512 = config().pad_client_hello;
         ch.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ch.order = config().extension_order;
+
+        // §4.2.11: the PSKs, with binders of their hash's size, zero until computed over the hello.
+        choose_offered_psks();
+        std::array<std::uint8_t, 2> modes{};
+        std::size_t mode_count = 0;
+        for (const psk_mode m : {psk_mode::psk_dhe_ke, psk_mode::psk_ke})
+            if (offers_mode(m)) modes[mode_count++] = static_cast<std::uint8_t>(m);
+        std::array<detail::codec::psk_identity, max_offered_psks> identities{};
+        std::array<byte_view, max_offered_psks> binders{};
+        static constexpr bytes<max_hash_size> placeholder{};
+        for (std::size_t i = 0; i < hs().psk_count; ++i) {
+            const external_psk& p = config().external_psks[hs().psks[i]];
+            identities[i] = {p.identity, 0};  // §4.2.11: an external PSK's age is 0
+            binders[i] = byte_view(placeholder).first(hash_size(p.hash));
+        }
+        if (hs().psk_count != 0) {
+            ch.psk_key_exchange_modes = byte_view(modes).first(mode_count);
+            ch.psk_identities = std::span<const detail::codec::psk_identity>(identities).first(hs().psk_count);
+            ch.psk_binders = std::span<const byte_view>(binders).first(hs().psk_count);
+        }
         hs().offered = detail::codec::offered_extensions(ch);
-        this->write_message(out, handshake_type::client_hello, [&](detail::writer& w) { encode(w, ch); });
+        this->write_message(
+            out, handshake_type::client_hello, [&](detail::writer& w) { encode(w, ch); },
+            [&](byte_span hello) { return fill_binders(hello); });
+    }
+
+    // §4.2.11.2: each binder over the transcript so far and the hello up to its binders list.
+    bool fill_binders(byte_span hello) noexcept {
+        if (hs().psk_count == 0) return true;
+        std::size_t list = 2;
+        for (std::size_t i = 0; i < hs().psk_count; ++i) list += 1 + hash_size(config().external_psks[hs().psks[i]].hash);
+        if (list > hello.size()) return false;
+        const std::size_t truncated = hello.size() - list;
+        std::array<detail::digest, max_offered_psks> values{};
+        std::array<byte_view, max_offered_psks> views{};
+        for (std::size_t i = 0; i < hs().psk_count; ++i) {
+            const external_psk& p = config().external_psks[hs().psks[i]];
+            const detail::digest prefix = this->transcript_hash_with(p.hash, hello.first(truncated));
+            values[i] = detail::psk_binder(p.hash, p.key, false, prefix.view());
+            views[i] = values[i].view();
+        }
+        const bool ok = detail::codec::fill_binders(hello, truncated, std::span<const byte_view>(views).first(hs().psk_count));
+        return ok;
     }
 
     // The second ClientHello as records, or the first.
@@ -390,18 +469,37 @@ private:
         this->choose_suite(*find_suite(static_cast<std::uint16_t>(sh.suite)));
         if (sh.is_hello_retry_request()) return on_hello_retry_request(sh, m, out);
 
-        if (!sh.has_key_share) return {error::missing_extension};
-        const offered_share* share = nullptr;
-        for (std::size_t i = 0; i < hs().share_count; ++i)
-            if (hs().shares[i].group == sh.key_share.group) share = &hs().shares[i];
-        if (share == nullptr) return {error::illegal_parameter};
+        // §4.2.11: a selected PSK is one we offered, of the suite's hash; without one, the server
+        // authenticates with a certificate, which needs our verifier.
+        byte_view psk;
+        if (sh.has_selected_identity) {
+            if (sh.selected_identity >= hs().psk_count) return {error::illegal_parameter};
+            psk_index_ = hs().psks[sh.selected_identity];
+            const external_psk& p = config().external_psks[psk_index_];
+            if (p.hash != this->suite().hash) return {error::illegal_parameter};
+            psk = p.key;
+            psk_used_ = true;
+        } else if (config().verifier == nullptr) {
+            return {error::handshake_failure};
+        }
         bytes<max_shared_secret_size> shared{};
-        const std::size_t shared_size = share->kx->finish(share->state, sh.key_share.share, shared);
-        group_ = share->group;
+        // psk_ke (§4.2.9): no key share, and zeros as the (EC)DHE input (§7.1).
+        std::size_t shared_size = this->suite().hash_size;
+        if (!sh.has_key_share) {
+            if (!psk_used_ || !offers_mode(psk_mode::psk_ke)) return {error::missing_extension};
+        } else {
+            if (psk_used_ && !offers_mode(psk_mode::psk_dhe_ke)) return {error::illegal_parameter};
+            const offered_share* share = nullptr;
+            for (std::size_t i = 0; i < hs().share_count; ++i)
+                if (hs().shares[i].group == sh.key_share.group) share = &hs().shares[i];
+            if (share == nullptr) return {error::illegal_parameter};
+            shared_size = share->kx->finish(share->state, sh.key_share.share, shared);
+            group_ = share->group;
+        }
         forget_shares();
         if (shared_size == 0) return {error::illegal_parameter};
         this->add_to_transcript(m);
-        this->enter_handshake(byte_view(shared).first(shared_size));
+        this->enter_handshake(byte_view(shared).first(shared_size), psk);
         secure_wipe(shared);
         state_ = state::wait_encrypted_extensions;
         return {};
@@ -451,7 +549,8 @@ private:
             this->limit_sent_records(ee.record_size_limit);
             if (config().record_size_limit != 0) this->limit_received_records(config().record_size_limit);
         }
-        state_ = state::wait_certificate_or_request;
+        // A PSK handshake has no certificates (§2.2) and no CertificateRequest (§4.3.2).
+        state_ = psk_used_ ? state::wait_finished : state::wait_certificate_or_request;
         return {};
     }
 
@@ -560,7 +659,9 @@ private:
     byte_view alpn_{};     // the protocol the server chose, in our configuration
     named_group group_{};
     stapled_status stapled_ = stapled_status::none;
+    std::uint8_t psk_index_ = 0;  // into config.external_psks, when psk_used_
     bool hello_retry_ = false;
+    bool psk_used_ = false;
 };
 
 using client = basic_client<>;

@@ -10,6 +10,7 @@
 #include "carapace/core/bytes.hpp"
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/protocol.hpp"
+#include "carapace/tls/psk/external_psk.hpp"
 
 namespace carapace::tls {
 
@@ -54,6 +55,12 @@ struct common_config {
     buffer_pool* buffers = nullptr;  // engines with lent buffers only: where handshake storage comes from
     std::span<const extension_type> extension_order;  // wire order of our hello's extensions
     std::span<const raw_extension> extra_extensions;
+    // External PSKs (psk/external_psk.hpp). A client offers them (at most
+    // max_offered_psks, in this order); a server takes the first of the client's identities it
+    // knows (among the first max_examined_psk_identities) and then needs no certificate.
+    std::span<const external_psk> external_psks;
+    // PSK key exchange modes: a client's offer, a server's acceptance (most preferred first).
+    std::span<const psk_mode> psk_modes = default_psk_modes;
 };
 
 // Whether a client asks for the server's OCSP response (status_request, RFC 6066 §8; in TLS 1.3
@@ -81,6 +88,9 @@ struct client_config : common_config {
     tls::ocsp_stapling ocsp_stapling = tls::ocsp_stapling::off;
 };
 
+// A server with external_psks and no certificate_chain or signer serves PSK handshakes only (a
+// client without a known PSK gets handshake_failure). A client with external_psks and no verifier
+// accepts PSK handshakes only.
 struct server_config : common_config {
     // Ask for a client certificate; `require` fails the handshake without one (certificate_required).
     bool request_client_certificate = false;

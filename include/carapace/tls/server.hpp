@@ -22,6 +22,8 @@
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
 #include "carapace/tls/detail/negotiation.hpp"
+#include "carapace/tls/detail/psk/binder.hpp"
+#include "carapace/tls/detail/psk/selection.hpp"
 
 namespace carapace::tls {
 
@@ -37,6 +39,7 @@ struct server_handshake_state {
     bytes<32> session_id{};
     std::size_t session_id_size = 0;
     signature_scheme scheme{};
+    detail::psk_choice psk{};  // the PSK chosen for this hello, if any
     bool early_data_offered = false;
     bool certificate_requested = false;
 };
@@ -104,6 +107,11 @@ public:
     // The host name the client asked for (SNI), empty when none.
     [[nodiscard]] std::string_view server_name() const noexcept {
         return std::string_view(reinterpret_cast<const char*>(server_name_.data()), server_name_size_);
+    }
+    // The index in config.external_psks of the PSK the handshake used, if any.
+    [[nodiscard]] std::optional<std::size_t> selected_psk() const noexcept {
+        if (!psk_used_) return std::nullopt;
+        return psk_index_;
     }
     // True when the client authenticated with a certificate.
     [[nodiscard]] bool client_authenticated() const noexcept { return client_authenticated_; }
@@ -182,8 +190,12 @@ private:
         }
     }
 
+    [[nodiscard]] bool has_certificate() const noexcept {
+        return config().signer != nullptr && !config().certificate_chain.empty();
+    }
+
     step on_client_hello(const message& m, flight& out) noexcept {
-        if (config().random == nullptr || config().signer == nullptr || config().certificate_chain.empty())
+        if (config().random == nullptr || (!has_certificate() && config().external_psks.empty()))
             return {error::internal_error};
         detail::codec::client_hello ch;
         if (const error e = decode(m.body, ch); e != error::none) return {e};
@@ -193,17 +205,31 @@ private:
         // §4.1.2: the second hello carries no early data.
         if (second && ch.early_data) return {error::illegal_parameter};
 
+        // A PSK of ours decides the suite (its hash) and spares us a certificate (§4.2.11);
+        // without one, a certificate is needed.
+        hs().psk = detail::choose_external_psk(ch, config().external_psks, config().psk_modes, config().cipher_suites);
         suite_info suite{};
-        if (const error e = detail::choose_cipher_suite(ch, config().cipher_suites, suite); e != error::none) return {e};
+        if (hs().psk.chosen) {
+            suite = hs().psk.suite;
+        } else {
+            if (!has_certificate()) return {error::handshake_failure};
+            if (const error e = detail::choose_cipher_suite(ch, config().cipher_suites, suite); e != error::none)
+                return {e};
+            if (const error e = detail::choose_signature_scheme(ch, config().signer->schemes(), hs().scheme);
+                e != error::none)
+                return {e};
+        }
         if (second && suite.id != this->suite().id) return {error::illegal_parameter};
-        if (const error e = detail::choose_signature_scheme(ch, config().signer->schemes(), hs().scheme); e != error::none)
-            return {e};
         const detail::group_policy groups{config().groups, config().key_exchanges, config().insist_on_preferred_group};
         detail::group_choice group;
         if (second) {
-            if (const error e = detail::choose_group_after_retry(ch, groups, group_, group); e != error::none) return {e};
             if (const error e = detail::check_retry_cookie(ch, config().hello_retry_cookie); e != error::none)
                 return {e};
+        }
+        if (hs().psk.chosen && hs().psk.mode == psk_mode::psk_ke) {
+            // §4.2.9: no (EC)DHE; the client's shares, if any, are not used.
+        } else if (second) {
+            if (const error e = detail::choose_group_after_retry(ch, groups, group_, group); e != error::none) return {e};
         } else if (const error e = detail::choose_group(ch, groups, group); e != error::none) {
             return {e};
         }
@@ -219,6 +245,9 @@ private:
         std::copy(ch.random.begin(), ch.random.end(), client_random_.begin());
         std::copy(ch.session_id.begin(), ch.session_id.end(), hs().session_id.begin());
         this->choose_suite(suite);
+        if (hs().psk.chosen) {
+            if (const error e = check_binder(ch, m); e != error::none) return {e};
+        }
         // We accept no early data (§4.2.10): the client's is skipped, after our
         // HelloRetryRequest as application_data records, after our ServerHello as records that
         // do not open under the handshake key.
@@ -226,6 +255,17 @@ private:
 
         if (group.hello_retry) return send_hello_retry_request(group.group, m, out);
         return send_server_flight(ch, group, m, out);
+    }
+
+    // §4.2.11.2: the binder of the identity we chose, over the transcript so far and this hello
+    // up to its binders; compared in constant time, a mismatch fails the handshake.
+    [[nodiscard]] error check_binder(const detail::codec::client_hello& ch, const message& m) const noexcept {
+        const external_psk& psk = config().external_psks[hs().psk.ours];
+        const detail::digest prefix =
+            this->transcript_hash_with(psk.hash, m.whole.first(4 + ch.binders_offset));
+        const detail::digest expected = detail::psk_binder(psk.hash, psk.key, false, prefix.view());
+        const byte_view received = ch.psk_binders[hs().psk.identity];
+        return ct::equal(received, expected.view()) ? error::none : error::decrypt_error;
     }
 
     step send_hello_retry_request(named_group group, const message& client_hello, flight& out) noexcept {
@@ -257,15 +297,21 @@ private:
 
     step send_server_flight(const detail::codec::client_hello& ch, const detail::group_choice& group,
                             const message& client_hello, flight& out) noexcept {
-        key_exchange* kx = group.exchange;
+        const bool with_psk = hs().psk.chosen;
+        const bool with_dhe = !with_psk || hs().psk.mode == psk_mode::psk_dhe_ke;
         bytes<max_key_share_size> share{};
         bytes<max_shared_secret_size> shared{};
-        const std::size_t share_size = kx->response_size();
-        if (share_size > share.size()) return {error::internal_error};
-        const std::size_t shared_size =
-            kx->respond(*config().random, group.client_share, byte_span(share).first(share_size), shared);
-        if (shared_size == 0) return {error::illegal_parameter};
-        group_ = group.group;
+        std::size_t share_size = 0;
+        // psk_ke: the (EC)DHE input of the key schedule is a string of zeros (§7.1).
+        std::size_t shared_size = this->suite().hash_size;
+        if (with_dhe) {
+            key_exchange* kx = group.exchange;
+            share_size = kx->response_size();
+            if (share_size > share.size()) return {error::internal_error};
+            shared_size = kx->respond(*config().random, group.client_share, byte_span(share).first(share_size), shared);
+            if (shared_size == 0) return {error::illegal_parameter};
+            group_ = group.group;
+        }
         bytes<32> random{};
         config().random->fill(random);
         this->add_to_transcript(client_hello);
@@ -276,17 +322,26 @@ private:
         sh.random = random;
         sh.session_id = byte_view(hs().session_id).first(hs().session_id_size);
         sh.suite = this->suite().id;
-        sh.has_key_share = true;
-        sh.key_share = {group_, byte_view(share).first(share_size)};
+        sh.has_key_share = with_dhe;
+        if (with_dhe) sh.key_share = {group_, byte_view(share).first(share_size)};
+        sh.has_selected_identity = with_psk;
+        sh.selected_identity = hs().psk.identity;
         this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) { encode(w, sh); });
         this->flush(out);
         answer_compatibility_mode(out);
 
-        this->enter_handshake(byte_view(shared).first(shared_size));
+        this->enter_handshake(byte_view(shared).first(shared_size),
+                              with_psk ? config().external_psks[hs().psk.ours].key : byte_view{});
         secure_wipe(shared);
+        if (with_psk) {
+            psk_used_ = true;
+            psk_index_ = static_cast<std::uint32_t>(hs().psk.ours);
+        }
         if (hs().early_data_offered) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
 
         write_encrypted_extensions(out, ch);
+        // §4.3.2, §2.2: a PSK handshake authenticates by the PSK; no certificates either way.
+        if (with_psk) return send_finished(out);
         if (config().request_client_certificate || config().require_client_certificate) {
             hs().certificate_requested = true;
             detail::codec::certificate_request cr;
@@ -382,8 +437,10 @@ private:
     std::uint8_t server_name_size_ = 0;
     byte_view alpn_{};
     named_group group_{};
+    std::uint32_t psk_index_ = 0;
     bool hello_retry_ = false;
     bool client_authenticated_ = false;
+    bool psk_used_ = false;
 };
 
 using server = basic_server<>;
