@@ -18,6 +18,7 @@
 #include "test_tls_reassembly.cpp"
 #include "test_tls_record.cpp"
 #include "test_tls_record_layer.cpp"
+#include "test_tls_resumption.cpp"
 #include "test_tls_rfc8448.cpp"
 #include "test_tls_rsa.cpp"
 #include "test_tls_stapling.cpp"

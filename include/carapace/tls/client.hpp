@@ -31,6 +31,7 @@
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
 #include "carapace/tls/detail/psk/binder.hpp"
+#include "carapace/tls/tickets/ticket_store.hpp"
 #include "carapace/x509/names.hpp"
 
 namespace carapace::tls {
@@ -65,9 +66,31 @@ struct client_handshake_state {
     bytes<max_cookie_size> cookie{};
     std::size_t cookie_size = 0;
     codec::extension_set offered{};  // what our ClientHello offered
-    // The external PSKs our latest ClientHello offers, as indexes into config.external_psks.
-    std::array<std::uint8_t, max_offered_psks> psks{};
+    // The PSKs our latest ClientHello offers, in its order: the ticket (when one is offered)
+    // first, then external PSKs (indexes into config.external_psks).
+    struct offered_psk {
+        bool resumption = false;
+        std::uint8_t external = 0;
+        hash_kind hash = hash_kind::sha256;
+    };
+    std::array<offered_psk, max_offered_psks> psks{};
     std::size_t psk_count = 0;
+#if !defined(CARAPACE_TLS_NO_PSK)
+    // What the ClientHello needs of the ticket taken from the store for this handshake.
+    struct held_ticket {
+        bytes<max_stored_ticket_size> ticket{};
+        std::uint16_t size = 0;
+        bytes<max_hash_size> psk{};
+        std::uint8_t psk_size = 0;
+        hash_kind hash = hash_kind::sha256;
+        std::uint32_t age_add = 0;
+        std::int64_t received_at = 0;
+        [[nodiscard]] byte_view ticket_view() const noexcept { return byte_view(ticket).first(size); }
+        [[nodiscard]] byte_view psk_view() const noexcept { return byte_view(psk).first(psk_size); }
+    };
+    held_ticket ticket{};
+    bool have_ticket = false;
+#endif
     std::optional<signature_scheme> client_scheme{};
     bool certificate_requested = false;
 };
@@ -108,16 +131,19 @@ public:
         if (config().verifier != nullptr && config().verify_server && config().server_name.empty() &&
             !config().skip_host_check)
             return base::refused(error::wrong_state);
-        for (const external_psk& p : config().external_psks)
-            if (p.key.empty() || p.identity.empty() || p.identity.size() > 0xffff) return base::refused(error::wrong_state);
+        if constexpr (have_psk)
+            for (const external_psk& p : config().external_psks)
+                if (p.key.empty() || p.identity.empty() || p.identity.size() > 0xffff)
+                    return base::refused(error::wrong_state);
         const std::size_t needed = hello_records_bound();
         if (output.size() < needed) return base::need_space(needed);
         if (!this->begin_handshake()) return base::refused(error::no_buffer);
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
+        take_ticket();
         const auto groups = first_share_groups();
         // No group we implement: only a psk_ke handshake can do without.
-        if (groups.count == 0 && !offers_mode(psk_mode::psk_ke)) return base::refused(error::wrong_state);
+        if (groups.count == 0 && !(psk_only() && offers_mode(psk_mode::psk_ke))) return base::refused(error::wrong_state);
         for (const named_group g : groups.view()) {
             if (!generate_share(g)) {
                 forget_shares();
@@ -143,9 +169,11 @@ public:
     [[nodiscard]] stapled_status stapled_ocsp_status() const noexcept { return stapled_; }
     // The index in config.external_psks of the PSK the server took, if it took one.
     [[nodiscard]] std::optional<std::size_t> selected_psk() const noexcept {
-        if (!psk_used_) return std::nullopt;
+        if (!psk_used_ || resumed_) return std::nullopt;
         return psk_index_;
     }
+    // True when the handshake resumed a session with a ticket (§2.2).
+    [[nodiscard]] bool resumed() const noexcept { return resumed_; }
 
 private:
     enum class state : std::uint8_t {
@@ -251,23 +279,73 @@ private:
         if (config().verifier == nullptr) return {};
         return config().verifier->schemes();
     }
-    [[nodiscard]] bool psk_only() const noexcept { return !config().external_psks.empty(); }
+    [[nodiscard]] bool psk_only() const noexcept { return have_psk && !config().external_psks.empty(); }
 
     [[nodiscard]] bool offers_mode(psk_mode m) const noexcept {
-        if (config().external_psks.empty()) return false;
+        if constexpr (!have_psk) return false;
         return std::find(config().psk_modes.begin(), config().psk_modes.end(), m) != config().psk_modes.end();
+    }
+
+    [[nodiscard]] std::optional<std::int64_t> now() const noexcept {
+        if (config().clock == nullptr) return std::nullopt;
+        return config().clock->now();
+    }
+
+    // A ticket for our server name from the store, offered only when it fits this configuration:
+    // fresh, of a suite's hash we offer, its ALPN protocol one we still offer (§4.6.1, §4.2.11).
+    void take_ticket() noexcept {
+#if !defined(CARAPACE_TLS_NO_PSK)
+        hs().have_ticket = false;
+        const auto t = now();
+        if (config().tickets == nullptr || !t || config().server_name.empty()) return;
+        client_ticket ticket;
+        if (!config().tickets->take(config().server_name, *t, ticket)) return;
+        const auto suite = find_suite(static_cast<std::uint16_t>(ticket.suite));
+        if (!ticket.fresh(*t) || ticket.name() != config().server_name || !suite || ticket.psk_size != suite->hash_size ||
+            ticket.ticket_size == 0 || ticket.ticket_size > max_stored_ticket_size)
+            return;
+        bool hash_offered = false;
+        for (const cipher_suite s : config().cipher_suites)
+            if (const auto info = find_suite(static_cast<std::uint16_t>(s)); info && info->hash == suite->hash) hash_offered = true;
+        bool alpn_offered = ticket.alpn_size == 0;
+        for (const auto p : config().alpn)
+            alpn_offered = alpn_offered || detail::codec::same_bytes(ticket.alpn_view(), detail::codec::text_bytes(p));
+        if (!hash_offered || !alpn_offered) return;
+        auto& held = hs().ticket;
+        std::copy(ticket.ticket_view().begin(), ticket.ticket_view().end(), held.ticket.begin());
+        held.size = ticket.ticket_size;
+        std::copy(ticket.psk_view().begin(), ticket.psk_view().end(), held.psk.begin());
+        held.psk_size = ticket.psk_size;
+        held.hash = suite->hash;
+        held.age_add = ticket.age_add;
+        held.received_at = ticket.received_at;
+        hs().have_ticket = true;
+#endif
+    }
+#if !defined(CARAPACE_TLS_NO_PSK)
+    [[nodiscard]] hash_kind ticket_hash() const noexcept { return hs().ticket.hash; }
+#endif
+    [[nodiscard]] byte_view offered_key(const detail::client_handshake_state::offered_psk& p) const noexcept {
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (p.resumption) return hs().ticket.psk_view();
+#endif
+        return config().external_psks[p.external].key;
     }
 
     // The PSKs a ClientHello offers: the configured ones, at most max_offered_psks, and after a
     // HelloRetryRequest only those of the chosen suite's hash (§4.1.4).
     void choose_offered_psks() noexcept {
         hs().psk_count = 0;
-        if (!offers_mode(psk_mode::psk_ke) && !offers_mode(psk_mode::psk_dhe_ke)) return;
+        if (!have_psk || (!offers_mode(psk_mode::psk_ke) && !offers_mode(psk_mode::psk_dhe_ke))) return;
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (hs().have_ticket && (!hello_retry_ || ticket_hash() == this->suite().hash))
+            hs().psks[hs().psk_count++] = {true, 0, ticket_hash()};
+#endif
         const auto& psks = config().external_psks;
         for (std::size_t i = 0; i < psks.size() && i <= 0xff && hs().psk_count < max_offered_psks; ++i) {
             if (hello_retry_ && psks[i].hash != this->suite().hash) continue;
             if (!have_sha384 && psks[i].hash == hash_kind::sha384) continue;
-            hs().psks[hs().psk_count++] = static_cast<std::uint8_t>(i);
+            hs().psks[hs().psk_count++] = {false, static_cast<std::uint8_t>(i), psks[i].hash};
         }
     }
 
@@ -281,9 +359,12 @@ private:
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
         n += 6 + max_cookie_size + 6;
-        n += 4 + 2 + 6 + 4;  // psk_key_exchange_modes and pre_shared_key's headers
-        for (std::size_t i = 0; i < config().external_psks.size() && i < max_offered_psks; ++i)
-            n += 2 + config().external_psks[i].identity.size() + 4 + 1 + max_hash_size;
+        if constexpr (have_psk) {
+            n += 4 + 2 + 6 + 4;  // psk_key_exchange_modes and pre_shared_key's headers
+            for (std::size_t i = 0; i < config().external_psks.size() && i < max_offered_psks; ++i)
+                n += 2 + config().external_psks[i].identity.size() + 4 + 1 + max_hash_size;
+            if (config().tickets != nullptr) n += 2 + max_stored_ticket_size + 4 + 1 + max_hash_size;
+        }
         for (const auto& x : config().extra_extensions) n += 4 + x.data.size();
         return std::max<std::size_t>(n, 512) + 4;
     }
@@ -330,17 +411,27 @@ private:
         choose_offered_psks();
         std::array<std::uint8_t, 2> modes{};
         std::size_t mode_count = 0;
-        for (const psk_mode m : {psk_mode::psk_dhe_ke, psk_mode::psk_ke})
-            if (offers_mode(m)) modes[mode_count++] = static_cast<std::uint8_t>(m);
         std::array<detail::codec::psk_identity, max_offered_psks> identities{};
         std::array<byte_view, max_offered_psks> binders{};
         static constexpr bytes<max_hash_size> placeholder{};
-        for (std::size_t i = 0; i < hs().psk_count; ++i) {
-            const external_psk& p = config().external_psks[hs().psks[i]];
-            identities[i] = {p.identity, 0};  // §4.2.11: an external PSK's age is 0
+        if constexpr (have_psk)
+            for (const psk_mode m : {psk_mode::psk_dhe_ke, psk_mode::psk_ke})
+                if (offers_mode(m)) modes[mode_count++] = static_cast<std::uint8_t>(m);
+        for (std::size_t i = 0; have_psk && i < hs().psk_count; ++i) {
+            const auto& p = hs().psks[i];
+#if !defined(CARAPACE_TLS_NO_PSK)
+            if (p.resumption) {
+                // §4.2.11.1: the ticket's age in milliseconds plus age_add, modulo 2^32.
+                const auto age = static_cast<std::uint32_t>(now().value_or(0) - hs().ticket.received_at);
+                identities[i] = {hs().ticket.ticket_view(), age * 1000u + hs().ticket.age_add};
+            } else
+#endif
+            {
+                identities[i] = {config().external_psks[p.external].identity, 0};  // §4.2.11: 0 for external
+            }
             binders[i] = byte_view(placeholder).first(hash_size(p.hash));
         }
-        if (hs().psk_count != 0) {
+        if (have_psk && hs().psk_count != 0) {
             ch.psk_key_exchange_modes = byte_view(modes).first(mode_count);
             ch.psk_identities = std::span<const detail::codec::psk_identity>(identities).first(hs().psk_count);
             ch.psk_binders = std::span<const byte_view>(binders).first(hs().psk_count);
@@ -353,17 +444,17 @@ private:
 
     // §4.2.11.2: each binder over the transcript so far and the hello up to its binders list.
     bool fill_binders(byte_span hello) noexcept {
-        if (hs().psk_count == 0) return true;
+        if (!have_psk || hs().psk_count == 0) return true;
         std::size_t list = 2;
-        for (std::size_t i = 0; i < hs().psk_count; ++i) list += 1 + hash_size(config().external_psks[hs().psks[i]].hash);
+        for (std::size_t i = 0; i < hs().psk_count; ++i) list += 1 + hash_size(hs().psks[i].hash);
         if (list > hello.size()) return false;
         const std::size_t truncated = hello.size() - list;
         std::array<detail::digest, max_offered_psks> values{};
         std::array<byte_view, max_offered_psks> views{};
         for (std::size_t i = 0; i < hs().psk_count; ++i) {
-            const external_psk& p = config().external_psks[hs().psks[i]];
+            const auto& p = hs().psks[i];
             const detail::digest prefix = this->transcript_hash_with(p.hash, hello.first(truncated));
-            values[i] = detail::psk_binder(p.hash, p.key, false, prefix.view());
+            values[i] = detail::psk_binder(p.hash, offered_key(p), p.resumption, prefix.view());
             views[i] = values[i].view();
         }
         const bool ok = detail::codec::fill_binders(hello, truncated, std::span<const byte_view>(views).first(hs().psk_count));
@@ -422,14 +513,40 @@ private:
             case state::wait_certificate_verify: return on_certificate_verify(m);
             case state::wait_finished: return on_finished(m, out);
             case state::connected:
-                if (m.type == handshake_type::new_session_ticket) {
-                    // Checked, and set aside until resumption is supported.
-                    detail::codec::new_session_ticket ticket;
-                    return {decode(m.body, ticket)};
-                }
+                if (m.type == handshake_type::new_session_ticket) return on_new_session_ticket(m);
                 return this->receive_key_update(m.body);
             default: return {error::unexpected_message};
         }
+    }
+
+    // §4.6.1: a ticket, any number of them at any time after the handshake; with a store and a
+    // clock, kept with the PSK it stands for and what it is bound to.
+    step on_new_session_ticket(const message& m) noexcept {
+        detail::codec::new_session_ticket nst;
+        if (const error e = decode(m.body, nst); e != error::none) return {e};
+        if constexpr (!have_psk) return {};
+        const auto t = now();
+        if (config().tickets == nullptr || !t || nst.lifetime == 0 ||
+            nst.ticket.size() > max_stored_ticket_size || config().server_name.size() > 255)
+            return {};
+        client_ticket ticket;
+        std::copy(nst.ticket.begin(), nst.ticket.end(), ticket.ticket.begin());
+        ticket.ticket_size = static_cast<std::uint16_t>(nst.ticket.size());
+        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nst.nonce);
+        std::copy(psk.view().begin(), psk.view().end(), ticket.psk.begin());
+        ticket.psk_size = static_cast<std::uint8_t>(psk.size());
+        ticket.suite = this->suite().id;
+        ticket.age_add = nst.age_add;
+        ticket.lifetime = nst.lifetime;
+        ticket.max_early_data = nst.has_early_data ? nst.max_early_data_size : 0;
+        ticket.received_at = *t;
+        std::copy(config().server_name.begin(), config().server_name.end(), ticket.server_name.begin());
+        ticket.server_name_size = static_cast<std::uint8_t>(config().server_name.size());
+        const std::size_t alpn_size = std::min<std::size_t>(alpn_.size(), 255);
+        std::copy(alpn_.begin(), alpn_.begin() + static_cast<std::ptrdiff_t>(alpn_size), ticket.alpn.begin());
+        ticket.alpn_size = static_cast<std::uint8_t>(alpn_size);
+        config().tickets->put(ticket);
+        return {};
     }
 
     bool offered_suite(cipher_suite id) const noexcept {
@@ -473,11 +590,12 @@ private:
         // authenticates with a certificate, which needs our verifier.
         byte_view psk;
         if (sh.has_selected_identity) {
-            if (sh.selected_identity >= hs().psk_count) return {error::illegal_parameter};
-            psk_index_ = hs().psks[sh.selected_identity];
-            const external_psk& p = config().external_psks[psk_index_];
+            if (!have_psk || sh.selected_identity >= hs().psk_count) return {error::illegal_parameter};
+            const auto& p = hs().psks[sh.selected_identity];
             if (p.hash != this->suite().hash) return {error::illegal_parameter};
-            psk = p.key;
+            psk = offered_key(p);
+            psk_index_ = p.external;
+            resumed_ = p.resumption;
             psk_used_ = true;
         } else if (config().verifier == nullptr) {
             return {error::handshake_failure};
@@ -486,9 +604,9 @@ private:
         // psk_ke (§4.2.9): no key share, and zeros as the (EC)DHE input (§7.1).
         std::size_t shared_size = this->suite().hash_size;
         if (!sh.has_key_share) {
-            if (!psk_used_ || !offers_mode(psk_mode::psk_ke)) return {error::missing_extension};
+            if (!have_psk || !psk_used_ || !offers_mode(psk_mode::psk_ke)) return {error::missing_extension};
         } else {
-            if (psk_used_ && !offers_mode(psk_mode::psk_dhe_ke)) return {error::illegal_parameter};
+            if (have_psk && psk_used_ && !offers_mode(psk_mode::psk_dhe_ke)) return {error::illegal_parameter};
             const offered_share* share = nullptr;
             for (std::size_t i = 0; i < hs().share_count; ++i)
                 if (hs().shares[i].group == sh.key_share.group) share = &hs().shares[i];
@@ -662,6 +780,7 @@ private:
     std::uint8_t psk_index_ = 0;  // into config.external_psks, when psk_used_
     bool hello_retry_ = false;
     bool psk_used_ = false;
+    bool resumed_ = false;
 };
 
 using client = basic_client<>;

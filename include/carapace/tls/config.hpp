@@ -11,6 +11,8 @@
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/protocol.hpp"
 #include "carapace/tls/psk/external_psk.hpp"
+#include "carapace/tls/tickets/ticket_keys.hpp"
+#include "carapace/tls/tickets/ticket_store.hpp"
 
 namespace carapace::tls {
 
@@ -86,6 +88,9 @@ struct client_config : common_config {
     // Pad a ClientHello of 256 to 511 bytes to 512, as some middleboxes need (padding extension).
     bool pad_client_hello = false;
     tls::ocsp_stapling ocsp_stapling = tls::ocsp_stapling::off;
+    // Session tickets (tickets/ticket_store.hpp): received ones are put here, and one for
+    // server_name is taken and offered when connecting. Needs the clock (ticket lifetimes).
+    ticket_store* tickets = nullptr;
 };
 
 // A server with external_psks and no certificate_chain or signer serves PSK handshakes only (a
@@ -105,6 +110,11 @@ struct server_config : common_config {
     // An OCSP response (DER) for our leaf, stapled when the client asks (status_request). The
     // caller fetches it from the CA's responder and replaces it before it goes stale.
     byte_view ocsp_response;
+    // Stateless session tickets (tickets/ticket_keys.hpp): the first key seals, all open; empty:
+    // no tickets are sent and none accepted. Needs the clock.
+    std::span<const ticket_key> ticket_keys;
+    std::uint32_t ticket_lifetime = 7200;       // seconds, at most 604800 (§4.6.1)
+    std::uint8_t tickets_after_handshake = 1;  // NewSessionTickets sent once the client finished
 };
 
 // What a NewSessionTicket carries (RFC 8446 §4.6.1); see basic_server::send_session_ticket.

@@ -24,6 +24,7 @@
 #include "carapace/tls/detail/negotiation.hpp"
 #include "carapace/tls/detail/psk/binder.hpp"
 #include "carapace/tls/detail/psk/selection.hpp"
+#include "carapace/tls/detail/tickets/sealed_ticket.hpp"
 
 namespace carapace::tls {
 
@@ -40,6 +41,7 @@ struct server_handshake_state {
     std::size_t session_id_size = 0;
     signature_scheme scheme{};
     detail::psk_choice psk{};  // the PSK chosen for this hello, if any
+    detail::secret ticket_psk{};  // a resumption PSK opened from a ticket
     bool early_data_offered = false;
     bool certificate_requested = false;
 };
@@ -91,6 +93,23 @@ public:
         return base::result(0, out.size(), event::need_input);
     }
 
+    // Sends one more of our own sealed tickets (server_config::ticket_keys; those after the
+    // handshake go by themselves) once the handshake is complete. Refused (wrong_state) without
+    // ticket keys or a clock that knows the time.
+    io_result send_ticket(byte_span output) noexcept {
+        if (this->has_failed()) return this->failed_result();
+        if (!this->is_connected() || config().ticket_keys.empty()) return base::refused(error::wrong_state);
+        if (this->close_was_sent()) return base::refused(error::closed);
+        const auto t = now();
+        if (!t) return base::refused(error::wrong_state);
+        const std::size_t needed = tickets_size(1);
+        if (output.size() < needed) return base::need_space(needed);
+        flight out(output);
+        write_ticket(out, *t);
+        this->flush(out);
+        return base::result(0, out.size(), event::need_input);
+    }
+
     // The PSK a ticket with this nonce stands for (§4.6.1). An error once the connection failed.
     [[nodiscard]] error resumption_psk(byte_view nonce, byte_span out) const noexcept {
         if (this->has_failed()) return error::closed;
@@ -110,9 +129,11 @@ public:
     }
     // The index in config.external_psks of the PSK the handshake used, if any.
     [[nodiscard]] std::optional<std::size_t> selected_psk() const noexcept {
-        if (!psk_used_) return std::nullopt;
+        if (!psk_used_ || resumed_) return std::nullopt;
         return psk_index_;
     }
+    // True when the client resumed a session with one of our tickets.
+    [[nodiscard]] bool resumed() const noexcept { return resumed_; }
     // True when the client authenticated with a certificate.
     [[nodiscard]] bool client_authenticated() const noexcept { return client_authenticated_; }
 
@@ -140,6 +161,8 @@ private:
     // Our whole first flight: ServerHello (or HelloRetryRequest), ChangeCipherSpec,
     // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.
     [[nodiscard]] std::size_t output_reserve() const noexcept {
+        if (state_ == state::wait_certificate || state_ == state::wait_certificate_verify || state_ == state::wait_finished)
+            return tickets_reserve();
         if (state_ != state::wait_client_hello && state_ != state::wait_second_client_hello &&
             state_ != state::wait_signature)
             return 0;
@@ -184,7 +207,7 @@ private:
             case state::wait_second_client_hello: return on_client_hello(m, out);
             case state::wait_certificate: return on_certificate(m);
             case state::wait_certificate_verify: return on_certificate_verify(m);
-            case state::wait_finished: return on_finished(m);
+            case state::wait_finished: return on_finished(m, out);
             case state::connected: return this->receive_key_update(m.body);
             default: return {error::unexpected_message};
         }
@@ -207,7 +230,9 @@ private:
 
         // A PSK of ours decides the suite (its hash) and spares us a certificate (§4.2.11);
         // without one, a certificate is needed.
-        hs().psk = detail::choose_external_psk(ch, config().external_psks, config().psk_modes, config().cipher_suites);
+        hs().psk = choose_ticket(ch);
+        if (!hs().psk.chosen)
+            hs().psk = detail::choose_external_psk(ch, config().external_psks, config().psk_modes, config().cipher_suites);
         suite_info suite{};
         if (hs().psk.chosen) {
             suite = hs().psk.suite;
@@ -260,12 +285,51 @@ private:
     // §4.2.11.2: the binder of the identity we chose, over the transcript so far and this hello
     // up to its binders; compared in constant time, a mismatch fails the handshake.
     [[nodiscard]] error check_binder(const detail::codec::client_hello& ch, const message& m) const noexcept {
-        const external_psk& psk = config().external_psks[hs().psk.ours];
-        const detail::digest prefix =
-            this->transcript_hash_with(psk.hash, m.whole.first(4 + ch.binders_offset));
-        const detail::digest expected = detail::psk_binder(psk.hash, psk.key, false, prefix.view());
+        const hash_kind hash = this->suite().hash;
+        const detail::digest prefix = this->transcript_hash_with(hash, m.whole.first(4 + ch.binders_offset));
+        const detail::digest expected = detail::psk_binder(hash, chosen_psk(), hs().psk.resumption, prefix.view());
         const byte_view received = ch.psk_binders[hs().psk.identity];
         return ct::equal(received, expected.view()) ? error::none : error::decrypt_error;
+    }
+
+    [[nodiscard]] byte_view chosen_psk() const noexcept {
+        return hs().psk.resumption ? hs().ticket_psk.view() : config().external_psks[hs().psk.ours].key;
+    }
+
+    [[nodiscard]] std::optional<std::int64_t> now() const noexcept {
+        if (config().clock == nullptr) return std::nullopt;
+        return config().clock->now();
+    }
+
+    // §4.6.1, §4.2.11: the first of the client's identities (among the first
+    // max_examined_psk_identities) that is a ticket of ours, under a key of the ring, within its
+    // lifetime, for this hello's server name and of a hash a suite we both have uses. Its PSK is
+    // kept for the binder and the key schedule.
+    detail::psk_choice choose_ticket(const detail::codec::client_hello& ch) noexcept {
+        detail::psk_choice out;
+        const auto t = now();
+        if (config().ticket_keys.empty() || !t || ch.psk_identities.empty()) return out;
+        if (!detail::choose_psk_mode(ch, config().psk_modes, out.mode)) return out;
+        bytes<detail::max_ticket_content_size> scratch{};
+        std::size_t pos = 0;
+        const std::size_t examined = std::min(ch.psk_identities.size(), max_examined_psk_identities);
+        for (std::size_t i = 0; i < examined && !out.chosen; ++i) {
+            const detail::codec::psk_identity id = ch.psk_identities.next(pos);
+            detail::ticket_contents c;
+            if (!detail::open_ticket(config().ticket_keys, id.identity, scratch, c)) continue;
+            const auto suite = find_suite(static_cast<std::uint16_t>(c.suite));
+            if (!suite || c.psk.size() != suite->hash_size) continue;
+            if (*t < c.issued_at || *t - c.issued_at > static_cast<std::int64_t>(c.lifetime)) continue;
+            if (c.server_name_hash != detail::binding_hash(ch.server_name)) continue;
+            if (!detail::suite_for_hash(ch, config().cipher_suites, suite->hash, out.suite)) continue;
+            const byte_span key = hs().ticket_psk.span(c.psk.size());
+            std::copy(c.psk.begin(), c.psk.end(), key.begin());
+            out.chosen = true;
+            out.resumption = true;
+            out.identity = static_cast<std::uint16_t>(i);
+        }
+        secure_wipe(scratch);
+        return out;
     }
 
     step send_hello_retry_request(named_group group, const message& client_hello, flight& out) noexcept {
@@ -330,11 +394,11 @@ private:
         this->flush(out);
         answer_compatibility_mode(out);
 
-        this->enter_handshake(byte_view(shared).first(shared_size),
-                              with_psk ? config().external_psks[hs().psk.ours].key : byte_view{});
+        this->enter_handshake(byte_view(shared).first(shared_size), with_psk ? chosen_psk() : byte_view{});
         secure_wipe(shared);
         if (with_psk) {
             psk_used_ = true;
+            resumed_ = hs().psk.resumption;
             psk_index_ = static_cast<std::uint32_t>(hs().psk.ours);
         }
         if (hs().early_data_offered) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
@@ -421,13 +485,69 @@ private:
         return {};
     }
 
-    step on_finished(const message& m) noexcept {
+    step on_finished(const message& m, flight& out) noexcept {
         if (const error e = this->check_finished(m, false); e != error::none) return {e};
         this->finish_key_schedule();
         this->install_application_read();
         state_ = state::connected;
         this->mark_connected();
+        send_tickets(out);
         return {error::none, event::handshake_complete};
+    }
+
+    [[nodiscard]] bool sends_tickets() const noexcept {
+        return !config().ticket_keys.empty() && config().clock != nullptr && config().tickets_after_handshake != 0;
+    }
+    // The most bytes of protected records `count` of our tickets take.
+    [[nodiscard]] std::size_t tickets_size(std::size_t count) const noexcept {
+        const std::size_t plain = count * (4 + 4 + 4 + 1 + 4 + 2 + detail::max_sealed_ticket_size + 2);
+        const std::size_t chunk = this->outgoing().max_fragment();
+        return plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+    }
+    // What our tickets after the handshake take.
+    [[nodiscard]] std::size_t tickets_reserve() const noexcept {
+        return sends_tickets() ? tickets_size(config().tickets_after_handshake) : 0;
+    }
+
+    // Our NewSessionTickets once the client has finished (§4.6.1).
+    void send_tickets(flight& out) noexcept {
+        if (!sends_tickets()) return;
+        const auto t = now();
+        if (!t) return;
+        for (std::size_t i = 0; i < config().tickets_after_handshake; ++i) write_ticket(out, *t);
+        this->flush(out);
+    }
+
+    // One ticket: a nonce of its own (a counter), the PSK it stands for sealed into it with what
+    // resuming needs (the suite, the server name, the ALPN protocol, its issue time and lifetime).
+    void write_ticket(flight& out, std::int64_t now_seconds) noexcept {
+        const std::uint32_t n = tickets_sent_++;
+        const std::uint8_t nonce[4] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                                       static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nonce);
+        bytes<4 + 24> random{};
+        config().random->fill(random);
+        detail::ticket_contents c;
+        c.suite = this->suite().id;
+        c.issued_at = now_seconds;
+        c.lifetime = std::min(config().ticket_lifetime, detail::codec::max_ticket_lifetime);
+        c.age_add = std::uint32_t{random[0]} << 24 | std::uint32_t{random[1]} << 16 | std::uint32_t{random[2]} << 8 |
+                    random[3];
+        c.psk = psk.view();
+        c.server_name_hash = detail::binding_hash(byte_view(server_name_).first(server_name_size_));
+        c.alpn_hash = detail::binding_hash(alpn_);
+        bytes<detail::max_sealed_ticket_size> sealed{};
+        const std::size_t size =
+            detail::seal_ticket(config().ticket_keys[0], std::span<const std::uint8_t, 24>(random.data() + 4, 24), c,
+                                sealed);
+        if (size == 0) return;
+        detail::codec::new_session_ticket nst;
+        nst.lifetime = c.lifetime;
+        nst.age_add = c.age_add;
+        nst.nonce = nonce;
+        nst.ticket = byte_view(sealed).first(size);
+        this->write_post_handshake_message(out, handshake_type::new_session_ticket,
+                                           [&](detail::writer& w) { encode(w, nst); });
     }
 
     detail::held_config<server_config, Buffers> config_;
@@ -441,6 +561,8 @@ private:
     bool hello_retry_ = false;
     bool client_authenticated_ = false;
     bool psk_used_ = false;
+    bool resumed_ = false;
+    std::uint32_t tickets_sent_ = 0;  // numbers our tickets' nonces
 };
 
 using server = basic_server<>;

@@ -12,6 +12,14 @@
 
 namespace carapace::tls {
 
+// CARAPACE_TLS_NO_PSK leaves PSKs and session tickets out of the client (a small device that only
+// ever makes full handshakes saves their code); the configuration fields stay and are ignored.
+#if defined(CARAPACE_TLS_NO_PSK)
+inline constexpr bool have_psk = false;
+#else
+inline constexpr bool have_psk = true;
+#endif
+
 // PskKeyExchangeMode (§4.2.9), with its wire values.
 enum class psk_mode : std::uint8_t { psk_ke = 0, psk_dhe_ke = 1 };
 

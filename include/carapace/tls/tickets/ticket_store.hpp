@@ -22,8 +22,9 @@
 
 namespace carapace::tls {
 
-// Largest ticket a client keeps (larger ones are not stored); our own server's are about 400 bytes.
-inline constexpr std::size_t max_stored_ticket_size = 1024;
+// Largest ticket a client keeps (larger ones are not stored): our own server's are 194 bytes, other
+// servers' commonly 100 to 300.
+inline constexpr std::size_t max_stored_ticket_size = 512;
 
 struct client_ticket {
     bytes<max_stored_ticket_size> ticket{};
@@ -86,17 +87,21 @@ public:
         slots_[at].order = ++clock_;
     }
     bool take(std::string_view server_name, std::int64_t now, client_ticket& out) noexcept override {
-        std::size_t best = count_;
         for (std::size_t i = 0; i < count_;) {
-            if (!slots_[i].ticket.fresh(now)) {
+            if (slots_[i].ticket.fresh(now)) {
+                ++i;
+            } else {
                 remove(i);
-                continue;
             }
-            if (slots_[i].ticket.name() == server_name && (best == count_ || slots_[i].order > slots_[best].order))
-                best = i;
-            ++i;
         }
-        if (best == count_) return false;
+        bool found = false;
+        std::size_t best = 0;
+        for (std::size_t i = 0; i < count_; ++i)
+            if (slots_[i].ticket.name() == server_name && (!found || slots_[i].order > slots_[best].order)) {
+                best = i;
+                found = true;
+            }
+        if (!found) return false;
         out = slots_[best].ticket;
         remove(best);
         return true;

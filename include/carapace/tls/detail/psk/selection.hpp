@@ -21,6 +21,7 @@ namespace carapace::tls::detail {
 
 struct psk_choice {
     bool chosen = false;
+    bool resumption = false;           // a ticket of ours, else an external PSK
     std::uint16_t identity = 0;        // the client's index, for ServerHello.selected_identity
     std::size_t ours = 0;              // index into the server's external_psks
     psk_mode mode = psk_mode::psk_dhe_ke;
@@ -31,6 +32,17 @@ struct psk_choice {
 [[nodiscard]] constexpr bool client_offers_mode(const codec::client_hello& ch, psk_mode m) noexcept {
     for (const std::uint8_t b : ch.psk_key_exchange_modes)
         if (b == static_cast<std::uint8_t>(m)) return true;
+    return false;
+}
+
+// The first of our modes the client accepts; false when none.
+[[nodiscard]] constexpr bool choose_psk_mode(const codec::client_hello& ch, std::span<const psk_mode> modes,
+                                             psk_mode& out) noexcept {
+    for (const psk_mode m : modes)
+        if (client_offers_mode(ch, m)) {
+            out = m;
+            return true;
+        }
     return false;
 }
 
@@ -56,13 +68,7 @@ struct psk_choice {
                                                        std::span<const cipher_suite> suites) noexcept {
     psk_choice out;
     if (ours.empty() || ch.psk_identities.empty()) return out;
-    bool have_mode = false;
-    for (const psk_mode m : modes)
-        if (!have_mode && client_offers_mode(ch, m)) {
-            out.mode = m;
-            have_mode = true;
-        }
-    if (!have_mode) return out;
+    if (!choose_psk_mode(ch, modes, out.mode)) return out;
     std::size_t pos = 0;
     const std::size_t examined = ch.psk_identities.size() < max_examined_psk_identities ? ch.psk_identities.size()
                                                                                           : max_examined_psk_identities;

@@ -6,12 +6,16 @@
 //   ticket  = key_id (4) | nonce (24) | XChaCha20-Poly1305(content) | tag (16), key_id and nonce
 //             as the associated data; the nonce random (24 bytes: safe for any number of tickets).
 //   content = version (1) | suite (2) | issued_at (8) | lifetime (4) | age_add (4) |
-//             max_early_data (4) | psk<1> | server_name<1> | alpn<1>
+//             max_early_data (4) | psk<1> | SHA-256(server_name) (32) | SHA-256(alpn) (32)
+//
+// The server name and ALPN protocol a ticket is bound to are kept as hashes: checking them needs
+// only equality, and the ticket stays small and of one size for a hash, whatever the names.
 //
 // Opening takes a ticket of any shape from the network: a malformed one, or one under a key the
 // ring no longer holds, is simply not a ticket of ours.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -19,6 +23,7 @@
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/wipe.hpp"
+#include "carapace/hash/sha256.hpp"
 #include "carapace/tls/cipher_suites.hpp"
 #include "carapace/tls/tickets/ticket_keys.hpp"
 #include "carapace/tls/detail/wire.hpp"
@@ -28,7 +33,7 @@ namespace carapace::tls::detail {
 inline constexpr std::uint8_t ticket_format_version = 1;
 inline constexpr std::size_t ticket_header_size = 4 + 24;
 inline constexpr std::size_t ticket_tag_size = 16;
-inline constexpr std::size_t max_ticket_content_size = 1 + 2 + 8 + 4 + 4 + 4 + (1 + max_hash_size) + 256 + 256;
+inline constexpr std::size_t max_ticket_content_size = 1 + 2 + 8 + 4 + 4 + 4 + (1 + max_hash_size) + 32 + 32;
 inline constexpr std::size_t max_sealed_ticket_size = ticket_header_size + max_ticket_content_size + ticket_tag_size;
 
 struct ticket_contents {
@@ -38,20 +43,22 @@ struct ticket_contents {
     std::uint32_t age_add = 0;
     std::uint32_t max_early_data = 0;
     byte_view psk;
-    byte_view server_name;
-    byte_view alpn;
+    bytes<32> server_name_hash{};  // binding_hash() of each
+    bytes<32> alpn_hash{};
 };
 
+// What a ticket keeps of a server name or ALPN protocol (empty ones included).
+[[nodiscard]] inline bytes<32> binding_hash(byte_view name) noexcept { return sha256::hash(name); }
+
 [[nodiscard]] constexpr std::size_t sealed_ticket_size(const ticket_contents& c) noexcept {
-    return ticket_header_size + 1 + 2 + 8 + 4 + 4 + 4 + 1 + c.psk.size() + 1 + c.server_name.size() + 1 +
-           c.alpn.size() + ticket_tag_size;
+    return ticket_header_size + 1 + 2 + 8 + 4 + 4 + 4 + 1 + c.psk.size() + 32 + 32 + ticket_tag_size;
 }
 
 // Seals `c` under `key` with `nonce` (24 random bytes) into out; returns the ticket's size, 0 when
 // out is too small or a field too long.
 [[nodiscard]] inline std::size_t seal_ticket(const ticket_key& key, std::span<const std::uint8_t, 24> nonce,
                                              const ticket_contents& c, byte_span out) noexcept {
-    if (c.psk.size() > max_hash_size || c.server_name.size() > 255 || c.alpn.size() > 255) return 0;
+    if (c.psk.size() > max_hash_size) return 0;
     const std::size_t size = sealed_ticket_size(c);
     if (out.size() < size) return 0;
     writer w(out.first(size));
@@ -66,8 +73,8 @@ struct ticket_contents {
     w.u32(c.age_add);
     w.u32(c.max_early_data);
     w.vector<1>(c.psk);
-    w.vector<1>(c.server_name);
-    w.vector<1>(c.alpn);
+    w.bytes(c.server_name_hash);
+    w.bytes(c.alpn_hash);
     if (!w.ok() || w.size() != size - ticket_tag_size) return 0;
     const byte_span content = out.subspan(ticket_header_size, size - ticket_header_size - ticket_tag_size);
     const xchacha20_poly1305 aead(key.key);
@@ -106,9 +113,12 @@ struct ticket_contents {
     out.age_add = r.u32();
     out.max_early_data = r.u32();
     out.psk = r.vector<1>(1, max_hash_size);
-    out.server_name = r.vector<1>();
-    out.alpn = r.vector<1>();
-    return r.done();
+    const byte_view name = r.bytes(32);
+    const byte_view alpn = r.bytes(32);
+    if (!r.done()) return false;
+    std::copy(name.begin(), name.end(), out.server_name_hash.begin());
+    std::copy(alpn.begin(), alpn.end(), out.alpn_hash.begin());
+    return true;
 }
 
 }  // namespace carapace::tls::detail
