@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "carapace/tls/buffer_pool.hpp"
 #include "support/tls_session.hpp"
 
 using namespace carapace;
@@ -294,4 +295,24 @@ TEST_CASE("TLS resumption: a ticket sent later, at any time, is stored and resum
     session plain(t.client_config, t.server_config);
     plain.handshake();
     CHECK(plain.server.send_ticket(out).what == tls::event::refused);
+}
+
+TEST_CASE("TLS resumption: engines with lent buffers resume too, and give their blocks back") {
+    for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}}) {
+        CAPTURE(chunk);
+        tls::fixed_buffer_pool<tls::lent_server::storage_block_size, 4> pool;
+        ticket_setup t;
+        t.client_config.buffers = &pool;
+        t.server_config.buffers = &pool;
+        for (int round = 0; round < 2; ++round) {
+            basic_session<tls::lent_client, tls::lent_server> s(t.client_config, t.server_config);
+            s.max_chunk = chunk;
+            s.handshake();
+            CHECK(s.client.resumed() == (round == 1));
+            CHECK(s.server.resumed() == (round == 1));
+            check_connected_and_talking(s);
+            CHECK(pool.in_use() == 0);
+            CHECK(t.store.size() == 1);
+        }
+    }
 }
