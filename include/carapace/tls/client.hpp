@@ -30,6 +30,8 @@
 #include "carapace/tls/detail/codec/encrypted_extensions.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
+#include "carapace/tls/detail/psk/binder.hpp"
+#include "carapace/tls/tickets/ticket_store.hpp"
 #include "carapace/x509/names.hpp"
 
 namespace carapace::tls {
@@ -64,6 +66,31 @@ struct client_handshake_state {
     bytes<max_cookie_size> cookie{};
     std::size_t cookie_size = 0;
     codec::extension_set offered{};  // what our ClientHello offered
+    // The PSKs our latest ClientHello offers, in its order: the ticket (when one is offered)
+    // first, then external PSKs (indexes into config.external_psks).
+    struct offered_psk {
+        bool resumption = false;
+        std::uint8_t external = 0;
+        hash_kind hash = hash_kind::sha256;
+    };
+    std::array<offered_psk, max_offered_psks> psks{};
+    std::size_t psk_count = 0;
+#if !defined(CARAPACE_TLS_NO_PSK)
+    // What the ClientHello needs of the ticket taken from the store for this handshake.
+    struct held_ticket {
+        bytes<max_stored_ticket_size> ticket{};
+        std::uint16_t size = 0;
+        bytes<max_hash_size> psk{};
+        std::uint8_t psk_size = 0;
+        hash_kind hash = hash_kind::sha256;
+        std::uint32_t age_add = 0;
+        std::int64_t received_at = 0;
+        [[nodiscard]] byte_view ticket_view() const noexcept { return byte_view(ticket).first(size); }
+        [[nodiscard]] byte_view psk_view() const noexcept { return byte_view(psk).first(psk_size); }
+    };
+    held_ticket ticket{};
+    bool have_ticket = false;
+#endif
     std::optional<signature_scheme> client_scheme{};
     bool certificate_requested = false;
 };
@@ -99,16 +126,24 @@ public:
     io_result start(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (state_ != state::idle) return base::refused(error::wrong_state);
-        if (config().random == nullptr || config().verifier == nullptr) return base::refused(error::wrong_state);
-        if (config().verify_server && config().server_name.empty() && !config().skip_host_check)
+        if (config().random == nullptr || (config().verifier == nullptr && !psk_only()))
             return base::refused(error::wrong_state);
+        if (config().verifier != nullptr && config().verify_server && config().server_name.empty() &&
+            !config().skip_host_check)
+            return base::refused(error::wrong_state);
+        if constexpr (have_psk)
+            for (const external_psk& p : config().external_psks)
+                if (p.key.empty() || p.identity.empty() || p.identity.size() > 0xffff)
+                    return base::refused(error::wrong_state);
         const std::size_t needed = hello_records_bound();
         if (output.size() < needed) return base::need_space(needed);
         if (!this->begin_handshake()) return base::refused(error::no_buffer);
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
+        take_ticket();
         const auto groups = first_share_groups();
-        if (groups.count == 0) return base::refused(error::wrong_state);  // no group we implement
+        // No group we implement: only a psk_ke handshake can do without.
+        if (groups.count == 0 && !(psk_only() && offers_mode(psk_mode::psk_ke))) return base::refused(error::wrong_state);
         for (const named_group g : groups.view()) {
             if (!generate_share(g)) {
                 forget_shares();
@@ -132,6 +167,13 @@ public:
     [[nodiscard]] byte_view alpn_protocol() const noexcept { return alpn_; }
     // What the OCSP response the server stapled said (none when stapling is off or none came).
     [[nodiscard]] stapled_status stapled_ocsp_status() const noexcept { return stapled_; }
+    // The index in config.external_psks of the PSK the server took, if it took one.
+    [[nodiscard]] std::optional<std::size_t> selected_psk() const noexcept {
+        if (!psk_used_ || resumed_) return std::nullopt;
+        return psk_index_;
+    }
+    // True when the handshake resumed a session with a ticket (§2.2).
+    [[nodiscard]] bool resumed() const noexcept { return resumed_; }
 
 private:
     enum class state : std::uint8_t {
@@ -232,8 +274,79 @@ private:
         return !config().server_name.empty() && x509::parse_ip_address(config().server_name).size == 0;
     }
 
+    // Without a verifier only a PSK handshake is possible: no signature_algorithms then (§9.2).
     [[nodiscard]] std::span<const signature_scheme> signature_algorithms() const noexcept {
+        if (config().verifier == nullptr) return {};
         return config().verifier->schemes();
+    }
+    [[nodiscard]] bool psk_only() const noexcept { return have_psk && !config().external_psks.empty(); }
+
+    [[nodiscard]] bool offers_mode(psk_mode m) const noexcept {
+        if constexpr (!have_psk) return false;
+        return std::find(config().psk_modes.begin(), config().psk_modes.end(), m) != config().psk_modes.end();
+    }
+
+    [[nodiscard]] std::optional<std::int64_t> now() const noexcept {
+        if (config().clock == nullptr) return std::nullopt;
+        return config().clock->now();
+    }
+
+    // A ticket for our server name from the store, offered only when it fits this configuration:
+    // fresh, of a suite's hash we offer, its ALPN protocol one we still offer (§4.6.1, §4.2.11).
+    void take_ticket() noexcept {
+#if !defined(CARAPACE_TLS_NO_PSK)
+        hs().have_ticket = false;
+        const auto t = now();
+        if (config().tickets == nullptr || !t || config().server_name.empty()) return;
+        client_ticket ticket;
+        if (!config().tickets->take(config().server_name, *t, ticket)) return;
+        const auto suite = find_suite(static_cast<std::uint16_t>(ticket.suite));
+        if (!ticket.fresh(*t) || ticket.name() != config().server_name || !suite || ticket.psk_size != suite->hash_size ||
+            ticket.ticket_size == 0 || ticket.ticket_size > max_stored_ticket_size)
+            return;
+        bool hash_offered = false;
+        for (const cipher_suite s : config().cipher_suites)
+            if (const auto info = find_suite(static_cast<std::uint16_t>(s)); info && info->hash == suite->hash) hash_offered = true;
+        bool alpn_offered = ticket.alpn_size == 0;
+        for (const auto p : config().alpn)
+            alpn_offered = alpn_offered || detail::codec::same_bytes(ticket.alpn_view(), detail::codec::text_bytes(p));
+        if (!hash_offered || !alpn_offered) return;
+        auto& held = hs().ticket;
+        std::copy(ticket.ticket_view().begin(), ticket.ticket_view().end(), held.ticket.begin());
+        held.size = ticket.ticket_size;
+        std::copy(ticket.psk_view().begin(), ticket.psk_view().end(), held.psk.begin());
+        held.psk_size = ticket.psk_size;
+        held.hash = suite->hash;
+        held.age_add = ticket.age_add;
+        held.received_at = ticket.received_at;
+        hs().have_ticket = true;
+#endif
+    }
+#if !defined(CARAPACE_TLS_NO_PSK)
+    [[nodiscard]] hash_kind ticket_hash() const noexcept { return hs().ticket.hash; }
+#endif
+    [[nodiscard]] byte_view offered_key(const detail::client_handshake_state::offered_psk& p) const noexcept {
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (p.resumption) return hs().ticket.psk_view();
+#endif
+        return config().external_psks[p.external].key;
+    }
+
+    // The PSKs a ClientHello offers: the configured ones, at most max_offered_psks, and after a
+    // HelloRetryRequest only those of the chosen suite's hash (§4.1.4).
+    void choose_offered_psks() noexcept {
+        hs().psk_count = 0;
+        if (!have_psk || (!offers_mode(psk_mode::psk_ke) && !offers_mode(psk_mode::psk_dhe_ke))) return;
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (hs().have_ticket && (!hello_retry_ || ticket_hash() == this->suite().hash))
+            hs().psks[hs().psk_count++] = {true, 0, ticket_hash()};
+#endif
+        const auto& psks = config().external_psks;
+        for (std::size_t i = 0; i < psks.size() && i <= 0xff && hs().psk_count < max_offered_psks; ++i) {
+            if (hello_retry_ && psks[i].hash != this->suite().hash) continue;
+            if (!have_sha384 && psks[i].hash == hash_kind::sha384) continue;
+            hs().psks[hs().psk_count++] = {false, static_cast<std::uint8_t>(i), psks[i].hash};
+        }
     }
 
     // An upper bound of the ClientHello's size, handshake header included.
@@ -246,6 +359,12 @@ private:
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
         n += 6 + max_cookie_size + 6;
+        if constexpr (have_psk) {
+            n += 4 + 2 + 6 + 4;  // psk_key_exchange_modes and pre_shared_key's headers
+            for (std::size_t i = 0; i < config().external_psks.size() && i < max_offered_psks; ++i)
+                n += 2 + config().external_psks[i].identity.size() + 4 + 1 + max_hash_size;
+            if (config().tickets != nullptr) n += 2 + max_stored_ticket_size + 4 + 1 + max_hash_size;
+        }
         for (const auto& x : config().extra_extensions) n += 4 + x.data.size();
         return std::max<std::size_t>(n, 512) + 4;
     }
@@ -275,7 +394,7 @@ private:
         if (send_server_name()) ch.server_name = detail::codec::text_bytes(config().server_name);
         const listed_groups groups = supported_groups();
         ch.supported_groups = groups.view();
-        ch.has_key_share = true;
+        ch.has_key_share = hs().share_count != 0;
         ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(hs().share_count);
         ch.supported_versions = versions;
         ch.signature_algorithms = signature_algorithms();
@@ -287,8 +406,59 @@ private:
         ch.pad_to_512 = config().pad_client_hello;
         ch.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ch.order = config().extension_order;
+
+        // §4.2.11: the PSKs, with binders of their hash's size, zero until computed over the hello.
+        choose_offered_psks();
+        std::array<std::uint8_t, 2> modes{};
+        std::size_t mode_count = 0;
+        std::array<detail::codec::psk_identity, max_offered_psks> identities{};
+        std::array<byte_view, max_offered_psks> binders{};
+        static constexpr bytes<max_hash_size> placeholder{};
+        if constexpr (have_psk)
+            for (const psk_mode m : {psk_mode::psk_dhe_ke, psk_mode::psk_ke})
+                if (offers_mode(m)) modes[mode_count++] = static_cast<std::uint8_t>(m);
+        for (std::size_t i = 0; have_psk && i < hs().psk_count; ++i) {
+            const auto& p = hs().psks[i];
+#if !defined(CARAPACE_TLS_NO_PSK)
+            if (p.resumption) {
+                // §4.2.11.1: the ticket's age in milliseconds plus age_add, modulo 2^32.
+                const auto age = static_cast<std::uint32_t>(now().value_or(0) - hs().ticket.received_at);
+                identities[i] = {hs().ticket.ticket_view(), age * 1000u + hs().ticket.age_add};
+            } else
+#endif
+            {
+                identities[i] = {config().external_psks[p.external].identity, 0};  // §4.2.11: 0 for external
+            }
+            binders[i] = byte_view(placeholder).first(hash_size(p.hash));
+        }
+        if (have_psk && hs().psk_count != 0) {
+            ch.psk_key_exchange_modes = byte_view(modes).first(mode_count);
+            ch.psk_identities = std::span<const detail::codec::psk_identity>(identities).first(hs().psk_count);
+            ch.psk_binders = std::span<const byte_view>(binders).first(hs().psk_count);
+        }
         hs().offered = detail::codec::offered_extensions(ch);
-        this->write_message(out, handshake_type::client_hello, [&](detail::writer& w) { encode(w, ch); });
+        this->write_message(
+            out, handshake_type::client_hello, [&](detail::writer& w) { encode(w, ch); },
+            [&](byte_span hello) { return fill_binders(hello); });
+    }
+
+    // §4.2.11.2: each binder over the transcript so far and the hello up to its binders list.
+    bool fill_binders(byte_span hello) noexcept {
+        if (!have_psk || hs().psk_count == 0) return true;
+        std::size_t list = 2;
+        for (std::size_t i = 0; i < hs().psk_count; ++i) list += 1 + hash_size(hs().psks[i].hash);
+        if (list > hello.size()) return false;
+        const std::size_t truncated = hello.size() - list;
+        std::array<detail::digest, max_offered_psks> values{};
+        std::array<byte_view, max_offered_psks> views{};
+        for (std::size_t i = 0; i < hs().psk_count; ++i) {
+            const auto& p = hs().psks[i];
+            const detail::digest prefix = this->transcript_hash_with(p.hash, hello.first(truncated));
+            values[i] = detail::psk_binder(p.hash, offered_key(p), p.resumption, prefix.view());
+            views[i] = values[i].view();
+        }
+        const bool ok = detail::codec::fill_binders(hello, truncated, std::span<const byte_view>(views).first(hs().psk_count));
+        return ok;
     }
 
     // The second ClientHello as records, or the first.
@@ -343,14 +513,40 @@ private:
             case state::wait_certificate_verify: return on_certificate_verify(m);
             case state::wait_finished: return on_finished(m, out);
             case state::connected:
-                if (m.type == handshake_type::new_session_ticket) {
-                    // Checked, and set aside until resumption is supported.
-                    detail::codec::new_session_ticket ticket;
-                    return {decode(m.body, ticket)};
-                }
+                if (m.type == handshake_type::new_session_ticket) return on_new_session_ticket(m);
                 return this->receive_key_update(m.body);
             default: return {error::unexpected_message};
         }
+    }
+
+    // §4.6.1: a ticket, any number of them at any time after the handshake; with a store and a
+    // clock, kept with the PSK it stands for and what it is bound to.
+    step on_new_session_ticket(const message& m) noexcept {
+        detail::codec::new_session_ticket nst;
+        if (const error e = decode(m.body, nst); e != error::none) return {e};
+        if constexpr (!have_psk) return {};
+        const auto t = now();
+        if (config().tickets == nullptr || !t || nst.lifetime == 0 ||
+            nst.ticket.size() > max_stored_ticket_size || config().server_name.size() > 255)
+            return {};
+        client_ticket ticket;
+        std::copy(nst.ticket.begin(), nst.ticket.end(), ticket.ticket.begin());
+        ticket.ticket_size = static_cast<std::uint16_t>(nst.ticket.size());
+        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nst.nonce);
+        std::copy(psk.view().begin(), psk.view().end(), ticket.psk.begin());
+        ticket.psk_size = static_cast<std::uint8_t>(psk.size());
+        ticket.suite = this->suite().id;
+        ticket.age_add = nst.age_add;
+        ticket.lifetime = nst.lifetime;
+        ticket.max_early_data = nst.has_early_data ? nst.max_early_data_size : 0;
+        ticket.received_at = *t;
+        std::copy(config().server_name.begin(), config().server_name.end(), ticket.server_name.begin());
+        ticket.server_name_size = static_cast<std::uint8_t>(config().server_name.size());
+        const std::size_t alpn_size = std::min<std::size_t>(alpn_.size(), 255);
+        std::copy(alpn_.begin(), alpn_.begin() + static_cast<std::ptrdiff_t>(alpn_size), ticket.alpn.begin());
+        ticket.alpn_size = static_cast<std::uint8_t>(alpn_size);
+        config().tickets->put(ticket);
+        return {};
     }
 
     bool offered_suite(cipher_suite id) const noexcept {
@@ -390,18 +586,38 @@ private:
         this->choose_suite(*find_suite(static_cast<std::uint16_t>(sh.suite)));
         if (sh.is_hello_retry_request()) return on_hello_retry_request(sh, m, out);
 
-        if (!sh.has_key_share) return {error::missing_extension};
-        const offered_share* share = nullptr;
-        for (std::size_t i = 0; i < hs().share_count; ++i)
-            if (hs().shares[i].group == sh.key_share.group) share = &hs().shares[i];
-        if (share == nullptr) return {error::illegal_parameter};
+        // §4.2.11: a selected PSK is one we offered, of the suite's hash; without one, the server
+        // authenticates with a certificate, which needs our verifier.
+        byte_view psk;
+        if (sh.has_selected_identity) {
+            if (!have_psk || sh.selected_identity >= hs().psk_count) return {error::illegal_parameter};
+            const auto& p = hs().psks[sh.selected_identity];
+            if (p.hash != this->suite().hash) return {error::illegal_parameter};
+            psk = offered_key(p);
+            psk_index_ = p.external;
+            resumed_ = p.resumption;
+            psk_used_ = true;
+        } else if (config().verifier == nullptr) {
+            return {error::handshake_failure};
+        }
         bytes<max_shared_secret_size> shared{};
-        const std::size_t shared_size = share->kx->finish(share->state, sh.key_share.share, shared);
-        group_ = share->group;
+        // psk_ke (§4.2.9): no key share, and zeros as the (EC)DHE input (§7.1).
+        std::size_t shared_size = this->suite().hash_size;
+        if (!sh.has_key_share) {
+            if (!have_psk || !psk_used_ || !offers_mode(psk_mode::psk_ke)) return {error::missing_extension};
+        } else {
+            if (have_psk && psk_used_ && !offers_mode(psk_mode::psk_dhe_ke)) return {error::illegal_parameter};
+            const offered_share* share = nullptr;
+            for (std::size_t i = 0; i < hs().share_count; ++i)
+                if (hs().shares[i].group == sh.key_share.group) share = &hs().shares[i];
+            if (share == nullptr) return {error::illegal_parameter};
+            shared_size = share->kx->finish(share->state, sh.key_share.share, shared);
+            group_ = share->group;
+        }
         forget_shares();
         if (shared_size == 0) return {error::illegal_parameter};
         this->add_to_transcript(m);
-        this->enter_handshake(byte_view(shared).first(shared_size));
+        this->enter_handshake(byte_view(shared).first(shared_size), psk);
         secure_wipe(shared);
         state_ = state::wait_encrypted_extensions;
         return {};
@@ -451,7 +667,8 @@ private:
             this->limit_sent_records(ee.record_size_limit);
             if (config().record_size_limit != 0) this->limit_received_records(config().record_size_limit);
         }
-        state_ = state::wait_certificate_or_request;
+        // A PSK handshake has no certificates (§2.2) and no CertificateRequest (§4.3.2).
+        state_ = psk_used_ ? state::wait_finished : state::wait_certificate_or_request;
         return {};
     }
 
@@ -560,7 +777,10 @@ private:
     byte_view alpn_{};     // the protocol the server chose, in our configuration
     named_group group_{};
     stapled_status stapled_ = stapled_status::none;
+    std::uint8_t psk_index_ = 0;  // into config.external_psks, when psk_used_
     bool hello_retry_ = false;
+    bool psk_used_ = false;
+    bool resumed_ = false;
 };
 
 using client = basic_client<>;

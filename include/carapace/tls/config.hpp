@@ -10,6 +10,9 @@
 #include "carapace/core/bytes.hpp"
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/protocol.hpp"
+#include "carapace/tls/psk/external_psk.hpp"
+#include "carapace/tls/tickets/ticket_keys.hpp"
+#include "carapace/tls/tickets/ticket_store.hpp"
 
 namespace carapace::tls {
 
@@ -54,6 +57,12 @@ struct common_config {
     buffer_pool* buffers = nullptr;  // engines with lent buffers only: where handshake storage comes from
     std::span<const extension_type> extension_order;  // wire order of our hello's extensions
     std::span<const raw_extension> extra_extensions;
+    // External PSKs (psk/external_psk.hpp). A client offers them (at most
+    // max_offered_psks, in this order); a server takes the first of the client's identities it
+    // knows (among the first max_examined_psk_identities) and then needs no certificate.
+    std::span<const external_psk> external_psks;
+    // PSK key exchange modes: a client's offer, a server's acceptance (most preferred first).
+    std::span<const psk_mode> psk_modes = default_psk_modes;
 };
 
 // Whether a client asks for the server's OCSP response (status_request, RFC 6066 §8; in TLS 1.3
@@ -79,8 +88,14 @@ struct client_config : common_config {
     // Pad a ClientHello of 256 to 511 bytes to 512, as some middleboxes need (padding extension).
     bool pad_client_hello = false;
     tls::ocsp_stapling ocsp_stapling = tls::ocsp_stapling::off;
+    // Session tickets (tickets/ticket_store.hpp): received ones are put here, and one for
+    // server_name is taken and offered when connecting. Needs the clock (ticket lifetimes).
+    ticket_store* tickets = nullptr;
 };
 
+// A server with external_psks and no certificate_chain or signer serves PSK handshakes only (a
+// client without a known PSK gets handshake_failure). A client with external_psks and no verifier
+// accepts PSK handshakes only.
 struct server_config : common_config {
     // Ask for a client certificate; `require` fails the handshake without one (certificate_required).
     bool request_client_certificate = false;
@@ -95,6 +110,11 @@ struct server_config : common_config {
     // An OCSP response (DER) for our leaf, stapled when the client asks (status_request). The
     // caller fetches it from the CA's responder and replaces it before it goes stale.
     byte_view ocsp_response;
+    // Stateless session tickets (tickets/ticket_keys.hpp): the first key seals, all open; empty:
+    // no tickets are sent and none accepted. Needs the clock.
+    std::span<const ticket_key> ticket_keys;
+    std::uint32_t ticket_lifetime = 7200;       // seconds, at most 604800 (§4.6.1)
+    std::uint8_t tickets_after_handshake = 1;  // NewSessionTickets sent once the client finished
 };
 
 // What a NewSessionTicket carries (RFC 8446 §4.6.1); see basic_server::send_session_ticket.

@@ -22,6 +22,9 @@
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
 #include "carapace/tls/detail/negotiation.hpp"
+#include "carapace/tls/detail/psk/binder.hpp"
+#include "carapace/tls/detail/psk/selection.hpp"
+#include "carapace/tls/detail/tickets/sealed_ticket.hpp"
 
 namespace carapace::tls {
 
@@ -37,6 +40,8 @@ struct server_handshake_state {
     bytes<32> session_id{};
     std::size_t session_id_size = 0;
     signature_scheme scheme{};
+    detail::psk_choice psk{};  // the PSK chosen for this hello, if any
+    detail::secret ticket_psk{};  // a resumption PSK opened from a ticket
     bool early_data_offered = false;
     bool certificate_requested = false;
 };
@@ -88,6 +93,23 @@ public:
         return base::result(0, out.size(), event::need_input);
     }
 
+    // Sends one more of our own sealed tickets (server_config::ticket_keys; those after the
+    // handshake go by themselves) once the handshake is complete. Refused (wrong_state) without
+    // ticket keys or a clock that knows the time.
+    io_result send_ticket(byte_span output) noexcept {
+        if (this->has_failed()) return this->failed_result();
+        if (!this->is_connected() || config().ticket_keys.empty()) return base::refused(error::wrong_state);
+        if (this->close_was_sent()) return base::refused(error::closed);
+        const auto t = now();
+        if (!t) return base::refused(error::wrong_state);
+        const std::size_t needed = tickets_size(1);
+        if (output.size() < needed) return base::need_space(needed);
+        flight out(output);
+        write_ticket(out, *t);
+        this->flush(out);
+        return base::result(0, out.size(), event::need_input);
+    }
+
     // The PSK a ticket with this nonce stands for (§4.6.1). An error once the connection failed.
     [[nodiscard]] error resumption_psk(byte_view nonce, byte_span out) const noexcept {
         if (this->has_failed()) return error::closed;
@@ -105,6 +127,13 @@ public:
     [[nodiscard]] std::string_view server_name() const noexcept {
         return std::string_view(reinterpret_cast<const char*>(server_name_.data()), server_name_size_);
     }
+    // The index in config.external_psks of the PSK the handshake used, if any.
+    [[nodiscard]] std::optional<std::size_t> selected_psk() const noexcept {
+        if (!psk_used_ || resumed_) return std::nullopt;
+        return psk_index_;
+    }
+    // True when the client resumed a session with one of our tickets.
+    [[nodiscard]] bool resumed() const noexcept { return resumed_; }
     // True when the client authenticated with a certificate.
     [[nodiscard]] bool client_authenticated() const noexcept { return client_authenticated_; }
 
@@ -132,6 +161,8 @@ private:
     // Our whole first flight: ServerHello (or HelloRetryRequest), ChangeCipherSpec,
     // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.
     [[nodiscard]] std::size_t output_reserve() const noexcept {
+        if (state_ == state::wait_certificate || state_ == state::wait_certificate_verify || state_ == state::wait_finished)
+            return tickets_reserve();
         if (state_ != state::wait_client_hello && state_ != state::wait_second_client_hello &&
             state_ != state::wait_signature)
             return 0;
@@ -176,14 +207,18 @@ private:
             case state::wait_second_client_hello: return on_client_hello(m, out);
             case state::wait_certificate: return on_certificate(m);
             case state::wait_certificate_verify: return on_certificate_verify(m);
-            case state::wait_finished: return on_finished(m);
+            case state::wait_finished: return on_finished(m, out);
             case state::connected: return this->receive_key_update(m.body);
             default: return {error::unexpected_message};
         }
     }
 
+    [[nodiscard]] bool has_certificate() const noexcept {
+        return config().signer != nullptr && !config().certificate_chain.empty();
+    }
+
     step on_client_hello(const message& m, flight& out) noexcept {
-        if (config().random == nullptr || config().signer == nullptr || config().certificate_chain.empty())
+        if (config().random == nullptr || (!has_certificate() && config().external_psks.empty()))
             return {error::internal_error};
         detail::codec::client_hello ch;
         if (const error e = decode(m.body, ch); e != error::none) return {e};
@@ -193,17 +228,33 @@ private:
         // §4.1.2: the second hello carries no early data.
         if (second && ch.early_data) return {error::illegal_parameter};
 
+        // A PSK of ours decides the suite (its hash) and spares us a certificate (§4.2.11);
+        // without one, a certificate is needed.
+        hs().psk = choose_ticket(ch);
+        if (!hs().psk.chosen)
+            hs().psk = detail::choose_external_psk(ch, config().external_psks, config().psk_modes, config().cipher_suites);
         suite_info suite{};
-        if (const error e = detail::choose_cipher_suite(ch, config().cipher_suites, suite); e != error::none) return {e};
+        if (hs().psk.chosen) {
+            suite = hs().psk.suite;
+        } else {
+            if (!has_certificate()) return {error::handshake_failure};
+            if (const error e = detail::choose_cipher_suite(ch, config().cipher_suites, suite); e != error::none)
+                return {e};
+            if (const error e = detail::choose_signature_scheme(ch, config().signer->schemes(), hs().scheme);
+                e != error::none)
+                return {e};
+        }
         if (second && suite.id != this->suite().id) return {error::illegal_parameter};
-        if (const error e = detail::choose_signature_scheme(ch, config().signer->schemes(), hs().scheme); e != error::none)
-            return {e};
         const detail::group_policy groups{config().groups, config().key_exchanges, config().insist_on_preferred_group};
         detail::group_choice group;
         if (second) {
-            if (const error e = detail::choose_group_after_retry(ch, groups, group_, group); e != error::none) return {e};
             if (const error e = detail::check_retry_cookie(ch, config().hello_retry_cookie); e != error::none)
                 return {e};
+        }
+        if (hs().psk.chosen && hs().psk.mode == psk_mode::psk_ke) {
+            // §4.2.9: no (EC)DHE; the client's shares, if any, are not used.
+        } else if (second) {
+            if (const error e = detail::choose_group_after_retry(ch, groups, group_, group); e != error::none) return {e};
         } else if (const error e = detail::choose_group(ch, groups, group); e != error::none) {
             return {e};
         }
@@ -219,6 +270,9 @@ private:
         std::copy(ch.random.begin(), ch.random.end(), client_random_.begin());
         std::copy(ch.session_id.begin(), ch.session_id.end(), hs().session_id.begin());
         this->choose_suite(suite);
+        if (hs().psk.chosen) {
+            if (const error e = check_binder(ch, m); e != error::none) return {e};
+        }
         // We accept no early data (§4.2.10): the client's is skipped, after our
         // HelloRetryRequest as application_data records, after our ServerHello as records that
         // do not open under the handshake key.
@@ -226,6 +280,56 @@ private:
 
         if (group.hello_retry) return send_hello_retry_request(group.group, m, out);
         return send_server_flight(ch, group, m, out);
+    }
+
+    // §4.2.11.2: the binder of the identity we chose, over the transcript so far and this hello
+    // up to its binders; compared in constant time, a mismatch fails the handshake.
+    [[nodiscard]] error check_binder(const detail::codec::client_hello& ch, const message& m) const noexcept {
+        const hash_kind hash = this->suite().hash;
+        const detail::digest prefix = this->transcript_hash_with(hash, m.whole.first(4 + ch.binders_offset));
+        const detail::digest expected = detail::psk_binder(hash, chosen_psk(), hs().psk.resumption, prefix.view());
+        const byte_view received = ch.psk_binders[hs().psk.identity];
+        return ct::equal(received, expected.view()) ? error::none : error::decrypt_error;
+    }
+
+    [[nodiscard]] byte_view chosen_psk() const noexcept {
+        return hs().psk.resumption ? hs().ticket_psk.view() : config().external_psks[hs().psk.ours].key;
+    }
+
+    [[nodiscard]] std::optional<std::int64_t> now() const noexcept {
+        if (config().clock == nullptr) return std::nullopt;
+        return config().clock->now();
+    }
+
+    // §4.6.1, §4.2.11: the first of the client's identities (among the first
+    // max_examined_psk_identities) that is a ticket of ours, under a key of the ring, within its
+    // lifetime, for this hello's server name and of a hash a suite we both have uses. Its PSK is
+    // kept for the binder and the key schedule.
+    detail::psk_choice choose_ticket(const detail::codec::client_hello& ch) noexcept {
+        detail::psk_choice out;
+        const auto t = now();
+        if (config().ticket_keys.empty() || !t || ch.psk_identities.empty()) return out;
+        if (!detail::choose_psk_mode(ch, config().psk_modes, out.mode)) return out;
+        bytes<detail::max_ticket_content_size> scratch{};
+        std::size_t pos = 0;
+        const std::size_t examined = std::min(ch.psk_identities.size(), max_examined_psk_identities);
+        for (std::size_t i = 0; i < examined && !out.chosen; ++i) {
+            const detail::codec::psk_identity id = ch.psk_identities.next(pos);
+            detail::ticket_contents c;
+            if (!detail::open_ticket(config().ticket_keys, id.identity, scratch, c)) continue;
+            const auto suite = find_suite(static_cast<std::uint16_t>(c.suite));
+            if (!suite || c.psk.size() != suite->hash_size) continue;
+            if (*t < c.issued_at || *t - c.issued_at > static_cast<std::int64_t>(c.lifetime)) continue;
+            if (c.server_name_hash != detail::binding_hash(ch.server_name)) continue;
+            if (!detail::suite_for_hash(ch, config().cipher_suites, suite->hash, out.suite)) continue;
+            const byte_span key = hs().ticket_psk.span(c.psk.size());
+            std::copy(c.psk.begin(), c.psk.end(), key.begin());
+            out.chosen = true;
+            out.resumption = true;
+            out.identity = static_cast<std::uint16_t>(i);
+        }
+        secure_wipe(scratch);
+        return out;
     }
 
     step send_hello_retry_request(named_group group, const message& client_hello, flight& out) noexcept {
@@ -257,15 +361,21 @@ private:
 
     step send_server_flight(const detail::codec::client_hello& ch, const detail::group_choice& group,
                             const message& client_hello, flight& out) noexcept {
-        key_exchange* kx = group.exchange;
+        const bool with_psk = hs().psk.chosen;
+        const bool with_dhe = !with_psk || hs().psk.mode == psk_mode::psk_dhe_ke;
         bytes<max_key_share_size> share{};
         bytes<max_shared_secret_size> shared{};
-        const std::size_t share_size = kx->response_size();
-        if (share_size > share.size()) return {error::internal_error};
-        const std::size_t shared_size =
-            kx->respond(*config().random, group.client_share, byte_span(share).first(share_size), shared);
-        if (shared_size == 0) return {error::illegal_parameter};
-        group_ = group.group;
+        std::size_t share_size = 0;
+        // psk_ke: the (EC)DHE input of the key schedule is a string of zeros (§7.1).
+        std::size_t shared_size = this->suite().hash_size;
+        if (with_dhe) {
+            key_exchange* kx = group.exchange;
+            share_size = kx->response_size();
+            if (share_size > share.size()) return {error::internal_error};
+            shared_size = kx->respond(*config().random, group.client_share, byte_span(share).first(share_size), shared);
+            if (shared_size == 0) return {error::illegal_parameter};
+            group_ = group.group;
+        }
         bytes<32> random{};
         config().random->fill(random);
         this->add_to_transcript(client_hello);
@@ -276,17 +386,26 @@ private:
         sh.random = random;
         sh.session_id = byte_view(hs().session_id).first(hs().session_id_size);
         sh.suite = this->suite().id;
-        sh.has_key_share = true;
-        sh.key_share = {group_, byte_view(share).first(share_size)};
+        sh.has_key_share = with_dhe;
+        if (with_dhe) sh.key_share = {group_, byte_view(share).first(share_size)};
+        sh.has_selected_identity = with_psk;
+        sh.selected_identity = hs().psk.identity;
         this->write_message(out, handshake_type::server_hello, [&](detail::writer& w) { encode(w, sh); });
         this->flush(out);
         answer_compatibility_mode(out);
 
-        this->enter_handshake(byte_view(shared).first(shared_size));
+        this->enter_handshake(byte_view(shared).first(shared_size), with_psk ? chosen_psk() : byte_view{});
         secure_wipe(shared);
+        if (with_psk) {
+            psk_used_ = true;
+            resumed_ = hs().psk.resumption;
+            psk_index_ = static_cast<std::uint32_t>(hs().psk.ours);
+        }
         if (hs().early_data_offered) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
 
         write_encrypted_extensions(out, ch);
+        // §4.3.2, §2.2: a PSK handshake authenticates by the PSK; no certificates either way.
+        if (with_psk) return send_finished(out);
         if (config().request_client_certificate || config().require_client_certificate) {
             hs().certificate_requested = true;
             detail::codec::certificate_request cr;
@@ -366,13 +485,69 @@ private:
         return {};
     }
 
-    step on_finished(const message& m) noexcept {
+    step on_finished(const message& m, flight& out) noexcept {
         if (const error e = this->check_finished(m, false); e != error::none) return {e};
         this->finish_key_schedule();
         this->install_application_read();
         state_ = state::connected;
         this->mark_connected();
+        send_tickets(out);
         return {error::none, event::handshake_complete};
+    }
+
+    [[nodiscard]] bool sends_tickets() const noexcept {
+        return !config().ticket_keys.empty() && config().clock != nullptr && config().tickets_after_handshake != 0;
+    }
+    // The most bytes of protected records `count` of our tickets take.
+    [[nodiscard]] std::size_t tickets_size(std::size_t count) const noexcept {
+        const std::size_t plain = count * (4 + 4 + 4 + 1 + 4 + 2 + detail::max_sealed_ticket_size + 2);
+        const std::size_t chunk = this->outgoing().max_fragment();
+        return plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+    }
+    // What our tickets after the handshake take.
+    [[nodiscard]] std::size_t tickets_reserve() const noexcept {
+        return sends_tickets() ? tickets_size(config().tickets_after_handshake) : 0;
+    }
+
+    // Our NewSessionTickets once the client has finished (§4.6.1).
+    void send_tickets(flight& out) noexcept {
+        if (!sends_tickets()) return;
+        const auto t = now();
+        if (!t) return;
+        for (std::size_t i = 0; i < config().tickets_after_handshake; ++i) write_ticket(out, *t);
+        this->flush(out);
+    }
+
+    // One ticket: a nonce of its own (a counter), the PSK it stands for sealed into it with what
+    // resuming needs (the suite, the server name, the ALPN protocol, its issue time and lifetime).
+    void write_ticket(flight& out, std::int64_t now_seconds) noexcept {
+        const std::uint32_t n = tickets_sent_++;
+        const std::uint8_t nonce[4] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                                       static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nonce);
+        bytes<4 + 24> random{};
+        config().random->fill(random);
+        detail::ticket_contents c;
+        c.suite = this->suite().id;
+        c.issued_at = now_seconds;
+        c.lifetime = std::min(config().ticket_lifetime, detail::codec::max_ticket_lifetime);
+        c.age_add = std::uint32_t{random[0]} << 24 | std::uint32_t{random[1]} << 16 | std::uint32_t{random[2]} << 8 |
+                    random[3];
+        c.psk = psk.view();
+        c.server_name_hash = detail::binding_hash(byte_view(server_name_).first(server_name_size_));
+        c.alpn_hash = detail::binding_hash(alpn_);
+        bytes<detail::max_sealed_ticket_size> sealed{};
+        const std::size_t size =
+            detail::seal_ticket(config().ticket_keys[0], std::span<const std::uint8_t, 24>(random.data() + 4, 24), c,
+                                sealed);
+        if (size == 0) return;
+        detail::codec::new_session_ticket nst;
+        nst.lifetime = c.lifetime;
+        nst.age_add = c.age_add;
+        nst.nonce = nonce;
+        nst.ticket = byte_view(sealed).first(size);
+        this->write_post_handshake_message(out, handshake_type::new_session_ticket,
+                                           [&](detail::writer& w) { encode(w, nst); });
     }
 
     detail::held_config<server_config, Buffers> config_;
@@ -382,8 +557,12 @@ private:
     std::uint8_t server_name_size_ = 0;
     byte_view alpn_{};
     named_group group_{};
+    std::uint32_t psk_index_ = 0;
     bool hello_retry_ = false;
     bool client_authenticated_ = false;
+    bool psk_used_ = false;
+    bool resumed_ = false;
+    std::uint32_t tickets_sent_ = 0;  // numbers our tickets' nonces
 };
 
 using server = basic_server<>;

@@ -250,6 +250,12 @@ protected:
         d.size = hs().hashes.current(d.bytes_);
         return d;
     }
+    // The hash of `kind` over the transcript so far followed by `more` (a PSK binder's, §4.2.11.2).
+    [[nodiscard]] digest transcript_hash_with(hash_kind kind, byte_view more) const noexcept {
+        digest d;
+        d.size = hs().hashes.current_with(kind, more, d.bytes_);
+        return d;
+    }
     // The one way a received message enters the transcript, once: the role calls it where the
     // protocol needs the message hashed (before deriving keys from it, after checking a Finished or
     // CertificateVerify over what came before it); receive() adds it after the role when the role
@@ -322,6 +328,19 @@ protected:
     void write_message(flight& out, handshake_type type, Encode&& encode) noexcept {
         const std::size_t n = encode_message(out, type, encode);
         if (n != 0) hs().hashes.update(out.committed(n));
+    }
+    // The same for a message that must be completed before it is hashed: `finish(byte_span
+    // message)` may rewrite the encoded message in place (a ClientHello's PSK binders, §4.2.11.2).
+    template <class Encode, class Finish>
+    void write_message(flight& out, handshake_type type, Encode&& encode, Finish&& finish) noexcept {
+        const std::size_t n = encode_message(out, type, encode);
+        if (n == 0) return;
+        const byte_span message = out.committed_for_update(n);
+        if (!finish(message)) {
+            out.fail();
+            return;
+        }
+        hs().hashes.update(message);
     }
     // A post-handshake message that is not part of the transcript (NewSessionTicket, KeyUpdate).
     template <class Encode>

@@ -244,6 +244,10 @@ public:
     [[nodiscard]] byte_view committed(std::size_t n) const noexcept {
         return byte_view(out_).subspan(pos_ + record_header_size + run_ - n, n);
     }
+    // The same, writable: a ClientHello's binders are filled in after it is encoded.
+    [[nodiscard]] byte_span committed_for_update(std::size_t n) noexcept {
+        return out_.subspan(pos_ + record_header_size + run_ - n, n);
+    }
     void commit(std::size_t n) noexcept { run_ += n; }
     void fail() noexcept { ok_ = false; }
     void drop_run() noexcept { run_ = 0; }

@@ -46,6 +46,27 @@ public:
 #endif
     }
 
+    // The hash of `kind` over everything so far followed by `more`, the running state kept: the
+    // transcript a PSK binder covers (§4.2.11.2), whose hash is the PSK's, chosen suite or not.
+    // Returns the digest size (0 for SHA-384 in a build without it).
+    constexpr std::size_t current_with(hash_kind kind, byte_view more,
+                                       std::span<std::uint8_t, max_hash_size> out) const noexcept {
+        if (kind == hash_kind::sha256) {
+            auto h = sha256_;
+            h.update(more);
+            h.final(out.template first<32>());
+            return 32;
+        }
+#if !defined(CARAPACE_TLS_NO_SHA384)
+        auto h = sha384_;
+        h.update(more);
+        h.final(out.template first<48>());
+        return 48;
+#else
+        return 0;
+#endif
+    }
+
     // §4.4.1: after a HelloRetryRequest the transcript starts with
     // message_hash(Hash(ClientHello1)) in place of ClientHello1. The suite must be chosen.
     constexpr void replace_with_message_hash() noexcept {

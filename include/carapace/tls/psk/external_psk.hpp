@@ -1,0 +1,41 @@
+// Pre-shared keys agreed outside TLS (RFC 8446 §2.2, §4.2.9, §4.2.11): a key and the identity
+// both sides know it by, for devices that carry no certificates. Configured on both roles
+// (common_config::external_psks); the key exchange modes say whether the handshake also runs
+// (EC)DHE (psk_dhe_ke: forward secrecy kept) or uses the PSK alone (psk_ke).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "carapace/core/bytes.hpp"
+#include "carapace/tls/cipher_suites.hpp"
+
+namespace carapace::tls {
+
+// CARAPACE_TLS_NO_PSK leaves PSKs and session tickets out of the client (a small device that only
+// ever makes full handshakes saves their code); the configuration fields stay and are ignored.
+#if defined(CARAPACE_TLS_NO_PSK)
+inline constexpr bool have_psk = false;
+#else
+inline constexpr bool have_psk = true;
+#endif
+
+// PskKeyExchangeMode (§4.2.9), with its wire values.
+enum class psk_mode : std::uint8_t { psk_ke = 0, psk_dhe_ke = 1 };
+
+// Most PSKs a client offers in one ClientHello, and most of a client's identities a server
+// compares with its own (a hello may list thousands).
+inline constexpr std::size_t max_offered_psks = 4;
+inline constexpr std::size_t max_examined_psk_identities = 16;
+
+inline constexpr psk_mode default_psk_modes[] = {psk_mode::psk_dhe_ke};
+
+// §4.2.11: an external PSK is tied to one hash; it is used only with suites of that hash (SHA-256
+// unless the parties agreed otherwise). The identity is 1 to 65,535 bytes, the key non-empty.
+struct external_psk {
+    byte_view identity;
+    byte_view key;
+    hash_kind hash = hash_kind::sha256;
+};
+
+}  // namespace carapace::tls
