@@ -1,0 +1,330 @@
+// AES-GCM with VAES and VPCLMULQDQ on 512-bit registers (AVX-512 F, BW and VL): sixteen blocks
+// a chunk as four four-block vectors, GHASH over each chunk with one reduction (the products by
+// H^16 .. H^1 summed unreduced across the four lanes, then folded), stitched into the next
+// chunk's AES rounds. The blocks after the last chunk go through one AES batch with byte-masked
+// loads and stores, so no partial block is copied through memory.
+//
+// The key state is the 256-bit engine's (gcm_vaes.hpp): its powers of H are laid out so that a
+// 64-byte load at H^k gives H^k, H^(k-1), H^(k-2), H^(k-3), the powers for four consecutive
+// blocks. Short messages go to that engine, which is faster on them (see small_message).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+
+#include "carapace/aead/detail/gcm_aesni.hpp"
+#include "carapace/aead/detail/gcm_portable.hpp"
+#include "carapace/aead/detail/gcm_vaes.hpp"
+#include "carapace/aead/detail/ghash_clmul.hpp"
+#include "carapace/core/cpu.hpp"
+
+namespace carapace::detail {
+
+#if CARAPACE_HAVE_X86_INTRINSICS
+
+#define CARAPACE_VAES512_TARGET \
+    __attribute__((target("avx512f,avx512bw,avx512vl,vaes,vpclmulqdq,avx2,avx,aes,pclmul,ssse3,sse4.1")))
+#define CARAPACE_VAES512_INLINE CARAPACE_VAES512_TARGET __attribute__((always_inline)) static inline
+
+struct gcm_vaes512 {
+    static constexpr const char* name = "vaes-avx512";
+    static bool supported() noexcept {
+        const auto& f = cpu::features();
+        return gcm_vaes::supported() && f.avx512f && f.avx512bw && f.avx512vl;
+    }
+
+    using key_state = gcm_vaes::key_state;
+
+    static void init(key_state& s, std::span<const std::uint8_t> key) noexcept { gcm_vaes::init(s, key); }
+
+    static void encrypt_block(const key_state& s, const std::uint8_t* in, std::uint8_t* out) noexcept {
+        gcm_vaes::encrypt_block(s, in, out);
+    }
+
+    static void ghash(const key_state& s, std::uint8_t* y, const std::uint8_t* data, std::size_t count) noexcept {
+        gcm_vaes::ghash(s, y, data, count);
+    }
+
+    template <bool Encrypt>
+    static void ctr32_ghash(const key_state& s, const std::uint8_t* prefix, std::uint32_t counter,
+                            const std::uint8_t* in, std::uint8_t* out, std::size_t count,
+                            std::uint8_t* y_bytes) noexcept {
+        gcm_vaes::ctr32_ghash<Encrypt>(s, prefix, counter, in, out, count, y_bytes);
+    }
+
+    // Below this many bytes the 256-bit engine is as fast or faster (measured on AMD Zen 5).
+    static constexpr std::size_t small_message = 256;
+
+    // A whole message after its AAD, as in gcm_vaes::crypt_message.
+    template <bool Encrypt>
+    CARAPACE_VAES512_TARGET static void crypt_message(const key_state& s, const std::uint8_t* j0,
+                                                      const std::uint8_t* in, std::uint8_t* out, std::size_t size,
+                                                      std::size_t aad_size, std::uint8_t* y_bytes,
+                                                      std::uint8_t* tag) noexcept {
+        if (size < small_message)
+            return gcm_vaes::crypt_message<Encrypt>(s, j0, in, out, size, aad_size, y_bytes, tag);
+        switch (s.base.keys.rounds) {
+            case 10: return message<Encrypt, 10>(s, j0, in, out, size, aad_size, y_bytes, tag);
+            case 12: return message<Encrypt, 12>(s, j0, in, out, size, aad_size, y_bytes, tag);
+            default: return message<Encrypt, 14>(s, j0, in, out, size, aad_size, y_bytes, tag);
+        }
+    }
+
+private:
+    static constexpr std::size_t max_power = gcm_vaes::max_power;
+
+    CARAPACE_VAES512_INLINE __m512i load4(const std::uint8_t* p) noexcept { return _mm512_loadu_si512(p); }
+    CARAPACE_VAES512_INLINE void store4(std::uint8_t* p, __m512i v) noexcept { _mm512_storeu_si512(p, v); }
+    // Several intrinsics in their masked forms with every element selected: GCC 12's unmasked
+    // ones read an undefined vector, which -Wmaybe-uninitialized reports. They compile to the
+    // same unmasked instructions.
+    CARAPACE_VAES512_INLINE __m512i broadcast4(__m128i v) noexcept { return _mm512_maskz_broadcast_i32x4(0xFFFF, v); }
+    CARAPACE_VAES512_INLINE __m512i reverse4(__m512i v) noexcept {
+        return _mm512_shuffle_epi8(v, broadcast4(_mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
+    }
+    CARAPACE_VAES512_INLINE __m512i round_key(const key_state& s, int r) noexcept {
+        return broadcast4(clmul::load(s.base.keys.bytes + 16 * r));
+    }
+    // The low 32-bit word of each lane set to k: a counter step.
+    CARAPACE_VAES512_INLINE __m512i counter_step(int k) noexcept { return broadcast4(_mm_set_epi32(0, 0, 0, k)); }
+    CARAPACE_VAES512_INLINE __m128i xor_lanes(__m512i v) noexcept {
+        const __m256i half = _mm256_xor_si256(_mm512_maskz_extracti64x4_epi64(0xF, v, 0), _mm512_maskz_extracti64x4_epi64(0xF, v, 1));
+        return _mm_xor_si128(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
+    }
+    // The first n bytes of a 64-byte vector.
+    CARAPACE_VAES512_INLINE __mmask64 first_bytes(std::size_t n) noexcept {
+        return n >= 64 ? ~__mmask64{0} : (__mmask64{1} << n) - 1;
+    }
+
+    template <std::size_t... I>
+    CARAPACE_VAES512_INLINE void start_blocks(__m512i (&x)[sizeof...(I)], __m512i counters, __m512i rk0,
+                                              std::index_sequence<I...>) noexcept {
+        ((x[I] = _mm512_xor_si512(reverse4(_mm512_add_epi32(counters, counter_step(4 * static_cast<int>(I)))), rk0)),
+         ...);
+    }
+
+    template <std::size_t... I>
+    CARAPACE_VAES512_INLINE void aes_round(__m512i (&x)[sizeof...(I)], __m512i rk, std::index_sequence<I...>) noexcept {
+        ((x[I] = _mm512_aesenc_epi128(x[I], rk)), ...);
+    }
+
+    template <std::size_t... I>
+    CARAPACE_VAES512_INLINE void last_round(__m512i (&x)[sizeof...(I)], __m512i rk, std::index_sequence<I...>) noexcept {
+        ((x[I] = _mm512_aesenclast_epi128(x[I], rk)), ...);
+    }
+
+    // Karatsuba on four blocks at once, times the powers hh (and their folded halves hf).
+    CARAPACE_VAES512_INLINE void karatsuba(__m512i a, __m512i hh, __m512i hf, __m512i& lo, __m512i& mid,
+                                           __m512i& hi) noexcept {
+        const __m512i a_folded = _mm512_xor_si512(a, _mm512_maskz_shuffle_epi32(0xFFFF, a, _MM_PERM_BADC));
+        lo = _mm512_xor_si512(lo, _mm512_clmulepi64_epi128(a, hh, 0x00));
+        hi = _mm512_xor_si512(hi, _mm512_clmulepi64_epi128(a, hh, 0x11));
+        mid = _mm512_xor_si512(mid, _mm512_clmulepi64_epi128(a_folded, hf, 0x00));
+        // Keep the sums running in registers (see gcm_vaes::karatsuba_accumulate).
+#if !defined(CARAPACE_CT_CHECK_MSAN)
+        asm("" : "+v"(lo), "+v"(mid), "+v"(hi));
+#endif
+    }
+
+    // Four blocks times H^power .. H^(power-3).
+    CARAPACE_VAES512_INLINE void accumulate4(const key_state& s, __m512i a, std::size_t power, __m512i& lo,
+                                             __m512i& mid, __m512i& hi) noexcept {
+        karatsuba(a, load4(s.h_descending[max_power - power]), load4(s.h_descending_folded[max_power - power]), lo,
+                  mid, hi);
+    }
+
+    CARAPACE_VAES512_INLINE __m128i finish_ghash(__m512i lo, __m512i mid, __m512i hi) noexcept {
+        const __m128i l = xor_lanes(lo), h = xor_lanes(hi);
+        return clmul::reduce(l, _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h)), h);
+    }
+
+    // AES rounds 1 .. Rounds-1 of V vectors; with Hash set, the four vectors c (byte-reversed
+    // ciphertext) times H^top .. H^(top-15) in between, one vector a round.
+    template <bool Hash, int R, std::size_t V>
+    CARAPACE_VAES512_INLINE void middle_round(__m512i (&x)[V], const key_state& s, const __m512i (&c)[4],
+                                              std::size_t top, __m512i& lo, __m512i& mid, __m512i& hi) noexcept {
+        aes_round(x, round_key(s, R + 1), std::make_index_sequence<V>{});
+        if constexpr (Hash && R < 4) accumulate4(s, c[R], top - 4 * R, lo, mid, hi);
+    }
+
+    template <bool Hash, std::size_t V, int... R>
+    CARAPACE_VAES512_INLINE void middle_rounds(__m512i (&x)[V], const key_state& s, const __m512i (&c)[4],
+                                               std::size_t top, __m512i& lo, __m512i& mid, __m512i& hi,
+                                               std::integer_sequence<int, R...>) noexcept {
+        (middle_round<Hash, R, V>(x, s, c, top, lo, mid, hi), ...);
+    }
+
+    // What follows the chunks, in one AES batch of V vectors: the `tail` whole blocks, the
+    // partial block (if any) right after them, and J0 in the very last lane. Writes their output
+    // and returns GHASH's contribution from them and the length block, times H^(n+1), ..., H^1
+    // (n + 1 of them, at most 17) and reduced, with `first` XORed into the first block; `mask`
+    // gets E(K, J0). Loads and stores are byte-masked to the message; GHASH reads the
+    // ciphertext from registers, zero past the message as its padding requires.
+    template <bool Encrypt, int Rounds, std::size_t V>
+    CARAPACE_VAES512_TARGET static __m128i tail_batch(const key_state& s, __m512i counters, __m128i j0, __m128i first,
+                                                      const std::uint8_t* in, std::uint8_t* out, std::size_t tail,
+                                                      std::size_t rest, __m128i lengths, __m128i& mask) noexcept {
+        constexpr auto vectors = std::make_index_sequence<V>{};
+        constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
+        const std::size_t n = tail + (rest != 0 ? 1 : 0), size = 16 * tail + rest;
+        __m512i x[V];
+        const __m512i rk0 = round_key(s, 0);
+        start_blocks(x, counters, rk0, vectors);
+        const bool j0_fits = n < 4 * V;
+        if (j0_fits)
+            x[V - 1] = _mm512_inserti32x4(x[V - 1], _mm_xor_si128(clmul::reverse(j0), clmul::load(s.base.keys.bytes)), 3);
+        const __m512i none[4] = {};
+        __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
+        middle_rounds<false>(x, s, none, 0, lo, mid, hi, middle);
+        last_round(x, round_key(s, Rounds), vectors);
+
+        if (n == 0) lengths = _mm_xor_si128(lengths, first);
+        for (std::size_t j = 0; j < V && 64 * j < size; ++j) {
+            const __mmask64 m = first_bytes(size - 64 * j);
+            const __m512i c_in = _mm512_maskz_loadu_epi8(m, in + 64 * j);
+            const __m512i c_masked = _mm512_maskz_mov_epi8(m, _mm512_xor_si512(c_in, x[j]));
+            _mm512_mask_storeu_epi8(out + 64 * j, m, c_masked);
+            __m512i c = reverse4(Encrypt ? c_masked : c_in);
+            if (j == 0) c = _mm512_xor_si512(c, _mm512_zextsi128_si512(first));
+            // Lanes past the last block hold zeros; their powers are not loaded.
+            const std::size_t blocks = n - 4 * j < 4 ? n - 4 * j : 4;
+            const auto lanes = static_cast<__mmask8>((1u << (2 * blocks)) - 1);
+            const std::size_t power = n + 1 - 4 * j;
+            karatsuba(c, _mm512_maskz_loadu_epi64(lanes, s.h_descending[max_power - power]),
+                      _mm512_maskz_loadu_epi64(lanes, s.h_descending_folded[max_power - power]), lo, mid, hi);
+        }
+        // The length block, times H^1.
+        const __m128i h1 = clmul::load(s.h_descending[max_power - 1]);
+        const __m128i h1f = clmul::load(s.h_descending_folded[max_power - 1]);
+        __m128i l = xor_lanes(lo), h = xor_lanes(hi), md = xor_lanes(mid);
+        l = _mm_xor_si128(l, _mm_clmulepi64_si128(lengths, h1, 0x00));
+        h = _mm_xor_si128(h, _mm_clmulepi64_si128(lengths, h1, 0x11));
+        md = _mm_xor_si128(md, _mm_clmulepi64_si128(clmul::fold_halves(lengths), h1f, 0x00));
+
+        if (j0_fits) {
+            mask = _mm512_maskz_extracti32x4_epi32(0xF, x[V - 1], 3);
+        } else {  // fifteen whole blocks and a partial one: J0 gets its own AES
+            std::uint8_t block[16];
+            clmul::store(block, clmul::reverse(j0));
+            gcm_aesni::encrypt_block(s.base, block, block);
+            mask = clmul::load(block);
+            secure_wipe(block, 16);
+        }
+        return clmul::reduce(l, _mm_xor_si128(md, _mm_xor_si128(l, h)), h);
+    }
+
+    template <bool Encrypt, int Rounds>
+    CARAPACE_VAES512_INLINE __m128i tail_of(const key_state& s, __m512i counters, __m128i j0, __m128i first,
+                                            const std::uint8_t* in, std::uint8_t* out, std::size_t tail,
+                                            std::size_t rest, __m128i lengths, __m128i& mask) noexcept {
+        const std::size_t lanes = tail + (rest != 0 ? 1 : 0) + 1;  // J0 included; 17 at most
+        switch (lanes >= 16 ? 4 : (lanes + 3) / 4) {
+            case 1: return tail_batch<Encrypt, Rounds, 1>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 2: return tail_batch<Encrypt, Rounds, 2>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            case 3: return tail_batch<Encrypt, Rounds, 3>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+            default: return tail_batch<Encrypt, Rounds, 4>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
+        }
+    }
+
+    template <std::size_t... I>
+    CARAPACE_VAES512_INLINE void load_all(__m512i (&c)[4], const std::uint8_t* in, std::index_sequence<I...>) noexcept {
+        ((c[I] = load4(in + 64 * I)), ...);
+    }
+
+    // XORs the keystream x with the input and stores it; x becomes the output.
+    template <std::size_t... I>
+    CARAPACE_VAES512_INLINE void xor_store(__m512i (&x)[4], const __m512i (&input)[4], std::uint8_t* out,
+                                           std::index_sequence<I...>) noexcept {
+        ((x[I] = _mm512_xor_si512(x[I], input[I]), store4(out + 64 * I, x[I])), ...);
+    }
+
+    // Byte-reversed, with y XORed into the first block.
+    template <std::size_t... I>
+    CARAPACE_VAES512_INLINE void to_ghash(__m512i (&c)[4], const __m512i (&blocks)[4], __m128i y,
+                                          std::index_sequence<I...>) noexcept {
+        ((c[I] = reverse4(blocks[I])), ...);
+        c[0] = _mm512_xor_si512(c[0], _mm512_zextsi128_si512(y));
+    }
+
+    // The message: as in gcm_vaes::message, the blocks after the last whole chunk go first and
+    // the last chunk's GHASH takes the powers that place it before them; in the chunks, GHASH of
+    // the previous chunk's output (encrypting, kept in registers) or this chunk's input
+    // (decrypting) is stitched into the AES rounds, four blocks a round.
+    template <bool Encrypt, int Rounds>
+    CARAPACE_VAES512_TARGET static void message(const key_state& s, const std::uint8_t* j0_bytes,
+                                                const std::uint8_t* in, std::uint8_t* out, std::size_t size,
+                                                std::size_t aad_size, std::uint8_t* y_bytes,
+                                                std::uint8_t* tag) noexcept {
+        __m128i y = clmul::reverse(clmul::load(y_bytes));
+        const __m128i j0 = clmul::reverse(clmul::load_counter_block(j0_bytes));  // the counter is lane 0
+        // Byte-reversed counter blocks inc32(J0) and the three after it.
+        __m512i counters = _mm512_add_epi32(broadcast4(j0),
+                                            _mm512_set_epi32(0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 1));
+        // [len(A)]_64 || [len(C)]_64, byte-reversed: len(C) in the low word.
+        const __m128i lengths = _mm_set_epi64x(static_cast<long long>(static_cast<std::uint64_t>(aad_size) * 8),
+                                               static_cast<long long>(static_cast<std::uint64_t>(size) * 8));
+        const std::size_t chunks = size / 256, tail = size / 16 % 16, rest = size % 16;
+        __m128i mask;
+        if (chunks == 0) {
+            y = tail_of<Encrypt, Rounds>(s, counters, j0, y, in, out, tail, rest, lengths, mask);
+        } else {
+            // The counter after the chunks, modulo 2^32 as inc32 counts (C++20 converts modularly).
+            const int n = static_cast<int>(static_cast<std::uint32_t>(16 * chunks));
+            const __m128i after =
+                tail_of<Encrypt, Rounds>(s, _mm512_add_epi32(counters, counter_step(n)), j0, _mm_setzero_si128(),
+                                         in + 256 * chunks, out + 256 * chunks, tail, rest, lengths, mask);
+            const std::size_t last_top = 16 + tail + (rest != 0 ? 1 : 0) + 1;  // H^(16+k)
+            constexpr auto four = std::make_index_sequence<4>{};
+            constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
+            __m512i pending[4];  // sixteen ciphertext blocks not hashed yet
+            __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
+            for (std::size_t c = 0; c < chunks; ++c, in += 256, out += 256) {
+                __m512i input[4], hashed[4] = {};
+                load_all(input, in, four);
+                __m512i x[4];
+                start_blocks(x, counters, round_key(s, 0), four);
+                counters = _mm512_add_epi32(counters, counter_step(16));
+                if (!Encrypt || c != 0) {
+                    to_ghash(hashed, Encrypt ? pending : input, y, four);
+                    const std::size_t top = !Encrypt && c + 1 == chunks ? last_top : 16;
+                    lo = mid = hi = _mm512_setzero_si512();
+                    middle_rounds<true>(x, s, hashed, top, lo, mid, hi, middle);
+                    if (top == 16) y = finish_ghash(lo, mid, hi);
+                } else {
+                    middle_rounds<false>(x, s, hashed, 0, lo, mid, hi, middle);
+                }
+                last_round(x, round_key(s, Rounds), four);
+                xor_store(x, input, out, four);
+                if constexpr (Encrypt) {
+                    for (std::size_t i = 0; i < 4; ++i) pending[i] = x[i];
+                }
+            }
+            if constexpr (Encrypt) {
+                __m512i hashed[4];
+                to_ghash(hashed, pending, y, four);
+                lo = mid = hi = _mm512_setzero_si512();
+                for (std::size_t i = 0; i < 4; ++i) accumulate4(s, hashed[i], last_top - 4 * i, lo, mid, hi);
+            }
+            y = _mm_xor_si128(finish_ghash(lo, mid, hi), after);
+        }
+        clmul::store(tag, _mm_xor_si128(clmul::reverse(y), mask));
+        clmul::store(y_bytes, _mm_setzero_si128());
+    }
+};
+
+#undef CARAPACE_VAES512_INLINE
+#undef CARAPACE_VAES512_TARGET
+
+#else
+
+// Built without intrinsics: never supported, so never called; the portable engine stands in.
+struct gcm_vaes512 : gcm_portable {
+    static constexpr const char* name = "vaes-avx512";
+    static constexpr bool supported() noexcept { return false; }
+};
+
+#endif
+
+}  // namespace carapace::detail
