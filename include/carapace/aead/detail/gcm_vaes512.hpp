@@ -84,8 +84,11 @@ private:
     CARAPACE_VAES512_INLINE __m512i reverse4(__m512i v) noexcept {
         return _mm512_shuffle_epi8(v, broadcast4(_mm_set_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)));
     }
-    CARAPACE_VAES512_INLINE __m512i round_key(const key_state& s, int r) noexcept {
-        return broadcast4(clmul::load(s.base.keys.bytes + 16 * r));
+    // The round keys in every lane, in a local array: the compiler keeps them in registers
+    // across the output stores (which it must assume could alias the key state).
+    template <std::size_t N>
+    CARAPACE_VAES512_INLINE void load_round_keys(const key_state& s, __m512i (&rk)[N]) noexcept {
+        for (std::size_t r = 0; r < N; ++r) rk[r] = broadcast4(clmul::load(s.base.keys.bytes + 16 * r));
     }
     // The low 32-bit word of each lane set to k: a counter step.
     CARAPACE_VAES512_INLINE __m512i counter_step(int k) noexcept { return broadcast4(_mm_set_epi32(0, 0, 0, k)); }
@@ -135,25 +138,33 @@ private:
                   mid, hi);
     }
 
-    CARAPACE_VAES512_INLINE __m128i finish_ghash(__m512i lo, __m512i mid, __m512i hi) noexcept {
-        const __m128i l = xor_lanes(lo), h = xor_lanes(hi);
-        return clmul::reduce(l, _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h)), h);
+    // The lanes' sums plus y times H^power, reduced. Y is the one value carried from chunk to
+    // chunk: multiplied apart from the chunk's blocks (by linearity), its path is one multiply,
+    // an XOR and the reduction, while the chunk's products and the folding of the lanes happen
+    // off that path. (XORed into the chunk's first block, Y would wait for the whole sum.)
+    CARAPACE_VAES512_INLINE __m128i finish_ghash(const key_state& s, __m512i lo, __m512i mid, __m512i hi, __m128i y,
+                                                 std::size_t power) noexcept {
+        __m128i l = xor_lanes(lo), h = xor_lanes(hi);
+        __m128i m = _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h));  // Karatsuba's middle term to the plain one
+        clmul::multiply_accumulate(y, clmul::load(s.h_descending[max_power - power]), l, m, h);
+        return clmul::reduce(l, m, h);
     }
 
     // AES rounds 1 .. Rounds-1 of V vectors; with Hash set, the four vectors c (byte-reversed
     // ciphertext) times H^top .. H^(top-15) in between, one vector a round.
     template <bool Hash, int R, std::size_t V>
-    CARAPACE_VAES512_INLINE void middle_round(__m512i (&x)[V], const key_state& s, const __m512i (&c)[4],
-                                              std::size_t top, __m512i& lo, __m512i& mid, __m512i& hi) noexcept {
-        aes_round(x, round_key(s, R + 1), std::make_index_sequence<V>{});
+    CARAPACE_VAES512_INLINE void middle_round(__m512i (&x)[V], const key_state& s, const __m512i* rk,
+                                              const __m512i (&c)[4], std::size_t top, __m512i& lo, __m512i& mid,
+                                              __m512i& hi) noexcept {
+        aes_round(x, rk[R + 1], std::make_index_sequence<V>{});
         if constexpr (Hash && R < 4) accumulate4(s, c[R], top - 4 * R, lo, mid, hi);
     }
 
     template <bool Hash, std::size_t V, int... R>
-    CARAPACE_VAES512_INLINE void middle_rounds(__m512i (&x)[V], const key_state& s, const __m512i (&c)[4],
-                                               std::size_t top, __m512i& lo, __m512i& mid, __m512i& hi,
-                                               std::integer_sequence<int, R...>) noexcept {
-        (middle_round<Hash, R, V>(x, s, c, top, lo, mid, hi), ...);
+    CARAPACE_VAES512_INLINE void middle_rounds(__m512i (&x)[V], const key_state& s, const __m512i* rk,
+                                               const __m512i (&c)[4], std::size_t top, __m512i& lo, __m512i& mid,
+                                               __m512i& hi, std::integer_sequence<int, R...>) noexcept {
+        (middle_round<Hash, R, V>(x, s, rk, c, top, lo, mid, hi), ...);
     }
 
     // What follows the chunks, in one AES batch of V vectors: the `tail` whole blocks, the
@@ -169,16 +180,17 @@ private:
         constexpr auto vectors = std::make_index_sequence<V>{};
         constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
         const std::size_t n = tail + (rest != 0 ? 1 : 0), size = 16 * tail + rest;
+        __m512i rk[static_cast<std::size_t>(Rounds) + 1];
+        load_round_keys(s, rk);
         __m512i x[V];
-        const __m512i rk0 = round_key(s, 0);
-        start_blocks(x, counters, rk0, vectors);
+        start_blocks(x, counters, rk[0], vectors);
         const bool j0_fits = n < 4 * V;
         if (j0_fits)
             x[V - 1] = _mm512_inserti32x4(x[V - 1], _mm_xor_si128(clmul::reverse(j0), clmul::load(s.base.keys.bytes)), 3);
         const __m512i none[4] = {};
         __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
-        middle_rounds<false>(x, s, none, 0, lo, mid, hi, middle);
-        last_round(x, round_key(s, Rounds), vectors);
+        middle_rounds<false>(x, s, rk, none, 0, lo, mid, hi, middle);
+        last_round(x, rk[Rounds], vectors);
 
         if (n == 0) lengths = _mm_xor_si128(lengths, first);
         for (std::size_t j = 0; j < V && 64 * j < size; ++j) {
@@ -240,12 +252,10 @@ private:
         ((x[I] = _mm512_xor_si512(x[I], input[I]), store4(out + 64 * I, x[I])), ...);
     }
 
-    // Byte-reversed, with y XORed into the first block.
     template <std::size_t... I>
-    CARAPACE_VAES512_INLINE void to_ghash(__m512i (&c)[4], const __m512i (&blocks)[4], __m128i y,
-                                          std::index_sequence<I...>) noexcept {
+    CARAPACE_VAES512_INLINE void reverse_all(__m512i (&c)[4], const __m512i (&blocks)[4],
+                                             std::index_sequence<I...>) noexcept {
         ((c[I] = reverse4(blocks[I])), ...);
-        c[0] = _mm512_xor_si512(c[0], _mm512_zextsi128_si512(y));
     }
 
     // The message: as in gcm_vaes::message, the blocks after the last whole chunk go first and
@@ -278,24 +288,26 @@ private:
             const std::size_t last_top = 16 + tail + (rest != 0 ? 1 : 0) + 1;  // H^(16+k)
             constexpr auto four = std::make_index_sequence<4>{};
             constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
+            __m512i rk[static_cast<std::size_t>(Rounds) + 1];
+            load_round_keys(s, rk);
             __m512i pending[4];  // sixteen ciphertext blocks not hashed yet
             __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
             for (std::size_t c = 0; c < chunks; ++c, in += 256, out += 256) {
                 __m512i input[4], hashed[4] = {};
                 load_all(input, in, four);
                 __m512i x[4];
-                start_blocks(x, counters, round_key(s, 0), four);
+                start_blocks(x, counters, rk[0], four);
                 counters = _mm512_add_epi32(counters, counter_step(16));
                 if (!Encrypt || c != 0) {
-                    to_ghash(hashed, Encrypt ? pending : input, y, four);
+                    reverse_all(hashed, Encrypt ? pending : input, four);
                     const std::size_t top = !Encrypt && c + 1 == chunks ? last_top : 16;
                     lo = mid = hi = _mm512_setzero_si512();
-                    middle_rounds<true>(x, s, hashed, top, lo, mid, hi, middle);
-                    if (top == 16) y = finish_ghash(lo, mid, hi);
+                    middle_rounds<true>(x, s, rk, hashed, top, lo, mid, hi, middle);
+                    if (top == 16) y = finish_ghash(s, lo, mid, hi, y, 16);
                 } else {
-                    middle_rounds<false>(x, s, hashed, 0, lo, mid, hi, middle);
+                    middle_rounds<false>(x, s, rk, hashed, 0, lo, mid, hi, middle);
                 }
-                last_round(x, round_key(s, Rounds), four);
+                last_round(x, rk[Rounds], four);
                 xor_store(x, input, out, four);
                 if constexpr (Encrypt) {
                     for (std::size_t i = 0; i < 4; ++i) pending[i] = x[i];
@@ -303,11 +315,11 @@ private:
             }
             if constexpr (Encrypt) {
                 __m512i hashed[4];
-                to_ghash(hashed, pending, y, four);
+                reverse_all(hashed, pending, four);
                 lo = mid = hi = _mm512_setzero_si512();
                 for (std::size_t i = 0; i < 4; ++i) accumulate4(s, hashed[i], last_top - 4 * i, lo, mid, hi);
             }
-            y = _mm_xor_si128(finish_ghash(lo, mid, hi), after);
+            y = _mm_xor_si128(finish_ghash(s, lo, mid, hi, y, last_top), after);
         }
         clmul::store(tag, _mm_xor_si128(clmul::reverse(y), mask));
         clmul::store(y_bytes, _mm_setzero_si128());
