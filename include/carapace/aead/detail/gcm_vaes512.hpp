@@ -1,12 +1,20 @@
-// AES-GCM with VAES and VPCLMULQDQ on 512-bit registers (AVX-512 F, BW and VL): sixteen blocks
-// a chunk as four four-block vectors, GHASH over each chunk with one reduction (the products by
-// H^16 .. H^1 summed unreduced across the four lanes, then folded), stitched into the next
-// chunk's AES rounds. The blocks after the last chunk go through one AES batch with byte-masked
-// loads and stores, so no partial block is copied through memory.
+// AES-GCM with VAES and VPCLMULQDQ on 512-bit registers (AVX-512 F, BW and VL), for CPUs that
+// have them (Intel since Ice Lake, AMD since Zen 4); the 256-bit engine stays for VAES CPUs
+// without AVX-512 (Zen 3, Alder Lake). Thirty-two blocks a chunk as eight four-block vectors,
+// and GHASH over each chunk with one reduction: the products by H^32 .. H^1 are summed unreduced
+// in four lanes and the lanes folded together at the end, stitched into the next chunk's AES
+// rounds. The blocks after the last chunk, and whole short messages, go through one AES batch
+// with byte-masked loads and stores, so no partial block is copied through memory; that also
+// makes short messages faster than on the 256-bit engine (on AMD Zen 5, 57 against 85 cycles
+// for 64 bytes with AES-128), so this engine takes every length.
+//
+// Why thirty-two blocks: on Zen 5 a carry-less multiply takes an AES unit for two cycles, and
+// the chain from one chunk's GHASH value to the next (a multiply, the sums, the lane folding,
+// the reduction) is about as long as sixteen blocks of AES-128; with thirty-two it is hidden.
 //
 // The key state is the 256-bit engine's (gcm_vaes.hpp): its powers of H are laid out so that a
 // 64-byte load at H^k gives H^k, H^(k-1), H^(k-2), H^(k-3), the powers for four consecutive
-// blocks. Short messages go to that engine, which is faster on them (see small_message).
+// blocks, and it holds H^1 .. H^33, enough for a chunk and for the tail after it.
 #pragma once
 
 #include <cstddef>
@@ -54,17 +62,12 @@ struct gcm_vaes512 {
         gcm_vaes::ctr32_ghash<Encrypt>(s, prefix, counter, in, out, count, y_bytes);
     }
 
-    // Below this many bytes the 256-bit engine is as fast or faster (measured on AMD Zen 5).
-    static constexpr std::size_t small_message = 256;
-
     // A whole message after its AAD, as in gcm_vaes::crypt_message.
     template <bool Encrypt>
     CARAPACE_VAES512_TARGET static void crypt_message(const key_state& s, const std::uint8_t* j0,
                                                       const std::uint8_t* in, std::uint8_t* out, std::size_t size,
                                                       std::size_t aad_size, std::uint8_t* y_bytes,
                                                       std::uint8_t* tag) noexcept {
-        if (size < small_message)
-            return gcm_vaes::crypt_message<Encrypt>(s, j0, in, out, size, aad_size, y_bytes, tag);
         switch (s.base.keys.rounds) {
             case 10: return message<Encrypt, 10>(s, j0, in, out, size, aad_size, y_bytes, tag);
             case 12: return message<Encrypt, 12>(s, j0, in, out, size, aad_size, y_bytes, tag);
@@ -138,41 +141,42 @@ private:
                   mid, hi);
     }
 
-    // The lanes' sums plus y times H^power, reduced. Y is the one value carried from chunk to
-    // chunk: multiplied apart from the chunk's blocks (by linearity), its path is one multiply,
-    // an XOR and the reduction, while the chunk's products and the folding of the lanes happen
-    // off that path. (XORed into the chunk's first block, Y would wait for the whole sum.)
-    CARAPACE_VAES512_INLINE __m128i finish_ghash(const key_state& s, __m512i lo, __m512i mid, __m512i hi, __m128i y,
-                                                 std::size_t power) noexcept {
-        __m128i l = xor_lanes(lo), h = xor_lanes(hi);
-        __m128i m = _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h));  // Karatsuba's middle term to the plain one
-        clmul::multiply_accumulate(y, clmul::load(s.h_descending[max_power - power]), l, m, h);
-        return clmul::reduce(l, m, h);
+    // A chunk: this many four-block vectors through AES together, and as many GHASH products
+    // summed before one reduction.
+    static constexpr std::size_t chunk_vectors = 8;
+    static constexpr std::size_t chunk_blocks = 4 * chunk_vectors;
+    static_assert(chunk_blocks + 1 <= max_power, "the tail after the chunks needs H^(chunk_blocks + 1)");
+
+    // The lanes' sums, reduced.
+    CARAPACE_VAES512_INLINE __m128i finish_ghash(__m512i lo, __m512i mid, __m512i hi) noexcept {
+        const __m128i l = xor_lanes(lo), h = xor_lanes(hi);
+        return clmul::reduce(l, _mm_xor_si128(xor_lanes(mid), _mm_xor_si128(l, h)), h);
     }
 
-    // AES rounds 1 .. Rounds-1 of V vectors; with Hash set, the four vectors c (byte-reversed
-    // ciphertext) times H^top .. H^(top-15) in between, one vector a round.
-    template <bool Hash, int R, std::size_t V>
+    // AES rounds 1 .. Rounds-1 of V vectors; with H hashed vectors c (byte-reversed ciphertext),
+    // those times H^top, H^(top-1), ... in between, one vector a round.
+    template <std::size_t H, int R, std::size_t V>
     CARAPACE_VAES512_INLINE void middle_round(__m512i (&x)[V], const key_state& s, const __m512i* rk,
-                                              const __m512i (&c)[4], std::size_t top, __m512i& lo, __m512i& mid,
+                                              const __m512i* c, std::size_t top, __m512i& lo, __m512i& mid,
                                               __m512i& hi) noexcept {
         aes_round(x, rk[R + 1], std::make_index_sequence<V>{});
-        if constexpr (Hash && R < 4) accumulate4(s, c[R], top - 4 * R, lo, mid, hi);
+        if constexpr (static_cast<std::size_t>(R) < H) accumulate4(s, c[R], top - 4 * static_cast<std::size_t>(R), lo, mid, hi);
     }
 
-    template <bool Hash, std::size_t V, int... R>
+    template <std::size_t H, std::size_t V, int... R>
     CARAPACE_VAES512_INLINE void middle_rounds(__m512i (&x)[V], const key_state& s, const __m512i* rk,
-                                               const __m512i (&c)[4], std::size_t top, __m512i& lo, __m512i& mid,
+                                               const __m512i* c, std::size_t top, __m512i& lo, __m512i& mid,
                                                __m512i& hi, std::integer_sequence<int, R...>) noexcept {
-        (middle_round<Hash, R, V>(x, s, rk, c, top, lo, mid, hi), ...);
+        static_assert(H <= sizeof...(R), "one hashed vector a round");
+        (middle_round<H, R, V>(x, s, rk, c, top, lo, mid, hi), ...);
     }
 
     // What follows the chunks, in one AES batch of V vectors: the `tail` whole blocks, the
     // partial block (if any) right after them, and J0 in the very last lane. Writes their output
     // and returns GHASH's contribution from them and the length block, times H^(n+1), ..., H^1
-    // (n + 1 of them, at most 17) and reduced, with `first` XORed into the first block; `mask`
-    // gets E(K, J0). Loads and stores are byte-masked to the message; GHASH reads the
-    // ciphertext from registers, zero past the message as its padding requires.
+    // (n + 1 of them, at most chunk_blocks + 1) and reduced, with `first` XORed into the first
+    // block; `mask` gets E(K, J0). Loads and stores are byte-masked to the message; GHASH reads
+    // the ciphertext from registers, zero past the message as its padding requires.
     template <bool Encrypt, int Rounds, std::size_t V>
     CARAPACE_VAES512_TARGET static __m128i tail_batch(const key_state& s, __m512i counters, __m128i j0, __m128i first,
                                                       const std::uint8_t* in, std::uint8_t* out, std::size_t tail,
@@ -187,9 +191,8 @@ private:
         const bool j0_fits = n < 4 * V;
         if (j0_fits)
             x[V - 1] = _mm512_inserti32x4(x[V - 1], _mm_xor_si128(clmul::reverse(j0), clmul::load(s.base.keys.bytes)), 3);
-        const __m512i none[4] = {};
         __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
-        middle_rounds<false>(x, s, rk, none, 0, lo, mid, hi, middle);
+        middle_rounds<0>(x, s, rk, nullptr, 0, lo, mid, hi, middle);
         last_round(x, rk[Rounds], vectors);
 
         if (n == 0) lengths = _mm_xor_si128(lengths, first);
@@ -217,7 +220,7 @@ private:
 
         if (j0_fits) {
             mask = _mm512_maskz_extracti32x4_epi32(0xF, x[V - 1], 3);
-        } else {  // fifteen whole blocks and a partial one: J0 gets its own AES
+        } else {  // every lane taken by the message: J0 gets its own AES
             std::uint8_t block[16];
             clmul::store(block, clmul::reverse(j0));
             gcm_aesni::encrypt_block(s.base, block, block);
@@ -227,46 +230,55 @@ private:
         return clmul::reduce(l, _mm_xor_si128(md, _mm_xor_si128(l, h)), h);
     }
 
-    template <bool Encrypt, int Rounds>
+    template <bool Encrypt, int Rounds, std::size_t... V>
     CARAPACE_VAES512_INLINE __m128i tail_of(const key_state& s, __m512i counters, __m128i j0, __m128i first,
                                             const std::uint8_t* in, std::uint8_t* out, std::size_t tail,
-                                            std::size_t rest, __m128i lengths, __m128i& mask) noexcept {
-        const std::size_t lanes = tail + (rest != 0 ? 1 : 0) + 1;  // J0 included; 17 at most
-        switch (lanes >= 16 ? 4 : (lanes + 3) / 4) {
-            case 1: return tail_batch<Encrypt, Rounds, 1>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
-            case 2: return tail_batch<Encrypt, Rounds, 2>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
-            case 3: return tail_batch<Encrypt, Rounds, 3>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
-            default: return tail_batch<Encrypt, Rounds, 4>(s, counters, j0, first, in, out, tail, rest, lengths, mask);
-        }
+                                            std::size_t rest, __m128i lengths, __m128i& mask,
+                                            std::index_sequence<V...>) noexcept {
+        const std::size_t lanes = tail + (rest != 0 ? 1 : 0) + 1;  // J0 included
+        const std::size_t vectors = lanes >= chunk_blocks ? chunk_vectors : (lanes + 3) / 4;
+        __m128i y{};
+        // The batch of just enough vectors (a switch over 1 .. chunk_vectors).
+        (void)((vectors == V + 1 &&
+                (y = tail_batch<Encrypt, Rounds, V + 1>(s, counters, j0, first, in, out, tail, rest, lengths, mask),
+                 true)) ||
+               ...);
+        return y;
     }
 
+    // Loads the input, XORs the keystream x into it and stores it; x becomes the output.
     template <std::size_t... I>
-    CARAPACE_VAES512_INLINE void load_all(__m512i (&c)[4], const std::uint8_t* in, std::index_sequence<I...>) noexcept {
-        ((c[I] = load4(in + 64 * I)), ...);
-    }
-
-    // XORs the keystream x with the input and stores it; x becomes the output.
-    template <std::size_t... I>
-    CARAPACE_VAES512_INLINE void xor_store(__m512i (&x)[4], const __m512i (&input)[4], std::uint8_t* out,
+    CARAPACE_VAES512_INLINE void xor_store(__m512i (&x)[sizeof...(I)], const std::uint8_t* in, std::uint8_t* out,
                                            std::index_sequence<I...>) noexcept {
-        ((x[I] = _mm512_xor_si512(x[I], input[I]), store4(out + 64 * I, x[I])), ...);
+        ((x[I] = _mm512_xor_si512(x[I], load4(in + 64 * I)), store4(out + 64 * I, x[I])), ...);
     }
 
+    // Byte-reversed, with y XORed into the first block.
     template <std::size_t... I>
-    CARAPACE_VAES512_INLINE void reverse_all(__m512i (&c)[4], const __m512i (&blocks)[4],
-                                             std::index_sequence<I...>) noexcept {
+    CARAPACE_VAES512_INLINE void to_ghash(__m512i (&c)[sizeof...(I)], const __m512i* blocks, __m128i y,
+                                          std::index_sequence<I...>) noexcept {
         ((c[I] = reverse4(blocks[I])), ...);
+        c[0] = _mm512_xor_si512(c[0], _mm512_zextsi128_si512(y));
+    }
+    template <std::size_t... I>
+    CARAPACE_VAES512_INLINE void load_ghash(__m512i (&c)[sizeof...(I)], const std::uint8_t* in, __m128i y,
+                                            std::index_sequence<I...>) noexcept {
+        ((c[I] = reverse4(load4(in + 64 * I))), ...);
+        c[0] = _mm512_xor_si512(c[0], _mm512_zextsi128_si512(y));
     }
 
-    // The message: as in gcm_vaes::message, the blocks after the last whole chunk go first and
-    // the last chunk's GHASH takes the powers that place it before them; in the chunks, GHASH of
-    // the previous chunk's output (encrypting, kept in registers) or this chunk's input
-    // (decrypting) is stitched into the AES rounds, four blocks a round.
+    // The message: the blocks after the last whole chunk go first, so that their AES and GHASH
+    // overlap the chunks' work instead of waiting at the end. In the chunks, GHASH of the
+    // previous chunk's output (encrypting, kept in registers) or of this chunk's input
+    // (decrypting) is stitched into the AES rounds, four blocks a round, and reduced once a
+    // chunk. Last, the chunks' GHASH times H^(n+1) (n being the blocks hashed after them, the
+    // length block included) and the tail's are added.
     template <bool Encrypt, int Rounds>
     CARAPACE_VAES512_TARGET static void message(const key_state& s, const std::uint8_t* j0_bytes,
                                                 const std::uint8_t* in, std::uint8_t* out, std::size_t size,
                                                 std::size_t aad_size, std::uint8_t* y_bytes,
                                                 std::uint8_t* tag) noexcept {
+        constexpr auto tail_sizes = std::make_index_sequence<chunk_vectors>{};
         __m128i y = clmul::reverse(clmul::load(y_bytes));
         const __m128i j0 = clmul::reverse(clmul::load_counter_block(j0_bytes));  // the counter is lane 0
         // Byte-reversed counter blocks inc32(J0) and the three after it.
@@ -275,51 +287,51 @@ private:
         // [len(A)]_64 || [len(C)]_64, byte-reversed: len(C) in the low word.
         const __m128i lengths = _mm_set_epi64x(static_cast<long long>(static_cast<std::uint64_t>(aad_size) * 8),
                                                static_cast<long long>(static_cast<std::uint64_t>(size) * 8));
-        const std::size_t chunks = size / 256, tail = size / 16 % 16, rest = size % 16;
+        const std::size_t chunk_bytes = 16 * chunk_blocks;
+        const std::size_t chunks = size / chunk_bytes, tail = size % chunk_bytes / 16, rest = size % 16;
         __m128i mask;
         if (chunks == 0) {
-            y = tail_of<Encrypt, Rounds>(s, counters, j0, y, in, out, tail, rest, lengths, mask);
+            y = tail_of<Encrypt, Rounds>(s, counters, j0, y, in, out, tail, rest, lengths, mask, tail_sizes);
         } else {
             // The counter after the chunks, modulo 2^32 as inc32 counts (C++20 converts modularly).
-            const int n = static_cast<int>(static_cast<std::uint32_t>(16 * chunks));
-            const __m128i after =
-                tail_of<Encrypt, Rounds>(s, _mm512_add_epi32(counters, counter_step(n)), j0, _mm_setzero_si128(),
-                                         in + 256 * chunks, out + 256 * chunks, tail, rest, lengths, mask);
-            const std::size_t last_top = 16 + tail + (rest != 0 ? 1 : 0) + 1;  // H^(16+k)
-            constexpr auto four = std::make_index_sequence<4>{};
+            const int n = static_cast<int>(static_cast<std::uint32_t>(chunk_blocks * chunks));
+            const __m128i after = tail_of<Encrypt, Rounds>(s, _mm512_add_epi32(counters, counter_step(n)), j0,
+                                                           _mm_setzero_si128(), in + chunk_bytes * chunks,
+                                                           out + chunk_bytes * chunks, tail, rest, lengths, mask,
+                                                           tail_sizes);
+            constexpr auto vectors = std::make_index_sequence<chunk_vectors>{};
             constexpr auto middle = std::make_integer_sequence<int, Rounds - 1>{};
             __m512i rk[static_cast<std::size_t>(Rounds) + 1];
             load_round_keys(s, rk);
-            __m512i pending[4];  // sixteen ciphertext blocks not hashed yet
-            __m512i lo = _mm512_setzero_si512(), mid = lo, hi = lo;
-            for (std::size_t c = 0; c < chunks; ++c, in += 256, out += 256) {
-                __m512i input[4], hashed[4] = {};
-                load_all(input, in, four);
-                __m512i x[4];
-                start_blocks(x, counters, rk[0], four);
-                counters = _mm512_add_epi32(counters, counter_step(16));
-                if (!Encrypt || c != 0) {
-                    reverse_all(hashed, Encrypt ? pending : input, four);
-                    const std::size_t top = !Encrypt && c + 1 == chunks ? last_top : 16;
-                    lo = mid = hi = _mm512_setzero_si512();
-                    middle_rounds<true>(x, s, rk, hashed, top, lo, mid, hi, middle);
-                    if (top == 16) y = finish_ghash(s, lo, mid, hi, y, 16);
-                } else {
-                    middle_rounds<false>(x, s, rk, hashed, 0, lo, mid, hi, middle);
-                }
-                last_round(x, rk[Rounds], four);
-                xor_store(x, input, out, four);
+            __m512i x[chunk_vectors], hashed[chunk_vectors];
+            __m512i lo, mid, hi;
+            for (std::size_t c = 0; c < chunks; ++c, in += chunk_bytes, out += chunk_bytes) {
                 if constexpr (Encrypt) {
-                    for (std::size_t i = 0; i < 4; ++i) pending[i] = x[i];
+                    if (c != 0) to_ghash(hashed, x, y, vectors);  // the previous chunk's output
+                } else {
+                    load_ghash(hashed, in, y, vectors);
                 }
+                start_blocks(x, counters, rk[0], vectors);
+                counters = _mm512_add_epi32(counters, counter_step(static_cast<int>(chunk_blocks)));
+                lo = mid = hi = _mm512_setzero_si512();
+                if (!Encrypt || c != 0) {
+                    middle_rounds<chunk_vectors>(x, s, rk, hashed, chunk_blocks, lo, mid, hi, middle);
+                    y = finish_ghash(lo, mid, hi);
+                } else {
+                    middle_rounds<0>(x, s, rk, nullptr, 0, lo, mid, hi, middle);
+                }
+                last_round(x, rk[Rounds], vectors);
+                xor_store(x, in, out, vectors);
             }
             if constexpr (Encrypt) {
-                __m512i hashed[4];
-                reverse_all(hashed, pending, four);
+                to_ghash(hashed, x, y, vectors);
                 lo = mid = hi = _mm512_setzero_si512();
-                for (std::size_t i = 0; i < 4; ++i) accumulate4(s, hashed[i], last_top - 4 * i, lo, mid, hi);
+                for (std::size_t i = 0; i < chunk_vectors; ++i)
+                    accumulate4(s, hashed[i], chunk_blocks - 4 * i, lo, mid, hi);
+                y = finish_ghash(lo, mid, hi);
             }
-            y = _mm_xor_si128(finish_ghash(s, lo, mid, hi, y, last_top), after);
+            const std::size_t after_blocks = tail + (rest != 0 ? 1 : 0) + 1;
+            y = _mm_xor_si128(clmul::multiply(y, clmul::load(s.h_descending[max_power - after_blocks])), after);
         }
         clmul::store(tag, _mm_xor_si128(clmul::reverse(y), mask));
         clmul::store(y_bytes, _mm_setzero_si128());
