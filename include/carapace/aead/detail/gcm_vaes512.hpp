@@ -175,8 +175,11 @@ private:
     // partial block (if any) right after them, and J0 in the very last lane. Writes their output
     // and returns GHASH's contribution from them and the length block, times H^(n+1), ..., H^1
     // (n + 1 of them, at most chunk_blocks + 1) and reduced, with `first` XORed into the first
-    // block; `mask` gets E(K, J0). Loads and stores are byte-masked to the message; GHASH reads
-    // the ciphertext from registers, zero past the message as its padding requires.
+    // block; `mask` gets E(K, J0). Loads and stores are byte-masked to the message (masked-off
+    // bytes are never read or written, and cannot fault); GHASH reads the ciphertext from
+    // registers, zero past the message as its padding requires. (A masked load still waits
+    // for an earlier store anywhere in its 64 bytes: when the output buffer starts right after
+    // the input, as separate small heap buffers can, a short message costs about 60 cycles more.)
     template <bool Encrypt, int Rounds, std::size_t V>
     CARAPACE_VAES512_TARGET static __m128i tail_batch(const key_state& s, __m512i counters, __m128i j0, __m128i first,
                                                       const std::uint8_t* in, std::uint8_t* out, std::size_t tail,
