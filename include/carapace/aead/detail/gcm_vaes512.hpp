@@ -91,6 +91,9 @@ private:
     // across the output stores (which it must assume could alias the key state).
     template <std::size_t N>
     CARAPACE_VAES512_INLINE void load_round_keys(const key_state& s, __m512i (&rk)[N]) noexcept {
+        // Unrolled at -O2 too, like the loops below: rolled, the vectors they fill go through
+        // the stack.
+#pragma GCC unroll 15
         for (std::size_t r = 0; r < N; ++r) rk[r] = broadcast4(clmul::load(s.base.keys.bytes + 16 * r));
     }
     // The low 32-bit word of each lane set to k: a counter step.
@@ -199,7 +202,9 @@ private:
         last_round(x, rk[Rounds], vectors);
 
         if (n == 0) lengths = _mm_xor_si128(lengths, first);
-        for (std::size_t j = 0; j < V && 64 * j < size; ++j) {
+#pragma GCC unroll 8
+        for (std::size_t j = 0; j < V; ++j) {
+            if (64 * j >= size) break;
             const __mmask64 m = first_bytes(size - 64 * j);
             const __m512i c_in = _mm512_maskz_loadu_epi8(m, in + 64 * j);
             const __m512i c_masked = _mm512_maskz_mov_epi8(m, _mm512_xor_si512(c_in, x[j]));
@@ -329,6 +334,7 @@ private:
             if constexpr (Encrypt) {
                 to_ghash(hashed, x, y, vectors);
                 lo = mid = hi = _mm512_setzero_si512();
+#pragma GCC unroll 8
                 for (std::size_t i = 0; i < chunk_vectors; ++i)
                     accumulate4(s, hashed[i], chunk_blocks - 4 * i, lo, mid, hi);
                 y = finish_ghash(lo, mid, hi);
