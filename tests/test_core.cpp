@@ -210,7 +210,10 @@ TEST_CASE("Every dispatcher runs portable code when forced to, and the CPU's eng
     }
     // The fastest variant the CPU supports.
     CHECK(picked[0] == (detail::sha256_shani::supported() ? "sha-ni" : "portable"));
-    CHECK(picked[2] == (detail::gcm_vaes::supported() ? "vaes" : detail::gcm_aesni::supported() ? "aes-ni" : "portable"));
+    CHECK(picked[2] == (detail::gcm_vaes512::supported() ? "vaes-avx512"
+                        : detail::gcm_vaes::supported()  ? "vaes"
+                        : detail::gcm_aesni::supported() ? "aes-ni"
+                                                         : "portable"));
     CHECK(picked[4] == (detail::curve25519_ifma::supported()   ? "avx512-ifma"
                         : detail::curve25519_mulx::supported() ? "mulx-adx"
                                                                : "portable-51"));

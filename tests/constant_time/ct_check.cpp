@@ -622,6 +622,7 @@ int check_all() {
     check_gcm<cd::gcm_portable>(run, false);
     check_gcm<cd::gcm_aesni>(run, false);
     check_gcm<cd::gcm_vaes>(run, true);
+    check_gcm<cd::gcm_vaes512>(run, true);
 
     check_chacha_poly<cd::chacha20_poly1305_portable>(run, false);
     check_chacha_poly<cd::chacha20_poly1305_portable32>(run, false);

@@ -33,9 +33,10 @@ struct x86_features {
     bool sha = false;
     bool vaes = false;
     bool vpclmulqdq = false;
-    // AVX-512 (and the OS saves opmask and ZMM registers): foundation, DQ, VL, IFMA.
+    // AVX-512 (and the OS saves opmask and ZMM registers): foundation, DQ, BW, VL, IFMA.
     bool avx512f = false;
     bool avx512dq = false;
+    bool avx512bw = false;
     bool avx512vl = false;
     bool avx512ifma = false;
 };
@@ -79,6 +80,7 @@ inline x86_features detect() noexcept {
         f.vpclmulqdq = f.avx && ((c >> 10) & 1);
         f.avx512f = f.avx && os_saves_zmm && ((b >> 16) & 1);
         f.avx512dq = f.avx512f && ((b >> 17) & 1);
+        f.avx512bw = f.avx512f && ((b >> 30) & 1);
         f.avx512ifma = f.avx512f && ((b >> 21) & 1);
         f.avx512vl = f.avx512f && ((b >> 31) & 1);
     }
