@@ -59,9 +59,9 @@ constexpr bool looks_armored(std::string_view text) noexcept {
 
 // What one streaming call did: input consumed, output produced, and the status.
 struct armor_step {
-    std::size_t consumed = 0;
-    std::size_t produced = 0;
-    error status = error::ok;
+    std::size_t consumed = 0;   // input bytes (or chars) taken; the caller passes the rest again
+    std::size_t produced = 0;   // output bytes (or chars) written to `out`
+    error status = error::ok;   // ok, or the sticky error that stopped the stream
 };
 
 // Decodes armored text as it arrives. update() consumes what it can and writes the binary to
@@ -70,6 +70,7 @@ struct armor_step {
 // end of the input says whether the armor was complete. Errors are sticky.
 class decoder {
 public:
+    // Decodes what it can of `in` into `out`; see the class comment for when it stops early.
     constexpr armor_step update(std::string_view in, byte_span out) noexcept {
         armor_step step;
         std::size_t pos = 0;
@@ -190,11 +191,13 @@ constexpr std::size_t encoded_size(std::size_t n) noexcept {
 // for it (update: 65 chars, plus the BEGIN line on the first call); the rest stays unconsumed.
 class encoder {
 public:
-    static constexpr std::size_t line_size = columns + 1;
+    static constexpr std::size_t line_size = columns + 1;  // one full line: 64 chars and its LF
+    // The most finish() writes: the BEGIN line (when update() never ran), the last line, the END line.
     static constexpr std::size_t max_finish_size = begin_line.size() + 1 + line_size + end_line.size() + 1;
 
     constexpr ~encoder() { secure_wipe(pending_); }
 
+    // Armors what it can of `in` into `out`, whole lines only; see the class comment.
     constexpr armor_step update(byte_view in, std::span<char> out) noexcept {
         armor_step step;
         if (!begun_) {

@@ -26,19 +26,20 @@
 
 namespace carapace::envelope {
 
-inline constexpr std::string_view hybrid_stanza_type = "mlkem768x25519";
-inline constexpr std::string_view hybrid_hpke_info = "age-encryption.org/mlkem768x25519";
-using hybrid_kem = hpke::mlkem768_x25519;
+inline constexpr std::string_view hybrid_stanza_type = "mlkem768x25519";  // the stanza's first argument
+inline constexpr std::string_view hybrid_hpke_info = "age-encryption.org/mlkem768x25519";  // HPKE info
+using hybrid_kem = hpke::mlkem768_x25519;  // the HPKE KEM this type uses (X-Wing)
 inline constexpr std::size_t hybrid_enc_text_size = (hybrid_kem::enc_size * 4 + 2) / 3;  // 1494 digits
 // "age1pq" "1" + 1946 digits + checksum; "AGE-SECRET-KEY-PQ-" "1" + 52 digits + checksum.
 inline constexpr std::size_t hybrid_recipient_text_size = 6 + 1 + (hybrid_kem::public_key_size * 8 + 4) / 5 + 6;
-inline constexpr std::size_t hybrid_identity_text_size = 18 + 1 + (hybrid_kem::private_key_size * 8 + 4) / 5 + 6;
+inline constexpr std::size_t hybrid_identity_text_size = 18 + 1 + (hybrid_kem::private_key_size * 8 + 4) / 5 + 6;  // (see above)
 
 // Wraps to a hybrid public key; unwraps nothing.
 class hybrid_recipient final : public key_wrapper {
 public:
-    using public_key_bytes = bytes<hybrid_kem::public_key_size>;
+    using public_key_bytes = bytes<hybrid_kem::public_key_size>;  // a recipient's 1216-byte public key
 
+    // Wraps to this public key (as parse() or hybrid_identity::public_key() gives it).
     explicit hybrid_recipient(fixed_view<hybrid_kem::public_key_size> public_key) noexcept {
         for (std::size_t i = 0; i < public_key.size(); ++i) public_[i] = public_key[i];
     }
@@ -69,6 +70,7 @@ public:
         return error::no_match;
     }
 
+    // The public key this recipient wraps to.
     [[nodiscard]] const public_key_bytes& public_key() const noexcept { return public_; }
 
 private:
@@ -94,13 +96,16 @@ public:
         return bech32::decode(text, "age-secret-key-pq-", seed);
     }
 
+    // Whether KeyGen succeeded; an invalid identity wraps and unwraps nothing.
     [[nodiscard]] bool valid() const noexcept { return valid_; }
+    // The public key derived from the seed (its recipient).
     [[nodiscard]] const hybrid_recipient::public_key_bytes& public_key() const noexcept { return public_; }
 
     // The identity and recipient texts, as age-keygen -pq writes them.
     [[nodiscard]] std::size_t identity_text(std::span<char, hybrid_identity_text_size> out) const noexcept {
         return bech32::encode("age-secret-key-pq-", seed_, true, out);
     }
+    // Writes "age1pq1..." for public_key(): the size written.
     [[nodiscard]] std::size_t recipient_text(std::span<char, hybrid_recipient_text_size> out) const noexcept {
         return bech32::encode("age1pq", public_, false, out);
     }

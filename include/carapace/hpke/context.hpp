@@ -17,6 +17,7 @@
 
 namespace carapace::hpke {
 
+// The HPKE mode (§5, Table 1): the only two this library implements.
 enum class mode : std::uint8_t { base = 0x00, psk = 0x01 };
 
 inline constexpr std::size_t key_size = 32;    // Nk of ChaCha20-Poly1305
@@ -25,6 +26,8 @@ inline constexpr std::size_t tag_size = 16;    // Nt
 // RFC 9180 §9.5: a PSK carries at least 32 bytes of entropy; shorter ones are refused.
 inline constexpr std::size_t min_psk_size = 32;
 
+// An HPKE encryption context (§5.2), one for the sender or the receiver: the key, base nonce,
+// exporter secret and sequence number that schedule() derives; wiped when destroyed.
 class context {
 public:
     constexpr context() noexcept = default;

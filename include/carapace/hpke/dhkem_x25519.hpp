@@ -17,13 +17,14 @@
 
 namespace carapace::hpke {
 
+// The KEM as a type for hpke.hpp's templates: its sizes and its three operations.
 struct dhkem_x25519 {
-    static constexpr std::uint16_t id = 0x0020;
+    static constexpr std::uint16_t id = 0x0020;  // the KEM's HPKE id
     static constexpr std::size_t public_key_size = 32;   // Npk
     static constexpr std::size_t private_key_size = 32;  // Nsk
     static constexpr std::size_t enc_size = 32;          // Nenc
-    static constexpr std::size_t shared_secret_size = 32;
-    static constexpr std::size_t encap_random_size = 32;
+    static constexpr std::size_t shared_secret_size = 32;  // Nsecret
+    static constexpr std::size_t encap_random_size = 32;   // the ikm of the ephemeral key pair
 
     // DeriveKeyPair (§7.1.3): sk = LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", 32).
     [[nodiscard]] static constexpr errc derive_key_pair(byte_view ikm, fixed_span<private_key_size> sk,
@@ -35,6 +36,7 @@ struct dhkem_x25519 {
         return e;
     }
 
+    // Encap (§4.1): the ephemeral public key in enc and the shared secret, for pk_r.
     [[nodiscard]] static constexpr errc encapsulate(fixed_view<public_key_size> pk_r, fixed_view<encap_random_size> random,
                                                     fixed_span<enc_size> enc,
                                                     fixed_span<shared_secret_size> shared_secret) noexcept {
@@ -45,6 +47,7 @@ struct dhkem_x25519 {
         return e;
     }
 
+    // Decap (§4.1): the shared secret from enc and the recipient's private key.
     [[nodiscard]] static constexpr errc decapsulate(fixed_view<enc_size> enc, fixed_view<private_key_size> sk_r,
                                                     fixed_span<shared_secret_size> shared_secret) noexcept {
         const auto pk_r = x25519_public_key(sk_r);

@@ -18,19 +18,21 @@
 
 namespace carapace::hpke {
 
-inline constexpr std::uint16_t kdf_hkdf_sha256 = 0x0001;
-inline constexpr std::uint16_t aead_chacha20_poly1305 = 0x0003;
+inline constexpr std::uint16_t kdf_hkdf_sha256 = 0x0001;         // HPKE KDF id (§7.2)
+inline constexpr std::uint16_t aead_chacha20_poly1305 = 0x0003;  // HPKE AEAD id (§7.3)
 inline constexpr std::size_t extract_size = 32;  // Nh of HKDF-SHA256
 
 // "KEM" || I2OSP(kem_id, 2), or "HPKE" || the three ids: at most 10 bytes.
 class suite_id {
 public:
+    // The suite inside a KEM (§4.1): "KEM" || kem_id.
     [[nodiscard]] static constexpr suite_id kem(std::uint16_t kem_id) noexcept {
         suite_id s;
         s.put('K'), s.put('E'), s.put('M');
         s.put16(kem_id);
         return s;
     }
+    // The key schedule's suite (§5.1): "HPKE" || kem_id || kdf_id || aead_id.
     [[nodiscard]] static constexpr suite_id hpke(std::uint16_t kem_id, std::uint16_t kdf_id,
                                                  std::uint16_t aead_id) noexcept {
         suite_id s;
@@ -40,6 +42,7 @@ public:
         s.put16(aead_id);
         return s;
     }
+    // The identifier's bytes.
     [[nodiscard]] constexpr byte_view view() const noexcept { return byte_view(bytes_).first(size_); }
 
 private:

@@ -23,14 +23,15 @@
 
 namespace carapace::hpke {
 
+// The KEM as a type for hpke.hpp's templates: its sizes and its operations.
 struct mlkem768_x25519 {
-    static constexpr std::uint16_t id = 0x647a;
+    static constexpr std::uint16_t id = 0x647a;  // the KEM's HPKE id
     static constexpr std::size_t pq_public_key_size = mlkem768::encapsulation_key_size;  // 1184
     static constexpr std::size_t pq_ciphertext_size = mlkem768::ciphertext_size;         // 1088
     static constexpr std::size_t public_key_size = pq_public_key_size + 32;              // Npk 1216
     static constexpr std::size_t private_key_size = 32;                                  // Nsk
     static constexpr std::size_t enc_size = pq_ciphertext_size + 32;                     // Nenc 1120
-    static constexpr std::size_t shared_secret_size = 32;
+    static constexpr std::size_t shared_secret_size = 32;                                // Nsecret
     static constexpr std::size_t encap_random_size = 64;  // ML-KEM's m, then the X25519 ephemeral
 
     // PrivateKeyToPublicKey: ek_PQ || ek_T from the seed. Fails only if ML-KEM's KeyGen does

@@ -50,6 +50,7 @@ constexpr std::size_t digest_size(rsa_hash h) noexcept {
     return 0;
 }
 
+// Whether the hash is an XOF (SHAKE128 or SHAKE256), which PSS uses as its own MGF (RFC 8702).
 constexpr bool rsa_hash_is_shake(rsa_hash h) noexcept {
     return h == rsa_hash::shake128 || h == rsa_hash::shake256;
 }

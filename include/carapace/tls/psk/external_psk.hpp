@@ -15,9 +15,9 @@ namespace carapace::tls {
 // CARAPACE_TLS_NO_PSK leaves PSKs and session tickets out of the client (a small device that only
 // ever makes full handshakes saves their code); the configuration fields stay and are ignored.
 #if defined(CARAPACE_TLS_NO_PSK)
-inline constexpr bool have_psk = false;
+inline constexpr bool have_psk = false;  // whether the client supports PSKs and tickets
 #else
-inline constexpr bool have_psk = true;
+inline constexpr bool have_psk = true;  // whether the client supports PSKs and tickets
 #endif
 
 // PskKeyExchangeMode (§4.2.9), with its wire values.
@@ -26,16 +26,17 @@ enum class psk_mode : std::uint8_t { psk_ke = 0, psk_dhe_ke = 1 };
 // Most PSKs a client offers in one ClientHello, and most of a client's identities a server
 // compares with its own (a hello may list thousands).
 inline constexpr std::size_t max_offered_psks = 4;
-inline constexpr std::size_t max_examined_psk_identities = 16;
+inline constexpr std::size_t max_examined_psk_identities = 16;  // (see above)
 
+// The modes common_config::psk_modes holds by default: with (EC)DHE only, for forward secrecy.
 inline constexpr psk_mode default_psk_modes[] = {psk_mode::psk_dhe_ke};
 
 // §4.2.11: an external PSK is tied to one hash; it is used only with suites of that hash (SHA-256
 // unless the parties agreed otherwise). The identity is 1 to 65,535 bytes, the key non-empty.
 struct external_psk {
-    byte_view identity;
-    byte_view key;
-    hash_kind hash = hash_kind::sha256;
+    byte_view identity;                  // as it goes on the wire in the ClientHello
+    byte_view key;                       // the secret itself (the caller keeps it alive)
+    hash_kind hash = hash_kind::sha256;  // the hash its suites must use
 };
 
 }  // namespace carapace::tls

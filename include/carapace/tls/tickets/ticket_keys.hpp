@@ -11,6 +11,7 @@
 
 namespace carapace::tls {
 
+// One key of the ring: an id and its secret.
 struct ticket_key {
     std::uint32_t id = 0;  // names the key inside each ticket; distinct within a ring
     bytes<32> key{};       // XChaCha20-Poly1305, from a secure random source

@@ -26,31 +26,36 @@ namespace carapace::tls {
 // servers' commonly 100 to 300.
 inline constexpr std::size_t max_stored_ticket_size = 512;
 
+// One stored ticket and what it is bound to; the PSK is wiped when the object goes.
 struct client_ticket {
-    bytes<max_stored_ticket_size> ticket{};
-    std::uint16_t ticket_size = 0;
+    bytes<max_stored_ticket_size> ticket{};  // the opaque ticket, as the server sent it
+    std::uint16_t ticket_size = 0;           // bytes used in `ticket`
     bytes<max_hash_size> psk{};  // the resumption PSK (secret)
-    std::uint8_t psk_size = 0;
+    std::uint8_t psk_size = 0;   // bytes used in `psk`: the suite hash's size
     cipher_suite suite{};         // of the connection that got it: the PSK's hash is the suite's
-    std::uint32_t age_add = 0;
+    std::uint32_t age_add = 0;    // added to the ticket's age the client reports (§4.2.11.1)
     std::uint32_t lifetime = 0;   // seconds
-    std::uint32_t max_early_data = 0;
+    std::uint32_t max_early_data = 0;  // the ticket's early_data limit in bytes, 0 when it has none
     std::int64_t received_at = 0;  // seconds since the epoch, by the client's clock
-    bytes<255> server_name{};
-    std::uint8_t server_name_size = 0;
+    bytes<255> server_name{};            // the name the client connected to (SNI)
+    std::uint8_t server_name_size = 0;   // bytes used in `server_name`
     bytes<255> alpn{};  // the protocol negotiated, empty when none
-    std::uint8_t alpn_size = 0;
+    std::uint8_t alpn_size = 0;         // bytes used in `alpn`
 
     client_ticket() noexcept = default;
     client_ticket(const client_ticket&) noexcept = default;
     client_ticket& operator=(const client_ticket&) noexcept = default;
     ~client_ticket() { secure_wipe(psk); }
 
+    // The ticket's bytes.
     [[nodiscard]] byte_view ticket_view() const noexcept { return byte_view(ticket).first(ticket_size); }
+    // The resumption PSK's bytes.
     [[nodiscard]] byte_view psk_view() const noexcept { return byte_view(psk).first(psk_size); }
+    // The server name, as text.
     [[nodiscard]] std::string_view name() const noexcept {
         return {reinterpret_cast<const char*>(server_name.data()), server_name_size};
     }
+    // The ALPN protocol's bytes (empty when none).
     [[nodiscard]] byte_view alpn_view() const noexcept { return byte_view(alpn).first(alpn_size); }
     // Usable at `now`: received no later than now and within its lifetime.
     [[nodiscard]] bool fresh(std::int64_t now) const noexcept {
@@ -58,6 +63,7 @@ struct client_ticket {
     }
 };
 
+// The client's ticket storage: the engine puts what it receives and takes one to resume.
 class ticket_store {
 public:
     // Keeps a ticket (a full store makes room as it sees fit).
@@ -106,6 +112,7 @@ public:
         remove(best);
         return true;
     }
+    // Tickets held now (stale ones included until take() meets them).
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
 
 private:
