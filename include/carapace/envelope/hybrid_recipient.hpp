@@ -30,9 +30,10 @@ inline constexpr std::string_view hybrid_stanza_type = "mlkem768x25519";  // the
 inline constexpr std::string_view hybrid_hpke_info = "age-encryption.org/mlkem768x25519";  // HPKE info
 using hybrid_kem = hpke::mlkem768_x25519;  // the HPKE KEM this type uses (X-Wing)
 inline constexpr std::size_t hybrid_enc_text_size = (hybrid_kem::enc_size * 4 + 2) / 3;  // 1494 digits
-// "age1pq" "1" + 1946 digits + checksum; "AGE-SECRET-KEY-PQ-" "1" + 52 digits + checksum.
+// "age1pq" "1" + 1946 digits + checksum.
 inline constexpr std::size_t hybrid_recipient_text_size = 6 + 1 + (hybrid_kem::public_key_size * 8 + 4) / 5 + 6;
-inline constexpr std::size_t hybrid_identity_text_size = 18 + 1 + (hybrid_kem::private_key_size * 8 + 4) / 5 + 6;  // (see above)
+// "AGE-SECRET-KEY-PQ-" "1" + 52 digits + checksum.
+inline constexpr std::size_t hybrid_identity_text_size = 18 + 1 + (hybrid_kem::private_key_size * 8 + 4) / 5 + 6;
 
 // Wraps to a hybrid public key; unwraps nothing.
 class hybrid_recipient final : public key_wrapper {

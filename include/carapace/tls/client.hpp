@@ -97,6 +97,8 @@ struct client_handshake_state {
 
 }  // namespace detail
 
+// A TLS 1.3 client engine, sans I/O: it takes the bytes received and writes the bytes to send.
+// HandshakeBufferSize bounds the largest handshake message taken; Buffers: see `buffering`.
 template <std::size_t HandshakeBufferSize = 16384, buffering Buffers = buffering::owned>
 class basic_client : public detail::connection<basic_client<HandshakeBufferSize, Buffers>,
                                                detail::client_handshake_state, HandshakeBufferSize, Buffers> {
@@ -108,13 +110,14 @@ class basic_client : public detail::connection<basic_client<HandshakeBufferSize,
     using message = detail::handshake_message;
 
 public:
-    static constexpr std::size_t max_key_shares = detail::max_client_key_shares;
-    static constexpr std::size_t max_listed_groups = detail::max_listed_groups;
-    static constexpr std::size_t max_client_share_bytes = detail::max_client_share_bytes;
-    static constexpr std::size_t max_cookie_size = detail::max_cookie_size;
+    static constexpr std::size_t max_key_shares = detail::max_client_key_shares;  // in the first ClientHello
+    static constexpr std::size_t max_listed_groups = detail::max_listed_groups;    // in supported_groups
+    static constexpr std::size_t max_client_share_bytes = detail::max_client_share_bytes;  // all our shares
+    static constexpr std::size_t max_cookie_size = detail::max_cookie_size;  // largest HRR cookie echoed
     // With lent buffers: the size of the blocks config.buffers must lend.
     static constexpr std::size_t storage_block_size = base::storage_block_size;
 
+    // Copies the configuration, or with lent buffers keeps a reference: it must then outlive us.
     explicit basic_client(const client_config& config) noexcept : config_(config) {}
     basic_client(const basic_client&) = delete;
     basic_client& operator=(const basic_client&) = delete;
@@ -162,8 +165,11 @@ public:
         return base::result(0, out.size(), event::need_input);
     }
 
+    // Whether the handshake went through a HelloRetryRequest.
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
+    // The (EC)DHE group of the handshake; named_group{} when none was used (psk_ke).
     [[nodiscard]] named_group negotiated_group() const noexcept { return group_; }
+    // The ALPN protocol the server chose (a view into config.alpn), empty when none.
     [[nodiscard]] byte_view alpn_protocol() const noexcept { return alpn_; }
     // What the OCSP response the server stapled said (none when stapling is off or none came).
     [[nodiscard]] stapled_status stapled_ocsp_status() const noexcept { return stapled_; }
@@ -783,6 +789,7 @@ private:
     bool resumed_ = false;
 };
 
+// A client with the default handshake buffer and its storage inside the object.
 using client = basic_client<>;
 // A client that borrows its handshake storage and opens records in the caller's input.
 using lent_client = basic_client<16384, buffering::lent>;

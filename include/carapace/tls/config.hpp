@@ -29,16 +29,17 @@ inline constexpr cipher_suite default_cipher_suites[] = {
 // sends shares of it and of X25519 (see client_config::key_share_groups). Groups without a
 // key_exchange in the config are passed over.
 #if defined(CARAPACE_NO_MLKEM)
-inline constexpr named_group default_groups[] = {named_group::x25519};
+inline constexpr named_group default_groups[] = {named_group::x25519};  // common_config::groups' default
 #else
+// The default of common_config::groups (see above).
 inline constexpr named_group default_groups[] = {named_group::x25519_mlkem768, named_group::x25519};
 #endif
 
 // An extension the engine does not produce itself, sent verbatim (e.g. GREASE, or a legacy
 // extension a peer expects). Its place follows `extension_order` when its type is listed there.
 struct raw_extension {
-    std::uint16_t type;
-    byte_view data;
+    std::uint16_t type;  // its ExtensionType code point
+    byte_view data;      // its extension_data, without the type and length
 };
 
 // Options both roles share.
@@ -56,7 +57,7 @@ struct common_config {
     tls::key_log* key_log = nullptr;                 // debugging only: receives our secrets
     buffer_pool* buffers = nullptr;  // engines with lent buffers only: where handshake storage comes from
     std::span<const extension_type> extension_order;  // wire order of our hello's extensions
-    std::span<const raw_extension> extra_extensions;
+    std::span<const raw_extension> extra_extensions;  // added to our hello (see raw_extension)
     // External PSKs (psk/external_psk.hpp). A client offers them (at most
     // max_offered_psks, in this order); a server takes the first of the client's identities it
     // knows (among the first max_examined_psk_identities) and then needs no certificate.
@@ -72,6 +73,7 @@ struct common_config {
 // "must-staple") demands whatever the policy.
 enum class ocsp_stapling : std::uint8_t { off, soft_fail, hard_fail };
 
+// A client's options: the common ones and those only a client has.
 struct client_config : common_config {
     std::string_view server_name;  // SNI and the name the server's certificate must carry
     // Groups to send key shares for in the first ClientHello (at most one post-quantum one: see
@@ -87,7 +89,7 @@ struct client_config : common_config {
     bool skip_host_check = false;
     // Pad a ClientHello of 256 to 511 bytes to 512, as some middleboxes need (padding extension).
     bool pad_client_hello = false;
-    tls::ocsp_stapling ocsp_stapling = tls::ocsp_stapling::off;
+    tls::ocsp_stapling ocsp_stapling = tls::ocsp_stapling::off;  // whether to ask for OCSP, and how strictly
     // Session tickets (tickets/ticket_store.hpp): received ones are put here, and one for
     // server_name is taken and offered when connecting. Needs the clock (ticket lifetimes).
     ticket_store* tickets = nullptr;
@@ -99,7 +101,7 @@ struct client_config : common_config {
 struct server_config : common_config {
     // Ask for a client certificate; `require` fails the handshake without one (certificate_required).
     bool request_client_certificate = false;
-    bool require_client_certificate = false;
+    bool require_client_certificate = false;  // asks too, and fails without one
     // Send a HelloRetryRequest to get our most preferred group even when the client already sent
     // a share of another acceptable group. Off: any acceptable share is taken.
     bool insist_on_preferred_group = false;

@@ -10,6 +10,7 @@
 
 namespace carapace::tls {
 
+// What happened in a call, and so what the caller does next (io_result::what).
 enum class event : std::uint8_t {
     need_input,          // nothing more to do until more bytes arrive
     handshake_complete,  // the handshake finished; application data may flow both ways
@@ -28,13 +29,14 @@ enum class event : std::uint8_t {
                          // complete_verification() with its verdict, then receive() again
 };
 
+// The outcome of one call into an engine.
 struct io_result {
     std::size_t consumed = 0;  // input bytes taken; pass the rest again
     std::size_t produced = 0;  // output bytes written; send all of them, in order
-    event what = event::need_input;
+    event what = event::need_input;  // what happened: says which other fields apply
     byte_view data;            // app_data: the plaintext; signature_needed: the content to sign
-    error failure = error::none;
-    alert_description alert = alert_description::close_notify;
+    error failure = error::none;  // fatal and refused: why
+    alert_description alert = alert_description::close_notify;  // fatal: the alert sent or received
     std::size_t needed = 0;    // need_output_space: how large the output buffer must be
 };
 

@@ -16,6 +16,7 @@
 
 namespace carapace::tls {
 
+// The engine's source of random bytes (hellos, key shares, tickets).
 class random_source {
 public:
     // Fills out with unpredictable bytes. The engine has no randomness of its own.
@@ -25,6 +26,7 @@ protected:
     ~random_source() = default;
 };
 
+// The engine's source of the current time (certificate validity, ticket ages).
 class clock {
 public:
     // Seconds since the Unix epoch, or nullopt on a device that does not know the time (then
@@ -42,17 +44,19 @@ protected:
 // small classical-only build pays nothing for them.
 inline constexpr std::size_t max_classical_share_size = 133;
 #if defined(CARAPACE_NO_MLKEM)
-inline constexpr std::size_t max_key_exchange_state = 64;
-inline constexpr std::size_t max_key_share_size = max_classical_share_size;
+inline constexpr std::size_t max_key_exchange_state = 64;  // private state bytes a group may keep
+inline constexpr std::size_t max_key_share_size = max_classical_share_size;  // largest public share
 #else
-inline constexpr std::size_t max_key_exchange_state = 96;
-inline constexpr std::size_t max_key_share_size = 1249;
+inline constexpr std::size_t max_key_exchange_state = 96;  // private state bytes a group may keep
+inline constexpr std::size_t max_key_share_size = 1249;    // largest public share
 #endif
+// Largest shared secret: P-521's 66-byte x-coordinate (the ML-KEM groups give 64 or 32).
 inline constexpr std::size_t max_shared_secret_size = 66;
 
 // One (EC)DHE group. The client calls generate then finish; the server calls respond.
 class key_exchange {
 public:
+    // The group this implements (its key_share and supported_groups code point).
     virtual named_group group() const noexcept = 0;
     // The client's share size, and the server's (they differ for a KEM: key and ciphertext).
     virtual std::size_t share_size() const noexcept = 0;
@@ -78,6 +82,7 @@ protected:
 // badly signed, malformed or for another certificate).
 enum class stapled_status : std::uint8_t { none, good, revoked, unknown };
 
+// The status's name, for logs.
 constexpr std::string_view to_string(stapled_status s) noexcept {
     switch (s) {
         case stapled_status::none: return "none";
@@ -126,12 +131,14 @@ protected:
 // KMS): the engine only asks for signatures.
 class signer {
 public:
+    // The schemes this key can sign with, most preferred first.
     virtual std::span<const signature_scheme> schemes() const noexcept = 0;
+    // Upper bound on a signature's size under `scheme` (the engine reserves that much).
     virtual std::size_t max_signature_size(signature_scheme scheme) const noexcept = 0;
     // Signs `content`; returns the signature size written into out, 0 on failure, or `pending` when
     // the signature will be handed to the engine later (complete_signature).
     virtual std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept = 0;
-    static constexpr std::size_t pending = static_cast<std::size_t>(-1);
+    static constexpr std::size_t pending = static_cast<std::size_t>(-1);  // sign()'s "later" answer
 
 protected:
     ~signer() = default;

@@ -48,6 +48,8 @@ struct server_handshake_state {
 
 }  // namespace detail
 
+// A TLS 1.3 server engine, sans I/O: it takes the bytes received and writes the bytes to send.
+// HandshakeBufferSize bounds the largest handshake message taken; Buffers: see `buffering`.
 template <std::size_t HandshakeBufferSize = default_server_handshake_buffer, buffering Buffers = buffering::owned>
 class basic_server : public detail::connection<basic_server<HandshakeBufferSize, Buffers>,
                                                detail::server_handshake_state, HandshakeBufferSize, Buffers> {
@@ -59,11 +61,13 @@ class basic_server : public detail::connection<basic_server<HandshakeBufferSize,
     using message = detail::handshake_message;
 
 public:
+    // Longest SNI host name taken; a longer one fails the handshake (unrecognized_name).
     static constexpr std::size_t max_server_name_size = 255;
 
     // With lent buffers: the size of the blocks config.buffers must lend.
     static constexpr std::size_t storage_block_size = base::storage_block_size;
 
+    // Copies the configuration, or with lent buffers keeps a reference: it must then outlive us.
     explicit basic_server(const server_config& config) noexcept : config_(config) {}
     basic_server(const basic_server&) = delete;
     basic_server& operator=(const basic_server&) = delete;
@@ -120,8 +124,11 @@ public:
         return error::none;
     }
 
+    // Whether the handshake went through a HelloRetryRequest.
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
+    // The (EC)DHE group of the handshake; named_group{} when none was used (psk_ke).
     [[nodiscard]] named_group negotiated_group() const noexcept { return group_; }
+    // The ALPN protocol we chose (a view into config.alpn), empty when none.
     [[nodiscard]] byte_view alpn_protocol() const noexcept { return alpn_; }
     // The host name the client asked for (SNI), empty when none.
     [[nodiscard]] std::string_view server_name() const noexcept {
@@ -565,6 +572,7 @@ private:
     std::uint32_t tickets_sent_ = 0;  // numbers our tickets' nonces
 };
 
+// A server with the default handshake buffer and its storage inside the object.
 using server = basic_server<>;
 // A server that borrows its handshake storage and opens records in the caller's input.
 using lent_server = basic_server<default_server_handshake_buffer, buffering::lent>;

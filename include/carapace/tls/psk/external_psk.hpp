@@ -25,8 +25,8 @@ enum class psk_mode : std::uint8_t { psk_ke = 0, psk_dhe_ke = 1 };
 
 // Most PSKs a client offers in one ClientHello, and most of a client's identities a server
 // compares with its own (a hello may list thousands).
-inline constexpr std::size_t max_offered_psks = 4;
-inline constexpr std::size_t max_examined_psk_identities = 16;  // (see above)
+inline constexpr std::size_t max_offered_psks = 4;              // a client's limit
+inline constexpr std::size_t max_examined_psk_identities = 16;  // a server's limit
 
 // The modes common_config::psk_modes holds by default: with (EC)DHE only, for forward secrecy.
 inline constexpr psk_mode default_psk_modes[] = {psk_mode::psk_dhe_ke};
