@@ -20,25 +20,25 @@ namespace carapace::cpu {
 
 // What the CPU supports (CPUID and XGETBV), as the variants' supported() checks read it.
 struct x86_features {
-    bool sse2 = false;
-    bool ssse3 = false;
-    bool sse41 = false;
-    bool aesni = false;
-    bool pclmul = false;
-    bool avx = false;   // and the OS saves YMM registers
-    bool avx2 = false;
-    bool bmi1 = false;
-    bool bmi2 = false;
-    bool adx = false;
-    bool sha = false;
-    bool vaes = false;
-    bool vpclmulqdq = false;
+    bool sse2 = false;        // SSE2
+    bool ssse3 = false;       // SSSE3 (byte shuffles)
+    bool sse41 = false;       // SSE4.1
+    bool aesni = false;       // AES-NI round instructions
+    bool pclmul = false;      // PCLMULQDQ carry-less multiply
+    bool avx = false;         // AVX, and the OS saves YMM registers
+    bool avx2 = false;        // AVX2 (with avx's OS support)
+    bool bmi1 = false;        // BMI1
+    bool bmi2 = false;        // BMI2 (MULX, RORX, SHLX...)
+    bool adx = false;         // ADX (ADCX, ADOX)
+    bool sha = false;         // SHA extensions (SHA-1, SHA-256)
+    bool vaes = false;        // VAES: AES on YMM/ZMM (with avx's OS support)
+    bool vpclmulqdq = false;  // VPCLMULQDQ: carry-less multiply on YMM/ZMM (with avx's OS support)
     // AVX-512 (and the OS saves opmask and ZMM registers): foundation, DQ, BW, VL, IFMA.
     bool avx512f = false;
-    bool avx512dq = false;
-    bool avx512bw = false;
-    bool avx512vl = false;
-    bool avx512ifma = false;
+    bool avx512dq = false;    // AVX-512 DQ (and avx512f)
+    bool avx512bw = false;    // AVX-512 BW (and avx512f)
+    bool avx512vl = false;    // AVX-512 VL (and avx512f)
+    bool avx512ifma = false;  // AVX-512 IFMA (and avx512f)
 };
 
 #if CARAPACE_HAVE_X86_INTRINSICS
