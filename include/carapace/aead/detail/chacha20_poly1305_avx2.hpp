@@ -68,7 +68,9 @@ struct chacha20_poly1305_avx2 {
             const std::uint8_t* absorb = Encrypt ? pending : in + done;
             std::size_t absorb_blocks = Encrypt ? pending_size / 16 : 32;
             __m256i x[16];
+#pragma GCC unroll 16
             for (int i = 0; i < 16; ++i) x[i] = st.s[i];
+#pragma GCC unroll 10
             for (int r = 0; r < 10; ++r) {
                 double_round8(x);
                 if (absorb_blocks >= 4) {
