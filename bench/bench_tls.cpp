@@ -47,6 +47,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "carapace/ec/detail/curve25519_dispatch.hpp"
 #include "carapace/tls/buffer_pool.hpp"
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
@@ -412,6 +413,7 @@ bool bench_suite(tls::cipher_suite suite, const bench_setup& setup = ed25519_x25
 
 int main(int argc, char** argv) {
     if (!carapace_bench::begin(argc, argv, "bench-tls")) return 2;
+    std::printf("(X25519 and Ed25519 on the %s engine)\n", carapace::detail::curve25519_dispatch::chosen_name());
     bool ok = true;
     for (const auto suite : tls::default_cipher_suites) {
         ok = bench_suite<tls::buffering::owned>(suite) && ok;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -65,6 +66,8 @@ inline bool begin(int argc, char** argv, const char* program) {
 #else
     std::printf("peer: none (OpenSSL's libcrypto was not found at build time)\n");
 #endif
+    if (const char* hidden = std::getenv("CARAPACE_CPU_DISABLE"); hidden != nullptr && hidden[0] != '\0')
+        std::printf("CPU features hidden from carapace (CARAPACE_CPU_DISABLE): %s\n", hidden);
     std::printf("best of %d alternating rounds of %.2f s per side\n\n", rounds, seconds_per_round);
     print_header();
     return true;
