@@ -377,9 +377,11 @@ const char* suite_label(tls::cipher_suite s) {
 template <class OursHandshake, class OursTransfer, class PeerHandshake, class PeerTransfer>
 void rows(const std::string& name, bool transfer, OursHandshake&& ours_handshake, OursTransfer&& ours_transfer,
           PeerHandshake&& peer_handshake, PeerTransfer&& peer_transfer) {
-    report("full handshake " + name, "hs/s", 1, best_of(ours_handshake, peer_handshake));
-    fastest_of("full handshake " + name, ours_handshake, peer_handshake);
-    if (transfer) report("16 KiB records " + name, "MB/s", record_payload / 1e6, best_of(ours_transfer, peer_transfer));
+    if (carapace_bench::wanted("full handshake " + name)) {
+        report("full handshake " + name, "hs/s", 1, best_of(ours_handshake, peer_handshake));
+        fastest_of("full handshake " + name, ours_handshake, peer_handshake);
+    }
+    if (transfer && carapace_bench::wanted("16 KiB records " + name)) report("16 KiB records " + name, "MB/s", record_payload / 1e6, best_of(ours_transfer, peer_transfer));
 }
 
 template <tls::buffering Buffers>
