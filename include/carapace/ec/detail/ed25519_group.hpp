@@ -126,9 +126,6 @@ struct ed25519_group {
         const std::uint64_t negative = b >> 7;
         const std::uint32_t magnitude = static_cast<std::uint8_t>(b ^ (0u - negative)) + static_cast<std::uint32_t>(negative);
         std::uint64_t w[3][4] = {{1, 0, 0, 0}, {1, 0, 0, 0}, {0, 0, 0, 0}};  // the identity
-        // Unrolled whatever the optimisation level: at -O2 GCC keeps the word loops, and signing
-        // spends a quarter of its time here.
-#pragma GCC unroll 8
         for (std::uint32_t k = 1; k <= 8; ++k) {
             const std::uint32_t hit = ((magnitude ^ k) - 1u) >> 31;  // 1 when magnitude == k
             const std::uint64_t m = ct::mask_from_bit(std::uint64_t{hit});
