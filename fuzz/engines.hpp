@@ -26,9 +26,8 @@ namespace d = carapace::detail;
 using gcm_engines = type_list<d::gcm_portable, d::gcm_aesni, d::gcm_vaes, d::gcm_dispatch>;
 
 using chacha_engines =
-    type_list<d::chacha20_poly1305_portable, d::chacha20_poly1305_portable32, d::chacha20_poly1305_sse,
-              d::chacha20_poly1305_avx2, d::chacha20_poly1305_avx512, d::chacha20_poly1305_avx512_ifma,
-              d::chacha20_poly1305_dispatch>;
+    type_list<d::chacha20_poly1305_portable, d::chacha20_poly1305_portable32, d::chacha20_poly1305_avx2,
+              d::chacha20_poly1305_avx512, d::chacha20_poly1305_avx512_ifma, d::chacha20_poly1305_dispatch>;
 
 using curve25519_engines = type_list<
 #if CARAPACE_HAVE_INT128

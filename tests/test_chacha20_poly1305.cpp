@@ -9,6 +9,8 @@
 
 #include "carapace/aead/detail/chacha20.hpp"
 #include "carapace/aead/detail/poly1305.hpp"
+#include "carapace/aead/detail/poly1305_avx2.hpp"
+#include "carapace/aead/detail/poly1305_avx512.hpp"
 #include "carapace/aead/detail/poly1305_ifma.hpp"
 #include "support/aead_checks.hpp"
 #include "support/chacha_variants.hpp"
@@ -133,7 +135,7 @@ using poly1305_cores = std::tuple<
 #if CARAPACE_HAVE_INT128
     detail::poly1305_64,
 #endif
-    detail::poly1305_32, detail::poly1305_ifma_core>;
+    detail::poly1305_32, detail::poly1305_ifma_core, detail::poly1305_avx2_core, detail::poly1305_avx512_core>;
 
 TEST_CASE_TEMPLATE_DEFINE("RFC 8439 Poly1305", Core, rfc8439_poly1305) {
     if (!poly1305_core_runs_here<Core>()) return;
@@ -168,11 +170,12 @@ TEST_CASE_TEMPLATE_DEFINE("RFC 8439 Poly1305", Core, rfc8439_poly1305) {
 }
 TEST_CASE_TEMPLATE_APPLY(rfc8439_poly1305, poly1305_cores);
 
-// The IFMA lanes against the scalar code: long messages in random pieces (each piece's whole
-// groups of eight blocks go through the lanes), and keys and messages that push the limbs to
-// their bounds (r and every block all ones) or leave them empty.
-TEST_CASE("Poly1305 IFMA lanes equal the scalar code") {
-    using core = detail::poly1305_ifma_core;
+// The vector lanes (IFMA, and the 26-bit limbs of AVX2 and AVX-512F) against the scalar code: long
+// messages in random pieces (each piece's whole groups of blocks go through the lanes), and keys
+// and messages that push the limbs to their bounds (r and every block all ones) or leave them
+// empty.
+TEST_CASE_TEMPLATE("Poly1305 vector lanes equal the scalar code", core, detail::poly1305_ifma_core,
+                   detail::poly1305_avx2_core, detail::poly1305_avx512_core) {
     if (!poly1305_core_runs_here<core>()) return;
     test_support::test_rng rng(130544);
     auto tag_of = [](const byte_vector& key, const byte_vector& message, const std::vector<std::size_t>& cuts) {
@@ -301,8 +304,8 @@ TEST_CASE_TEMPLATE("ChaCha20-Poly1305 open fails closed on every flipped bit", E
     check_fails_closed<true, Engine>();
 }
 
-// Every length up to 1300 bytes and a spread of longer ones, against the portable engine, in
-// place and out of place, with and without AAD.
+// Every length up to 1300 bytes, a spread of longer ones and the lengths around the vector code's
+// boundaries, against the portable engine, in place and out of place, with and without AAD.
 template <bool Extended, class Engine>
 void check_every_length() {
     using aead_type = detail::chacha20_poly1305_mode<Extended, Engine>;
@@ -311,7 +314,7 @@ void check_every_length() {
     const byte_vector key = rng.bytes(32), plaintext = rng.bytes(20000);
     const aead_type aead(fixed_view<32>(key.data(), 32));
     const reference_type reference(fixed_view<32>(key.data(), 32));
-    for (std::size_t length = 0; length <= plaintext.size(); length += (length < 1300 ? 1 : 997)) {
+    auto check = [&](std::size_t length) {
         CAPTURE(length);
         const byte_vector nonce = rng.bytes(aead_type::nonce_size), aad = rng.bytes(rng.below(40));
         const byte_view message = byte_view(plaintext).first(length);
@@ -329,7 +332,15 @@ void check_every_length() {
         REQUIRE(std::equal(message.begin(), message.end(), in_place.begin()));
         a[length] ^= 1;  // the tag
         REQUIRE(aead.open(nonce, aad, a, opened) == errc::authentication_failed);
-    }
+    };
+    for (std::size_t length = 0; length <= plaintext.size(); length += (length < 1300 ? 1 : 997)) check(length);
+    // Around the vector Poly1305 groups (4, 8 and 16 blocks) at the engines' batch and pass
+    // boundaries: 448 + 512k for AVX2 (whose lanes start at 4 KiB), 960 + 1024k and 1024k for
+    // AVX-512, 16 KiB.
+    for (const std::size_t base : {1472u, 1984u, 2048u, 2496u, 3008u, 3072u, 4096u, 8192u, 16384u})
+        for (const int delta : {-129, -128, -127, -65, -64, -63, -17, -16, -15, -1, 0, 1, 15, 16, 17, 63, 64, 65, 127,
+                                128, 129})
+            check(static_cast<std::size_t>(static_cast<long>(base) + delta));
 }
 
 TEST_CASE_TEMPLATE("ChaCha20-Poly1305 engines agree at every length, in place and out", Engine,

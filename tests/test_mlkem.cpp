@@ -421,6 +421,118 @@ TEST_CASE_TEMPLATE("ML-KEM NTT, inverse NTT and products: every variant equals t
     }
 }
 
+// ByteEncode_d and ByteDecode_d (grouped, unrolled) against Algorithms 5 and 6 written bit by bit.
+TEST_CASE("ML-KEM ByteEncode and ByteDecode equal the bit-by-bit algorithms") {
+    namespace m = detail::mlkem;
+    test_support::test_rng rng(29);
+    const auto check = [&]<unsigned D>() {
+        for (int t = 0; t < 50; ++t) {
+            m::poly f{};
+            const std::uint32_t bound = D == 12 ? m::q : 1u << D;  // ByteDecode_12 reduces mod q
+            for (auto& c : f) c = static_cast<std::uint16_t>(t == 0 ? bound - 1 : rng.next() % bound);
+            std::array<std::uint8_t, 32 * D> expected{}, got{};
+            for (std::size_t i = 0; i < m::n; ++i)
+                for (unsigned j = 0; j < D; ++j)
+                    expected[(i * D + j) / 8] = static_cast<std::uint8_t>(expected[(i * D + j) / 8] |
+                                                                          ((f[i] >> j) & 1u) << ((i * D + j) % 8));
+            m::byte_encode<D>(f, got.data());
+            CHECK(got == expected);
+            m::poly back{};
+            m::byte_decode<D>(got.data(), back);
+            CHECK(back == f);
+        }
+    };
+    check.template operator()<1>();
+    check.template operator()<4>();
+    check.template operator()<5>();
+    check.template operator()<10>();
+    check.template operator()<11>();
+    check.template operator()<12>();
+}
+
+// The coefficient-wise variants (mlkem_poly_avx2.hpp): each supported one equals the scalar
+// definitions: Compress_d and Decompress_d on every input, sums and differences on the extremes
+// and random values, the reduction of sums up to ML-KEM-1024's bound (4 terms below 3q^2 each) and
+// ByteDecode_12 on random bytes (values of 4095 included, which it reduces).
+TEST_CASE_TEMPLATE("ML-KEM coefficient-wise steps: every variant equals the scalar definitions", Variant,
+                   carapace::detail::mlkem::mlkem_poly_avx2, carapace::detail::mlkem::mlkem_poly_portable) {
+    namespace m = detail::mlkem;
+    if (!Variant::supported()) {
+        MESSAGE("ML-KEM coefficient variant " << std::string(Variant::name)
+                                              << " not supported by this CPU (or forced portable): not run");
+        return;
+    }
+    // Every x in [0, q), 256 at a time.
+    const auto compress_all = [&]<unsigned D>() {
+        for (std::uint32_t start = 0; start < m::q; start += m::n) {
+            m::poly f{};
+            for (std::uint32_t i = 0; i < m::n; ++i) f[i] = static_cast<std::uint16_t>((start + i) % m::q);
+            std::array<std::uint16_t, m::n> got{};
+            Variant::template compress<D>(f, got);
+            for (std::size_t i = 0; i < m::n; ++i) CHECK(got[i] == m::compress<D>(f[i]));
+        }
+        m::poly y{};
+        for (std::uint32_t i = 0; i < m::n; ++i) y[i] = static_cast<std::uint16_t>(i % (1u << D));
+        m::poly got = y;
+        Variant::template decompress<D>(got);
+        for (std::size_t i = 0; i < m::n; ++i) CHECK(got[i] == m::decompress<D>(y[i]));
+    };
+    compress_all.template operator()<1>();
+    compress_all.template operator()<4>();
+    compress_all.template operator()<5>();
+    compress_all.template operator()<10>();
+    compress_all.template operator()<11>();
+
+    test_support::test_rng rng(23);
+    for (int t = 0; t < 500; ++t) {
+        m::poly f{}, g{};
+        for (std::size_t i = 0; i < m::n; ++i) {
+            f[i] = static_cast<std::uint16_t>(t == 0 ? m::q - 1 : t == 1 ? 0 : rng.next() % m::q);
+            g[i] = static_cast<std::uint16_t>(t == 0 ? m::q - 1 : t == 1 ? m::q - 1 : rng.next() % m::q);
+        }
+        m::poly sum = f, difference = f, sum_expected{}, difference_expected{};
+        Variant::add(sum, g);
+        Variant::subtract(difference, g);
+        for (std::size_t i = 0; i < m::n; ++i) {
+            sum_expected[i] = static_cast<std::uint16_t>((f[i] + g[i]) % m::q);
+            difference_expected[i] = static_cast<std::uint16_t>((f[i] + m::q - g[i]) % m::q);
+        }
+        CHECK(sum == sum_expected);
+        CHECK(difference == difference_expected);
+
+        std::array<std::uint32_t, m::n> sums{};
+        constexpr std::uint32_t bound = 4 * 3 * m::q * m::q;
+        for (std::size_t i = 0; i < m::n; ++i)
+            sums[i] = t == 0 ? bound - 1 - static_cast<std::uint32_t>(i) : t == 1 ? static_cast<std::uint32_t>(i)
+                                                                                 : static_cast<std::uint32_t>(rng.next() % bound);
+        m::poly reduced{};
+        Variant::reduce_sums(sums, reduced);
+        for (std::size_t i = 0; i < m::n; ++i) CHECK(reduced[i] == sums[i] % m::q);
+
+        std::array<std::uint8_t, 384> bytes{};
+        for (auto& b : bytes) b = static_cast<std::uint8_t>(t == 0 ? 0xff : rng.next());
+        m::poly decoded{}, decoded_expected{};
+        Variant::decode_12(bytes.data(), decoded);
+        m::byte_decode<12>(bytes.data(), decoded_expected);
+        CHECK(decoded == decoded_expected);
+        std::array<std::uint8_t, 384> encoded{}, encoded_expected{};
+        Variant::encode_12(f, encoded.data());
+        m::byte_encode<12>(f, encoded_expected.data());
+        CHECK(encoded == encoded_expected);
+        // The modulus check: true exactly when no value read is q or more (one value raised at a
+        // random position makes it false).
+        std::array<std::uint8_t, 384> in_range{};
+        m::byte_encode<12>(f, in_range.data());
+        CHECK(Variant::below_q_12(in_range.data()));
+        const std::size_t at = static_cast<std::size_t>(rng.next() % m::n);
+        m::poly raised = f;
+        raised[at] = static_cast<std::uint16_t>(m::q + rng.next() % (4096 - m::q));
+        m::byte_encode<12>(raised, in_range.data());
+        CHECK(!Variant::below_q_12(in_range.data()));
+        CHECK(Variant::below_q_12(bytes.data()) == m::mlkem_poly_portable::below_q_12(bytes.data()));
+    }
+}
+
 // SamplePolyCBD_2's kernels (mlkem_sample_avx2.hpp): each supported one equals cbd_from_bytes<2> on
 // random bytes and on all-zero and all-one bytes (every coefficient 0, every one q - 1 ... ).
 TEST_CASE_TEMPLATE("ML-KEM SamplePolyCBD_2: every variant equals the portable one", Variant,

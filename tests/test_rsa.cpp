@@ -1,5 +1,6 @@
-// RSA (RFC 8017): every Wycheproof RSASSA-PKCS1-v1_5 and RSASSA-PSS verification test whose
-// hashes the library has (SHA-1, SHA-224, SHA-256, SHA-384, SHA-512, SHA-512/224, SHA-512/256),
+// RSA (RFC 8017): every Wycheproof RSASSA-PKCS1-v1_5 and RSASSA-PSS verification file (SHA-1,
+// SHA-224, SHA-256, SHA-384, SHA-512, SHA-512/224, SHA-512/256, SHA3-224/256/384/512, and PSS with
+// SHAKE128/256 as hash and MGF, RFC 8702),
 // the PKCS#1 v1.5 signature generation files (deterministic: our signature must be theirs
 // byte for byte), PSS signing round trips, key consistency checks, the refusal of a faulty CRT
 // half, and the Montgomery arithmetic and a 2048-bit verification in constant evaluation. Every
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "carapace/rsa/rsa.hpp"
+#include "support/rsa_variants.hpp"
 #include "support/vectors.hpp"
 
 namespace test_rsa {
@@ -88,6 +90,12 @@ rsa_hash hash_named(const std::string& name) {
     if (name == "SHA-384") return rsa_hash::sha384;
     if (name == "SHA-512") return rsa_hash::sha512;
     if (name == "SHA-512/224") return rsa_hash::sha512_224;
+    if (name == "SHA3-224") return rsa_hash::sha3_224;
+    if (name == "SHA3-256") return rsa_hash::sha3_256;
+    if (name == "SHA3-384") return rsa_hash::sha3_384;
+    if (name == "SHA3-512") return rsa_hash::sha3_512;
+    if (name == "SHAKE128") return rsa_hash::shake128;
+    if (name == "SHAKE256") return rsa_hash::shake256;
     REQUIRE(name == "SHA-512/256");
     return rsa_hash::sha512_256;
 }
@@ -132,6 +140,13 @@ const std::vector<file_spec> pkcs1_verify_files = {
     {"wycheproof/rsa_signature_8192_sha256_test.json", 258},
     {"wycheproof/rsa_signature_8192_sha384_test.json", 259},
     {"wycheproof/rsa_signature_8192_sha512_test.json", 259},
+    {"wycheproof/rsa_signature_2048_sha3_224_test.json", 258},
+    {"wycheproof/rsa_signature_2048_sha3_256_test.json", 257},
+    {"wycheproof/rsa_signature_2048_sha3_384_test.json", 258},
+    {"wycheproof/rsa_signature_2048_sha3_512_test.json", 258},
+    {"wycheproof/rsa_signature_3072_sha3_256_test.json", 258},
+    {"wycheproof/rsa_signature_3072_sha3_384_test.json", 259},
+    {"wycheproof/rsa_signature_3072_sha3_512_test.json", 259},
 };
 
 const std::vector<file_spec> pss_verify_files = {
@@ -148,6 +163,12 @@ const std::vector<file_spec> pss_verify_files = {
     {"wycheproof/rsa_pss_4096_sha512_mgf1_32_test.json", 177},
     {"wycheproof/rsa_pss_4096_sha512_mgf1_64_test.json", 179},
     {"wycheproof/rsa_pss_misc_test.json", 150},
+    // RFC 8702: SHAKE128 (32-byte digest) or SHAKE256 (64) as the hash, the same SHAKE as the MGF.
+    {"wycheproof/rsa_pss_2048_shake128_test.json", 114},
+    {"wycheproof/rsa_pss_2048_shake256_test.json", 184},
+    {"wycheproof/rsa_pss_3072_shake128_test.json", 114},
+    {"wycheproof/rsa_pss_3072_shake256_test.json", 184},
+    {"wycheproof/rsa_pss_4096_shake256_test.json", 184},
     // The same tests with the key's RSASSA-PSS parameters in its SubjectPublicKeyInfo (what X.509
     // reads): here the parameters come from the group's fields, as the SPKI states them.
     {"wycheproof/rsa_pss_2048_sha1_mgf1_20_params_test.json", 88},
@@ -165,33 +186,6 @@ const std::vector<file_spec> sig_gen_files = {
     {"wycheproof/rsa_pkcs1_3072_sig_gen_test.json", 26},
     {"wycheproof/rsa_pkcs1_4096_sig_gen_test.json", 24},
 };
-
-// One code path: a word size and a Montgomery engine (the MULX/ADX rows only where the CPU has
-// them and CARAPACE_FORCE_PORTABLE is not set: the case then reports itself and does nothing).
-template <class Word, class Engine>
-struct on_engine {
-    using word = Word;
-    using engine = Engine;
-    static std::string name() {
-        return std::string(sizeof(Word) == 8 ? "64-bit words, " : "32-bit words, ") + Engine::name;
-    }
-    static bool runs() {
-        if (Engine::supported()) return true;
-        MESSAGE(name() << ": not on this CPU (or forced portable)");
-        return false;
-    }
-};
-
-#if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
-#define RSA_WORD_CASES                                                                                 \
-    on_engine<std::uint64_t, detail::rsa_mont_ifma>, on_engine<std::uint64_t, detail::rsa_mont_mulx>,   \
-        on_engine<std::uint64_t, detail::rsa_mont_portable>, on_engine<std::uint32_t, detail::rsa_mont_portable>
-#elif CARAPACE_HAVE_INT128
-#define RSA_WORD_CASES \
-    on_engine<std::uint64_t, detail::rsa_mont_portable>, on_engine<std::uint32_t, detail::rsa_mont_portable>
-#else
-#define RSA_WORD_CASES on_engine<std::uint32_t, detail::rsa_mont_portable>
-#endif
 
 TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CASES) {
     using Word = typename Case::word;
@@ -236,7 +230,7 @@ TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof verification", Case, RSA_WORD_CAS
                                         << valid_count << " valid)");
         total += run;
     }
-    CHECK(total == 4395);
+    CHECK(total == 6202);
 }
 
 TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
@@ -252,7 +246,9 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
         for (const auto& group : doc["testGroups"]) {
             const std::string type = group["type"].str();
             REQUIRE((type == "RsassaPssVerify" || type == "RsassaPssWithParametersVerify"));
-            REQUIRE(group["mgf"].str() == "MGF1");
+            // MGF1 over mgfSha, or (RFC 8702) the SHAKE that is also the hash, mgfSha empty.
+            const std::string mgf_name = group["mgf"].str();
+            REQUIRE((mgf_name == "MGF1" || mgf_name == group["sha"].str()));
             // The _params files' SPKIs are RSASSA-PSS keys (X.509's to read): the key comes from
             // the group's modulus and exponent there.
             const byte_vector spki = unhex(group["publicKeyDer"].str());
@@ -264,7 +260,9 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
             REQUIRE(check_rsa_public_key(key) == errc::ok);
             const auto prepared = rsa_public_key<8192, Word, Engine>::from_view(key);
             REQUIRE(prepared.ok());
-            const rsa_hash h = hash_named(group["sha"].str()), mgf = hash_named(group["mgfSha"].str());
+            const rsa_hash h = hash_named(group["sha"].str());
+            const rsa_hash mgf = mgf_name == "MGF1" ? hash_named(group["mgfSha"].str()) : h;
+            REQUIRE(rsa_hash_is_shake(h) == (mgf_name != "MGF1"));
             const auto salt = static_cast<std::size_t>(group["sLen"].integer());
             for (const auto& t : group["tests"]) {
                 CAPTURE(t["tcId"].integer());
@@ -279,6 +277,11 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                     CHECK(rsa_verify_pss(key, h, mgf, salt, message, signature));
                     // The salt length is part of what is verified.
                     CHECK_FALSE(rsa_verify_pss(key, h, mgf, salt + 1, message, signature));
+                    // So is the MGF: MGF1 over a SHA-2 hash of the same size in place of SHAKE.
+                    if (rsa_hash_is_shake(h)) {
+                        const rsa_hash mgf1 = h == rsa_hash::shake128 ? rsa_hash::sha256 : rsa_hash::sha512;
+                        CHECK_FALSE(rsa_verify_pss(key, h, mgf1, salt, message, signature));
+                    }
                 }
                 ++run;
                 valid_count += valid ? 1 : 0;
@@ -289,7 +292,7 @@ TEST_CASE_TEMPLATE("RSA PSS Wycheproof verification", Case, RSA_WORD_CASES) {
                                         << valid_count << " valid)");
         total += run;
     }
-    CHECK(total == 2717);
+    CHECK(total == 3497);
 }
 
 TEST_CASE_TEMPLATE("RSA PKCS#1 v1.5 Wycheproof signature generation, PSS signing", Case, RSA_WORD_CASES) {

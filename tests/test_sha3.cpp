@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "carapace/hash/detail/keccak_x4.hpp"
+#include "carapace/hash/detail/keccak_x8.hpp"
 #include "carapace/hash/sha3.hpp"
 #include "carapace/mac/hmac.hpp"
 #include "support/vectors.hpp"
@@ -142,6 +143,38 @@ TEST_CASE("Keccak-f[1600] four at a time: every variant equals the single permut
     for (int round = 0; round < 3; ++round) detail::keccak_f1600_x4(s, detail::keccak_x4_dispatch::best());
     for (std::size_t j = 0; j < 4; ++j)
         for (std::size_t i = 0; i < 25; ++i) CHECK(s.lanes[i][j] == expected[j][i]);
+}
+
+// The single permutation's variants (keccak.hpp) agree with each other, and the eight-state one
+// (keccak_x8.hpp) with eight single permutations, on random states, three permutations deep.
+TEST_CASE("Keccak-f[1600]: the BMI2 and eight-state variants equal the portable permutation") {
+    test_support::test_rng rng(1601);
+    detail::keccak_x8_states start{};
+    for (auto& lane : start.lanes)
+        for (auto& v : lane) v = rng.next();
+    std::array<detail::keccak_state, 8> expected{};
+    for (std::size_t j = 0; j < 8; ++j) {
+        for (std::size_t i = 0; i < 25; ++i) expected[j][i] = start.lanes[i][j];
+        for (int round = 0; round < 3; ++round) detail::keccak_portable::permute(expected[j]);
+    }
+    if (detail::keccak_bmi2::supported()) {
+        for (std::size_t j = 0; j < 8; ++j) {
+            detail::keccak_state one{};
+            for (std::size_t i = 0; i < 25; ++i) one[i] = start.lanes[i][j];
+            for (int round = 0; round < 3; ++round) detail::keccak_bmi2::permute(one);
+            CHECK(one == expected[j]);
+        }
+    } else {
+        MESSAGE("Keccak variant bmi2 not supported by this CPU (or forced portable): not run");
+    }
+    if (detail::keccak_x8_avx512::supported()) {
+        auto s = start;
+        for (int round = 0; round < 3; ++round) detail::keccak_x8_avx512::permute(s);
+        for (std::size_t j = 0; j < 8; ++j)
+            for (std::size_t i = 0; i < 25; ++i) CHECK(s.lanes[i][j] == expected[j][i]);
+    } else {
+        MESSAGE("Keccak x8 variant avx512 not supported by this CPU (or forced portable): not run");
+    }
 }
 
 // Up to four SHA3-256 and SHAKE256 hashes absorbed side by side equal the one-at-a-time ones, for

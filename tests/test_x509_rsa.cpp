@@ -37,6 +37,8 @@ x509::certificate parse(const byte_vector& der_bytes) {
     REQUIRE(c.ok());
     return *c;
 }
+// A parsed certificate's fields are views into its DER: a temporary's would dangle.
+x509::certificate parse(byte_vector&&) = delete;
 
 const char* const certificate_names[] = {
     "root_2048", "intermediate_2048", "leaf_2048",        "root_3072",            "intermediate_3072",
@@ -99,8 +101,9 @@ TEST_CASE("X.509 RSA: signature algorithms, PSS parameters and key sizes as open
         }
     }
     // Key types: rsaEncryption, id-RSASSA-PSS limited to SHA-256 / MGF1-SHA-256 / salt >= 32, P-256.
-    CHECK(parse(load("leaf_2048.pem")).public_key.type == x509::key_type::rsa);
-    CHECK(parse(load("leaf_p256.pem")).public_key.type == x509::key_type::ec_p256);
+    const auto leaf_2048_der = load("leaf_2048.pem"), leaf_p256_der = load("leaf_p256.pem");
+    CHECK(parse(leaf_2048_der).public_key.type == x509::key_type::rsa);
+    CHECK(parse(leaf_p256_der).public_key.type == x509::key_type::ec_p256);
     const auto pss_key_der = load("intermediate_pss_key.pem");  // the certificate's views point into it
     const x509::certificate pss_key = parse(pss_key_der);
     CHECK(pss_key.public_key.type == x509::key_type::rsa_pss);
@@ -192,7 +195,8 @@ TEST_CASE("X.509 RSA: malformed RSASSA-PSS identifiers and keys are malformed ce
     CHECK(changed == 2);
     CHECK(x509::parse_certificate(salt_20).error() == errc::decode_error);
     // The intermediate's id-RSASSA-PSS key limited with a trailerField written out.
-    const x509::certificate ca = parse(load("intermediate_pss_key.pem"));
+    const auto ca_der = load("intermediate_pss_key.pem");
+    const x509::certificate ca = parse(ca_der);
     byte_vector spki(ca.public_key.encoded.begin(), ca.public_key.encoded.end());
     CHECK(x509::parse_public_key(spki).ok());
     const auto salt_at = std::search(spki.begin(), spki.end(), from.begin(), from.end());
@@ -231,11 +235,13 @@ TEST_CASE("X.509 RSA: the Web PKI profile's rules for RSA keys and signature ide
     }
     // Roots are the caller's choice: a PSS-signed root with the BR's encoding is fine, and the
     // rules above are not asked of anchors.
-    CHECK(x509::check_profile(parse(load("root_pss.pem")), path_role::anchor, webpki) == none);
+    const auto root_pss_der = load("root_pss.pem");
+    CHECK(x509::check_profile(parse(root_pss_der), path_role::anchor, webpki) == none);
 
     // PKCS#1 v1.5 identifiers without their NULL (what some encoders write): valid under
     // RFC 4055, not the BR's encoding.
-    x509::certificate leaf = parse(load("leaf_2048.pem"));
+    const auto leaf_der = load("leaf_2048.pem");
+    x509::certificate leaf = parse(leaf_der);
     leaf.signature_parameters = {};
     CHECK(x509::check_profile(leaf, path_role::leaf, webpki) == rsa_signature_encoding);
 
@@ -262,7 +268,7 @@ TEST_CASE("X.509 RSA: the Web PKI profile's rules for RSA keys and signature ide
     }
     // A certificate whose key has exponent 1 breaks the rule.
     const byte_vector one = unhex("3006020100020101");
-    leaf = parse(load("leaf_2048.pem"));
+    leaf = parse(leaf_der);
     leaf.public_key.key = one;
     CHECK(x509::check_profile(leaf, path_role::leaf, webpki) == rsa_public_exponent);
     CHECK(x509::check_profile(leaf, path_role::intermediate, webpki) == rsa_public_exponent);

@@ -23,6 +23,8 @@
 
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
+#include "carapace/aead/detail/poly1305_avx2.hpp"
+#include "carapace/aead/detail/poly1305_avx512.hpp"
 #include "carapace/aead/detail/poly1305_ifma.hpp"
 #include "carapace/core/ct.hpp"
 #include "carapace/ec/ecdh.hpp"
@@ -623,15 +625,12 @@ int check_all() {
 
     check_chacha_poly<cd::chacha20_poly1305_portable>(run, false);
     check_chacha_poly<cd::chacha20_poly1305_portable32>(run, false);
-    check_chacha_poly<cd::chacha20_poly1305_sse>(run, false);
     check_chacha_poly<cd::chacha20_poly1305_avx2>(run, false);
     check_chacha_poly<cd::chacha20_poly1305_avx512>(run, true);
     check_chacha_poly<cd::chacha20_poly1305_avx512_ifma>(run, true);
 
     run.item("ChaCha20", "portable", not_run_reason(true, false),
              [] { return check_chacha20_stream<cd::chacha20_xor_portable>(); });
-    run.item("ChaCha20", cd::chacha20_sse::name, not_run_reason(cd::chacha20_sse::supported(), false),
-             [] { return check_chacha20_stream<cd::chacha20_sse::xor_stream>(); });
     run.item("ChaCha20", cd::chacha20_avx2::name, not_run_reason(cd::chacha20_avx2::supported(), false),
              [] { return check_chacha20_stream<cd::chacha20_avx2::xor_stream>(); });
 
@@ -641,6 +640,10 @@ int check_all() {
              [] { return check_poly1305<cd::poly1305_portable>(); });
     run.item("Poly1305", cd::poly1305_ifma_core::name, not_run_reason(cd::poly1305_ifma_core::supported(), true),
              [] { return check_poly1305<cd::poly1305_ifma_core>(); });
+    run.item("Poly1305", cd::poly1305_avx2_core::name, not_run_reason(cd::poly1305_avx2_core::supported(), false),
+             [] { return check_poly1305<cd::poly1305_avx2_core>(); });
+    run.item("Poly1305", cd::poly1305_avx512_core::name, not_run_reason(cd::poly1305_avx512_core::supported(), true),
+             [] { return check_poly1305<cd::poly1305_avx512_core>(); });
 
     run.item("tag comparison ct::equal", "portable", not_run_reason(true, false), check_equal);
 

@@ -28,10 +28,10 @@ bool chacha_engine_runs_here() {
 #else
 #define CARAPACE_CHACHA_PORTABLE_ENGINES carapace::detail::chacha20_poly1305_portable
 #endif
-#define CARAPACE_CHACHA_ENGINES                                                                                 \
-    CARAPACE_CHACHA_PORTABLE_ENGINES, carapace::detail::chacha20_poly1305_sse,                                  \
-        carapace::detail::chacha20_poly1305_avx2, carapace::detail::chacha20_poly1305_avx512,                  \
-        carapace::detail::chacha20_poly1305_avx512_ifma, carapace::detail::chacha20_poly1305_dispatch
+#define CARAPACE_CHACHA_ENGINES                                                                               \
+    CARAPACE_CHACHA_PORTABLE_ENGINES, carapace::detail::chacha20_poly1305_avx2,                                 \
+        carapace::detail::chacha20_poly1305_avx512, carapace::detail::chacha20_poly1305_avx512_ifma,          \
+        carapace::detail::chacha20_poly1305_dispatch
 
 // The ChaCha20 stream functions alone.
-#define CARAPACE_CHACHA_STREAMS carapace::detail::chacha20_sse, carapace::detail::chacha20_avx2
+#define CARAPACE_CHACHA_STREAMS carapace::detail::chacha20_avx2

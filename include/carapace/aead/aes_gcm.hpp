@@ -21,8 +21,11 @@ namespace carapace {
 template <std::size_t KeyBytes, class Engine>
 using aes_gcm_with = detail::gcm_mode<KeyBytes, Engine>;
 
+// AES-128-GCM: a key-scheduled context that seals and opens with a 16-byte tag.
 using aes128_gcm = detail::gcm_mode<16, detail::gcm_dispatch>;
+// AES-192-GCM, the same with a 24-byte key.
 using aes192_gcm = detail::gcm_mode<24, detail::gcm_dispatch>;
+// AES-256-GCM, the same with a 32-byte key.
 using aes256_gcm = detail::gcm_mode<32, detail::gcm_dispatch>;
 
 }  // namespace carapace

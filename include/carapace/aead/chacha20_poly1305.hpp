@@ -23,7 +23,9 @@ using chacha20_poly1305_with = detail::chacha20_poly1305_mode<false, Engine>;
 template <class Engine>
 using xchacha20_poly1305_with = detail::chacha20_poly1305_mode<true, Engine>;
 
+// ChaCha20-Poly1305 (RFC 8439): a keyed context; seal() and open() with a 12-byte nonce.
 using chacha20_poly1305 = detail::chacha20_poly1305_mode<false, detail::chacha20_poly1305_dispatch>;
+// XChaCha20-Poly1305: the same with a 24-byte nonce, safe to choose at random.
 using xchacha20_poly1305 = detail::chacha20_poly1305_mode<true, detail::chacha20_poly1305_dispatch>;
 
 }  // namespace carapace

@@ -8,15 +8,20 @@
 
 namespace carapace {
 
+// Read-only bytes of any length: every input of the library.
 using byte_view = std::span<const std::uint8_t>;
+// Writable bytes of any length: every output buffer of the library.
 using byte_span = std::span<std::uint8_t>;
 
+// N bytes by value: keys, digests, tags.
 template <std::size_t N>
 using bytes = std::array<std::uint8_t, N>;
 
+// Read-only view of exactly N bytes (a key, a nonce): the size is checked at compile time.
 template <std::size_t N>
 using fixed_view = std::span<const std::uint8_t, N>;
 
+// Writable view of exactly N bytes.
 template <std::size_t N>
 using fixed_span = std::span<std::uint8_t, N>;
 

@@ -12,6 +12,7 @@
 
 #if !defined(CARAPACE_FORCE_PORTABLE) && defined(__x86_64__) && \
     (defined(__GNUC__) || defined(__clang__))
+// 1 when the x86-64 intrinsic paths are compiled in, 0 otherwise (read-only: set here).
 #define CARAPACE_HAVE_X86_INTRINSICS 1
 #include <cpuid.h>
 #include <cstddef>
@@ -22,6 +23,7 @@
 
 namespace carapace::cpu {
 
+// What the CPU supports (CPUID and XGETBV), as the variants' supported() checks read it.
 struct x86_features {
     bool sse2 = false;
     bool ssse3 = false;
@@ -128,6 +130,7 @@ inline const x86_features& features() noexcept {
     return detected;
 }
 #else
+// The features of this CPU: none when the intrinsics are compiled out.
 inline const x86_features& features() noexcept {
     static constexpr x86_features none{};
     return none;

@@ -7,6 +7,7 @@
 
 namespace carapace {
 
+// The library's error codes; ok is zero. Each subsystem (tls, x509, envelope) has its own finer enum.
 enum class errc : std::uint8_t {
     ok = 0,
     invalid_argument,       // an argument is outside what the function accepts
@@ -17,6 +18,7 @@ enum class errc : std::uint8_t {
     limit_exceeded,         // the input asks for more work or memory than the caller allowed
 };
 
+// A short English description of an error code.
 constexpr std::string_view to_string(errc e) noexcept {
     switch (e) {
         case errc::ok: return "ok";
@@ -34,11 +36,16 @@ constexpr std::string_view to_string(errc e) noexcept {
 template <class T>
 class [[nodiscard]] result {
 public:
+    // A successful result holding `value`.
     constexpr result(T value) noexcept : value_(std::move(value)) {}
+    // A failed result holding `error` (not errc::ok).
     constexpr result(errc error) noexcept : error_(error) {}
 
+    // True when the result holds a value.
     [[nodiscard]] constexpr bool ok() const noexcept { return error_ == errc::ok; }
+    // The same as ok().
     constexpr explicit operator bool() const noexcept { return ok(); }
+    // errc::ok, or why there is no value.
     [[nodiscard]] constexpr errc error() const noexcept { return error_; }
 
     // Reading the value of a failed result gives a default-constructed T, never UB.

@@ -8,6 +8,7 @@
 #pragma once
 
 #if defined(__SIZEOF_INT128__)
+// 1 when the compiler has unsigned __int128, 0 otherwise (read-only: set here).
 #define CARAPACE_HAVE_INT128 1
 #else
 #define CARAPACE_HAVE_INT128 0

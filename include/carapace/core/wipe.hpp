@@ -28,6 +28,7 @@ constexpr void secure_wipe(T* p, std::size_t n) noexcept {
 #endif
 }
 
+// Wipes a span of trivially copyable objects (a key array, a struct of secrets).
 template <class T, std::size_t N>
 constexpr void secure_wipe(std::span<T, N> s) noexcept {
     secure_wipe(s.data(), s.size());

@@ -28,6 +28,7 @@ enum class ecdsa_hash : std::uint8_t { sha256, sha384, sha512 };
 }  // namespace ecdsa_hashes
 using ecdsa_hashes::ecdsa_hash;
 
+// The digest size of an ECDSA hash, in bytes.
 constexpr std::size_t digest_size(ecdsa_hash h) noexcept {
     return h == ecdsa_hash::sha256 ? 32 : h == ecdsa_hash::sha384 ? 48 : 64;
 }
@@ -105,6 +106,7 @@ private:
 template <class Curve, class Engine = typename Curve::engine>
 class ecdsa_private_key {
 public:
+    // The scalar size in bytes.
     static constexpr std::size_t size = Curve::scalar_size;
 
     // No key (all zero): only for storage to be assigned later; from_scalar makes a usable one.
@@ -194,6 +196,7 @@ template <class Curve, class Engine = typename Curve::engine>
     return Engine::verify(public_key.data(), public_key.size(), e, signature.data(), signature.data() + size);
 }
 
+// Verifies an r||s signature over `message` hashed with `h`, against a SEC 1 public key.
 template <class Curve, class Engine = typename Curve::engine>
 [[nodiscard]] constexpr bool ecdsa_verify(byte_view public_key, byte_view message, ecdsa_hash h,
                                           byte_view signature) noexcept {

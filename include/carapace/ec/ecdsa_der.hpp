@@ -48,6 +48,7 @@ constexpr std::size_t write_der_integer(const std::uint8_t* v, std::uint8_t* out
 
 }  // namespace detail
 
+// Converts a strict DER ECDSA-Sig-Value to r||s; false when it is not well-formed or out of range.
 template <class Curve>
 [[nodiscard]] constexpr bool ecdsa_der_to_rs(byte_view der, fixed_span<Curve::signature_size> rs) noexcept {
     constexpr std::size_t size = Curve::scalar_size;

@@ -18,8 +18,11 @@
 
 namespace carapace {
 
+// The seed (private key) size in bytes.
 inline constexpr std::size_t ed25519_seed_size = 32;
+// The public key size in bytes.
 inline constexpr std::size_t ed25519_public_key_size = 32;
+// The signature size in bytes.
 inline constexpr std::size_t ed25519_signature_size = 64;
 
 // A private key expanded once from its seed (RFC 8032 §5.1.5): the clamped scalar, the nonce
@@ -28,6 +31,7 @@ template <class Engine = detail::curve25519_dispatch>
 class ed25519_private_key_with {
 public:
     constexpr ed25519_private_key_with() noexcept = default;
+    // Expands a 32-byte seed (RFC 8032 §5.1.5).
     constexpr explicit ed25519_private_key_with(fixed_view<32> seed) noexcept {
         bytes<64> h = sha512::hash(seed);
         for (std::size_t i = 0; i < 32; ++i) {
@@ -47,6 +51,7 @@ public:
         secure_wipe(prefix_);
     }
 
+    // The 32-byte public key.
     [[nodiscard]] constexpr const bytes<32>& public_key() const noexcept { return public_key_; }
 
     // RFC 8032 §5.1.6.
@@ -66,6 +71,7 @@ public:
         secure_wipe(wide);
     }
 
+    // Signs `message` (RFC 8032 §5.1.6) and returns the 64-byte signature.
     [[nodiscard]] constexpr bytes<64> sign(byte_view message) const noexcept {
         bytes<64> signature{};
         sign(signature, message);
@@ -78,13 +84,16 @@ private:
     bytes<32> public_key_{};
 };
 
+// An Ed25519 private key on the dispatched field engine.
 using ed25519_private_key = ed25519_private_key_with<>;
 
+// The public key of a 32-byte seed.
 template <class Engine = detail::curve25519_dispatch>
 [[nodiscard]] constexpr bytes<32> ed25519_public_key(fixed_view<32> seed) noexcept {
     return ed25519_private_key_with<Engine>(seed).public_key();
 }
 
+// Signs `message` with the key of a 32-byte seed, expanded anew each time (keep a key to sign often).
 template <class Engine = detail::curve25519_dispatch>
 [[nodiscard]] constexpr bytes<64> ed25519_sign(fixed_view<32> seed, byte_view message) noexcept {
     return ed25519_private_key_with<Engine>(seed).sign(message);

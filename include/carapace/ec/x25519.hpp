@@ -13,7 +13,9 @@
 
 namespace carapace {
 
+// The size of keys and shared secrets in bytes.
 inline constexpr std::size_t x25519_key_size = 32;
+// The base point, u = 9.
 inline constexpr bytes<32> x25519_base_point = {9};
 
 // out = X25519(scalar, u): the scalar is clamped and the top bit of u ignored, as RFC 7748 says.
@@ -27,6 +29,7 @@ template <class Engine = detail::curve25519_dispatch>
     return ct::declassify(ct::is_zero_mask(ct::value_barrier(acc))) != 0 ? errc::invalid_argument : errc::ok;
 }
 
+// X25519(scalar, u) (RFC 7748 §5); fails when the result is all zero (a small-order point).
 template <class Engine = detail::curve25519_dispatch>
 [[nodiscard]] constexpr result<bytes<32>> x25519(fixed_view<32> scalar, fixed_view<32> u) noexcept {
     bytes<32> out{};
@@ -42,6 +45,7 @@ constexpr void x25519_public_key(fixed_span<32> out, fixed_view<32> private_key)
     Engine::x25519_base(out.data(), private_key.data());
 }
 
+// The public key of a 32-byte private key: X25519(private_key, 9).
 template <class Engine = detail::curve25519_dispatch>
 [[nodiscard]] constexpr bytes<32> x25519_public_key(fixed_view<32> private_key) noexcept {
     bytes<32> out{};

@@ -17,8 +17,11 @@
 
 namespace carapace::envelope::armor {
 
+// The armor's first line.
 inline constexpr std::string_view begin_line = "-----BEGIN AGE ENCRYPTED FILE-----";
+// The armor's last line.
 inline constexpr std::string_view end_line = "-----END AGE ENCRYPTED FILE-----";
+// The width of the base64 lines.
 inline constexpr std::size_t columns = 64;
 
 namespace detail {

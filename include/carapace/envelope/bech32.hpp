@@ -16,6 +16,7 @@
 
 namespace carapace::envelope::bech32 {
 
+// The 32 characters of bech32, in value order.
 inline constexpr std::string_view charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 namespace detail {

@@ -8,6 +8,7 @@
 
 namespace carapace::envelope {
 
+// What can go wrong reading or writing an age file; ok is zero.
 enum class error : std::uint8_t {
     ok = 0,
     need_more_input,      // not an error: the header is not complete yet
@@ -27,6 +28,7 @@ enum class error : std::uint8_t {
 enum class failure_class : std::uint8_t { success, no_match, hmac_failure, header_failure, payload_failure,
                                           armor_failure, other };
 
+// The test kit's class of an error.
 constexpr failure_class classify(error e) noexcept {
     switch (e) {
         case error::ok: return failure_class::success;
@@ -45,6 +47,7 @@ constexpr failure_class classify(error e) noexcept {
     return failure_class::other;
 }
 
+// A short English description of an error.
 constexpr std::string_view to_string(error e) noexcept {
     switch (e) {
         case error::ok: return "ok";
@@ -63,6 +66,7 @@ constexpr std::string_view to_string(error e) noexcept {
     return "unknown error";
 }
 
+// The test kit's name of a result class.
 constexpr std::string_view to_string(failure_class c) noexcept {
     switch (c) {
         case failure_class::success: return "success";

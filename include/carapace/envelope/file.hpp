@@ -19,9 +19,13 @@
 
 namespace carapace::envelope {
 
+// A header opened by open_header(): the parsed header, its file key and the payload nonce.
 struct opened_header {
+    // The parsed header.
     header_view header;
+    // The file key an identity unwrapped.
     file_key key{};
+    // The payload nonce that follows the header.
     bytes<payload_nonce_size> nonce{};
     std::size_t payload_offset = 0;  // where the STREAM chunks start: header, then the nonce
 

@@ -19,9 +19,13 @@
 
 namespace carapace::envelope {
 
+// The header's first line.
 inline constexpr std::string_view version_line = "age-encryption.org/v1\n";
+// The size of a file key in bytes.
 inline constexpr std::size_t file_key_size = 16;
+// The size of the header MAC in bytes.
 inline constexpr std::size_t mac_size = 32;
+// The width of a stanza body's base64 lines.
 inline constexpr std::size_t body_columns = 64;
 
 namespace detail {
@@ -65,6 +69,7 @@ constexpr bool check_stanza_line(std::string_view l, std::size_t& args) noexcept
 
 // One recipient stanza, as views into the header.
 struct stanza {
+    // The stanza's type (its first argument).
     std::string_view type;
     std::string_view args;        // the arguments after the type, separated by single spaces
     std::size_t arg_count = 0;    // not counting the type
@@ -146,15 +151,19 @@ constexpr std::size_t parse_stanza(std::string_view text, std::size_t pos, stanz
 struct header_view {
     std::string_view text;       // the whole header, through the MAC line's '\n'
     std::string_view stanzas;    // every stanza's text
+    // The number of stanzas.
     std::size_t stanza_count = 0;
     std::size_t mac_input_size = 0;  // the MAC covers text[0, mac_input_size): through "---"
+    // The header MAC from the MAC line.
     bytes<mac_size> mac{};
 };
 
 // Walks the stanzas of a parsed header.
 class stanza_reader {
 public:
+    // Reads the stanzas of `h`, which must outlive the reader.
     constexpr explicit stanza_reader(const header_view& h) noexcept : text_(h.stanzas) {}
+    // The next stanza into `s`; false at the end or on a malformed stanza.
     [[nodiscard]] constexpr bool next(stanza& s) noexcept {
         if (pos_ >= text_.size()) return false;
         const std::size_t end = detail::parse_stanza(text_, pos_, &s);
@@ -215,6 +224,7 @@ private:
 // later call fail with buffer_too_small (sticky).
 class header_writer {
 public:
+    // Writes into `out`, starting with the version line.
     constexpr explicit header_writer(std::span<char> out) noexcept : out_(out) { put(version_line); }
 
     // One stanza: its type and arguments (each 1+ VCHARs) and its body, wrapped at 64 columns.
@@ -268,6 +278,7 @@ public:
         return failed_ ? 0 : size_;
     }
 
+    // True once any call failed (the buffer was too small).
     [[nodiscard]] constexpr bool failed() const noexcept { return failed_; }
 
 private:

@@ -23,12 +23,18 @@
 
 namespace carapace::envelope {
 
+// The stanza type of KEK-wrapped file keys.
 inline constexpr std::string_view kek_stanza_type = "carapace/aes-256-gcm-kek";
+// The longest KEK id.
 inline constexpr std::size_t max_kek_id_size = 64;
 
+// A key-encryption key: its id, its version and 32 bytes of AES-256 key.
 struct kek {
+    // The KEK's name (one per environment and purpose).
     std::string_view id;
+    // The KEK's version within its id.
     std::uint32_t version = 0;
+    // The AES-256 key.
     bytes<32> key{};
 };
 
@@ -81,6 +87,7 @@ constexpr std::size_t kek_aad(std::string_view id, std::string_view version, std
 // The ring: the caller's KEKs (kept by reference) and which one wraps new file keys.
 class kek_ring final : public key_wrapper {
 public:
+    // A ring over `keys` (which must outlive it); wraps with KEK `active_id`, `active_version`.
     kek_ring(std::span<const kek> keys, std::string_view active_id, std::uint32_t active_version) noexcept
         : keys_(keys), active_id_(active_id), active_version_(active_version) {}
 

@@ -11,6 +11,7 @@
 
 namespace carapace::envelope {
 
+// Randomness for file keys, nonces and ephemeral keys; the library has none of its own.
 class random_source {
 public:
     // Fills out with unpredictable bytes (file keys, nonces, ephemeral keys, salts).
@@ -20,6 +21,7 @@ protected:
     ~random_source() = default;
 };
 
+// One recipient type: wraps a file key into a header stanza and unwraps it (a KMS, an HSM).
 class key_wrapper {
 public:
     // Adds one stanza wrapping `key` to the header being written. invalid_argument when this

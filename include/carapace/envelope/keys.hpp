@@ -16,7 +16,9 @@
 
 namespace carapace::envelope {
 
+// The size of the payload nonce in bytes.
 inline constexpr std::size_t payload_nonce_size = 16;
+// The 16-byte key of one file, wrapped for each recipient.
 using file_key = bytes<file_key_size>;
 
 namespace detail {

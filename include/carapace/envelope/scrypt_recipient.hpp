@@ -19,7 +19,9 @@
 
 namespace carapace::envelope {
 
+// The stanza type of passphrase recipients.
 inline constexpr std::string_view scrypt_stanza_type = "scrypt";
+// scrypt's block size parameter r, fixed by age.
 inline constexpr std::uint32_t scrypt_r = 8;
 
 // Words of work memory a passphrase with this ceiling needs.
@@ -27,6 +29,7 @@ constexpr std::size_t scrypt_work_words_for(unsigned max_log2_n) noexcept {
     return max_log2_n >= 63 ? 0 : scrypt_work_words(std::uint64_t{1} << max_log2_n, scrypt_r);
 }
 
+// A passphrase recipient (age's scrypt stanza) with a ceiling on the work a file may ask for.
 class scrypt_passphrase final : public key_wrapper {
 public:
     // `passphrase` and `work` stay the caller's and must outlive this object. Files asking for

@@ -22,8 +22,11 @@
 
 namespace carapace::envelope {
 
+// The plaintext size of a full chunk.
 inline constexpr std::size_t chunk_size = 65536;
+// The tag size of a chunk.
 inline constexpr std::size_t tag_size = 16;
+// The size of a full sealed chunk.
 inline constexpr std::size_t sealed_chunk_size = chunk_size + tag_size;
 
 namespace detail {
@@ -37,13 +40,18 @@ constexpr bytes<12> chunk_nonce(std::uint64_t index, bool last) noexcept {
 
 // What one call did: bytes of input consumed, bytes written to the output, and the status.
 struct stream_step {
+    // Input bytes taken.
     std::size_t consumed = 0;
+    // Output bytes written.
     std::size_t produced = 0;
+    // ok, or why the stream stopped.
     error status = error::ok;
 };
 
+// Encrypts a payload in STREAM chunks of 64 KiB, in any input split.
 class stream_encryptor {
 public:
+    // Starts a payload under the key from payload_key().
     explicit stream_encryptor(fixed_view<32> payload_key) noexcept : aead_(payload_key) {}
     ~stream_encryptor() { secure_wipe(buffer_); }
     stream_encryptor(const stream_encryptor&) = delete;
@@ -95,8 +103,10 @@ private:
     bytes<chunk_size> buffer_{};
 };
 
+// Decrypts a payload chunk by chunk, releasing only authenticated plaintext.
 class stream_decryptor {
 public:
+    // Starts a payload under the key from payload_key().
     explicit stream_decryptor(fixed_view<32> payload_key) noexcept : aead_(payload_key) {}
     ~stream_decryptor() { secure_wipe(buffer_); }
     stream_decryptor(const stream_decryptor&) = delete;
@@ -149,6 +159,7 @@ public:
         return {0, n, status_};
     }
 
+    // ok, or the error that stopped the stream (sticky).
     [[nodiscard]] error status() const noexcept { return status_; }
 
 private:
@@ -192,11 +203,15 @@ private:
 // fixes the layout: which chunk is final and how long it is.
 class random_access {
 public:
+    // A byte range of the payload.
     struct range {
+        // The range's first byte.
         std::uint64_t offset = 0;
+        // The range's size in bytes.
         std::uint64_t size = 0;
     };
 
+    // Opens chunks of a payload of `payload_size` bytes (after the nonce) under `payload_key`.
     explicit random_access(fixed_view<32> payload_key, std::uint64_t payload_size) noexcept
         : aead_(payload_key), size_(payload_size) {
         chunks_ = (payload_size + sealed_chunk_size - 1) / sealed_chunk_size;

@@ -19,6 +19,7 @@
 
 namespace carapace::envelope {
 
+// The stanza type of X25519 recipients.
 inline constexpr std::string_view x25519_stanza_type = "X25519";
 inline constexpr std::size_t recipient_text_size = 4 + 52 + 6;    // "age1" + 52 digits + checksum
 inline constexpr std::size_t identity_text_size = 16 + 52 + 6;    // "AGE-SECRET-KEY-1" + ...
@@ -39,6 +40,7 @@ inline bytes<32> x25519_wrap_key(fixed_view<32> shared, fixed_view<32> share, fi
 // Wraps to a public key; unwraps nothing.
 class x25519_recipient final : public key_wrapper {
 public:
+    // Wraps to the 32-byte X25519 public key.
     explicit x25519_recipient(fixed_view<32> public_key) noexcept {
         for (std::size_t i = 0; i < 32; ++i) public_[i] = public_key[i];
     }
@@ -72,6 +74,7 @@ public:
         return error::no_match;
     }
 
+    // The recipient's public key.
     [[nodiscard]] const bytes<32>& public_key() const noexcept { return public_; }
 
 private:
@@ -81,6 +84,7 @@ private:
 // A private key: unwraps X25519 stanzas, and wraps to its own public key.
 class x25519_identity final : public key_wrapper {
 public:
+    // Holds a 32-byte X25519 private key (wiped when destroyed).
     explicit x25519_identity(fixed_view<32> private_key) noexcept {
         for (std::size_t i = 0; i < 32; ++i) private_[i] = private_key[i];
         x25519_public_key(public_, private_);
@@ -98,9 +102,11 @@ public:
     [[nodiscard]] std::size_t identity_text(std::span<char, identity_text_size> out) const noexcept {
         return bech32::encode("age-secret-key-", private_, true, out);
     }
+    // The recipient text (age1...) of this identity's public key.
     [[nodiscard]] std::size_t recipient_text(std::span<char, recipient_text_size> out) const noexcept {
         return bech32::encode("age", public_, false, out);
     }
+    // The identity's public key.
     [[nodiscard]] const bytes<32>& public_key() const noexcept { return public_; }
 
     error wrap(fixed_view<file_key_size> key, random_source& rng, header_writer& out) noexcept override {

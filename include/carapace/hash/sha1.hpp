@@ -69,6 +69,7 @@ struct sha1_params {
 
 }  // namespace detail
 
+// SHA-1 (legacy only: certificate and OCSP identifiers, never for new signatures).
 using sha1 = detail::md_hash<detail::sha1_params, detail::sha1_portable>;
 
 }  // namespace carapace

@@ -48,7 +48,9 @@ using sha224_with = detail::md_hash<detail::sha224_params, Engine>;
 template <class Engine>
 using sha256_with = detail::md_hash<detail::sha256_params, Engine>;
 
+// SHA-224 with the CPU's fastest engine: hash(), update(), final().
 using sha224 = sha224_with<detail::sha256_dispatch>;
+// SHA-256 with the CPU's fastest engine: hash(), update(), final().
 using sha256 = sha256_with<detail::sha256_dispatch>;
 
 }  // namespace carapace

@@ -18,6 +18,7 @@
 
 namespace carapace {
 
+// SHA3-224/256/384/512 (FIPS 202): one shot with hash(), or update() in any split and final().
 template <std::size_t DigestSize>
 class sha3 {
     static_assert(DigestSize == 28 || DigestSize == 32 || DigestSize == 48 || DigestSize == 64);
@@ -25,14 +26,19 @@ class sha3 {
     using sponge = detail::keccak_sponge<200 - 2 * DigestSize, 0x06>;
 
 public:
+    // The algorithm's name, e.g. "SHA3-256".
     static constexpr const char* algorithm_name = DigestSize == 28   ? "SHA3-224"
                                                   : DigestSize == 32 ? "SHA3-256"
                                                   : DigestSize == 48 ? "SHA3-384"
                                                                      : "SHA3-512";
+    // The digest size in bytes.
     static constexpr std::size_t digest_size = DigestSize;
+    // The sponge's rate in bytes (the block size HMAC uses).
     static constexpr std::size_t block_size = sponge::rate;
+    // The digest type.
     using digest = bytes<digest_size>;
 
+    // Absorbs more input.
     constexpr sha3& update(byte_view data) noexcept {
         sponge_.absorb(data);
         return *this;
@@ -45,12 +51,14 @@ public:
         sponge_.reset();
     }
 
+    // The digest; the object is spent afterwards.
     [[nodiscard]] constexpr digest final() noexcept {
         digest out{};
         final(out);
         return out;
     }
 
+    // The digest of `data` in one call.
     [[nodiscard]] static constexpr digest hash(byte_view data) noexcept {
         sha3 h;
         h.update(data);
@@ -61,9 +69,13 @@ private:
     sponge sponge_;
 };
 
+// SHA3-224.
 using sha3_224 = sha3<28>;
+// SHA3-256.
 using sha3_256 = sha3<32>;
+// SHA3-384.
 using sha3_384 = sha3<48>;
+// SHA3-512.
 using sha3_512 = sha3<64>;
 
 // SHAKE128 (SecurityBits 128, rate 168) and SHAKE256 (rate 136), FIPS 202 §6.2.
@@ -73,12 +85,15 @@ class shake {
     using sponge = detail::keccak_sponge<200 - SecurityBits / 4, 0x1f>;
 
 public:
+    // The algorithm's name, "SHAKE128" or "SHAKE256".
     static constexpr const char* algorithm_name = SecurityBits == 128 ? "SHAKE128" : "SHAKE256";
+    // The sponge's rate in bytes.
     static constexpr std::size_t rate = sponge::rate;
 
     // The squeezing phase: each call continues the output stream where the last one stopped.
     class reader {
     public:
+        // Writes the next out.size() bytes of output.
         constexpr reader& squeeze(byte_span out) noexcept {
             sponge_.squeeze(out);
             return *this;
@@ -90,6 +105,7 @@ public:
         sponge sponge_;
     };
 
+    // Absorbs more input.
     constexpr shake& update(byte_view data) noexcept {
         sponge_.absorb(data);
         return *this;
@@ -114,7 +130,9 @@ private:
     sponge sponge_;
 };
 
+// SHAKE128: output of any length, at most 128-bit security.
 using shake128 = shake<128>;
+// SHAKE256: output of any length, at most 256-bit security.
 using shake256 = shake<256>;
 
 }  // namespace carapace

@@ -58,18 +58,26 @@ struct sha512_256_params : sha512_family {
 
 }  // namespace detail
 
+// SHA-384 with an explicit compression engine (tests run every engine the CPU has).
 template <class Engine>
 using sha384_with = detail::md_hash<detail::sha384_params, Engine>;
+// SHA-512 with an explicit compression engine.
 template <class Engine>
 using sha512_with = detail::md_hash<detail::sha512_params, Engine>;
+// SHA-512/224 with an explicit compression engine.
 template <class Engine>
 using sha512_224_with = detail::md_hash<detail::sha512_224_params, Engine>;
+// SHA-512/256 with an explicit compression engine.
 template <class Engine>
 using sha512_256_with = detail::md_hash<detail::sha512_256_params, Engine>;
 
+// SHA-384 with the CPU's fastest engine: hash(), update(), final().
 using sha384 = sha384_with<detail::sha512_dispatch>;
+// SHA-512 with the CPU's fastest engine: hash(), update(), final().
 using sha512 = sha512_with<detail::sha512_dispatch>;
+// SHA-512/224 with the CPU's fastest engine.
 using sha512_224 = sha512_224_with<detail::sha512_dispatch>;
+// SHA-512/256 with the CPU's fastest engine.
 using sha512_256 = sha512_256_with<detail::sha512_dispatch>;
 
 }  // namespace carapace

@@ -32,6 +32,7 @@
 
 namespace carapace {
 
+// One ML-KEM parameter set (FIPS 203): KeyGen, Encaps and Decaps over fixed-size byte arrays.
 template <class Params>
 class mlkem_kem {
     using P = Params;
@@ -39,16 +40,25 @@ class mlkem_kem {
     static constexpr std::size_t pke_dk = P::pke_decryption_key_size;
 
 public:
+    // The module rank k.
     static constexpr std::size_t k = P::k;
+    // The size of an encapsulation key in bytes.
     static constexpr std::size_t encapsulation_key_size = pke_ek;
+    // The size of an expanded decapsulation key in bytes.
     static constexpr std::size_t decapsulation_key_size = pke_dk + pke_ek + 64;
+    // The size of a ciphertext in bytes.
     static constexpr std::size_t ciphertext_size = P::ciphertext_size;
+    // The size of the shared secret in bytes.
     static constexpr std::size_t shared_secret_size = 32;
     static constexpr std::size_t seed_size = 64;  // d || z
 
+    // An encapsulation (public) key.
     using encapsulation_key = bytes<encapsulation_key_size>;
+    // A decapsulation (private) key in its expanded form.
     using decapsulation_key = bytes<decapsulation_key_size>;
+    // A ciphertext.
     using ciphertext = bytes<ciphertext_size>;
+    // The 32-byte shared secret.
     using shared_secret = bytes<shared_secret_size>;
 
     // ML-KEM.KeyGen_internal (Algorithm 16). Fails (errc::invalid_argument, outputs wiped) only if
@@ -76,7 +86,8 @@ public:
         bytes<32> rho{};
         for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
         rho = ct::declassify(rho);
-        const bool ok = detail::mlkem::kpke_keygen<P>(rho, rho_sigma.template last<32>(), ek.data(), dk.data());
+        detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
+        const bool ok = detail::mlkem::kpke_keygen<P>(rho, rho_sigma.template last<32>(), ek.data(), dk.data(), a_hat);
         std::uint8_t* rest = dk.data() + pke_dk;
         for (std::size_t i = 0; i < pke_ek; ++i) rest[i] = ek[i];
         const auto h = sha3_256::hash(ek);
@@ -98,12 +109,9 @@ public:
 
     // The modulus check of §7.2: every coefficient ByteDecode_12 reads is below q.
     [[nodiscard]] static constexpr bool encapsulation_key_valid(fixed_view<encapsulation_key_size> ek) noexcept {
-        for (std::size_t i = 0; i < pke_dk; i += 3) {
-            const std::uint32_t a = ek[i] | (std::uint32_t{ek[i + 1]} & 0x0f) << 8;
-            const std::uint32_t b = (std::uint32_t{ek[i + 1]} >> 4) | std::uint32_t{ek[i + 2]} << 4;
-            if (a >= detail::mlkem::q || b >= detail::mlkem::q) return false;
-        }
-        return true;
+        bool ok = true;
+        for (std::size_t i = 0; i < k; ++i) ok = detail::mlkem::poly_below_q_12(ek.data() + 384 * i) && ok;
+        return ok;
     }
 
     // The hash check of §7.3: H(ek part of dk) equals the stored hash. (The key is the caller's
@@ -113,17 +121,21 @@ public:
         return ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32)));
     }
 
-    // ML-KEM.Encaps_internal (Algorithm 17) after the modulus check.
+    // ML-KEM.Encaps_internal (Algorithm 17) after the modulus check. H(ek) is computed in the
+    // same batch of sponge jobs as A-hat (kem/detail/mlkem_kpke.hpp).
     [[nodiscard]] static constexpr errc encapsulate(fixed_view<encapsulation_key_size> ek, fixed_view<32> m,
                                                     fixed_span<ciphertext_size> c,
                                                     fixed_span<shared_secret_size> key) noexcept {
         if (!encapsulation_key_valid(ek)) return errc::invalid_argument;
-        const auto h = sha3_256::hash(ek);
+        bytes<32> h{};
+        detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
+        const std::array<detail::mlkem::sponge_job, 1> hash_ek = {
+            detail::mlkem::sponge_job{ek, sha3_256::block_size, 0x06, nullptr, h.data(), 32}};
+        const bool ok = detail::mlkem::sample_matrix<P>(ek.template last<32>(), a_hat, hash_ek);
         sha3_512 g;
         g.update(m).update(h);
         auto k_r = g.final();
-        const bool ok = detail::mlkem::kpke_encrypt<P>(ek.data(), ek.template last<32>(), m,
-                                                       fixed_view<32>(k_r.data() + 32, 32), c.data());
+        detail::mlkem::kpke_encrypt<P>(ek.data(), m, fixed_view<32>(k_r.data() + 32, 32), c.data(), a_hat);
         for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
         secure_wipe(k_r);
         if (!ok) {
@@ -134,20 +146,33 @@ public:
     }
 
     // ML-KEM.Decaps_internal (Algorithm 18) after the hash check. A ciphertext that does not
-    // re-encrypt to itself yields J(z || c), chosen in constant time.
+    // re-encrypt to itself yields J(z || c), chosen in constant time. The check's H(ek) and
+    // J(z || c) are computed in the batch of sponge jobs that samples A-hat for the re-encryption.
     [[nodiscard]] static constexpr errc decapsulate(fixed_view<decapsulation_key_size> dk,
                                                     fixed_view<ciphertext_size> c,
                                                     fixed_span<shared_secret_size> key) noexcept {
-        // The check's H(ek) and the rejection key J(z || c), hashed together.
+        const auto ek = dk.template subspan<pke_dk, pke_ek>();
+        bytes<32> m{};
+        detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
         bytes<32> h{};
         shared_secret rejected{};
-        hash_key_and_rejection(dk.template subspan<pke_dk, pke_ek>(), dk.template subspan<pke_dk + pke_ek + 32, 32>(), c, h,
-                               rejected);
-        if (!ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32)))) {
-            secure_wipe(rejected);
-            return errc::invalid_argument;
-        }
-        const errc e = decapsulate_checked(dk, c, key, rejected, nullptr);
+        bytes<32 + ciphertext_size> z_c{};
+        for (std::size_t i = 0; i < 32; ++i) z_c[i] = dk[pke_dk + pke_ek + 32 + i];
+        for (std::size_t i = 0; i < ciphertext_size; ++i) z_c[32 + i] = c[i];
+        // The encapsulation key inside dk is public, its rho too (SampleNTT branches on it).
+        bytes<32> rho{};
+        for (std::size_t i = 0; i < 32; ++i) rho[i] = ek[pke_dk + i];
+        rho = ct::declassify(rho);
+        detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
+        const std::array<detail::mlkem::sponge_job, 2> hashes = {
+            detail::mlkem::sponge_job{ek, sha3_256::block_size, 0x06, nullptr, h.data(), 32},
+            detail::mlkem::sponge_job{z_c, shake256::rate, 0x1f, nullptr, rejected.data(), 32}};
+        const bool sampled = detail::mlkem::sample_matrix<P>(rho, a_hat, hashes);
+        errc e = errc::invalid_argument;
+        if (ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32))))
+            e = finish_decapsulation(dk, c, m, rejected, a_hat, sampled, key);
+        secure_wipe(m);
+        secure_wipe(z_c);
         secure_wipe(rejected);
         return e;
     }
@@ -166,18 +191,20 @@ public:
         for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
         rho = ct::declassify(rho);
         decapsulation_key dk{};
-        detail::mlkem::poly_matrix<P> a_hat{};
+        detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
         std::uint8_t* ek = dk.data() + pke_dk;
         const bool ok =
-            detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), &a_hat);
+            detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), a_hat);
         fixed_span<32> h(dk.data() + pke_dk + pke_ek, 32);
         shared_secret rejected{};
         hash_key_and_rejection(fixed_view<pke_ek>(ek, pke_ek), seed.template last<32>(), c, h, rejected);
         for (std::size_t i = 0; i < 32; ++i) dk[pke_dk + pke_ek + 32 + i] = seed[32 + i];
-        errc e = errc::invalid_argument;
-        if (ok) e = decapsulate_checked(dk, c, key, rejected, &a_hat);
+        bytes<32> m{};
+        detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
+        const errc e = finish_decapsulation(dk, c, m, rejected, a_hat, ok, key);
         secure_wipe(rho_sigma);
         secure_wipe(dk);
+        secure_wipe(m);
         secure_wipe(rejected);
         return e;
     }
@@ -196,39 +223,27 @@ private:
         secure_wipe(z_c);
     }
 
-    // Algorithm 18 on a key known to be sound, given J(z || c); a_hat, when given, is the matrix
-    // of dk's rho.
-    [[nodiscard]] static constexpr errc decapsulate_checked(fixed_view<decapsulation_key_size> dk,
-                                                            fixed_view<ciphertext_size> c,
-                                                            fixed_span<shared_secret_size> key,
-                                                            fixed_view<shared_secret_size> rejected,
-                                                            const detail::mlkem::poly_matrix<P>* a_hat) noexcept {
+    // Algorithm 18 steps 7-11 on a key known to be sound: m' decrypted, J(z || c) and dk's A-hat
+    // given (sampled: whether sampling A-hat stayed within its budget).
+    [[nodiscard]] static constexpr errc finish_decapsulation(fixed_view<decapsulation_key_size> dk,
+                                                             fixed_view<ciphertext_size> c, fixed_view<32> m,
+                                                             fixed_view<shared_secret_size> rejected,
+                                                             const detail::mlkem::poly_matrix<P>& a_hat, bool sampled,
+                                                             fixed_span<shared_secret_size> key) noexcept {
         const std::uint8_t* ek = dk.data() + pke_dk;
-        const auto h = dk.subspan(pke_dk + pke_ek, 32);
-
-        bytes<32> m{};
-        detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
         sha3_512 g;
-        g.update(m).update(h);
+        g.update(m).update(dk.subspan(pke_dk + pke_ek, 32));
         auto k_r = g.final();
         ciphertext reencrypted{};
-        // The encapsulation key inside dk is public, its rho too (SampleNTT branches on it).
-        bytes<32> rho{};
-        for (std::size_t i = 0; i < 32; ++i) rho[i] = ek[pke_dk + i];
-        rho = ct::declassify(rho);
-        const bool ok = detail::mlkem::kpke_encrypt<P>(ek, rho, m, fixed_view<32>(k_r.data() + 32, 32),
-                                                       reencrypted.data(), a_hat);
-
+        detail::mlkem::kpke_encrypt<P>(ek, m, fixed_view<32>(k_r.data() + 32, 32), reencrypted.data(), a_hat);
         for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
         std::uint32_t diff = 0;
         for (std::size_t i = 0; i < ciphertext_size; ++i) diff |= static_cast<std::uint32_t>(reencrypted[i] ^ c[i]);
         const auto reject = static_cast<std::uint8_t>(~ct::is_zero_mask(diff));
         ct::conditional_move(reject, key, rejected);
-
-        secure_wipe(m);
         secure_wipe(k_r);
         secure_wipe(reencrypted);
-        if (!ok) {
+        if (!sampled) {
             secure_wipe(key);
             return errc::invalid_argument;
         }
@@ -236,8 +251,11 @@ private:
     }
 };
 
+// ML-KEM-512 (security category 1).
 using mlkem512 = mlkem_kem<detail::mlkem::params<2, 3, 10, 4>>;
+// ML-KEM-768 (security category 3), the one TLS uses.
 using mlkem768 = mlkem_kem<detail::mlkem::params<3, 2, 10, 4>>;
+// ML-KEM-1024 (security category 5).
 using mlkem1024 = mlkem_kem<detail::mlkem::params<4, 2, 11, 5>>;
 
 }  // namespace carapace

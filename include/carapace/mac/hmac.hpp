@@ -17,15 +17,19 @@
 
 namespace carapace {
 
+// HMAC (RFC 2104) over any hash of the library: mac() in one shot, or update() and final().
 template <class Hash>
 class hmac {
 public:
+    // The tag size in bytes: the hash's output size.
     static constexpr std::size_t tag_size = Hash::digest_size;
     // Shortest truncated tag verify() accepts: RFC 2104 §5 asks for at least half the hash
     // output and at least 80 bits; 128 bits is the common floor for SHA-2 (and Wycheproof's).
     static constexpr std::size_t min_truncated_tag_size = 16;
+    // The tag type: the hash's full output.
     using tag = bytes<tag_size>;
 
+    // Keys the MAC; a key longer than the hash's block is hashed first.
     constexpr explicit hmac(byte_view key) noexcept {
         bytes<Hash::block_size> block{};
         if (key.size() > Hash::block_size) {
@@ -41,6 +45,7 @@ public:
         secure_wipe(block);
     }
 
+    // Absorbs more of the message.
     constexpr hmac& update(byte_view data) noexcept {
         inner_.update(data);
         return *this;
@@ -53,12 +58,14 @@ public:
         outer_.final(out);
     }
 
+    // The tag; the object is spent afterwards.
     [[nodiscard]] constexpr tag final() noexcept {
         tag out{};
         final(out);
         return out;
     }
 
+    // The tag of `data` under `key` in one call.
     [[nodiscard]] static constexpr tag mac(byte_view key, byte_view data) noexcept {
         hmac h(key);
         h.update(data);

@@ -34,7 +34,9 @@
 
 namespace carapace {
 
+// The public exponent of generated keys.
 inline constexpr std::uint32_t rsa_keygen_exponent = 65537;
+// Miller-Rabin rounds per prime candidate.
 inline constexpr std::size_t rsa_keygen_rounds = 64;
 
 // The largest RSAPrivateKey DER rsa_generate_key writes for a modulus of `bits`: nine INTEGERs

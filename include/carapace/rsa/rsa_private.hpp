@@ -36,6 +36,7 @@
 
 namespace carapace {
 
+// The fewest bytes of blinding randomness signing takes.
 inline constexpr std::size_t rsa_blinding_size = 16;
 
 // Word and Engine (detail/mont_mulx.hpp) choose a code path; tests and the constant-time check
@@ -45,6 +46,7 @@ class rsa_private_key {
     static_assert(MaxBits >= rsa_min_bits && MaxBits <= rsa_max_verify_bits && MaxBits % 64 == 0);
 
 public:
+    // The largest modulus this key type holds, in bits.
     static constexpr std::size_t max_bits = MaxBits;
 
     constexpr rsa_private_key() noexcept = default;
@@ -69,12 +71,15 @@ public:
     [[nodiscard]] constexpr rsa_public_key_view public_key() const noexcept {
         return {byte_view(n_bytes_, k_), byte_view(e_bytes_, e_len_)};
     }
+    // The size of a signature: the modulus size in bytes.
     [[nodiscard]] constexpr std::size_t signature_size() const noexcept { return k_; }
+    // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return n_bits_; }
 
-    // RSASSA-PSS-SIGN (§8.1.1) with MGF1 over the same hash and the caller's salt (TLS 1.3: the
-    // digest length in bytes of fresh randomness, RFC 8446 §4.2.3). Writes signature_size()
-    // bytes to out and returns that count.
+    // RSASSA-PSS-SIGN (§8.1.1) with MGF1 over the same hash (for SHAKE128/256 the SHAKE itself,
+    // RFC 8702 §3.1, whose salt is 32 or 64 bytes) and the caller's salt (TLS 1.3: the digest
+    // length in bytes of fresh randomness, RFC 8446 §4.2.3). Writes signature_size() bytes to out
+    // and returns that count.
     [[nodiscard]] constexpr result<std::size_t> sign_pss_digest(rsa_hash h, byte_view digest, byte_view salt,
                                                                 byte_view blinding, byte_span out) const noexcept {
         if (!rsa_hash_signs(h) || digest.size() != digest_size(h)) return errc::invalid_argument;
@@ -85,6 +90,7 @@ public:
             return errc::invalid_argument;
         return private_op(byte_view(em, k_), blinding, out, [](Word*, std::size_t) {});
     }
+    // The same over `message`, hashed with `h`.
     [[nodiscard]] constexpr result<std::size_t> sign_pss(rsa_hash h, byte_view message, byte_view salt,
                                                          byte_view blinding, byte_span out) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};
@@ -93,7 +99,8 @@ public:
     }
 
     // RSASSA-PKCS1-v1_5-SIGN (§8.2.1): for certificates and other signatures that ask for it;
-    // TLS 1.3 never signs CertificateVerify this way (RFC 8446 §4.2.3).
+    // TLS 1.3 never signs CertificateVerify this way (RFC 8446 §4.2.3). SHAKE, which has no
+    // DigestInfo, is refused with errc::invalid_argument.
     [[nodiscard]] constexpr result<std::size_t> sign_pkcs1_digest(rsa_hash h, byte_view digest, byte_view blinding,
                                                                   byte_span out) const noexcept {
         if (!rsa_hash_signs(h) || k_ == 0) return errc::invalid_argument;
@@ -101,6 +108,7 @@ public:
         if (!detail::emsa_pkcs1_encode(h, digest, byte_span(em, k_))) return errc::invalid_argument;
         return private_op(byte_view(em, k_), blinding, out, [](Word*, std::size_t) {});
     }
+    // The same over `message`, hashed with `h`.
     [[nodiscard]] constexpr result<std::size_t> sign_pkcs1(rsa_hash h, byte_view message, byte_view blinding,
                                                            byte_span out) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};

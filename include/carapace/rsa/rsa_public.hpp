@@ -1,5 +1,6 @@
 // RSA public keys and signature verification: RSASSA-PKCS1-v1_5 (RFC 8017 §8.2.2) and
-// RSASSA-PSS (§8.1.2), on the message or on its digest. Variable time: every input is public.
+// RSASSA-PSS (§8.1.2), on the message or on its digest, with the hashes of rsa_hash.hpp.
+// Variable time: every input is public.
 //
 // Limits, checked on every call (a view may be built by hand):
 // - modulus: odd, 1024 to 8192 bits (rsa_min_bits, rsa_max_verify_bits). 8192 bounds the work
@@ -28,16 +29,22 @@
 
 namespace carapace {
 
+// The smallest modulus verified, in bits.
 inline constexpr std::size_t rsa_min_bits = 1024;
+// The largest modulus verified, in bits.
 inline constexpr std::size_t rsa_max_verify_bits = 8192;
 inline constexpr std::size_t rsa_web_pki_min_bits = 2048;  // for policies; not checked here
 
 // A public key as views of big-endian bytes without leading zeros, into the DER it was parsed
 // from (or any buffer the caller keeps alive).
 struct rsa_public_key_view {
+    // The modulus n, big-endian.
     byte_view modulus;
+    // The public exponent e, big-endian.
     byte_view exponent;
+    // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return detail::bn_bits_of(modulus); }
+    // The modulus size in bytes: the size of a signature.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return (bits() + 7) / 8; }  // k
 };
 
@@ -163,7 +170,9 @@ template <class Word>
 
 // RSASSA-PSS-VERIFY on a digest (digest_size(content_hash) bytes), with MGF1 over mgf1_hash and
 // the salt length the caller expects (TLS 1.3: the digest length, RFC 8446 §4.2.3; X.509: the
-// RSASSA-PSS-params' saltLength, RFC 4055 §3.1).
+// RSASSA-PSS-params' saltLength, RFC 4055 §3.1). With SHAKE128 or SHAKE256 as content_hash,
+// mgf1_hash must name the same SHAKE, which is then the MGF itself (RFC 8702 §3.1, where the salt
+// is 32 or 64 bytes); any other pairing with a SHAKE verifies nothing.
 [[nodiscard]] constexpr bool rsa_verify_pss_digest(const rsa_public_key_view& key, rsa_hash content_hash,
                                                    rsa_hash mgf1_hash, std::size_t salt_length, byte_view digest,
                                                    byte_view signature) noexcept {
@@ -200,21 +209,27 @@ public:
         return key;
     }
 
+    // The modulus size in bits.
     [[nodiscard]] constexpr std::size_t bits() const noexcept { return bits_; }
+    // The modulus size in bytes: the size of a signature.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return (bits_ + 7) / 8; }
 
+    // Verifies a PKCS#1 v1.5 signature over a precomputed digest.
     [[nodiscard]] constexpr bool verify_pkcs1_digest(rsa_hash h, byte_view digest, byte_view signature) const noexcept {
         return detail::rsa_verify_pkcs1_em(op(), size(), h, digest, signature);
     }
+    // Verifies a PKCS#1 v1.5 signature over `message`.
     [[nodiscard]] constexpr bool verify_pkcs1(rsa_hash h, byte_view message, byte_view signature) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};
         detail::rsa_digest(h, message, digest);
         return verify_pkcs1_digest(h, byte_view(digest, digest_size(h)), signature);
     }
+    // Verifies a PSS signature over a precomputed digest.
     [[nodiscard]] constexpr bool verify_pss_digest(rsa_hash content_hash, rsa_hash mgf1_hash, std::size_t salt_length,
                                                    byte_view digest, byte_view signature) const noexcept {
         return detail::rsa_verify_pss_em(op(), size(), bits_, content_hash, mgf1_hash, salt_length, digest, signature);
     }
+    // Verifies a PSS signature over `message`.
     [[nodiscard]] constexpr bool verify_pss(rsa_hash content_hash, rsa_hash mgf1_hash, std::size_t salt_length,
                                             byte_view message, byte_view signature) const noexcept {
         std::uint8_t digest[detail::rsa_max_digest] = {};

@@ -18,6 +18,7 @@
 
 namespace carapace::tls {
 
+// A buffer pool of Count blocks of BlockSize bytes in the object itself: no heap.
 template <std::size_t BlockSize, std::size_t Count>
 class fixed_buffer_pool final : public buffer_pool {
     static_assert(Count > 0 && BlockSize > 0);
@@ -52,7 +53,9 @@ public:
 
     // Blocks lent out now.
     [[nodiscard]] std::size_t in_use() const noexcept { return in_use_; }
+    // The size of each block.
     static constexpr std::size_t block_size = BlockSize;
+    // The number of blocks.
     static constexpr std::size_t capacity = Count;
 
 private:

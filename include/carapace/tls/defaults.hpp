@@ -172,6 +172,7 @@ inline constexpr signature_scheme certificate_signature_schemes[] = {
 template <std::size_t Capacity, std::size_t MaxIntermediates = x509::default_max_intermediates>
 class x509_verifier final : public certificate_verifier {
 public:
+    // Verifies chains against `store`, which must outlive it (`accept_any_chain`: tests only).
     explicit x509_verifier(const x509::trust_store<Capacity>& store, bool accept_any_chain = false) noexcept
         : store_(store), accept_any_(accept_any_chain) {}
 

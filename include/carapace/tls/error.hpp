@@ -8,6 +8,7 @@
 
 namespace carapace::tls {
 
+// Why a connection failed or a call was refused; each maps to the alert it sends (alert_for).
 enum class error : std::uint8_t {
     none = 0,
     // Failures of the peer's messages: each sends the alert of the same name.
@@ -74,11 +75,13 @@ constexpr alert_description alert_for(error e) noexcept {
     }
 }
 
+// Whether a failure sends an alert (local misuse and a received alert do not).
 constexpr bool sends_alert(error e) noexcept {
     return e != error::none && e != error::peer_alert && e != error::wrong_state && e != error::buffer_too_small &&
            e != error::closed && e != error::pending;
 }
 
+// A short English description of an error.
 constexpr std::string_view to_string(error e) noexcept {
     switch (e) {
         case error::none: return "none";

@@ -126,10 +126,14 @@ class ecdhe_mlkem_key_exchange final : public key_exchange {
     static_assert(secret_layout::size <= max_shared_secret_size);
 
 public:
+    // The client's share size in bytes.
     static constexpr std::size_t client_share_size = client_layout::size;
+    // The server's share size in bytes.
     static constexpr std::size_t server_share_size = server_layout::size;
+    // The shared secret size in bytes.
     static constexpr std::size_t secret_size = secret_layout::size;
 
+    // The group's code.
     named_group group() const noexcept override { return Group; }
     std::size_t share_size() const noexcept override { return client_share_size; }
     std::size_t response_size() const noexcept override { return server_share_size; }
@@ -178,8 +182,10 @@ public:
     }
 };
 
+// X25519MLKEM768: X25519 and ML-KEM-768 together, the default group.
 using x25519_mlkem768_key_exchange =
     ecdhe_mlkem_key_exchange<detail::x25519_part, named_group::x25519_mlkem768, true>;
+// SecP256r1MLKEM768: P-256 ECDHE and ML-KEM-768 together.
 using p256_mlkem768_key_exchange =
     ecdhe_mlkem_key_exchange<detail::p256_part, named_group::secp256r1_mlkem768, false>;
 
@@ -189,10 +195,14 @@ class mlkem768_key_exchange final : public key_exchange {
     using kem = detail::mlkem768_part;
 
 public:
+    // The client's share size in bytes.
     static constexpr std::size_t client_share_size = kem::client_share;
+    // The server's share size in bytes.
     static constexpr std::size_t server_share_size = kem::server_share;
+    // The shared secret size in bytes.
     static constexpr std::size_t secret_size = kem::secret_size;
 
+    // The group's code.
     named_group group() const noexcept override { return named_group::mlkem768; }
     std::size_t share_size() const noexcept override { return client_share_size; }
     std::size_t response_size() const noexcept override { return server_share_size; }

@@ -21,6 +21,7 @@ namespace carapace::tls {
 // X25519 (RFC 7748): shares are 32-byte u-coordinates.
 class x25519_key_exchange final : public key_exchange {
 public:
+    // The group's code.
     named_group group() const noexcept override { return named_group::x25519; }
     std::size_t share_size() const noexcept override { return 32; }
 
@@ -92,6 +93,7 @@ class nist_key_exchange final : public key_exchange {
                   n_secret <= max_shared_secret_size);
 
 public:
+    // The group's code.
     named_group group() const noexcept override { return Group; }
     std::size_t share_size() const noexcept override { return n_point; }
 
@@ -122,7 +124,9 @@ public:
     }
 };
 
+// ECDHE over secp256r1.
 using p256_key_exchange = nist_key_exchange<p256, named_group::secp256r1>;
+// ECDHE over secp384r1.
 using p384_key_exchange = nist_key_exchange<p384, named_group::secp384r1>;
 
 }  // namespace carapace::tls

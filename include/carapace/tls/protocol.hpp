@@ -7,6 +7,7 @@
 
 namespace carapace::tls {
 
+// TLS record content types (RFC 8446 §5.1).
 enum class content_type : std::uint8_t {
     invalid = 0,
     change_cipher_spec = 20,
@@ -15,6 +16,7 @@ enum class content_type : std::uint8_t {
     application_data = 23,
 };
 
+// TLS handshake message types (RFC 8446 §4).
 enum class handshake_type : std::uint8_t {
     client_hello = 1,
     server_hello = 2,
@@ -29,6 +31,7 @@ enum class handshake_type : std::uint8_t {
     message_hash = 254,
 };
 
+// TLS extension types (RFC 8446 §4.2 and the extensions' own RFCs).
 enum class extension_type : std::uint16_t {
     server_name = 0,
     max_fragment_length = 1,
@@ -57,6 +60,7 @@ enum class extension_type : std::uint16_t {
     renegotiation_info = 0xff01,
 };
 
+// TLS named groups (RFC 8446 §4.2.7, RFC 8422, the ML-KEM drafts).
 enum class named_group : std::uint16_t {
     secp256r1 = 0x0017,
     secp384r1 = 0x0018,
@@ -73,6 +77,7 @@ enum class named_group : std::uint16_t {
     x25519_mlkem768 = 0x11ec,
 };
 
+// TLS signature schemes (RFC 8446 §4.2.3).
 enum class signature_scheme : std::uint16_t {
     rsa_pkcs1_sha256 = 0x0401,
     rsa_pkcs1_sha384 = 0x0501,
@@ -112,17 +117,22 @@ constexpr bool certificate_verify_scheme(signature_scheme s) noexcept {
     }
 }
 
+// TLS 1.3 cipher suites (RFC 8446 §B.4).
 enum class cipher_suite : std::uint16_t {
     aes_128_gcm_sha256 = 0x1301,
     aes_256_gcm_sha384 = 0x1302,
     chacha20_poly1305_sha256 = 0x1303,
 };
 
+// The legacy_version of TLS 1.3 records and hellos (TLS 1.2).
 inline constexpr std::uint16_t legacy_version_tls12 = 0x0303;
+// The supported_versions code of TLS 1.3.
 inline constexpr std::uint16_t version_tls13 = 0x0304;
 
+// Alert levels (RFC 8446 §6); TLS 1.3 treats every alert but close_notify and user_canceled as fatal.
 enum class alert_level : std::uint8_t { warning = 1, fatal = 2 };
 
+// Alert descriptions (RFC 8446 §6 and the extensions' RFCs).
 enum class alert_description : std::uint8_t {
     close_notify = 0,
     unexpected_message = 10,
@@ -187,6 +197,7 @@ constexpr std::string_view to_string(alert_description a) noexcept {
     return "unknown_alert";
 }
 
+// The suite's IANA name, e.g. "TLS_AES_128_GCM_SHA256".
 constexpr std::string_view to_string(cipher_suite s) noexcept {
     switch (s) {
         case cipher_suite::aes_128_gcm_sha256: return "TLS_AES_128_GCM_SHA256";
@@ -201,6 +212,7 @@ constexpr bool is_post_quantum(named_group g) noexcept {
     return g == named_group::mlkem768 || g == named_group::secp256r1_mlkem768 || g == named_group::x25519_mlkem768;
 }
 
+// The group's IANA name, e.g. "x25519".
 constexpr std::string_view to_string(named_group g) noexcept {
     switch (g) {
         case named_group::x25519: return "x25519";

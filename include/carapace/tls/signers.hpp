@@ -27,15 +27,19 @@ namespace carapace::tls {
 // Ed25519 (RFC 8032) from its 32-byte seed.
 class ed25519_signer final : public signer {
 public:
+    // Signs with the key of a 32-byte seed.
     explicit ed25519_signer(fixed_view<32> seed) noexcept : key_(seed) {}
 
+    // The schemes this signer offers.
     std::span<const signature_scheme> schemes() const noexcept override { return schemes_; }
+    // The largest signature it writes.
     std::size_t max_signature_size(signature_scheme) const noexcept override { return 64; }
     std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept override {
         if (scheme != signature_scheme::ed25519 || out.size() < 64) return 0;
         key_.sign(out.first<64>(), content);
         return 64;
     }
+    // The public key, for the certificate it must match.
     [[nodiscard]] const bytes<32>& public_key() const noexcept { return key_.public_key(); }
 
 private:
@@ -73,9 +77,12 @@ class ecdsa_signer final : public signer {
     using traits = detail::ecdsa_scheme_of<Curve>;
 
 public:
+    // Signs with `key`, hedging its nonces with `random`; both must outlive the signer.
     ecdsa_signer(const ecdsa_private_key<Curve>& key, random_source& random) noexcept : key_(key), random_(random) {}
 
+    // The schemes this signer offers.
     std::span<const signature_scheme> schemes() const noexcept override { return schemes_; }
+    // The largest signature it writes (DER).
     std::size_t max_signature_size(signature_scheme) const noexcept override { return Curve::max_der_signature_size; }
     std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept override {
         if (scheme != traits::scheme) return 0;
@@ -107,6 +114,7 @@ private:
 template <std::size_t MaxBits = 4096>
 class rsa_signer final : public signer {
 public:
+    // Signs with `key`, salting with `random`; both must outlive the signer.
     rsa_signer(const rsa_private_key<MaxBits>& key, random_source& random,
                x509::key_type certificate_key = x509::key_type::rsa,
                std::optional<signature_scheme> only = std::nullopt) noexcept
@@ -120,7 +128,9 @@ public:
         }
     }
 
+    // The schemes this signer offers.
     std::span<const signature_scheme> schemes() const noexcept override { return schemes_; }
+    // The largest signature it writes: the modulus size.
     std::size_t max_signature_size(signature_scheme) const noexcept override { return key_.signature_size(); }
     std::size_t sign(signature_scheme scheme, byte_view content, byte_span out) noexcept override {
         rsa_hash hash{};
@@ -147,6 +157,7 @@ public:
         secure_wipe(blinding);
         return n ? *n : 0;
     }
+    // The public key, for the certificate it must match.
     [[nodiscard]] rsa_public_key_view public_key() const noexcept { return key_.public_key(); }
 
 private:

@@ -37,7 +37,9 @@ enum class signature_algorithm : std::uint8_t {
 // within the limits its parameters set when it has any.
 enum class key_type : std::uint8_t { unknown, ed25519, x25519, ec_p256, ec_p384, ec_p521, rsa, ec_p192, dsa, rsa_pss };
 
+// A SubjectPublicKeyInfo, parsed in place.
 struct public_key_info {
+    // The key's algorithm.
     key_type type = key_type::unknown;
     byte_view key;      // Ed25519/X25519: 32 bytes; EC: the SEC 1 point; RSA: RSAPublicKey DER
     std::size_t bits = 0;  // key size: 256 for Ed25519 and P-256, the modulus size for RSA and DSA (p)
@@ -72,39 +74,52 @@ enum class extension : std::uint16_t {
     policy_constraints = 1u << 8,
 };
 
+// An X.509 certificate parsed in place: views into the caller's DER, which must outlive it.
 struct certificate {
     byte_view encoded;   // the whole certificate
     byte_view tbs;       // TBSCertificate, encoded: what the signature covers
     unsigned version = 1;  // 1, 2 or 3
     byte_view serial;    // the INTEGER's octets
+    // The algorithm of the issuer's signature.
     signature_algorithm signed_with = signature_algorithm::unknown;
     byte_view signature_parameters;  // AlgorithmIdentifier parameters, encoded (RSA-PSS needs them)
     byte_view signature;  // the BIT STRING's octets
     byte_view issuer;    // Name, encoded: compared byte for byte when chaining
+    // Name, encoded.
     byte_view subject;
     std::int64_t not_before = 0, not_after = 0;  // seconds since the epoch
+    // The subject's key.
     public_key_info public_key;
 
     // Extensions (v3). Absent ones keep these defaults.
     bool has_basic_constraints = false;
+    // basicConstraints cA.
     bool is_ca = false;
     int path_length = -1;  // pathLenConstraint, -1 when absent
+    // Whether a keyUsage extension is present.
     bool has_key_usage = false;
+    // The keyUsage bits (`key_usage` values).
     std::uint16_t key_usage_bits = 0;
+    // Whether an extendedKeyUsage extension is present.
     bool has_extended_key_usage = false;
+    // extendedKeyUsage: id-kp-serverAuth, id-kp-clientAuth, anyExtendedKeyUsage.
     bool eku_server_auth = false, eku_client_auth = false, eku_any = false;
     byte_view subject_alt_names;  // GeneralNames content (see general_names below)
     byte_view permitted_subtrees, excluded_subtrees;  // GeneralSubtrees content
+    // The key identifiers' octets, empty when absent.
     byte_view subject_key_id, authority_key_id;
     byte_view authority_info_access;  // the extension's value, checked by the profiles only
     std::uint16_t present = 0, critical = 0;  // `extension` bits
     bool has_unknown_critical_extension = false;  // policyConstraints, which we do not process, included
     byte_view tls_features;  // the TLS Feature extension's value (RFC 7633), read by must_staple()
 
+    // Whether keyUsage allows `usage` (true without a keyUsage extension).
     [[nodiscard]] constexpr bool allows(key_usage usage) const noexcept {
         return !has_key_usage || (key_usage_bits & static_cast<std::uint16_t>(usage)) != 0;
     }
+    // Whether the extension is present.
     [[nodiscard]] constexpr bool has(extension e) const noexcept { return (present & static_cast<std::uint16_t>(e)) != 0; }
+    // Whether the extension is present and marked critical.
     [[nodiscard]] constexpr bool is_critical(extension e) const noexcept {
         return (critical & static_cast<std::uint16_t>(e)) != 0;
     }
@@ -544,11 +559,14 @@ constexpr errc parse_extensions(const der::element& e, certificate& c) noexcept 
 // returned with their tag for the caller to skip (or to reject, for constraints).
 class general_names {
 public:
+    // The GeneralName tags of dNSName and iPAddress.
     static constexpr std::uint8_t dns_name = der::context(2), ip_address = der::context(7);
 
+    // Reads GeneralNames `content`; `subtrees`: GeneralSubtrees (name constraints) instead.
     constexpr explicit general_names(byte_view content, bool subtrees = false) noexcept
         : reader_(content), subtrees_(subtrees) {}
 
+    // True when no name is left.
     [[nodiscard]] constexpr bool empty() const noexcept { return reader_.empty(); }
 
     // The next name: tag and content. In GeneralSubtrees each entry is a SEQUENCE whose first

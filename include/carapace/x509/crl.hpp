@@ -41,25 +41,35 @@ enum class crl_reason : std::uint8_t {
     aa_compromise = 10,
 };
 
+// A CRL (RFC 5280 §5) parsed in place: views into the caller's DER.
 struct crl {
     byte_view encoded;   // the whole CertificateList
     byte_view tbs;       // TBSCertList, encoded: what the signature covers
     unsigned version = 1;  // 1 or 2
+    // The algorithm of the issuer's signature.
     signature_algorithm signed_with = signature_algorithm::unknown;
+    // AlgorithmIdentifier parameters, encoded (RSA-PSS needs them).
     byte_view signature_parameters;
+    // The BIT STRING's octets.
     byte_view signature;
     byte_view issuer;    // Name, encoded
+    // thisUpdate, seconds since the epoch.
     std::int64_t this_update = 0;
+    // Whether nextUpdate is present.
     bool has_next_update = false;
+    // nextUpdate, seconds since the epoch.
     std::int64_t next_update = 0;
     byte_view revoked;   // revokedCertificates' content: the entries, empty when none
+    // The number of entries in `revoked`.
     std::size_t revoked_count = 0;
 
     // CRL extensions.
     byte_view authority_key_id;
     byte_view crl_number;  // the INTEGER's octets, empty when absent
+    // Whether an issuingDistributionPoint extension is present.
     bool has_issuing_distribution_point = false;
     byte_view distribution_point_names;  // IDP fullName GeneralNames content, empty when absent
+    // The IDP's onlyContainsUserCerts and onlyContainsCACerts.
     bool only_user_certs = false, only_ca_certs = false;
     bool unsupported_scope = false;  // IDP with reasons, indirectCRL, attribute certificates or
                                      // a relative name: partitions this library does not follow
@@ -68,9 +78,13 @@ struct crl {
 
 // One revoked certificate: its serial (the INTEGER's octets) and what the entry says.
 struct crl_entry {
+    // The serial number's octets.
     byte_view serial;
+    // revocationDate, seconds since the epoch.
     std::int64_t revocation_date = 0;
+    // Whether the entry has a reasonCode.
     bool has_reason = false;
+    // The reasonCode, when present.
     crl_reason reason = crl_reason::unspecified;
 };
 

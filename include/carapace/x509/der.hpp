@@ -26,9 +26,12 @@ inline constexpr std::uint8_t boolean = 0x01, integer = 0x02, bit_string = 0x03,
 constexpr std::uint8_t context(unsigned n) noexcept { return static_cast<std::uint8_t>(0x80u | n); }
 constexpr std::uint8_t context_constructed(unsigned n) noexcept { return static_cast<std::uint8_t>(0xa0u | n); }
 
+// Whether a tag has the constructed bit.
 constexpr bool is_constructed(std::uint8_t tag) noexcept { return (tag & 0x20u) != 0; }
 
+// One DER element: its tag and its content.
 struct element {
+    // The tag byte (class, constructed bit, number).
     std::uint8_t tag = 0;
     byte_view content;  // the value octets
     byte_view encoded;  // tag, length and value: what a signature covers
@@ -38,8 +41,10 @@ struct element {
 class reader {
 public:
     constexpr reader() noexcept = default;
+    // Reads the elements in `data`.
     constexpr explicit reader(byte_view data) noexcept : rest_(data) {}
 
+    // True when nothing is left.
     [[nodiscard]] constexpr bool empty() const noexcept { return rest_.empty(); }
 
     // The next element, whatever its tag.
@@ -121,7 +126,9 @@ private:
     return v;
 }
 
+// A BIT STRING's octets and the count of unused bits in the last one.
 struct bits {
+    // The octets after the unused-bits count.
     byte_view octets;
     unsigned unused = 0;  // bits of the last octet that are not part of the string
 };
@@ -155,6 +162,7 @@ constexpr bool bit_is_set(const bits& b, std::size_t n) noexcept {
     return c;
 }
 
+// Byte-for-byte equality of two encodings (public data: not constant time).
 constexpr bool equal(byte_view a, byte_view b) noexcept {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)

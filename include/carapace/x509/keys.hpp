@@ -22,7 +22,9 @@ namespace carapace::x509 {
     return detail::parse_public_key(*spki);
 }
 
+// A PKCS#8 or RFC 5915 private key, parsed in place.
 struct private_key_info {
+    // The key's algorithm.
     key_type type = key_type::unknown;
     // Ed25519/X25519: the 32-byte seed (RFC 8410 CurvePrivateKey). EC on a curve we name (P-256,
     // P-384, P-521): the private scalar, big-endian, exactly the curve's size (32, 48, 66 bytes;

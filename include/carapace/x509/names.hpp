@@ -20,8 +20,11 @@ namespace carapace::x509 {
 
 // An IP address in binary: 4 bytes for IPv4, 16 for IPv6; size 0 when the text is not one.
 struct ip_address {
+    // The address, in its first `size` bytes.
     bytes<16> octets{};
+    // 4 (IPv4), 16 (IPv6) or 0 (not an address).
     std::size_t size = 0;
+    // The address's bytes.
     [[nodiscard]] constexpr byte_view view() const noexcept { return byte_view(octets).first(size); }
 };
 

@@ -37,38 +37,59 @@ enum class ocsp_response_status : std::uint8_t {
     unauthorized = 6,
 };
 
+// A certificate's status in an OCSP response (RFC 6960 §4.2.1).
 enum class ocsp_cert_status : std::uint8_t { good, revoked, unknown };
 
 // The hash of a CertID. Others are parsed and never match.
 enum class ocsp_hash : std::uint8_t { other, sha1, sha256 };
 
+// One SingleResponse of an OCSP response.
 struct ocsp_single_response {
+    // The CertID's hash algorithm.
     ocsp_hash hash = ocsp_hash::other;
+    // The CertID's issuerNameHash and issuerKeyHash.
     byte_view issuer_name_hash, issuer_key_hash;
     byte_view serial;  // the INTEGER's octets
+    // The certificate's status.
     ocsp_cert_status status = ocsp_cert_status::unknown;
+    // revocationTime, seconds since the epoch, when revoked.
     std::int64_t revocation_time = 0;
+    // Whether a revocationReason is present.
     bool has_reason = false;
+    // The revocationReason, when present.
     crl_reason reason = crl_reason::unspecified;
+    // thisUpdate, seconds since the epoch.
     std::int64_t this_update = 0;
+    // Whether nextUpdate is present.
     bool has_next_update = false;
+    // nextUpdate, seconds since the epoch.
     std::int64_t next_update = 0;
+    // A critical singleExtension this library does not know.
     bool has_unknown_critical_extension = false;
 };
 
+// An OCSP response (RFC 6960 §4.2.1) parsed in place: views into the caller's DER.
 struct ocsp_response {
+    // The responseStatus.
     ocsp_response_status status = ocsp_response_status::internal_error;
     // The BasicOCSPResponse, when the status is successful.
     byte_view tbs;  // ResponseData, encoded: what the signature covers
+    // The algorithm of the responder's signature.
     signature_algorithm signed_with = signature_algorithm::unknown;
+    // AlgorithmIdentifier parameters, encoded (RSA-PSS needs them).
     byte_view signature_parameters;
+    // The BIT STRING's octets.
     byte_view signature;
+    // Whether the ResponderID is byKey (else byName).
     bool responder_by_key = false;
     byte_view responder;  // byName: the Name, encoded; byKey: SHA-1 of the responder's key
+    // producedAt, seconds since the epoch.
     std::int64_t produced_at = 0;
     byte_view responses;  // SEQUENCE OF SingleResponse: the content
+    // The number of SingleResponses.
     std::size_t response_count = 0;
     byte_view certificates;  // [0] certs: the SEQUENCE OF Certificate's content
+    // The number of certificates in `certificates`.
     std::size_t certificate_count = 0;
     bool has_unknown_critical_extension = false;  // in responseExtensions
 };

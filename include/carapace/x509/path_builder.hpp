@@ -34,9 +34,12 @@ inline constexpr std::size_t max_path_length = 16;
 // anchor is the whole path). Copies of the parsed certificates, viewing the caller's DER: what
 // revocation checking (x509/crl.hpp, x509/ocsp.hpp) and pinning (x509/pins.hpp) look at.
 struct verified_path {
+    // The path's certificates, in their first `size` places.
     std::array<certificate, max_path_length> certificates{};
+    // The number of certificates in the path (0: none validated).
     std::size_t size = 0;
 
+    // The certificates of the path.
     [[nodiscard]] constexpr std::span<const certificate> view() const noexcept {
         return std::span<const certificate>(certificates.data(), size);
     }

@@ -18,9 +18,11 @@
 
 namespace carapace::pem {
 
+// The labels of the blocks the library reads.
 inline constexpr std::string_view certificate = "CERTIFICATE", private_key = "PRIVATE KEY",
                                   public_key = "PUBLIC KEY", ec_private_key = "EC PRIVATE KEY";
 
+// One PEM block: its label and its base64 body.
 struct block {
     std::string_view label;  // e.g. "CERTIFICATE"
     std::string_view body;   // the base64 text between the lines, whitespace included
@@ -29,6 +31,7 @@ struct block {
 // The blocks of a text, in order.
 class reader {
 public:
+    // Reads the blocks of `text`, which must outlive the reader.
     constexpr explicit reader(std::string_view text) noexcept : rest_(text) {}
 
     // The next block, or an error: decode_error once there is none left (then ok() says

@@ -23,6 +23,7 @@
 
 namespace carapace::x509 {
 
+// A SHA-256 SPKI pin (RFC 7469).
 struct spki_pin {
     bytes<32> sha256{};  // SHA-256 of the DER SubjectPublicKeyInfo
 
@@ -53,6 +54,7 @@ struct spki_pin {
 // The pin of a key: what `openssl pkey -pubin -outform der | openssl dgst -sha256` gives.
 [[nodiscard]] inline spki_pin pin_of(const public_key_info& key) noexcept { return spki_pin{sha256::hash(key.encoded)}; }
 
+// How pins are checked.
 struct pin_options {
     // Accept a pin set in which every pin matches the current path (no backup pin). RFC 7469
     // §4.3 forbids it; a caller that pins a key it can never rotate may choose to.

@@ -35,11 +35,13 @@
 
 namespace carapace::x509 {
 
+// The certificate profile a chain is held to: the CA/Browser Forum's Web PKI rules, or RFC 5280's.
 enum class certificate_profile : std::uint8_t { webpki, rfc5280 };
 
 // Where a certificate stands in a path: the rules differ.
 enum class path_role : std::uint8_t { leaf = 1, intermediate = 2, anchor = 4 };
 
+// A profile rule a certificate can break.
 enum class profile_rule : std::uint8_t {
     none,
     weak_key,
@@ -67,9 +69,12 @@ enum class profile_rule : std::uint8_t {
     rsa_signature_encoding,
 };
 
+// A rule's description and where it comes from.
 struct profile_rule_entry {
+    // The rule.
     profile_rule rule;
     std::string_view what;    // shown after "profile violation: " (weak_key is its own reason)
+    // The document and section the rule comes from.
     std::string_view source;
     bool in_rfc5280;          // held by the RFC 5280 profile too (the Web PKI holds them all)
     std::uint8_t roles;       // path_role bits
@@ -125,6 +130,7 @@ inline constexpr profile_rule_entry profile_rules[] = {
      detail::on_leaf | detail::on_intermediate},
 };
 
+// The description of a rule.
 constexpr std::string_view to_string(profile_rule rule) noexcept {
     for (const auto& entry : profile_rules)
         if (entry.rule == rule) return entry.what;

@@ -24,11 +24,15 @@
 
 namespace carapace::x509 {
 
+// The hash of RSASSA-PSS parameters; `other` for any we do not support.
 enum class pss_hash : std::uint8_t { sha1, sha256, sha384, sha512, other };
 
+// RSASSA-PSS-params (RFC 4055 §3.1), parsed strictly.
 struct pss_parameters {
+    // The message hash.
     pss_hash hash = pss_hash::sha1;
     pss_hash mgf1_hash = pss_hash::sha1;  // `other` also for a mask generation function other than MGF1
+    // The salt length in bytes.
     std::uint64_t salt_length = 20;
 };
 

@@ -19,6 +19,7 @@
 
 namespace carapace::x509 {
 
+// A certificate's revocation status.
 enum class revocation_status : std::uint8_t { good, revoked, unknown };
 
 // Why a status is what it is. Ranked from the least to the most specific, as verify_error is:
@@ -37,6 +38,7 @@ enum class revocation_detail : std::uint8_t {
     unknown_to_responder,            // an OCSP response with certStatus unknown
 };
 
+// A short English description of a revocation detail.
 constexpr std::string_view to_string(revocation_detail d) noexcept {
     switch (d) {
         case revocation_detail::none: return "none";
@@ -54,7 +56,9 @@ constexpr std::string_view to_string(revocation_detail d) noexcept {
     return "unknown detail";
 }
 
+// A revocation check's status and why.
 struct revocation_result {
+    // good, revoked or unknown.
     revocation_status status = revocation_status::unknown;
     revocation_detail detail = revocation_detail::no_information;
 
@@ -67,8 +71,10 @@ enum class revocation_scope : std::uint8_t {
     whole_path,  // every certificate below the trust anchor must be shown good
 };
 
+// What a revocation check judges by.
 struct revocation_options {
     std::int64_t time = 0;  // seconds since the epoch, UTC: thisUpdate/nextUpdate are judged by it
+    // Which certificates of the path must be shown good.
     revocation_scope scope = revocation_scope::leaf;
 };
 

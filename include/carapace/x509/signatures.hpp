@@ -33,24 +33,28 @@
 
 namespace carapace::x509 {
 
+// Whether this build verifies Ed25519 signatures (not with CARAPACE_NO_ED25519).
 inline constexpr bool verifies_ed25519 =
 #if defined(CARAPACE_NO_ED25519)
     false;
 #else
     true;
 #endif
+// Whether this build verifies ECDSA P-256 signatures (not with CARAPACE_NO_P256).
 inline constexpr bool verifies_p256 =
 #if defined(CARAPACE_NO_P256)
     false;
 #else
     true;
 #endif
+// Whether this build verifies ECDSA P-384 signatures (not with CARAPACE_NO_P384).
 inline constexpr bool verifies_p384 =
 #if defined(CARAPACE_NO_P384)
     false;
 #else
     true;
 #endif
+// Whether this build verifies RSA signatures (not with CARAPACE_NO_RSA).
 inline constexpr bool verifies_rsa =
 #if defined(CARAPACE_NO_RSA)
     false;

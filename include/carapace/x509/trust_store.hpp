@@ -46,7 +46,9 @@ public:
         return added;
     }
 
+    // The number of anchors.
     [[nodiscard]] constexpr std::size_t size() const noexcept { return count_; }
+    // The anchors, parsed.
     [[nodiscard]] constexpr std::span<const certificate> anchors() const noexcept {
         return std::span<const certificate>(anchors_.data(), count_);
     }

@@ -84,6 +84,7 @@ template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t 
     return e;
 }
 
+// verify_chain without the details of a failure.
 template <std::size_t MaxIntermediates = default_max_intermediates, std::size_t Capacity>
 [[nodiscard]] inline verify_error verify_chain(byte_view leaf, std::span<const byte_view> intermediates,
                                                const trust_store<Capacity>& store, const verify_options& options,

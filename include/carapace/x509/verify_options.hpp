@@ -41,6 +41,7 @@ enum class verify_error : std::uint8_t {
     no_backup_pin,                   // every pin matches the current path: a key rotation would lock out
 };
 
+// A short English description of a verification error.
 constexpr std::string_view to_string(verify_error e) noexcept {
     switch (e) {
         case verify_error::ok: return "ok";
@@ -68,13 +69,16 @@ constexpr std::string_view to_string(verify_error e) noexcept {
     return "unknown error";
 }
 
+// The extended key usage a leaf must allow.
 enum class purpose : std::uint8_t { any, server_auth, client_auth };
 
+// What verify_chain checks besides the chain itself.
 struct verify_options {
     std::int64_t time = 0;          // seconds since the epoch, UTC
     bool time_known = true;         // false on a device without a clock: validity is not checked
     std::string_view host;          // checked against the leaf's SAN when not empty
     std::string_view email;         // a mailbox checked against the leaf's rfc822Name SANs when not empty
+    // The extended key usage the leaf must allow.
     purpose usage = purpose::server_auth;
     // What the leaf's key will do, checked against its keyUsage when it has one (RFC 5280
     // §4.2.1.3); nothing by default. TLS 1.3 signs CertificateVerify with it (RFC 8446 §4.4.2.2),
@@ -90,6 +94,7 @@ struct verify_options {
     // constraint comparisons (constraints times names, summed over the search, long names
     // counting more: name_constraints.hpp). Running out is verify_error::budget_exhausted.
     std::size_t max_signature_checks = 100;
+    // The name constraint comparisons allowed (see above).
     std::size_t max_name_comparisons = 1 << 16;
 };
 
@@ -99,6 +104,7 @@ struct verify_details {
     std::size_t signature_checks = 0;     // signatures verified (or attempted), the leaf's included
     std::size_t name_comparisons = 0;     // name constraint work: bases compared with names
     std::size_t intermediates_ignored = 0;  // beyond the capacity of verify_chain
+    // The profile rule broken, for profile_violation and weak_key.
     profile_rule broken_rule = profile_rule::none;
 };
 

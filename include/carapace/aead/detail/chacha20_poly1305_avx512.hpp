@@ -5,8 +5,8 @@
 // key) and the blocks after the last whole batch come from one more 16-block pass before the
 // batches, so a message takes one pass more than its whole KiBs. Two engines share the ChaCha20
 // code and differ in the Poly1305 beside it:
-// - chacha20_poly1305_avx512: the scalar Poly1305 (64-bit limbs, four blocks per step), so the
-//   vector units and the integer multipliers work side by side; from 2 KiB;
+// - chacha20_poly1305_avx512: the eight-lane AVX-512F Poly1305 in 26-bit limbs
+//   (poly1305_avx512.hpp), for CPUs without IFMA; above 448 bytes;
 // - chacha20_poly1305_avx512_ifma: the eight-lane AVX-512 IFMA Poly1305 (poly1305_ifma.hpp),
 //   about 3.5 times the scalar code's speed, for CPUs that have it; from 256 bytes, where the
 //   one pass before the batches already beats the AVX2 engine's eight-block passes (up to 960
@@ -22,6 +22,7 @@
 #include "carapace/aead/detail/chacha20_poly1305_avx2.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_mode.hpp"
 #include "carapace/aead/detail/poly1305.hpp"
+#include "carapace/aead/detail/poly1305_avx512.hpp"
 #include "carapace/aead/detail/poly1305_ifma.hpp"
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/wipe.hpp"
@@ -177,6 +178,9 @@ CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_ke
 
 }  // namespace chacha_avx512
 
+// The ChaCha20 above with the eight-lane AVX-512F Poly1305 in radix 2^26 (poly1305_avx512.hpp):
+// one group of eight blocks after each of the first eight double rounds absorbs the 1 KiB batch,
+// as in chacha20_poly1305_avx512_ifma below, whose shape this follows.
 struct chacha20_poly1305_avx512 {
     static constexpr const char* name = "avx512";
     static bool supported() noexcept { return cpu::features().avx512f && chacha20_poly1305_avx2::supported(); }
@@ -187,52 +191,54 @@ struct chacha20_poly1305_avx512 {
                                                        const std::uint8_t* in, std::uint8_t* out, std::size_t size,
                                                        std::uint8_t* tag) noexcept {
         using namespace chacha_avx512;
-        if (size < 2048) {
+        constexpr std::size_t group = poly1305_avx512::group_size;
+        if (size <= 448) {  // one eight-block pass there, faster than a sixteen-block one with the lanes
             chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
             return;
         }
         alignas(64) std::uint8_t ks[1024];
         const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);
         key_and_tail16(key, nonce, tail_counter, ks);
-        poly1305_portable poly{};
+        poly1305_64 poly{};
         poly.init(ks);
         poly1305_padded(poly, aad, aad_size);
+        const poly1305_avx512 vpoly(poly);
+        poly1305_avx512_lanes lanes = vpoly.begin(poly);
         __m512i s[16];
         setup16(s, key, 1, nonce);
-        // The ciphertext not yet absorbed when sealing: the previous batch.
-        const std::uint8_t* pending = out;
-        std::size_t pending_blocks = 0;
         std::size_t done = 0;
         for (; size - done >= 1024; done += 1024) {
-            const std::uint8_t* absorb = Encrypt ? pending : in + done;
-            std::size_t absorb_blocks = Encrypt ? pending_blocks : 64;
+            // Sealing hashes the previous batch's ciphertext (none the first time).
+            const std::uint8_t* absorb = Encrypt ? out + done - (done != 0 ? 1024 : 0) : in + done;
+            const int groups = Encrypt && done == 0 ? 0 : 8;
             __m512i x[16];
 #pragma GCC unroll 16
             for (int i = 0; i < 16; ++i) x[i] = s[i];
 #pragma GCC unroll 10
             for (int r = 0; r < 10; ++r) {
                 double_round(x);
-#pragma GCC unroll 2
-                for (int k = 0; k < 2 && absorb_blocks >= 4; ++k) {
-                    poly.blocks(absorb, 4);
-                    absorb += 64;
-                    absorb_blocks -= 4;
-                }
+                if (r < groups) vpoly.absorb(lanes, absorb + group * static_cast<std::size_t>(r));
             }
-            if (absorb_blocks != 0) poly.blocks(absorb, absorb_blocks);
             finish16(s, x, in + done, out + done);
-            if constexpr (Encrypt) {
-                pending = out + done;
-                pending_blocks = 64;
-            }
         }
         secure_wipe(s, 16);  // holds the key
-        if constexpr (Encrypt) poly1305_padded(poly, pending, 16 * pending_blocks);
-        const std::size_t rest = size - done;
-        if constexpr (!Encrypt) poly1305_padded(poly, in + done, rest);
+        if (Encrypt && done != 0)  // the last batch's ciphertext
+            for (std::size_t g = 0; g < 1024; g += group) vpoly.absorb(lanes, out + done - 1024 + g);
+        // The last 0-1023 bytes: whole groups in the lanes, then the rest in the scalar code
+        // (before they are overwritten when opening in place).
+        const std::size_t rest = size - done, grouped = rest - rest % group;
+        if constexpr (!Encrypt) {
+            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, in + done + g);
+            vpoly.finish(lanes, poly);
+            poly1305_padded(poly, in + done + grouped, rest - grouped);
+        }
         xor_tail(ks, key, nonce, tail_counter, in + done, out + done, rest);
         secure_wipe(ks, sizeof ks);
-        if constexpr (Encrypt) poly1305_padded(poly, out + done, rest);
+        if constexpr (Encrypt) {
+            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, out + done + g);
+            vpoly.finish(lanes, poly);
+            poly1305_padded(poly, out + done + grouped, rest - grouped);
+        }
         poly1305_lengths_and_tag(poly, aad_size, size, tag);
     }
 };

@@ -1,4 +1,4 @@
-// ChaCha20 with x86-64 vectors: eight blocks at once with AVX2 and four at once with SSSE3, the
+// ChaCha20 with x86-64 vectors: eight blocks at once with AVX2 and four at once in 128-bit ones, the
 // state transposed across lanes (vector i holds word i of every block; the counters differ by
 // lane). Each batch ends with a transpose back to block order. Only adds, XORs, shifts and
 // shuffles with fixed patterns: constant time.
@@ -42,7 +42,7 @@ namespace chacha_x86 {
     CARAPACE_CHACHA_QR(add, xor_, rot16, rot12, rot8, rot7, x[2], x[7], x[8], x[13]);    \
     CARAPACE_CHACHA_QR(add, xor_, rot16, rot12, rot8, rot7, x[3], x[4], x[9], x[14])
 
-// ---- SSSE3, four blocks ----
+// ---- Four blocks in 128-bit vectors (SSSE3 instructions, called with the AVX2 target) ----
 CARAPACE_CHACHA_SSE_TARGET __attribute__((always_inline)) inline __m128i add4(__m128i a, __m128i b) noexcept {
     return _mm_add_epi32(a, b);
 }
@@ -62,8 +62,8 @@ CARAPACE_CHACHA_SSE_TARGET __attribute__((always_inline)) inline __m128i rot7_4(
     return _mm_or_si128(_mm_slli_epi32(v, 7), _mm_srli_epi32(v, 25));
 }
 
-// Keystream blocks counter..counter+3 into ks (256 bytes, block order). Defined twice: with
-// SSSE3 for CPUs without AVX, and with AVX2 so that the AVX2 engine stays in VEX encoding.
+// Keystream blocks counter..counter+3 into ks (256 bytes, block order), with the AVX2 target so
+// that the AVX2 engine stays in VEX encoding (short messages).
 #define CARAPACE_CHACHA_BLOCKS4(TARGET, NAME)                                                                   \
     TARGET inline void NAME(const chacha20_key& key, std::uint32_t counter, const std::uint8_t* nonce,          \
                             std::uint8_t* ks) noexcept {                                                        \
@@ -88,31 +88,6 @@ CARAPACE_CHACHA_SSE_TARGET __attribute__((always_inline)) inline __m128i rot7_4(
             _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 3 * 64 + 16 * g), _mm_unpackhi_epi64(t1, t3));     \
         }                                                                                                       \
     }
-
-CARAPACE_CHACHA_BLOCKS4(CARAPACE_CHACHA_SSE_TARGET, blocks4)
-
-// out = in xor keystream for `size` bytes (any), four blocks per step.
-CARAPACE_CHACHA_SSE_TARGET inline void xor_sse(const chacha20_key& key, std::uint32_t counter,
-                                               const std::uint8_t* nonce, const std::uint8_t* in, std::uint8_t* out,
-                                               std::size_t size) noexcept {
-    alignas(16) std::uint8_t ks[256];
-    while (size != 0) {
-        blocks4(key, counter, nonce, ks);
-        const std::size_t n = size < 256 ? size : 256;
-        std::size_t i = 0;
-        for (; i + 16 <= n; i += 16) {
-            const __m128i k = _mm_load_si128(reinterpret_cast<const __m128i*>(ks + i));
-            const __m128i m = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_xor_si128(k, m));
-        }
-        for (; i < n; ++i) out[i] = static_cast<std::uint8_t>(in[i] ^ ks[i]);
-        counter += 4;
-        in += n;
-        out += n;
-        size -= n;
-    }
-    secure_wipe(ks, sizeof ks);
-}
 
 // ---- AVX2, eight blocks ----
 CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline __m256i add8(__m256i a, __m256i b) noexcept {
@@ -220,7 +195,7 @@ CARAPACE_CHACHA_AVX2_TARGET inline void blocks8(const chacha20_key& key, std::ui
     finish8(st, x, in, out);
 }
 
-// out = in xor keystream for `size` bytes: eight blocks per step, then four-block SSE steps.
+// out = in xor keystream for `size` bytes: eight blocks per step, then one four-block step.
 CARAPACE_CHACHA_AVX2_TARGET inline void xor_avx2(const chacha20_key& key, std::uint32_t counter,
                                                  const std::uint8_t* nonce, const std::uint8_t* in, std::uint8_t* out,
                                                  std::size_t size) noexcept {
@@ -243,16 +218,7 @@ CARAPACE_CHACHA_AVX2_TARGET inline void xor_avx2(const chacha20_key& key, std::u
 
 }  // namespace chacha_x86
 
-// The standalone stream functions, for the engines and tests.
-struct chacha20_sse {
-    static constexpr const char* name = "ssse3";
-    static bool supported() noexcept { return cpu::features().ssse3; }
-    static void xor_stream(const chacha20_key& key, std::uint32_t counter, const std::uint8_t* nonce,
-                           const std::uint8_t* in, std::uint8_t* out, std::size_t size) noexcept {
-        chacha_x86::xor_sse(key, counter, nonce, in, out, size);
-    }
-};
-
+// The standalone stream function, for the tests.
 struct chacha20_avx2 {
     static constexpr const char* name = "avx2";
     static bool supported() noexcept { return cpu::features().avx2; }
@@ -268,17 +234,13 @@ struct chacha20_avx2 {
 #else
 
 // Built without intrinsics: never supported, so never called; the portable code stands in.
-struct chacha20_sse {
-    static constexpr const char* name = "ssse3";
+struct chacha20_avx2 {
+    static constexpr const char* name = "avx2";
     static constexpr bool supported() noexcept { return false; }
     static constexpr void xor_stream(const chacha20_key& key, std::uint32_t counter, const std::uint8_t* nonce,
                                      const std::uint8_t* in, std::uint8_t* out, std::size_t size) noexcept {
         chacha20_xor_portable(key, counter, nonce, in, out, size);
     }
-};
-
-struct chacha20_avx2 : chacha20_sse {
-    static constexpr const char* name = "avx2";
 };
 
 #endif

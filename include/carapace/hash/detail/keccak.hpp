@@ -10,6 +10,8 @@
 #include <cstdint>
 
 #include "carapace/core/bytes.hpp"
+#include "carapace/core/cpu.hpp"
+#include "carapace/core/cpu_dispatch.hpp"
 #include "carapace/core/endian.hpp"
 #include "carapace/core/wipe.hpp"
 
@@ -71,8 +73,9 @@ constexpr std::array<unsigned, 25> pi_destination = [] {
 // Keccak-p[1600, 24] (FIPS 202 §3.3): theta, rho and pi, chi, iota per round. The lanes are named
 // variables a<x><y> (lane x + 5y of the state) so that the compiler keeps them in registers; the
 // step mappings are written out lane by lane, as §3.2 defines them: c<x> and d<x> of theta,
-// B[y, 2x + 3y] = rot(A[x, y] ^ D[x], r[x, y]) for rho and pi, then chi on B.
-constexpr void keccak_f1600(keccak_state& a) noexcept {
+// B[y, 2x + 3y] = rot(A[x, y] ^ D[x], r[x, y]) for rho and pi, then chi on B. Always inlined, so
+// that each variant below compiles it for its own instruction set.
+[[gnu::always_inline]] constexpr void keccak_f1600_rounds(keccak_state& a) noexcept {
     using namespace keccak_tables;
     std::uint64_t a00 = a[0], a10 = a[1], a20 = a[2], a30 = a[3], a40 = a[4];
     std::uint64_t a01 = a[5], a11 = a[6], a21 = a[7], a31 = a[8], a41 = a[9];
@@ -147,6 +150,40 @@ constexpr void keccak_f1600(keccak_state& a) noexcept {
     a[10] = a02; a[11] = a12; a[12] = a22; a[13] = a32; a[14] = a42;
     a[15] = a03; a[16] = a13; a[17] = a23; a[18] = a33; a[19] = a43;
     a[20] = a04; a[21] = a14; a[22] = a24; a[23] = a34; a[24] = a44;
+}
+
+// The portable permutation, and the same code compiled with BMI1 and BMI2, where chi's ~b & c is
+// one andn and a rotation one rorx that leaves its source alone (about 15% fewer instructions,
+// fewer register copies). Both compute the same thing; the dispatcher picks one at run time.
+struct keccak_portable {
+    static constexpr const char* name = "portable";
+    static constexpr bool supported() noexcept { return true; }
+    static constexpr void permute(keccak_state& a) noexcept { keccak_f1600_rounds(a); }
+};
+
+#if CARAPACE_HAVE_X86_INTRINSICS
+struct keccak_bmi2 {
+    static constexpr const char* name = "bmi2";
+    static bool supported() noexcept { return cpu::features().bmi1 && cpu::features().bmi2; }
+    __attribute__((target("bmi,bmi2"))) static void permute(keccak_state& a) noexcept { keccak_f1600_rounds(a); }
+};
+#else
+// Built without intrinsics: never supported, so never called.
+struct keccak_bmi2 {
+    static constexpr const char* name = "bmi2";
+    static constexpr bool supported() noexcept { return false; }
+    static constexpr void permute(keccak_state& a) noexcept { keccak_f1600_rounds(a); }
+};
+#endif
+
+using keccak_dispatch = cpu_variants<keccak_bmi2, keccak_portable>;
+
+constexpr void keccak_f1600(keccak_state& a) noexcept {
+    if (std::is_constant_evaluated()) {
+        keccak_f1600_rounds(a);
+        return;
+    }
+    keccak_dispatch::call(keccak_dispatch::best(), [&]<class Variant>() { Variant::permute(a); });
 }
 
 // The sponge of FIPS 202 §4 with Rate bytes of rate and the domain bits plus the first padding

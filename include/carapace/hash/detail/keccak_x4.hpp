@@ -26,6 +26,7 @@ namespace carapace::detail {
 
 // Lane i of state j at [i][j].
 struct alignas(32) keccak_x4_states {
+    static constexpr std::size_t width = 4;
     std::array<std::array<std::uint64_t, 4>, 25> lanes{};
 };
 
@@ -242,7 +243,7 @@ constexpr void keccak_x4_hash32(const std::array<std::span<const std::uint8_t>, 
     keccak_x4_states states{};
     std::size_t blocks = 0;
     for (const auto& m : messages) blocks = m.size() / Rate + 1 > blocks ? m.size() / Rate + 1 : blocks;
-    auto choice = keccak_x4_dispatch::best();  // not const: see sample_ntt_x4 (kem/detail/mlkem_sample.hpp)
+    auto choice = keccak_x4_dispatch::best();  // not const: see run_sponge_jobs (kem/detail/mlkem_sample.hpp)
     std::array<std::uint8_t, Rate> last{};
     for (std::size_t b = 0; b < blocks; ++b) {
         for (std::size_t e = 0; e < Count; ++e) {

@@ -171,14 +171,6 @@ struct mlkem_ntt_portable {
     }
 };
 
-constexpr void add(poly& f, const poly& g) noexcept {
-    for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<std::uint16_t>(reduce_once(f[i] + g[i]));
-}
-
-constexpr void subtract(poly& f, const poly& g) noexcept {
-    for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<std::uint16_t>(reduce_once(f[i] + q - g[i]));
-}
-
 // Compress_d(x) = round(2^d x / q) mod 2^d = floor((2^(d+1) x + q) / 2q) mod 2^d. The division by
 // 2q is a multiplication by ceil(2^48 / 2q) and a shift, exact for every numerator below 2^26
 // (the tests check every x and d).
@@ -196,18 +188,34 @@ constexpr std::uint16_t decompress(std::uint32_t y) noexcept {
     return static_cast<std::uint16_t>((y * q + (1u << (D - 1))) >> D);
 }
 
+// ByteEncode_d and ByteDecode_d work on groups of G = 8 / gcd(d, 8) values, which fill a whole
+// number B = d G / 8 of bytes: every shift below is then a compile-time constant, so the loops
+// unroll into straight-line code (a running bit accumulator would carry its offset from value to
+// value and stay a loop).
+template <unsigned D>
+struct byte_groups {
+    static constexpr unsigned values = D % 8 == 0 ? 1 : D % 4 == 0 ? 2 : D % 2 == 0 ? 4 : 8;
+    static constexpr unsigned bytes = D * values / 8;
+};
+
 // ByteEncode_d (Algorithm 5) of values already below 2^d: 32 d bytes, least significant bit first.
+// Byte b of a group takes the bits [8 b, 8 b + 8) of the group's values laid end to end.
 template <unsigned D>
 constexpr void byte_encode(const std::array<std::uint16_t, n>& f, std::uint8_t* out) noexcept {
-    std::uint32_t acc = 0;
-    unsigned bits = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        acc |= std::uint32_t{f[i]} << bits;
-        bits += D;
-        while (bits >= 8) {
-            *out++ = static_cast<std::uint8_t>(acc);
-            acc >>= 8;
-            bits -= 8;
+    constexpr unsigned G = byte_groups<D>::values, B = byte_groups<D>::bytes;
+    for (std::size_t g = 0; g < n / G; ++g) {
+        const std::uint16_t* in = f.data() + G * g;
+        std::uint8_t* o = out + B * g;
+#pragma GCC unroll 16
+        for (unsigned b = 0; b < B; ++b) {
+            std::uint32_t v = 0;
+#pragma GCC unroll 8
+            for (unsigned j = 0; j < G; ++j) {
+                const int shift = static_cast<int>(D * j) - static_cast<int>(8 * b);
+                if (shift >= 8 || shift <= -static_cast<int>(D)) continue;
+                v |= shift >= 0 ? std::uint32_t{in[j]} << shift : std::uint32_t{in[j]} >> -shift;
+            }
+            o[b] = static_cast<std::uint8_t>(v);
         }
     }
 }
@@ -215,31 +223,23 @@ constexpr void byte_encode(const std::array<std::uint16_t, n>& f, std::uint8_t* 
 // ByteDecode_d (Algorithm 6); for d = 12 the value is reduced modulo q as the algorithm says.
 template <unsigned D>
 constexpr void byte_decode(const std::uint8_t* in, std::array<std::uint16_t, n>& f) noexcept {
-    std::uint32_t acc = 0;
-    unsigned bits = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        while (bits < D) {
-            acc |= std::uint32_t{*in++} << bits;
-            bits += 8;
+    constexpr unsigned G = byte_groups<D>::values, B = byte_groups<D>::bytes;
+    for (std::size_t g = 0; g < n / G; ++g) {
+        const std::uint8_t* i = in + B * g;
+        std::uint16_t* o = f.data() + G * g;
+#pragma GCC unroll 8
+        for (unsigned j = 0; j < G; ++j) {
+            std::uint32_t v = 0;
+#pragma GCC unroll 16
+            for (unsigned b = 0; b < B; ++b) {
+                const int shift = static_cast<int>(8 * b) - static_cast<int>(D * j);
+                if (shift >= static_cast<int>(D) || shift <= -8) continue;
+                v |= shift >= 0 ? std::uint32_t{i[b]} << shift : std::uint32_t{i[b]} >> -shift;
+            }
+            v &= (1u << D) - 1;
+            o[j] = static_cast<std::uint16_t>(D == 12 ? reduce_once(v) : v);
         }
-        const std::uint32_t v = acc & ((1u << D) - 1);
-        f[i] = static_cast<std::uint16_t>(D == 12 ? reduce_once(v) : v);
-        acc >>= D;
-        bits -= D;
     }
-}
-
-template <unsigned D>
-constexpr void compress_encode(const poly& f, std::uint8_t* out) noexcept {
-    std::array<std::uint16_t, n> c{};
-    for (std::size_t i = 0; i < n; ++i) c[i] = static_cast<std::uint16_t>(compress<D>(f[i]));
-    byte_encode<D>(c, out);
-}
-
-template <unsigned D>
-constexpr void decode_decompress(const std::uint8_t* in, poly& f) noexcept {
-    byte_decode<D>(in, f);
-    for (auto& c : f) c = decompress<D>(c);
 }
 
 // Algorithm 8 on the 64 eta bytes of PRF_eta output: coefficient i is the number of set bits
