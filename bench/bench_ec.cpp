@@ -111,6 +111,7 @@ double fastest_us(Op&& op, int runs) {
 
 template <class Ours, class Peer>
 void compare(const std::string& what, Ours&& ours, Peer&& peer) {
+    if (!carapace_bench::wanted(what)) return;
     report(what, "ops/s", 1, best_of(ours, peer));
     fastest f{what};
     const int runs = carapace_bench::rounds > 1 ? 400 : 20;

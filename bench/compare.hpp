@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -17,6 +18,18 @@ namespace carapace_bench {
 
 inline double seconds_per_round = 0.2;
 inline int rounds = 5;
+// --only A,B: only the rows whose name contains A or B (empty: every row).
+inline std::string only;
+
+inline bool wanted(const std::string& what) {
+    if (only.empty()) return true;
+    for (std::size_t start = 0; start <= only.size();) {
+        const std::size_t end = std::min(only.find(',', start), only.size());
+        if (end > start && what.find(only.substr(start, end - start)) != std::string::npos) return true;
+        start = end + 1;
+    }
+    return false;
+}
 
 struct measured {
     double ours = 0, peer = 0;
@@ -48,15 +61,17 @@ inline void report(const std::string& what, const char* unit, double scale, meas
     std::fflush(stdout);
 }
 
-// Handles --quick (one short round per side, for CI smoke runs) and prints the peer's version,
+// Handles --quick (one short round per side, for CI smoke runs) and --only (a few rows), and prints the peer's version,
 // the method and the table header. False on an unknown argument.
 inline bool begin(int argc, char** argv, const char* program) {
     for (int i = 1; i < argc; ++i) {
         if (std::string(argv[i]) == "--quick") {
             seconds_per_round = 0.02;
             rounds = 1;
+        } else if (std::string(argv[i]) == "--only" && i + 1 < argc) {
+            only = argv[++i];
         } else {
-            std::fprintf(stderr, "usage: %s [--quick]\n", program);
+            std::fprintf(stderr, "usage: %s [--quick] [--only SUBSTRING,...]\n", program);
             return false;
         }
     }
@@ -65,6 +80,8 @@ inline bool begin(int argc, char** argv, const char* program) {
 #else
     std::printf("peer: none (OpenSSL's libcrypto was not found at build time)\n");
 #endif
+    if (const char* hidden = std::getenv("CARAPACE_CPU_DISABLE"); hidden != nullptr && hidden[0] != '\0')
+        std::printf("CPU features hidden from carapace (CARAPACE_CPU_DISABLE): %s\n", hidden);
     std::printf("best of %d alternating rounds of %.2f s per side\n\n", rounds, seconds_per_round);
     print_header();
     return true;

@@ -3,6 +3,10 @@
 // - Define CARAPACE_FORCE_PORTABLE when compiling to leave out every intrinsic path.
 // - Set the environment variable CARAPACE_FORCE_PORTABLE=1 to make a build that has them report
 //   no CPU features, so the portable paths run (read once, at the first query).
+// - Set CARAPACE_CPU_DISABLE to a comma-separated list of feature names (the members below, e.g.
+//   "avx512ifma" or "avx512ifma,vaes") to hide just those, so the dispatchers pick what they would
+//   on a CPU without them: how the benchmarks and tests measure a whole handshake on the MULX
+//   curve engine of a CPU that has IFMA.
 // Each accelerated variant asks features() whether it may run; its portable twin always may.
 #pragma once
 
@@ -11,6 +15,7 @@
 // 1 when the x86-64 intrinsic paths are compiled in, 0 otherwise (read-only: set here).
 #define CARAPACE_HAVE_X86_INTRINSICS 1
 #include <cpuid.h>
+#include <cstddef>
 #include <cstdlib>
 #else
 #define CARAPACE_HAVE_X86_INTRINSICS 0
@@ -49,6 +54,37 @@ inline bool forced_portable_by_environment() noexcept {
     return value != nullptr && value[0] != '\0' && !(value[0] == '0' && value[1] == '\0');
 }
 
+// Clears the features named in CARAPACE_CPU_DISABLE (unknown names are ignored).
+inline void disable_by_environment(x86_features& f) noexcept {
+    const char* list = std::getenv("CARAPACE_CPU_DISABLE");
+    if (list == nullptr) return;
+    struct named {
+        const char* name;
+        bool x86_features::*flag;
+    };
+    static constexpr named names[] = {
+        {"sse2", &x86_features::sse2},         {"ssse3", &x86_features::ssse3},
+        {"sse41", &x86_features::sse41},       {"aesni", &x86_features::aesni},
+        {"pclmul", &x86_features::pclmul},     {"avx", &x86_features::avx},
+        {"avx2", &x86_features::avx2},         {"bmi1", &x86_features::bmi1},
+        {"bmi2", &x86_features::bmi2},         {"adx", &x86_features::adx},
+        {"sha", &x86_features::sha},           {"vaes", &x86_features::vaes},
+        {"vpclmulqdq", &x86_features::vpclmulqdq}, {"avx512f", &x86_features::avx512f},
+        {"avx512dq", &x86_features::avx512dq}, {"avx512vl", &x86_features::avx512vl},
+        {"avx512ifma", &x86_features::avx512ifma},
+    };
+    for (const char* p = list; *p != '\0';) {
+        const char* end = p;
+        while (*end != '\0' && *end != ',') ++end;
+        for (const named& n : names) {
+            std::size_t i = 0;
+            while (p + i != end && n.name[i] != '\0' && n.name[i] == p[i]) ++i;
+            if (p + i == end && n.name[i] == '\0') f.*n.flag = false;
+        }
+        p = *end == ',' ? end + 1 : end;
+    }
+}
+
 inline x86_features detect() noexcept {
     x86_features f;
     if (forced_portable_by_environment()) return f;
@@ -84,6 +120,7 @@ inline x86_features detect() noexcept {
         f.avx512ifma = f.avx512f && ((b >> 21) & 1);
         f.avx512vl = f.avx512f && ((b >> 31) & 1);
     }
+    disable_by_environment(f);
     return f;
 }
 

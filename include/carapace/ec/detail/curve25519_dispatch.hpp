@@ -1,9 +1,16 @@
 // X25519 and Ed25519 dispatched over their CPU variants (core/cpu_dispatch.hpp): AVX-512 IFMA for
-// X25519 with a variable point and Ed25519 verification (measured about 1.4x faster than MULX/ADX
-// for both on AMD Zen 5; the variant's other operations are MULX/ADX's), else MULX/ADX (4x64
-// limbs) when the CPU has BMI2 and ADX, else the portable 5x51 engine (10x25.5 on targets without
-// a 128-bit integer type). No key object holds engine state, so the choice is the variant set's,
-// picked once. Constant evaluation takes the portable engine.
+// X25519 with a variable point and Ed25519 verification (the variant's other operations are
+// MULX/ADX's), else MULX/ADX (4x64 limbs) when the CPU has BMI2 and ADX, else the portable 5x51
+// engine (10x25.5 on targets without a 128-bit integer type). No key object holds engine state,
+// so the choice is the variant set's, picked once. Constant evaluation takes the portable engine.
+//
+// How the order is decided: bench/bench-ec measures every engine the CPU has, and a variant goes
+// before another only where it is faster with GCC and with Clang, at -O3 (bench-ec) and at -O2
+// (bench-ec-O2). On AMD Zen 5, IFMA against MULX/ADX: X25519 with a variable point 13-15 us
+// against 20-24 us, Ed25519 verification 16-19 us against 22-27 us. The IFMA code unrolls its
+// limb loops by pragma because GCC 12 at -O2 left them rolled, which made it slower than MULX/ADX
+// (52 us for X25519); CARAPACE_CPU_DISABLE=avx512ifma (core/cpu.hpp) measures the MULX/ADX choice
+// on the same CPU.
 #pragma once
 
 #include <cstdint>

@@ -130,7 +130,9 @@ struct ed25519_group {
             const std::uint32_t hit = ((magnitude ^ k) - 1u) >> 31;  // 1 when magnitude == k
             const std::uint64_t m = ct::mask_from_bit(std::uint64_t{hit});
             const auto& e = ed25519_base_comb[row][k - 1];
+#pragma GCC unroll 3
             for (int c = 0; c < 3; ++c)
+#pragma GCC unroll 4
                 for (int i = 0; i < 4; ++i) w[c][i] ^= (w[c][i] ^ e[c][i]) & m;
         }
         niels t = niels_from_words(w);
@@ -190,34 +192,30 @@ struct ed25519_group {
     }
 
     // Width-w NAF of a 256-bit little-endian number below 2^255: odd digits in (-2^(w-1), 2^(w-1)).
+    // Reads windows of bits with a carry instead of subtracting each digit from a shifted copy of
+    // the number: the same digits, and no multi-word shift per bit, which GCC leaves in memory
+    // at -O2.
     static constexpr void wnaf(std::int8_t* naf, const std::uint8_t* s, int w) noexcept {
         std::uint64_t k[5] = {};
         for (int i = 0; i < 32; ++i) k[i / 8] |= std::uint64_t{s[i]} << (8 * (i % 8));
         for (int i = 0; i < 256; ++i) naf[i] = 0;
-        const std::uint64_t window = std::uint64_t{1} << w;
-        for (int i = 0; i < 256; ++i) {
-            if (k[0] & 1) {
-                std::int64_t digit = static_cast<std::int64_t>(k[0] & (window - 1));
-                if (digit >= static_cast<std::int64_t>(window / 2)) digit -= static_cast<std::int64_t>(window);
-                naf[i] = static_cast<std::int8_t>(digit);
-                // k -= digit (a positive digit clears low bits; a negative one adds |digit|).
-                if (digit > 0) {
-                    std::uint64_t borrow = static_cast<std::uint64_t>(digit);
-                    for (int j = 0; j < 5 && borrow; ++j) {
-                        const std::uint64_t before = k[j];
-                        k[j] -= borrow;
-                        borrow = before < borrow ? 1 : 0;
-                    }
-                } else {
-                    std::uint64_t c = static_cast<std::uint64_t>(-digit);
-                    for (int j = 0; j < 5 && c; ++j) {
-                        k[j] += c;
-                        c = k[j] < c ? 1 : 0;
-                    }
-                }
+        const auto bits = [&k](int at, int count) {
+            const int word = at / 64, shift = at % 64;
+            std::uint64_t x = k[word] >> shift;
+            if (shift != 0) x |= k[word + 1] << (64 - shift);
+            return x & ((std::uint64_t{1} << count) - 1);
+        };
+        std::uint64_t carry = 0;
+        for (int i = 0; i < 256;) {
+            if (bits(i, 1) == carry) {
+                ++i;
+                continue;
             }
-            for (int j = 0; j < 4; ++j) k[j] = (k[j] >> 1) | (k[j + 1] << 63);
-            k[4] >>= 1;
+            const int now = w < 256 - i ? w : 256 - i;
+            const std::uint64_t digit = bits(i, now) + carry;
+            carry = (digit >> (w - 1)) & 1;
+            naf[i] = static_cast<std::int8_t>(static_cast<std::int64_t>(digit) - static_cast<std::int64_t>(carry << w));
+            i += now;
         }
     }
 
