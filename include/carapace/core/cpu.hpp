@@ -71,7 +71,7 @@ inline void disable_by_environment(x86_features& f) noexcept {
         {"sha", &x86_features::sha},           {"vaes", &x86_features::vaes},
         {"vpclmulqdq", &x86_features::vpclmulqdq}, {"avx512f", &x86_features::avx512f},
         {"avx512dq", &x86_features::avx512dq}, {"avx512vl", &x86_features::avx512vl},
-        {"avx512ifma", &x86_features::avx512ifma},
+        {"avx512bw", &x86_features::avx512bw}, {"avx512ifma", &x86_features::avx512ifma},
     };
     for (const char* p = list; *p != '\0';) {
         const char* end = p;
