@@ -1,0 +1,6 @@
+// The ML-KEM tests (KATs, Wycheproof and C2SP vectors) again with CARAPACE_MLKEM_SMALL_STACK, the
+// memory-frugal K-PKE the bare-metal build uses. The switch changes inline functions, so this is a
+// program of its own (carapace-tests-mlkem-small-stack), not a group of carapace-tests.
+#define CARAPACE_MLKEM_SMALL_STACK 1
+
+#include "test_mlkem.cpp"
