@@ -229,7 +229,8 @@ public:
         shared_secret rejected{};
 #if defined(CARAPACE_MLKEM_SMALL_STACK)
         const matrix_source a_hat = rho;
-        const bool ok = detail::mlkem::kpke_keygen_small<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data());
+        const bool ok =
+            detail::mlkem::kpke_keygen_small<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data());
         sha3_256().update(fixed_view<pke_ek>(ek, pke_ek)).final(h);
         rejection_key(seed.template last<32>(), c, rejected);
 #else
