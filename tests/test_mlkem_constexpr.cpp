@@ -1,5 +1,5 @@
 // ML-KEM in constant evaluation: the same code computes a Wycheproof answer at compile time (with
-// CARAPACE_MLKEM_SMALL_STACK too: tests/group_mlkem_small_stack.cpp includes this file). If it is
+// CARAPACE_MLKEM_NO_MATRIX too: tests/group_mlkem_small_stack.cpp includes this file). If it is
 // wrong, this file does not compile.
 #include <string_view>
 

@@ -13,7 +13,7 @@
 // the 64-byte seed d || z it is derived from (decapsulate_seed re-derives it each time, keeping
 // the public matrix from KeyGen for the re-encryption).
 //
-// CARAPACE_MLKEM_SMALL_STACK (defined for every translation unit of a program) selects the
+// CARAPACE_MLKEM_NO_MATRIX (defined for every translation unit of a program) selects the
 // memory-frugal K-PKE of kem/detail/mlkem_kpke_small.hpp: A-hat is never held whole but sampled an
 // entry at a time where it is used, and the hashes run on one scalar Keccak state. Same results,
 // less stack (for ML-KEM-768 on a Cortex-M4: see README), slower.
@@ -34,7 +34,7 @@
 #include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
 #include "carapace/kem/detail/mlkem_kpke.hpp"
-#if defined(CARAPACE_MLKEM_SMALL_STACK)
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
 #include "carapace/kem/detail/mlkem_kpke_small.hpp"
 #endif
 
@@ -94,7 +94,7 @@ public:
         bytes<32> rho{};
         for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
         rho = ct::declassify(rho);
-#if defined(CARAPACE_MLKEM_SMALL_STACK)
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
         const bool ok = detail::mlkem::kpke_keygen_small<P>(rho, rho_sigma.template last<32>(), ek.data(), dk.data());
 #else
         detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
@@ -139,7 +139,7 @@ public:
                                                     fixed_span<ciphertext_size> c,
                                                     fixed_span<shared_secret_size> key) noexcept {
         if (!encapsulation_key_valid(ek)) return errc::invalid_argument;
-#if defined(CARAPACE_MLKEM_SMALL_STACK)
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
         const auto h = sha3_256::hash(ek);
         const matrix_source a_hat = ek.template last<32>();
         constexpr bool ok = true;
@@ -172,7 +172,7 @@ public:
         const auto ek = dk.template subspan<pke_dk, pke_ek>();
         bytes<32> m{};
         detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
-#if defined(CARAPACE_MLKEM_SMALL_STACK)
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
         const auto h = sha3_256::hash(ek);
         errc e = errc::invalid_argument;
         if (ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32)))) {
@@ -227,7 +227,7 @@ public:
         std::uint8_t* ek = dk.data() + pke_dk;
         fixed_span<32> h(dk.data() + pke_dk + pke_ek, 32);
         shared_secret rejected{};
-#if defined(CARAPACE_MLKEM_SMALL_STACK)
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
         const matrix_source a_hat = rho;
         const bool ok =
             detail::mlkem::kpke_keygen_small<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data());
@@ -251,7 +251,7 @@ public:
     }
 
 private:
-#if defined(CARAPACE_MLKEM_SMALL_STACK)
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
     // What K-PKE.Encrypt samples A-hat from: its seed rho, an entry at a time.
     using matrix_source = fixed_view<32>;
 
@@ -294,7 +294,7 @@ private:
 #endif
 
     // Algorithm 18 steps 7-11 on a key known to be sound: m' decrypted, J(z || c) and dk's A-hat
-    // given (or its seed, with CARAPACE_MLKEM_SMALL_STACK; sampled: whether sampling A-hat stayed
+    // given (or its seed, with CARAPACE_MLKEM_NO_MATRIX; sampled: whether sampling A-hat stayed
     // within its budget).
     [[nodiscard]] static constexpr errc finish_decapsulation(fixed_view<decapsulation_key_size> dk,
                                                              fixed_view<ciphertext_size> c, fixed_view<32> m,

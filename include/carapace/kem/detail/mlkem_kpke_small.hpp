@@ -1,4 +1,4 @@
-// K-PKE (FIPS 203 §5: Algorithms 13 and 14) for small stacks, chosen by CARAPACE_MLKEM_SMALL_STACK
+// K-PKE (FIPS 203 §5: Algorithms 13 and 14) for small stacks, chosen by CARAPACE_MLKEM_NO_MATRIX
 // (kem/mlkem.hpp). The fast K-PKE (mlkem_kpke.hpp) samples the whole matrix A-hat (4.5 KiB for
 // ML-KEM-768) in one batch of Keccak lanes; here each entry is sampled where a matrix-vector
 // product uses it, into one polynomial, with one scalar SHAKE128 sponge, and each PRF output is
