@@ -10,6 +10,7 @@
 #include "test_hkdf.cpp"
 #include "test_hmac.cpp"
 #include "test_mlkem.cpp"
+#include "test_mlkem_constexpr.cpp"
 #include "test_sha2.cpp"
 #include "test_sha3.cpp"
 #include "test_x25519.cpp"

@@ -1,7 +1,7 @@
 // ML-KEM-768 alone, for a Cortex-M4: KeyGen, Encaps and Decaps (FIPS 203), with no TLS. Its sizes
 // and worst-case stack are what an ML-KEM-768 key exchange adds to a device; scripts/baremetal
-// reports them. Seeds and randomness come from the board so that nothing is computed at compile
-// time.
+// reports them; it builds this with CARAPACE_MLKEM_NO_MATRIX, which keeps the matrix A-hat off
+// the stack. Seeds and randomness come from the board so that nothing is computed at compile time.
 #include <cstddef>
 #include <cstdint>
 

@@ -26,6 +26,7 @@ vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
         no-p384              CARAPACE_NO_P384
         no-rsa               CARAPACE_NO_RSA
         no-mlkem             CARAPACE_NO_MLKEM
+        mlkem-no-matrix      CARAPACE_MLKEM_NO_MATRIX
         x25519-no-base-table CARAPACE_X25519_NO_BASE_TABLE
         ec-no-base-table     CARAPACE_EC_NO_BASE_TABLE
 )

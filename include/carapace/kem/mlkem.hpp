@@ -13,6 +13,11 @@
 // the 64-byte seed d || z it is derived from (decapsulate_seed re-derives it each time, keeping
 // the public matrix from KeyGen for the re-encryption).
 //
+// CARAPACE_MLKEM_NO_MATRIX (defined for every translation unit of a program) selects the
+// memory-frugal K-PKE of kem/detail/mlkem_kpke_small.hpp: A-hat is never held whole but sampled an
+// entry at a time where it is used, and the hashes run on one scalar Keccak state. Same results,
+// less stack (for ML-KEM-768 on a Cortex-M4: see README), slower.
+//
 // Errors: encapsulate refuses an encapsulation key that fails the modulus check (§7.2),
 // decapsulate a key that fails the hash check (§7.3). A wrong length is a compile error: every
 // input has its FIPS 203 size in its type. A mismatching ciphertext is not an error: decapsulate
@@ -29,6 +34,9 @@
 #include "carapace/hash/detail/keccak_x4.hpp"
 #include "carapace/hash/sha3.hpp"
 #include "carapace/kem/detail/mlkem_kpke.hpp"
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
+#include "carapace/kem/detail/mlkem_kpke_small.hpp"
+#endif
 
 namespace carapace {
 
@@ -86,8 +94,12 @@ public:
         bytes<32> rho{};
         for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
         rho = ct::declassify(rho);
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
+        const bool ok = detail::mlkem::kpke_keygen_small<P>(rho, rho_sigma.template last<32>(), ek.data(), dk.data());
+#else
         detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
         const bool ok = detail::mlkem::kpke_keygen<P>(rho, rho_sigma.template last<32>(), ek.data(), dk.data(), a_hat);
+#endif
         std::uint8_t* rest = dk.data() + pke_dk;
         for (std::size_t i = 0; i < pke_ek; ++i) rest[i] = ek[i];
         const auto h = sha3_256::hash(ek);
@@ -127,18 +139,24 @@ public:
                                                     fixed_span<ciphertext_size> c,
                                                     fixed_span<shared_secret_size> key) noexcept {
         if (!encapsulation_key_valid(ek)) return errc::invalid_argument;
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
+        const auto h = sha3_256::hash(ek);
+        const matrix_source a_hat = ek.template last<32>();
+        constexpr bool ok = true;
+#else
         bytes<32> h{};
         detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
         const std::array<detail::mlkem::sponge_job, 1> hash_ek = {
             detail::mlkem::sponge_job{ek, sha3_256::block_size, 0x06, nullptr, h.data(), 32}};
         const bool ok = detail::mlkem::sample_matrix<P>(ek.template last<32>(), a_hat, hash_ek);
+#endif
         sha3_512 g;
         g.update(m).update(h);
         auto k_r = g.final();
-        detail::mlkem::kpke_encrypt<P>(ek.data(), m, fixed_view<32>(k_r.data() + 32, 32), c.data(), a_hat);
+        const bool encrypted = encrypt(ek.data(), m, fixed_view<32>(k_r.data() + 32, 32), c.data(), a_hat) && ok;
         for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
         secure_wipe(k_r);
-        if (!ok) {
+        if (!encrypted) {
             secure_wipe(key);
             return errc::invalid_argument;
         }
@@ -154,6 +172,20 @@ public:
         const auto ek = dk.template subspan<pke_dk, pke_ek>();
         bytes<32> m{};
         detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
+        const auto h = sha3_256::hash(ek);
+        errc e = errc::invalid_argument;
+        if (ct::declassify(ct::equal(h, dk.subspan(pke_dk + pke_ek, 32)))) {
+            shared_secret rejected{};
+            rejection_key(dk.template subspan<pke_dk + pke_ek + 32, 32>(), c, rejected);
+            bytes<32> rho{};
+            for (std::size_t i = 0; i < 32; ++i) rho[i] = ek[pke_dk + i];
+            e = finish_decapsulation(dk, c, m, rejected, ct::declassify(rho), true, key);
+            secure_wipe(rejected);
+        }
+        secure_wipe(m);
+        return e;
+#else
         bytes<32> h{};
         shared_secret rejected{};
         bytes<32 + ciphertext_size> z_c{};
@@ -175,6 +207,7 @@ public:
         secure_wipe(z_c);
         secure_wipe(rejected);
         return e;
+#endif
     }
 
     // Decapsulation with the 64-byte seed form d || z of the key. KeyGen runs again, but the key
@@ -191,13 +224,21 @@ public:
         for (std::size_t i = 0; i < 32; ++i) rho[i] = rho_sigma[i];
         rho = ct::declassify(rho);
         decapsulation_key dk{};
-        detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
         std::uint8_t* ek = dk.data() + pke_dk;
-        const bool ok =
-            detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), a_hat);
         fixed_span<32> h(dk.data() + pke_dk + pke_ek, 32);
         shared_secret rejected{};
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
+        const matrix_source a_hat = rho;
+        const bool ok =
+            detail::mlkem::kpke_keygen_small<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data());
+        sha3_256().update(fixed_view<pke_ek>(ek, pke_ek)).final(h);
+        rejection_key(seed.template last<32>(), c, rejected);
+#else
+        detail::mlkem::poly_matrix<P> a_hat;  // every entry written by the sampling
+        const bool ok =
+            detail::mlkem::kpke_keygen<P>(rho, fixed_view<32>(rho_sigma.data() + 32, 32), ek, dk.data(), a_hat);
         hash_key_and_rejection(fixed_view<pke_ek>(ek, pke_ek), seed.template last<32>(), c, h, rejected);
+#endif
         for (std::size_t i = 0; i < 32; ++i) dk[pke_dk + pke_ek + 32 + i] = seed[32 + i];
         bytes<32> m{};
         detail::mlkem::kpke_decrypt<P>(dk.data(), c.data(), m);
@@ -210,6 +251,34 @@ public:
     }
 
 private:
+#if defined(CARAPACE_MLKEM_NO_MATRIX)
+    // What K-PKE.Encrypt samples A-hat from: its seed rho, an entry at a time.
+    using matrix_source = fixed_view<32>;
+
+    static constexpr bool encrypt(const std::uint8_t* ek, fixed_view<32> m, fixed_view<32> r, std::uint8_t* c,
+                                  matrix_source rho) noexcept {
+        return detail::mlkem::kpke_encrypt_small<P>(ek, rho, m, r, c);
+    }
+
+    // J(z || c) (SHAKE256, 32 bytes), absorbed in two parts.
+    static constexpr void rejection_key(fixed_view<32> z, fixed_view<ciphertext_size> c,
+                                        fixed_span<32> rejected) noexcept {
+        detail::keccak_sponge<shake256::rate, 0x1f> j;  // wiped by its destructor
+        j.absorb(z);
+        j.absorb(c);
+        j.finish_absorbing();
+        j.squeeze(rejected);
+    }
+#else
+    // A-hat itself, sampled whole.
+    using matrix_source = const detail::mlkem::poly_matrix<P>&;
+
+    static constexpr bool encrypt(const std::uint8_t* ek, fixed_view<32> m, fixed_view<32> r, std::uint8_t* c,
+                                  matrix_source a_hat) noexcept {
+        detail::mlkem::kpke_encrypt<P>(ek, m, r, c, a_hat);
+        return true;
+    }
+
     // H(ek) (SHA3-256) and J(z || c) (SHAKE256, 32 bytes): two sponges of the same rate, absorbed
     // side by side (hash/detail/keccak_x4.hpp).
     static constexpr void hash_key_and_rejection(fixed_view<pke_ek> ek, fixed_view<32> z, fixed_view<ciphertext_size> c,
@@ -222,20 +291,22 @@ private:
                                                     {0x06, 0x1f}, {h.data(), rejected.data()});
         secure_wipe(z_c);
     }
+#endif
 
     // Algorithm 18 steps 7-11 on a key known to be sound: m' decrypted, J(z || c) and dk's A-hat
-    // given (sampled: whether sampling A-hat stayed within its budget).
+    // given (or its seed, with CARAPACE_MLKEM_NO_MATRIX; sampled: whether sampling A-hat stayed
+    // within its budget).
     [[nodiscard]] static constexpr errc finish_decapsulation(fixed_view<decapsulation_key_size> dk,
                                                              fixed_view<ciphertext_size> c, fixed_view<32> m,
                                                              fixed_view<shared_secret_size> rejected,
-                                                             const detail::mlkem::poly_matrix<P>& a_hat, bool sampled,
+                                                             matrix_source a_hat, bool sampled,
                                                              fixed_span<shared_secret_size> key) noexcept {
         const std::uint8_t* ek = dk.data() + pke_dk;
         sha3_512 g;
         g.update(m).update(dk.subspan(pke_dk + pke_ek, 32));
         auto k_r = g.final();
         ciphertext reencrypted{};
-        detail::mlkem::kpke_encrypt<P>(ek, m, fixed_view<32>(k_r.data() + 32, 32), reencrypted.data(), a_hat);
+        sampled = encrypt(ek, m, fixed_view<32>(k_r.data() + 32, 32), reencrypted.data(), a_hat) && sampled;
         for (std::size_t i = 0; i < 32; ++i) key[i] = k_r[i];
         std::uint32_t diff = 0;
         for (std::size_t i = 0; i < ciphertext_size; ++i) diff |= static_cast<std::uint32_t>(reencrypted[i] ^ c[i]);
