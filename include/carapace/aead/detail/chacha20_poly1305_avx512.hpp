@@ -25,6 +25,7 @@
 #include "carapace/aead/detail/poly1305_avx512.hpp"
 #include "carapace/aead/detail/poly1305_ifma.hpp"
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -92,7 +93,7 @@ CARAPACE_CHACHA16_INLINE void store16(const __m512i (&x)[16], const std::uint8_t
     // Within each 128-bit lane, transpose groups of four words: y[g][k], lane L, holds words
     // 4g..4g+3 of block 4L + k.
     __m512i y[4][4];
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
     for (int g = 0; g < 4; ++g) {
         const __m512i a0 = x[4 * g], a1 = x[4 * g + 1], a2 = x[4 * g + 2], a3 = x[4 * g + 3];
         const __m512i t0 = unpacklo32(a0, a1), t1 = unpackhi32(a0, a1);
@@ -103,7 +104,7 @@ CARAPACE_CHACHA16_INLINE void store16(const __m512i (&x)[16], const std::uint8_t
         y[g][3] = unpackhi64(t1, t3);
     }
     // Then a 4 x 4 transpose of 128-bit lanes: o[L] = block 4L + k, whole.
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
     for (int k = 0; k < 4; ++k) {
         const __m512i t0 = shuffle128<0x44>(y[0][k], y[1][k]);  // y0.0 y0.1 y1.0 y1.1
         const __m512i t1 = shuffle128<0x44>(y[2][k], y[3][k]);  // y2.0 y2.1 y3.0 y3.1
@@ -111,7 +112,7 @@ CARAPACE_CHACHA16_INLINE void store16(const __m512i (&x)[16], const std::uint8_t
         const __m512i t3 = shuffle128<0xee>(y[2][k], y[3][k]);  // y2.2 y2.3 y3.2 y3.3
         const __m512i o[4] = {shuffle128<0x88>(t0, t1), shuffle128<0xdd>(t0, t1),
                               shuffle128<0x88>(t2, t3), shuffle128<0xdd>(t2, t3)};
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int lane = 0; lane < 4; ++lane) {
             const std::size_t offset = 64 * static_cast<std::size_t>(4 * lane + k);
             if constexpr (!Xor) _mm512_storeu_si512(out + offset, o[lane]);
@@ -123,13 +124,13 @@ CARAPACE_CHACHA16_INLINE void store16(const __m512i (&x)[16], const std::uint8_t
 // The state of sixteen blocks: word i of block j in lane j of s[i], counters differing by lane.
 CARAPACE_CHACHA16_INLINE void setup16(__m512i (&s)[16], const chacha20_key& key, std::uint32_t counter,
                                       const std::uint8_t* nonce) noexcept {
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
     for (int i = 0; i < 4; ++i) s[i] = _mm512_set1_epi32(static_cast<int>(chacha20_constants[i]));
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
     for (int i = 0; i < 8; ++i) s[4 + i] = _mm512_set1_epi32(static_cast<int>(key.words[i]));
     s[12] = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(counter)),
                              _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
-#pragma GCC unroll 3
+CARAPACE_UNROLL(3)
     for (int i = 0; i < 3; ++i) s[13 + i] = _mm512_set1_epi32(static_cast<int>(load_le32(nonce + 4 * i)));
 }
 
@@ -137,7 +138,7 @@ CARAPACE_CHACHA16_INLINE void setup16(__m512i (&s)[16], const chacha20_key& key,
 // on to the next sixteen blocks.
 CARAPACE_CHACHA16_INLINE void finish16(__m512i (&s)[16], __m512i (&x)[16], const std::uint8_t* in,
                                        std::uint8_t* out) noexcept {
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
     for (int i = 0; i < 16; ++i) x[i] = _mm512_add_epi32(x[i], s[i]);
     store16(x, in, out);
     s[12] = _mm512_add_epi32(s[12], _mm512_set1_epi32(16));
@@ -151,11 +152,11 @@ CARAPACE_CHACHA16_INLINE void key_and_tail16(const chacha20_key& key, const std:
     __m512i s[16], x[16];
     setup16(s, key, tail_counter - 1, nonce);
     s[12] = _mm512_mask_mov_epi32(s[12], 1, _mm512_setzero_si512());
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
     for (int i = 0; i < 16; ++i) x[i] = s[i];
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
     for (int r = 0; r < 10; ++r) double_round(x);
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
     for (int i = 0; i < 16; ++i) x[i] = _mm512_add_epi32(x[i], s[i]);
     store16<false>(x, nullptr, ks);
     secure_wipe(s, 16);
@@ -212,9 +213,9 @@ struct chacha20_poly1305_avx512 {
             const std::uint8_t* absorb = Encrypt ? out + done - (done != 0 ? 1024 : 0) : in + done;
             const int groups = Encrypt && done == 0 ? 0 : 8;
             __m512i x[16];
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
             for (int i = 0; i < 16; ++i) x[i] = s[i];
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
             for (int r = 0; r < 10; ++r) {
                 double_round(x);
                 if (r < groups) vpoly.absorb(lanes, absorb + group * static_cast<std::size_t>(r));
@@ -278,9 +279,9 @@ struct chacha20_poly1305_avx512_ifma {
             const std::uint8_t* absorb = Encrypt ? out + done - (done != 0 ? 1024 : 0) : in + done;
             const int groups = Encrypt && done == 0 ? 0 : 8;
             __m512i x[16];
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
             for (int i = 0; i < 16; ++i) x[i] = s[i];
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
             for (int r = 0; r < 10; ++r) {
                 double_round(x);
                 if (r < groups) vpoly.absorb(lanes, absorb + group * static_cast<std::size_t>(r));

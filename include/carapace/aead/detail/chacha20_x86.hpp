@@ -9,6 +9,7 @@
 
 #include "carapace/aead/detail/chacha20.hpp"
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -126,12 +127,12 @@ struct state8 {
 CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void setup8(state8& st, const chacha20_key& key,
                                                                               std::uint32_t counter,
                                                                               const std::uint8_t* nonce) noexcept {
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
     for (int i = 0; i < 4; ++i) st.s[i] = _mm256_set1_epi32(static_cast<int>(chacha20_constants[i]));
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
     for (int i = 0; i < 8; ++i) st.s[4 + i] = _mm256_set1_epi32(static_cast<int>(key.words[i]));
     st.s[12] = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(counter)), _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0));
-#pragma GCC unroll 3
+CARAPACE_UNROLL(3)
     for (int i = 0; i < 3; ++i) st.s[13 + i] = _mm256_set1_epi32(static_cast<int>(load_le32(nonce + 4 * i)));
 }
 
@@ -140,12 +141,12 @@ CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void setup8(st
 CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void finish8(const state8& st, __m256i (&x)[16],
                                                                                const std::uint8_t* in,
                                                                                std::uint8_t* out) noexcept {
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
     for (int i = 0; i < 16; ++i) x[i] = _mm256_add_epi32(x[i], st.s[i]);
     // Within each 128-bit half, transpose groups of four words: y[g][j] holds words 4g..4g+3 of
     // block j (low half) and block j + 4 (high half).
     __m256i y[4][4];
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
     for (int g = 0; g < 4; ++g) {
         const __m256i a0 = x[4 * g], a1 = x[4 * g + 1], a2 = x[4 * g + 2], a3 = x[4 * g + 3];
         const __m256i t0 = _mm256_unpacklo_epi32(a0, a1), t1 = _mm256_unpackhi_epi32(a0, a1);
@@ -155,7 +156,7 @@ CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void finish8(c
         y[g][2] = _mm256_unpacklo_epi64(t1, t3);
         y[g][3] = _mm256_unpackhi_epi64(t1, t3);
     }
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
     for (int j = 0; j < 4; ++j) {
         const __m256i lo01 = _mm256_permute2x128_si256(y[0][j], y[1][j], 0x20);  // block j, bytes 0-31
         const __m256i lo23 = _mm256_permute2x128_si256(y[2][j], y[3][j], 0x20);  // block j, bytes 32-63
@@ -188,9 +189,9 @@ CARAPACE_CHACHA_AVX2_TARGET inline void blocks8(const chacha20_key& key, std::ui
     state8 st;
     setup8(st, key, counter, nonce);
     __m256i x[16];
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
     for (int i = 0; i < 16; ++i) x[i] = st.s[i];
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
     for (int r = 0; r < 10; ++r) double_round8(x);
     finish8(st, x, in, out);
 }

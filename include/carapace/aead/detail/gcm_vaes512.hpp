@@ -27,6 +27,7 @@
 #include "carapace/aead/detail/gcm_vaes.hpp"
 #include "carapace/aead/detail/ghash_clmul.hpp"
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/unroll.hpp"
 
 namespace carapace::detail {
 
@@ -93,7 +94,7 @@ private:
     CARAPACE_VAES512_INLINE void load_round_keys(const key_state& s, __m512i (&rk)[N]) noexcept {
         // Unrolled at -O2 too, like the loops below: rolled, the vectors they fill go through
         // the stack.
-#pragma GCC unroll 15
+CARAPACE_UNROLL(15)
         for (std::size_t r = 0; r < N; ++r) rk[r] = broadcast4(clmul::load(s.base.keys.bytes + 16 * r));
     }
     // The low 32-bit word of each lane set to k: a counter step.
@@ -202,7 +203,7 @@ private:
         last_round(x, rk[Rounds], vectors);
 
         if (n == 0) lengths = _mm_xor_si128(lengths, first);
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t j = 0; j < V; ++j) {
             if (64 * j >= size) break;
             const __mmask64 m = first_bytes(size - 64 * j);
@@ -334,7 +335,7 @@ private:
             if constexpr (Encrypt) {
                 to_ghash(hashed, x, y, vectors);
                 lo = mid = hi = _mm512_setzero_si512();
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
                 for (std::size_t i = 0; i < chunk_vectors; ++i)
                     accumulate4(s, hashed[i], chunk_blocks - 4 * i, lo, mid, hi);
                 y = finish_ghash(lo, mid, hi);

@@ -17,6 +17,7 @@
 
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/ec/detail/curve25519_engine.hpp"
 #include "carapace/ec/detail/fe25519_51.hpp"
@@ -50,11 +51,11 @@ struct curve25519_ifma {
     CARAPACE_IFMA_INLINE fe4 carry(const __m256i* q) {
         const __m256i m = mask51();
         __m256i c[5];
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int k = 0; k < 5; ++k) c[k] = _mm256_srli_epi64(q[k], 51);
         fe4 r;
         r.v[0] = _mm256_add_epi64(_mm256_and_si256(q[0], m), _mm256_mullo_epi64(c[4], _mm256_set1_epi64x(19)));
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int k = 1; k < 5; ++k) r.v[k] = _mm256_add_epi64(_mm256_and_si256(q[k], m), c[k - 1]);
         return r;
     }
@@ -64,20 +65,20 @@ struct curve25519_ifma {
     // times 19.
     CARAPACE_IFMA_INLINE fe4 mul(const fe4& a, const fe4& b) {
         __m256i lo[10], hi[10];
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int k = 0; k < 10; ++k) lo[k] = hi[k] = _mm256_setzero_si256();
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i)
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
             for (int j = 0; j < 5; ++j) {
                 lo[i + j] = _mm256_madd52lo_epu64(lo[i + j], a.v[i], b.v[j]);
                 hi[i + j + 1] = _mm256_madd52hi_epu64(hi[i + j + 1], a.v[i], b.v[j]);
             }
         __m256i t[10], q[5];
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int k = 0; k < 10; ++k) t[k] = _mm256_add_epi64(lo[k], _mm256_slli_epi64(hi[k], 1));
         const __m256i nineteen = _mm256_set1_epi64x(19);
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int k = 0; k < 5; ++k) q[k] = _mm256_add_epi64(t[k], _mm256_mullo_epi64(t[k + 5], nineteen));
         return carry(q);
     }
@@ -89,7 +90,7 @@ struct curve25519_ifma {
         __m256i top = _mm256_slli_epi64(_mm256_madd52hi_epu64(_mm256_setzero_si256(), a.v[4], k), 1);
         t.v[0] = _mm256_add_epi64(_mm256_madd52lo_epu64(_mm256_setzero_si256(), a.v[0], k),
                                   _mm256_mullo_epi64(top, _mm256_set1_epi64x(19)));
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int i = 1; i < 5; ++i)
             t.v[i] = _mm256_add_epi64(_mm256_madd52lo_epu64(_mm256_setzero_si256(), a.v[i], k),
                                       _mm256_slli_epi64(_mm256_madd52hi_epu64(_mm256_setzero_si256(), a.v[i - 1], k), 1));
@@ -98,7 +99,7 @@ struct curve25519_ifma {
 
     CARAPACE_IFMA_INLINE fe4 add_uncarried(const fe4& a, const fe4& b) {
         fe4 r;
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int k = 0; k < 5; ++k) r.v[k] = _mm256_add_epi64(a.v[k], b.v[k]);
         return r;
     }
@@ -107,7 +108,7 @@ struct curve25519_ifma {
     CARAPACE_IFMA_INLINE fe4 neg_uncarried(const fe4& a) {
         fe4 r;
         r.v[0] = _mm256_sub_epi64(_mm256_set1_epi64x((std::int64_t{1} << 52) - 38), a.v[0]);
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int k = 1; k < 5; ++k) r.v[k] = _mm256_sub_epi64(_mm256_set1_epi64x((std::int64_t{1} << 52) - 2), a.v[k]);
         return r;
     }
@@ -115,7 +116,7 @@ struct curve25519_ifma {
     template <int Imm>
     CARAPACE_IFMA_INLINE fe4 permute(const fe4& a) {
         fe4 r;
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int k = 0; k < 5; ++k) r.v[k] = _mm256_permute4x64_epi64(a.v[k], Imm);
         return r;
     }
@@ -124,14 +125,14 @@ struct curve25519_ifma {
     template <int Imm>
     CARAPACE_IFMA_INLINE fe4 blend(const fe4& a, const fe4& b) {
         fe4 r;
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int k = 0; k < 5; ++k) r.v[k] = _mm256_blend_epi32(a.v[k], b.v[k], Imm);
         return r;
     }
 
     // Exchanges lanes (0, 1) with (2, 3) when m is all ones.
     CARAPACE_IFMA_INLINE void cswap(fe4& s, __m256i m) {
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int k = 0; k < 5; ++k) {
             const __m256i other = _mm256_permute4x64_epi64(s.v[k], 0x4e);
             s.v[k] = _mm256_xor_si256(s.v[k], _mm256_and_si256(_mm256_xor_si256(s.v[k], other), m));
@@ -152,7 +153,7 @@ struct curve25519_ifma {
         // multiplication gives), so the exchange and the conditional swap merge into one select.
         // Start: (x2, z2, x3, z3) = (1, 0, x1, 1). Last layer's multiplier: (1, x1, 1, 1).
         fe4 m, y3, zero;
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i) {
             const auto x = static_cast<std::int64_t>(x1.v[i]);
             const std::int64_t one = i == 0 ? 1 : 0;
@@ -163,7 +164,7 @@ struct curve25519_ifma {
         // a when mask is all ones, else b.
         auto select = [](__m256i mask, const fe4& a, const fe4& b) CARAPACE_IFMA_TARGET {
             fe4 r;
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
             for (int i = 0; i < 5; ++i)
                 r.v[i] = _mm256_xor_si256(b.v[i], _mm256_and_si256(_mm256_xor_si256(a.v[i], b.v[i]), mask));
             return r;
@@ -197,10 +198,10 @@ struct curve25519_ifma {
         s = select(_mm256_set1_epi64x(static_cast<std::int64_t>(ct::mask_from_bit(swap))), m, permute<0x4e>(m));
 
         alignas(32) std::uint64_t lanes[5][4];
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(lanes[i]), s.v[i]);
         F::fe x2{}, z2{};
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i) {
             x2.v[i] = lanes[i][0];
             z2.v[i] = lanes[i][1];
@@ -226,7 +227,7 @@ struct curve25519_ifma {
     CARAPACE_IFMA_INLINE fe4 lanes(const fe25519_51::fe& a, const fe25519_51::fe& b, const fe25519_51::fe& c,
                                    const fe25519_51::fe& d) {
         fe4 r;
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i)
             r.v[i] = _mm256_set_epi64x(static_cast<std::int64_t>(d.v[i]), static_cast<std::int64_t>(c.v[i]),
                                        static_cast<std::int64_t>(b.v[i]), static_cast<std::int64_t>(a.v[i]));
@@ -288,7 +289,7 @@ struct curve25519_ifma {
         }
         const F::fe two{{2, 0, 0, 0, 0}};
         fe4 zero;
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i) zero.v[i] = _mm256_setzero_si256();
 
         int i = 255;
@@ -306,10 +307,10 @@ struct curve25519_ifma {
             else if (nk[i] < 0) r = add<false>(r, am[-nk[i] / 2], zero);
         }
         alignas(32) std::uint64_t l[5][4];
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int j = 0; j < 5; ++j) _mm256_store_si256(reinterpret_cast<__m256i*>(l[j]), r.v[j]);
         G51::p2 result{};
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int j = 0; j < 5; ++j) {
             result.X.v[j] = l[j][0];
             result.Y.v[j] = l[j][1];

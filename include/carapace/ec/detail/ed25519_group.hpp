@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/ec/detail/ed25519_tables.hpp"
 #include "carapace/ec/detail/fe25519_ops.hpp"
@@ -130,9 +131,9 @@ struct ed25519_group {
             const std::uint32_t hit = ((magnitude ^ k) - 1u) >> 31;  // 1 when magnitude == k
             const std::uint64_t m = ct::mask_from_bit(std::uint64_t{hit});
             const auto& e = ed25519_base_comb[row][k - 1];
-#pragma GCC unroll 3
+CARAPACE_UNROLL(3)
             for (int c = 0; c < 3; ++c)
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
                 for (int i = 0; i < 4; ++i) w[c][i] ^= (w[c][i] ^ e[c][i]) & m;
         }
         niels t = niels_from_words(w);

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
+#include "carapace/core/unroll.hpp"
 
 namespace carapace::detail {
 
@@ -30,7 +31,7 @@ struct fe25519_25 {
     // The low 255 bits of four little-endian 64-bit words (the top bit is ignored).
     static constexpr fe from_words(const std::uint64_t (&w)[4]) noexcept {
         fe a{};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) {
             const int o = offset(i), at = o / 64, shift = o % 64;
             std::uint64_t bits = w[at] >> shift;
@@ -42,12 +43,12 @@ struct fe25519_25 {
 
     static constexpr fe from_bytes(const std::uint8_t* s) noexcept {
         fe a{};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) {
             const int o = offset(i), w = width(i);
             std::uint64_t bits = 0;
             // The limb spans at most five bytes starting at o / 8.
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
             for (int j = 4; j >= 0; --j) {
                 const int byte = o / 8 + j;
                 bits = (bits << 8) | (byte < 32 ? s[byte] : 0u);
@@ -60,7 +61,7 @@ struct fe25519_25 {
 
     // Carries r (limbs up to 2^63) into loosely reduced limbs.
     static constexpr fe carry_wide(std::uint64_t* r) noexcept {
-#pragma GCC unroll 9
+CARAPACE_UNROLL(9)
         for (int i = 0; i < 9; ++i) {
             r[i + 1] += r[i] >> width(i);
             r[i] &= (std::uint64_t{1} << width(i)) - 1;
@@ -70,46 +71,46 @@ struct fe25519_25 {
         r[1] += r[0] >> 26;
         r[0] &= (1u << 26) - 1;
         fe out{};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) out.v[i] = static_cast<std::uint32_t>(r[i]);
         return out;
     }
 
     static constexpr void to_bytes(std::uint8_t* out, const fe& a) noexcept {
         std::uint64_t r[10] = {};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) r[i] = a.v[i];
         fe t = carry_wide(r);
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) r[i] = t.v[i];
         // The value is below 2^255 + 2^14. q = 1 exactly when it is at least p (adding 19 reaches
         // bit 255); then add 19 and drop bit 255.
         std::uint64_t q = 19;
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) q = (r[i] + q) >> width(i);
         r[0] += 19 * q;
-#pragma GCC unroll 9
+CARAPACE_UNROLL(9)
         for (int i = 0; i < 9; ++i) {
             r[i + 1] += r[i] >> width(i);
             r[i] &= (std::uint64_t{1} << width(i)) - 1;
         }
         r[9] &= (1u << 25) - 1;
         std::uint64_t w[4] = {};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) {
             const int o = offset(i);
             w[o / 64] |= r[i] << (o % 64);
             if (o % 64 + width(i) > 64) w[o / 64 + 1] |= r[i] >> (64 - o % 64);
         }
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int i = 0; i < 4; ++i)
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
             for (int j = 0; j < 8; ++j) out[8 * i + j] = static_cast<std::uint8_t>(w[i] >> (8 * j));
     }
 
     static constexpr fe add(const fe& a, const fe& b) noexcept {
         std::uint64_t r[10] = {};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) r[i] = std::uint64_t{a.v[i]} + b.v[i];
         return carry_wide(r);
     }
@@ -117,7 +118,7 @@ struct fe25519_25 {
     // a - b + 4p, so that no limb goes negative.
     static constexpr fe sub(const fe& a, const fe& b) noexcept {
         std::uint64_t r[10] = {};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) {
             const std::uint64_t four_p = 4 * ((std::uint64_t{1} << width(i)) - (i == 0 ? 19 : 1));
             r[i] = std::uint64_t{a.v[i]} + four_p - b.v[i];
@@ -131,7 +132,7 @@ struct fe25519_25 {
     // steps that a whole X25519 fits in Clang's default constexpr step limit.
     static constexpr fe mul(const fe& x, const fe& y) noexcept {
         std::uint64_t a[10] = {}, a2[10] = {}, b[10] = {}, b19[10] = {};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) {
             a[i] = x.v[i];
             a2[i] = 2 * std::uint64_t{x.v[i]};
@@ -166,14 +167,14 @@ struct fe25519_25 {
 
     static constexpr fe mul_a24(const fe& a) noexcept {
         std::uint64_t r[10] = {};
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) r[i] = std::uint64_t{a.v[i]} * 121665;
         return carry_wide(r);
     }
 
     static constexpr void cswap(std::uint64_t bit, fe& a, fe& b) noexcept {
         const std::uint32_t m = ct::mask_from_bit(static_cast<std::uint32_t>(bit));
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) {
             const std::uint32_t t = (a.v[i] ^ b.v[i]) & m;  // m is opaque: one barrier per call
             a.v[i] ^= t;
@@ -182,7 +183,7 @@ struct fe25519_25 {
     }
     static constexpr void cmov(std::uint64_t bit, fe& a, const fe& b) noexcept {
         const std::uint32_t m = ct::mask_from_bit(static_cast<std::uint32_t>(bit));
-#pragma GCC unroll 10
+CARAPACE_UNROLL(10)
         for (int i = 0; i < 10; ++i) a.v[i] ^= (a.v[i] ^ b.v[i]) & m;  // m is opaque: one barrier per call
     }
 };

@@ -10,6 +10,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/core/unroll.hpp"
 
 namespace carapace::detail {
 
@@ -36,9 +37,9 @@ struct fe25519_51 {
     // The low 255 bits of 32 little-endian bytes (the top bit is ignored).
     static constexpr fe from_bytes(const std::uint8_t* s) noexcept {
         std::uint64_t w[4] = {};
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int i = 0; i < 4; ++i)
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
             for (int j = 7; j >= 0; --j) w[i] = (w[i] << 8) | s[8 * i + j];
         return from_words(w);
     }
@@ -60,9 +61,9 @@ struct fe25519_51 {
         t.v[4] &= mask51;
         const std::uint64_t w[4] = {t.v[0] | (t.v[1] << 51), (t.v[1] >> 13) | (t.v[2] << 38),
                                     (t.v[2] >> 26) | (t.v[3] << 25), (t.v[3] >> 39) | (t.v[4] << 12)};
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int i = 0; i < 4; ++i)
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
             for (int j = 0; j < 8; ++j) out[8 * i + j] = static_cast<std::uint8_t>(w[i] >> (8 * j));
     }
 
@@ -135,7 +136,7 @@ struct fe25519_51 {
     // Swaps a and b when bit is 1 (bit is 0 or 1).
     static constexpr void cswap(std::uint64_t bit, fe& a, fe& b) noexcept {
         const std::uint64_t m = ct::mask_from_bit(bit);
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i) {
             const std::uint64_t t = (a.v[i] ^ b.v[i]) & m;  // m is opaque: one barrier per call
             a.v[i] ^= t;
@@ -146,7 +147,7 @@ struct fe25519_51 {
     // a = b when bit is 1.
     static constexpr void cmov(std::uint64_t bit, fe& a, const fe& b) noexcept {
         const std::uint64_t m = ct::mask_from_bit(bit);
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
         for (int i = 0; i < 5; ++i) a.v[i] ^= (a.v[i] ^ b.v[i]) & m;  // m is opaque: one barrier per call
     }
 };

@@ -14,6 +14,7 @@
 
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/ct.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/ec/detail/curve25519_engine.hpp"
 #include "carapace/ec/detail/mulx_product.hpp"
 
@@ -261,7 +262,7 @@ struct fe25519_mulx {
 
     static constexpr void cswap(std::uint64_t bit, fe& a, fe& b) noexcept {
         const std::uint64_t m = ct::mask_from_bit(bit);
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int i = 0; i < 4; ++i) {
             const std::uint64_t t = (a.v[i] ^ b.v[i]) & m;  // m is opaque: one barrier per call
             a.v[i] ^= t;
@@ -270,7 +271,7 @@ struct fe25519_mulx {
     }
     static constexpr void cmov(std::uint64_t bit, fe& a, const fe& b) noexcept {
         const std::uint64_t m = ct::mask_from_bit(bit);
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
         for (int i = 0; i < 4; ++i) a.v[i] ^= (a.v[i] ^ b.v[i]) & m;  // m is opaque: one barrier per call
     }
 };

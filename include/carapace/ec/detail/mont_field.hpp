@@ -15,6 +15,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/ec/detail/safegcd.hpp"
 
 namespace carapace::detail {
@@ -70,7 +71,7 @@ struct mont_field {
     // a + b, with the carry out.
     static constexpr Word add_words(element& out, const element& a, const element& b) noexcept {
         Word carry = 0;
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
         for (std::size_t i = 0; i < words; ++i) {
             const wide s = wide{a[i]} + b[i] + carry;
             out[i] = static_cast<Word>(s);
@@ -81,7 +82,7 @@ struct mont_field {
     // a - b, with the borrow out (0 or 1).
     static constexpr Word sub_words(element& out, const element& a, const element& b) noexcept {
         Word borrow = 0;
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
         for (std::size_t i = 0; i < words; ++i) {
             const wide d = wide{a[i]} - b[i] - borrow;
             out[i] = static_cast<Word>(d);
@@ -131,7 +132,7 @@ struct mont_field {
         Word t[words + 2] = {};
         for (std::size_t i = 0; i < words; ++i) {
             Word carry = 0;
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
             for (std::size_t j = 0; j < words; ++j) {
                 const wide s = wide{a[j]} * b[i] + t[j] + carry;
                 t[j] = static_cast<Word>(s);
@@ -144,7 +145,7 @@ struct mont_field {
             const Word q = static_cast<Word>(t[0] * m_prime);
             s = wide{q} * m[0] + t[0];
             carry = static_cast<Word>(s >> word_bits);
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
             for (std::size_t j = 1; j < words; ++j) {
                 s = wide{q} * m[j] + t[j] + carry;
                 t[j - 1] = static_cast<Word>(s);

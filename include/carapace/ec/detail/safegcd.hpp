@@ -23,6 +23,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/core/unroll.hpp"
 
 namespace carapace::detail {
 
@@ -49,7 +50,7 @@ struct safegcd {
 
     static constexpr s62 from_words(const u64* w) noexcept {
         s62 a{};
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 0; i < limbs; ++i) {
             const std::size_t bit = 62 * i;
             u64 x = 0;
@@ -60,7 +61,7 @@ struct safegcd {
         return a;
     }
     static constexpr void to_words(u64* w, const s62& a) noexcept {
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t j = 0; j < words; ++j) {
             const std::size_t bit = 64 * j;
             u64 x = static_cast<u64>(a.v[bit / 62]) >> (bit % 62);
@@ -107,7 +108,7 @@ struct safegcd {
         i128 cg = i128{t.q} * f.v[0] + i128{t.r} * g.v[0];
         cf >>= 62;
         cg >>= 62;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 1; i < limbs; ++i) {
             cf += i128{t.u} * f.v[i] + i128{t.v} * g.v[i];
             cg += i128{t.q} * f.v[i] + i128{t.r} * g.v[i];
@@ -129,7 +130,7 @@ struct safegcd {
     // 62 bits of each sum.
     static constexpr void update_de(s62& d, s62& e, const matrix& t, const s62& m, u64 m_inv62) noexcept {
         const i64 dn = sign_mask(d.v[limbs - 1]), en = sign_mask(e.v[limbs - 1]);
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 0; i < limbs; ++i) {
             d.v[i] += m.v[i] & dn;
             e.v[i] += m.v[i] & en;
@@ -142,7 +143,7 @@ struct safegcd {
         ce += i128{ke} * m.v[0];
         cd >>= 62;
         ce >>= 62;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 1; i < limbs; ++i) {
             cd += i128{t.u} * d.v[i] + i128{t.v} * e.v[i] + i128{kd} * m.v[i];
             ce += i128{t.q} * d.v[i] + i128{t.r} * e.v[i] + i128{ke} * m.v[i];
@@ -156,14 +157,14 @@ struct safegcd {
     }
 
     static constexpr void normalize(s62& a) noexcept {
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 0; i + 1 < limbs; ++i) {
             a.v[i + 1] += a.v[i] >> 62;
             a.v[i] = static_cast<i64>(static_cast<u64>(a.v[i]) & mask62);
         }
     }
     static constexpr void add_masked(s62& a, const s62& m, i64 mask) noexcept {
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 0; i < limbs; ++i) a.v[i] += m.v[i] & mask;
         normalize(a);
     }
@@ -189,17 +190,17 @@ struct safegcd {
         }
         // f = +-1 (or m with d = 0 when in = 0): in^-1 = d with f's sign, d in (-2m, m).
         const i64 fn = sign_mask(f.v[limbs - 1]);
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 0; i < limbs; ++i) d.v[i] = (d.v[i] ^ fn) - fn;
         normalize(d);  // in (-2m, 2m)
         add_masked(d, m, sign_mask(d.v[limbs - 1]));
         add_masked(d, m, sign_mask(d.v[limbs - 1]));  // [0, 2m)
         s62 s = d;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 0; i < limbs; ++i) s.v[i] -= m.v[i];
         normalize(s);
         const i64 keep = sign_mask(s.v[limbs - 1]);
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (std::size_t i = 0; i < limbs; ++i) d.v[i] = (d.v[i] & keep) | (s.v[i] & ~keep);
         to_words(out, d);
         f = g = d = e = s = s62{};

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "carapace/core/ct.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 
 namespace carapace::detail {
@@ -26,15 +27,15 @@ struct scalar25519 {
     static constexpr std::uint32_t one[8] = {1, 0, 0, 0, 0, 0, 0, 0};
 
     static constexpr void load(std::uint32_t* out, const std::uint8_t* s) noexcept {
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (int i = 0; i < 8; ++i)
             out[i] = std::uint32_t{s[4 * i]} | (std::uint32_t{s[4 * i + 1]} << 8) |
                      (std::uint32_t{s[4 * i + 2]} << 16) | (std::uint32_t{s[4 * i + 3]} << 24);
     }
     static constexpr void store(std::uint8_t* out, const std::uint32_t* a) noexcept {
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (int i = 0; i < 8; ++i)
-#pragma GCC unroll 4
+CARAPACE_UNROLL(4)
             for (int j = 0; j < 4; ++j) out[4 * i + j] = static_cast<std::uint8_t>(a[i] >> (8 * j));
     }
 
@@ -42,7 +43,7 @@ struct scalar25519 {
     static constexpr void reduce_once(std::uint32_t* out, const std::uint32_t* t) noexcept {
         std::uint32_t d[8] = {};
         std::uint64_t borrow = 0;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (int i = 0; i < 8; ++i) {
             const std::uint64_t x = std::uint64_t{t[i]} - order[i] - borrow;
             d[i] = static_cast<std::uint32_t>(x);
@@ -52,17 +53,17 @@ struct scalar25519 {
         // top is 0 (t >= L) or all ones (t < L, borrow out of the ninth limb).
         const std::uint32_t keep_t = static_cast<std::uint32_t>(top >> 63) & 1;
         const std::uint32_t m = ct::mask_from_bit(keep_t);
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (int i = 0; i < 8; ++i) out[i] = ct::select(m, t[i], d[i]);
     }
 
     // out = a * b / 2^256 mod L, for a < 2^256 and b < L (then the sum stays below 2L).
     static constexpr void mont_mul(std::uint32_t* out, const std::uint32_t* a, const std::uint32_t* b) noexcept {
         std::uint32_t t[10] = {};
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (int i = 0; i < 8; ++i) {
             std::uint64_t c = 0;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
             for (int j = 0; j < 8; ++j) {
                 const std::uint64_t x = std::uint64_t{t[j]} + std::uint64_t{a[j]} * b[i] + c;
                 t[j] = static_cast<std::uint32_t>(x);
@@ -74,7 +75,7 @@ struct scalar25519 {
             const std::uint32_t m = t[0] * n0;
             x = std::uint64_t{t[0]} + std::uint64_t{m} * order[0];
             c = x >> 32;
-#pragma GCC unroll 7
+CARAPACE_UNROLL(7)
             for (int j = 1; j < 8; ++j) {
                 x = std::uint64_t{t[j]} + std::uint64_t{m} * order[j] + c;
                 t[j - 1] = static_cast<std::uint32_t>(x);
@@ -92,7 +93,7 @@ struct scalar25519 {
     static constexpr void add(std::uint32_t* out, const std::uint32_t* a, const std::uint32_t* b) noexcept {
         std::uint32_t t[9] = {};
         std::uint64_t c = 0;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (int i = 0; i < 8; ++i) {
             c += std::uint64_t{a[i]} + b[i];
             t[i] = static_cast<std::uint32_t>(c);

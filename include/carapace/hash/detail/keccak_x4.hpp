@@ -15,6 +15,7 @@
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
 #include "carapace/core/endian.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/hash/detail/keccak.hpp"
 
@@ -168,31 +169,31 @@ struct keccak_x4_avx512vl {
     __attribute__((target("avx2,avx512f,avx512vl"))) static void permute(keccak_x4_states& s) noexcept {
         using namespace keccak_tables;
         __m256i a[25], b[25], c[5], rotations[25];
-#pragma GCC unroll 25
+CARAPACE_UNROLL(25)
         for (std::size_t i = 0; i < 25; ++i) {
             a[i] = _mm256_load_si256(reinterpret_cast<const __m256i*>(s.lanes[i].data()));
             rotations[i] = _mm256_set1_epi64x(rho_offsets[i]);
         }
         for (unsigned round = 0; round < 24; ++round) {
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
             for (std::size_t x = 0; x < 5; ++x)
                 c[x] = _mm256_ternarylogic_epi64(_mm256_ternarylogic_epi64(a[x], a[x + 5], a[x + 10], 0x96), a[x + 15],
                                                  a[x + 20], 0x96);
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
             for (std::size_t x = 0; x < 5; ++x) {
                 const __m256i d = _mm256_xor_si256(c[(x + 4) % 5], _mm256_rol_epi64(c[(x + 1) % 5], 1));
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
                 for (std::size_t y = 0; y < 5; ++y)
                     b[pi_destination[x + 5 * y]] = _mm256_rolv_epi64(_mm256_xor_si256(a[x + 5 * y], d), rotations[x + 5 * y]);
             }
-#pragma GCC unroll 25
+CARAPACE_UNROLL(25)
             for (std::size_t i = 0; i < 25; ++i) {
                 const std::size_t x = i % 5, row = i - x;
                 a[i] = _mm256_ternarylogic_epi64(b[i], b[row + (x + 1) % 5], b[row + (x + 2) % 5], 0xd2);
             }
             a[0] = _mm256_xor_si256(a[0], _mm256_set1_epi64x(static_cast<long long>(round_constants[round])));
         }
-#pragma GCC unroll 25
+CARAPACE_UNROLL(25)
         for (std::size_t i = 0; i < 25; ++i) _mm256_store_si256(reinterpret_cast<__m256i*>(s.lanes[i].data()), a[i]);
     }
 };

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/hash/detail/keccak.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -48,29 +49,29 @@ struct keccak_x8_avx512 {
         using namespace keccak_tables;
         using namespace keccak_x8_ops;
         __m512i a[25], b[25], c[5];
-#pragma GCC unroll 25
+CARAPACE_UNROLL(25)
         for (std::size_t i = 0; i < 25; ++i) a[i] = _mm512_load_si512(s.lanes[i].data());
         for (unsigned round = 0; round < 24; ++round) {
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
             for (std::size_t x = 0; x < 5; ++x)
                 c[x] = _mm512_ternarylogic_epi64(_mm512_ternarylogic_epi64(a[x], a[x + 5], a[x + 10], 0x96), a[x + 15],
                                                  a[x + 20], 0x96);
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
             for (std::size_t x = 0; x < 5; ++x) {
                 const __m512i d = _mm512_xor_si512(c[(x + 4) % 5], rotate(c[(x + 1) % 5], 1));
-#pragma GCC unroll 5
+CARAPACE_UNROLL(5)
                 for (std::size_t y = 0; y < 5; ++y)
                     b[pi_destination[x + 5 * y]] =
                         rotate(_mm512_xor_si512(a[x + 5 * y], d), rho_offsets[x + 5 * y]);
             }
-#pragma GCC unroll 25
+CARAPACE_UNROLL(25)
             for (std::size_t i = 0; i < 25; ++i) {
                 const std::size_t x = i % 5, row = i - x;
                 a[i] = _mm512_ternarylogic_epi64(b[i], b[row + (x + 1) % 5], b[row + (x + 2) % 5], 0xd2);
             }
             a[0] = _mm512_xor_si512(a[0], _mm512_set1_epi64(static_cast<long long>(round_constants[round])));
         }
-#pragma GCC unroll 25
+CARAPACE_UNROLL(25)
         for (std::size_t i = 0; i < 25; ++i) _mm512_store_si512(s.lanes[i].data(), a[i]);
     }
 };

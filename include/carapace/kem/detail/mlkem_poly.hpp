@@ -15,6 +15,7 @@
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/ct.hpp"
+#include "carapace/core/unroll.hpp"
 
 namespace carapace::detail::mlkem {
 
@@ -206,10 +207,10 @@ constexpr void byte_encode(const std::array<std::uint16_t, n>& f, std::uint8_t* 
     for (std::size_t g = 0; g < n / G; ++g) {
         const std::uint16_t* in = f.data() + G * g;
         std::uint8_t* o = out + B * g;
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
         for (unsigned b = 0; b < B; ++b) {
             std::uint32_t v = 0;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
             for (unsigned j = 0; j < G; ++j) {
                 const int shift = static_cast<int>(D * j) - static_cast<int>(8 * b);
                 if (shift >= 8 || shift <= -static_cast<int>(D)) continue;
@@ -227,10 +228,10 @@ constexpr void byte_decode(const std::uint8_t* in, std::array<std::uint16_t, n>&
     for (std::size_t g = 0; g < n / G; ++g) {
         const std::uint8_t* i = in + B * g;
         std::uint16_t* o = f.data() + G * g;
-#pragma GCC unroll 8
+CARAPACE_UNROLL(8)
         for (unsigned j = 0; j < G; ++j) {
             std::uint32_t v = 0;
-#pragma GCC unroll 16
+CARAPACE_UNROLL(16)
             for (unsigned b = 0; b < B; ++b) {
                 const int shift = static_cast<int>(8 * b) - static_cast<int>(D * j);
                 if (shift >= static_cast<int>(D) || shift <= -8) continue;
