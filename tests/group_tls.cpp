@@ -7,6 +7,7 @@
 #include "test_tls_codecs_rfc8448.cpp"
 #include "test_tls_conformance.cpp"
 #include "test_tls_engine.cpp"
+#include "test_tls_early_data.cpp"
 #include "test_tls_engine_api.cpp"
 #include "test_tls_key_schedule.cpp"
 #include "test_tls_lent_buffers.cpp"

@@ -149,6 +149,7 @@ public:
 struct side_log {
     std::vector<carapace::tls::event> events;
     byte_vector received;  // application data, concatenated
+    byte_vector early;     // early data (0-RTT), concatenated
     carapace::tls::io_result last_fatal;
     bool saw(carapace::tls::event e) const {
         for (auto x : events)
@@ -175,6 +176,7 @@ bool drive(Engine& engine, byte_vector& inbox, byte_vector& outbox, side_log& lo
         // Received data may point into the input (lent buffers): taken before the input moves.
         if (r.what == carapace::tls::event::app_data)
             log.received.insert(log.received.end(), r.data.begin(), r.data.end());
+        if (r.what == carapace::tls::event::early_data) log.early.insert(log.early.end(), r.data.begin(), r.data.end());
         inbox.erase(inbox.begin(), inbox.begin() + static_cast<std::ptrdiff_t>(r.consumed));
         offered = n - r.consumed;
         if (r.consumed != 0 || r.produced != 0) progress = true;

@@ -28,6 +28,7 @@
 #include "carapace/tls/detail/codec/certificate_verify.hpp"
 #include "carapace/tls/detail/codec/client_hello.hpp"
 #include "carapace/tls/detail/codec/encrypted_extensions.hpp"
+#include "carapace/tls/detail/codec/end_of_early_data.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
 #include "carapace/tls/detail/psk/binder.hpp"
@@ -85,11 +86,14 @@ struct client_handshake_state {
         hash_kind hash = hash_kind::sha256;
         std::uint32_t age_add = 0;
         std::int64_t received_at = 0;
+        cipher_suite suite{};             // 0-RTT uses the ticket's own suite (§4.2.10)
+        std::uint32_t max_early_data = 0;
         [[nodiscard]] byte_view ticket_view() const noexcept { return byte_view(ticket).first(size); }
         [[nodiscard]] byte_view psk_view() const noexcept { return byte_view(psk).first(psk_size); }
     };
     held_ticket ticket{};
     bool have_ticket = false;
+    secret early_traffic{};  // while our early data may still be sent
 #endif
     std::optional<signature_scheme> client_scheme{};
     bool certificate_requested = false;
@@ -162,8 +166,37 @@ public:
         }
         state_ = state::wait_server_hello;
         this->accept_change_cipher_spec(true);
+        begin_early_data();
         return base::result(0, out.size(), event::need_input);
     }
+
+    // 0-RTT (§2.3): sends early data after start() and until the server answers, when the hello
+    // offered it (client_config::offer_early_data and a ticket that allows it), up to the ticket's
+    // max_early_data in all; takes as much as fits and says how much it took. Early data can be
+    // replayed by an attacker: send only what is safe to repeat. The receive() events
+    // early_data_accepted or early_data_rejected then say whether the server took it. Refused
+    // (wrong_state) when early data cannot be sent now.
+    io_result send_early(byte_view data, byte_span output) noexcept {
+        if (this->has_failed()) return this->failed_result();
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (early_ != early_state::offered && early_ != early_state::accepted) return base::refused(error::wrong_state);
+        const std::size_t room = early_limit_ - early_sent_;
+        if (data.size() > room) data = data.first(room);
+        if (data.empty()) return base::refused(error::buffer_too_small);
+        io_result r = this->seal_application_data(data, output);
+        early_sent_ += static_cast<std::uint32_t>(r.consumed);
+        return r;
+#else
+        static_cast<void>(data);
+        static_cast<void>(output);
+        return base::refused(error::wrong_state);
+#endif
+    }
+    // Whether the server accepted our early data (early_data_accepted).
+    [[nodiscard]] bool early_data_accepted() const noexcept { return early_ == early_state::accepted || early_ == early_state::ended; }
+    // The most early data this handshake may carry in all: the ticket's max_early_data, 0 when
+    // the hello offered none.
+    [[nodiscard]] std::uint32_t max_early_data() const noexcept { return early_limit_; }
 
     // Whether the handshake went through a HelloRetryRequest.
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
@@ -195,12 +228,40 @@ private:
     };
 
     using offered_share = detail::client_handshake_state::offered_share;
+    // Our early data: not offered; offered (sent under the early key until the server answers);
+    // accepted (until our EndOfEarlyData); rejected; ended (EndOfEarlyData sent).
+    enum class early_state : std::uint8_t { none, offered, accepted, rejected, ended };
+
+    // §4.2.10: early data goes with the first PSK offered when it is the ticket, and the ticket
+    // allows it.
+    [[nodiscard]] bool offers_early_data() const noexcept {
+#if !defined(CARAPACE_TLS_NO_PSK)
+        return config().offer_early_data && !hello_retry_ && hs().have_ticket && hs().ticket.max_early_data != 0 &&
+               hs().psk_count != 0 && hs().psks[0].resumption;
+#else
+        return false;
+#endif
+    }
+    // After the first ClientHello: the early key, when it offered early data.
+    void begin_early_data() noexcept {
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (!offers_early_data()) return;
+        const auto suite = find_suite(static_cast<std::uint16_t>(hs().ticket.suite));
+        if (!suite) return;
+        hs().early_traffic = this->early_traffic_secret(suite->hash, hs().ticket.psk_view());
+        this->install_early_write(*suite, hs().early_traffic);
+        early_ = early_state::offered;
+        early_limit_ = hs().ticket.max_early_data;
+#endif
+    }
     const client_config& config() const noexcept { return config_.get(); }
     detail::client_handshake_state& hs() noexcept { return this->role_state(); }
     const detail::client_handshake_state& hs() const noexcept { return this->role_state(); }
 
     static constexpr bool is_client = true;
     [[nodiscard]] bool accepts_application_data() const noexcept { return state_ == state::connected; }
+    // A server sends no early data.
+    static constexpr error take_early_data(std::size_t) noexcept { return error::unexpected_message; }
     [[nodiscard]] byte_view client_random() const noexcept { return random_; }
     [[nodiscard]] tls::key_log* key_log() const noexcept { return config().key_log; }
     [[nodiscard]] buffer_pool* buffer_source() const noexcept { return config().buffers; }
@@ -325,6 +386,8 @@ private:
         held.hash = suite->hash;
         held.age_add = ticket.age_add;
         held.received_at = ticket.received_at;
+        held.suite = ticket.suite;
+        held.max_early_data = ticket.max_early_data;
         hs().have_ticket = true;
 #endif
     }
@@ -442,6 +505,7 @@ private:
             ch.psk_identities = std::span<const detail::codec::psk_identity>(identities).first(hs().psk_count);
             ch.psk_binders = std::span<const byte_view>(binders).first(hs().psk_count);
         }
+        ch.early_data = offers_early_data();
         hs().offered = detail::codec::offered_extensions(ch);
         this->write_message(
             out, handshake_type::client_hello, [&](detail::writer& w) { encode(w, ch); },
@@ -478,7 +542,7 @@ private:
     // server's record_size_limit is known, records are counted at the smallest limit (64).
     [[nodiscard]] std::size_t output_reserve() const noexcept {
         if (state_ == state::connected || state_ == state::idle) return 0;
-        std::size_t plain = 4 + 48;  // Finished
+        std::size_t plain = 4 + 48 + 4 + detail::protected_overhead;  // Finished, EndOfEarlyData
         if (hs().certificate_requested || state_ <= state::wait_certificate_or_request) {
             plain += 4 + 1 + 255 + 3;
             for (const auto c : config().certificate_chain) plain += 5 + c.size();
@@ -623,7 +687,8 @@ private:
         forget_shares();
         if (shared_size == 0) return {error::illegal_parameter};
         this->add_to_transcript(m);
-        this->enter_handshake(byte_view(shared).first(shared_size), psk);
+        // Our early data goes on under the early key until the server says whether it took it.
+        this->enter_handshake(byte_view(shared).first(shared_size), psk, have_psk && early_ == early_state::offered);
         secure_wipe(shared);
         state_ = state::wait_encrypted_extensions;
         return {};
@@ -641,6 +706,15 @@ private:
                 if (hs().shares[i].group == hrr.selected_group) return {error::illegal_parameter};
         }
         if (hrr.cookie.size() > max_cookie_size) return {error::handshake_failure};
+        // §4.1.2: the second hello offers no early data; the first one's is not taken.
+        const bool early_rejected = have_psk && early_ == early_state::offered;
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (early_rejected) {
+            early_ = early_state::rejected;
+            hs().early_traffic.clear();
+            this->drop_write_key();
+        }
+#endif
         std::copy(hrr.cookie.begin(), hrr.cookie.end(), hs().cookie.begin());
         hs().cookie_size = hrr.cookie.size();
         this->restart_transcript_after_retry();
@@ -653,7 +727,7 @@ private:
         if (config().middlebox_compatibility) this->send_change_cipher_spec(out);
         write_client_hello(out);
         this->flush(out);
-        return {};
+        return {error::none, early_rejected ? event::early_data_rejected : event::need_input};
     }
 
     step on_encrypted_extensions(const message& m) noexcept {
@@ -675,7 +749,27 @@ private:
         }
         // A PSK handshake has no certificates (§2.2) and no CertificateRequest (§4.3.2).
         state_ = psk_used_ ? state::wait_finished : state::wait_certificate_or_request;
-        return {};
+        return answer_to_early_data(ee.early_data);
+    }
+
+    // §4.2.10: the server takes our early data only with the first PSK (the ticket: resumed_)
+    // and the ticket's suite; declined, our next records use the handshake key. (The decoder
+    // already refused early_data in an answer to a hello that did not offer it.)
+    step answer_to_early_data(bool accepted) noexcept {
+        if (!have_psk || early_ != early_state::offered) return {};
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (accepted) {
+            if (!resumed_ || this->suite().id != hs().ticket.suite) return {error::illegal_parameter};
+            early_ = early_state::accepted;
+            return {error::none, event::early_data_accepted};
+        }
+        early_ = early_state::rejected;
+        hs().early_traffic.clear();
+        this->install_handshake_write();
+#else
+        static_cast<void>(accepted);
+#endif
+        return {error::none, event::early_data_rejected};
     }
 
     step on_certificate_request(const message& m) noexcept {
@@ -746,8 +840,18 @@ private:
         this->enter_application();
         this->install_application_read();
 
-        // Our flight: [ChangeCipherSpec] [Certificate CertificateVerify] Finished.
+        // Our flight: [ChangeCipherSpec] [EndOfEarlyData] [Certificate CertificateVerify] Finished.
         if (config().middlebox_compatibility) this->send_change_cipher_spec(out);
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (early_ == early_state::accepted) {
+            // §4.5: the end of our early data, under the early key; then the handshake key.
+            this->write_message(out, handshake_type::end_of_early_data, [](detail::writer&) {});
+            this->flush(out);
+            early_ = early_state::ended;
+            hs().early_traffic.clear();
+            this->install_handshake_write();
+        }
+#endif
         if (hs().certificate_requested) {
             // Without a certificate for the server's algorithms: an empty one, and no signature.
             const step s = this->authenticate(
@@ -787,6 +891,9 @@ private:
     bool hello_retry_ = false;
     bool psk_used_ = false;
     bool resumed_ = false;
+    early_state early_ = early_state::none;  // stays none without PSKs (CARAPACE_TLS_NO_PSK)
+    std::uint32_t early_limit_ = 0;  // the ticket's max_early_data, when offered
+    std::uint32_t early_sent_ = 0;
 };
 
 // A client with the default handshake buffer and its storage inside the object.

@@ -11,6 +11,7 @@
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/protocol.hpp"
 #include "carapace/tls/psk/external_psk.hpp"
+#include "carapace/tls/tickets/replay_window.hpp"
 #include "carapace/tls/tickets/ticket_keys.hpp"
 #include "carapace/tls/tickets/ticket_store.hpp"
 
@@ -93,7 +94,14 @@ struct client_config : common_config {
     // Session tickets (tickets/ticket_store.hpp): received ones are put here, and one for
     // server_name is taken and offered when connecting. Needs the clock (ticket lifetimes).
     ticket_store* tickets = nullptr;
+    // Offer 0-RTT (§2.3) when the ticket taken allows early data: send_early() may then send up
+    // to its max_early_data bytes before the handshake completes.
+    bool offer_early_data = false;
 };
+
+// Largest max_early_data a server advertises: what a server that then declines the data is
+// prepared to skip (§4.2.10).
+inline constexpr std::uint32_t max_early_data_limit = 16384;
 
 // A server with external_psks and no certificate_chain or signer serves PSK handshakes only (a
 // client without a known PSK gets handshake_failure). A client with external_psks and no verifier
@@ -117,6 +125,14 @@ struct server_config : common_config {
     std::span<const ticket_key> ticket_keys;
     std::uint32_t ticket_lifetime = 7200;       // seconds, at most 604800 (§4.6.1)
     std::uint8_t tickets_after_handshake = 1;  // NewSessionTickets sent once the client finished
+    // 0-RTT (§2.3, §8): the early data our tickets allow, in bytes (0: none, and none accepted;
+    // at most max_early_data_limit). Early data is accepted only with a replay recorder: each
+    // 0-RTT ClientHello is recorded for early_data_window seconds and one seen before is refused,
+    // as is one whose ticket age differs from ours by more than early_data_clock_skew ms.
+    std::uint32_t max_early_data = 0;
+    client_hello_recorder* replay_recorder = nullptr;  // see tickets/replay_window.hpp
+    std::uint32_t early_data_window = 10;       // seconds
+    std::uint32_t early_data_clock_skew = 10000;  // milliseconds
 };
 
 // What a NewSessionTicket carries (RFC 8446 §4.6.1); see basic_server::send_session_ticket.

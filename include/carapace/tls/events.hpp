@@ -27,6 +27,12 @@ enum class event : std::uint8_t {
                          // for, then call complete_signature()
     verification_needed, // the certificate verifier answered "pending": call
                          // complete_verification() with its verdict, then receive() again
+    early_data,          // server: `data` holds 0-RTT plaintext (RFC 8446 §2.3), replayable by
+                         // nature, so only for requests that are safe to repeat; valid until the
+                         // next call
+    early_data_accepted, // client: the server took our early data (§4.2.10)
+    early_data_rejected, // client: the server skipped our early data; resend what must arrive
+                         // with send() once the handshake is complete
 };
 
 // The outcome of one call into an engine.
@@ -34,7 +40,7 @@ struct io_result {
     std::size_t consumed = 0;  // input bytes taken; pass the rest again
     std::size_t produced = 0;  // output bytes written; send all of them, in order
     event what = event::need_input;  // what happened: says which other fields apply
-    byte_view data;            // app_data: the plaintext; signature_needed: the content to sign
+    byte_view data;            // app_data, early_data: the plaintext; signature_needed: the content to sign
     error failure = error::none;  // fatal and refused: why
     alert_description alert = alert_description::close_notify;  // fatal: the alert sent or received
     std::size_t needed = 0;    // need_output_space: how large the output buffer must be

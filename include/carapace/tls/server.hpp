@@ -19,12 +19,14 @@
 #include "carapace/tls/detail/codec/certificate_verify.hpp"
 #include "carapace/tls/detail/codec/client_hello.hpp"
 #include "carapace/tls/detail/codec/encrypted_extensions.hpp"
+#include "carapace/tls/detail/codec/end_of_early_data.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
 #include "carapace/tls/detail/negotiation.hpp"
 #include "carapace/tls/detail/psk/binder.hpp"
 #include "carapace/tls/detail/psk/selection.hpp"
 #include "carapace/tls/detail/tickets/sealed_ticket.hpp"
+#include "carapace/tls/detail/tickets/ticket_age.hpp"
 
 namespace carapace::tls {
 
@@ -42,8 +44,17 @@ struct server_handshake_state {
     signature_scheme scheme{};
     detail::psk_choice psk{};  // the PSK chosen for this hello, if any
     detail::secret ticket_psk{};  // a resumption PSK opened from a ticket
+    // What 0-RTT needs of that ticket (§4.2.10): its suite, its ALPN protocol, its early data
+    // limit, and whether its age passed the freshness check (§8.3).
+    cipher_suite ticket_suite{};
+    bytes<32> ticket_alpn_hash{};
+    std::uint32_t ticket_max_early_data = 0;
+    bool ticket_age_fresh = false;
     bool early_data_offered = false;
     bool certificate_requested = false;
+#if !defined(CARAPACE_TLS_NO_PSK)
+    detail::secret early_traffic{};  // the client's early key, until it is installed
+#endif
 };
 
 }  // namespace detail
@@ -141,6 +152,8 @@ public:
     }
     // True when the client resumed a session with one of our tickets.
     [[nodiscard]] bool resumed() const noexcept { return resumed_; }
+    // True when we accepted the client's early data (0-RTT): it arrives as event::early_data.
+    [[nodiscard]] bool early_data_accepted() const noexcept { return early_accepted_; }
     // True when the client authenticated with a certificate.
     [[nodiscard]] bool client_authenticated() const noexcept { return client_authenticated_; }
 
@@ -152,6 +165,7 @@ private:
         wait_certificate_verify,
         wait_finished,
         wait_signature,  // our CertificateVerify is with a pending signer
+        wait_end_of_early_data,
         connected,
     };
 
@@ -168,7 +182,8 @@ private:
     // Our whole first flight: ServerHello (or HelloRetryRequest), ChangeCipherSpec,
     // EncryptedExtensions, CertificateRequest, Certificate, CertificateVerify, Finished.
     [[nodiscard]] std::size_t output_reserve() const noexcept {
-        if (state_ == state::wait_certificate || state_ == state::wait_certificate_verify || state_ == state::wait_finished)
+        if (state_ == state::wait_certificate || state_ == state::wait_certificate_verify || state_ == state::wait_finished ||
+            state_ == state::wait_end_of_early_data)
             return tickets_reserve();
         if (state_ != state::wait_client_hello && state_ != state::wait_second_client_hello &&
             state_ != state::wait_signature)
@@ -203,6 +218,9 @@ private:
             case state::wait_certificate: return base::expect(type, handshake_type::certificate);
             case state::wait_certificate_verify: return base::expect(type, handshake_type::certificate_verify);
             case state::wait_finished: return this->check_finished_header(type, length);
+            case state::wait_end_of_early_data:
+                if (const error e = base::expect(type, handshake_type::end_of_early_data); e != error::none) return e;
+                return length == 0 ? error::none : error::decode_error;
             case state::connected: return base::check_post_handshake_header(type, length);
             default: return error::unexpected_message;
         }
@@ -215,6 +233,7 @@ private:
             case state::wait_certificate: return on_certificate(m);
             case state::wait_certificate_verify: return on_certificate_verify(m);
             case state::wait_finished: return on_finished(m, out);
+            case state::wait_end_of_early_data: return on_end_of_early_data(m);
             case state::connected: return this->receive_key_update(m.body);
             default: return {error::unexpected_message};
         }
@@ -280,12 +299,13 @@ private:
         if (hs().psk.chosen) {
             if (const error e = check_binder(ch, m); e != error::none) return {e};
         }
-        // We accept no early data (§4.2.10): the client's is skipped, after our
-        // HelloRetryRequest as application_data records, after our ServerHello as records that
-        // do not open under the handshake key.
+        // Early data we decline (§4.2.10) is skipped, after our HelloRetryRequest as
+        // application_data records, after our ServerHello as records that do not open under the
+        // handshake key.
         hs().early_data_offered = ch.early_data;
 
         if (group.hello_retry) return send_hello_retry_request(group.group, m, out);
+        early_accepted_ = ch.early_data && accepts_early_data(ch);
         return send_server_flight(ch, group, m, out);
     }
 
@@ -297,6 +317,25 @@ private:
         const detail::digest expected = detail::psk_binder(hash, chosen_psk(), hs().psk.resumption, prefix.view());
         const byte_view received = ch.psk_binders[hs().psk.identity];
         return ct::equal(received, expected.view()) ? error::none : error::decrypt_error;
+    }
+
+    // §4.2.10, §8: early data only when we allow it, with the client's first identity a ticket of
+    // ours that allows it, of this suite and ALPN protocol, fresh by its age (§8.3), and a
+    // ClientHello our recorder has not seen within the window (§8.2). Any "no" declines the early
+    // data, never the handshake.
+    [[nodiscard]] bool accepts_early_data(const detail::codec::client_hello& ch) noexcept {
+        if constexpr (!have_psk) return false;
+        const auto t = now();
+        if (config().max_early_data == 0 || config().replay_recorder == nullptr || !t || !hs().psk.chosen ||
+            !hs().psk.resumption || hs().psk.identity != 0 || hs().ticket_max_early_data == 0 ||
+            hs().ticket_suite != this->suite().id || !hs().ticket_age_fresh ||
+            hs().ticket_alpn_hash != detail::binding_hash(alpn_))
+            return false;
+        return config().replay_recorder->record_once(ch.psk_binders[0], *t, config().early_data_window);
+    }
+    // The early data the ticket allowed, at most what we allow now.
+    [[nodiscard]] std::uint32_t early_data_allowed() const noexcept {
+        return std::min({hs().ticket_max_early_data, config().max_early_data, max_early_data_limit});
     }
 
     [[nodiscard]] byte_view chosen_psk() const noexcept {
@@ -329,6 +368,11 @@ private:
             if (*t < c.issued_at || *t - c.issued_at > static_cast<std::int64_t>(c.lifetime)) continue;
             if (c.server_name_hash != detail::binding_hash(ch.server_name)) continue;
             if (!detail::suite_for_hash(ch, config().cipher_suites, suite->hash, out.suite)) continue;
+            hs().ticket_suite = c.suite;
+            hs().ticket_alpn_hash = c.alpn_hash;
+            hs().ticket_max_early_data = c.max_early_data;
+            hs().ticket_age_fresh =
+                detail::ticket_age_fresh(id.obfuscated_ticket_age, c.age_add, c.issued_at, *t, config().early_data_clock_skew);
             const byte_span key = hs().ticket_psk.span(c.psk.size());
             std::copy(c.psk.begin(), c.psk.end(), key.begin());
             out.chosen = true;
@@ -386,6 +430,9 @@ private:
         bytes<32> random{};
         config().random->fill(random);
         this->add_to_transcript(client_hello);
+#if !defined(CARAPACE_TLS_NO_PSK)
+        if (early_accepted_) hs().early_traffic = this->early_traffic_secret(this->suite().hash, chosen_psk());
+#endif
         // The early-data skip of a first hello ends with the second one.
         this->skip_early_data(detail::record_reader::early_data_skip::none);
 
@@ -408,7 +455,15 @@ private:
             resumed_ = hs().psk.resumption;
             psk_index_ = static_cast<std::uint32_t>(hs().psk.ours);
         }
-        if (hs().early_data_offered) this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
+        if (early_accepted_) {
+#if !defined(CARAPACE_TLS_NO_PSK)
+            // The hello is the transcript's last message until our ServerHello: taken before it.
+            this->install_early_read(hs().early_traffic);
+            hs().early_traffic.clear();
+#endif
+        } else if (hs().early_data_offered) {
+            this->skip_early_data(detail::record_reader::early_data_skip::undecryptable);
+        }
 
         write_encrypted_extensions(out, ch);
         // §4.3.2, §2.2: a PSK handshake authenticates by the PSK; no certificates either way.
@@ -445,6 +500,28 @@ private:
         this->install_application_write();
         this->accept_change_cipher_spec(true);
         state_ = hs().certificate_requested ? state::wait_certificate : state::wait_finished;
+        // §4.5: the client's early data, then its EndOfEarlyData, before the rest of its flight.
+        if (early_accepted_) state_ = state::wait_end_of_early_data;
+        return {};
+    }
+
+    // Early data received while we read it (0-RTT accepted), within the limit (§4.2.10).
+    error take_early_data(std::size_t size) noexcept {
+        if (state_ != state::wait_end_of_early_data) return error::unexpected_message;
+        if (size > early_data_allowed() - early_received_) return error::unexpected_message;
+        early_received_ += static_cast<std::uint32_t>(size);
+        return error::none;
+    }
+
+    // The client's early data is over: its flight goes on under the handshake key.
+    step on_end_of_early_data(const message& m) noexcept {
+        detail::codec::end_of_early_data eoed;
+        if (const error e = decode(m.body, eoed); e != error::none) return {e};
+#if !defined(CARAPACE_TLS_NO_PSK)
+        this->add_to_transcript(m);
+        this->install_handshake_read();
+#endif
+        state_ = state::wait_finished;
         return {};
     }
 
@@ -458,6 +535,7 @@ private:
         }
         ee.server_name_acknowledged = ch.present.contains(extension_type::server_name);
         ee.alpn = alpn_;
+        ee.early_data = early_accepted_;
         ee.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ee.order = config().extension_order;
         this->write_message(out, handshake_type::encrypted_extensions, [&](detail::writer& w) { encode(w, ee); });
@@ -541,6 +619,7 @@ private:
         c.age_add = std::uint32_t{random[0]} << 24 | std::uint32_t{random[1]} << 16 | std::uint32_t{random[2]} << 8 |
                     random[3];
         c.psk = psk.view();
+        c.max_early_data = have_psk ? std::min(config().max_early_data, max_early_data_limit) : 0;
         c.server_name_hash = detail::binding_hash(byte_view(server_name_).first(server_name_size_));
         c.alpn_hash = detail::binding_hash(alpn_);
         bytes<detail::max_sealed_ticket_size> sealed{};
@@ -553,6 +632,8 @@ private:
         nst.age_add = c.age_add;
         nst.nonce = nonce;
         nst.ticket = byte_view(sealed).first(size);
+        nst.has_early_data = c.max_early_data != 0;
+        nst.max_early_data_size = c.max_early_data;
         this->write_post_handshake_message(out, handshake_type::new_session_ticket,
                                            [&](detail::writer& w) { encode(w, nst); });
     }
@@ -569,6 +650,8 @@ private:
     bool client_authenticated_ = false;
     bool psk_used_ = false;
     bool resumed_ = false;
+    bool early_accepted_ = false;
+    std::uint32_t early_received_ = 0;  // bytes of early data so far
     std::uint32_t tickets_sent_ = 0;  // numbers our tickets' nonces
 };
 

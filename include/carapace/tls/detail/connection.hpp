@@ -20,6 +20,8 @@
 //   step on_handshake_message(const handshake_message&, flight&);
 //   step resume_after_signature(byte_view signature, flight&);   // see complete_signature
 //   bool accepts_application_data() const;
+//   error take_early_data(std::size_t size);   // early data received, when application data is not
+//                                              // accepted (an error unless 0-RTT was)
 //   byte_view client_random() const; tls::key_log* key_log() const; buffer_pool* buffer_source() const;
 #pragma once
 
@@ -100,26 +102,7 @@ public:
         if (failure_ != error::none) return failed_result();
         if (!connected_ || !writer_.is_protected()) return refused(error::wrong_state);
         if (close_sent_) return refused(error::closed);
-        const std::size_t chunk = writer_.max_fragment();
-        const std::size_t first = std::min(chunk, data.size());
-        const bool update_first = key_update_owed_ || writer_.near_limit();
-        const std::size_t needed =
-            (update_first ? key_update_record_size : 0) + (first == 0 ? 0 : first + protected_overhead);
-        if (output.size() < needed) return need_space(needed);
-        flight out(output);
-        if (update_first) send_key_update(out, false);
-        std::size_t taken = 0;
-        while (taken < data.size()) {
-            const std::size_t n = std::min(chunk, data.size() - taken);
-            const std::size_t update = writer_.near_limit() ? key_update_record_size : 0;
-            if (out.room() < update + n + protected_overhead) break;
-            if (update != 0) send_key_update(out, false);
-            std::memcpy(out.content_space().data(), data.data() + taken, n);
-            out.commit(n);
-            out.flush(writer_, content_type::application_data);
-            taken += n;
-        }
-        return result(taken, out.size(), event::need_input);
+        return seal_application_data(data, output);
     }
 
     // Sends close_notify. Received data may still be read until the peer closes too.
@@ -239,6 +222,31 @@ protected:
     [[nodiscard]] bool is_connected() const noexcept { return connected_; }
     [[nodiscard]] bool close_was_sent() const noexcept { return close_sent_; }
 
+    // Application data (or, before the handshake completes, a client's early data) as records
+    // under the current write key; see send().
+    io_result seal_application_data(byte_view data, byte_span output) noexcept {
+        const std::size_t chunk = writer_.max_fragment();
+        const std::size_t first = std::min(chunk, data.size());
+        const bool update_first = key_update_owed_ || writer_.near_limit();
+        const std::size_t needed =
+            (update_first ? key_update_record_size : 0) + (first == 0 ? 0 : first + protected_overhead);
+        if (output.size() < needed) return need_space(needed);
+        flight out(output);
+        if (update_first) send_key_update(out, false);
+        std::size_t taken = 0;
+        while (taken < data.size()) {
+            const std::size_t n = std::min(chunk, data.size() - taken);
+            const std::size_t update = writer_.near_limit() ? key_update_record_size : 0;
+            if (out.room() < update + n + protected_overhead) break;
+            if (update != 0) send_key_update(out, false);
+            std::memcpy(out.content_space().data(), data.data() + taken, n);
+            out.commit(n);
+            out.flush(writer_, content_type::application_data);
+            taken += n;
+        }
+        return result(taken, out.size(), event::need_input);
+    }
+
     // --- the suite and the transcript ------------------------------------------------------
     void choose_suite(const suite_info& suite) noexcept {
         suite_ = suite;
@@ -271,7 +279,9 @@ protected:
     // --- the key schedule ------------------------------------------------------------------
     // From the (EC)DHE secret, with the ServerHello in the transcript: the handshake traffic
     // secrets, installed in the direction each role uses (§7.1).
-    void enter_handshake(byte_view shared_secret, byte_view psk = {}) noexcept {
+    // A client still sending early data keeps its early write key (`keep_write_key`) until the
+    // server says whether it takes the data.
+    void enter_handshake(byte_view shared_secret, byte_view psk = {}, bool keep_write_key = false) noexcept {
         hs().handshake = early_secret(suite_.hash, psk).to_handshake(shared_secret);
         const digest h = transcript_hash();
         hs().traffic = hs().handshake.traffic(h.view());
@@ -280,7 +290,7 @@ protected:
         install_read(Role::is_client ? hs().traffic.server : hs().traffic.client);
         // Our alerts are protected from here on too; the compatibility ChangeCipherSpec still
         // goes out in the clear.
-        writer_.install(suite_, Role::is_client ? hs().traffic.client : hs().traffic.server);
+        if (!keep_write_key) writer_.install(suite_, Role::is_client ? hs().traffic.client : hs().traffic.server);
     }
     // verify_data of the server's (or client's) Finished over the transcript so far (§4.4.4).
     [[nodiscard]] digest finished_data(bool server_finished) const noexcept {
@@ -312,6 +322,29 @@ protected:
         hs().traffic.server.clear();
     }
     [[nodiscard]] const secret& resumption_secret() const noexcept { return resumption_secret_; }
+
+#if !defined(CARAPACE_TLS_NO_PSK)
+    // --- 0-RTT (§2.3, §7.1) ----------------------------------------------------------------
+    // client_early_traffic_secret of `psk` over Hash(ClientHello), with the ClientHello the last
+    // message of the transcript.
+    secret early_traffic_secret(hash_kind kind, byte_view psk) noexcept {
+        const digest h = transcript_hash_with(kind, {});
+        secret s = early_secret(kind, psk).client_early_traffic(h.view());
+        log_secret("CLIENT_EARLY_TRAFFIC_SECRET", s);
+        return s;
+    }
+    // The client writes its early data under the early key (of the ticket's suite) ...
+    void install_early_write(const suite_info& suite, const secret& early) noexcept { writer_.install(suite, early); }
+    // ... and the server reads it under that key until EndOfEarlyData (§4.5).
+    void install_early_read(const secret& early) noexcept { install_read(early); }
+    // After EndOfEarlyData, or when the server declined the early data: the handshake key.
+    void install_handshake_write() noexcept {
+        writer_.install(suite_, Role::is_client ? hs().traffic.client : hs().traffic.server);
+    }
+    void install_handshake_read() noexcept { install_read(Role::is_client ? hs().traffic.server : hs().traffic.client); }
+    // A client's second ClientHello goes in the clear again (§4.1.2): the early key goes.
+    void drop_write_key() noexcept { writer_.clear(); }
+#endif
 
     // --- the record layer ----------------------------------------------------------------
     void accept_change_cipher_spec(bool accept) noexcept { reader_.accept_change_cipher_spec(accept); }
@@ -587,15 +620,21 @@ private:
                     if (s.what != event::need_input) return result(consumed, out.size(), s.what);
                     continue;
                 }
-                default:
+                default: {
                     // Not interleaved with a partial handshake message (§5.1), and only once the
-                    // peer's application keys are in use.
-                    if (reassembly_.partial() || !role().accepts_application_data())
-                        return fail(error::unexpected_message, out, consumed);
+                    // peer's application keys are in use, or a server's early keys (§4.2.10: no
+                    // more than the early data it allowed).
+                    if (reassembly_.partial()) return fail(error::unexpected_message, out, consumed);
+                    const bool early = !role().accepts_application_data();
+                    if (early) {
+                        if (const error e = role().take_early_data(rec.content.size()); e != error::none)
+                            return fail(e, out, consumed);
+                    }
                     if (rec.content.empty()) continue;
-                    io_result r = result(consumed, out.size(), event::app_data);
+                    io_result r = result(consumed, out.size(), early ? event::early_data : event::app_data);
                     r.data = rec.content;
                     return r;
+                }
             }
         }
     }

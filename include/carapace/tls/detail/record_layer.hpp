@@ -35,9 +35,10 @@ namespace carapace::tls::detail {
 inline constexpr std::size_t protected_overhead = record_header_size + 1 + aead_tag_size;
 // RFC 8449 form of "no limit": the largest inner plaintext, content plus its type byte.
 inline constexpr std::size_t max_inner_plaintext = max_plaintext_size + 1;
-// Early data a server that does not accept it skips before giving up (§4.2.10: "up to the
-// configured max_early_data_size"; we accept none, so this is what we are prepared to discard).
-inline constexpr std::size_t early_data_skip_budget = max_plaintext_size + 256;
+// Early data a server that declines it skips before giving up (§4.2.10: "up to the configured
+// max_early_data_size"): the largest a server of ours advertises (max_early_data_limit, 2^14)
+// with room for the records' overhead.
+inline constexpr std::size_t early_data_skip_budget = 2 * max_plaintext_size + 256;
 
 // A received record after open(): its real type and content, decrypted in place. `dropped`: a
 // record the layer consumed itself (a compatibility ChangeCipherSpec, skipped early data).

@@ -1,0 +1,231 @@
+// 0-RTT (RFC 8446 §2.3, §4.2.10, §8) through both engines over memory: early data accepted and
+// delivered as its own event, declined (no recorder, after a HelloRetryRequest) and skipped while
+// the handshake goes on, a replayed 0-RTT ClientHello refused within the recording window, a
+// stale ticket age refused, and the limits on both sides; in every input split.
+#include <doctest/doctest.h>
+
+#include <optional>
+
+#include "support/tls_session.hpp"
+
+using namespace carapace;
+using namespace test_support;
+
+namespace {
+
+class early_clock final : public tls::clock {
+public:
+    std::int64_t at = 1'800'000'000;
+    std::optional<std::int64_t> now() noexcept override { return at; }
+};
+
+tls::ticket_key early_key() {
+    tls::ticket_key k;
+    k.id = 9;
+    for (std::size_t i = 0; i < k.key.size(); ++i) k.key[i] = static_cast<std::uint8_t>(3 + 11 * i);
+    return k;
+}
+
+// A client that keeps tickets and offers early data; a server that allows 1000 bytes of it.
+struct early_setup : setup {
+    early_clock client_clock, server_clock;
+    tls::memory_ticket_store<4> store;
+    tls::ticket_key key = early_key();
+    tls::memory_client_hello_recorder<8> recorder;
+    const tls::named_group share[1] = {tls::named_group::x25519};
+
+    early_setup() : setup(5, 105) {
+        client_config.clock = &client_clock;
+        client_config.tickets = &store;
+        client_config.offer_early_data = true;
+        client_config.key_share_groups = share;  // no HelloRetryRequest unless a test wants one
+        server_config.clock = &server_clock;
+        server_config.ticket_keys = std::span<const tls::ticket_key>(&key, 1);
+        server_config.max_early_data = 1000;
+        server_config.replay_recorder = &recorder;
+    }
+    // A full handshake that leaves a ticket allowing early data.
+    void first_connection() {
+        session s(client_config, server_config);
+        s.handshake();
+        REQUIRE(s.client.handshake_complete());
+        REQUIRE(store.size() == 1);
+        client_clock.at += 2;
+        server_clock.at += 2;
+    }
+};
+
+// Starts a client and sends `early` as 0-RTT; returns how much send_early took.
+std::size_t start_with_early(session& s, byte_view early) {
+    byte_vector out(1 << 16);
+    const auto r = s.client.start(out);
+    REQUIRE(r.what == tls::event::need_input);
+    s.to_server.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
+    std::size_t taken = 0;
+    while (taken < early.size()) {
+        const auto e = s.client.send_early(early.subspan(taken), out);
+        if (e.what != tls::event::need_input) break;
+        REQUIRE(e.consumed > 0);
+        taken += e.consumed;
+        s.to_server.insert(s.to_server.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(e.produced));
+    }
+    return taken;
+}
+
+}  // namespace
+
+TEST_CASE("TLS 0-RTT: early data accepted, delivered as early_data, any split") {
+    for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{37}}) {
+        CAPTURE(chunk);
+        early_setup t;
+        t.first_connection();
+        session s(t.client_config, t.server_config);
+        s.max_chunk = chunk;
+        const byte_vector early = pattern(700, 4);
+        REQUIRE(start_with_early(s, early) == early.size());
+        CHECK(s.client.max_early_data() == 1000);
+        s.run();
+        CHECK(s.client_log.saw(tls::event::early_data_accepted));
+        CHECK(!s.client_log.saw(tls::event::early_data_rejected));
+        CHECK(s.server.early_data_accepted());
+        CHECK(s.client.early_data_accepted());
+        CHECK(s.server_log.early == early);
+        CHECK(s.server_log.received.empty());  // early data is not app_data
+        CHECK(s.client.resumed());
+        check_connected_and_talking(s);
+        // Early data is over once the handshake is complete.
+        byte_vector out(4096);
+        CHECK(s.client.send_early(early, out).what == tls::event::refused);
+    }
+}
+
+TEST_CASE("TLS 0-RTT: declined early data is skipped and the handshake goes on, with and without HRR") {
+    for (const bool retry : {false, true}) {
+        for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{37}}) {
+            CAPTURE(retry);
+            CAPTURE(chunk);
+            early_setup t;
+            t.first_connection();
+            // Without a recorder the server takes no early data; a share of the unimplemented
+            // group draws a HelloRetryRequest.
+            t.server_config.replay_recorder = nullptr;
+            if (retry) t.client_config.key_share_groups = {};
+            session s(t.client_config, t.server_config);
+            s.max_chunk = chunk;
+            const byte_vector early = pattern(900, 6);
+            REQUIRE(start_with_early(s, early) == early.size());
+            s.run();
+            CHECK(s.client_log.saw(tls::event::early_data_rejected));
+            CHECK(!s.client_log.saw(tls::event::early_data_accepted));
+            CHECK(!s.server.early_data_accepted());
+            CHECK(!s.client.early_data_accepted());
+            CHECK(s.server_log.early.empty());
+            CHECK(s.client.hello_retry_used() == retry);
+            CHECK(s.client.resumed());
+            check_connected_and_talking(s);
+        }
+    }
+}
+
+TEST_CASE("TLS 0-RTT: a replayed 0-RTT ClientHello is refused within the window; 1-RTT goes on") {
+    early_setup t;
+    t.first_connection();
+    session first(t.client_config, t.server_config);
+    const byte_vector early = pattern(300, 8);
+    REQUIRE(start_with_early(first, early) == early.size());
+    const byte_vector flight = first.to_server;  // what an attacker records
+    first.run();
+    CHECK(first.server_log.early == early);
+    check_connected_and_talking(first);
+
+    // The same bytes again, a second later, to a fresh server sharing the recorder.
+    t.server_clock.at += 1;
+    tls::server replayed(t.server_config);
+    byte_vector in = flight, out_wire;
+    side_log log;
+    test_rng rng(3);
+    drive(replayed, in, out_wire, log, rng, 0);
+    CHECK(!replayed.early_data_accepted());
+    CHECK(log.early.empty());
+    CHECK(!log.saw(tls::event::fatal));  // the early data was skipped, the handshake answered
+    CHECK(!out_wire.empty());
+
+    // Past the window the recorder forgets it, but the ticket age is stale by then (§8.3).
+    t.server_clock.at += 60;
+    tls::server later(t.server_config);
+    byte_vector in2 = flight, out2;
+    side_log log2;
+    drive(later, in2, out2, log2, rng, 0);
+    CHECK(!later.early_data_accepted());
+    CHECK(log2.early.empty());
+    CHECK(!log2.saw(tls::event::fatal));
+}
+
+TEST_CASE("TLS 0-RTT: a ticket age far from the server's is not fresh: early data declined") {
+    early_setup t;
+    t.first_connection();
+    t.server_clock.at += 30;  // the server sees the ticket 30 s older than the client reports
+    session s(t.client_config, t.server_config);
+    const byte_vector early = pattern(200, 1);
+    REQUIRE(start_with_early(s, early) == early.size());
+    s.run();
+    CHECK(s.client_log.saw(tls::event::early_data_rejected));
+    CHECK(s.server_log.early.empty());
+    check_connected_and_talking(s);
+    // Within the skew it is fresh.
+    early_setup u;
+    u.first_connection();
+    u.server_clock.at += 5;
+    session v(u.client_config, u.server_config);
+    REQUIRE(start_with_early(v, early) == early.size());
+    v.run();
+    CHECK(v.client_log.saw(tls::event::early_data_accepted));
+    CHECK(v.server_log.early == early);
+}
+
+TEST_CASE("TLS 0-RTT: limits: the client stops at the ticket's limit, the server refuses more than it allows") {
+    early_setup t;
+    t.first_connection();
+    {
+        session s(t.client_config, t.server_config);
+        const byte_vector early = pattern(1500, 2);
+        CHECK(start_with_early(s, early) == 1000);
+        byte_vector out(4096);
+        CHECK(s.client.send_early(early, out).what == tls::event::refused);
+        s.run();
+        CHECK(s.server_log.early == byte_vector(early.begin(), early.begin() + 1000));
+        check_connected_and_talking(s);
+    }
+    // The ticket allows 1000 bytes, the server now only 100: more is unexpected_message.
+    t.server_config.max_early_data = 100;
+    t.client_clock.at += 1;
+    t.server_clock.at += 1;
+    session s(t.client_config, t.server_config);
+    REQUIRE(start_with_early(s, pattern(500, 3)) == 500);
+    s.run();
+    REQUIRE(s.server_log.saw(tls::event::fatal));
+    CHECK(s.server_log.last_fatal.failure == tls::error::unexpected_message);
+    CHECK(s.server_log.last_fatal.alert == tls::alert_description::unexpected_message);
+}
+
+TEST_CASE("TLS 0-RTT: send_early is refused when the hello offered no early data") {
+    early_setup t;
+    t.client_config.offer_early_data = false;
+    t.first_connection();
+    session s(t.client_config, t.server_config);
+    byte_vector out(1 << 16);
+    REQUIRE(s.client.start(out).what == tls::event::need_input);
+    CHECK(s.client.max_early_data() == 0);
+    CHECK(s.client.send_early(pattern(10, 1), out).what == tls::event::refused);
+}
+
+TEST_CASE("TLS 0-RTT: the recorder refuses a binder seen within its window, and when full") {
+    tls::memory_client_hello_recorder<2> r;
+    const byte_vector a = pattern(32, 1), b = pattern(32, 2), c = pattern(32, 3);
+    CHECK(r.record_once(a, 100, 10));
+    CHECK(!r.record_once(a, 105, 10));
+    CHECK(r.record_once(b, 105, 10));
+    CHECK(!r.record_once(c, 106, 10));  // full of live entries
+    CHECK(r.record_once(c, 111, 10));   // a's entry expired
+    CHECK(r.record_once(a, 116, 10));
+}
