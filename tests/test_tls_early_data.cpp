@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "carapace/tls/buffer_pool.hpp"
 #include "support/tls_session.hpp"
 
 using namespace carapace;
@@ -56,7 +57,8 @@ struct early_setup : setup {
 };
 
 // Starts a client and sends `early` as 0-RTT; returns how much send_early took.
-std::size_t start_with_early(session& s, byte_view early) {
+template <class Session>
+std::size_t start_with_early(Session& s, byte_view early) {
     byte_vector out(1 << 16);
     const auto r = s.client.start(out);
     REQUIRE(r.what == tls::event::need_input);
@@ -96,6 +98,26 @@ TEST_CASE("TLS 0-RTT: early data accepted, delivered as early_data, any split") 
         // Early data is over once the handshake is complete.
         byte_vector out(4096);
         CHECK(s.client.send_early(early, out).what == tls::event::refused);
+    }
+}
+
+TEST_CASE("TLS 0-RTT: engines with lent buffers take early data in the caller's input") {
+    for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{53}}) {
+        CAPTURE(chunk);
+        tls::fixed_buffer_pool<tls::lent_server::storage_block_size, 4> pool;
+        early_setup t;
+        t.client_config.buffers = &pool;
+        t.server_config.buffers = &pool;
+        t.first_connection();
+        basic_session<tls::lent_client, tls::lent_server> s(t.client_config, t.server_config);
+        s.max_chunk = chunk;
+        const byte_vector early = pattern(999, 12);
+        REQUIRE(start_with_early(s, early) == early.size());
+        s.run();
+        CHECK(s.client_log.saw(tls::event::early_data_accepted));
+        CHECK(s.server_log.early == early);
+        check_connected_and_talking(s);
+        CHECK(pool.in_use() == 0);
     }
 }
 
