@@ -12,6 +12,7 @@
 #include "carapace/tls/protocol.hpp"
 #include "carapace/tls/psk/external_psk.hpp"
 #include "carapace/tls/tickets/replay_window.hpp"
+#include "carapace/tls/tickets/server_ticket_store.hpp"
 #include "carapace/tls/tickets/ticket_keys.hpp"
 #include "carapace/tls/tickets/ticket_store.hpp"
 
@@ -121,14 +122,18 @@ struct server_config : common_config {
     // caller fetches it from the CA's responder and replaces it before it goes stale.
     byte_view ocsp_response;
     // Stateless session tickets (tickets/ticket_keys.hpp): the first key seals, all open; empty:
-    // no tickets are sent and none accepted. Needs the clock.
+    // no tickets are sent and none of them accepted (see session_store). Needs the clock.
     std::span<const ticket_key> ticket_keys;
     std::uint32_t ticket_lifetime = 7200;       // seconds, at most 604800 (§4.6.1)
     std::uint8_t tickets_after_handshake = 1;  // NewSessionTickets sent once the client finished
+    // Stateful tickets (tickets/server_ticket_store.hpp): identities that are not sealed tickets
+    // of ours are looked up (and used up) here. Needs the clock.
+    server_ticket_store* session_store = nullptr;
     // 0-RTT (§2.3, §8): the early data our tickets allow, in bytes (0: none, and none accepted;
-    // at most max_early_data_limit). Early data is accepted only with a replay recorder: each
-    // 0-RTT ClientHello is recorded for early_data_window seconds and one seen before is refused,
-    // as is one whose ticket age differs from ours by more than early_data_clock_skew ms.
+    // at most max_early_data_limit). Early data is accepted only from a fresh ticket (its age
+    // within early_data_clock_skew ms of ours, §8.3) that cannot be replayed: a single-use one
+    // from session_store (§8.1), or one in a ClientHello the replay recorder has not seen within
+    // early_data_window seconds (§8.2).
     std::uint32_t max_early_data = 0;
     client_hello_recorder* replay_recorder = nullptr;  // see tickets/replay_window.hpp
     std::uint32_t early_data_window = 10;       // seconds

@@ -50,6 +50,7 @@ struct server_handshake_state {
     bytes<32> ticket_alpn_hash{};
     std::uint32_t ticket_max_early_data = 0;
     bool ticket_age_fresh = false;
+    bool ticket_single_use = false;  // from config.session_store: replay-safe by itself (§8.1)
     bool early_data_offered = false;
     bool certificate_requested = false;
 #if !defined(CARAPACE_TLS_NO_PSK)
@@ -326,11 +327,15 @@ private:
     [[nodiscard]] bool accepts_early_data(const detail::codec::client_hello& ch) noexcept {
         if constexpr (!have_psk) return false;
         const auto t = now();
-        if (config().max_early_data == 0 || config().replay_recorder == nullptr || !t || !hs().psk.chosen ||
+        if (config().max_early_data == 0 || (config().replay_recorder == nullptr && !hs().ticket_single_use) || !t ||
+            !hs().psk.chosen ||
             !hs().psk.resumption || hs().psk.identity != 0 || hs().ticket_max_early_data == 0 ||
             hs().ticket_suite != this->suite().id || !hs().ticket_age_fresh ||
             hs().ticket_alpn_hash != detail::binding_hash(alpn_))
             return false;
+        // A single-use ticket cannot be replayed (§8.1); a recorder, when there is one, still sees
+        // the hello.
+        if (config().replay_recorder == nullptr) return true;
         return config().replay_recorder->record_once(ch.psk_binders[0], *t, config().early_data_window);
     }
     // The early data the ticket allowed, at most what we allow now.
@@ -354,7 +359,8 @@ private:
     detail::psk_choice choose_ticket(const detail::codec::client_hello& ch) noexcept {
         detail::psk_choice out;
         const auto t = now();
-        if (config().ticket_keys.empty() || !t || ch.psk_identities.empty()) return out;
+        if ((config().ticket_keys.empty() && config().session_store == nullptr) || !t || ch.psk_identities.empty())
+            return out;
         if (!detail::choose_psk_mode(ch, config().psk_modes, out.mode)) return out;
         bytes<detail::max_ticket_content_size> scratch{};
         std::size_t pos = 0;
@@ -362,7 +368,11 @@ private:
         for (std::size_t i = 0; i < examined && !out.chosen; ++i) {
             const detail::codec::psk_identity id = ch.psk_identities.next(pos);
             detail::ticket_contents c;
-            if (!detail::open_ticket(config().ticket_keys, id.identity, scratch, c)) continue;
+            bool single_use = false;
+            if (!detail::open_ticket(config().ticket_keys, id.identity, scratch, c)) {
+                if (!look_up_session(id.identity, c)) continue;
+                single_use = true;
+            }
             const auto suite = find_suite(static_cast<std::uint16_t>(c.suite));
             if (!suite || c.psk.size() != suite->hash_size) continue;
             if (*t < c.issued_at || *t - c.issued_at > static_cast<std::int64_t>(c.lifetime)) continue;
@@ -371,6 +381,7 @@ private:
             hs().ticket_suite = c.suite;
             hs().ticket_alpn_hash = c.alpn_hash;
             hs().ticket_max_early_data = c.max_early_data;
+            hs().ticket_single_use = single_use;
             hs().ticket_age_fresh =
                 detail::ticket_age_fresh(id.obfuscated_ticket_age, c.age_add, c.issued_at, *t, config().early_data_clock_skew);
             const byte_span key = hs().ticket_psk.span(c.psk.size());
@@ -381,6 +392,23 @@ private:
         }
         secure_wipe(scratch);
         return out;
+    }
+
+    // A stateful ticket (config.session_store), taken from the store, as the contents of one of
+    // our sealed tickets.
+    bool look_up_session(byte_view identity, detail::ticket_contents& c) noexcept {
+        if constexpr (!have_psk) return false;
+        stored_session found;
+        if (config().session_store == nullptr || !config().session_store->take(identity, found)) return false;
+        c.suite = found.suite;
+        c.issued_at = found.issued_at;
+        c.lifetime = found.lifetime;
+        c.age_add = found.age_add;
+        c.max_early_data = found.max_early_data;
+        c.psk = found.psk;
+        c.server_name_hash = detail::binding_hash(found.server_name);
+        c.alpn_hash = detail::binding_hash(found.alpn);
+        return true;
     }
 
     step send_hello_retry_request(named_group group, const message& client_hello, flight& out) noexcept {
