@@ -21,6 +21,7 @@
 #include "test_tls_record_layer.cpp"
 #include "test_tls_resumption.cpp"
 #include "test_tls_rfc8448.cpp"
+#include "test_tls_rfc8448_0rtt.cpp"
 #include "test_tls_rsa.cpp"
 #include "test_tls_stapling.cpp"
 #include "test_tls_suite_switches.cpp"

@@ -429,6 +429,7 @@ bool deliver(Engine& engine, const byte_vector& bytes, byte_vector& produced, si
         produced.insert(produced.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
         off += r.consumed;
         if (r.what == tls::event::app_data) log.received.insert(log.received.end(), r.data.begin(), r.data.end());
+        if (r.what == tls::event::early_data) log.early.insert(log.early.end(), r.data.begin(), r.data.end());
         if (r.what != tls::event::need_input) log.events.push_back(r.what);
         if (r.what == tls::event::fatal) {
             log.last_fatal = r;
