@@ -85,7 +85,7 @@ struct client_handshake_state {
         std::uint8_t psk_size = 0;
         hash_kind hash = hash_kind::sha256;
         std::uint32_t age_add = 0;
-        std::int64_t received_at = 0;
+        std::int64_t received_at_ms = 0;
         cipher_suite suite{};             // 0-RTT uses the ticket's own suite (§4.2.10)
         std::uint32_t max_early_data = 0;
         [[nodiscard]] byte_view ticket_view() const noexcept { return byte_view(ticket).first(size); }
@@ -385,7 +385,7 @@ private:
         held.psk_size = ticket.psk_size;
         held.hash = suite->hash;
         held.age_add = ticket.age_add;
-        held.received_at = ticket.received_at;
+        held.received_at_ms = ticket.received_at_ms;
         held.suite = ticket.suite;
         held.max_early_data = ticket.max_early_data;
         hs().have_ticket = true;
@@ -491,8 +491,9 @@ private:
 #if !defined(CARAPACE_TLS_NO_PSK)
             if (p.resumption) {
                 // §4.2.11.1: the ticket's age in milliseconds plus age_add, modulo 2^32.
-                const auto age = static_cast<std::uint32_t>(now().value_or(0) - hs().ticket.received_at);
-                identities[i] = {hs().ticket.ticket_view(), age * 1000u + hs().ticket.age_add};
+                const auto now_ms = config().clock != nullptr ? config().clock->now_milliseconds() : std::nullopt;
+                const auto age = static_cast<std::uint32_t>(now_ms.value_or(0) - hs().ticket.received_at_ms);
+                identities[i] = {hs().ticket.ticket_view(), age + hs().ticket.age_add};
             } else
 #endif
             {
@@ -610,6 +611,7 @@ private:
         ticket.lifetime = nst.lifetime;
         ticket.max_early_data = nst.has_early_data ? nst.max_early_data_size : 0;
         ticket.received_at = *t;
+        ticket.received_at_ms = config().clock->now_milliseconds().value_or(*t * 1000);
         std::copy(config().server_name.begin(), config().server_name.end(), ticket.server_name.begin());
         ticket.server_name_size = static_cast<std::uint8_t>(config().server_name.size());
         const std::size_t alpn_size = std::min<std::size_t>(alpn_.size(), 255);

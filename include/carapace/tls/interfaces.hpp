@@ -32,6 +32,13 @@ public:
     // Seconds since the Unix epoch, or nullopt on a device that does not know the time (then
     // certificate validity periods are not checked).
     virtual std::optional<std::int64_t> now() noexcept = 0;
+    // Milliseconds since the Unix epoch, for the ticket ages a client reports (RFC 8446
+    // §4.2.11.1 counts them in milliseconds); by default now() in whole seconds.
+    virtual std::optional<std::int64_t> now_milliseconds() noexcept {
+        const auto seconds = now();
+        if (!seconds) return std::nullopt;
+        return *seconds * 1000;
+    }
 
 protected:
     ~clock() = default;

@@ -37,6 +37,7 @@ struct client_ticket {
     std::uint32_t lifetime = 0;   // seconds
     std::uint32_t max_early_data = 0;  // the ticket's early_data limit in bytes, 0 when it has none
     std::int64_t received_at = 0;  // seconds since the epoch, by the client's clock
+    std::int64_t received_at_ms = 0;  // the same in milliseconds (clock::now_milliseconds), for its age
     bytes<255> server_name{};            // the name the client connected to (SNI)
     std::uint8_t server_name_size = 0;   // bytes used in `server_name`
     bytes<255> alpn{};  // the protocol negotiated, empty when none
