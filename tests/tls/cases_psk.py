@@ -4,7 +4,11 @@ Resumption both ways: our client (--sess-out, then --sess-in) against openssl s_
 gnutls-serv, and our server (--tickets) against openssl s_client (-sess_out, then -sess_in) and
 gnutls-cli --resume. External PSKs both ways: openssl s_server -psk -psk_identity -nocert and
 openssl s_client -psk -psk_identity; gnutls-serv --pskpasswd FILE and gnutls-cli --pskusername
---pskkey. 0-RTT (-early_data, --earlydata) comes with the engine's support for it.
+--pskkey. psk_ke (no key exchange) too where the peer allows it: our client resuming with openssl
+s_server -allow_no_dhe_kex and gnutls-serv, openssl s_client -allow_no_dhe_kex and gnutls-cli
+(PSK as its only key exchange) on our PSK server. OpenSSL 3.0's client always offers psk_dhe_ke
+as well, so our server in psk_dhe_ke mode is what it meets there. 0-RTT (-early_data,
+--earlydata) comes with the engine's support for it.
 """
 import os
 
@@ -56,6 +60,25 @@ def c_gnutls_resume():
     resume_summary(c2, status, "yes")
     expect(c2.out() == b"again\n", "echo %r" % c2.out(), c2, srv)
     srv.stop()
+
+
+def c_resume_psk_ke(peer):
+    """Our client resumes with psk_ke alone: the server runs no key exchange (group none)."""
+    def case():
+        port = free_port()
+        if peer == "openssl":
+            srv = openssl_server(port, "-naccept", "2", "-allow_no_dhe_kex")
+        else:
+            srv = gnutls_server(port, "--echo", priority=GNUTLS_PSK)
+        sess = work("%s-psk-ke.ticket" % peer)
+        c, status = carapace_client(port, "--servername", "localhost", "--sess-out", sess, data=b"x")
+        resume_summary(c, status, "no")
+        c2, status = carapace_client(port, "--servername", "localhost", "--sess-in", sess, "--psk-mode", "psk_ke",
+                                     data=b"y")
+        resume_summary(c2, status, "yes")
+        expect(c2.summary().get("group") == "none", "group %r with psk_ke" % c2.summary().get("group"), c2, srv)
+        srv.stop()
+    return case
 
 
 def s_ossl_resume():
@@ -122,23 +145,28 @@ def c_gnutls_psk():
 
 
 def s_gnutls_psk():
-    port = free_port()
-    srv = start_server([TOOL, "s_server", "--accept", str(port), "--num-conns", "1", "--psk", PSK_HEX,
-                        "--psk-identity", PSK_ID], port)
-    c, status = run(["gnutls-cli", "-p", str(port), "--priority", GNUTLS_PSK, "--pskusername", PSK_ID, "--pskkey",
-                     PSK_HEX, "localhost"], stdin_data=b"from gnutls\n")
-    expect(status == 0, "gnutls-cli --pskkey failed (%s)" % status, c, srv)
-    expect(srv.wait() == 0 and srv.summary().get("psk") == "yes", "server summary", srv, c)
-    expect(srv.out() == b"from gnutls\n", "server got %r" % srv.out(), srv, c)
+    # With PSK as its only key exchange, gnutls-cli offers psk_ke alone.
+    for mode, priority in (("psk_dhe_ke", GNUTLS_PSK), ("psk_ke", GNUTLS_TLS13 + ":-KX-ALL:+PSK")):
+        port = free_port()
+        srv = start_server([TOOL, "s_server", "--accept", str(port), "--num-conns", "1", "--psk", PSK_HEX,
+                            "--psk-identity", PSK_ID, "--psk-mode", mode], port)
+        c, status = run(["gnutls-cli", "-p", str(port), "--priority", priority, "--pskusername", PSK_ID, "--pskkey",
+                         PSK_HEX, "localhost"], stdin_data=b"from gnutls\n")
+        expect(status == 0, "gnutls-cli --pskkey failed (%s)" % status, c, srv)
+        expect(srv.wait() == 0 and srv.summary().get("psk") == "yes", "server summary (%s)" % mode, srv, c)
+        expect((srv.summary().get("group") == "none") == (mode == "psk_ke"), "group with %s" % mode, srv)
+        expect(srv.out() == b"from gnutls\n", "server got %r" % srv.out(), srv, c)
 
 
 psk_cases = [
     ("client/openssl: resumption (--sess-out, --sess-in)", c_ossl_resume),
     ("client/gnutls: resumption (--sess-out, --sess-in)", c_gnutls_resume),
+    ("client/openssl: resumption with psk_ke (-allow_no_dhe_kex)", c_resume_psk_ke("openssl")),
+    ("client/gnutls: resumption with psk_ke", c_resume_psk_ke("gnutls")),
     ("server/openssl: resumption (-sess_out, -sess_in)", s_ossl_resume),
     ("server/gnutls: resumption (--resume)", s_gnutls_resume),
     ("client/openssl: external PSK (-psk -nocert)", c_ossl_psk),
     ("server/openssl: external PSK, psk_dhe_ke and psk_ke", s_ossl_psk),
     ("client/gnutls: external PSK (--pskpasswd)", c_gnutls_psk),
-    ("server/gnutls: external PSK (--pskusername --pskkey)", s_gnutls_psk),
+    ("server/gnutls: external PSK (--pskusername --pskkey), psk_dhe_ke and psk_ke", s_gnutls_psk),
 ]
