@@ -5,10 +5,10 @@ gnutls-serv, and our server (--tickets) against openssl s_client (-sess_out, the
 gnutls-cli --resume. External PSKs both ways: openssl s_server -psk -psk_identity -nocert and
 openssl s_client -psk -psk_identity; gnutls-serv --pskpasswd FILE and gnutls-cli --pskusername
 --pskkey. psk_ke (no key exchange) too where the peer allows it: our client resuming with openssl
-s_server -allow_no_dhe_kex and gnutls-serv, openssl s_client -allow_no_dhe_kex and gnutls-cli
-(PSK as its only key exchange) on our PSK server. OpenSSL 3.0's client always offers psk_dhe_ke
-as well, so our server in psk_dhe_ke mode is what it meets there. 0-RTT (-early_data,
---earlydata) comes with the engine's support for it.
+s_server -allow_no_dhe_kex and gnutls-serv; on our PSK server, openssl s_client -allow_no_dhe_kex
+(which offers both modes: ours, set to psk_ke, takes psk_ke) and gnutls-cli with PSK as its only
+key exchange (which offers psk_ke alone). 0-RTT (-early_data, --earlydata) comes with the
+engine's support for it.
 """
 import os
 
