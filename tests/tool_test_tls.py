@@ -523,11 +523,14 @@ bad_ticket("ticket-size", good.replace(lines[9], "ticket " + "ab" * 513 + "\n"),
 bad_ticket("binary", bytes(range(256)) * 4, "not a ticket file")
 bad_ticket("huge", "x" * 5000, "larger than")
 expired = good.replace(lines[4], "received_at 1000\n")
-srv = Server(["--echo", "--num-conns", "1", "--ticket-key-file", key_file])
+srv = Server(["--echo", "--num-conns", "2", "--ticket-key-file", key_file])
 try:
     code, _, err = s_client(srv.port, b"x", "--sess-in", scratch("expired", expired))
     check(code == 0 and b"resumed: no\n" in err and b"sess_in: not offered (expired)\n" in err,
           f"an expired ticket is not offered: {err!r}")
+    code, _, err = s_client(srv.port, b"x", "--sess-in", scratch("future", good.replace(lines[4], "received_at 4000000000\n")))
+    check(code == 0 and b"resumed: no\n" in err and b"sess_in: not offered (received later than now" in err,
+          f"a ticket from the future is not offered: {err!r}")
 finally:
     srv.stop()
 

@@ -221,6 +221,8 @@ bool file_ticket_store::take(std::string_view server_name, std::int64_t now, tls
     if (!loaded) return false;
     if (loaded->name() != server_name) {
         not_offered = "for another server name";
+    } else if (now < loaded->received_at) {
+        not_offered = "received later than now, by this clock";
     } else if (!loaded->fresh(now)) {
         not_offered = "expired";
     } else {
