@@ -522,6 +522,28 @@ bad_ticket("name", good.replace(lines[1], "server_name a b\n"), "server_name")
 bad_ticket("ticket-size", good.replace(lines[9], "ticket " + "ab" * 513 + "\n"), "ticket takes")
 bad_ticket("binary", bytes(range(256)) * 4, "not a ticket file")
 bad_ticket("huge", "x" * 5000, "larger than")
+# Random damage to a good file (bytes changed, cut out, put in): a usage error naming the problem,
+# or, when the file still parses, a failed connection to a closed port; never a crash.
+import random
+rng = random.Random(18)
+outcomes = set()
+for i in range(150):
+    damaged = bytearray(good.encode())
+    for _ in range(rng.randint(1, 5)):
+        at = rng.randrange(len(damaged))
+        kind = rng.randrange(3)
+        if kind == 0:
+            damaged[at] = rng.randrange(256)
+        elif kind == 1:
+            del damaged[at:at + rng.randint(1, 16)]
+        else:
+            damaged[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+    code, out, err = run(["s_client", "--connect", "127.0.0.1:1", "--sess-in", scratch("damaged", bytes(damaged))])
+    outcomes.add(code)
+    if code not in (1, 2) or out != b"" or (code == 2 and not err.startswith(b"carapace-tool: s_client: ")):
+        check(False, f"damaged ticket file {i}: exit {code}, {err!r}")
+        break
+check(outcomes <= {1, 2} and 2 in outcomes, f"damaged ticket files: exit statuses {outcomes}")
 expired = good.replace(lines[4], "received_at 1000\n")
 srv = Server(["--echo", "--num-conns", "2", "--ticket-key-file", key_file])
 try:
