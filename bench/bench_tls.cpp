@@ -16,7 +16,15 @@
 // tests/vectors/tls/rsa/server_2048.pem: RSA-2048 keys throughout (root_2048.pem; two
 // sha256WithRSAEncryption verifications and one RSA-PSS verification for the client, one RSA-PSS
 // CRT signature for the server), rsa_pss_rsae_sha256 for CertificateVerify. No client certificate, no
-// session tickets, no resumption. The validation time
+// session tickets, no resumption in those rows.
+//
+// Resumed handshakes (RFC 8446 §2.2): the client offers the ticket of the connection before (one
+// full handshake primes it) and the server opens it; each resumed handshake ends with the server
+// sealing one new ticket and the client taking it in, which the next handshake offers (carapace: a
+// memory_ticket_store, a ring of one ticket key; OpenSSL: one ticket, SSL_read on the client to take
+// it, SSL_get1_session). psk_dhe_ke runs X25519 too; psk_ke runs no key exchange at all, which
+// OpenSSL 3.0's client cannot ask for alone (it always offers psk_dhe_ke, and its server prefers
+// it), so OpenSSL's side of that row is its psk_dhe_ke resumption. The validation time
 // is fixed on both sides (2027, inside the test certificates' validity). Handshakes get two
 // figures, as in bench_ec: the rate (best of alternating rounds) and, below the table, the fastest
 // single handshake of many, which the shared machine disturbs far less.
@@ -52,6 +60,7 @@
 #include "carapace/tls/client.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/server.hpp"
+#include "carapace/tls/tickets/ticket_store.hpp"
 #include "compare.hpp"
 #include "host/pem_files.hpp"
 #include "host/random.hpp"
@@ -138,6 +147,10 @@ struct carapace_side {
     tls::cipher_suite suite[1] = {};
     tls::client_config client_config;
     tls::server_config server_config;
+    tls::ticket_key ticket_keys[1] = {};             // resumption rows only
+    tls::memory_ticket_store<2> tickets;
+    tls::psk_mode psk_modes[1] = {};
+    bool resuming = false;
     // The engines (tens of KiB each) live on the heap so the benchmark's stack stays small; each
     // handshake constructs them again in place.
     std::unique_ptr<std::optional<client_type>> client = std::make_unique<std::optional<client_type>>();
@@ -221,7 +234,23 @@ struct carapace_side {
             if (!feed(c, carapace::byte_span(to_client).first(to_client_size), to_server, to_server_size, client_done))
                 return false;
         }
-        return client_done && server_done && c.negotiated_suite() == suite[0] && s.negotiated_suite() == suite[0];
+        return client_done && server_done && c.negotiated_suite() == suite[0] && s.negotiated_suite() == suite[0] &&
+               (!resuming || (c.resumed() && s.resumed() && tickets.size() == 1));
+    }
+
+    // From here on each handshake resumes with `mode`; one full handshake primes the first ticket.
+    bool resume_with(tls::psk_mode mode) {
+        psk_modes[0] = mode;
+        random.fill(ticket_keys[0].key);
+        for (tls::common_config* c : {static_cast<tls::common_config*>(&client_config),
+                                      static_cast<tls::common_config*>(&server_config)})
+            c->psk_modes = psk_modes;
+        server_config.ticket_keys = ticket_keys;
+        server_config.tickets_after_handshake = 1;
+        client_config.tickets = &tickets;
+        if (!handshake() || tickets.size() != 1) return false;
+        resuming = true;
+        return handshake() && (mode == tls::psk_mode::psk_ke) == (client->value().negotiated_group() == tls::named_group{});
     }
 
     // One 16 KiB record from the client to the server; returns the first plaintext byte received.
@@ -253,17 +282,21 @@ struct openssl_side {
     static constexpr std::size_t bio_size = 4 * (record_payload + 256);
     byte_vector received = byte_vector(record_payload);
 
-    openssl_side(tls::cipher_suite s, const bench_setup& setup) : suite(openssl_suite_name(s)) {
+    SSL_SESSION* session = nullptr;  // resumption rows: the ticket of the connection before
+    bool resuming = false;
+
+    openssl_side(tls::cipher_suite s, const bench_setup& setup, bool resume = false)
+        : suite(openssl_suite_name(s)), resuming(resume) {
         if (client_ctx == nullptr || server_ctx == nullptr) return;
         bool good = true;
         for (SSL_CTX* ctx : {client_ctx, server_ctx}) {
             good = good && SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) == 1 &&
                    SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) == 1 &&
                    SSL_CTX_set_ciphersuites(ctx, suite) == 1 && SSL_CTX_set1_groups_list(ctx, setup.openssl_group) == 1;
-            SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+            if (!resume) SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
             SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
         }
-        good = good && SSL_CTX_set_num_tickets(server_ctx, 0) == 1 &&
+        good = good && SSL_CTX_set_num_tickets(server_ctx, resume ? 1 : 0) == 1 &&
                SSL_CTX_use_certificate_chain_file(server_ctx, vector_path(setup.chain).c_str()) == 1 &&
                SSL_CTX_use_PrivateKey_file(server_ctx, vector_path(setup.key).c_str(), SSL_FILETYPE_PEM) == 1 &&
                SSL_CTX_check_private_key(server_ctx) == 1 &&
@@ -274,6 +307,7 @@ struct openssl_side {
     }
     ~openssl_side() {
         drop();
+        SSL_SESSION_free(session);
         SSL_CTX_free(client_ctx);
         SSL_CTX_free(server_ctx);
     }
@@ -281,6 +315,8 @@ struct openssl_side {
     openssl_side& operator=(const openssl_side&) = delete;
 
     void drop() {
+        // Freed without a shutdown, an SSL marks its session not resumable (ssl_clear_bad_session).
+        if (client != nullptr && resuming) SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
         SSL_free(client);
         SSL_free(server);
         client = server = nullptr;
@@ -304,6 +340,7 @@ struct openssl_side {
         SSL_set_bio(server, server_bio, server_bio);
         SSL_set_connect_state(client);
         SSL_set_accept_state(server);
+        if (session != nullptr && SSL_set_session(client, session) != 1) return false;
         static char host[] = "localhost";  // SSL_set_tlsext_host_name without its C cast
         if (SSL_ctrl(client, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, host) != 1 ||
             SSL_set1_host(client, host) != 1)
@@ -313,8 +350,16 @@ struct openssl_side {
             if (c != 1 && !progressing(client, c = SSL_do_handshake(client))) return false;
             if (s != 1 && !progressing(server, s = SSL_do_handshake(server))) return false;
         }
-        return c == 1 && s == 1 && SSL_get_verify_result(client) == X509_V_OK &&
-               std::strcmp(SSL_CIPHER_standard_name(SSL_get_current_cipher(client)), suite) == 0;
+        const bool done = c == 1 && s == 1 && SSL_get_verify_result(client) == X509_V_OK &&
+                          std::strcmp(SSL_CIPHER_standard_name(SSL_get_current_cipher(client)), suite) == 0;
+        if (!done || !resuming) return done;
+        // The server's ticket waits in the BIO: the client reads it, and the next handshake offers it.
+        const bool resumed = session == nullptr || SSL_session_reused(client) == 1;
+        unsigned char byte = 0;
+        if (SSL_read(client, &byte, 1) > 0) return false;
+        SSL_SESSION_free(session);
+        session = SSL_get1_session(client);
+        return resumed && session != nullptr && SSL_SESSION_is_resumable(session) == 1;
     }
 
     std::uint8_t transfer(carapace::byte_view data) {
@@ -411,6 +456,33 @@ bool bench_suite(tls::cipher_suite suite, const bench_setup& setup = ed25519_x25
     return true;
 }
 
+// Resumed handshakes with `mode`, against OpenSSL's psk_dhe_ke resumption.
+bool bench_resumption(tls::cipher_suite suite, tls::psk_mode mode) {
+    const std::string name = std::string("resumed handshake ") + suite_label(suite) +
+                             (mode == tls::psk_mode::psk_ke ? ", psk_ke (OpenSSL: psk_dhe_ke)" : ", psk_dhe_ke");
+    if (!carapace_bench::wanted(name)) return true;
+    carapace_side<tls::buffering::owned> ours(suite, ed25519_x25519);
+    if (!ours.ok || !ours.resume_with(mode)) {
+        std::printf("%s: carapace resumption failed\n", name.c_str());
+        return false;
+    }
+    auto ours_handshake = [&] { return static_cast<std::uint8_t>(ours.handshake()); };
+#if CARAPACE_BENCH_OPENSSL
+    openssl_side peer(suite, ed25519_x25519, true);
+    if (peer.ok && peer.handshake() && peer.handshake()) {
+        auto peer_handshake = [&] { return static_cast<std::uint8_t>(peer.handshake()); };
+        report(name, "hs/s", 1, best_of(ours_handshake, peer_handshake));
+        fastest_of(name, ours_handshake, peer_handshake);
+        return true;
+    }
+    std::printf("%s: OpenSSL resumption failed; carapace measured alone\n", name.c_str());
+    ERR_print_errors_fp(stdout);
+#endif
+    report(name, "hs/s", 1, best_of(ours_handshake, nullptr));
+    fastest_of(name, ours_handshake, nullptr);
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -423,6 +495,8 @@ int main(int argc, char** argv) {
     }
     for (const bench_setup* setup : {&ecdsa_p256_chain, &rsa_2048_chain, &secp256r1_group, &x25519_mlkem768_group})
         ok = bench_suite<tls::buffering::owned>(tls::cipher_suite::aes_128_gcm_sha256, *setup, false) && ok;
+    for (const auto mode : {tls::psk_mode::psk_dhe_ke, tls::psk_mode::psk_ke})
+        ok = bench_resumption(tls::cipher_suite::aes_128_gcm_sha256, mode) && ok;
     std::printf("\nfastest single handshake (microseconds; ratio = OpenSSL time / carapace time)\n");
     double x25519_us = 0, hybrid_us = 0;
     for (const auto& f : fastest_rows) {

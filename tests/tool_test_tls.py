@@ -1,6 +1,6 @@
 """carapace-tool s_client and s_server: usage errors, echo over loopback with the test PKI, concurrent
-connections, timeouts, the connection cap, optional client certificates, GET /keyupdate and the
-escaping of what peers choose. Run by tool_test.py (interop with OpenSSL and GnuTLS is
+connections, timeouts, the connection cap, optional client certificates, GET /keyupdate, the
+escaping of what peers choose, and resumption (ticket files, ticket-key rings) and external PSKs. Run by tool_test.py (interop with OpenSSL and GnuTLS is
 tests/tls/interop.py)."""
 
 import os
@@ -115,9 +115,10 @@ class Server:
         self.out_path = os.path.join(SCRATCH, f"server{Server.count}.out")
         self.err_path = os.path.join(SCRATCH, f"server{Server.count}.err")
         with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
-            self.p = subprocess.Popen([TOOL, "s_server", "--accept", f"127.0.0.1:{self.port}", "--cert",
-                                       tls_file(cert + ".pem") if cert == "server" else cert + ".pem", "--key",
-                                       tls_file(cert + ".key") if cert == "server" else cert + ".key"] + extra,
+            identity = [] if cert is None else [
+                "--cert", tls_file(cert + ".pem") if cert == "server" else cert + ".pem",
+                "--key", tls_file(cert + ".key") if cert == "server" else cert + ".key"]
+            self.p = subprocess.Popen([TOOL, "s_server", "--accept", f"127.0.0.1:{self.port}"] + identity + extra,
                                       stdout=out, stderr=err)
         check(wait_listening(self.port, self.p), f"s_server {extra} listens")
 
@@ -415,5 +416,175 @@ finally:
 # Not UTF-8, and C1 controls in UTF-8: escaped byte by byte; other UTF-8 stays.
 code, _, err = run(["hash", "sha256", "extra\x1b[0m\u0085\u00e9"])
 check(code == 2 and b"extra\\x1b[0m\\xc2\\x85\xc3\xa9" in err, f"usage messages escape their arguments: {err!r}")
+
+
+# Resumption and external PSKs: --sess-out/--sess-in, --tickets, --ticket-key-file, --psk.
+def scratch(name, content):
+    path = os.path.join(SCRATCH, name)
+    with open(path, "w" if isinstance(content, str) else "wb") as f:
+        f.write(content)
+    return path
+key_file = scratch("ticket.keys", "# newest first\n7 " + "11" * 32 + "\n")
+rotated_key_file = scratch("ticket-rotated.keys", "8 " + "22" * 32 + "\n\n7 " + "11" * 32 + "\n")
+other_key_file = scratch("ticket-other.keys", "9 " + "44" * 32 + "\n")
+sess = os.path.join(SCRATCH, "session.ticket")
+psk_hex = "00112233445566778899aabbccddeeff" * 2
+for args, wanted in (
+        (server_args + ["--tickets", "17"], "--tickets"), (server_args + ["--tickets", "x"], "--tickets"),
+        (server_args + ["--ticket-key-file", scratch("keys-empty", "# nothing\n")], "no key"),
+        (server_args + ["--ticket-key-file", scratch("keys-short", "1 " + "11" * 31 + "\n")], "64 hex digits"),
+        (server_args + ["--ticket-key-file", scratch("keys-dup", "1 " + "11" * 32 + "\n1 " + "22" * 32 + "\n")], "twice"),
+        (server_args + ["--ticket-key-file", scratch("keys-id", "4294967296 " + "11" * 32 + "\n")], "key id"),
+        (server_args + ["--ticket-key-file", scratch("keys-many", "".join(f"{i} {'33' * 32}\n" for i in range(17)))],
+         "more than 16"),
+        (server_args + ["--ticket-key-file", os.path.join(SCRATCH, "missing.keys")], "cannot read"),
+        (server_args + ["--psk", psk_hex], "go together"), (server_args + ["--psk-identity", "x"], "go together"),
+        (server_args + ["--psk", "xyz", "--psk-identity", "x"], "--psk takes"),
+        (server_args + ["--psk", psk_hex, "--psk-identity", ""], "--psk-identity takes"),
+        (server_args + ["--psk-mode", "dhe"], "--psk-mode"),
+        (["s_server", "--accept", "1"], "--psk"),
+        (["s_client", "--connect", "localhost:1", "--sess-out", ""], "--sess-out"),
+        (["s_client", "--connect", "localhost:1", "--sess-in", os.path.join(SCRATCH, "missing.ticket")], "cannot read")):
+    expect_usage_error(args)
+    _, _, err = run(args)
+    check(wanted.encode() in err, f"{args[-2:]}: the message names the problem: {err!r}")
+code, out, _ = run(["--help"])
+check(all(c in out.decode() for c in ("--sess-out", "--sess-in", "--tickets N", "--ticket-key-file", "--psk HEX",
+                                       "--psk-identity ID", "--psk-mode", "early_data: not_offered")),
+      "--help lists the resumption and PSK options")
+
+# Tool to tool: a full handshake writes the ticket, the next connection resumes with it (once:
+# the file is rewritten with the new ticket), in both PSK modes; a rotated key ring still opens
+# the old ticket, a ring without its key does not (a full handshake instead).
+def resume_round(server_extra, client_extra, want_resumed, what, want_written="written"):
+    srv = Server(["--echo", "--num-conns", "1"] + server_extra)
+    try:
+        code, out, err = s_client(srv.port, b"resume me\n", "--sess-in", sess, "--sess-out", sess, *client_extra)
+        fields = summary(err)
+        check(code == 0 and out == b"resume me\n" and fields.get("resumed") == want_resumed and
+              fields.get("sess_out") == want_written and fields.get("early_data") == "not_offered",
+              f"{what}: exit {code}, {fields}")
+        check(srv.wait() == 0 and f"resumed: {want_resumed}\n".encode() in srv.err(), f"{what}: s_server {srv.err()!r}")
+        return fields
+    finally:
+        srv.stop()
+srv = Server(["--echo", "--num-conns", "1", "--ticket-key-file", key_file])
+try:
+    code, out, err = s_client(srv.port, b"first\n", "--sess-out", sess, "--alpn", "echo")
+    fields = summary(err)
+    check(code == 0 and fields.get("resumed") == "no" and fields.get("sess_out") == "written" and
+          fields.get("psk") == "no" and os.path.exists(sess), f"full handshake writes the ticket: {fields}")
+    check(os.stat(sess).st_mode & 0o777 == 0o600, "the ticket file is mode 0600")
+    check(srv.wait() == 0 and b"resumed: no\n" in srv.err(), f"s_server full handshake: {srv.err()!r}")
+finally:
+    srv.stop()
+first_ticket = open(sess).read()
+check(first_ticket.startswith("carapace-session-ticket 1\nserver_name localhost\nalpn -\n"),
+      f"the ticket file's format: {first_ticket[:80]!r}")
+fields = resume_round(["--ticket-key-file", key_file], [], "yes", "resumption with psk_dhe_ke")
+check(fields.get("group") == "X25519MLKEM768" and fields.get("peer") == "none", f"psk_dhe_ke keeps (EC)DHE: {fields}")
+check(open(sess).read() != first_ticket, "the resumed connection's new ticket replaces the old one")
+fields = resume_round(["--ticket-key-file", key_file, "--psk-mode", "psk_ke"], ["--psk-mode", "psk_ke"], "yes",
+                      "resumption with psk_ke")
+check(fields.get("group") == "none", f"psk_ke has no (EC)DHE group: {fields}")
+resume_round(["--ticket-key-file", rotated_key_file], [], "yes", "resumption across a key rotation")
+resume_round(["--ticket-key-file", other_key_file], [], "no", "a ring without the ticket's key: full handshake")
+resume_round(["--ticket-key-file", other_key_file, "--tickets", "0"], [], "yes", "--tickets 0 still opens tickets",
+             "no ticket received")
+# The file still holds that ticket (none came to replace it): a server with a random key of its
+# own cannot open it.
+srv = Server(["--echo", "--num-conns", "1", "--tickets", "2"])
+try:
+    code, _, err = run(["s_client", "--connect", f"127.0.0.1:{srv.port}", "--CAfile", tls_file("root.pem"),
+                        "--servername", "localhost", "--sess-in", sess], b"x")
+    check(code == 0 and b"resumed: no\n" in err, f"a ticket from another key ring: full handshake {err!r}")
+finally:
+    srv.stop()
+
+# Hostile ticket files: clear usage errors, never a crash.
+good = open(sess).read()
+lines = good.splitlines(keepends=True)
+def bad_ticket(name, text, wanted):
+    path = scratch(name, text)
+    expect_usage_error(["s_client", "--connect", "localhost:1", "--sess-in", path])
+    _, _, err = run(["s_client", "--connect", "localhost:1", "--sess-in", path])
+    check(wanted.encode() in err, f"ticket file {name}: {err!r}")
+bad_ticket("empty", "", "not a ticket file")
+bad_ticket("version", good.replace("ticket 1\n", "ticket 2\n", 1), "not a ticket file")
+bad_ticket("truncated", "".join(lines[:5]), "line 6: missing")
+bad_ticket("no-newline", good[:-1], "line 10: missing")
+bad_ticket("trailing", good + "extra\n", "unexpected text")
+bad_ticket("order", "".join(lines[:2] + [lines[3], lines[2]] + lines[4:]), "line 3: expected \"alpn")
+bad_ticket("psk-size", good.replace(lines[8], "psk " + "00" * 31 + "\n"), "psk takes 32 bytes")
+bad_ticket("suite", good.replace(lines[3], "suite TLS_AES_128_CCM_SHA256\n"), "unknown cipher suite")
+bad_ticket("lifetime", good.replace(lines[5], "lifetime 604801\n"), "lifetime")
+bad_ticket("name", good.replace(lines[1], "server_name a b\n"), "server_name")
+bad_ticket("ticket-size", good.replace(lines[9], "ticket " + "ab" * 513 + "\n"), "ticket takes")
+bad_ticket("binary", bytes(range(256)) * 4, "not a ticket file")
+bad_ticket("huge", "x" * 5000, "larger than")
+# Random damage to a good file (bytes changed, cut out, put in): a usage error naming the problem,
+# or, when the file still parses, a failed connection to a closed port; never a crash.
+import random
+rng = random.Random(18)
+outcomes = set()
+for i in range(150):
+    damaged = bytearray(good.encode())
+    for _ in range(rng.randint(1, 5)):
+        at = rng.randrange(len(damaged))
+        kind = rng.randrange(3)
+        if kind == 0:
+            damaged[at] = rng.randrange(256)
+        elif kind == 1:
+            del damaged[at:at + rng.randint(1, 16)]
+        else:
+            damaged[at:at] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 16)))
+    code, out, err = run(["s_client", "--connect", "127.0.0.1:1", "--sess-in", scratch("damaged", bytes(damaged))])
+    outcomes.add(code)
+    if code not in (1, 2) or out != b"" or (code == 2 and not err.startswith(b"carapace-tool: s_client: ")):
+        check(False, f"damaged ticket file {i}: exit {code}, {err!r}")
+        break
+check(outcomes <= {1, 2} and 2 in outcomes, f"damaged ticket files: exit statuses {outcomes}")
+expired = good.replace(lines[4], "received_at 1000\n")
+srv = Server(["--echo", "--num-conns", "2", "--ticket-key-file", key_file])
+try:
+    code, _, err = s_client(srv.port, b"x", "--sess-in", scratch("expired", expired))
+    check(code == 0 and b"resumed: no\n" in err and b"sess_in: not offered (expired)\n" in err,
+          f"an expired ticket is not offered: {err!r}")
+    code, _, err = s_client(srv.port, b"x", "--sess-in", scratch("future", good.replace(lines[4], "received_at 4000000000\n")))
+    check(code == 0 and b"resumed: no\n" in err and b"sess_in: not offered (received later than now" in err,
+          f"a ticket from the future is not offered: {err!r}")
+finally:
+    srv.stop()
+
+# External PSKs, tool to tool: PSK-only server (no certificate), both modes; a wrong key fails.
+for mode, group in (("psk_dhe_ke", "X25519MLKEM768"), ("psk_ke", "none")):
+    srv = Server(["--echo", "--num-conns", "1", "--psk-mode", mode, "--psk", psk_hex, "--psk-identity", "device-7"],
+                 cert=None)
+    try:
+        code, out, err = run(["s_client", "--connect", f"127.0.0.1:{srv.port}", "--psk", psk_hex, "--psk-identity",
+                              "device-7", "--psk-mode", mode], b"psk data\n")
+        fields = summary(err)
+        check(code == 0 and out == b"psk data\n" and fields.get("psk") == "yes" and fields.get("resumed") == "no" and
+              fields.get("group") == group and fields.get("peer") == "none", f"external PSK {mode}: exit {code}, {fields}")
+        check(srv.wait() == 0 and b"psk: yes\n" in srv.err(), f"s_server external PSK {mode}: {srv.err()!r}")
+    finally:
+        srv.stop()
+srv = Server(["--num-conns", "1", "--psk", psk_hex, "--psk-identity", "device-7"], cert=None)
+try:
+    code, _, err = run(["s_client", "--connect", f"127.0.0.1:{srv.port}", "--psk", "ff" * 32, "--psk-identity",
+                        "device-7"], b"x")
+    fields = summary(err)
+    check(code == 1 and fields.get("alert") == "decrypt_error", f"a wrong PSK fails (bad binder): exit {code}, {fields}")
+    check(srv.wait() == 1, "s_server reports the failed PSK handshake")
+finally:
+    srv.stop()
+srv = Server(["--num-conns", "1", "--psk", psk_hex, "--psk-identity", "device-7"], cert=None)
+try:
+    code, _, err = run(["s_client", "--connect", f"127.0.0.1:{srv.port}", "--psk", psk_hex, "--psk-identity",
+                        "device-8"], b"x")
+    check(code == 1 and b"alert: " in err, f"an unknown identity fails on a PSK-only server: exit {code}, {err!r}")
+    srv.wait()
+finally:
+    srv.stop()
 
 shutil.rmtree(SCRATCH, ignore_errors=True)

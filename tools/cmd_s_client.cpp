@@ -2,7 +2,17 @@
 //
 //   s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure] [--alpn P1,P2]
 //            [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM] [--key-update] [--status]
-//            [--pin sha256//BASE64]... [--allow-no-backup-pin] [--quiet]
+//            [--pin sha256//BASE64]... [--allow-no-backup-pin] [--sess-out FILE] [--sess-in FILE]
+//            [--psk HEX --psk-identity ID] [--psk-mode psk_dhe_ke|psk_ke|both] [--quiet]
+//
+// --sess-out writes each session ticket the server sends to FILE (the last one wins); --sess-in
+// offers the ticket in FILE, once, when it is for this server name and still fresh (else a full
+// handshake, and "sess_in: not offered (REASON)"). The format is tls_psk_files.hpp's. --psk with
+// --psk-identity offers an external PSK; without --CAfile or --insecure the client then accepts
+// PSK handshakes only (no certificate to check). --psk-mode: the PSK key exchange modes offered
+// (default psk_dhe_ke: (EC)DHE too, forward secrecy), for resumption too. The summary adds
+// "resumed: yes|no", "psk: yes|no" (an external PSK was used) and "early_data: not_offered" (0-RTT
+// and --early-data come with the engine's support for it).
 //
 // --status asks the server to staple an OCSP response for its certificate and checks it (soft
 // fail: a revoked certificate fails the handshake, a missing or unusable response does not); the
@@ -30,6 +40,7 @@
 #include "host/random.hpp"
 #include "tls_driver.hpp"
 #include "tls_options.hpp"
+#include "tls_psk_files.hpp"
 #include "tls_sockets.hpp"
 #include "carapace/tls/client.hpp"
 #include "carapace/x509/pins.hpp"
@@ -58,6 +69,7 @@ struct client_handlers final : handlers {
     void on_handshake_complete() override {
         if (!options.quiet) {
             print_summary(engine, verifier, "none", "skipped");
+            print_psk_summary(engine);
             if (status) print_line("ocsp", tls::to_string(engine.stapled_ocsp_status()));
         }
         if (options.key_update) {
@@ -153,6 +165,11 @@ int cmd_s_client(std::span<char* const> argv) {
                                 {"status", false},
                                 {"pin", true, {}, true},
                                 {"allow-no-backup-pin", false},
+                                {"sess-out", true},
+                                {"sess-in", true},
+                                {"psk", true},
+                                {"psk-identity", true},
+                                {"psk-mode", true},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_client: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_client: unexpected argument '" + args.positionals()[0] + "'");
@@ -171,8 +188,23 @@ int cmd_s_client(std::span<char* const> argv) {
             return usage_error("s_client: " + e);
         options->have_identity = true;
     }
+    psk_options psk;
+    if (const std::string e = parse_psk_options(args.value("psk"), args.value("psk-identity"), args.value("psk-mode"), psk);
+        !e.empty())
+        return usage_error("s_client: " + e);
+    // With a PSK and no trust anchors named, only PSK handshakes are accepted (no certificate).
+    const bool psk_only = !psk.psks.empty() && !args.value("CAfile") && !args.flag("insecure");
+    auto tickets = std::make_unique<file_ticket_store>();
+    if (const auto path = args.value("sess-in")) {
+        tickets->loaded.emplace();
+        if (const std::string e = load_ticket(*path, *tickets->loaded); !e.empty()) return usage_error("s_client: " + e);
+    }
+    if (const auto path = args.value("sess-out")) {
+        if (path->empty()) return usage_error("s_client: --sess-out takes a file name");
+        tickets->out_path = *path;
+    }
     const bool insecure = args.flag("insecure");
-    if (!insecure) {
+    if (!insecure && !psk_only) {
         const auto ca = args.value("CAfile");
         if (const std::string e = load_trust(ca.value_or(system_trust_store), !ca.has_value(), options->roots);
             !e.empty())
@@ -206,7 +238,10 @@ int cmd_s_client(std::span<char* const> argv) {
     config.key_share_groups = options->key_shares;
     config.alpn = options->alpn;
     config.server_name = server_name;  // an IP address is checked against the certificate, not sent
-    config.verifier = &verifier;
+    config.verifier = psk_only ? nullptr : &verifier;
+    config.external_psks = psk.psks;
+    config.psk_modes = psk.modes;
+    if (args.value("sess-in") || args.value("sess-out")) config.tickets = tickets.get();
     // The certificate signatures x509_verifier checks, PKCS#1 v1.5 ones included (§4.2.3).
     config.signature_algorithms_cert = tls::certificate_signature_schemes;
     config.random = &random;
@@ -216,7 +251,15 @@ int cmd_s_client(std::span<char* const> argv) {
         config.certificate_chain = options->id.views;
         config.signer = options->id.signer;
     }
-    return run_client(*target, config, verifier, *options);
+    const int code = run_client(*target, config, verifier, *options);
+    if (!options->quiet && !tickets->not_offered.empty()) print_line("sess_in", "not offered (" + tickets->not_offered + ")");
+    if (!tickets->write_error.empty()) {
+        print_line("error", tickets->write_error);
+        return exit_failure;
+    }
+    if (!options->quiet && !tickets->out_path.empty())
+        print_line("sess_out", tickets->written > 0 ? "written" : "no ticket received");
+    return code;
 }
 
 }  // namespace carapace_tool

@@ -1,8 +1,18 @@
 // carapace-tool s_server: the TLS 1.3 server engine over TCP, in the spirit of `openssl s_server`.
 //
-//   s_server --accept [HOST:]PORT --cert PEM --key PEM [--CAfile PEM --verify-client [optional|required]]
+//   s_server --accept [HOST:]PORT {--cert PEM --key PEM | --psk HEX --psk-identity ID | both}
+//            [--CAfile PEM --verify-client [optional|required]]
 //            [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--echo] [--num-conns N]
-//            [--max-conns N] [--timeout SECONDS] [--key-update] [--status-file DER] [--quiet]
+//            [--max-conns N] [--timeout SECONDS] [--key-update] [--status-file DER]
+//            [--tickets N] [--ticket-key-file FILE] [--psk-mode psk_dhe_ke|psk_ke|both] [--quiet]
+//
+// --psk with --psk-identity: an external PSK clients may use; without --cert and --key the server
+// serves PSK handshakes only. --tickets N: session tickets sent after each full or resumed
+// handshake (0 to 16; default 1 with --ticket-key-file, else 0), sealed with the newest key of
+// --ticket-key-file (format in tls_psk_files.hpp; every key listed opens tickets), or without
+// one with a random key of this run. --psk-mode: the modes accepted, most preferred first
+// (default psk_dhe_ke). The summary adds "resumed", "psk" and "early_data: not_offered" (0-RTT and
+// --early-data come with the engine's support for it).
 //
 // --status-file: an OCSP response (DER, at most 64 KiB) stapled to our certificate for clients
 // that ask (status_request); it is sent as it is, fresh or not.
@@ -35,6 +45,7 @@
 #include "host/random.hpp"
 #include "tls_driver.hpp"
 #include "tls_options.hpp"
+#include "tls_psk_files.hpp"
 #include "tls_sockets.hpp"
 #include "carapace/tls/server.hpp"
 
@@ -157,6 +168,7 @@ public:
             print_summary(engine_, verifier_, "none", settings_.auth != client_auth::none ? "none" : "skipped");
             const std::string_view sni = engine_.server_name();
             print_line("sni", sni.empty() ? std::string_view("none") : sni);
+            print_psk_summary(engine_);
         }
         if (options.key_update) send_key_update();
     }
@@ -307,6 +319,11 @@ int cmd_s_server(std::span<char* const> argv) {
                                 {"timeout", true},
                                 {"key-update", false},
                                 {"status-file", true},
+                                {"tickets", true},
+                                {"ticket-key-file", true},
+                                {"psk", true},
+                                {"psk-identity", true},
+                                {"psk-mode", true},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_server: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_server: unexpected argument '" + args.positionals()[0] + "'");
@@ -314,7 +331,23 @@ int cmd_s_server(std::span<char* const> argv) {
     if (!accept) return usage_error("s_server: missing --accept [HOST:]PORT");
     const auto where = parse_endpoint(*accept, true);
     if (!where) return usage_error("s_server: --accept takes [HOST:]PORT (an IPv6 address as [ADDRESS]:PORT)");
-    if (!args.value("cert") || !args.value("key")) return usage_error("s_server: --cert PEM and --key PEM are required");
+    if (args.value("cert").has_value() != args.value("key").has_value())
+        return usage_error("s_server: --cert and --key go together");
+    if (!args.value("cert") && !args.value("psk"))
+        return usage_error("s_server: --cert PEM and --key PEM are required (or --psk HEX --psk-identity ID)");
+    psk_options psk;
+    if (const std::string e = parse_psk_options(args.value("psk"), args.value("psk-identity"), args.value("psk-mode"), psk);
+        !e.empty())
+        return usage_error("s_server: " + e);
+    std::vector<tls::ticket_key> ticket_keys;
+    if (const auto path = args.value("ticket-key-file"))
+        if (const std::string e = load_ticket_keys(*path, ticket_keys); !e.empty()) return usage_error("s_server: " + e);
+    std::uint64_t tickets = ticket_keys.empty() ? 0 : 1;
+    if (const auto n = args.value("tickets")) {
+        const auto parsed = parse_decimal(*n, 16);
+        if (!parsed) return usage_error("s_server: --tickets takes a number from 0 to 16");
+        tickets = *parsed;
+    }
 
     server_settings settings;
     settings.echo = args.flag("echo");
@@ -341,8 +374,9 @@ int cmd_s_server(std::span<char* const> argv) {
 
     auto options = std::make_unique<tls_options>();
     if (const std::string e = parse_common(args, *options); !e.empty()) return usage_error("s_server: " + e);
-    if (const std::string e = load_identity(*args.value("cert"), *args.value("key"), options->id); !e.empty())
-        return usage_error("s_server: " + e);
+    if (args.value("cert"))
+        if (const std::string e = load_identity(*args.value("cert"), *args.value("key"), options->id); !e.empty())
+            return usage_error("s_server: " + e);
     if (const auto ca = args.value("CAfile"))
         if (const std::string e = load_trust(*ca, false, options->roots); !e.empty()) return usage_error("s_server: " + e);
     settings.options = options.get();
@@ -377,6 +411,16 @@ int cmd_s_server(std::span<char* const> argv) {
     config.clock = &clock;
     config.request_client_certificate = settings.auth != client_auth::none;
     config.require_client_certificate = settings.auth == client_auth::required;
+    config.external_psks = psk.psks;
+    config.psk_modes = psk.modes;
+    if (tickets > 0 && ticket_keys.empty()) {
+        // No key file: a random key for this run (its tickets resume only with this process).
+        tls::ticket_key k;
+        random.fill(k.key);
+        ticket_keys.push_back(k);
+    }
+    config.ticket_keys = ticket_keys;  // all open tickets, also with --tickets 0
+    config.tickets_after_handshake = static_cast<std::uint8_t>(tickets);
     config.ocsp_response = carapace::byte_view(reinterpret_cast<const std::uint8_t*>(status_file.data()), status_file.size());
 
     return serve(std::move(listeners), config, inner, settings) ? exit_ok : exit_failure;

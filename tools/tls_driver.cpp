@@ -57,7 +57,7 @@ void print_summary(tls::cipher_suite suite, tls::named_group group, bool hrr, ca
                    std::string_view verify_fallback) {
     print_line("protocol", "TLSv1.3");
     print_line("cipher", tls::to_string(suite));
-    print_line("group", tls::to_string(group));
+    print_line("group", group == tls::named_group{} ? std::string_view("none") : tls::to_string(group));  // none: psk_ke
     print_line("hrr", hrr ? "yes" : "no");
     print_line("alpn", alpn.empty() ? std::string("none") : std::string(alpn.begin(), alpn.end()));
     print_line("peer", verifier.called() ? verifier.subject() : std::string(peer_fallback));

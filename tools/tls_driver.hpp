@@ -71,6 +71,15 @@ void print_summary(const Engine& engine, const recording_verifier& verifier, std
                   engine.alpn_protocol(), verifier, peer_fallback, verify_fallback);
 }
 
+// After the summary: "resumed: yes|no", "psk: yes|no" (an external PSK was used) and
+// "early_data: not_offered" (the engine has no 0-RTT yet).
+template <class Engine>
+void print_psk_summary(const Engine& engine) {
+    print_line("resumed", engine.resumed() ? "yes" : "no");
+    print_line("psk", engine.selected_psk() ? "yes" : "no");
+    print_line("early_data", "not_offered");
+}
+
 // "alert: NAME" and "alert_by: us|peer", or "error: REASON"; before the handshake completed, the
 // peer and verify lines too when the verifier ran.
 void print_failure(const carapace::tls::io_result& r, const recording_verifier& verifier, bool handshake_done);
