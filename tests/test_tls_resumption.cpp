@@ -36,24 +36,12 @@ TEST_CASE("TLS resumption: a ticket resumes, with and without a HelloRetryReques
 TEST_CASE("TLS resumption: several tickets per connection, each used once") {
     ticket_setup t;
     t.server_config.tickets_after_handshake = 3;
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, false);
     CHECK(t.store.size() == 3);
-    for (int i = 0; i < 3; ++i) {
-        t.server_config.tickets_after_handshake = 0;
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(s.client.resumed());
-        check_connected_and_talking(s);
-    }
+    t.server_config.tickets_after_handshake = 0;
+    for (int i = 0; i < 3; ++i) connect_and_talk(t, true);
     CHECK(t.store.size() == 0);
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.client.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: across a key rotation, and not once the key is retired") {
@@ -62,28 +50,14 @@ TEST_CASE("TLS resumption: across a key rotation, and not once the key is retire
     // A new key seals from now on; the old one still opens.
     const tls::ticket_key rotated[2] = {t.keys[1], t.keys[0]};
     t.server_config.ticket_keys = rotated;
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(s.server.resumed());
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, true);
     REQUIRE(t.store.size() == 1);  // sealed under key 2
     // Key 1 retired: a ticket under key 2 still resumes...
     t.server_config.ticket_keys = std::span<const tls::ticket_key>(rotated).first(1);
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(s.server.resumed());
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, true);
     // ...but once key 2 goes too, its tickets are refused and the handshake is a full one.
     t.server_config.ticket_keys = std::span<const tls::ticket_key>(t.keys).first(1);
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.client.resumed());
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: an expired ticket is not offered, nor accepted") {
@@ -91,12 +65,8 @@ TEST_CASE("TLS resumption: an expired ticket is not offered, nor accepted") {
         ticket_setup t;
         t.server_config.ticket_lifetime = 600;
         first_connection(t);
-        t.client_clock.at += 601;
-        t.server_clock.at += 601;
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(!s.client.resumed());
-        check_connected_and_talking(s);
+        t.advance(601);
+        connect_and_talk(t, false);
     }
     {
         // A client whose clock lags still offers it; the server refuses it.
@@ -104,15 +74,9 @@ TEST_CASE("TLS resumption: an expired ticket is not offered, nor accepted") {
         t.server_config.ticket_lifetime = 600;
         first_connection(t);
         t.server_clock.at += 601;
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(!s.server.resumed());
-        CHECK(!s.client.resumed());
-        check_connected_and_talking(s);
+        connect_and_talk(t, false);
         // The ticket that connection gave is within its lifetime by both clocks: it resumes.
-        session again(t.client_config, t.server_config);
-        again.handshake();
-        CHECK(again.server.resumed());
+        connect_and_talk(t, true);
     }
 }
 
@@ -122,33 +86,21 @@ TEST_CASE("TLS resumption: a ticket is for the server name it came from") {
     // The store hands no ticket for another name.
     t.client_config.server_name = "other.example";
     t.client_config.verify_server = false;
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(!s.client.resumed());
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, false);
     // A ticket relabelled for another name by the client is refused by the server.
     alter_stored_ticket(t, [](tls::client_ticket& ticket) {
         const std::string_view other = "other.example";
         std::copy(other.begin(), other.end(), ticket.server_name.begin());
         ticket.server_name_size = static_cast<std::uint8_t>(other.size());
     });
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: a server without ticket keys declines; a full handshake follows") {
     ticket_setup t;
     first_connection(t);
     t.server_config.ticket_keys = {};
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.client.resumed());
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
     CHECK(t.store.size() == 0);
 }
 
@@ -165,10 +117,7 @@ TEST_CASE("TLS resumption: a ticket changed on the wire is not ours") {
     ticket_setup t;
     first_connection(t);
     alter_stored_ticket(t, [](tls::client_ticket& ticket) { ticket.ticket[ticket.ticket_size / 2] ^= 1; });
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: the memory ticket store hands the newest fresh ticket once, evicts the oldest") {
@@ -212,10 +161,7 @@ TEST_CASE("TLS resumption: a ticket sent later, at any time, is stored and resum
     s.to_client.insert(s.to_client.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
     s.run();
     CHECK(t.store.size() == 1);
-    session again(t.client_config, t.server_config);
-    again.handshake();
-    CHECK(again.client.resumed());
-    check_connected_and_talking(again);
+    connect_and_talk(t, true);
     // Without keys there is nothing to send.
     t.server_config.ticket_keys = {};
     session plain(t.client_config, t.server_config);

@@ -78,6 +78,16 @@ inline void first_connection(ticket_setup& t) {
     t.advance(2);
 }
 
+// A connection between the setup's engines: it resumes on both sides or on neither, as
+// `resumes` says, and data flows both ways.
+inline void connect_and_talk(ticket_setup& t, bool resumes) {
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    CHECK(s.client.resumed() == resumes);
+    CHECK(s.server.resumed() == resumes);
+    check_connected_and_talking(s);
+}
+
 // Starts the client and sends `early` as 0-RTT behind its ClientHello, into s.to_server; returns
 // how much send_early took (it stops at the ticket's limit).
 template <class Session>
