@@ -7,25 +7,26 @@
 //   (records opened in the input, handshake storage from a pool that must get every block back),
 //   bit 4 the NIST groups first (a secp256r1 share from the client, secp256r1 preferred by the
 //   server, secp384r1 and x25519 also offered), so that fuzz bytes reach the point checks;
+//   bit 5 resumption with 0-RTT: the engines first complete a full handshake that leaves the
+//   client a ticket (fixed clock, the same replayable randomness), then the fed engine is a
+//   server with the ticket key and a replay recorder, taking 1024 bytes of early data, or a
+//   client that offered the ticket and sent early data; the real first flight of bit 1 is then
+//   the resuming ClientHello with its early data record, or the server's answer to it. So the
+//   fuzz bytes reach ticket opening, binder checks, early data records, EndOfEarlyData and
+//   early_data_accepted / rejected (tls_engine_seeds.cpp writes the real streams as seeds);
+//   bit 6, with bit 5, a server without a replay recorder, which declines early data and skips
+//   the records it cannot open;
 //   data[1]: the largest input piece per call (0: all at once).
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
 
-#include "carapace/tls/buffer_pool.hpp"
-#include "carapace/tls/client.hpp"
-#include "carapace/tls/defaults.hpp"
-#include "carapace/tls/server.hpp"
-#include "tls_stand_ins.hpp"
+#include "tls_engine_pair.hpp"
 
 namespace {
 
 using namespace carapace;
-
-using fuzz_support::accept_all;
-using fuzz_support::counter_random;
-
-using lent_pool = tls::fixed_buffer_pool<tls::lent_server::storage_block_size, 2>;
+using namespace fuzz_support;
 
 // Feeds `input` as it arrives in pieces of at most `piece` bytes (0: all), what the engine left
 // offered again with the next piece, checking the engine's promises.
@@ -58,36 +59,77 @@ void feed(Engine& engine, byte_span input, std::size_t piece) {
     }
 }
 
+// The first record of a stream, if it holds a whole one.
+std::vector<std::uint8_t> first_record(const std::vector<std::uint8_t>& stream) {
+    if (stream.size() < 5) return {};
+    const std::size_t size = 5 + (static_cast<std::size_t>(stream[3]) << 8 | stream[4]);
+    if (stream.size() < size) return {};
+    return std::vector<std::uint8_t>(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(size));
+}
+
+// The fed engine after a full handshake left the client a ticket: a server (after the resuming
+// ClientHello and its early data, with bit 1) or a client that offered the ticket and early data
+// (after the server's real ServerHello, with bit 1).
+template <class Client, class Server>
+void run_resumed(const std::uint8_t* data, byte_view fuzz, engine_setup& s) {
+    const bool client_role = (data[0] & mode_client) != 0, real_prefix = (data[0] & mode_real_prefix) != 0;
+    // The full handshake cannot fail: it involves no fuzz bytes.
+    if (!first_handshake<Client, Server>(s)) std::abort();
+    Client client(s.cc);
+    Server server(s.sc);
+    std::vector<std::uint8_t> flight = start_with_early_data(client), input;
+    if (client.max_early_data() != server_early_limit) std::abort();  // the ticket allows 0-RTT
+    if (client_role) {
+        if (real_prefix) {
+            std::vector<std::uint8_t> answer;
+            (void)exchange(server, flight, answer);
+            input = first_record(answer);
+        }
+        input.insert(input.end(), fuzz.begin(), fuzz.end());
+        feed(client, input, data[1]);
+    } else {
+        if (real_prefix) input = flight;
+        input.insert(input.end(), fuzz.begin(), fuzz.end());
+        feed(server, input, data[1]);
+    }
+}
+
+// The fed engine from the start, or after the other's real first flight.
+template <class Client, class Server>
+void run_fresh(const std::uint8_t* data, byte_view fuzz, engine_setup& s) {
+    const bool client_role = (data[0] & mode_client) != 0, real_prefix = (data[0] & mode_real_prefix) != 0;
+    Client client(s.cc);
+    Server server(s.sc);
+    static std::vector<std::uint8_t> out(1 << 16), first_flight(1 << 16), input;
+    const auto hello = client.start(first_flight);
+    input.clear();
+    if (client_role) {
+        if (real_prefix) {
+            // The server's real ServerHello record first, then the fuzz bytes.
+            const auto flight = server.receive(byte_span(first_flight).first(hello.produced), out);
+            const std::size_t first = 5 + (static_cast<std::size_t>(out[3]) << 8 | out[4]);
+            if (flight.produced >= first) input.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(first));
+        }
+        input.insert(input.end(), fuzz.begin(), fuzz.end());
+        feed(client, input, data[1]);
+    } else {
+        if (real_prefix)
+            input.assign(first_flight.begin(), first_flight.begin() + static_cast<std::ptrdiff_t>(hello.produced));
+        input.insert(input.end(), fuzz.begin(), fuzz.end());
+        feed(server, input, data[1]);
+    }
+}
+
 // One run of a role against the fuzz bytes; with lent buffers every block must come back.
 template <class Client, class Server>
-void run(const std::uint8_t* data, byte_view fuzz, tls::client_config& cc, tls::server_config& sc) {
-    const bool client_role = (data[0] & 1) != 0, real_prefix = (data[0] & 2) != 0;
-    const std::size_t piece = data[1];
+void run(const std::uint8_t* data, byte_view fuzz, engine_setup& s) {
     static lent_pool pool;
-    cc.buffers = &pool;
-    sc.buffers = &pool;
-    {
-        Client client(cc);
-        Server server(sc);
-        static std::vector<std::uint8_t> out(1 << 16), first_flight(1 << 16), input;
-        const auto hello = client.start(first_flight);
-        input.clear();
-        if (client_role) {
-            if (real_prefix) {
-                // The server's real ServerHello record first, then the fuzz bytes.
-                const auto flight = server.receive(byte_span(first_flight).first(hello.produced), out);
-                const std::size_t first = 5 + (static_cast<std::size_t>(out[3]) << 8 | out[4]);
-                if (flight.produced >= first) input.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(first));
-            }
-            input.insert(input.end(), fuzz.begin(), fuzz.end());
-            feed(client, input, piece);
-        } else {
-            if (real_prefix)
-                input.assign(first_flight.begin(), first_flight.begin() + static_cast<std::ptrdiff_t>(hello.produced));
-            input.insert(input.end(), fuzz.begin(), fuzz.end());
-            feed(server, input, piece);
-        }
-    }
+    s.cc.buffers = &pool;
+    s.sc.buffers = &pool;
+    if ((data[0] & mode_resumed) != 0)
+        run_resumed<Client, Server>(data, fuzz, s);
+    else
+        run_fresh<Client, Server>(data, fuzz, s);
     if (pool.in_use() != 0) std::abort();  // a block was not returned
 }
 
@@ -96,41 +138,10 @@ void run(const std::uint8_t* data, byte_view fuzz, tls::client_config& cc, tls::
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 2) return 0;
     const byte_view fuzz(data + 2, size - 2);
-
-    static const bytes<32> seed{};
-    static tls::ed25519_signer signer(seed);
-    static const std::uint8_t certificate[] = {0x30, 0x03, 0x02, 0x01, 0x01};  // not parsed by a server
-    static const byte_view chain[1] = {certificate};
-    static tls::x25519_key_exchange x25519;
-    static tls::key_exchange* groups[1] = {&x25519};
-    static tls::p256_key_exchange p256;
-    static tls::p384_key_exchange p384;
-    static tls::key_exchange* nist_groups[3] = {&p256, &x25519, &p384};
-    static const tls::named_group nist_names[3] = {tls::named_group::secp256r1, tls::named_group::x25519,
-                                                   tls::named_group::secp384r1};
-    static accept_all verifier;
-    counter_random client_random, server_random;
-
-    tls::client_config cc;
-    cc.server_name = "fuzz.example";
-    cc.key_exchanges = groups;
-    cc.verifier = &verifier;
-    cc.random = &client_random;
-    tls::server_config sc;
-    sc.certificate_chain = chain;
-    sc.signer = &signer;
-    sc.key_exchanges = groups;
-    sc.random = &server_random;
-    sc.verifier = &verifier;
-    sc.request_client_certificate = (data[0] & 4) != 0;
-    if ((data[0] & 16) != 0) {
-        cc.key_exchanges = sc.key_exchanges = nist_groups;
-        cc.groups = sc.groups = nist_names;
-    }
-
-    if ((data[0] & 8) != 0)
-        run<tls::lent_client, tls::lent_server>(data, fuzz, cc, sc);
+    engine_setup s(data[0]);
+    if ((data[0] & mode_lent) != 0)
+        run<tls::lent_client, tls::lent_server>(data, fuzz, s);
     else
-        run<tls::client, tls::server>(data, fuzz, cc, sc);
+        run<tls::client, tls::server>(data, fuzz, s);
     return 0;
 }

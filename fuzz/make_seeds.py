@@ -9,6 +9,10 @@ handshake messages) and `gnutls-cli` against `gnutls-serv`, over each cipher sui
 without client certificates (the Ed25519 test PKI of tests/vectors/tls). From them:
   tls_engine    each side's byte stream, to be fed to our client or server;
   tls_codecs    each handshake message body behind the selector byte of fuzz_tls_codecs.cpp.
+Resumption and 0-RTT seeds for tls_engine (its mode bit 5, target "tls_resumed") cannot come from
+another implementation: their binders and records are only valid for the target's own engines,
+randomness and clock. fuzz/tls_engine_seeds.cpp makes them with those engines; this script
+compiles it ($CXX, default g++) and runs it.
 The other targets' seeds are built here in their input formats (see each fuzz_*.cpp): real
 certificate chains for x509_verify, the revocation fixtures for crl and ocsp, command lines for
 cli, records for tls_records, and chosen edge cases for the differential targets. Seeds are deterministic except the recorded handshakes.
@@ -534,7 +538,18 @@ def tls_codecs_seeds():
     write("tls_codecs", "end-of-early-data", bytes([9]))
 
 
-MAKERS = {"tls": tls_seeds, "tls_codecs": tls_codecs_seeds, "tls_records": tls_records_seeds, "x509_verify": x509_verify_seeds,
+def tls_resumed_seeds():
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        program = os.path.join(tmp, "tls_engine_seeds")
+        subprocess.run([os.environ.get("CXX", "g++"), "-std=c++20", "-O1", "-I", os.path.join(ROOT, "include"),
+                        os.path.join(ROOT, "fuzz", "tls_engine_seeds.cpp"), "-o", program], check=True)
+        folder = os.path.join(CORPUS, "tls_engine")
+        os.makedirs(folder, exist_ok=True)
+        subprocess.run([program, folder], check=True)
+
+
+MAKERS = {"tls": tls_seeds, "tls_resumed": tls_resumed_seeds, "tls_codecs": tls_codecs_seeds, "tls_records": tls_records_seeds, "x509_verify": x509_verify_seeds,
           "revocation": revocation_seeds, "cli": cli_seeds,
           "diff": diff_seeds}
 

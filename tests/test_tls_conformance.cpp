@@ -84,10 +84,6 @@ struct peer_pair {
     }
 };
 
-std::size_t count_of(const side_log& log, tls::event e) {
-    return static_cast<std::size_t>(std::count(log.events.begin(), log.events.end(), e));
-}
-
 // application_data records of random bytes, as 0-RTT data looks to a server without its keys.
 byte_vector early_data_records(test_rng& rng, std::initializer_list<std::size_t> sizes) {
     byte_vector out;
@@ -558,7 +554,7 @@ TEST_CASE("TLS conformance: two KeyUpdate requests read together get one reply (
     CHECK_FALSE(p.server_log.saw(tls::event::fatal));
     CHECK(records_of(p.to_client).size() == 1);
     p.run();
-    CHECK(count_of(p.client_log, tls::event::key_update) == 1);
+    CHECK(p.client_log.count(tls::event::key_update) == 1);
     // Both directions still work with the keys each side now holds.
     const byte_vector ping = {'p', 'i', 'n', 'g'}, pong = {'p', 'o', 'n', 'g'};
     auto r = p.client.send(ping, out);

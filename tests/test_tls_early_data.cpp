@@ -4,83 +4,17 @@
 // stale ticket age refused, and the limits on both sides; in every input split.
 #include <doctest/doctest.h>
 
-#include <optional>
-
 #include "carapace/tls/buffer_pool.hpp"
-#include "support/tls_session.hpp"
+#include "support/tls_resumption.hpp"
 
 using namespace carapace;
 using namespace test_support;
 
-namespace {
-
-class early_clock final : public tls::clock {
-public:
-    std::int64_t at = 1'800'000'000;
-    std::optional<std::int64_t> now() noexcept override { return at; }
-};
-
-tls::ticket_key early_key() {
-    tls::ticket_key k;
-    k.id = 9;
-    for (std::size_t i = 0; i < k.key.size(); ++i) k.key[i] = static_cast<std::uint8_t>(3 + 11 * i);
-    return k;
-}
-
-// A client that keeps tickets and offers early data; a server that allows 1000 bytes of it.
-struct early_setup : setup {
-    early_clock client_clock, server_clock;
-    tls::memory_ticket_store<4> store;
-    tls::ticket_key key = early_key();
-    tls::memory_client_hello_recorder<8> recorder;
-    const tls::named_group share[1] = {tls::named_group::x25519};
-
-    early_setup() : setup(5, 105) {
-        client_config.clock = &client_clock;
-        client_config.tickets = &store;
-        client_config.offer_early_data = true;
-        client_config.key_share_groups = share;  // no HelloRetryRequest unless a test wants one
-        server_config.clock = &server_clock;
-        server_config.ticket_keys = std::span<const tls::ticket_key>(&key, 1);
-        server_config.max_early_data = 1000;
-        server_config.replay_recorder = &recorder;
-    }
-    // A full handshake that leaves a ticket allowing early data.
-    void first_connection() {
-        session s(client_config, server_config);
-        s.handshake();
-        REQUIRE(s.client.handshake_complete());
-        REQUIRE(store.size() == 1);
-        client_clock.at += 2;
-        server_clock.at += 2;
-    }
-};
-
-// Starts a client and sends `early` as 0-RTT; returns how much send_early took.
-template <class Session>
-std::size_t start_with_early(Session& s, byte_view early) {
-    byte_vector out(1 << 16);
-    const auto r = s.client.start(out);
-    REQUIRE(r.what == tls::event::need_input);
-    s.to_server.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
-    std::size_t taken = 0;
-    while (taken < early.size()) {
-        const auto e = s.client.send_early(early.subspan(taken), out);
-        if (e.what != tls::event::need_input) break;
-        REQUIRE(e.consumed > 0);
-        taken += e.consumed;
-        s.to_server.insert(s.to_server.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(e.produced));
-    }
-    return taken;
-}
-
-}  // namespace
-
 TEST_CASE("TLS 0-RTT: early data accepted, delivered as early_data, any split") {
     for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{37}}) {
         CAPTURE(chunk);
-        early_setup t;
-        t.first_connection();
+        early_data_setup t;
+        first_connection(t);
         session s(t.client_config, t.server_config);
         s.max_chunk = chunk;
         const byte_vector early = pattern(700, 4);
@@ -105,10 +39,10 @@ TEST_CASE("TLS 0-RTT: engines with lent buffers take early data in the caller's 
     for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{53}}) {
         CAPTURE(chunk);
         tls::fixed_buffer_pool<tls::lent_server::storage_block_size, 4> pool;
-        early_setup t;
+        early_data_setup t;
         t.client_config.buffers = &pool;
         t.server_config.buffers = &pool;
-        t.first_connection();
+        first_connection(t);
         basic_session<tls::lent_client, tls::lent_server> s(t.client_config, t.server_config);
         s.max_chunk = chunk;
         const byte_vector early = pattern(999, 12);
@@ -126,8 +60,8 @@ TEST_CASE("TLS 0-RTT: declined early data is skipped and the handshake goes on, 
         for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{37}}) {
             CAPTURE(retry);
             CAPTURE(chunk);
-            early_setup t;
-            t.first_connection();
+            early_data_setup t;
+            first_connection(t);
             // Without a recorder the server takes no early data; a share of the unimplemented
             // group draws a HelloRetryRequest.
             t.server_config.replay_recorder = nullptr;
@@ -150,8 +84,8 @@ TEST_CASE("TLS 0-RTT: declined early data is skipped and the handshake goes on, 
 }
 
 TEST_CASE("TLS 0-RTT: a replayed 0-RTT ClientHello is refused within the window; 1-RTT goes on") {
-    early_setup t;
-    t.first_connection();
+    early_data_setup t;
+    first_connection(t);
     session first(t.client_config, t.server_config);
     const byte_vector early = pattern(300, 8);
     REQUIRE(start_with_early(first, early) == early.size());
@@ -160,32 +94,19 @@ TEST_CASE("TLS 0-RTT: a replayed 0-RTT ClientHello is refused within the window;
     CHECK(first.server_log.early == early);
     check_connected_and_talking(first);
 
-    // The same bytes again, a second later, to a fresh server sharing the recorder.
+    // The same bytes again, a second later, to a fresh server sharing the recorder: the early
+    // data is skipped, the handshake answered.
     t.server_clock.at += 1;
-    tls::server replayed(t.server_config);
-    byte_vector in = flight, out_wire;
-    side_log log;
-    test_rng rng(3);
-    drive(replayed, in, out_wire, log, rng, 0);
-    CHECK(!replayed.early_data_accepted());
-    CHECK(log.early.empty());
-    CHECK(!log.saw(tls::event::fatal));  // the early data was skipped, the handshake answered
-    CHECK(!out_wire.empty());
+    check_early_data_skipped(replayed_flight(t.server_config, flight));
 
     // Past the window the recorder forgets it, but the ticket age is stale by then (§8.3).
     t.server_clock.at += 60;
-    tls::server later(t.server_config);
-    byte_vector in2 = flight, out2;
-    side_log log2;
-    drive(later, in2, out2, log2, rng, 0);
-    CHECK(!later.early_data_accepted());
-    CHECK(log2.early.empty());
-    CHECK(!log2.saw(tls::event::fatal));
+    check_early_data_skipped(replayed_flight(t.server_config, flight));
 }
 
 TEST_CASE("TLS 0-RTT: a ticket age far from the server's is not fresh: early data declined") {
-    early_setup t;
-    t.first_connection();
+    early_data_setup t;
+    first_connection(t);
     t.server_clock.at += 30;  // the server sees the ticket 30 s older than the client reports
     session s(t.client_config, t.server_config);
     const byte_vector early = pattern(200, 1);
@@ -195,8 +116,8 @@ TEST_CASE("TLS 0-RTT: a ticket age far from the server's is not fresh: early dat
     CHECK(s.server_log.early.empty());
     check_connected_and_talking(s);
     // Within the skew it is fresh.
-    early_setup u;
-    u.first_connection();
+    early_data_setup u;
+    first_connection(u);
     u.server_clock.at += 5;
     session v(u.client_config, u.server_config);
     REQUIRE(start_with_early(v, early) == early.size());
@@ -206,8 +127,8 @@ TEST_CASE("TLS 0-RTT: a ticket age far from the server's is not fresh: early dat
 }
 
 TEST_CASE("TLS 0-RTT: limits: the client stops at the ticket's limit, the server refuses more than it allows") {
-    early_setup t;
-    t.first_connection();
+    early_data_setup t;
+    first_connection(t);
     {
         session s(t.client_config, t.server_config);
         const byte_vector early = pattern(1500, 2);
@@ -220,20 +141,17 @@ TEST_CASE("TLS 0-RTT: limits: the client stops at the ticket's limit, the server
     }
     // The ticket allows 1000 bytes, the server now only 100: more is unexpected_message.
     t.server_config.max_early_data = 100;
-    t.client_clock.at += 1;
-    t.server_clock.at += 1;
+    t.advance(1);
     session s(t.client_config, t.server_config);
     REQUIRE(start_with_early(s, pattern(500, 3)) == 500);
     s.run();
-    REQUIRE(s.server_log.saw(tls::event::fatal));
-    CHECK(s.server_log.last_fatal.failure == tls::error::unexpected_message);
-    CHECK(s.server_log.last_fatal.alert == tls::alert_description::unexpected_message);
+    check_fatal(s.server_log, tls::error::unexpected_message, tls::alert_description::unexpected_message);
 }
 
 TEST_CASE("TLS 0-RTT: send_early is refused when the hello offered no early data") {
-    early_setup t;
+    early_data_setup t;
     t.client_config.offer_early_data = false;
-    t.first_connection();
+    first_connection(t);
     session s(t.client_config, t.server_config);
     byte_vector out(1 << 16);
     REQUIRE(s.client.start(out).what == tls::event::need_input);
@@ -275,7 +193,7 @@ public:
 }  // namespace
 
 TEST_CASE("TLS 0-RTT: stateful single-use tickets resume with early data, once") {
-    early_setup t;
+    early_data_setup t;
     single_use_sessions sessions;
     t.server_config.ticket_keys = {};
     t.server_config.session_store = &sessions;
@@ -307,8 +225,7 @@ TEST_CASE("TLS 0-RTT: stateful single-use tickets resume with early data, once")
         s.run();
         REQUIRE(t.store.size() == 1);
     }
-    t.client_clock.at += 1;
-    t.server_clock.at += 1;
+    t.advance(1);
     session s(t.client_config, t.server_config);
     const byte_vector early = pattern(400, 5);
     REQUIRE(start_with_early(s, early) == early.size());
@@ -319,15 +236,9 @@ TEST_CASE("TLS 0-RTT: stateful single-use tickets resume with early data, once")
     CHECK(s.server_log.early == early);
     check_connected_and_talking(s);
     // Replayed, the ticket is gone: a full handshake, the early data skipped.
-    tls::server replayed(t.server_config);
-    byte_vector in = flight, out_wire;
-    side_log log;
-    test_rng rng(3);
-    drive(replayed, in, out_wire, log, rng, 0);
-    CHECK(!replayed.early_data_accepted());
-    CHECK(!replayed.resumed());
-    CHECK(log.early.empty());
-    CHECK(!log.saw(tls::event::fatal));
+    const replayed_flight replayed(t.server_config, flight);
+    check_early_data_skipped(replayed);
+    CHECK(!replayed.server.resumed());
 }
 
 TEST_CASE("TLS 0-RTT: the recorder refuses a binder seen within its window, and when full") {

@@ -1,5 +1,5 @@
 // The client and server engines against each other over memory: every suite, byte-at-a-time and
-// random splits, HelloRetryRequest, ALPN, mutual authentication, middlebox compatibility mode,
+// random splits, HelloRetryRequest, resumption and 0-RTT in both PSK modes, ALPN, mutual authentication, middlebox compatibility mode,
 // small record limits, KeyUpdate both ways, exporters, close_notify, certificate failures with
 // their alerts, and no heap allocation anywhere.
 #include <doctest/doctest.h>
@@ -8,15 +8,29 @@
 #include <vector>
 
 #include "support/allocations.hpp"
-#include "support/tls_session.hpp"
+#include "support/tls_resumption.hpp"
 
 using namespace carapace;
 using namespace test_support;
 
+namespace {
+
+// The input splits of the matrix: all at once, a byte at a time, random pieces up to 7 bytes and
+// up to 3000.
+constexpr std::size_t engine_matrix_splits[] = {0, 1, 7, 3000};
+
+// What the resumed connection does with 0-RTT.
+enum class early_case { not_offered, accepted, declined };
+
+const char* early_name(early_case e) {
+    return e == early_case::accepted ? "accepted" : e == early_case::declined ? "declined" : "not offered";
+}
+
+}  // namespace
 
 TEST_CASE("TLS engine: handshake and data for every suite, any input split") {
     for (const auto suite : tls::default_cipher_suites) {
-        for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{3000}}) {
+        for (const std::size_t chunk : engine_matrix_splits) {
             CAPTURE(tls::to_string(suite));
             CAPTURE(chunk);
             setup t;
@@ -30,6 +44,85 @@ TEST_CASE("TLS engine: handshake and data for every suite, any input split") {
             CHECK(s.client.hello_retry_used());  // the client's first share is the stand-in group
             CHECK(s.client.negotiated_group() == tls::named_group::x25519);
             check_connected_and_talking(s);
+        }
+    }
+}
+
+// Each suite in both PSK modes resumes a ticket from a first full handshake, with early data
+// accepted, declined or not offered, with and without a HelloRetryRequest. A HelloRetryRequest
+// declines early data by itself (§4.2.10); psk_ke needs no key share, so never draws one. The
+// server declines without a HelloRetryRequest when it has no replay recorder.
+TEST_CASE("TLS engine: resumption and 0-RTT for every suite and PSK mode, any input split") {
+    for (const auto suite : tls::default_cipher_suites) {
+        for (const auto mode : {tls::psk_mode::psk_dhe_ke, tls::psk_mode::psk_ke}) {
+            for (const bool retry : {false, true}) {
+                if (retry && mode == tls::psk_mode::psk_ke) continue;
+                for (const auto early : {early_case::not_offered, early_case::accepted, early_case::declined}) {
+                    if (retry && early == early_case::accepted) continue;
+                    for (const std::size_t chunk : engine_matrix_splits) {
+                        CAPTURE(tls::to_string(suite));
+                        const bool dhe = mode == tls::psk_mode::psk_dhe_ke;
+                        CAPTURE(dhe);
+                        CAPTURE(retry);
+                        CAPTURE(early_name(early));
+                        CAPTURE(chunk);
+                        ticket_setup t;
+                        const tls::cipher_suite only[1] = {suite};
+                        const tls::psk_mode modes[1] = {mode};
+                        t.server_config.cipher_suites = only;
+                        t.client_config.psk_modes = modes;
+                        t.server_config.psk_modes = modes;
+                        t.allow_early_data();
+                        t.client_config.offer_early_data = early != early_case::not_offered;
+                        if (retry) t.client_config.key_share_groups = {};  // the stand-in group first
+                        first_connection(t);
+                        if (early == early_case::declined && !retry) t.server_config.replay_recorder = nullptr;
+
+                        session s(t.client_config, t.server_config);
+                        s.max_chunk = chunk;
+                        const byte_vector data = pattern(700, 21);
+                        const std::size_t sent = start_with_early(s, data);
+                        CHECK(sent == (early == early_case::not_offered ? 0 : data.size()));
+                        CHECK(s.client.max_early_data() == (early == early_case::not_offered ? 0 : 1000));
+                        s.run();
+
+                        CHECK(s.client.negotiated_suite() == suite);
+                        CHECK(s.server.negotiated_suite() == suite);
+                        CHECK(s.client.resumed());
+                        CHECK(s.server.resumed());
+                        CHECK(s.client.hello_retry_used() == retry);
+                        CHECK((s.client.negotiated_group() == tls::named_group::x25519) == dhe);
+                        CHECK((s.server.negotiated_group() == tls::named_group::x25519) == dhe);
+                        const bool accepted = early == early_case::accepted;
+                        CHECK(s.client.early_data_accepted() == accepted);
+                        CHECK(s.server.early_data_accepted() == accepted);
+                        CHECK(s.server_log.early == (accepted ? data : byte_vector{}));
+                        CHECK(s.server_log.received.empty());
+
+                        // The events so far: the client learns the fate of its early data, then
+                        // completes; the server hands over early data, then completes.
+                        const std::vector<tls::event> client_events = {
+                            accepted ? tls::event::early_data_accepted : tls::event::early_data_rejected,
+                            tls::event::handshake_complete};
+                        if (early == early_case::not_offered)
+                            CHECK(s.client_log.events == std::vector<tls::event>{tls::event::handshake_complete});
+                        else
+                            CHECK(s.client_log.events == client_events);
+                        REQUIRE(!s.server_log.events.empty());
+                        CHECK(s.server_log.events.back() == tls::event::handshake_complete);
+                        CHECK(s.server_log.count(tls::event::handshake_complete) == 1);
+                        CHECK((s.server_log.count(tls::event::early_data) > 0) == accepted);
+                        CHECK(s.server_log.count(tls::event::early_data) + 1 == s.server_log.events.size());
+
+                        // Early data is over once the handshake is complete; 1-RTT data flows,
+                        // and the resumed connection left a ticket of its own.
+                        byte_vector out(4096);
+                        CHECK(s.client.send_early(data, out).what == tls::event::refused);
+                        check_connected_and_talking(s);
+                        CHECK(t.store.size() == 1);
+                    }
+                }
+            }
         }
     }
 }

@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "support/tls_session.hpp"
+#include "support/tls_resumption.hpp"
 
 using namespace carapace;
 using namespace test_support;
@@ -29,13 +29,19 @@ struct psk_setup : setup {
         server_config.certificate_chain = {};
         server_config.signer = nullptr;
     }
+    // The server also has its certificate, to fall back on.
+    void serve_certificate() {
+        server_config.certificate_chain = server_id.views;
+        server_config.signer = server_id.signer.get();
+    }
+    // The client offers an identity the server does not know (with the same key).
+    void offer_unknown_identity() {
+        unknown = identity;
+        unknown[0] ^= 1;
+        client_psk[0].identity = unknown;
+    }
+    byte_vector unknown;
 };
-
-void check_fatal(const side_log& log, tls::error failure, tls::alert_description alert) {
-    REQUIRE(log.saw(tls::event::fatal));
-    CHECK(log.last_fatal.failure == failure);
-    CHECK(log.last_fatal.alert == alert);
-}
 
 }  // namespace
 
@@ -45,8 +51,7 @@ TEST_CASE("TLS PSK: psk_dhe_ke without certificates, HelloRetryRequest or not, a
             CAPTURE(retry);
             CAPTURE(chunk);
             psk_setup t;
-            const tls::named_group share[1] = {tls::named_group::x25519};
-            if (!retry) t.client_config.key_share_groups = share;
+            if (!retry) t.first_share_fits();
             session s(t.client_config, t.server_config);
             s.max_chunk = chunk;
             s.handshake();
@@ -79,8 +84,7 @@ TEST_CASE("TLS PSK: the server's mode preference decides when the client offers 
         const tls::psk_mode both[2] = {tls::psk_mode::psk_ke, tls::psk_mode::psk_dhe_ke};
         const tls::psk_mode server_modes[2] = {preferred, preferred == tls::psk_mode::psk_ke ? tls::psk_mode::psk_dhe_ke
                                                                                                : tls::psk_mode::psk_ke};
-        const tls::named_group share[1] = {tls::named_group::x25519};
-        t.client_config.key_share_groups = share;
+        t.first_share_fits();
         t.client_config.psk_modes = both;
         t.server_config.psk_modes = server_modes;
         // Without (EC)DHE the client never learns a group: negotiated_group stays unset.
@@ -106,8 +110,7 @@ TEST_CASE("TLS PSK: modes that do not meet, no certificate: handshake_failure") 
 TEST_CASE("TLS PSK: a wrong key makes a wrong binder: decrypt_error, with and without a retry") {
     for (const bool retry : {true, false}) {
         psk_setup t;
-        const tls::named_group share[1] = {tls::named_group::x25519};
-        if (!retry) t.client_config.key_share_groups = share;
+        if (!retry) t.first_share_fits();
         byte_vector other = t.key;
         other[31] ^= 1;
         t.client_psk[0].key = other;
@@ -120,8 +123,7 @@ TEST_CASE("TLS PSK: a wrong key makes a wrong binder: decrypt_error, with and wi
 
 TEST_CASE("TLS PSK: a binder changed on the wire: decrypt_error") {
     psk_setup t;
-    const tls::named_group share[1] = {tls::named_group::x25519};
-    t.client_config.key_share_groups = share;
+    t.first_share_fits();
     tls::client c(t.client_config);
     tls::server srv(t.server_config);
     byte_vector out(4096), reply(1 << 16);
@@ -137,21 +139,16 @@ TEST_CASE("TLS PSK: a binder changed on the wire: decrypt_error") {
 TEST_CASE("TLS PSK: an unknown identity falls back to certificates, or fails without them") {
     {
         psk_setup t;
-        byte_vector unknown = t.identity;
-        unknown[0] ^= 1;
-        t.client_psk[0].identity = unknown;
+        t.offer_unknown_identity();
         session s(t.client_config, t.server_config);
         s.handshake();
         check_fatal(s.server_log, tls::error::handshake_failure, tls::alert_description::handshake_failure);
     }
     {
         psk_setup t;
-        byte_vector unknown = t.identity;
-        unknown[0] ^= 1;
-        t.client_psk[0].identity = unknown;
+        t.offer_unknown_identity();
         t.client_config.verifier = t.client_trust.verifier.get();
-        t.server_config.certificate_chain = t.server_id.views;
-        t.server_config.signer = t.server_id.signer.get();
+        t.serve_certificate();
         session s(t.client_config, t.server_config);
         s.handshake();
         CHECK(!s.client.selected_psk());
@@ -161,11 +158,8 @@ TEST_CASE("TLS PSK: an unknown identity falls back to certificates, or fails wit
     {
         // The server falls back to its certificate; a client without a verifier cannot take it.
         psk_setup t;
-        byte_vector unknown = t.identity;
-        unknown[0] ^= 1;
-        t.client_psk[0].identity = unknown;
-        t.server_config.certificate_chain = t.server_id.views;
-        t.server_config.signer = t.server_id.signer.get();
+        t.offer_unknown_identity();
+        t.serve_certificate();
         session s(t.client_config, t.server_config);
         s.handshake();
         CHECK(!s.client.handshake_complete());
@@ -176,8 +170,7 @@ TEST_CASE("TLS PSK: an unknown identity falls back to certificates, or fails wit
 TEST_CASE("TLS PSK: a server with certificates and PSKs takes the PSK and sends no certificate") {
     psk_setup t;
     t.client_config.verifier = t.client_trust.verifier.get();
-    t.server_config.certificate_chain = t.server_id.views;
-    t.server_config.signer = t.server_id.signer.get();
+    t.serve_certificate();
     t.server_config.request_client_certificate = true;  // not with a PSK (§4.3.2)
     session s(t.client_config, t.server_config);
     s.handshake();

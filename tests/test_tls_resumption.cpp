@@ -1,58 +1,15 @@
 // Session tickets and resumption (RFC 8446 §2.2, §4.6.1, §4.2.11) through both engines over
 // memory: the server's stateless tickets (sealed under a caller's key ring), the client's ticket
-// store, resumption with and without a HelloRetryRequest, psk_ke, across a key rotation, and
-// refusals: a retired key, an expired ticket, another server name, a server without keys.
+// store, resumption with and without a HelloRetryRequest, across a key rotation, and
+// refusals: a retired key, an expired ticket, another server name, a server without keys. Every
+// suite in both PSK modes, with 0-RTT, is in the engine matrix (test_tls_engine.cpp).
 #include <doctest/doctest.h>
 
-#include <optional>
-
 #include "carapace/tls/buffer_pool.hpp"
-#include "support/tls_session.hpp"
+#include "support/tls_resumption.hpp"
 
 using namespace carapace;
 using namespace test_support;
-
-namespace {
-
-class settable_clock final : public tls::clock {
-public:
-    std::int64_t at = 1'800'000'000;
-    std::optional<std::int64_t> now() noexcept override { return at; }
-};
-
-tls::ticket_key make_key(std::uint32_t id, std::uint8_t seed) {
-    tls::ticket_key k;
-    k.id = id;
-    for (std::size_t i = 0; i < k.key.size(); ++i) k.key[i] = static_cast<std::uint8_t>(seed + 7 * i);
-    return k;
-}
-
-// A setup whose client keeps tickets and whose server issues them; clocks of their own.
-struct ticket_setup : setup {
-    settable_clock client_clock, server_clock;
-    tls::memory_ticket_store<4> store;
-    tls::ticket_key keys[2] = {make_key(1, 10), make_key(2, 20)};
-
-    explicit ticket_setup(std::uint64_t seed = 1) : setup(seed, seed + 100) {
-        client_config.clock = &client_clock;
-        client_config.tickets = &store;
-        server_config.clock = &server_clock;
-        server_config.ticket_keys = std::span<const tls::ticket_key>(keys).first(1);
-    }
-};
-
-// A full handshake that leaves a ticket in the store.
-void first_connection(ticket_setup& t) {
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    REQUIRE(s.client.handshake_complete());
-    CHECK(!s.client.resumed());
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
-    REQUIRE(t.store.size() == 1);
-}
-
-}  // namespace
 
 TEST_CASE("TLS resumption: a ticket resumes, with and without a HelloRetryRequest, any split") {
     for (const bool retry : {true, false}) {
@@ -60,8 +17,7 @@ TEST_CASE("TLS resumption: a ticket resumes, with and without a HelloRetryReques
             CAPTURE(retry);
             CAPTURE(chunk);
             ticket_setup t;
-            const tls::named_group share[1] = {tls::named_group::x25519};
-            if (!retry) t.client_config.key_share_groups = share;
+            if (!retry) t.first_share_fits();
             first_connection(t);
             session s(t.client_config, t.server_config);
             s.max_chunk = chunk;
@@ -77,49 +33,15 @@ TEST_CASE("TLS resumption: a ticket resumes, with and without a HelloRetryReques
     }
 }
 
-TEST_CASE("TLS resumption: every suite, and psk_ke") {
-    for (const auto suite : tls::default_cipher_suites) {
-        for (const auto mode : {tls::psk_mode::psk_dhe_ke, tls::psk_mode::psk_ke}) {
-            CAPTURE(tls::to_string(suite));
-            ticket_setup t;
-            const tls::cipher_suite only[1] = {suite};
-            const tls::psk_mode modes[1] = {mode};
-            t.server_config.cipher_suites = only;
-            t.client_config.psk_modes = modes;
-            t.server_config.psk_modes = modes;
-            first_connection(t);
-            session s(t.client_config, t.server_config);
-            s.handshake();
-            CHECK(s.client.resumed());
-            CHECK(s.server.resumed());
-            CHECK(s.client.negotiated_suite() == suite);
-            CHECK(s.client.hello_retry_used() == (mode == tls::psk_mode::psk_dhe_ke));
-            check_connected_and_talking(s);
-        }
-    }
-}
-
 TEST_CASE("TLS resumption: several tickets per connection, each used once") {
     ticket_setup t;
     t.server_config.tickets_after_handshake = 3;
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, false);
     CHECK(t.store.size() == 3);
-    for (int i = 0; i < 3; ++i) {
-        t.server_config.tickets_after_handshake = 0;
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(s.client.resumed());
-        check_connected_and_talking(s);
-    }
+    t.server_config.tickets_after_handshake = 0;
+    for (int i = 0; i < 3; ++i) connect_and_talk(t, true);
     CHECK(t.store.size() == 0);
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.client.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: across a key rotation, and not once the key is retired") {
@@ -128,28 +50,14 @@ TEST_CASE("TLS resumption: across a key rotation, and not once the key is retire
     // A new key seals from now on; the old one still opens.
     const tls::ticket_key rotated[2] = {t.keys[1], t.keys[0]};
     t.server_config.ticket_keys = rotated;
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(s.server.resumed());
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, true);
     REQUIRE(t.store.size() == 1);  // sealed under key 2
     // Key 1 retired: a ticket under key 2 still resumes...
     t.server_config.ticket_keys = std::span<const tls::ticket_key>(rotated).first(1);
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(s.server.resumed());
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, true);
     // ...but once key 2 goes too, its tickets are refused and the handshake is a full one.
     t.server_config.ticket_keys = std::span<const tls::ticket_key>(t.keys).first(1);
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.client.resumed());
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: an expired ticket is not offered, nor accepted") {
@@ -157,12 +65,8 @@ TEST_CASE("TLS resumption: an expired ticket is not offered, nor accepted") {
         ticket_setup t;
         t.server_config.ticket_lifetime = 600;
         first_connection(t);
-        t.client_clock.at += 601;
-        t.server_clock.at += 601;
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(!s.client.resumed());
-        check_connected_and_talking(s);
+        t.advance(601);
+        connect_and_talk(t, false);
     }
     {
         // A client whose clock lags still offers it; the server refuses it.
@@ -170,15 +74,9 @@ TEST_CASE("TLS resumption: an expired ticket is not offered, nor accepted") {
         t.server_config.ticket_lifetime = 600;
         first_connection(t);
         t.server_clock.at += 601;
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(!s.server.resumed());
-        CHECK(!s.client.resumed());
-        check_connected_and_talking(s);
+        connect_and_talk(t, false);
         // The ticket that connection gave is within its lifetime by both clocks: it resumes.
-        session again(t.client_config, t.server_config);
-        again.handshake();
-        CHECK(again.server.resumed());
+        connect_and_talk(t, true);
     }
 }
 
@@ -188,61 +86,38 @@ TEST_CASE("TLS resumption: a ticket is for the server name it came from") {
     // The store hands no ticket for another name.
     t.client_config.server_name = "other.example";
     t.client_config.verify_server = false;
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        CHECK(!s.client.resumed());
-        check_connected_and_talking(s);
-    }
+    connect_and_talk(t, false);
     // A ticket relabelled for another name by the client is refused by the server.
-    tls::client_ticket ticket;
-    REQUIRE(t.store.take("localhost", t.client_clock.at, ticket));
-    const std::string_view other = "other.example";
-    std::copy(other.begin(), other.end(), ticket.server_name.begin());
-    ticket.server_name_size = static_cast<std::uint8_t>(other.size());
-    t.store.put(ticket);
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    alter_stored_ticket(t, [](tls::client_ticket& ticket) {
+        const std::string_view other = "other.example";
+        std::copy(other.begin(), other.end(), ticket.server_name.begin());
+        ticket.server_name_size = static_cast<std::uint8_t>(other.size());
+    });
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: a server without ticket keys declines; a full handshake follows") {
     ticket_setup t;
     first_connection(t);
     t.server_config.ticket_keys = {};
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.client.resumed());
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    connect_and_talk(t, false);
     CHECK(t.store.size() == 0);
 }
 
 TEST_CASE("TLS resumption: a ticket whose PSK the client got wrong fails its binder") {
     ticket_setup t;
     first_connection(t);
-    tls::client_ticket ticket;
-    REQUIRE(t.store.take("localhost", t.client_clock.at, ticket));
-    ticket.psk[0] ^= 1;
-    t.store.put(ticket);
+    alter_stored_ticket(t, [](tls::client_ticket& ticket) { ticket.psk[0] ^= 1; });
     session s(t.client_config, t.server_config);
     s.handshake();
-    REQUIRE(s.server_log.saw(tls::event::fatal));
-    CHECK(s.server_log.last_fatal.failure == tls::error::decrypt_error);
+    check_fatal(s.server_log, tls::error::decrypt_error, tls::alert_description::decrypt_error);
 }
 
 TEST_CASE("TLS resumption: a ticket changed on the wire is not ours") {
     ticket_setup t;
     first_connection(t);
-    tls::client_ticket ticket;
-    REQUIRE(t.store.take("localhost", t.client_clock.at, ticket));
-    ticket.ticket[ticket.ticket_size / 2] ^= 1;
-    t.store.put(ticket);
-    session s(t.client_config, t.server_config);
-    s.handshake();
-    CHECK(!s.server.resumed());
-    check_connected_and_talking(s);
+    alter_stored_ticket(t, [](tls::client_ticket& ticket) { ticket.ticket[ticket.ticket_size / 2] ^= 1; });
+    connect_and_talk(t, false);
 }
 
 TEST_CASE("TLS resumption: the memory ticket store hands the newest fresh ticket once, evicts the oldest") {
@@ -286,10 +161,7 @@ TEST_CASE("TLS resumption: a ticket sent later, at any time, is stored and resum
     s.to_client.insert(s.to_client.end(), out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
     s.run();
     CHECK(t.store.size() == 1);
-    session again(t.client_config, t.server_config);
-    again.handshake();
-    CHECK(again.client.resumed());
-    check_connected_and_talking(again);
+    connect_and_talk(t, true);
     // Without keys there is nothing to send.
     t.server_config.ticket_keys = {};
     session plain(t.client_config, t.server_config);

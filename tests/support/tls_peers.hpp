@@ -151,10 +151,11 @@ struct side_log {
     byte_vector received;  // application data, concatenated
     byte_vector early;     // early data (0-RTT), concatenated
     carapace::tls::io_result last_fatal;
-    bool saw(carapace::tls::event e) const {
-        for (auto x : events)
-            if (x == e) return true;
-        return false;
+    bool saw(carapace::tls::event e) const { return count(e) != 0; }
+    std::size_t count(carapace::tls::event e) const {
+        std::size_t n = 0;
+        for (auto x : events) n += x == e ? 1 : 0;
+        return n;
     }
 };
 

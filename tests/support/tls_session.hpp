@@ -27,6 +27,7 @@ struct setup {
     tls::key_exchange* client_groups[2] = {&p256, &x25519};
     tls::key_exchange* server_groups[1] = {&x25519};
     tls::named_group client_group_names[2] = {tls::named_group::secp256r1, tls::named_group::x25519};
+    const tls::named_group fitting_share[1] = {tls::named_group::x25519};
     tls::client_config client_config;
     tls::server_config server_config;
 
@@ -45,6 +46,10 @@ struct setup {
         server_config.random = &server_random;
         server_config.clock = &clock;
     }
+    // The client's first key share is x25519, which the server takes: no HelloRetryRequest (by
+    // default the first share is the stand-in group and the server asks again).
+    void first_share_fits() { client_config.key_share_groups = fitting_share; }
+
     setup(const setup&) = delete;  // the configs point into it
     setup& operator=(const setup&) = delete;
 };
