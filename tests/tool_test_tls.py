@@ -1,6 +1,7 @@
 """carapace-tool s_client and s_server: usage errors, echo over loopback with the test PKI, concurrent
 connections, timeouts, the connection cap, optional client certificates, GET /keyupdate, the
-escaping of what peers choose, and resumption (ticket files, ticket-key rings) and external PSKs. Run by tool_test.py (interop with OpenSSL and GnuTLS is
+escaping of what peers choose, resumption (ticket files, ticket-key rings), external PSKs, and
+0-RTT (a replayed ClientHello too). Run by tool_test.py (interop with OpenSSL and GnuTLS is
 tests/tls/interop.py)."""
 
 import os
