@@ -88,10 +88,8 @@ struct handlers {
     virtual void on_handshake_complete() = 0;
     virtual bool on_app_data(carapace::byte_view data) = 0;  // false: give up (stdout failed)
     virtual void on_key_update() = 0;
-    // Server: 0-RTT data from the client. False: give up (stdout failed).
+    // Server: 0-RTT data from the client (a client engine reports none). False: give up (stdout failed).
     virtual bool on_early_data(carapace::byte_view) { return false; }
-    // Client: the server's answer to our early data (before handshake_complete).
-    virtual void on_early_data_answer(bool /*accepted*/) {}
 };
 
 // One TLS connection on a socket: the engine, its output buffer, the queues.
@@ -131,8 +129,10 @@ public:
                         return outcome::failed;
                     }
                     break;
-                case tls::event::early_data_accepted: h.on_early_data_answer(true); break;
-                case tls::event::early_data_rejected: h.on_early_data_answer(false); break;
+                // Client: the server's answer to our early data; the handshake_complete handler
+                // asks the engine for it (what to send again, the summary).
+                case tls::event::early_data_accepted:
+                case tls::event::early_data_rejected: break;
                 case tls::event::peer_closed: return outcome::closed;
                 case tls::event::fatal:
                 // The tool's signer and verifier answer at once, and receive() refuses nothing it
