@@ -24,6 +24,7 @@ TEST_CASE("TLS 0-RTT: early data accepted, delivered as early_data, any split") 
         CHECK(s.client_log.saw(tls::event::early_data_accepted));
         CHECK(!s.client_log.saw(tls::event::early_data_rejected));
         CHECK(s.server.early_data_accepted());
+        CHECK(s.server.early_data_offered());
         CHECK(s.client.early_data_accepted());
         CHECK(s.server_log.early == early);
         CHECK(s.server_log.received.empty());  // early data is not app_data
@@ -74,6 +75,7 @@ TEST_CASE("TLS 0-RTT: declined early data is skipped and the handshake goes on, 
             CHECK(s.client_log.saw(tls::event::early_data_rejected));
             CHECK(!s.client_log.saw(tls::event::early_data_accepted));
             CHECK(!s.server.early_data_accepted());
+            CHECK(s.server.early_data_offered());  // declined, not absent
             CHECK(!s.client.early_data_accepted());
             CHECK(s.server_log.early.empty());
             CHECK(s.client.hello_retry_used() == retry);
@@ -154,9 +156,15 @@ TEST_CASE("TLS 0-RTT: send_early is refused when the hello offered no early data
     first_connection(t);
     session s(t.client_config, t.server_config);
     byte_vector out(1 << 16);
-    REQUIRE(s.client.start(out).what == tls::event::need_input);
+    const auto hello = s.client.start(out);
+    REQUIRE(hello.what == tls::event::need_input);
+    s.to_server.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(hello.produced));
     CHECK(s.client.max_early_data() == 0);
     CHECK(s.client.send_early(pattern(10, 1), out).what == tls::event::refused);
+    s.run();
+    CHECK(s.client.resumed());
+    CHECK(!s.server.early_data_offered());
+    CHECK(!s.server.early_data_accepted());
 }
 
 namespace {

@@ -1,6 +1,7 @@
 """carapace-tool s_client and s_server: usage errors, echo over loopback with the test PKI, concurrent
 connections, timeouts, the connection cap, optional client certificates, GET /keyupdate, the
-escaping of what peers choose, and resumption (ticket files, ticket-key rings) and external PSKs. Run by tool_test.py (interop with OpenSSL and GnuTLS is
+escaping of what peers choose, resumption (ticket files, ticket-key rings), external PSKs, and
+0-RTT (a replayed ClientHello too). Run by tool_test.py (interop with OpenSSL and GnuTLS is
 tests/tls/interop.py)."""
 
 import os
@@ -450,7 +451,7 @@ for args, wanted in (
     check(wanted.encode() in err, f"{args[-2:]}: the message names the problem: {err!r}")
 code, out, _ = run(["--help"])
 check(all(c in out.decode() for c in ("--sess-out", "--sess-in", "--tickets N", "--ticket-key-file", "--psk HEX",
-                                       "--psk-identity ID", "--psk-mode", "early_data: not_offered")),
+                                       "--psk-identity ID", "--psk-mode", "early_data: accepted|rejected|")),
       "--help lists the resumption and PSK options")
 
 # Tool to tool: a full handshake writes the ticket, the next connection resumes with it (once:
@@ -584,6 +585,129 @@ try:
                         "device-8"], b"x")
     check(code == 1 and b"alert: " in err, f"an unknown identity fails on a PSK-only server: exit {code}, {err!r}")
     srv.wait()
+finally:
+    srv.stop()
+
+# 0-RTT, tool to tool: s_client --early-data FILE with a ticket from an s_server --early-data.
+early_text = b"GET / HTTP/1.0\r\nX-Early: yes\r\n\r\n"
+early_file = scratch("early.txt", early_text)
+early_sess = os.path.join(SCRATCH, "early.ticket")
+for args, wanted in (
+        (["s_client", "--connect", "localhost:1", "--early-data", os.path.join(SCRATCH, "missing.txt")], "cannot read"),
+        (["s_client", "--connect", "localhost:1", "--early-data", scratch("early-empty", b"")], "is empty"),
+        (["s_client", "--connect", "localhost:1", "--early-data", scratch("early-huge", b"x" * ((1 << 20) + 1))],
+         "larger than"),
+        (["s_client", "--connect", "localhost:1", "--early-data", SCRATCH], "cannot read"),
+        (server_args + ["--max-early-data", "100"], "needs --early-data"),
+        (server_args + ["--early-data", "--max-early-data", "0"], "--max-early-data takes"),
+        (server_args + ["--early-data", "--max-early-data", "16385"], "--max-early-data takes"),
+        (server_args + ["--early-data", "--max-early-data", "x"], "--max-early-data takes")):
+    expect_usage_error(args)
+    _, _, err = run(args)
+    check(wanted.encode() in err, f"{args[-2:]}: the message names the problem: {err!r}")
+code, out, _ = run(["--help"])
+check(all(c in out.decode() for c in ("--early-data FILE", "--early-data [--max-early-data N]", "sent again after")),
+      "--help lists the 0-RTT options")
+
+def ticket_from(server_extra, path=early_sess):
+    """A full handshake with a server of these options; its ticket in `path`."""
+    srv = Server(["--num-conns", "1", "--ticket-key-file", key_file] + server_extra)
+    try:
+        code, _, err = s_client(srv.port, b"ticket\n", "--sess-out", path)
+        check(code == 0 and b"sess_out: written\n" in err and srv.wait() == 0, f"a ticket from {server_extra}: {err!r}")
+    finally:
+        srv.stop()
+    return open(path).read()
+
+def early_round(server_extra, client_extra, want, what, data=b"after the handshake\n", early=early_text,
+                path=early_file):
+    """One connection with --early-data; the server's stdout (or the echo) must hold all of it, once."""
+    srv = Server(["--num-conns", "1", "--ticket-key-file", key_file] + server_extra)
+    try:
+        code, out, err = s_client(srv.port, data, "--early-data", path, *client_extra)
+        fields = summary(err)
+        echo = "--echo" in server_extra
+        check(code == 0 and fields.get("early_data") == want, f"{what}: exit {code}, {fields}")
+        check(srv.wait() == 0 and f"early_data: {want}\n".encode() in srv.err(), f"{what}: s_server {srv.err()!r}")
+        check((out if echo else srv.out()) == early + data,
+              f"{what}: the early data, then the rest, arrive once: {(out if echo else srv.out())[:120]!r}")
+        return fields, srv.err()
+    finally:
+        srv.stop()
+
+check("max_early_data 16384\n" in ticket_from(["--early-data"]), "an --early-data server's ticket allows 16384 bytes")
+fields, _ = early_round(["--early-data"], ["--sess-in", early_sess], "accepted", "0-RTT accepted")
+check(fields.get("resumed") == "yes", f"0-RTT is a resumption: {fields}")
+ticket_from(["--early-data"])
+early_round(["--early-data", "--echo"], ["--sess-in", early_sess], "accepted", "0-RTT accepted, echoed")
+# Beyond the ticket's limit, the rest of FILE follows the handshake.
+check("max_early_data 16\n" in ticket_from(["--early-data", "--max-early-data", "16"]), "--max-early-data 16 ticket")
+early_round(["--early-data", "--max-early-data", "16"], ["--sess-in", early_sess], "accepted",
+            "0-RTT past the ticket's limit")
+# A server without --early-data declines; FILE is sent again after the handshake.
+ticket_from(["--early-data"])
+fields, _ = early_round([], ["--sess-in", early_sess], "rejected", "0-RTT declined by a server without --early-data")
+check(fields.get("resumed") == "yes", f"declined 0-RTT still resumes: {fields}")
+# Nothing offered: no ticket, a ticket that allows no early data, an external PSK.
+early_round(["--early-data"], [], "not_offered", "--early-data without a ticket")
+check("max_early_data 0\n" in ticket_from([]), "a server without --early-data issues tickets without early data")
+early_round(["--early-data"], ["--sess-in", early_sess], "not_offered", "a ticket that allows no early data")
+srv = Server(["--num-conns", "1", "--early-data", "--psk", psk_hex, "--psk-identity", "device-7"], cert=None)
+try:
+    code, out, err = run(["s_client", "--connect", f"127.0.0.1:{srv.port}", "--psk", psk_hex, "--psk-identity",
+                          "device-7", "--early-data", early_file], b"x")
+    fields = summary(err)
+    check(code == 0 and fields.get("early_data") == "not_offered" and fields.get("psk") == "yes",
+          f"no 0-RTT with an external PSK: exit {code}, {fields}")
+    check(srv.wait() == 0 and srv.out() == early_text + b"x", f"external PSK: FILE after the handshake {srv.out()!r}")
+finally:
+    srv.stop()
+
+# A replayed 0-RTT ClientHello: everything the client sent, recorded by a relay, sent again on a
+# new connection. The server has seen that hello: it declines the early data, which reaches
+# stdout once (without the replay window it would be written twice before the replay fails).
+import threading
+def relay_once(server_port):
+    """Listens on a free port, relays one connection to server_port; returns (port, thread, recorded)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    recorded = bytearray()
+    def pump(src, dst, record):
+        while chunk := src.recv(65536):
+            if record is not None:
+                record += chunk
+            dst.sendall(chunk)
+        dst.shutdown(socket.SHUT_WR)
+    def serve():
+        with listener:
+            client, _ = listener.accept()
+        with client, socket.create_connection(("127.0.0.1", server_port)) as upstream:
+            back = threading.Thread(target=pump, args=(upstream, client, None))
+            back.start()
+            pump(client, upstream, recorded)
+            back.join(30)
+    t = threading.Thread(target=serve)
+    t.start()
+    return listener.getsockname()[1], t, recorded
+ticket_from(["--early-data"])
+srv = Server(["--num-conns", "2", "--ticket-key-file", key_file, "--early-data"])
+try:
+    port, relay, recorded = relay_once(srv.port)
+    code, _, err = run(["s_client", "--connect", f"127.0.0.1:{port}", "--servername", "localhost", "--CAfile",
+                        tls_file("root.pem"), "--sess-in", early_sess, "--early-data", early_file], b"")
+    relay.join(30)
+    check(code == 0 and b"early_data: accepted\n" in err, f"0-RTT through the relay: exit {code}, {err!r}")
+    check(srv.wait_for(b"early_data: accepted\n") and srv.out() == early_text, f"relayed 0-RTT: {srv.out()!r}")
+    with socket.create_connection(("127.0.0.1", srv.port)) as replay:
+        replay.settimeout(20)
+        replay.sendall(bytes(recorded))
+        replay.shutdown(socket.SHUT_WR)
+        while replay.recv(65536):
+            pass
+    srv.wait()
+    check(srv.out() == early_text and srv.err().count(b"early_data: accepted") == 1,
+          f"a replayed 0-RTT ClientHello: early data declined: {srv.out()!r}, {srv.err()!r}")
 finally:
     srv.stop()
 

@@ -3,7 +3,8 @@
 //   s_client --connect HOST:PORT [--servername NAME] [--CAfile PEM | --insecure] [--alpn P1,P2]
 //            [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM] [--key-update] [--status]
 //            [--pin sha256//BASE64]... [--allow-no-backup-pin] [--sess-out FILE] [--sess-in FILE]
-//            [--psk HEX --psk-identity ID] [--psk-mode psk_dhe_ke|psk_ke|both] [--quiet]
+//            [--psk HEX --psk-identity ID] [--psk-mode psk_dhe_ke|psk_ke|both] [--early-data FILE]
+//            [--quiet]
 //
 // --sess-out writes each session ticket the server sends to FILE (the last one wins); --sess-in
 // offers the ticket in FILE, once, when it is for this server name and still fresh (else a full
@@ -11,8 +12,17 @@
 // --psk-identity offers an external PSK; without --CAfile or --insecure the client then accepts
 // PSK handshakes only (no certificate to check). --psk-mode: the PSK key exchange modes offered
 // (default psk_dhe_ke: (EC)DHE too, forward secrecy), for resumption too. The summary adds
-// "resumed: yes|no", "psk: yes|no" (an external PSK was used) and "early_data: not_offered" (0-RTT
-// and --early-data come with the engine's support for it).
+// "resumed: yes|no", "psk: yes|no" (an external PSK was used) and
+// "early_data: accepted|rejected|not_offered".
+//
+// --early-data FILE (1 byte to 1 MiB): FILE's contents are sent first, before stdin. With a
+// --sess-in ticket that allows early data, as much of them as the ticket's max_early_data allows
+// goes as 0-RTT data right after the ClientHello (RFC 8446 §2.3), the rest after the handshake.
+// When the server rejects the early data, all of FILE is sent again after the handshake as
+// ordinary data, so FILE's contents always arrive, once. Without such a ticket (none, one that
+// allows no early data, or an external --psk: the engine sends early data only with a resumption
+// ticket, §4.2.10) nothing is offered ("early_data: not_offered") and FILE goes after the
+// handshake. Early data can be replayed by an attacker: send only requests that are safe to repeat.
 //
 // --status asks the server to staple an OCSP response for its certificate and checks it (soft
 // fail: a revoked certificate fails the handshake, a missing or unusable response does not); the
@@ -31,12 +41,14 @@
 
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli.hpp"
 #include "commands.hpp"
 #include "host/clock.hpp"
+#include "host/files.hpp"
 #include "host/random.hpp"
 #include "tls_driver.hpp"
 #include "tls_options.hpp"
@@ -54,6 +66,8 @@ using carapace::byte_span;
 using carapace::byte_view;
 using bytes = std::vector<std::uint8_t>;
 
+constexpr std::size_t max_early_file = std::size_t{1} << 20;
+
 template <class Engine>
 struct client_handlers final : handlers {
     Engine& engine;
@@ -61,21 +75,28 @@ struct client_handlers final : handlers {
     const recording_verifier& verifier;
     const tls_options& options;
     bool status;
-    bool key_update_failed = false;
+    byte_view early_file;         // --early-data: all of it arrives, early or after the handshake
+    std::size_t early_sent = 0;   // how much of it went as 0-RTT data
+    bool failed = false;
 
     client_handlers(Engine& e, connection<Engine>& c, const recording_verifier& v, const tls_options& o, bool s)
         : engine(e), conn(c), verifier(v), options(o), status(s) {}
 
     void on_handshake_complete() override {
+        const bool early_offered = engine.max_early_data() > 0;
         if (!options.quiet) {
             print_summary(engine, verifier, "none", "skipped");
-            print_psk_summary(engine);
+            print_psk_summary(engine.resumed(), engine.selected_psk().has_value(), early_offered,
+                              engine.early_data_accepted());
             if (status) print_line("ocsp", tls::to_string(engine.stapled_ocsp_status()));
         }
         if (options.key_update) {
-            if (!conn.write([&](byte_span o) { return engine.request_key_update(o); })) key_update_failed = true;
+            if (!conn.write([&](byte_span o) { return engine.request_key_update(o); })) failed = true;
             else if (!options.quiet) print_line("key_update", "sent");
         }
+        // What did not go as early data, or all of it when the server skipped it.
+        const std::size_t done = engine.early_data_accepted() ? early_sent : 0;
+        if (!failed && !conn.send(early_file.subspan(done))) failed = true;
     }
     bool on_app_data(byte_view data) override { return write_all(STDOUT_FILENO, data); }
     void on_key_update() override {
@@ -83,8 +104,20 @@ struct client_handlers final : handlers {
     }
 };
 
+// Sends as much of `data` as the ticket allows as 0-RTT data; how much went, or nullopt on failure.
+std::optional<std::size_t> send_early(tls::client& engine, connection<tls::client>& conn, byte_view data) {
+    std::size_t sent = 0;
+    while (sent < data.size() && sent < engine.max_early_data()) {
+        tls::io_result r;
+        if (!conn.write([&](byte_span o) { return r = engine.send_early(data.subspan(sent), o); })) return std::nullopt;
+        if (r.consumed == 0) break;
+        sent += r.consumed;
+    }
+    return sent;
+}
+
 int run_client(const endpoint& target, tls::client_config& config, const recording_verifier& verifier,
-               const tls_options& options) {
+               const tls_options& options, byte_view early_file) {
     std::string error;
     const int fd = connect_to(target, error);
     if (fd < 0) {
@@ -95,7 +128,15 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
     connection<tls::client> conn(*engine, fd, verifier);
     client_handlers<tls::client> h(*engine, conn, verifier, options,
                                    config.ocsp_stapling != tls::ocsp_stapling::off);
+    h.early_file = early_file;
     if (!conn.write([&](byte_span o) { return engine->start(o); })) {
+        ::close(fd);
+        return exit_failure;
+    }
+    if (const auto sent = send_early(*engine, conn, early_file)) {
+        h.early_sent = *sent;
+    } else {
+        (void)conn.queue().send_all(fd, 1000);
         ::close(fd);
         return exit_failure;
     }
@@ -104,7 +145,7 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
     bytes chunk(io_chunk);
     outcome result = outcome::more;
     while (result == outcome::more) {
-        if (h.key_update_failed) {
+        if (h.failed) {
             result = outcome::failed;
             break;
         }
@@ -170,6 +211,7 @@ int cmd_s_client(std::span<char* const> argv) {
                                 {"psk", true},
                                 {"psk-identity", true},
                                 {"psk-mode", true},
+                                {"early-data", true},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_client: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_client: unexpected argument '" + args.positionals()[0] + "'");
@@ -220,6 +262,12 @@ int cmd_s_client(std::span<char* const> argv) {
     pin_options.allow_no_backup_pin = args.flag("allow-no-backup-pin");
     if (pin_options.allow_no_backup_pin && pins.empty()) return usage_error("s_client: --allow-no-backup-pin needs --pin");
     if (!pins.empty() && args.flag("insecure")) return usage_error("s_client: --pin and --insecure exclude each other");
+    std::string early_file;
+    if (const auto path = args.value("early-data")) {
+        std::string error;
+        if (!host::read_file(*path, early_file, error, max_early_file)) return usage_error("s_client: " + error);
+        if (early_file.empty()) return usage_error("s_client: --early-data " + *path + " is empty");
+    }
     std::string server_name = args.value("servername").value_or(target->host);
     if (server_name.empty()) return usage_error("s_client: --servername must not be empty");
 
@@ -242,6 +290,7 @@ int cmd_s_client(std::span<char* const> argv) {
     config.external_psks = psk.psks;
     config.psk_modes = psk.modes;
     if (args.value("sess-in") || args.value("sess-out")) config.tickets = tickets.get();
+    config.offer_early_data = !early_file.empty();
     // The certificate signatures x509_verifier checks, PKCS#1 v1.5 ones included (§4.2.3).
     config.signature_algorithms_cert = tls::certificate_signature_schemes;
     config.random = &random;
@@ -251,7 +300,8 @@ int cmd_s_client(std::span<char* const> argv) {
         config.certificate_chain = options->id.views;
         config.signer = options->id.signer;
     }
-    const int code = run_client(*target, config, verifier, *options);
+    const int code = run_client(*target, config, verifier, *options,
+                                byte_view(reinterpret_cast<const std::uint8_t*>(early_file.data()), early_file.size()));
     if (!options->quiet && !tickets->not_offered.empty()) print_line("sess_in", "not offered (" + tickets->not_offered + ")");
     if (!tickets->write_error.empty()) {
         print_line("error", tickets->write_error);

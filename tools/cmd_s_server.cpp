@@ -4,15 +4,26 @@
 //            [--CAfile PEM --verify-client [optional|required]]
 //            [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--echo] [--num-conns N]
 //            [--max-conns N] [--timeout SECONDS] [--key-update] [--status-file DER]
-//            [--tickets N] [--ticket-key-file FILE] [--psk-mode psk_dhe_ke|psk_ke|both] [--quiet]
+//            [--tickets N] [--ticket-key-file FILE] [--psk-mode psk_dhe_ke|psk_ke|both]
+//            [--early-data [--max-early-data N]] [--quiet]
 //
 // --psk with --psk-identity: an external PSK clients may use; without --cert and --key the server
 // serves PSK handshakes only. --tickets N: session tickets sent after each full or resumed
 // handshake (0 to 16; default 1 with --ticket-key-file, else 0), sealed with the newest key of
 // --ticket-key-file (format in tls_psk_files.hpp; every key listed opens tickets), or without
 // one with a random key of this run. --psk-mode: the modes accepted, most preferred first
-// (default psk_dhe_ke). The summary adds "resumed", "psk" and "early_data: not_offered" (0-RTT and
-// --early-data come with the engine's support for it).
+// (default psk_dhe_ke). The summary adds "resumed", "psk" and
+// "early_data: accepted|rejected|not_offered".
+//
+// --early-data accepts 0-RTT data (RFC 8446 §2.3): our tickets then allow --max-early-data bytes
+// (1 to 16384, default 16384) and --tickets defaults to 1. Early data is taken only from a
+// resumption ticket of ours whose age matches ours within 10 s (§8.3) in a ClientHello not seen in
+// the last 10 s: the ClientHellos that carried early data are recorded for that window, up to
+// 1024 of them (§8.2; past that, early data is declined until entries age out). Early data
+// received goes to stdout like application data (with --echo, back to the client once the
+// handshake is complete). Without --early-data, early data offered with a ticket of an earlier run
+// is declined ("early_data: rejected") and the handshake goes on in 1-RTT. External PSKs carry no
+// early data here.
 //
 // --status-file: an OCSP response (DER, at most 64 KiB) stapled to our certificate for clients
 // that ask (status_request); it is sent as it is, fresh or not.
@@ -48,6 +59,7 @@
 #include "tls_psk_files.hpp"
 #include "tls_sockets.hpp"
 #include "carapace/tls/server.hpp"
+#include "carapace/tls/tickets/replay_window.hpp"
 
 namespace carapace_tool {
 
@@ -61,6 +73,9 @@ using steady = std::chrono::steady_clock;
 constexpr std::uint64_t default_timeout_seconds = 60;
 constexpr std::uint64_t default_max_conns = 100;
 constexpr std::uint64_t max_max_conns = 1000;  // below the usual limit of 1024 descriptors
+// 0-RTT ClientHellos remembered for the replay window (64 bytes each): the most a server accepts
+// early data from within one window.
+constexpr std::size_t replay_capacity = 1024;
 
 enum class client_auth { none, optional, required };
 
@@ -168,9 +183,19 @@ public:
             print_summary(engine_, verifier_, "none", settings_.auth != client_auth::none ? "none" : "skipped");
             const std::string_view sni = engine_.server_name();
             print_line("sni", sni.empty() ? std::string_view("none") : sni);
-            print_psk_summary(engine_);
+            print_psk_summary(engine_.resumed(), engine_.selected_psk().has_value(), engine_.early_data_offered(),
+                              engine_.early_data_accepted());
         }
         if (options.key_update) send_key_update();
+        // Early data to echo could not be sent before the handshake was complete.
+        if (!failed_ && !early_echo_.empty() && !conn_.send(early_echo_)) failed_ = true;
+        early_echo_.clear();
+    }
+    bool on_early_data(byte_view data) override {
+        seen_data_ = true;
+        if (!settings_.echo) return write_all(STDOUT_FILENO, data);
+        early_echo_.insert(early_echo_.end(), data.begin(), data.end());  // at most --max-early-data
+        return true;
     }
     bool on_app_data(byte_view data) override {
         const bool first = !seen_data_;
@@ -224,6 +249,7 @@ private:
     bool clean_ = false;
     bool failed_ = false;
     bool seen_data_ = false;
+    std::vector<std::uint8_t> early_echo_;
 };
 
 // The poll loop over the listening sockets and every open session. True when every connection
@@ -324,6 +350,8 @@ int cmd_s_server(std::span<char* const> argv) {
                                 {"psk", true},
                                 {"psk-identity", true},
                                 {"psk-mode", true},
+                                {"early-data", false},
+                                {"max-early-data", true},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_server: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_server: unexpected argument '" + args.positionals()[0] + "'");
@@ -342,7 +370,17 @@ int cmd_s_server(std::span<char* const> argv) {
     std::vector<tls::ticket_key> ticket_keys;
     if (const auto path = args.value("ticket-key-file"))
         if (const std::string e = load_ticket_keys(*path, ticket_keys); !e.empty()) return usage_error("s_server: " + e);
-    std::uint64_t tickets = ticket_keys.empty() ? 0 : 1;
+    const bool early_data = args.flag("early-data");
+    std::uint64_t max_early_data = tls::max_early_data_limit;
+    if (const auto n = args.value("max-early-data")) {
+        if (!early_data) return usage_error("s_server: --max-early-data needs --early-data");
+        const auto parsed = parse_decimal(*n, tls::max_early_data_limit);
+        if (!parsed || *parsed == 0)
+            return usage_error("s_server: --max-early-data takes a number from 1 to " +
+                               std::to_string(tls::max_early_data_limit));
+        max_early_data = *parsed;
+    }
+    std::uint64_t tickets = ticket_keys.empty() && !early_data ? 0 : 1;
     if (const auto n = args.value("tickets")) {
         const auto parsed = parse_decimal(*n, 16);
         if (!parsed) return usage_error("s_server: --tickets takes a number from 0 to 16");
@@ -421,6 +459,11 @@ int cmd_s_server(std::span<char* const> argv) {
     }
     config.ticket_keys = ticket_keys;  // all open tickets, also with --tickets 0
     config.tickets_after_handshake = static_cast<std::uint8_t>(tickets);
+    auto recorder = std::make_unique<tls::memory_client_hello_recorder<replay_capacity>>();
+    if (early_data) {
+        config.max_early_data = static_cast<std::uint32_t>(max_early_data);
+        config.replay_recorder = recorder.get();  // one for all connections: a replay may come on any
+    }
     config.ocsp_response = carapace::byte_view(reinterpret_cast<const std::uint8_t*>(status_file.data()), status_file.size());
 
     return serve(std::move(listeners), config, inner, settings) ? exit_ok : exit_failure;

@@ -64,6 +64,12 @@ void print_summary(tls::cipher_suite suite, tls::named_group group, bool hrr, ca
     print_line("verify", verifier.called() ? verifier.result() : std::string(verify_fallback));
 }
 
+void print_psk_summary(bool resumed, bool external_psk, bool early_offered, bool early_accepted) {
+    print_line("resumed", resumed ? "yes" : "no");
+    print_line("psk", external_psk ? "yes" : "no");
+    print_line("early_data", !early_offered ? "not_offered" : early_accepted ? "accepted" : "rejected");
+}
+
 void print_failure(const tls::io_result& r, const recording_verifier& verifier, bool handshake_done) {
     if (!handshake_done && verifier.called()) {
         print_line("peer", verifier.subject());

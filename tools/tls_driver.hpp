@@ -72,13 +72,9 @@ void print_summary(const Engine& engine, const recording_verifier& verifier, std
 }
 
 // After the summary: "resumed: yes|no", "psk: yes|no" (an external PSK was used) and
-// "early_data: not_offered" (the engine has no 0-RTT yet).
-template <class Engine>
-void print_psk_summary(const Engine& engine) {
-    print_line("resumed", engine.resumed() ? "yes" : "no");
-    print_line("psk", engine.selected_psk() ? "yes" : "no");
-    print_line("early_data", "not_offered");
-}
+// "early_data: accepted|rejected|not_offered" (0-RTT: whether the client's hello offered early
+// data, and whether the server took it).
+void print_psk_summary(bool resumed, bool external_psk, bool early_offered, bool early_accepted);
 
 // "alert: NAME" and "alert_by: us|peer", or "error: REASON"; before the handshake completed, the
 // peer and verify lines too when the verifier ran.
@@ -92,6 +88,8 @@ struct handlers {
     virtual void on_handshake_complete() = 0;
     virtual bool on_app_data(carapace::byte_view data) = 0;  // false: give up (stdout failed)
     virtual void on_key_update() = 0;
+    // Server: 0-RTT data from the client (a client engine reports none). False: give up (stdout failed).
+    virtual bool on_early_data(carapace::byte_view) { return false; }
 };
 
 // One TLS connection on a socket: the engine, its output buffer, the queues.
@@ -125,6 +123,16 @@ public:
                     }
                     break;
                 case tls::event::key_update: h.on_key_update(); break;
+                case tls::event::early_data:
+                    if (!h.on_early_data(r.data)) {
+                        print_line("error", std::string("cannot write to stdout: ") + std::strerror(errno));
+                        return outcome::failed;
+                    }
+                    break;
+                // Client: the server's answer to our early data; the handshake_complete handler
+                // asks the engine for it (what to send again, the summary).
+                case tls::event::early_data_accepted:
+                case tls::event::early_data_rejected: break;
                 case tls::event::peer_closed: return outcome::closed;
                 case tls::event::fatal:
                 // The tool's signer and verifier answer at once, and receive() refuses nothing it

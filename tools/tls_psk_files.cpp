@@ -227,6 +227,10 @@ bool file_ticket_store::take(std::string_view server_name, std::int64_t now, tls
         not_offered = "expired";
     } else {
         out = *loaded;
+        // The file keeps whole seconds: the age the engine reports (§4.2.11.1, in milliseconds)
+        // is then up to a second more than the true one, well within the skew servers allow for
+        // 0-RTT (§8.3). Without this the age would count from the epoch and early data be refused.
+        out.received_at_ms = loaded->received_at * 1000;  // received_at <= now: no overflow
         loaded.reset();
         return true;
     }

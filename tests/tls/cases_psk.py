@@ -7,8 +7,10 @@ openssl s_client -psk -psk_identity; gnutls-serv --pskpasswd FILE and gnutls-cli
 --pskkey. psk_ke (no key exchange) too where the peer allows it: our client resuming with openssl
 s_server -allow_no_dhe_kex and gnutls-serv; on our PSK server, openssl s_client -allow_no_dhe_kex
 (which offers both modes: ours, set to psk_ke, takes psk_ke) and gnutls-cli with PSK as its only
-key exchange (which offers psk_ke alone). 0-RTT (-early_data, --earlydata) comes with the
-engine's support for it.
+key exchange (which offers psk_ke alone). 0-RTT both ways: our client (--sess-in, --early-data)
+against openssl s_server -early_data -max_early_data and gnutls-serv --earlydata --maxearlydata,
+and our server (--early-data) against openssl s_client -sess_in -early_data and gnutls-cli
+--resume --earlydata; each side must say the early data was accepted, and it must arrive.
 """
 import os
 
@@ -35,6 +37,87 @@ def resume_summary(p, status, resumed):
     expect(status == 0, "exit status %s" % status, p)
     expect(s.get("resumed") == resumed, "resumed %r, expected %r" % (s.get("resumed"), resumed), p)
     expect(s.get("early_data") == "not_offered", "early_data line", p)
+
+
+EARLY = b"GET /early HTTP/1.0\r\n\r\n"
+
+
+def early_file():
+    path = work("early.txt")
+    with open(path, "wb") as f:
+        f.write(EARLY)
+    return path
+
+
+def c_ossl_early():
+    port = free_port()
+    srv = openssl_server(port, "-naccept", "2", "-early_data", "-max_early_data", "16384")
+    sess = work("ossl-early.ticket")
+    c, status = carapace_client(port, "--servername", "localhost", "--sess-out", sess, data=b"x")
+    resume_summary(c, status, "no")
+    expect("max_early_data 16384\n" in open(sess).read(), "the ticket allows no early data", c, srv)
+    c2, status = carapace_client(port, "--servername", "localhost", "--sess-in", sess, "--early-data", early_file(),
+                                 data=b"late\n")
+    s = c2.summary()
+    expect(status == 0 and s.get("resumed") == "yes" and s.get("early_data") == "accepted",
+           "early data not accepted (%s)" % status, c2, srv)
+    # openssl s_server prints the header only when it read early data (the data itself goes to its
+    # stdout unbuffered, so the order of the lines varies).
+    expect(wait_until(lambda: srv.has("Early data received:") and srv.has("End of early data") and
+                      srv.has(EARLY.decode()) and srv.has("late\n"), 5), "openssl s_server did not read the early data",
+           srv, c2)
+    srv.stop()
+
+
+def c_gnutls_early():
+    port = free_port()
+    # At debug level 4 gnutls-serv logs its verdict on early data and the EndOfEarlyData it read.
+    srv = gnutls_server(port, "-d", "4", "--echo", "--earlydata", "--maxearlydata", "16384")
+    sess = work("gnutls-early.ticket")
+    c, status = carapace_client(port, "--servername", "localhost", "--sess-out", sess, data=b"first\n")
+    resume_summary(c, status, "no")
+    c2, status = carapace_client(port, "--servername", "localhost", "--sess-in", sess, "--early-data", early_file(),
+                                 data=b"late\n")
+    s = c2.summary()
+    expect(status == 0 and s.get("resumed") == "yes" and s.get("early_data") == "accepted",
+           "early data not accepted (%s)" % status, c2, srv)
+    expect(wait_until(lambda: srv.has("early data accepted") and srv.has("END OF EARLY DATA (5) was received"), 5),
+           "gnutls-serv did not take the early data", srv, c2)
+    # Whether gnutls-serv's echo loop echoes early data depends on timing (in these runs it often
+    # did not): the echo is checked for the data sent after the handshake only.
+    expect(c2.out().endswith(b"late\n"), "echo %r" % c2.out(), c2, srv)
+    srv.stop()
+
+
+def s_ossl_early():
+    port = free_port()
+    srv = carapace_server(port, "--early-data", conns=2)
+    sess = work("ossl-server-early.ticket")
+    c, status = held_open(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile",
+                           vec(pki.root + ".pem"), "-servername", "localhost", "-sess_out", sess], b"x",
+                          lambda p: os.path.exists(sess) and os.path.getsize(sess) > 0)
+    expect(status == 0 and c.has("New, TLSv1.3"), "first connection (%s)" % status, c, srv)
+    c2, status = held_open(["openssl", "s_client", "-connect", "127.0.0.1:%d" % port, "-tls1_3", "-CAfile",
+                            vec(pki.root + ".pem"), "-servername", "localhost", "-sess_in", sess, "-early_data",
+                            early_file()], b"late\n", lambda p: p.has("Early data was"))
+    expect(status == 0 and c2.has("Reused, TLSv1.3") and c2.has("Early data was accepted"),
+           "openssl s_client: early data not accepted (%s)" % status, c2, srv)
+    srv.wait()
+    expect(srv.text().count("early_data: accepted") == 1 and srv.text().count("early_data: not_offered") == 1,
+           "server summary", srv)
+    expect(srv.out() == b"x" + EARLY + b"late\n", "server got %r" % srv.out(), srv, c2)
+
+
+def s_gnutls_early():
+    port = free_port()
+    srv = carapace_server(port, "--early-data", conns=2)
+    c, status = held_open(["gnutls-cli", "-p", str(port), "--x509cafile", vec(pki.root + ".pem"), "--priority",
+                           GNUTLS_TLS13, "--resume", "--earlydata", early_file(), "localhost"], b"",
+                          lambda p: p.text().count("Handshake was completed") >= 2, timeout=20)
+    expect(status == 0 and c.has("This is a resumed session"), "gnutls-cli did not resume (%s)" % status, c, srv)
+    srv.wait()
+    expect(srv.text().count("early_data: accepted") == 1, "server summary", srv, c)
+    expect(EARLY in srv.out(), "server got %r" % srv.out(), srv, c)
 
 
 def c_ossl_resume():
@@ -169,4 +252,8 @@ psk_cases = [
     ("server/openssl: external PSK, psk_dhe_ke and psk_ke", s_ossl_psk),
     ("client/gnutls: external PSK (--pskpasswd)", c_gnutls_psk),
     ("server/gnutls: external PSK (--pskusername --pskkey), psk_dhe_ke and psk_ke", s_gnutls_psk),
+    ("client/openssl: 0-RTT (--early-data; -early_data -max_early_data)", c_ossl_early),
+    ("client/gnutls: 0-RTT (--early-data; --earlydata --maxearlydata)", c_gnutls_early),
+    ("server/openssl: 0-RTT (-sess_in -early_data)", s_ossl_early),
+    ("server/gnutls: 0-RTT (--resume --earlydata)", s_gnutls_early),
 ]

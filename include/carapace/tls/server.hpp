@@ -155,6 +155,9 @@ public:
     [[nodiscard]] bool resumed() const noexcept { return resumed_; }
     // True when we accepted the client's early data (0-RTT): it arrives as event::early_data.
     [[nodiscard]] bool early_data_accepted() const noexcept { return early_accepted_; }
+    // True when the client's first ClientHello offered early data, taken or not (a summary can
+    // then tell declined early data from none).
+    [[nodiscard]] bool early_data_offered() const noexcept { return early_offered_; }
     // True when the client authenticated with a certificate.
     [[nodiscard]] bool client_authenticated() const noexcept { return client_authenticated_; }
 
@@ -304,6 +307,7 @@ private:
         // application_data records, after our ServerHello as records that do not open under the
         // handshake key.
         hs().early_data_offered = ch.early_data;
+        if (!second) early_offered_ = ch.early_data;
 
         if (group.hello_retry) return send_hello_retry_request(group.group, m, out);
         early_accepted_ = ch.early_data && accepts_early_data(ch);
@@ -679,6 +683,7 @@ private:
     bool psk_used_ = false;
     bool resumed_ = false;
     bool early_accepted_ = false;
+    bool early_offered_ = false;
     std::uint32_t early_received_ = 0;  // bytes of early data so far
     std::uint32_t tickets_sent_ = 0;  // numbers our tickets' nonces
 };
