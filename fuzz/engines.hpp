@@ -3,6 +3,7 @@
 // without doctest.
 #pragma once
 
+#include "carapace/aead/aes_ccm.hpp"
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/ec/detail/curve25519_dispatch.hpp"
@@ -24,6 +25,8 @@ void for_each_supported(type_list<T...>, F&& f) {
 namespace d = carapace::detail;
 
 using gcm_engines = type_list<d::gcm_portable, d::gcm_aesni, d::gcm_vaes, d::gcm_vaes512, d::gcm_dispatch>;
+
+using ccm_engines = type_list<d::ccm_portable, d::ccm_aesni, d::ccm_dispatch>;
 
 using chacha_engines =
     type_list<d::chacha20_poly1305_portable, d::chacha20_poly1305_portable32, d::chacha20_poly1305_avx2,

@@ -1,5 +1,6 @@
-// AES-GCM (128/192/256-bit keys, nonces of 1 to 128 bytes), ChaCha20-Poly1305 and
-// XChaCha20-Poly1305 against OpenSSL's libcrypto, on every engine this CPU runs: our seal must
+// AES-GCM (128/192/256-bit keys, nonces of 1 to 128 bytes), ChaCha20-Poly1305,
+// XChaCha20-Poly1305 and AES-CCM (128/192/256-bit keys, every tag and nonce length of SP 800-38C)
+// against OpenSSL's libcrypto, on every engine this CPU runs: our seal must
 // give OpenSSL's ciphertext and tag (in place and out of place, detached and appended tag); our
 // open must take OpenSSL's output back; and one flipped bit in the ciphertext, tag or AAD must be
 // refused by both, with our plaintext buffer zeroed. OpenSSL has no XChaCha20-Poly1305: it is
@@ -7,6 +8,8 @@
 // draft-irtf-cfrg-xchacha §2.2) and ChaCha20-Poly1305.
 //
 // Input: [algorithm][GCM nonce length][tamper: 2][AAD length][key][nonce][AAD][plaintext...]
+// Algorithms 5-7 are AES-128/192/256-CCM; for them the second byte b gives the nonce length
+// 7 + b % 7 and the tag length 4 + 2 * (b / 7 % 7).
 #include <openssl/evp.h>
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 #include <cstring>
 #include <vector>
 
+#include "carapace/aead/aes_ccm.hpp"
 #include "carapace/core/endian.hpp"
 #include "engines.hpp"
 
@@ -166,21 +170,95 @@ struct chacha_check {
     }
 };
 
+// One OpenSSL AES-CCM operation with a tag of tag.size() bytes; false when OpenSSL refuses.
+bool openssl_ccm(const EVP_CIPHER* cipher, bool encrypt, byte_view key, byte_view nonce, byte_view aad, byte_view in,
+                 buffer& out, std::span<std::uint8_t> tag) {
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    require(ctx != nullptr);
+    int n = 0;
+    out.assign(in.size(), 0);
+    const int tag_size = static_cast<int>(tag.size());
+    bool ok = EVP_CipherInit_ex(ctx, cipher, nullptr, nullptr, nullptr, encrypt ? 1 : 0) == 1 &&
+              EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) == 1 &&
+              EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, tag_size, encrypt ? nullptr : tag.data()) == 1 &&
+              EVP_CipherInit_ex(ctx, nullptr, nullptr, key.data(), nonce.data(), encrypt ? 1 : 0) == 1 &&
+              // CCM needs the payload length before the AAD.
+              EVP_CipherUpdate(ctx, nullptr, &n, nullptr, static_cast<int>(in.size())) == 1 &&
+              (aad.empty() || EVP_CipherUpdate(ctx, nullptr, &n, aad.data(), static_cast<int>(aad.size())) == 1);
+    // The payload in one call (an empty one too): for decryption, this is where the tag is checked.
+    std::uint8_t none = 0;
+    ok = ok && EVP_CipherUpdate(ctx, in.empty() ? &none : out.data(), &n, in.empty() ? &none : in.data(),
+                                static_cast<int>(in.size())) == 1;
+    if (ok && encrypt) ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, tag_size, tag.data()) == 1;
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
+
+// Our AES-CCM (one engine) against OpenSSL's answers, as check() does for the others.
+template <std::size_t KeySize>
+struct ccm_check {
+    const request& r;
+    std::size_t tag_size;
+    const buffer& ciphertext;
+    const buffer& tag;
+    template <class Engine>
+    void operator()() const {
+        const aes_ccm_with<KeySize, Engine> aead(fixed_view<KeySize>(r.key.data(), KeySize), tag_size);
+        const std::size_t n = r.plaintext.size();
+        buffer c(n), t(tag_size);
+        require(aead.seal(r.nonce, r.aad, r.plaintext, c, t) == errc::ok);
+        require(c == ciphertext && t == tag);
+        buffer sealed(r.plaintext.begin(), r.plaintext.end());
+        sealed.resize(n + tag_size);
+        require(aead.seal(r.nonce, r.aad, byte_view(sealed).first(n), sealed) == errc::ok);
+        require(std::equal(sealed.begin(), sealed.begin() + static_cast<std::ptrdiff_t>(n), ciphertext.begin()));
+        require(std::equal(sealed.begin() + static_cast<std::ptrdiff_t>(n), sealed.end(), tag.begin()));
+        buffer opened(n);
+        require(aead.open(r.nonce, r.aad, ciphertext, tag, opened) == errc::ok);
+        require(std::equal(opened.begin(), opened.end(), r.plaintext.begin(), r.plaintext.end()));
+        buffer in_place = sealed;
+        require(aead.open(r.nonce, r.aad, in_place, byte_span(in_place).first(n)) == errc::ok);
+        require(std::equal(in_place.begin(), in_place.begin() + static_cast<std::ptrdiff_t>(n), r.plaintext.begin()));
+
+        // One flipped bit in ciphertext || tag || AAD || nonce: refused by both, our output zeroed.
+        buffer aad(r.aad.begin(), r.aad.end()), nonce(r.nonce.begin(), r.nonce.end());
+        buffer bad = sealed;
+        const std::size_t bit = r.tamper % (8 * (bad.size() + aad.size() + nonce.size()));
+        const auto flip = [&](buffer& b, std::size_t at) { b[at / 8] ^= static_cast<std::uint8_t>(1u << (at % 8)); };
+        if (bit / 8 < bad.size())
+            flip(bad, bit);
+        else if (bit / 8 < bad.size() + aad.size())
+            flip(aad, bit - 8 * bad.size());
+        else
+            flip(nonce, bit - 8 * (bad.size() + aad.size()));
+        buffer refused(n, 0xee);
+        require(aead.open(nonce, aad, bad, refused) == errc::authentication_failed);
+        require(all_zero(refused));
+        buffer bad_tag(bad.begin() + static_cast<std::ptrdiff_t>(n), bad.end()), openssl_refused;
+        require(!openssl_ccm(r.cipher, false, r.key, nonce, aad, byte_view(bad).first(n), openssl_refused, bad_tag));
+    }
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 5) return 0;
-    const std::uint8_t algorithm = data[0] % 5;
-    static constexpr std::size_t key_sizes[5] = {16, 24, 32, 32, 32};
+    const std::uint8_t algorithm = data[0] % 8;
+    static constexpr std::size_t key_sizes[8] = {16, 24, 32, 32, 32, 16, 24, 32};
     const std::size_t key_size = key_sizes[algorithm];
-    const std::size_t nonce_size = algorithm < 3 ? (data[1] % 128 == 0 ? 12 : data[1] % 128u) : algorithm == 3 ? 12 : 24;
+    const bool ccm = algorithm >= 5;
+    const std::size_t nonce_size = ccm              ? 7 + data[1] % 7u
+                                   : algorithm < 3  ? (data[1] % 128 == 0 ? 12 : data[1] % 128u)
+                                   : algorithm == 3 ? 12
+                                                    : 24;
     const std::size_t tamper = static_cast<std::size_t>(data[2]) << 8 | data[3];
     const std::size_t aad_size = data[4];
     if (size < 5 + key_size + nonce_size) return 0;
     const byte_view rest(data + 5, size - 5);
     request r;
-    static const EVP_CIPHER* const ciphers[5] = {EVP_aes_128_gcm(), EVP_aes_192_gcm(), EVP_aes_256_gcm(),
-                                                 EVP_chacha20_poly1305(), EVP_chacha20_poly1305()};
+    static const EVP_CIPHER* const ciphers[8] = {EVP_aes_128_gcm(), EVP_aes_192_gcm(), EVP_aes_256_gcm(),
+                                                 EVP_chacha20_poly1305(), EVP_chacha20_poly1305(),
+                                                 EVP_aes_128_ccm(), EVP_aes_192_ccm(), EVP_aes_256_ccm()};
     r.cipher = ciphers[algorithm];
     r.extended = algorithm == 4;
     r.key = rest.first(key_size);
@@ -189,11 +267,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     r.aad = tail.first(std::min(aad_size, tail.size()));
     r.plaintext = tail.subspan(r.aad.size());
     r.tamper = tamper;
+    using fuzz_support::for_each_supported;
+
+    if (ccm) {
+        const std::size_t tag_size = 4 + 2 * (data[1] / 7u % 7);
+        if (r.plaintext.size() > detail::ccm_max_payload(nonce_size)) return 0;
+        buffer ciphertext, tag(tag_size);
+        require(openssl_ccm(r.cipher, true, r.key, r.nonce, r.aad, r.plaintext, ciphertext, tag));
+        switch (algorithm) {
+            case 5: for_each_supported(fuzz_support::ccm_engines{}, ccm_check<16>{r, tag_size, ciphertext, tag}); break;
+            case 6: for_each_supported(fuzz_support::ccm_engines{}, ccm_check<24>{r, tag_size, ciphertext, tag}); break;
+            default: for_each_supported(fuzz_support::ccm_engines{}, ccm_check<32>{r, tag_size, ciphertext, tag}); break;
+        }
+        return 0;
+    }
 
     buffer ciphertext;
     bytes<16> tag{};
     openssl_seal(r, ciphertext, tag);
-    using fuzz_support::for_each_supported;
     switch (algorithm) {
         case 0: for_each_supported(fuzz_support::gcm_engines{}, gcm_check<16>{r, ciphertext, tag}); break;
         case 1: for_each_supported(fuzz_support::gcm_engines{}, gcm_check<24>{r, ciphertext, tag}); break;

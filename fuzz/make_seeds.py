@@ -456,6 +456,17 @@ def diff_seeds():
                 data = bytes([algorithm, gcm_nonce, rng.randrange(256), rng.randrange(256), aad])
                 data += rng.randbytes(key_sizes[algorithm] + nonce + aad + size)
                 write("diff_aead", f"alg{algorithm}-nonce{nonce}-len{size}", data)
+    # AES-CCM (algorithms 5-7): the second byte picks nonce length 7 + b % 7 and tag length
+    # 4 + 2 * (b / 7 % 7). Its own generator, so the seeds above stay as they were.
+    ccm_rng = random.Random(38)
+    for algorithm in range(5, 8):
+        for b in [5, 7 * 6 + 5, 7 * 2, 7 * 3 + 6, 7 * 6]:
+            for size in [0, 1, 15, 16, 17, 64, 255, 1000]:
+                nonce, tag = 7 + b % 7, 4 + 2 * (b // 7 % 7)
+                aad = ccm_rng.randrange(0, 40)
+                data = bytes([algorithm, b, ccm_rng.randrange(256), ccm_rng.randrange(256), aad])
+                data += ccm_rng.randbytes([16, 24, 32][algorithm - 5] + nonce + aad + size)
+                write("diff_aead", f"alg{algorithm}-nonce{nonce}-tag{tag}-len{size}", data)
     # fuzz_diff_hash: [split count][splits...][key length][key...][message...]
     for size in [0, 1, 55, 56, 63, 64, 111, 112, 127, 128, 129, 300, 1000]:
         for key in [0, 20, 64, 65, 128, 129, 199]:

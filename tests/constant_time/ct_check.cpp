@@ -21,6 +21,7 @@
 #include <string>
 #include <type_traits>
 
+#include "carapace/aead/aes_ccm.hpp"
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/aead/detail/poly1305_avx2.hpp"
@@ -166,6 +167,17 @@ void check_gcm(runner& run, bool for_msan) {
     run.item("AES-GCM 128/192/256", Engine::name, not_run_reason(Engine::supported(), for_msan), [] {
         return check_aead<aes_gcm_with<16, Engine>>(1) && check_aead<aes_gcm_with<24, Engine>>(2) &&
                check_aead<aes_gcm_with<32, Engine>>(3);
+    });
+}
+
+// AES-CCM through its fixed forms (16-byte tags, 12-byte nonces): the same mode code as every
+// other tag and nonce length.
+template <class Engine>
+void check_ccm(runner& run, bool for_msan) {
+    run.item("AES-CCM 128/192/256", Engine::name, not_run_reason(Engine::supported(), for_msan), [] {
+        return check_aead<aes_ccm_fixed_with<16, 16, 12, Engine>>(6) &&
+               check_aead<aes_ccm_fixed_with<24, 16, 12, Engine>>(7) &&
+               check_aead<aes_ccm_fixed_with<32, 16, 12, Engine>>(8);
     });
 }
 
@@ -623,6 +635,9 @@ int check_all() {
     check_gcm<cd::gcm_aesni>(run, false);
     check_gcm<cd::gcm_vaes>(run, true);
     check_gcm<cd::gcm_vaes512>(run, true);
+
+    check_ccm<cd::ccm_portable>(run, false);
+    check_ccm<cd::ccm_aesni>(run, false);
 
     check_chacha_poly<cd::chacha20_poly1305_portable>(run, false);
     check_chacha_poly<cd::chacha20_poly1305_portable32>(run, false);
