@@ -13,6 +13,7 @@
 #include "carapace/core/text.hpp"
 #include "carapace/core/wipe.hpp"
 
+#include "carapace/aead/aes_ccm.hpp"
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/ec/ecdh.hpp"
