@@ -12,6 +12,7 @@
 #include "carapace/aead/detail/poly1305.hpp"
 #include "carapace/aead/detail/poly1305_avx2.hpp"
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -129,10 +130,14 @@ private:
             const std::size_t count = Encrypt ? pending_groups : 512 / group;
             __m256i x[16];
             for (int i = 0; i < 16; ++i) x[i] = st.s[i];
+            __m256i spill[4];
+            begin_rounds(x, spill);
+CARAPACE_UNROLL(10)
             for (std::size_t r = 0; r < 10; ++r) {
-                double_round8(x);
+                double_round(x, spill);
                 if (r < count) groups.absorb(absorb + group * r);
             }
+            end_rounds(x, spill);
             finish8(st, x, in + done, out + done);
             st.s[12] = _mm256_add_epi32(st.s[12], eight);
             if constexpr (Encrypt) {
