@@ -41,19 +41,16 @@ struct chacha20_poly1305_avx2 {
                                                                const std::uint8_t* in, std::uint8_t* out,
                                                                std::size_t size, std::uint8_t* tag) noexcept {
         using namespace chacha_x86;
-        poly1305_64 poly{};
-        alignas(32) std::uint8_t ks[512];
-        if (size <= 192) {
-            blocks4_vex(key, 0, nonce, ks);
-            poly.init(ks);
-            poly1305_padded(poly, aad, aad_size);
-            if constexpr (!Encrypt) poly1305_padded(poly, in, size);
-            xor_bytes(ks + 64, in, out, size);
-            if constexpr (Encrypt) poly1305_padded(poly, out, size);
-            secure_wipe(ks, sizeof ks);
-            poly1305_lengths_and_tag(poly, aad_size, size, tag);
+        if (size <= 64) {
+            short_message<Encrypt, 2>(key, nonce, aad, aad_size, in, out, size, tag);
             return;
         }
+        if (size <= 192) {
+            short_message<Encrypt, 4>(key, nonce, aad, aad_size, in, out, size, tag);
+            return;
+        }
+        poly1305_64 poly{};
+        alignas(32) std::uint8_t ks[512];
         // Blocks 0-7: the Poly1305 key and the first 448 bytes.
         blocks8(key, 0, nonce, nullptr, ks);
         poly.init(ks);
@@ -71,6 +68,27 @@ struct chacha20_poly1305_avx2 {
     }
 
 private:
+    // A message of up to 64 (Blocks = 2) or 192 bytes (Blocks = 4): one pass of the rounds gives
+    // the Poly1305 key and all the keystream.
+    template <bool Encrypt, int Blocks>
+    CARAPACE_CHACHA_POLY_AVX2_TARGET static void short_message(const chacha20_key& key, const std::uint8_t* nonce,
+                                                               const std::uint8_t* aad, std::size_t aad_size,
+                                                               const std::uint8_t* in, std::uint8_t* out,
+                                                               std::size_t size, std::uint8_t* tag) noexcept {
+        using namespace chacha_x86;
+        alignas(32) std::uint8_t ks[64 * Blocks];
+        if constexpr (Blocks == 2) blocks2_vex(key, 0, nonce, ks);
+        else blocks4_vex(key, 0, nonce, ks);
+        poly1305_64 poly{};
+        poly.init(ks);
+        poly1305_padded(poly, aad, aad_size);
+        if constexpr (!Encrypt) poly1305_padded(poly, in, size);
+        xor_bytes(ks + 64, in, out, size);
+        if constexpr (Encrypt) poly1305_padded(poly, out, size);
+        secure_wipe(ks, sizeof ks);
+        poly1305_lengths_and_tag(poly, aad_size, size, tag);
+    }
+
     // Where the vector Poly1305 takes over from the scalar one: below, its setup and final sum
     // cost more than its lanes save (measured on Zen 5; even at 4 KiB, 3% faster at 8 KiB).
     static constexpr std::size_t vector_from = 4096;
