@@ -53,11 +53,7 @@ public:
 
     // The key from `scalar`: r^4 for the steps, and r^(4-j) for lane j at the end.
     explicit poly1305_avx2(const poly1305_64& scalar) noexcept {
-        radix26::multiplier p[lanes];
-        for (std::size_t i = 0; i < lanes; ++i) p[i] = radix26::multiplier_of(scalar.r[i]);
-        radix26::spread(p[lanes - 1], step_);
-        radix26::spread_per_lane(p, block_of_lane, final_);
-        secure_wipe(p, lanes);
+        radix26::spread_key(scalar.r, block_of_lane, step_, final_);
     }
     poly1305_avx2(const poly1305_avx2&) = delete;
     poly1305_avx2& operator=(const poly1305_avx2&) = delete;
@@ -69,7 +65,7 @@ public:
     // Lanes holding scalar's accumulator (in lane 0), to which groups can be added.
     CARAPACE_POLY_AVX2_INLINE poly1305_avx2_lanes begin(const poly1305_64& scalar) const noexcept {
         std::uint64_t x[5];
-        radix26::from_radix44(scalar.h0, scalar.h1, scalar.h2, x);
+        radix26::accumulator_limbs(scalar, x);
         poly1305_avx2_lanes a{};
         for (int i = 0; i < 5; ++i) a.h[i] = _mm256_set_epi64x(0, 0, 0, static_cast<long long>(x[i]));
         secure_wipe(x, 5);
@@ -98,18 +94,12 @@ public:
         const __m256i zero = _mm256_setzero_si256();
         const __m256i none[5] = {zero, zero, zero, zero, zero};
         multiply_add(a.h, final_, none);
-        // Each lane's limbs are below 2^27, so the sums are below 2^29.
         alignas(32) std::uint64_t limbs[5][lanes];
         for (int i = 0; i < 5; ++i) {
             _mm256_store_si256(reinterpret_cast<__m256i*>(limbs[i]), a.h[i]);
             a.h[i] = zero;
         }
-        std::uint64_t sum[5] = {};
-        for (int i = 0; i < 5; ++i)
-            for (std::size_t lane = 0; lane < lanes; ++lane) sum[i] += limbs[i][lane];
-        secure_wipe(limbs[0], 5 * lanes);
-        radix26::to_radix44(sum, scalar.h0, scalar.h1, scalar.h2);
-        secure_wipe(sum, 5);
+        radix26::add_lanes_into(limbs, scalar);
     }
 
 private:
