@@ -70,7 +70,7 @@ struct chacha20_poly1305_avx2 {
 private:
     // A message of up to 64 (Blocks = 2) or 192 bytes (Blocks = 4): one pass of the rounds gives
     // the Poly1305 key and all the keystream.
-    template <bool Encrypt, int Blocks>
+    template <bool Encrypt, std::size_t Blocks>
     CARAPACE_CHACHA_POLY_AVX2_TARGET static void short_message(const chacha20_key& key, const std::uint8_t* nonce,
                                                                const std::uint8_t* aad, std::size_t aad_size,
                                                                const std::uint8_t* in, std::uint8_t* out,
