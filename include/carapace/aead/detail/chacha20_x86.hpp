@@ -203,43 +203,6 @@ CARAPACE_UNROLL(10)
     }
 }
 
-// Keystream blocks counter and counter+1 into ks (128 bytes) for the shortest messages, where
-// the rounds' latency is the cost: one YMM register per row of the state (block counter in the
-// low half, counter+1 in the high), the diagonal rounds by rotating rows b, c, d within each half.
-CARAPACE_CHACHA_AVX2_TARGET inline void blocks2_vex(const chacha20_key& key, std::uint32_t counter,
-                                                    const std::uint8_t* nonce, std::uint8_t* ks) noexcept {
-    const auto word = [](std::uint32_t w) { return static_cast<int>(w); };
-    const __m256i s0 = _mm256_set_epi32(word(chacha20_constants[3]), word(chacha20_constants[2]),
-                                        word(chacha20_constants[1]), word(chacha20_constants[0]),
-                                        word(chacha20_constants[3]), word(chacha20_constants[2]),
-                                        word(chacha20_constants[1]), word(chacha20_constants[0]));
-    const __m256i s1 = _mm256_set_epi32(word(key.words[3]), word(key.words[2]), word(key.words[1]), word(key.words[0]),
-                                        word(key.words[3]), word(key.words[2]), word(key.words[1]), word(key.words[0]));
-    const __m256i s2 = _mm256_set_epi32(word(key.words[7]), word(key.words[6]), word(key.words[5]), word(key.words[4]),
-                                        word(key.words[7]), word(key.words[6]), word(key.words[5]), word(key.words[4]));
-    const int n0 = word(load_le32(nonce)), n1 = word(load_le32(nonce + 4)), n2 = word(load_le32(nonce + 8));
-    const __m256i s3 = _mm256_set_epi32(n2, n1, n0, word(counter + 1), n2, n1, n0, word(counter));
-    __m256i a = s0, b = s1, c = s2, d = s3;
-CARAPACE_UNROLL(10)
-    for (int r = 0; r < 10; ++r) {
-        a = add8(a, b), d = rot16_8(xor8(d, a));
-        c = add8(c, d), b = rot12_8(xor8(b, c));
-        a = add8(a, b), d = rot8_8(xor8(d, a));
-        c = add8(c, d), b = rot7_8(xor8(b, c));
-        b = _mm256_shuffle_epi32(b, 0x39), c = _mm256_shuffle_epi32(c, 0x4e), d = _mm256_shuffle_epi32(d, 0x93);
-        a = add8(a, b), d = rot16_8(xor8(d, a));
-        c = add8(c, d), b = rot12_8(xor8(b, c));
-        a = add8(a, b), d = rot8_8(xor8(d, a));
-        c = add8(c, d), b = rot7_8(xor8(b, c));
-        b = _mm256_shuffle_epi32(b, 0x93), c = _mm256_shuffle_epi32(c, 0x4e), d = _mm256_shuffle_epi32(d, 0x39);
-    }
-    a = add8(a, s0), b = add8(b, s1), c = add8(c, s2), d = add8(d, s3);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ks), _mm256_permute2x128_si256(a, b, 0x20));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ks + 32), _mm256_permute2x128_si256(c, d, 0x20));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ks + 64), _mm256_permute2x128_si256(a, b, 0x31));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ks + 96), _mm256_permute2x128_si256(c, d, 0x31));
-}
-
 // The initial transposed state for blocks counter..counter+7.
 struct state8 {
     __m256i s[16];
