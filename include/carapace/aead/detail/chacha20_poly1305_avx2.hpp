@@ -171,7 +171,8 @@ CARAPACE_UNROLL(10)
         // The last 0-511 bytes.
         const std::size_t rest = size - done;
         if (rest > 256) blocks8(key, counter, nonce, nullptr, ks);
-        else if (rest != 0) blocks4_vex(key, counter, nonce, ks);
+        else if (rest > 64) blocks4_vex(key, counter, nonce, ks);
+        else if (rest != 0) chacha20_block(key, counter, nonce, ks);  // one block: see crypt_message
         if constexpr (!Encrypt) groups.last(in + done, rest);
         xor_bytes(ks, in + done, out + done, rest);
         if constexpr (Encrypt) groups.last(out + done, rest);
