@@ -30,7 +30,8 @@ namespace carapace::detail {
 // when sealing, this batch's input when opening, read before it is overwritten), so the
 // multiplications fill the gaps in the rounds' dependency chains. Block 0, which gives the
 // Poly1305 key, is computed with the first batch: blocks 0-7 for a message over 192 bytes,
-// blocks 0-3 (four-block code) for a shorter one.
+// blocks 0-3 (four-block code) for one of 65 to 192; up to 64 bytes the blocks are computed one
+// at a time in general registers (the portable engine), and so is a last block of keystream.
 struct chacha20_poly1305_avx2 {
     static constexpr const char* name = "avx2";
     static bool supported() noexcept { return chacha20_avx2::supported() && cpu::features().bmi2; }

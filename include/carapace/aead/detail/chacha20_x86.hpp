@@ -1,7 +1,7 @@
 // ChaCha20 with x86-64 vectors: eight blocks at once with AVX2 and four at once in 128-bit ones, the
 // state transposed across lanes (vector i holds word i of every block; the counters differ by
-// lane). Each batch ends with a transpose back to block order. Only adds, XORs, shifts and
-// shuffles with fixed patterns: constant time.
+// lane). Each batch ends with a transpose back to block order. The rounds are asm (why at
+// double_round). Only adds, XORs, shifts and shuffles with fixed patterns: constant time.
 #pragma once
 
 #include <cstddef>
