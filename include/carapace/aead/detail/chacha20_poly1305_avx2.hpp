@@ -150,6 +150,7 @@ private:
             const std::uint8_t* absorb = Encrypt ? pending : in + done;
             const std::size_t count = Encrypt ? pending_groups : 512 / group;
             __m256i x[16];
+CARAPACE_UNROLL(16)
             for (int i = 0; i < 16; ++i) x[i] = st.s[i];
             __m256i spill[4];
             begin_rounds(x, spill);
