@@ -1,13 +1,16 @@
 // ChaCha20-Poly1305 seal and open throughput: the dispatched engine ("auto", what
 // chacha20_poly1305 runs) and each carapace engine this CPU has, against OpenSSL's EVP
 // ChaCha20-Poly1305 in the same run (cipher fetched once, context reused, a fresh nonce set per
-// message, in place for seal, no AAD).
+// message, in place for seal, no AAD). Then a 64-byte seal in core cycles, for each engine and
+// for OpenSSL (cycles.hpp: the fewest ticks of single fenced calls times the core cycles per
+// tick measured just before).
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "compare.hpp"
+#include "cycles.hpp"
 #include "openssl_aead.hpp"
 
 namespace {
@@ -54,6 +57,31 @@ void bench_engine() {
     }
 }
 
+#if defined(__x86_64__)
+// One 64-byte seal, in place, no AAD: its core cycles and ticks.
+void cycles_row(const char* who, double ratio, const carapace_bench::measured& m) {
+    std::printf("%-52s %12.0f %12.0f\n", who, m.ours * ratio, m.ours);
+    std::fflush(stdout);
+}
+
+template <class Engine>
+void seal64_cycles(double ratio) {
+    if (!Engine::supported()) return;
+    const carapace::bytes<32> key{1, 2, 3};
+    const carapace::bytes<12> nonce{4, 5, 6};
+    const carapace::chacha20_poly1305_with<Engine> aead(key);
+    carapace::bytes<64> buffer{};
+    carapace::bytes<16> tag{};
+    const auto seal = [&] {
+        (void)aead.seal(nonce, {}, buffer, buffer, tag);
+        return tag[0];
+    };
+    carapace_bench::measured m;
+    m.ours = static_cast<double>(carapace_bench::min_ticks(seal, 20000));
+    cycles_row((std::string("chacha20-poly1305 ") + Engine::name + " 64 B seal").c_str(), ratio, m);
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,5 +92,25 @@ int main(int argc, char** argv) {
     bench_engine<d::chacha20_poly1305_avx512>();
     bench_engine<d::chacha20_poly1305_avx2>();
     bench_engine<d::chacha20_poly1305_portable>();
+#if defined(__x86_64__)
+    const double ratio = carapace_bench::core_cycles_per_tick();
+    std::printf("\ncore cycles per TSC tick now: %.3f (dependent-add chain)\n", ratio);
+    std::printf("%-52s %12s %12s\n", "single call (fewest of 20000)", "core cycles", "TSC ticks");
+    seal64_cycles<d::chacha20_poly1305_dispatch>(ratio);
+    seal64_cycles<d::chacha20_poly1305_avx2>(ratio);
+    seal64_cycles<d::chacha20_poly1305_portable>(ratio);
+#if CARAPACE_BENCH_OPENSSL
+    {
+        const carapace::bytes<32> key{1, 2, 3};
+        const carapace::bytes<12> nonce{4, 5, 6};
+        carapace_bench::openssl_aead peer("ChaCha20-Poly1305", key.data());
+        std::uint8_t buffer[64] = {}, tag[16] = {};
+        carapace_bench::measured m;
+        m.ours = static_cast<double>(
+            carapace_bench::min_ticks([&] { return peer.seal(nonce.data(), buffer, sizeof buffer, tag); }, 20000));
+        cycles_row("OpenSSL ChaCha20-Poly1305 64 B seal (EVP)", ratio, m);
+    }
+#endif
+#endif
     return 0;
 }

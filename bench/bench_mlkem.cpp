@@ -18,55 +18,21 @@
 #include "carapace/hash/sha3.hpp"
 #include "carapace/kem/mlkem.hpp"
 #include "compare.hpp"
+#include "cycles.hpp"
 
 #if CARAPACE_BENCH_OPENSSL
 #include <openssl/evp.h>
-#endif
-
-#if defined(__x86_64__)
-#include <x86intrin.h>
 #endif
 
 namespace {
 
 using carapace_bench::best_of;
 using carapace_bench::report;
-
 #if defined(__x86_64__)
-// The fewest time-stamp-counter ticks one call of op() took over many calls: the minimum
-// filters out the calls another process interrupted (the machine is shared).
-template <class Op>
-std::uint64_t min_ticks(Op&& op, int calls) {
-    std::uint64_t best = ~std::uint64_t{0};
-    for (int i = 0; i < calls; ++i) {
-        _mm_lfence();
-        const std::uint64_t t0 = __rdtsc();
-        _mm_lfence();
-        carapace_speed::sink = static_cast<std::uint8_t>(carapace_speed::sink ^ op());
-        _mm_lfence();
-        const std::uint64_t t1 = __rdtsc();
-        best = std::min(best, t1 - t0);
-    }
-    return best;
-}
-
-// Core cycles per time-stamp-counter tick: a chain of 8000 dependent additions takes 8000 core
-// cycles on every x86-64 core, so its fewest ticks give the ratio at the clock the core runs now.
-double core_cycles_per_tick() {
-    const auto chain = [] {
-        std::uint64_t x = 1;
-        const std::uint64_t y = 3;
-        for (int i = 0; i < 1000; ++i)
-            __asm__ volatile(
-                "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\t"
-                "add %1, %0\n\tadd %1, %0\n\tadd %1, %0\n\tadd %1, %0"
-                : "+r"(x)
-                : "r"(y));
-        return static_cast<std::uint8_t>(x);
-    };
-    return 8000.0 / static_cast<double>(min_ticks(chain, 20000));
-}
+using carapace_bench::core_cycles_per_tick;
+using carapace_bench::min_ticks;
 #endif
+
 
 // One row: core cycles (fewest ticks times the ratio measured just before), TSC ticks, and the
 // operations per second of a steady run.

@@ -12,6 +12,7 @@
 #include "carapace/aead/detail/poly1305.hpp"
 #include "carapace/aead/detail/poly1305_avx2.hpp"
 #include "carapace/core/cpu.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS
@@ -29,7 +30,8 @@ namespace carapace::detail {
 // when sealing, this batch's input when opening, read before it is overwritten), so the
 // multiplications fill the gaps in the rounds' dependency chains. Block 0, which gives the
 // Poly1305 key, is computed with the first batch: blocks 0-7 for a message over 192 bytes,
-// blocks 0-3 (four-block code) for a shorter one.
+// blocks 0-3 (four-block code) for one of 65 to 192; up to 64 bytes the blocks are computed one
+// at a time in general registers (the portable engine), and so is a last block of keystream.
 struct chacha20_poly1305_avx2 {
     static constexpr const char* name = "avx2";
     static bool supported() noexcept { return chacha20_avx2::supported() && cpu::features().bmi2; }
@@ -40,19 +42,19 @@ struct chacha20_poly1305_avx2 {
                                                                const std::uint8_t* in, std::uint8_t* out,
                                                                std::size_t size, std::uint8_t* tag) noexcept {
         using namespace chacha_x86;
-        poly1305_64 poly{};
-        alignas(32) std::uint8_t ks[512];
-        if (size <= 192) {
-            blocks4_vex(key, 0, nonce, ks);
-            poly.init(ks);
-            poly1305_padded(poly, aad, aad_size);
-            if constexpr (!Encrypt) poly1305_padded(poly, in, size);
-            xor_bytes(ks + 64, in, out, size);
-            if constexpr (Encrypt) poly1305_padded(poly, out, size);
-            secure_wipe(ks, sizeof ks);
-            poly1305_lengths_and_tag(poly, aad_size, size, tag);
+        if (size <= 64) {
+            // Two blocks one at a time in general registers: on Zen 5 a vector integer operation
+            // takes two cycles to the scalar one's one, so the 20 rounds' dependency chain runs
+            // in half the time, and block 1 overlaps the Poly1305 setup from block 0.
+            chacha20_poly1305_portable::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
             return;
         }
+        if (size <= 192) {
+            short_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
+            return;
+        }
+        poly1305_64 poly{};
+        alignas(32) std::uint8_t ks[512];
         // Blocks 0-7: the Poly1305 key and the first 448 bytes.
         blocks8(key, 0, nonce, nullptr, ks);
         poly.init(ks);
@@ -70,6 +72,26 @@ struct chacha20_poly1305_avx2 {
     }
 
 private:
+    // A message of 65 to 192 bytes: one four-block pass gives the Poly1305 key and all the
+    // keystream.
+    template <bool Encrypt>
+    CARAPACE_CHACHA_POLY_AVX2_TARGET static void short_message(const chacha20_key& key, const std::uint8_t* nonce,
+                                                               const std::uint8_t* aad, std::size_t aad_size,
+                                                               const std::uint8_t* in, std::uint8_t* out,
+                                                               std::size_t size, std::uint8_t* tag) noexcept {
+        using namespace chacha_x86;
+        alignas(32) std::uint8_t ks[256];
+        blocks4_vex(key, 0, nonce, ks);
+        poly1305_64 poly{};
+        poly.init(ks);
+        poly1305_padded(poly, aad, aad_size);
+        if constexpr (!Encrypt) poly1305_padded(poly, in, size);
+        xor_bytes(ks + 64, in, out, size);
+        if constexpr (Encrypt) poly1305_padded(poly, out, size);
+        secure_wipe(ks, sizeof ks);
+        poly1305_lengths_and_tag(poly, aad_size, size, tag);
+    }
+
     // Where the vector Poly1305 takes over from the scalar one: below, its setup and final sum
     // cost more than its lanes save (measured on Zen 5; even at 4 KiB, 3% faster at 8 KiB).
     static constexpr std::size_t vector_from = 4096;
@@ -128,11 +150,16 @@ private:
             const std::uint8_t* absorb = Encrypt ? pending : in + done;
             const std::size_t count = Encrypt ? pending_groups : 512 / group;
             __m256i x[16];
+CARAPACE_UNROLL(16)
             for (int i = 0; i < 16; ++i) x[i] = st.s[i];
+            __m256i spill[4];
+            begin_rounds(x, spill);
+CARAPACE_UNROLL(10)
             for (std::size_t r = 0; r < 10; ++r) {
-                double_round8(x);
+                double_round(x, spill);
                 if (r < count) groups.absorb(absorb + group * r);
             }
+            end_rounds(x, spill);
             finish8(st, x, in + done, out + done);
             st.s[12] = _mm256_add_epi32(st.s[12], eight);
             if constexpr (Encrypt) {
@@ -146,7 +173,8 @@ private:
         // The last 0-511 bytes.
         const std::size_t rest = size - done;
         if (rest > 256) blocks8(key, counter, nonce, nullptr, ks);
-        else if (rest != 0) blocks4_vex(key, counter, nonce, ks);
+        else if (rest > 64) blocks4_vex(key, counter, nonce, ks);
+        else if (rest != 0) chacha20_block(key, counter, nonce, ks);  // one block: see crypt_message
         if constexpr (!Encrypt) groups.last(in + done, rest);
         xor_bytes(ks, in + done, out + done, rest);
         if constexpr (Encrypt) groups.last(out + done, rest);

@@ -177,11 +177,72 @@ CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_ke
     if (n > held) chacha_x86::xor_avx2(key, tail_counter + 15, nonce, in + held, out + held, n - held);
 }
 
+// A message through the batches, from min_size bytes (the engines below send shorter ones to the
+// AVX2 engine): key_and_tail16 gives the Poly1305 key and the tail's keystream, Scalar hashes the
+// AAD, the lanes of Vector (poly1305_avx512 or poly1305_ifma) the message but its last partial
+// group, whose bytes Scalar pads and finishes with the lengths. In each 1 KiB batch one group of
+// eight blocks goes into the lanes after each of the first eight double rounds. One source for
+// two functions because their targets differ: the IFMA Poly1305 inlines only into a function
+// whose target names IFMA, and the other engine's must not name it (it runs without IFMA).
+#define CARAPACE_CHACHA16_STITCHED(TARGET, NAME)                                                                \
+    template <bool Encrypt, class Scalar, class Vector>                                                         \
+    TARGET inline void NAME(const chacha20_key& key, const std::uint8_t* nonce, const std::uint8_t* aad,        \
+                            std::size_t aad_size, const std::uint8_t* in, std::uint8_t* out, std::size_t size, \
+                            std::uint8_t* tag) noexcept {                                                       \
+        constexpr std::size_t group = Vector::group_size;                                                       \
+        alignas(64) std::uint8_t ks[1024];                                                                      \
+        const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);                             \
+        key_and_tail16(key, nonce, tail_counter, ks);                                                           \
+        Scalar poly{};                                                                                          \
+        poly.init(ks);                                                                                          \
+        poly1305_padded(poly, aad, aad_size);                                                                   \
+        const Vector vpoly(poly);                                                                               \
+        auto lanes = vpoly.begin(poly);                                                                         \
+        __m512i s[16];                                                                                          \
+        setup16(s, key, 1, nonce);                                                                              \
+        std::size_t done = 0;                                                                                   \
+        for (; size - done >= 1024; done += 1024) {                                                             \
+            /* Sealing hashes the previous batch's ciphertext (none the first time). */                        \
+            const std::uint8_t* absorb = Encrypt ? out + done - (done != 0 ? 1024 : 0) : in + done;             \
+            const int groups = Encrypt && done == 0 ? 0 : 8;                                                    \
+            __m512i x[16];                                                                                      \
+            CARAPACE_UNROLL(16)                                                                                 \
+            for (int i = 0; i < 16; ++i) x[i] = s[i];                                                           \
+            CARAPACE_UNROLL(10)                                                                                 \
+            for (int r = 0; r < 10; ++r) {                                                                      \
+                double_round(x);                                                                                \
+                if (r < groups) vpoly.absorb(lanes, absorb + group * static_cast<std::size_t>(r));              \
+            }                                                                                                   \
+            finish16(s, x, in + done, out + done);                                                              \
+        }                                                                                                       \
+        secure_wipe(s, 16); /* holds the key */                                                                 \
+        if (Encrypt && done != 0) /* the last batch's ciphertext */                                             \
+            for (std::size_t g = 0; g < 1024; g += group) vpoly.absorb(lanes, out + done - 1024 + g);           \
+        /* The last 0-1023 bytes: whole groups in the lanes, then the rest in the scalar code */               \
+        /* (before they are overwritten when opening in place). */                                              \
+        const std::size_t rest = size - done, grouped = rest - rest % group;                                    \
+        if constexpr (!Encrypt) {                                                                               \
+            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, in + done + g);                \
+            vpoly.finish(lanes, poly);                                                                          \
+            poly1305_padded(poly, in + done + grouped, rest - grouped);                                         \
+        }                                                                                                       \
+        xor_tail(ks, key, nonce, tail_counter, in + done, out + done, rest);                                    \
+        secure_wipe(ks, sizeof ks);                                                                             \
+        if constexpr (Encrypt) {                                                                                \
+            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, out + done + g);               \
+            vpoly.finish(lanes, poly);                                                                          \
+            poly1305_padded(poly, out + done + grouped, rest - grouped);                                        \
+        }                                                                                                       \
+        poly1305_lengths_and_tag(poly, aad_size, size, tag);                                                    \
+    }
+
+CARAPACE_CHACHA16_STITCHED(CARAPACE_CHACHA16_TARGET, stitched_message)
+CARAPACE_CHACHA16_STITCHED(CARAPACE_CHACHA16_IFMA_TARGET, stitched_message_ifma)
+#undef CARAPACE_CHACHA16_STITCHED
+
 }  // namespace chacha_avx512
 
-// The ChaCha20 above with the eight-lane AVX-512F Poly1305 in radix 2^26 (poly1305_avx512.hpp):
-// one group of eight blocks after each of the first eight double rounds absorbs the 1 KiB batch,
-// as in chacha20_poly1305_avx512_ifma below, whose shape this follows.
+// The ChaCha20 above with the eight-lane AVX-512F Poly1305 in radix 2^26 (poly1305_avx512.hpp).
 struct chacha20_poly1305_avx512 {
     static constexpr const char* name = "avx512";
     static bool supported() noexcept { return cpu::features().avx512f && chacha20_poly1305_avx2::supported(); }
@@ -191,63 +252,16 @@ struct chacha20_poly1305_avx512 {
                                                        const std::uint8_t* aad, std::size_t aad_size,
                                                        const std::uint8_t* in, std::uint8_t* out, std::size_t size,
                                                        std::uint8_t* tag) noexcept {
-        using namespace chacha_avx512;
-        constexpr std::size_t group = poly1305_avx512::group_size;
-        if (size <= 448) {  // one eight-block pass there, faster than a sixteen-block one with the lanes
+        if (size <= 448)  // one eight-block pass there, faster than a sixteen-block one with the lanes
             chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
-            return;
-        }
-        alignas(64) std::uint8_t ks[1024];
-        const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);
-        key_and_tail16(key, nonce, tail_counter, ks);
-        poly1305_64 poly{};
-        poly.init(ks);
-        poly1305_padded(poly, aad, aad_size);
-        const poly1305_avx512 vpoly(poly);
-        poly1305_avx512_lanes lanes = vpoly.begin(poly);
-        __m512i s[16];
-        setup16(s, key, 1, nonce);
-        std::size_t done = 0;
-        for (; size - done >= 1024; done += 1024) {
-            // Sealing hashes the previous batch's ciphertext (none the first time).
-            const std::uint8_t* absorb = Encrypt ? out + done - (done != 0 ? 1024 : 0) : in + done;
-            const int groups = Encrypt && done == 0 ? 0 : 8;
-            __m512i x[16];
-CARAPACE_UNROLL(16)
-            for (int i = 0; i < 16; ++i) x[i] = s[i];
-CARAPACE_UNROLL(10)
-            for (int r = 0; r < 10; ++r) {
-                double_round(x);
-                if (r < groups) vpoly.absorb(lanes, absorb + group * static_cast<std::size_t>(r));
-            }
-            finish16(s, x, in + done, out + done);
-        }
-        secure_wipe(s, 16);  // holds the key
-        if (Encrypt && done != 0)  // the last batch's ciphertext
-            for (std::size_t g = 0; g < 1024; g += group) vpoly.absorb(lanes, out + done - 1024 + g);
-        // The last 0-1023 bytes: whole groups in the lanes, then the rest in the scalar code
-        // (before they are overwritten when opening in place).
-        const std::size_t rest = size - done, grouped = rest - rest % group;
-        if constexpr (!Encrypt) {
-            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, in + done + g);
-            vpoly.finish(lanes, poly);
-            poly1305_padded(poly, in + done + grouped, rest - grouped);
-        }
-        xor_tail(ks, key, nonce, tail_counter, in + done, out + done, rest);
-        secure_wipe(ks, sizeof ks);
-        if constexpr (Encrypt) {
-            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, out + done + g);
-            vpoly.finish(lanes, poly);
-            poly1305_padded(poly, out + done + grouped, rest - grouped);
-        }
-        poly1305_lengths_and_tag(poly, aad_size, size, tag);
+        else
+            chacha_avx512::stitched_message<Encrypt, poly1305_64, poly1305_avx512>(key, nonce, aad, aad_size, in,
+                                                                                   out, size, tag);
     }
 };
 
-// The same ChaCha20 with the IFMA Poly1305: one group of eight blocks after each of the first
-// eight double rounds absorbs the 1 KiB batch. The lanes take the whole message but its last
-// partial group, which the scalar code pads and finishes. Under 1 KiB there is no batch: the
-// pass before them does it all.
+// The same ChaCha20 with the IFMA Poly1305. Under 1 KiB there is no batch: the pass before them
+// does it all.
 struct chacha20_poly1305_avx512_ifma {
     static constexpr const char* name = "avx512-ifma";
     static bool supported() noexcept { return chacha20_poly1305_avx512::supported() && poly1305_ifma::supported(); }
@@ -257,56 +271,11 @@ struct chacha20_poly1305_avx512_ifma {
                                                             const std::uint8_t* aad, std::size_t aad_size,
                                                             const std::uint8_t* in, std::uint8_t* out,
                                                             std::size_t size, std::uint8_t* tag) noexcept {
-        using namespace chacha_avx512;
-        constexpr std::size_t group = poly1305_ifma::group_size;
-        if (size < 256) {
+        if (size < 256)
             chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
-            return;
-        }
-        alignas(64) std::uint8_t ks[1024];
-        const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);
-        key_and_tail16(key, nonce, tail_counter, ks);
-        poly1305_portable poly{};
-        poly.init(ks);
-        poly1305_padded(poly, aad, aad_size);
-        const poly1305_ifma vpoly(poly);
-        poly1305_ifma_lanes lanes = vpoly.begin(poly);
-        __m512i s[16];
-        setup16(s, key, 1, nonce);
-        std::size_t done = 0;
-        for (; size - done >= 1024; done += 1024) {
-            // Sealing hashes the previous batch's ciphertext (none the first time).
-            const std::uint8_t* absorb = Encrypt ? out + done - (done != 0 ? 1024 : 0) : in + done;
-            const int groups = Encrypt && done == 0 ? 0 : 8;
-            __m512i x[16];
-CARAPACE_UNROLL(16)
-            for (int i = 0; i < 16; ++i) x[i] = s[i];
-CARAPACE_UNROLL(10)
-            for (int r = 0; r < 10; ++r) {
-                double_round(x);
-                if (r < groups) vpoly.absorb(lanes, absorb + group * static_cast<std::size_t>(r));
-            }
-            finish16(s, x, in + done, out + done);
-        }
-        secure_wipe(s, 16);  // holds the key
-        if (Encrypt && done != 0)  // the last batch's ciphertext
-            for (std::size_t g = 0; g < 1024; g += group) vpoly.absorb(lanes, out + done - 1024 + g);
-        // The last 0-1023 bytes: whole groups in the lanes, then the rest in the scalar code
-        // (before they are overwritten when opening in place).
-        const std::size_t rest = size - done, grouped = rest - rest % group;
-        if constexpr (!Encrypt) {
-            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, in + done + g);
-            vpoly.finish(lanes, poly);
-            poly1305_padded(poly, in + done + grouped, rest - grouped);
-        }
-        xor_tail(ks, key, nonce, tail_counter, in + done, out + done, rest);
-        secure_wipe(ks, sizeof ks);
-        if constexpr (Encrypt) {
-            for (std::size_t g = 0; g < grouped; g += group) vpoly.absorb(lanes, out + done + g);
-            vpoly.finish(lanes, poly);
-            poly1305_padded(poly, out + done + grouped, rest - grouped);
-        }
-        poly1305_lengths_and_tag(poly, aad_size, size, tag);
+        else
+            chacha_avx512::stitched_message_ifma<Encrypt, poly1305_portable, poly1305_ifma>(key, nonce, aad, aad_size,
+                                                                                            in, out, size, tag);
     }
 };
 

@@ -1,7 +1,7 @@
 // ChaCha20 with x86-64 vectors: eight blocks at once with AVX2 and four at once in 128-bit ones, the
 // state transposed across lanes (vector i holds word i of every block; the counters differ by
-// lane). Each batch ends with a transpose back to block order. Only adds, XORs, shifts and
-// shuffles with fixed patterns: constant time.
+// lane). Each batch ends with a transpose back to block order. The rounds are asm (why at
+// double_round). Only adds, XORs, shifts and shuffles with fixed patterns: constant time.
 #pragma once
 
 #include <cstddef>
@@ -63,33 +63,6 @@ CARAPACE_CHACHA_SSE_TARGET __attribute__((always_inline)) inline __m128i rot7_4(
     return _mm_or_si128(_mm_slli_epi32(v, 7), _mm_srli_epi32(v, 25));
 }
 
-// Keystream blocks counter..counter+3 into ks (256 bytes, block order), with the AVX2 target so
-// that the AVX2 engine stays in VEX encoding (short messages).
-#define CARAPACE_CHACHA_BLOCKS4(TARGET, NAME)                                                                   \
-    TARGET inline void NAME(const chacha20_key& key, std::uint32_t counter, const std::uint8_t* nonce,          \
-                            std::uint8_t* ks) noexcept {                                                        \
-        __m128i s[16], x[16];                                                                                   \
-        for (int i = 0; i < 4; ++i) s[i] = _mm_set1_epi32(static_cast<int>(chacha20_constants[i]));             \
-        for (int i = 0; i < 8; ++i) s[4 + i] = _mm_set1_epi32(static_cast<int>(key.words[i]));                  \
-        s[12] = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(counter)), _mm_set_epi32(3, 2, 1, 0));            \
-        for (int i = 0; i < 3; ++i) s[13 + i] = _mm_set1_epi32(static_cast<int>(load_le32(nonce + 4 * i)));     \
-        for (int i = 0; i < 16; ++i) x[i] = s[i];                                                               \
-        for (int r = 0; r < 10; ++r) {                                                                          \
-            CARAPACE_CHACHA_DOUBLE_ROUND(add4, xor4, rot16_4, rot12_4, rot8_4, rot7_4, x);                      \
-        }                                                                                                       \
-        for (int i = 0; i < 16; ++i) x[i] = _mm_add_epi32(x[i], s[i]);                                          \
-        /* Transpose each group of four words: words 4g..4g+3 of block j go to ks + 64 j + 16 g. */             \
-        for (int g = 0; g < 4; ++g) {                                                                           \
-            const __m128i a0 = x[4 * g], a1 = x[4 * g + 1], a2 = x[4 * g + 2], a3 = x[4 * g + 3];               \
-            const __m128i t0 = _mm_unpacklo_epi32(a0, a1), t1 = _mm_unpackhi_epi32(a0, a1);                     \
-            const __m128i t2 = _mm_unpacklo_epi32(a2, a3), t3 = _mm_unpackhi_epi32(a2, a3);                     \
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 0 * 64 + 16 * g), _mm_unpacklo_epi64(t0, t2));     \
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 1 * 64 + 16 * g), _mm_unpackhi_epi64(t0, t2));     \
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 2 * 64 + 16 * g), _mm_unpacklo_epi64(t1, t3));     \
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 3 * 64 + 16 * g), _mm_unpackhi_epi64(t1, t3));     \
-        }                                                                                                       \
-    }
-
 // ---- AVX2, eight blocks ----
 CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline __m256i add8(__m256i a, __m256i b) noexcept {
     return _mm256_add_epi32(a, b);
@@ -112,11 +85,122 @@ CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline __m256i rot7_8
     return _mm256_or_si256(_mm256_slli_epi32(v, 7), _mm256_srli_epi32(v, 25));
 }
 
-CARAPACE_CHACHA_BLOCKS4(CARAPACE_CHACHA_AVX2_TARGET, blocks4_vex)
-#undef CARAPACE_CHACHA_BLOCKS4
+// The rounds (eight blocks in YMM registers, four in XMM) keep fourteen of the sixteen state words in registers and words 10 and
+// 11 in memory (spill[2], spill[3]; spill[0] and spill[1] take words 8 and 9 while those are
+// out), swapped in and out twice per double round, where the quarter rounds change from
+// words 8, 9 to 10, 11 and back: the two registers left over are the rotations' temporaries.
+// Left to themselves, GCC and Clang keep all sixteen words in registers, run out and spill
+// around every quarter round (ChaCha20 a third slower on Zen 5). So the rounds are asm, two
+// quarter rounds at a time (an asm statement may have at most 30 operands, in-out ones count
+// twice), with the two byte-shuffle masks as memory operands. Under MemorySanitizer (the
+// constant-time check), which would take the asm's key-derived inputs for uses of secrets,
+// the intrinsics do the same rounds.
+alignas(32) inline constexpr std::uint8_t rot16_mask8[32] = {2,  3, 0, 1, 6,  7,  4,  5,  10, 11, 8,
+                                                             9,  14, 15, 12, 13, 2,  3,  0,  1,  6,  7,
+                                                             4,  5,  10, 11, 8,  9,  14, 15, 12, 13};
+alignas(32) inline constexpr std::uint8_t rot8_mask8[32] = {3,  0,  1,  2,  7,  4,  5,  6,  11, 8, 9,
+                                                            10, 15, 12, 13, 14, 3,  0,  1,  2,  7, 4,
+                                                            5,  6,  11, 8,  9,  10, 15, 12, 13, 14};
 
-CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void double_round8(__m256i (&x)[16]) noexcept {
-    CARAPACE_CHACHA_DOUBLE_ROUND(add8, xor8, rot16_8, rot12_8, rot8_8, rot7_8, x);
+// x to the rounds' layout: words 10 and 11 into spill.
+template <class V>
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void begin_rounds(const V (&x)[16], V (&spill)[4]) noexcept {
+    spill[2] = x[10], spill[3] = x[11];
+}
+// And back.
+template <class V>
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void end_rounds(V (&x)[16], const V (&spill)[4]) noexcept {
+    x[10] = spill[2], x[11] = spill[3];
+}
+
+#if defined(CARAPACE_CT_CHECK_MSAN)
+template <class V>
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void double_round(V (&x)[16], V (&spill)[4]) noexcept {
+    end_rounds(x, spill);
+    if constexpr (sizeof(V) == 32) {
+        CARAPACE_CHACHA_DOUBLE_ROUND(add8, xor8, rot16_8, rot12_8, rot8_8, rot7_8, x);
+    } else {
+        CARAPACE_CHACHA_DOUBLE_ROUND(add4, xor4, rot16_4, rot12_4, rot8_4, rot7_4, x);
+    }
+    begin_rounds(x, spill);
+}
+#else
+// Quarter rounds (a0, b0, c0, d0) and (a1, b1, c1, d1), step by step side by side.
+#define CARAPACE_CHACHA_QR2_TEXT                                                                    \
+    "vpaddd %[b0], %[a0], %[a0]\n\tvpaddd %[b1], %[a1], %[a1]\n\t"                                 \
+    "vpxor %[a0], %[d0], %[d0]\n\tvpxor %[a1], %[d1], %[d1]\n\t"                                   \
+    "vpshufb %[r16], %[d0], %[d0]\n\tvpshufb %[r16], %[d1], %[d1]\n\t"                             \
+    "vpaddd %[d0], %[c0], %[c0]\n\tvpaddd %[d1], %[c1], %[c1]\n\t"                                 \
+    "vpxor %[c0], %[b0], %[b0]\n\tvpxor %[c1], %[b1], %[b1]\n\t"                                   \
+    "vpslld $12, %[b0], %[t0]\n\tvpslld $12, %[b1], %[t1]\n\t"                                     \
+    "vpsrld $20, %[b0], %[b0]\n\tvpsrld $20, %[b1], %[b1]\n\t"                                     \
+    "vpor %[t0], %[b0], %[b0]\n\tvpor %[t1], %[b1], %[b1]\n\t"                                     \
+    "vpaddd %[b0], %[a0], %[a0]\n\tvpaddd %[b1], %[a1], %[a1]\n\t"                                 \
+    "vpxor %[a0], %[d0], %[d0]\n\tvpxor %[a1], %[d1], %[d1]\n\t"                                   \
+    "vpshufb %[r8], %[d0], %[d0]\n\tvpshufb %[r8], %[d1], %[d1]\n\t"                               \
+    "vpaddd %[d0], %[c0], %[c0]\n\tvpaddd %[d1], %[c1], %[c1]\n\t"                                 \
+    "vpxor %[c0], %[b0], %[b0]\n\tvpxor %[c1], %[b1], %[b1]\n\t"                                   \
+    "vpslld $7, %[b0], %[t0]\n\tvpslld $7, %[b1], %[t1]\n\t"                                       \
+    "vpsrld $25, %[b0], %[b0]\n\tvpsrld $25, %[b1], %[b1]\n\t"                                     \
+    "vpor %[t0], %[b0], %[b0]\n\tvpor %[t1], %[b1], %[b1]\n\t"
+
+// (The masks' first 16 bytes are the XMM form's.)
+template <class V>
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void quarter_rounds2(V& a0, V& b0, V& c0, V& d0, V& a1,
+                                                                                       V& b1, V& c1, V& d1) noexcept {
+    V t0, t1;
+    __asm__(CARAPACE_CHACHA_QR2_TEXT
+            : [a0] "+x"(a0), [b0] "+x"(b0), [c0] "+x"(c0), [d0] "+x"(d0), [a1] "+x"(a1), [b1] "+x"(b1),
+              [c1] "+x"(c1), [d1] "+x"(d1), [t0] "=&x"(t0), [t1] "=&x"(t1)
+            : [r16] "m"(rot16_mask8), [r8] "m"(rot8_mask8));
+}
+#undef CARAPACE_CHACHA_QR2_TEXT
+
+// c0, c1 out to out0, out1 and in from in0, in1, through memory whatever the compiler would do.
+template <class V>
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void swap_rows(V& c0, V& c1, V& out0, V& out1,
+                                                                                 const V& in0, const V& in1) noexcept {
+    __asm__("vmovdqa %[c0], %[o0]\n\tvmovdqa %[c1], %[o1]\n\tvmovdqa %[i0], %[c0]\n\tvmovdqa %[i1], %[c1]\n\t"
+            : [c0] "+x"(c0), [c1] "+x"(c1), [o0] "=m"(out0), [o1] "=m"(out1)
+            : [i0] "m"(in0), [i1] "m"(in1));
+}
+
+template <class V>
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void double_round(V (&x)[16], V (&spill)[4]) noexcept {
+    quarter_rounds2(x[0], x[4], x[8], x[12], x[1], x[5], x[9], x[13]);
+    swap_rows(x[8], x[9], spill[0], spill[1], spill[2], spill[3]);  // x[8], x[9] now words 10, 11
+    quarter_rounds2(x[2], x[6], x[8], x[14], x[3], x[7], x[9], x[15]);
+    quarter_rounds2(x[0], x[5], x[8], x[15], x[1], x[6], x[9], x[12]);
+    swap_rows(x[8], x[9], spill[2], spill[3], spill[0], spill[1]);  // words 8, 9 again
+    quarter_rounds2(x[2], x[7], x[8], x[13], x[3], x[4], x[9], x[14]);
+}
+#endif
+
+// Keystream blocks counter..counter+3 into ks (256 bytes, block order), in XMM registers with the
+// AVX2 target so that the AVX2 engine stays in VEX encoding (short messages).
+CARAPACE_CHACHA_AVX2_TARGET inline void blocks4_vex(const chacha20_key& key, std::uint32_t counter,
+                                                    const std::uint8_t* nonce, std::uint8_t* ks) noexcept {
+    __m128i s[16], x[16], spill[4];
+    for (int i = 0; i < 4; ++i) s[i] = _mm_set1_epi32(static_cast<int>(chacha20_constants[i]));
+    for (int i = 0; i < 8; ++i) s[4 + i] = _mm_set1_epi32(static_cast<int>(key.words[i]));
+    s[12] = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(counter)), _mm_set_epi32(3, 2, 1, 0));
+    for (int i = 0; i < 3; ++i) s[13 + i] = _mm_set1_epi32(static_cast<int>(load_le32(nonce + 4 * i)));
+    for (int i = 0; i < 16; ++i) x[i] = s[i];
+    begin_rounds(x, spill);
+CARAPACE_UNROLL(10)
+    for (int r = 0; r < 10; ++r) double_round(x, spill);
+    end_rounds(x, spill);
+    for (int i = 0; i < 16; ++i) x[i] = _mm_add_epi32(x[i], s[i]);
+    // Transpose each group of four words: words 4g..4g+3 of block j go to ks + 64 j + 16 g.
+    for (int g = 0; g < 4; ++g) {
+        const __m128i a0 = x[4 * g], a1 = x[4 * g + 1], a2 = x[4 * g + 2], a3 = x[4 * g + 3];
+        const __m128i t0 = _mm_unpacklo_epi32(a0, a1), t1 = _mm_unpackhi_epi32(a0, a1);
+        const __m128i t2 = _mm_unpacklo_epi32(a2, a3), t3 = _mm_unpackhi_epi32(a2, a3);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 0 * 64 + 16 * g), _mm_unpacklo_epi64(t0, t2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 1 * 64 + 16 * g), _mm_unpackhi_epi64(t0, t2));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 2 * 64 + 16 * g), _mm_unpacklo_epi64(t1, t3));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(ks + 3 * 64 + 16 * g), _mm_unpackhi_epi64(t1, t3));
+    }
 }
 
 // The initial transposed state for blocks counter..counter+7.
@@ -191,8 +275,11 @@ CARAPACE_CHACHA_AVX2_TARGET inline void blocks8(const chacha20_key& key, std::ui
     __m256i x[16];
 CARAPACE_UNROLL(16)
     for (int i = 0; i < 16; ++i) x[i] = st.s[i];
+    __m256i spill[4];
+    begin_rounds(x, spill);
 CARAPACE_UNROLL(10)
-    for (int r = 0; r < 10; ++r) double_round8(x);
+    for (int r = 0; r < 10; ++r) double_round(x, spill);
+    end_rounds(x, spill);
     finish8(st, x, in, out);
 }
 

@@ -53,11 +53,7 @@ public:
 
     // The key from `scalar`: r^4 for the steps, and r^(4-j) for lane j at the end.
     explicit poly1305_avx2(const poly1305_64& scalar) noexcept {
-        radix26::multiplier p[lanes];
-        for (std::size_t i = 0; i < lanes; ++i) p[i] = radix26::multiplier_of(scalar.r[i]);
-        radix26::spread(p[lanes - 1], step_);
-        radix26::spread_per_lane(p, block_of_lane, final_);
-        secure_wipe(p, lanes);
+        radix26::spread_key(scalar.r, block_of_lane, step_, final_);
     }
     poly1305_avx2(const poly1305_avx2&) = delete;
     poly1305_avx2& operator=(const poly1305_avx2&) = delete;
@@ -69,7 +65,7 @@ public:
     // Lanes holding scalar's accumulator (in lane 0), to which groups can be added.
     CARAPACE_POLY_AVX2_INLINE poly1305_avx2_lanes begin(const poly1305_64& scalar) const noexcept {
         std::uint64_t x[5];
-        radix26::from_radix44(scalar.h0, scalar.h1, scalar.h2, x);
+        radix26::accumulator_limbs(scalar, x);
         poly1305_avx2_lanes a{};
         for (int i = 0; i < 5; ++i) a.h[i] = _mm256_set_epi64x(0, 0, 0, static_cast<long long>(x[i]));
         secure_wipe(x, 5);
@@ -98,18 +94,12 @@ public:
         const __m256i zero = _mm256_setzero_si256();
         const __m256i none[5] = {zero, zero, zero, zero, zero};
         multiply_add(a.h, final_, none);
-        // Each lane's limbs are below 2^27, so the sums are below 2^29.
         alignas(32) std::uint64_t limbs[5][lanes];
         for (int i = 0; i < 5; ++i) {
             _mm256_store_si256(reinterpret_cast<__m256i*>(limbs[i]), a.h[i]);
             a.h[i] = zero;
         }
-        std::uint64_t sum[5] = {};
-        for (int i = 0; i < 5; ++i)
-            for (std::size_t lane = 0; lane < lanes; ++lane) sum[i] += limbs[i][lane];
-        secure_wipe(limbs[0], 5 * lanes);
-        radix26::to_radix44(sum, scalar.h0, scalar.h1, scalar.h2);
-        secure_wipe(sum, 5);
+        radix26::add_lanes_into(limbs, scalar);
     }
 
 private:
@@ -143,6 +133,19 @@ private:
         c[4] = _mm256_or_si256(_mm256_srli_epi64(hi, 40), _mm256_set1_epi64x(1 << 24));
     }
 
+    // The five running sums as they are: left alone, GCC computes all 25 products first (to add
+    // them as a tree) and spills them, which also costs the ChaCha20 rounds stitched around this
+    // their registers. (Not in the MemorySanitizer build of the constant-time check, which would
+    // take the asm for a use of secrets.)
+    CARAPACE_POLY_AVX2_INLINE static void keep_in_registers(__m256i& d0, __m256i& d1, __m256i& d2, __m256i& d3,
+                                                           __m256i& d4) noexcept {
+#if !defined(CARAPACE_CT_CHECK_MSAN)
+        asm("" : "+x"(d0), "+x"(d1), "+x"(d2), "+x"(d3), "+x"(d4));
+#else
+        (void)d0, (void)d1, (void)d2, (void)d3, (void)d4;
+#endif
+    }
+
     // h = h b + c lane-wise, partially reduced; b is spread as radix26::spread leaves it (limbs
     // 0-4, then 5 times limbs 1-4: 2^130 is 5 modulo p). With h's limbs below 2^28 (a group added
     // to the scalar accumulator's limbs, below 2^27, at the first step), b's below 2^26 + 2^18 and
@@ -155,12 +158,16 @@ private:
         const __m256i s1 = load(b[5]), s2 = load(b[6]), s3 = load(b[7]), s4 = load(b[8]);
         __m256i d0 = add(c[0], mul(h[0], b0)), d1 = add(c[1], mul(h[0], b1)), d2 = add(c[2], mul(h[0], b2));
         __m256i d3 = add(c[3], mul(h[0], b3)), d4 = add(c[4], mul(h[0], b4));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[1], s4)), d1 = add(d1, mul(h[1], b0)), d2 = add(d2, mul(h[1], b1));
         d3 = add(d3, mul(h[1], b2)), d4 = add(d4, mul(h[1], b3));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[2], s3)), d1 = add(d1, mul(h[2], s4)), d2 = add(d2, mul(h[2], b0));
         d3 = add(d3, mul(h[2], b1)), d4 = add(d4, mul(h[2], b2));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[3], s2)), d1 = add(d1, mul(h[3], s3)), d2 = add(d2, mul(h[3], s4));
         d3 = add(d3, mul(h[3], b0)), d4 = add(d4, mul(h[3], b1));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[4], s1)), d1 = add(d1, mul(h[4], s2)), d2 = add(d2, mul(h[4], s3));
         d3 = add(d3, mul(h[4], s4)), d4 = add(d4, mul(h[4], b0));
         carry(d0, d1);

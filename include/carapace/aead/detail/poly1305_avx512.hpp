@@ -55,12 +55,8 @@ public:
             poly1305_64::carry(d, a0, a1, a2);
             q[i] = poly1305_64::make_power(a0, a1, a2);
         }
-        radix26::multiplier p[lanes];
-        for (std::size_t i = 0; i < lanes; ++i) p[i] = radix26::multiplier_of(q[i]);
+        radix26::spread_key(q, block_of_lane, step_, final_);
         secure_wipe(q, lanes);
-        radix26::spread(p[lanes - 1], step_);
-        radix26::spread_per_lane(p, block_of_lane, final_);
-        secure_wipe(p, lanes);
     }
     poly1305_avx512(const poly1305_avx512&) = delete;
     poly1305_avx512& operator=(const poly1305_avx512&) = delete;
@@ -72,7 +68,7 @@ public:
     // Lanes holding scalar's accumulator (in lane 0), to which groups can be added.
     CARAPACE_POLY_AVX512_INLINE poly1305_avx512_lanes begin(const poly1305_64& scalar) const noexcept {
         std::uint64_t x[5];
-        radix26::from_radix44(scalar.h0, scalar.h1, scalar.h2, x);
+        radix26::accumulator_limbs(scalar, x);
         poly1305_avx512_lanes a{};
         for (int i = 0; i < 5; ++i) a.h[i] = _mm512_maskz_set1_epi64(1, static_cast<long long>(x[i]));
         secure_wipe(x, 5);
@@ -101,18 +97,12 @@ public:
         const __m512i zero = _mm512_setzero_si512();
         const __m512i none[5] = {zero, zero, zero, zero, zero};
         multiply_add(a.h, final_, none);
-        // Each lane's limbs are below 2^27, so the sums are below 2^30.
         alignas(64) std::uint64_t limbs[5][lanes];
         for (int i = 0; i < 5; ++i) {
             _mm512_store_si512(limbs[i], a.h[i]);
             a.h[i] = zero;
         }
-        std::uint64_t sum[5] = {};
-        for (int i = 0; i < 5; ++i)
-            for (std::size_t lane = 0; lane < lanes; ++lane) sum[i] += limbs[i][lane];
-        secure_wipe(limbs[0], 5 * lanes);
-        radix26::to_radix44(sum, scalar.h0, scalar.h1, scalar.h2);
-        secure_wipe(sum, 5);
+        radix26::add_lanes_into(limbs, scalar);
     }
 
 private:
@@ -161,6 +151,16 @@ private:
         c[4] = _mm512_or_si512(shr<40>(hi), broadcast(std::uint64_t{1} << 24));
     }
 
+    // The five running sums as they are, as in poly1305_avx2 (why is there).
+    CARAPACE_POLY_AVX512_INLINE static void keep_in_registers(__m512i& d0, __m512i& d1, __m512i& d2, __m512i& d3,
+                                                             __m512i& d4) noexcept {
+#if !defined(CARAPACE_CT_CHECK_MSAN)
+        asm("" : "+v"(d0), "+v"(d1), "+v"(d2), "+v"(d3), "+v"(d4));
+#else
+        (void)d0, (void)d1, (void)d2, (void)d3, (void)d4;
+#endif
+    }
+
     // h = h b + c lane-wise, partially reduced, as in poly1305_avx2 (the bounds are there).
     CARAPACE_POLY_AVX512_INLINE static void multiply_add(__m512i (&h)[5], const std::uint64_t (&b)[9][lanes],
                                                        const __m512i (&c)[5]) noexcept {
@@ -168,12 +168,16 @@ private:
         const __m512i s1 = load(b[5]), s2 = load(b[6]), s3 = load(b[7]), s4 = load(b[8]);
         __m512i d0 = add(c[0], mul(h[0], b0)), d1 = add(c[1], mul(h[0], b1)), d2 = add(c[2], mul(h[0], b2));
         __m512i d3 = add(c[3], mul(h[0], b3)), d4 = add(c[4], mul(h[0], b4));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[1], s4)), d1 = add(d1, mul(h[1], b0)), d2 = add(d2, mul(h[1], b1));
         d3 = add(d3, mul(h[1], b2)), d4 = add(d4, mul(h[1], b3));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[2], s3)), d1 = add(d1, mul(h[2], s4)), d2 = add(d2, mul(h[2], b0));
         d3 = add(d3, mul(h[2], b1)), d4 = add(d4, mul(h[2], b2));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[3], s2)), d1 = add(d1, mul(h[3], s3)), d2 = add(d2, mul(h[3], s4));
         d3 = add(d3, mul(h[3], b0)), d4 = add(d4, mul(h[3], b1));
+        keep_in_registers(d0, d1, d2, d3, d4);
         d0 = add(d0, mul(h[4], s1)), d1 = add(d1, mul(h[4], s2)), d2 = add(d2, mul(h[4], s3));
         d3 = add(d3, mul(h[4], s4)), d4 = add(d4, mul(h[4], b0));
         carry(d0, d1);

@@ -1,6 +1,7 @@
 // Poly1305 (RFC 8439 §2.5) numbers in radix 2^26 for the vector cores (poly1305_avx2.hpp,
 // poly1305_avx512.hpp), which multiply 32 x 32 -> 64 bits per lane: the changes of radix to and
-// from the scalar core's (poly1305_64, radix 2^44), and multipliers laid out for vector loads.
+// from the scalar core's (poly1305_64, radix 2^44), multipliers laid out for vector loads, and the
+// sum of the lanes at the end: what the two cores share, whatever their lane count.
 // The changes of radix are exact (the same integer, not reduced), so the scalar state and the
 // lanes can hand an accumulator back and forth at any point.
 #pragma once
@@ -10,6 +11,7 @@
 
 #include "carapace/aead/detail/poly1305.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/core/wipe.hpp"
 
 #if CARAPACE_HAVE_INT128
 
@@ -74,6 +76,36 @@ constexpr void spread_per_lane(const multiplier (&powers)[Lanes], const std::siz
         for (int i = 0; i < 5; ++i) out[i][lane] = m.limb[i];
         for (int i = 0; i < 4; ++i) out[5 + i][lane] = m.five[i];
     }
+}
+
+// The key of a vector core from the powers r^1..r^Lanes (powers[k] = r^(k + 1)): r^Lanes for the
+// steps in every lane, and r^(Lanes - block_of_lane[j]) in lane j for the end.
+template <std::size_t Lanes>
+constexpr void spread_key(const poly1305_64::power (&powers)[Lanes], const std::size_t (&block_of_lane)[Lanes],
+                          std::uint64_t (&step)[9][Lanes], std::uint64_t (&final)[9][Lanes]) noexcept {
+    multiplier p[Lanes];
+    for (std::size_t i = 0; i < Lanes; ++i) p[i] = multiplier_of(powers[i]);
+    spread(p[Lanes - 1], step);
+    spread_per_lane(p, block_of_lane, final);
+    secure_wipe(p, Lanes);
+}
+
+// The scalar accumulator as 26-bit limbs, which a vector core puts in its lane 0.
+constexpr void accumulator_limbs(const poly1305_64& scalar, std::uint64_t (&x)[5]) noexcept {
+    from_radix44(scalar.h0, scalar.h1, scalar.h2, x);
+}
+
+// The lanes' limbs (limbs[i][lane], each below 2^27) added up and put back as the scalar
+// accumulator; limbs is wiped.
+template <std::size_t Lanes>
+constexpr void add_lanes_into(std::uint64_t (&limbs)[5][Lanes], poly1305_64& scalar) noexcept {
+    static_assert(Lanes <= 32, "the sums must stay below 2^32 for to_radix44");
+    std::uint64_t sum[5] = {};
+    for (int i = 0; i < 5; ++i)
+        for (std::size_t lane = 0; lane < Lanes; ++lane) sum[i] += limbs[i][lane];
+    secure_wipe(limbs[0], 5 * Lanes);
+    to_radix44(sum, scalar.h0, scalar.h1, scalar.h2);
+    secure_wipe(sum, 5);
 }
 
 }  // namespace carapace::detail::radix26
