@@ -12,13 +12,28 @@
 
 #if !defined(CARAPACE_FORCE_PORTABLE) && defined(__x86_64__) && \
     (defined(__GNUC__) || defined(__clang__))
-// 1 when the x86-64 intrinsic paths are compiled in, 0 otherwise (read-only: set here).
+// 1 when the x86-64 intrinsic paths are compiled in, 0 otherwise (read-only: set here). They
+// need GCC's per-function target attributes and inline assembly: GCC, Clang, MinGW-w64.
 #define CARAPACE_HAVE_X86_INTRINSICS 1
-#include <cpuid.h>
-#include <cstddef>
-#include <cstdlib>
 #else
 #define CARAPACE_HAVE_X86_INTRINSICS 0
+#endif
+
+// 1 when the CPU's features are detected (CPUID, XGETBV), 0 when features() reports none. Wider
+// than the intrinsics: MSVC, whose compiler lacks the target attributes, still reads the CPU
+// through <intrin.h>, so that a variant written for it has something to ask.
+#if CARAPACE_HAVE_X86_INTRINSICS
+#define CARAPACE_HAVE_X86_CPUID 1
+#include <cpuid.h>
+#elif !defined(CARAPACE_FORCE_PORTABLE) && defined(_MSC_VER) && !defined(__clang__) && defined(_M_X64)
+#define CARAPACE_HAVE_X86_CPUID 1
+#include <intrin.h>
+#else
+#define CARAPACE_HAVE_X86_CPUID 0
+#endif
+#if CARAPACE_HAVE_X86_CPUID
+#include <cstddef>
+#include <cstdlib>
 #endif
 
 namespace carapace::cpu {
@@ -46,8 +61,30 @@ struct x86_features {
     bool avx512ifma = false;  // AVX-512 IFMA (and avx512f)
 };
 
-#if CARAPACE_HAVE_X86_INTRINSICS
+#if CARAPACE_HAVE_X86_CPUID
 namespace detail {
+
+// CPUID leaf `leaf`, subleaf `subleaf`: EAX, EBX, ECX, EDX. The caller checks the leaf exists.
+inline void cpuid(unsigned leaf, unsigned subleaf, unsigned (&r)[4]) noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS
+    __cpuid_count(leaf, subleaf, r[0], r[1], r[2], r[3]);
+#else
+    int regs[4] = {};
+    __cpuidex(regs, static_cast<int>(leaf), static_cast<int>(subleaf));
+    for (int i = 0; i < 4; ++i) r[i] = static_cast<unsigned>(regs[i]);
+#endif
+}
+
+// The low half of XCR0: which register states the OS saves. Only when CPUID says OSXSAVE.
+inline unsigned xcr0_low() noexcept {
+#if CARAPACE_HAVE_X86_INTRINSICS
+    unsigned lo = 0, hi = 0;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return lo;
+#else
+    return static_cast<unsigned>(_xgetbv(0));
+#endif
+}
 
 inline bool forced_portable_by_environment() noexcept {
     const char* value = std::getenv("CARAPACE_FORCE_PORTABLE");
@@ -88,8 +125,13 @@ inline void disable_by_environment(x86_features& f) noexcept {
 inline x86_features detect() noexcept {
     x86_features f;
     if (forced_portable_by_environment()) return f;
-    unsigned a = 0, b = 0, c = 0, d = 0;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+    unsigned r[4] = {};
+    cpuid(0, 0, r);
+    const unsigned max_leaf = r[0];
+    if (max_leaf < 1) return f;
+    cpuid(1, 0, r);
+    unsigned b = r[1], c = r[2];
+    const unsigned d = r[3];
     f.sse2 = (d >> 26) & 1;
     f.ssse3 = (c >> 9) & 1;
     f.sse41 = (c >> 19) & 1;
@@ -99,14 +141,15 @@ inline x86_features detect() noexcept {
     const bool cpu_avx = (c >> 28) & 1;
     bool os_saves_ymm = false, os_saves_zmm = false;
     if (osxsave) {
-        unsigned xcr0_lo = 0, xcr0_hi = 0;
-        __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+        const unsigned xcr0_lo = xcr0_low();
         os_saves_ymm = (xcr0_lo & 6u) == 6u;        // XMM and YMM state enabled
         os_saves_zmm = (xcr0_lo & 0xe6u) == 0xe6u;  // and opmask, ZMM_Hi256, Hi16_ZMM
     }
     f.avx = cpu_avx && os_saves_ymm;
-    if (__get_cpuid_max(0, nullptr) >= 7) {
-        __cpuid_count(7, 0, a, b, c, d);
+    if (max_leaf >= 7) {
+        cpuid(7, 0, r);
+        b = r[1];
+        c = r[2];
         f.avx2 = f.avx && ((b >> 5) & 1);
         f.bmi1 = (b >> 3) & 1;
         f.bmi2 = (b >> 8) & 1;

@@ -24,13 +24,13 @@ template <class T>
     requires std::is_unsigned_v<T>
 constexpr T value_barrier(T v) noexcept {
     if (!std::is_constant_evaluated()) {
-#if defined(CARAPACE_CT_CHECK_MSAN)
-        // MemorySanitizer takes every input of an asm statement for a use it must check; a
-        // volatile round trip hides the value as well, and keeps its shadow.
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(CARAPACE_CT_CHECK_MSAN)
+        __asm__("" : "+r"(v));
+#else
+        // MemorySanitizer takes every input of an asm statement for a use it must check, and MSVC
+        // has no GNU asm: a volatile round trip hides the value as well (and keeps its shadow).
         volatile T hidden = v;
         v = hidden;
-#elif defined(__GNUC__) || defined(__clang__)
-        __asm__("" : "+r"(v));
 #endif
     }
     return v;
