@@ -4,6 +4,8 @@
 // their alerts, and no heap allocation anywhere.
 #include <doctest/doctest.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,53 @@ enum class early_case { not_offered, accepted, declined };
 
 const char* early_name(early_case e) {
     return e == early_case::accepted ? "accepted" : e == early_case::declined ? "declined" : "not offered";
+}
+
+// Records between two engines over fixed buffers, for the tests that count heap allocations (the
+// vector-based pump allocates by itself).
+struct fixed_wire {
+    bytes<1 << 17> data{};
+    std::size_t size = 0;
+    byte_span rest() { return byte_span(data).subspan(size); }
+};
+
+// What one engine delivered: application data and early data, counted and summed.
+struct delivered_bytes {
+    std::size_t app = 0, early = 0;
+    std::uint64_t sum = 0;
+};
+
+// Feeds all of `in` to `engine`, appending what it writes to `out`; false on a fatal event.
+template <class Engine>
+bool feed_fixed(Engine& engine, fixed_wire& in, fixed_wire& out, delivered_bytes& got) {
+    static bytes<1 << 17> scratch{};
+    std::size_t off = 0;
+    for (;;) {
+        const auto x = engine.receive(byte_view(in.data).first(in.size).subspan(off), byte_span(scratch));
+        std::memcpy(out.data.data() + out.size, scratch.data(), x.produced);
+        out.size += x.produced;
+        off += x.consumed;
+        if (x.what == tls::event::app_data || x.what == tls::event::early_data) {
+            (x.what == tls::event::app_data ? got.app : got.early) += x.data.size();
+            for (auto b : x.data) got.sum += b;
+        }
+        if (x.what == tls::event::fatal) return false;
+        if (x.what == tls::event::need_input && off == in.size) break;
+    }
+    in.size = 0;
+    return true;
+}
+
+// Runs the flights between the two engines until both have completed the handshake.
+template <class Client, class Server>
+void handshake_fixed(Client& client, Server& server, fixed_wire& to_server, fixed_wire& to_client,
+                     delivered_bytes& server_got, delivered_bytes& client_got) {
+    for (int i = 0; i < 6 && !(client.handshake_complete() && server.handshake_complete()); ++i) {
+        REQUIRE(feed_fixed(server, to_server, to_client, server_got));
+        REQUIRE(feed_fixed(client, to_client, to_server, client_got));
+    }
+    REQUIRE(client.handshake_complete());
+    REQUIRE(server.handshake_complete());
 }
 
 }  // namespace
@@ -332,66 +381,78 @@ TEST_CASE("TLS engine: no heap allocation during handshakes and 1 MiB each way")
     t.client_config.signer = t.client_id.signer.get();
     static tls::client client(t.client_config);
     static tls::server server(t.server_config);
-    static bytes<1 << 17> wire_a{}, wire_b{}, scratch{};
+    static fixed_wire to_server, to_client;  // a: to the server, b: to the client
     static bytes<1 << 20> data{};
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::uint8_t>(i * 7);
     const std::size_t before = allocation_count();
 
-    // A hand-rolled pump over fixed buffers (the vector-based one allocates by itself).
-    std::size_t a_size = 0, b_size = 0;  // a: to the server, b: to the client
-    auto r = client.start(wire_a);
-    a_size = r.produced;
-    std::size_t server_got = 0, client_got = 0;
-    std::uint64_t server_sum = 0, client_sum = 0;
-    auto feed = [&](auto& engine, bytes<1 << 17>& in, std::size_t& in_size, bytes<1 << 17>& out, std::size_t& out_size,
-                    std::size_t& got, std::uint64_t& sum) {
-        std::size_t off = 0;
-        for (;;) {
-            const auto x = engine.receive(byte_view(in).subspan(off, in_size - off), byte_span(scratch));
-            std::memcpy(out.data() + out_size, scratch.data(), x.produced);
-            out_size += x.produced;
-            off += x.consumed;
-            if (x.what == tls::event::app_data) {
-                got += x.data.size();
-                for (auto b : x.data) sum += b;
-            }
-            if (x.what == tls::event::fatal) return false;
-            if (x.what == tls::event::need_input && off == in_size) break;
-        }
-        in_size = 0;
-        return true;
-    };
-    for (int i = 0; i < 6 && !(client.handshake_complete() && server.handshake_complete()); ++i) {
-        REQUIRE(feed(server, wire_a, a_size, wire_b, b_size, server_got, server_sum));
-        REQUIRE(feed(client, wire_b, b_size, wire_a, a_size, client_got, client_sum));
-    }
-    REQUIRE(client.handshake_complete());
-    REQUIRE(server.handshake_complete());
+    to_server.size = client.start(to_server.data).produced;
+    delivered_bytes server_got, client_got;
+    handshake_fixed(client, server, to_server, to_client, server_got, client_got);
     std::uint64_t expected_sum = 0;
     for (auto b : data) expected_sum += b;
     std::size_t sent = 0;
     while (sent < data.size()) {
         const auto c = client.send(byte_view(data).subspan(sent, std::min<std::size_t>(65536, data.size() - sent)),
-                                   byte_span(wire_a).subspan(a_size));
-        a_size += c.produced;
-        const auto s = server.send(byte_view(data).subspan(sent, c.consumed), byte_span(wire_b).subspan(b_size));
-        b_size += s.produced;
+                                   to_server.rest());
+        to_server.size += c.produced;
+        const auto s = server.send(byte_view(data).subspan(sent, c.consumed), to_client.rest());
+        to_client.size += s.produced;
         sent += c.consumed;
-        REQUIRE(feed(server, wire_a, a_size, wire_b, b_size, server_got, server_sum));
-        REQUIRE(feed(client, wire_b, b_size, wire_a, a_size, client_got, client_sum));
+        REQUIRE(feed_fixed(server, to_server, to_client, server_got));
+        REQUIRE(feed_fixed(client, to_client, to_server, client_got));
     }
     const std::size_t during = allocation_count() - before;
     CHECK(during == 0);
-    CHECK(server_got == data.size());
-    CHECK(client_got == data.size());
-    CHECK(server_sum == expected_sum);
-    CHECK(client_sum == expected_sum);
+    CHECK(server_got.app == data.size());
+    CHECK(client_got.app == data.size());
+    CHECK(server_got.sum == expected_sum);
+    CHECK(client_got.sum == expected_sum);
     MESSAGE("sizeof(tls::client) = " << sizeof(tls::client) << ", sizeof(tls::server) = " << sizeof(tls::server));
     // The ML-KEM groups add room for one kilobyte share and 32 bytes of state per share (none with
     // CARAPACE_NO_MLKEM).
     constexpr std::size_t mlkem_room = tls::max_key_share_size - tls::max_classical_share_size +
                                        tls::client::max_key_shares * (tls::max_key_exchange_state - 64);
     CHECK(sizeof(tls::client) <= 40 * 1024 + mlkem_room);
+}
+
+// A resumed handshake with 0-RTT takes no heap either: the ticket store, the server's ticket
+// keys and its ClientHello recorder are fixed-size, and the new ticket the server sends lands in
+// the store.
+TEST_CASE("TLS engine: no heap allocation during a resumed handshake with early data") {
+    ticket_setup t;
+    t.allow_early_data(4096);
+    first_connection(t);
+    auto client = std::make_unique<tls::client>(t.client_config);
+    auto server = std::make_unique<tls::server>(t.server_config);
+    auto to_server = std::make_unique<fixed_wire>(), to_client = std::make_unique<fixed_wire>();
+    bytes<3000> early{};
+    for (std::size_t i = 0; i < early.size(); ++i) early[i] = static_cast<std::uint8_t>(i * 5 + 1);
+    std::uint64_t early_sum = 0;
+    for (auto b : early) early_sum += b;
+    const std::size_t before = allocation_count();
+
+    to_server->size = client->start(to_server->data).produced;
+    const auto e = client->send_early(early, to_server->rest());
+    REQUIRE(e.what == tls::event::need_input);
+    REQUIRE(e.consumed == early.size());
+    to_server->size += e.produced;
+    delivered_bytes server_got, client_got;
+    handshake_fixed(*client, *server, *to_server, *to_client, server_got, client_got);
+    const auto c = client->send(literal_bytes("after"), to_server->rest());
+    to_server->size += c.produced;
+    REQUIRE(feed_fixed(*server, *to_server, *to_client, server_got));
+    REQUIRE(feed_fixed(*client, *to_client, *to_server, client_got));
+
+    CHECK(allocation_count() - before == 0);
+    CHECK(client->resumed());
+    CHECK(server->resumed());
+    CHECK(client->early_data_accepted());
+    CHECK(server->early_data_accepted());
+    CHECK(server_got.early == early.size());
+    CHECK(server_got.app == 5);
+    CHECK(server_got.sum == early_sum + 'a' + 'f' + 't' + 'e' + 'r');
+    CHECK(t.store.size() == 1);  // the resumed connection's new ticket
 }
 
 TEST_CASE("TLS engine: a small output buffer is refused up front and nothing changes") {
