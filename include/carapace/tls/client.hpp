@@ -22,6 +22,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
+#include "carapace/tls/detail/client_psk_offer.hpp"
 #include "carapace/tls/detail/connection.hpp"
 #include "carapace/tls/detail/codec/certificate.hpp"
 #include "carapace/tls/detail/codec/certificate_request.hpp"
@@ -31,8 +32,7 @@
 #include "carapace/tls/detail/codec/end_of_early_data.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
-#include "carapace/tls/detail/psk/binder.hpp"
-#include "carapace/tls/tickets/ticket_store.hpp"
+#include "carapace/tls/detail/early_data.hpp"
 #include "carapace/x509/names.hpp"
 
 namespace carapace::tls {
@@ -67,32 +67,8 @@ struct client_handshake_state {
     bytes<max_cookie_size> cookie{};
     std::size_t cookie_size = 0;
     codec::extension_set offered{};  // what our ClientHello offered
-    // The PSKs our latest ClientHello offers, in its order: the ticket (when one is offered)
-    // first, then external PSKs (indexes into config.external_psks).
-    struct offered_psk {
-        bool resumption = false;
-        std::uint8_t external = 0;
-        hash_kind hash = hash_kind::sha256;
-    };
-    std::array<offered_psk, max_offered_psks> psks{};
-    std::size_t psk_count = 0;
+    client_psk_offer psks{};           // the PSKs it offers and the ticket taken for them
 #if !defined(CARAPACE_TLS_NO_PSK)
-    // What the ClientHello needs of the ticket taken from the store for this handshake.
-    struct held_ticket {
-        bytes<max_stored_ticket_size> ticket{};
-        std::uint16_t size = 0;
-        bytes<max_hash_size> psk{};
-        std::uint8_t psk_size = 0;
-        hash_kind hash = hash_kind::sha256;
-        std::uint32_t age_add = 0;
-        std::int64_t received_at_ms = 0;
-        cipher_suite suite{};             // 0-RTT uses the ticket's own suite (§4.2.10)
-        std::uint32_t max_early_data = 0;
-        [[nodiscard]] byte_view ticket_view() const noexcept { return byte_view(ticket).first(size); }
-        [[nodiscard]] byte_view psk_view() const noexcept { return byte_view(psk).first(psk_size); }
-    };
-    held_ticket ticket{};
-    bool have_ticket = false;
     secret early_traffic{};  // while our early data may still be sent
 #endif
     std::optional<signature_scheme> client_scheme{};
@@ -147,7 +123,7 @@ public:
         if (!this->begin_handshake()) return base::refused(error::no_buffer);
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
-        take_ticket();
+        hs().psks.take_ticket(config(), now());
         const auto groups = first_share_groups();
         // No group we implement: only a psk_ke handshake can do without.
         if (groups.count == 0 && !(psk_only() && offers_mode(psk_mode::psk_ke))) return base::refused(error::wrong_state);
@@ -179,12 +155,11 @@ public:
     io_result send_early(byte_view data, byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
 #if !defined(CARAPACE_TLS_NO_PSK)
-        if (early_ != early_state::offered && early_ != early_state::accepted) return base::refused(error::wrong_state);
-        const std::size_t room = early_limit_ - early_sent_;
-        if (data.size() > room) data = data.first(room);
+        if (!early_.may_send()) return base::refused(error::wrong_state);
+        if (data.size() > early_.room()) data = data.first(early_.room());
         if (data.empty()) return base::refused(error::buffer_too_small);
         io_result r = this->seal_application_data(data, output);
-        early_sent_ += static_cast<std::uint32_t>(r.consumed);
+        early_.count_sent(r.consumed);
         return r;
 #else
         static_cast<void>(data);
@@ -193,10 +168,10 @@ public:
 #endif
     }
     // Whether the server accepted our early data (early_data_accepted).
-    [[nodiscard]] bool early_data_accepted() const noexcept { return early_ == early_state::accepted || early_ == early_state::ended; }
+    [[nodiscard]] bool early_data_accepted() const noexcept { return early_.was_accepted(); }
     // The most early data this handshake may carry in all: the ticket's max_early_data, 0 when
     // the hello offered none.
-    [[nodiscard]] std::uint32_t max_early_data() const noexcept { return early_limit_; }
+    [[nodiscard]] std::uint32_t max_early_data() const noexcept { return early_.limit(); }
 
     // Whether the handshake went through a HelloRetryRequest.
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
@@ -228,30 +203,20 @@ private:
     };
 
     using offered_share = detail::client_handshake_state::offered_share;
-    // Our early data: not offered; offered (sent under the early key until the server answers);
-    // accepted (until our EndOfEarlyData); rejected; ended (EndOfEarlyData sent).
-    enum class early_state : std::uint8_t { none, offered, accepted, rejected, ended };
 
-    // §4.2.10: early data goes with the first PSK offered when it is the ticket, and the ticket
-    // allows it.
+    // §4.2.10: early data goes only in the first hello, with a ticket that allows it.
     [[nodiscard]] bool offers_early_data() const noexcept {
-#if !defined(CARAPACE_TLS_NO_PSK)
-        return config().offer_early_data && !hello_retry_ && hs().have_ticket && hs().ticket.max_early_data != 0 &&
-               hs().psk_count != 0 && hs().psks[0].resumption;
-#else
-        return false;
-#endif
+        return config().offer_early_data && !hello_retry_ && hs().psks.first_allows_early_data();
     }
-    // After the first ClientHello: the early key, when it offered early data.
+    // After the first ClientHello: the early key (of the ticket's suite), when it offered early data.
     void begin_early_data() noexcept {
 #if !defined(CARAPACE_TLS_NO_PSK)
         if (!offers_early_data()) return;
-        const auto suite = find_suite(static_cast<std::uint16_t>(hs().ticket.suite));
+        const auto suite = find_suite(static_cast<std::uint16_t>(hs().psks.ticket().suite));
         if (!suite) return;
-        hs().early_traffic = this->early_traffic_secret(suite->hash, hs().ticket.psk_view());
+        hs().early_traffic = this->early_traffic_secret(suite->hash, hs().psks.ticket().psk_view());
         this->install_early_write(*suite, hs().early_traffic);
-        early_ = early_state::offered;
-        early_limit_ = hs().ticket.max_early_data;
+        early_.offer(hs().psks.ticket().max_early_data);
 #endif
     }
     const client_config& config() const noexcept { return config_.get(); }
@@ -348,74 +313,15 @@ private:
     }
     [[nodiscard]] bool psk_only() const noexcept { return have_psk && !config().external_psks.empty(); }
 
-    [[nodiscard]] bool offers_mode(psk_mode m) const noexcept {
-        if constexpr (!have_psk) return false;
-        return std::find(config().psk_modes.begin(), config().psk_modes.end(), m) != config().psk_modes.end();
-    }
+    [[nodiscard]] bool offers_mode(psk_mode m) const noexcept { return detail::offers_psk_mode(config(), m); }
 
     [[nodiscard]] std::optional<std::int64_t> now() const noexcept {
         if (config().clock == nullptr) return std::nullopt;
         return config().clock->now();
     }
 
-    // A ticket for our server name from the store, offered only when it fits this configuration:
-    // fresh, of a suite's hash we offer, its ALPN protocol one we still offer (§4.6.1, §4.2.11).
-    void take_ticket() noexcept {
-#if !defined(CARAPACE_TLS_NO_PSK)
-        hs().have_ticket = false;
-        const auto t = now();
-        if (config().tickets == nullptr || !t || config().server_name.empty()) return;
-        client_ticket ticket;
-        if (!config().tickets->take(config().server_name, *t, ticket)) return;
-        const auto suite = find_suite(static_cast<std::uint16_t>(ticket.suite));
-        if (!ticket.fresh(*t) || ticket.name() != config().server_name || !suite || ticket.psk_size != suite->hash_size ||
-            ticket.ticket_size == 0 || ticket.ticket_size > max_stored_ticket_size)
-            return;
-        bool hash_offered = false;
-        for (const cipher_suite s : config().cipher_suites)
-            if (const auto info = find_suite(static_cast<std::uint16_t>(s)); info && info->hash == suite->hash) hash_offered = true;
-        bool alpn_offered = ticket.alpn_size == 0;
-        for (const auto p : config().alpn)
-            alpn_offered = alpn_offered || detail::codec::same_bytes(ticket.alpn_view(), detail::codec::text_bytes(p));
-        if (!hash_offered || !alpn_offered) return;
-        auto& held = hs().ticket;
-        std::copy(ticket.ticket_view().begin(), ticket.ticket_view().end(), held.ticket.begin());
-        held.size = ticket.ticket_size;
-        std::copy(ticket.psk_view().begin(), ticket.psk_view().end(), held.psk.begin());
-        held.psk_size = ticket.psk_size;
-        held.hash = suite->hash;
-        held.age_add = ticket.age_add;
-        held.received_at_ms = ticket.received_at_ms;
-        held.suite = ticket.suite;
-        held.max_early_data = ticket.max_early_data;
-        hs().have_ticket = true;
-#endif
-    }
-#if !defined(CARAPACE_TLS_NO_PSK)
-    [[nodiscard]] hash_kind ticket_hash() const noexcept { return hs().ticket.hash; }
-#endif
-    [[nodiscard]] byte_view offered_key(const detail::client_handshake_state::offered_psk& p) const noexcept {
-#if !defined(CARAPACE_TLS_NO_PSK)
-        if (p.resumption) return hs().ticket.psk_view();
-#endif
-        return config().external_psks[p.external].key;
-    }
-
-    // The PSKs a ClientHello offers: the configured ones, at most max_offered_psks, and after a
-    // HelloRetryRequest only those of the chosen suite's hash (§4.1.4).
-    void choose_offered_psks() noexcept {
-        hs().psk_count = 0;
-        if (!have_psk || (!offers_mode(psk_mode::psk_ke) && !offers_mode(psk_mode::psk_dhe_ke))) return;
-#if !defined(CARAPACE_TLS_NO_PSK)
-        if (hs().have_ticket && (!hello_retry_ || ticket_hash() == this->suite().hash))
-            hs().psks[hs().psk_count++] = {true, 0, ticket_hash()};
-#endif
-        const auto& psks = config().external_psks;
-        for (std::size_t i = 0; i < psks.size() && i <= 0xff && hs().psk_count < max_offered_psks; ++i) {
-            if (hello_retry_ && psks[i].hash != this->suite().hash) continue;
-            if (!have_sha384 && psks[i].hash == hash_kind::sha384) continue;
-            hs().psks[hs().psk_count++] = {false, static_cast<std::uint8_t>(i), psks[i].hash};
-        }
+    [[nodiscard]] byte_view offered_key(const detail::client_psk_offer::offered_psk& p) const noexcept {
+        return hs().psks.key(config(), p);
     }
 
     // An upper bound of the ClientHello's size, handshake header included.
@@ -428,12 +334,7 @@ private:
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
         n += 6 + max_cookie_size + 6;
-        if constexpr (have_psk) {
-            n += 4 + 2 + 6 + 4;  // psk_key_exchange_modes and pre_shared_key's headers
-            for (std::size_t i = 0; i < config().external_psks.size() && i < max_offered_psks; ++i)
-                n += 2 + config().external_psks[i].identity.size() + 4 + 1 + max_hash_size;
-            if (config().tickets != nullptr) n += 2 + max_stored_ticket_size + 4 + 1 + max_hash_size;
-        }
+        n += detail::client_psk_offer::hello_bound(config());
         for (const auto& x : config().extra_extensions) n += 4 + x.data.size();
         return std::max<std::size_t>(n, 512) + 4;
     }
@@ -477,35 +378,9 @@ private:
         if (!config().extension_order.empty()) ch.order = config().extension_order;
 
         // §4.2.11: the PSKs, with binders of their hash's size, zero until computed over the hello.
-        choose_offered_psks();
-        std::array<std::uint8_t, 2> modes{};
-        std::size_t mode_count = 0;
-        std::array<detail::codec::psk_identity, max_offered_psks> identities{};
-        std::array<byte_view, max_offered_psks> binders{};
-        static constexpr bytes<max_hash_size> placeholder{};
-        if constexpr (have_psk)
-            for (const psk_mode m : {psk_mode::psk_dhe_ke, psk_mode::psk_ke})
-                if (offers_mode(m)) modes[mode_count++] = static_cast<std::uint8_t>(m);
-        for (std::size_t i = 0; have_psk && i < hs().psk_count; ++i) {
-            const auto& p = hs().psks[i];
-#if !defined(CARAPACE_TLS_NO_PSK)
-            if (p.resumption) {
-                // §4.2.11.1: the ticket's age in milliseconds plus age_add, modulo 2^32.
-                const auto now_ms = config().clock != nullptr ? config().clock->now_milliseconds() : std::nullopt;
-                const auto age = static_cast<std::uint32_t>(now_ms.value_or(0) - hs().ticket.received_at_ms);
-                identities[i] = {hs().ticket.ticket_view(), age + hs().ticket.age_add};
-            } else
-#endif
-            {
-                identities[i] = {config().external_psks[p.external].identity, 0};  // §4.2.11: 0 for external
-            }
-            binders[i] = byte_view(placeholder).first(hash_size(p.hash));
-        }
-        if (have_psk && hs().psk_count != 0) {
-            ch.psk_key_exchange_modes = byte_view(modes).first(mode_count);
-            ch.psk_identities = std::span<const detail::codec::psk_identity>(identities).first(hs().psk_count);
-            ch.psk_binders = std::span<const byte_view>(binders).first(hs().psk_count);
-        }
+        hs().psks.choose(config(), hello_retry_ ? std::optional(this->suite().hash) : std::nullopt);
+        detail::psk_extension_lists psk_lists;
+        hs().psks.add_to_hello(config(), psk_lists, ch);
         ch.early_data = offers_early_data();
         hs().offered = detail::codec::offered_extensions(ch);
         this->write_message(
@@ -513,23 +388,11 @@ private:
             [&](byte_span hello) { return fill_binders(hello); });
     }
 
-    // §4.2.11.2: each binder over the transcript so far and the hello up to its binders list.
+    // §4.2.11.2: the binders, over the transcript so far and the hello up to its binders list.
     bool fill_binders(byte_span hello) noexcept {
-        if (!have_psk || hs().psk_count == 0) return true;
-        std::size_t list = 2;
-        for (std::size_t i = 0; i < hs().psk_count; ++i) list += 1 + hash_size(hs().psks[i].hash);
-        if (list > hello.size()) return false;
-        const std::size_t truncated = hello.size() - list;
-        std::array<detail::digest, max_offered_psks> values{};
-        std::array<byte_view, max_offered_psks> views{};
-        for (std::size_t i = 0; i < hs().psk_count; ++i) {
-            const auto& p = hs().psks[i];
-            const detail::digest prefix = this->transcript_hash_with(p.hash, hello.first(truncated));
-            values[i] = detail::psk_binder(p.hash, offered_key(p), p.resumption, prefix.view());
-            views[i] = values[i].view();
-        }
-        const bool ok = detail::codec::fill_binders(hello, truncated, std::span<const byte_view>(views).first(hs().psk_count));
-        return ok;
+        return hs().psks.fill_binders(config(), hello, [&](hash_kind kind, byte_view prefix) {
+            return this->transcript_hash_with(kind, prefix);
+        });
     }
 
     // The second ClientHello as records, or the first.
@@ -595,29 +458,7 @@ private:
     step on_new_session_ticket(const message& m) noexcept {
         detail::codec::new_session_ticket nst;
         if (const error e = decode(m.body, nst); e != error::none) return {e};
-        if constexpr (!have_psk) return {};
-        const auto t = now();
-        if (config().tickets == nullptr || !t || nst.lifetime == 0 ||
-            nst.ticket.size() > max_stored_ticket_size || config().server_name.size() > 255)
-            return {};
-        client_ticket ticket;
-        std::copy(nst.ticket.begin(), nst.ticket.end(), ticket.ticket.begin());
-        ticket.ticket_size = static_cast<std::uint16_t>(nst.ticket.size());
-        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nst.nonce);
-        std::copy(psk.view().begin(), psk.view().end(), ticket.psk.begin());
-        ticket.psk_size = static_cast<std::uint8_t>(psk.size());
-        ticket.suite = this->suite().id;
-        ticket.age_add = nst.age_add;
-        ticket.lifetime = nst.lifetime;
-        ticket.max_early_data = nst.has_early_data ? nst.max_early_data_size : 0;
-        ticket.received_at = *t;
-        ticket.received_at_ms = config().clock->now_milliseconds().value_or(*t * 1000);
-        std::copy(config().server_name.begin(), config().server_name.end(), ticket.server_name.begin());
-        ticket.server_name_size = static_cast<std::uint8_t>(config().server_name.size());
-        const std::size_t alpn_size = std::min<std::size_t>(alpn_.size(), 255);
-        std::copy(alpn_.begin(), alpn_.begin() + static_cast<std::ptrdiff_t>(alpn_size), ticket.alpn.begin());
-        ticket.alpn_size = static_cast<std::uint8_t>(alpn_size);
-        config().tickets->put(ticket);
+        detail::keep_ticket(config(), nst, this->suite(), this->resumption_secret(), alpn_);
         return {};
     }
 
@@ -662,8 +503,8 @@ private:
         // authenticates with a certificate, which needs our verifier.
         byte_view psk;
         if (sh.has_selected_identity) {
-            if (!have_psk || sh.selected_identity >= hs().psk_count) return {error::illegal_parameter};
-            const auto& p = hs().psks[sh.selected_identity];
+            if (!have_psk || sh.selected_identity >= hs().psks.count()) return {error::illegal_parameter};
+            const auto& p = hs().psks.at(sh.selected_identity);
             if (p.hash != this->suite().hash) return {error::illegal_parameter};
             psk = offered_key(p);
             psk_index_ = p.external;
@@ -690,7 +531,7 @@ private:
         if (shared_size == 0) return {error::illegal_parameter};
         this->add_to_transcript(m);
         // Our early data goes on under the early key until the server says whether it took it.
-        this->enter_handshake(byte_view(shared).first(shared_size), psk, have_psk && early_ == early_state::offered);
+        this->enter_handshake(byte_view(shared).first(shared_size), psk, have_psk && early_.offered());
         secure_wipe(shared);
         state_ = state::wait_encrypted_extensions;
         return {};
@@ -709,10 +550,10 @@ private:
         }
         if (hrr.cookie.size() > max_cookie_size) return {error::handshake_failure};
         // §4.1.2: the second hello offers no early data; the first one's is not taken.
-        const bool early_rejected = have_psk && early_ == early_state::offered;
+        const bool early_rejected = have_psk && early_.offered();
 #if !defined(CARAPACE_TLS_NO_PSK)
         if (early_rejected) {
-            early_ = early_state::rejected;
+            early_.reject();
             hs().early_traffic.clear();
             this->drop_write_key();
         }
@@ -758,14 +599,14 @@ private:
     // and the ticket's suite; declined, our next records use the handshake key. (The decoder
     // already refused early_data in an answer to a hello that did not offer it.)
     step answer_to_early_data(bool accepted) noexcept {
-        if (!have_psk || early_ != early_state::offered) return {};
+        if (!have_psk || !early_.offered()) return {};
 #if !defined(CARAPACE_TLS_NO_PSK)
         if (accepted) {
-            if (!resumed_ || this->suite().id != hs().ticket.suite) return {error::illegal_parameter};
-            early_ = early_state::accepted;
+            if (!resumed_ || this->suite().id != hs().psks.ticket().suite) return {error::illegal_parameter};
+            early_.accept();
             return {error::none, event::early_data_accepted};
         }
-        early_ = early_state::rejected;
+        early_.reject();
         hs().early_traffic.clear();
         this->install_handshake_write();
 #else
@@ -845,11 +686,11 @@ private:
         // Our flight: [ChangeCipherSpec] [EndOfEarlyData] [Certificate CertificateVerify] Finished.
         if (config().middlebox_compatibility) this->send_change_cipher_spec(out);
 #if !defined(CARAPACE_TLS_NO_PSK)
-        if (early_ == early_state::accepted) {
+        if (early_.accepted()) {
             // §4.5: the end of our early data, under the early key; then the handshake key.
             this->write_message(out, handshake_type::end_of_early_data, [](detail::writer&) {});
             this->flush(out);
-            early_ = early_state::ended;
+            early_.end();
             hs().early_traffic.clear();
             this->install_handshake_write();
         }
@@ -893,9 +734,7 @@ private:
     bool hello_retry_ = false;
     bool psk_used_ = false;
     bool resumed_ = false;
-    early_state early_ = early_state::none;  // stays none without PSKs (CARAPACE_TLS_NO_PSK)
-    std::uint32_t early_limit_ = 0;  // the ticket's max_early_data, when offered
-    std::uint32_t early_sent_ = 0;
+    detail::client_early_data early_{};  // our 0-RTT (none without PSKs: CARAPACE_TLS_NO_PSK)
 };
 
 // A client with the default handshake buffer and its storage inside the object.
