@@ -77,10 +77,9 @@ public:
     basic_server(const basic_server&) = delete;
     basic_server& operator=(const basic_server&) = delete;
 
-    // Sends a NewSessionTicket (§4.6.1) once the handshake is complete. The ticket's content is
-    // the caller's: typically the PSK of resumption_psk(nonce) and its parameters, sealed under a
-    // key only this server knows.
-    io_result send_session_ticket(const session_ticket& t, byte_span output) noexcept {
+    // For tests: sends a NewSessionTicket (§4.6.1) with the caller's fields once the handshake is
+    // complete (a trace replayed byte for byte; a ticket the engine did not make resumes nothing).
+    io_result send_session_ticket_for_testing(const session_ticket& t, byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (!this->is_connected()) return base::refused(error::wrong_state);
         if (this->close_was_sent()) return base::refused(error::closed);
@@ -102,31 +101,22 @@ public:
         return base::result(0, out.size(), event::need_input);
     }
 
-    // Sends one more of our own sealed tickets (server_config::ticket_keys; those after the
-    // handshake go by themselves) once the handshake is complete. Refused (wrong_state) without
-    // ticket keys or a clock that knows the time.
+    // Sends one more of our own tickets (sealed under server_config::ticket_keys, or stateful in
+    // session_store; those after the handshake go by themselves) once the handshake is complete.
+    // Refused with wrong_state without either or without a clock that knows the time, with
+    // no_buffer when the session store is full (nothing is sent then).
     io_result send_ticket(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
-        if (!this->is_connected() || config().ticket_keys.empty()) return base::refused(error::wrong_state);
+        if (!this->is_connected() || !detail::issues_tickets(config())) return base::refused(error::wrong_state);
         if (this->close_was_sent()) return base::refused(error::closed);
         const auto t = now();
         if (!t) return base::refused(error::wrong_state);
         const std::size_t needed = tickets_size(1);
         if (output.size() < needed) return base::need_space(needed);
         flight out(output);
-        write_ticket(out, *t);
+        if (!write_ticket(out, *t)) return base::refused(error::no_buffer);
         this->flush(out);
         return base::result(0, out.size(), event::need_input);
-    }
-
-    // The PSK a ticket with this nonce stands for (§4.6.1). An error once the connection failed.
-    [[nodiscard]] error resumption_psk(byte_view nonce, byte_span out) const noexcept {
-        if (this->has_failed()) return error::closed;
-        if (!this->is_connected() || out.size() != this->suite().hash_size || nonce.size() > 255)
-            return error::wrong_state;
-        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nonce);
-        std::copy(psk.view().begin(), psk.view().end(), out.begin());
-        return error::none;
     }
 
     // Whether the handshake went through a HelloRetryRequest.
@@ -539,13 +529,14 @@ private:
     }
 
     // One ticket of ours (see server_tickets.hpp), its nonce a counter.
-    void write_ticket(flight& out, std::int64_t now_seconds) noexcept {
+    bool write_ticket(flight& out, std::int64_t now_seconds) noexcept {
         const detail::ticket_origin origin{this->suite(), this->resumption_secret(),
                                            byte_view(server_name_).first(server_name_size_), alpn_};
         detail::outgoing_ticket t;
-        if (!detail::make_ticket(config(), origin, tickets_sent_++, now_seconds, t)) return;
+        if (!detail::make_ticket(config(), origin, tickets_sent_++, now_seconds, t)) return false;
         this->write_post_handshake_message(out, handshake_type::new_session_ticket,
                                            [&](detail::writer& w) { encode(w, t.message); });
+        return true;
     }
 
     detail::held_config<server_config, Buffers> config_;

@@ -1,9 +1,11 @@
 // A server's session tickets (RFC 8446 §4.6.1, §2.2) and the 0-RTT they allow (§4.2.10, §8): the
-// tickets it issues once a handshake is complete (sealed under config.ticket_keys), the lookup of
-// a ClientHello's identities among them (sealed ones opened, stateful ones taken from
-// config.session_store), and whether the early data of a resumed hello is accepted. Plain
-// functions of the configuration and what the caller passes, like negotiation.hpp: the state
-// machine (server.hpp) calls them and keeps the results in its handshake state.
+// tickets it issues once a handshake is complete (sealed under config.ticket_keys, or else random
+// identifiers of sessions put into config.session_store: the resumption PSK leaves the engine only
+// sealed or into the caller's store, never through the API), the lookup of a ClientHello's
+// identities among them (sealed ones opened, stateful ones taken from the store), and whether the
+// early data of a resumed hello is accepted. Plain functions of the configuration and what the
+// caller passes, like negotiation.hpp: the state machine (server.hpp) calls them and keeps the
+// results in its handshake state.
 #pragma once
 
 #include <algorithm>
@@ -121,9 +123,14 @@ inline psk_choice choose_ticket(const server_config& config, std::optional<std::
     return config.replay_recorder->record_once(ch.psk_binders[0], *now, config.early_data_window);
 }
 
+// Whether we issue tickets at all: sealed ones, or stateful ones into the session store (with
+// both, sealed ones: the store then only answers for the tickets it already holds).
+[[nodiscard]] inline bool issues_tickets(const server_config& config) noexcept {
+    return (!config.ticket_keys.empty() || config.session_store != nullptr) && config.clock != nullptr;
+}
 // Whether tickets go out by themselves after a handshake.
 [[nodiscard]] inline bool sends_tickets(const server_config& config) noexcept {
-    return !config.ticket_keys.empty() && config.clock != nullptr && config.tickets_after_handshake != 0;
+    return issues_tickets(config) && config.tickets_after_handshake != 0;
 }
 // The most bytes of protected records `count` of our tickets take, in records of `max_fragment`.
 [[nodiscard]] constexpr std::size_t tickets_size(std::size_t count, std::size_t max_fragment) noexcept {
@@ -140,6 +147,8 @@ struct ticket_origin {
     byte_view alpn;
 };
 
+static_assert(session_ticket_id_size <= max_sealed_ticket_size);  // tickets_size() holds for both kinds
+
 // One NewSessionTicket of ours and the bytes its views point into (so it is not copied).
 struct outgoing_ticket {
     std::uint8_t nonce[4] = {};
@@ -150,9 +159,10 @@ struct outgoing_ticket {
     outgoing_ticket& operator=(const outgoing_ticket&) = delete;
 };
 
-// Our ticket number `n` (its nonce, §4.6.1): the PSK it stands for sealed into it with what
-// resuming needs (the suite, the server name, the ALPN protocol, its issue time and lifetime).
-// False when none can be made.
+// Our ticket number `n` (its nonce, §4.6.1) and what resuming needs (the suite, the server name,
+// the ALPN protocol, its issue time and lifetime) with the PSK it stands for: sealed into the
+// ticket under our ticket key, or else kept in the session store under a random identifier,
+// which is the ticket. False when none can be made (the store is full).
 inline bool make_ticket(const server_config& config, const ticket_origin& origin, std::uint32_t n,
                         std::int64_t now_seconds, outgoing_ticket& out) noexcept {
     out.nonce[0] = static_cast<std::uint8_t>(n >> 24);
@@ -172,8 +182,17 @@ inline bool make_ticket(const server_config& config, const ticket_origin& origin
     c.max_early_data = have_psk ? std::min(config.max_early_data, max_early_data_limit) : 0;
     c.server_name_hash = binding_hash(origin.server_name);
     c.alpn_hash = binding_hash(origin.alpn);
-    const std::size_t size =
-        seal_ticket(config.ticket_keys[0], std::span<const std::uint8_t, 24>(random.data() + 4, 24), c, out.body);
+    std::size_t size = 0;
+    if (!config.ticket_keys.empty()) {
+        size = seal_ticket(config.ticket_keys[0], std::span<const std::uint8_t, 24>(random.data() + 4, 24), c,
+                           out.body);
+    } else if (config.session_store != nullptr) {
+        const byte_span id = byte_span(out.body).first(session_ticket_id_size);
+        config.random->fill(id);
+        const stored_session session{c.psk,     c.suite,          c.issued_at,        c.lifetime,
+                                     c.age_add, c.max_early_data, origin.server_name, origin.alpn};
+        if (config.session_store->put(id, session)) size = id.size();
+    }
     if (size == 0) return false;
     out.message.lifetime = c.lifetime;
     out.message.age_add = c.age_add;
