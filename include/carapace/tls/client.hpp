@@ -109,9 +109,9 @@ public:
     io_result start(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (state_ != state::idle) return base::refused(error::wrong_state);
-        if (config().random == nullptr || (config().verifier == nullptr && !psk_only()))
+        if (config().random == nullptr || (verifier() == nullptr && !psk_only()))
             return base::refused(error::wrong_state);
-        if (config().verifier != nullptr && config().verify_server && config().server_name.empty() &&
+        if (verifier() != nullptr && config().verify_server && config().server_name.empty() &&
             !config().skip_host_check)
             return base::refused(error::wrong_state);
         if constexpr (have_psk)
@@ -306,10 +306,16 @@ private:
         return !config().server_name.empty() && x509::parse_ip_address(config().server_name).size == 0;
     }
 
+    // The verifier of the server's certificate: none in a build without certificates
+    // (CARAPACE_TLS_NO_CERTIFICATES), which then, like a client configured without one, makes PSK
+    // handshakes only.
+    [[nodiscard]] certificate_verifier* verifier() const noexcept {
+        return have_certificates ? config().verifier : nullptr;
+    }
     // Without a verifier only a PSK handshake is possible: no signature_algorithms then (§9.2).
     [[nodiscard]] std::span<const signature_scheme> signature_algorithms() const noexcept {
-        if (config().verifier == nullptr) return {};
-        return config().verifier->schemes();
+        if (verifier() == nullptr) return {};
+        return verifier()->schemes();
     }
     [[nodiscard]] bool psk_only() const noexcept { return have_psk && !config().external_psks.empty(); }
 
@@ -441,10 +447,8 @@ private:
             case state::wait_server_hello: return on_server_hello(m, out);
             case state::wait_encrypted_extensions: return on_encrypted_extensions(m);
             case state::wait_certificate_or_request:
-                if (m.type == handshake_type::certificate_request) return on_certificate_request(m);
-                return on_certificate(m);
-            case state::wait_certificate: return on_certificate(m);
-            case state::wait_certificate_verify: return on_certificate_verify(m);
+            case state::wait_certificate:
+            case state::wait_certificate_verify: return on_certificate_message(m);
             case state::wait_finished: return on_finished(m, out);
             case state::connected:
                 if (m.type == handshake_type::new_session_ticket) return on_new_session_ticket(m);
@@ -510,7 +514,7 @@ private:
             psk_index_ = p.external;
             resumed_ = p.resumption;
             psk_used_ = true;
-        } else if (config().verifier == nullptr) {
+        } else if (verifier() == nullptr) {
             return {error::handshake_failure};
         }
         bytes<max_shared_secret_size> shared{};
@@ -615,6 +619,20 @@ private:
         return {error::none, event::early_data_rejected};
     }
 
+    // The server's CertificateRequest, Certificate and CertificateVerify, in a build with
+    // certificates (without, a PSK handshake never waits for them).
+    step on_certificate_message(const message& m) noexcept {
+        if constexpr (!have_certificates) {
+            static_cast<void>(m);
+            return {error::unexpected_message};
+        } else {
+            if (state_ == state::wait_certificate_or_request && m.type == handshake_type::certificate_request)
+                return on_certificate_request(m);
+            if (state_ == state::wait_certificate_verify) return on_certificate_verify(m);
+            return on_certificate(m);
+        }
+    }
+
     step on_certificate_request(const message& m) noexcept {
         detail::codec::certificate_request cr;
         if (const error e = decode(m.body, cr); e != error::none) return {e};
@@ -631,7 +649,7 @@ private:
     }
 
     [[nodiscard]] bool stapling() const noexcept {
-#if defined(CARAPACE_TLS_NO_OCSP)
+#if defined(CARAPACE_TLS_NO_OCSP) || defined(CARAPACE_TLS_NO_CERTIFICATES)
         return false;  // this build reads no OCSP responses: it does not ask for them either
 #else
         return config().ocsp_stapling != ocsp_stapling::off;
@@ -695,13 +713,15 @@ private:
             this->install_handshake_write();
         }
 #endif
-        if (hs().certificate_requested) {
-            // Without a certificate for the server's algorithms: an empty one, and no signature.
-            const step s = this->authenticate(
-                out, hs().client_scheme ? config().certificate_chain : std::span<const byte_view>{}, config().signer,
-                hs().client_scheme);
-            if (s.what == event::signature_needed) state_ = state::wait_signature;
-            if (s.what == event::signature_needed || s.failure != error::none) return s;
+        if constexpr (have_certificates) {
+            if (hs().certificate_requested) {
+                // Without a certificate for the server's algorithms: an empty one, and no signature.
+                const step s = this->authenticate(
+                    out, hs().client_scheme ? config().certificate_chain : std::span<const byte_view>{},
+                    config().signer, hs().client_scheme);
+                if (s.what == event::signature_needed) state_ = state::wait_signature;
+                if (s.what == event::signature_needed || s.failure != error::none) return s;
+            }
         }
         return send_finished(out);
     }
@@ -709,7 +729,7 @@ private:
     // complete_signature(): the rest of our flight with the signature handed in.
     step resume_after_signature(byte_view signature, flight& out) noexcept {
         if (state_ != state::wait_signature || !hs().client_scheme) return {error::internal_error};
-        this->write_certificate_verify(out, *hs().client_scheme, signature);
+        if constexpr (have_certificates) this->write_certificate_verify(out, *hs().client_scheme, signature);
         return send_finished(out);
     }
 

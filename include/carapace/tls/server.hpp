@@ -214,8 +214,8 @@ private:
         switch (state_) {
             case state::wait_client_hello:
             case state::wait_second_client_hello: return on_client_hello(m, out);
-            case state::wait_certificate: return on_certificate(m);
-            case state::wait_certificate_verify: return on_certificate_verify(m);
+            case state::wait_certificate:
+            case state::wait_certificate_verify: return on_certificate_message(m);
             case state::wait_finished: return on_finished(m, out);
             case state::wait_end_of_early_data: return on_end_of_early_data(m);
             case state::connected: return this->receive_key_update(m.body);
@@ -223,8 +223,11 @@ private:
         }
     }
 
+    // Whether we can make a certificate handshake: never in a build without certificates
+    // (CARAPACE_TLS_NO_CERTIFICATES), which then, like a server configured without one, makes PSK
+    // handshakes only.
     [[nodiscard]] bool has_certificate() const noexcept {
-        return config().signer != nullptr && !config().certificate_chain.empty();
+        return have_certificates && config().signer != nullptr && !config().certificate_chain.empty();
     }
 
     step on_client_hello(const message& m, flight& out) noexcept {
@@ -399,6 +402,12 @@ private:
         write_encrypted_extensions(out, ch);
         // §4.3.2, §2.2: a PSK handshake authenticates by the PSK; no certificates either way.
         if (with_psk) return send_finished(out);
+        if constexpr (have_certificates) return send_certificates(ch, out);
+        return {error::internal_error};  // without certificates, has_certificate() let no hello get here
+    }
+
+    // Our CertificateRequest, Certificate and CertificateVerify, then our Finished.
+    step send_certificates(const detail::codec::client_hello& ch, flight& out) noexcept {
         if (config().request_client_certificate || config().require_client_certificate) {
             hs().certificate_requested = true;
             detail::codec::certificate_request cr;
@@ -416,7 +425,7 @@ private:
     // complete_signature(): the rest of our flight with the signature handed in.
     step resume_after_signature(byte_view signature, flight& out) noexcept {
         if (state_ != state::wait_signature) return {error::internal_error};
-        this->write_certificate_verify(out, hs().scheme, signature);
+        if constexpr (have_certificates) this->write_certificate_verify(out, hs().scheme, signature);
         const step s = send_finished(out);
         // The client's flight may already be waiting: reassembly hands it over on receive().
         return s.failure != error::none ? s : step{};
@@ -468,6 +477,17 @@ private:
         ee.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ee.order = config().extension_order;
         this->write_message(out, handshake_type::encrypted_extensions, [&](detail::writer& w) { encode(w, ee); });
+    }
+
+    // The client's Certificate and CertificateVerify, in a build with certificates (without, we
+    // never ask for them).
+    step on_certificate_message(const message& m) noexcept {
+        if constexpr (!have_certificates) {
+            static_cast<void>(m);
+            return {error::unexpected_message};
+        } else {
+            return state_ == state::wait_certificate ? on_certificate(m) : on_certificate_verify(m);
+        }
     }
 
     step on_certificate(const message& m) noexcept {

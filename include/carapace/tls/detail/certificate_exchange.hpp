@@ -3,7 +3,8 @@
 // the caller's signer, either of which may answer later (a pending verification or signature; the
 // receive loop in connection.hpp waits for complete_verification or complete_signature). A mixin
 // of connection.hpp (CRTP: `Connection` is the connection, which holds the transcript and the
-// pending verdict): kept apart so that the layer a PSK handshake never uses (§2.2) is one header.
+// pending verdict): kept apart so that the layer a PSK handshake never uses (§2.2) is one header,
+// and a PSK-only build (CARAPACE_TLS_NO_CERTIFICATES) mixes in nothing but the size of no signature.
 #pragma once
 
 #include <algorithm>
@@ -22,9 +23,20 @@
 #include "carapace/tls/detail/wire.hpp"
 #include "carapace/tls/error.hpp"
 #include "carapace/tls/interfaces.hpp"
+#if !defined(CARAPACE_TLS_NO_CERTIFICATES)
 #include "carapace/x509/certificate.hpp"
+#endif
 
 namespace carapace::tls::detail {
+
+#if defined(CARAPACE_TLS_NO_CERTIFICATES)
+template <class Connection>
+class certificate_exchange {
+protected:
+    // No signer is used: our flights carry no signature.
+    static constexpr std::size_t largest_signature(const signer*) noexcept { return 0; }
+};
+#else
 
 template <class Connection>
 class certificate_exchange {
@@ -162,5 +174,6 @@ private:
     Connection& self() noexcept { return static_cast<Connection&>(*this); }
     const Connection& self() const noexcept { return static_cast<const Connection&>(*this); }
 };
+#endif
 
 }  // namespace carapace::tls::detail
