@@ -31,7 +31,10 @@ namespace carapace::tls::detail {
 // What a server keeps, during the handshake, of the ticket a ClientHello resumes with: its PSK
 // (for the binder and the key schedule) and what 0-RTT needs (§4.2.10): its suite, its ALPN
 // protocol, its early data limit, whether its age passed the freshness check (§8.3) and whether
-// it was single use (from config.session_store: replay-safe by itself, §8.1).
+// it was single use (from config.session_store: replay-safe by itself, §8.1). A single-use ticket
+// is gone from the store once a first ClientHello took it, while the second one, after a
+// HelloRetryRequest, offers it again (§4.1.2): the rest of its contents and the hash of its
+// identity let that hello resume it.
 struct resumed_ticket {
     secret psk{};
     cipher_suite suite{};
@@ -39,6 +42,10 @@ struct resumed_ticket {
     std::uint32_t max_early_data = 0;
     bool age_fresh = false;
     bool single_use = false;
+    bytes<32> identity_hash{};
+    bytes<32> server_name_hash{};
+    std::int64_t issued_at = 0;
+    std::uint32_t lifetime = 0, age_add = 0;
 };
 
 // A stateful ticket (config.session_store), taken from the store, as the contents of one of our
@@ -55,6 +62,21 @@ inline bool look_up_session(const server_config& config, byte_view identity, tic
     c.psk = found.psk;
     c.server_name_hash = binding_hash(found.server_name);
     c.alpn_hash = binding_hash(found.alpn);
+    return true;
+}
+
+// The single-use ticket an earlier ClientHello of this handshake took from the store, when
+// `identity` is it.
+inline bool taken_before(const resumed_ticket& t, byte_view identity, ticket_contents& c) noexcept {
+    if (!t.single_use || t.psk.empty() || t.identity_hash != binding_hash(identity)) return false;
+    c.suite = t.suite;
+    c.issued_at = t.issued_at;
+    c.lifetime = t.lifetime;
+    c.age_add = t.age_add;
+    c.max_early_data = t.max_early_data;
+    c.psk = t.psk.view();
+    c.server_name_hash = t.server_name_hash;
+    c.alpn_hash = t.alpn_hash;
     return true;
 }
 
@@ -76,7 +98,7 @@ inline psk_choice choose_ticket(const server_config& config, std::optional<std::
         ticket_contents c;
         bool single_use = false;
         if (!open_ticket(config.ticket_keys, id.identity, scratch, c)) {
-            if (!look_up_session(config, id.identity, c)) continue;
+            if (!taken_before(ticket, id.identity, c) && !look_up_session(config, id.identity, c)) continue;
             single_use = true;
         }
         const auto suite = find_suite(static_cast<std::uint16_t>(c.suite));
@@ -90,8 +112,13 @@ inline psk_choice choose_ticket(const server_config& config, std::optional<std::
         ticket.single_use = single_use;
         ticket.age_fresh =
             ticket_age_fresh(id.obfuscated_ticket_age, c.age_add, c.issued_at, *now, config.early_data_clock_skew);
+        ticket.identity_hash = binding_hash(id.identity);
+        ticket.server_name_hash = c.server_name_hash;
+        ticket.issued_at = c.issued_at;
+        ticket.lifetime = c.lifetime;
+        ticket.age_add = c.age_add;
         const byte_span key = ticket.psk.span(c.psk.size());
-        std::copy(c.psk.begin(), c.psk.end(), key.begin());
+        if (c.psk.data() != key.data()) std::copy(c.psk.begin(), c.psk.end(), key.begin());  // not when taken_before
         out.chosen = true;
         out.resumption = true;
         out.identity = static_cast<std::uint16_t>(i);
