@@ -22,6 +22,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
+#include "carapace/tls/detail/client_groups.hpp"
 #include "carapace/tls/detail/client_psk_offer.hpp"
 #include "carapace/tls/detail/connection.hpp"
 #include "carapace/tls/detail/codec/certificate.hpp"
@@ -39,15 +40,6 @@ namespace carapace::tls {
 
 namespace detail {
 
-// Most key shares sent in the first ClientHello.
-inline constexpr std::size_t max_client_key_shares = 4;
-// Our public shares, stored back to back: room for one share of any group and three classical
-// ones (one post-quantum share and its classical fallbacks). Only a build with the ML-KEM groups
-// pays for their kilobyte shares (see max_key_share_size).
-inline constexpr std::size_t max_client_share_bytes =
-    max_key_share_size + (max_client_key_shares - 1) * max_classical_share_size;
-// Most groups listed in supported_groups (distinct groups with a key_exchange; more are dropped).
-inline constexpr std::size_t max_listed_groups = 16;
 // Largest HelloRetryRequest cookie we echo.
 inline constexpr std::size_t max_cookie_size = 512;
 
@@ -124,7 +116,7 @@ public:
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
         hs().psks.take_ticket(config(), now());
-        const auto groups = first_share_groups();
+        const auto groups = detail::first_share_groups(config());
         // No group we implement: only a psk_ke handshake can do without.
         if (groups.count == 0 && !(psk_only() && offers_mode(psk_mode::psk_ke))) return base::refused(error::wrong_state);
         for (const named_group g : groups.view()) {
@@ -231,55 +223,8 @@ private:
     [[nodiscard]] tls::key_log* key_log() const noexcept { return config().key_log; }
     [[nodiscard]] buffer_pool* buffer_source() const noexcept { return config().buffers; }
 
-    key_exchange* find_key_exchange(named_group g) const noexcept {
-        for (key_exchange* kx : config().key_exchanges)
-            if (kx != nullptr && kx->group() == g) return kx;
-        return nullptr;
-    }
-
-    // The groups given a share in the first ClientHello: key_share_groups, or else the first of
-    // `groups` we implement and, when that one is post-quantum, also the first classical one, so
-    // that a server without ML-KEM still answers in one round trip (X25519MLKEM768 and X25519 with
-    // the default groups).
-    struct share_groups {
-        std::array<named_group, max_key_shares> list{};
-        std::size_t count = 0;
-        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
-    };
-    [[nodiscard]] share_groups first_share_groups() const noexcept {
-        share_groups out;
-        if (!config().key_share_groups.empty()) {
-            for (const named_group g : config().key_share_groups)
-                if (out.count < max_key_shares) out.list[out.count++] = g;
-            return out;
-        }
-        for (const named_group g : config().groups) {
-            if (find_key_exchange(g) == nullptr) continue;
-            if (out.count == 0) {
-                out.list[out.count++] = g;
-                if (!is_post_quantum(g)) return out;
-            } else if (!is_post_quantum(g)) {
-                out.list[out.count++] = g;
-                return out;
-            }
-        }
-        return out;
-    }
-
-    // The most bytes of public shares a ClientHello of ours may carry: the first one's shares or
-    // one share of any group we list (after a HelloRetryRequest).
-    [[nodiscard]] std::size_t share_bytes_bound() const noexcept {
-        std::size_t first = 0, retry = 0;
-        const share_groups shared = first_share_groups();  // view() points into it
-        for (const named_group g : shared.view())
-            if (const key_exchange* kx = find_key_exchange(g)) first += kx->share_size();
-        for (const named_group g : config().groups)
-            if (const key_exchange* kx = find_key_exchange(g)) retry = std::max(retry, kx->share_size());
-        return std::min(std::max(first, retry), max_client_share_bytes);
-    }
-
     bool generate_share(named_group g) noexcept {
-        key_exchange* kx = find_key_exchange(g);
+        key_exchange* kx = detail::find_key_exchange(config(), g);
         if (kx == nullptr || hs().share_count == max_key_shares) return false;
         const std::size_t size = kx->share_size();
         const offered_share* last = hs().share_count == 0 ? nullptr : &hs().shares[hs().share_count - 1];
@@ -335,7 +280,7 @@ private:
         std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config().cipher_suites.size() + 2 + 2;
         n += 9 + config().server_name.size() + 9;  // and status_request
         n += 6 + 2 * config().groups.size();
-        n += 6 + max_key_shares * 4 + share_bytes_bound();
+        n += 6 + max_key_shares * 4 + detail::share_bytes_bound(config());
         n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config().signature_algorithms_cert.size();
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
@@ -368,7 +313,7 @@ private:
         ch.session_id = config().middlebox_compatibility ? byte_view(hs().session_id) : byte_view{};
         ch.cipher_suites = std::span<const cipher_suite>(suites).first(suite_count);
         if (send_server_name()) ch.server_name = detail::codec::text_bytes(config().server_name);
-        const listed_groups groups = supported_groups();
+        const auto groups = detail::supported_groups(config());
         ch.supported_groups = groups.view();
         ch.has_key_share = hs().share_count != 0;
         ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(hs().share_count);
@@ -470,29 +415,6 @@ private:
         return std::find(config().cipher_suites.begin(), config().cipher_suites.end(), id) != config().cipher_suites.end() &&
                find_suite(static_cast<std::uint16_t>(id));
     }
-    // §4.2.7: the groups we list in supported_groups are those of `groups` we have a
-    // key_exchange for (the defaults name X25519MLKEM768 first, which a config may leave without
-    // an implementation): a server must not be led to choose one we cannot do.
-    struct listed_groups {
-        std::array<named_group, max_listed_groups> list{};
-        std::size_t count = 0;
-        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
-    };
-    [[nodiscard]] listed_groups supported_groups() const noexcept {
-        listed_groups out;
-        for (const named_group g : config().groups) {
-            if (out.count == out.list.size()) break;
-            const auto listed = out.view();
-            if (find_key_exchange(g) != nullptr && std::find(listed.begin(), listed.end(), g) == listed.end())
-                out.list[out.count++] = g;
-        }
-        return out;
-    }
-    bool offered_group(named_group g) const noexcept {
-        const auto listed = supported_groups();
-        return std::find(listed.view().begin(), listed.view().end(), g) != listed.view().end();
-    }
-
     step on_server_hello(const message& m, flight& out) noexcept {
         detail::codec::server_hello sh;
         if (const error e = decode(m.body, sh, hs().offered); e != error::none) return {e};
@@ -548,7 +470,7 @@ private:
         // without a share.
         if (!hrr.has_selected_group && hrr.cookie.empty()) return {error::illegal_parameter};
         if (hrr.has_selected_group) {
-            if (!offered_group(hrr.selected_group)) return {error::illegal_parameter};
+            if (!detail::lists_group(config(), hrr.selected_group)) return {error::illegal_parameter};
             for (std::size_t i = 0; i < hs().share_count; ++i)
                 if (hs().shares[i].group == hrr.selected_group) return {error::illegal_parameter};
         }
