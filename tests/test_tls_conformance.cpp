@@ -621,23 +621,21 @@ TEST_CASE("TLS conformance: need_output_space counts the client's certificate fl
 }
 
 // Once a connection failed, its secrets are gone: deriving from them must be an error, not the
-// value of an empty secret.
-TEST_CASE("TLS conformance: exporters and resumption_psk after a fatal error return an error") {
+// value of an empty secret, and no ticket (whose PSK derives from them) goes out.
+TEST_CASE("TLS conformance: exporters and tickets after a fatal error return an error") {
     peer_setup t;
     peer_pair p(t.cc, t.sc);
     p.handshake();
     REQUIRE(p.completed());
-    bytes<32> ekm{}, psk{};
-    const std::uint8_t nonce[1] = {0};
+    bytes<32> ekm{};
     REQUIRE(p.server.export_keying_material(literal_bytes("EXPORTER-test"), {}, ekm) == tls::error::none);
-    REQUIRE(p.server.resumption_psk(nonce, psk) == tls::error::none);
     const byte_vector forged = framed(23, byte_vector(40, 7), 40);  // does not authenticate
     byte_vector out(1024);
     auto r = p.server.receive(forged, out);
     REQUIRE(r.what == tls::event::fatal);
     REQUIRE(r.failure == tls::error::bad_record_mac);
     CHECK(p.server.export_keying_material(literal_bytes("EXPORTER-test"), {}, ekm) != tls::error::none);
-    CHECK(p.server.resumption_psk(nonce, psk) != tls::error::none);
+    CHECK(p.server.send_ticket(out).what == tls::event::fatal);
     r = p.client.receive(forged, out);
     REQUIRE(r.what == tls::event::fatal);
     CHECK(p.client.export_keying_material(literal_bytes("EXPORTER-test"), {}, ekm) != tls::error::none);

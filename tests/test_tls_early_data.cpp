@@ -167,73 +167,15 @@ TEST_CASE("TLS 0-RTT: send_early is refused when the hello offered no early data
     CHECK(!s.server.early_data_accepted());
 }
 
-namespace {
-
-// A caller's stateful ticket store: opaque identities, each used once.
-class single_use_sessions final : public tls::server_ticket_store {
-public:
-    struct entry {
-        byte_vector id, psk;
-        tls::cipher_suite suite{};
-        std::int64_t issued_at = 0;
-        std::uint32_t age_add = 0;
-        bool used = false;
-    };
-    std::vector<entry> entries;
-    const bytes<9> name = literal_bytes("localhost");
-    bool take(byte_view ticket, tls::stored_session& out) noexcept override {
-        for (auto& e : entries) {
-            if (e.used || e.id != byte_vector(ticket.begin(), ticket.end())) continue;
-            e.used = true;
-            out.psk = e.psk;
-            out.suite = e.suite;
-            out.issued_at = e.issued_at;
-            out.lifetime = 3600;
-            out.age_add = e.age_add;
-            out.max_early_data = 500;
-            out.server_name = name;
-            return true;
-        }
-        return false;
-    }
-};
-
-}  // namespace
-
 TEST_CASE("TLS 0-RTT: stateful single-use tickets resume with early data, once") {
     early_data_setup t;
-    single_use_sessions sessions;
+    tls::memory_session_store<4> sessions;
     t.server_config.ticket_keys = {};
     t.server_config.session_store = &sessions;
     t.server_config.replay_recorder = nullptr;  // single use protects by itself (§8.1)
-    {
-        session s(t.client_config, t.server_config);
-        s.handshake();
-        REQUIRE(s.server.handshake_complete());
-        // The caller issues a ticket of its own and keeps its PSK.
-        single_use_sessions::entry e;
-        e.id = pattern(16, 77);
-        e.psk.resize(32);
-        const std::uint8_t nonce[1] = {1};
-        REQUIRE(s.server.resumption_psk(nonce, e.psk) == tls::error::none);
-        e.suite = s.server.negotiated_suite();
-        e.issued_at = t.server_clock.at;
-        e.age_add = 0x12345678;
-        sessions.entries.push_back(e);
-        tls::session_ticket ticket;
-        ticket.lifetime = 3600;
-        ticket.age_add = e.age_add;
-        ticket.nonce = nonce;
-        ticket.ticket = sessions.entries[0].id;
-        ticket.max_early_data = 500;
-        byte_vector out(4096);
-        const auto r = s.server.send_session_ticket(ticket, out);
-        REQUIRE(r.what == tls::event::need_input);
-        s.to_client.assign(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r.produced));
-        s.run();
-        REQUIRE(t.store.size() == 1);
-    }
-    t.advance(1);
+    first_connection(t);  // the server issues the ticket into its store
+    REQUIRE(sessions.size() == 1);
+    t.server_config.tickets_after_handshake = 0;
     session s(t.client_config, t.server_config);
     const byte_vector early = pattern(400, 5);
     REQUIRE(start_with_early(s, early) == early.size());
@@ -243,6 +185,7 @@ TEST_CASE("TLS 0-RTT: stateful single-use tickets resume with early data, once")
     CHECK(s.client_log.saw(tls::event::early_data_accepted));
     CHECK(s.server_log.early == early);
     check_connected_and_talking(s);
+    CHECK(sessions.size() == 0);
     // Replayed, the ticket is gone: a full handshake, the early data skipped.
     const replayed_flight replayed(t.server_config, flight);
     check_early_data_skipped(replayed);

@@ -1,8 +1,8 @@
 // Session tickets and resumption (RFC 8446 §2.2, §4.6.1, §4.2.11) through both engines over
-// memory: the server's stateless tickets (sealed under a caller's key ring), the client's ticket
-// store, resumption with and without a HelloRetryRequest, across a key rotation, and
-// refusals: a retired key, an expired ticket, another server name, a server without keys. Every
-// suite in both PSK modes, with 0-RTT, is in the engine matrix (test_tls_engine.cpp).
+// memory: the server's stateless tickets (sealed under a caller's key ring) and stateful ones (in
+// its session store), the client's ticket store, resumption with and without a HelloRetryRequest,
+// psk_ke, across a key rotation, and refusals: a retired key, an expired ticket, another server
+// name, a server without keys, a ticket used twice, a full session store.
 #include <doctest/doctest.h>
 
 #include "carapace/tls/buffer_pool.hpp"
@@ -187,4 +187,106 @@ TEST_CASE("TLS resumption: engines with lent buffers resume too, and give their 
             CHECK(t.store.size() == 1);
         }
     }
+}
+
+TEST_CASE("TLS resumption: stateful tickets the server issues into its session store resume once") {
+    ticket_setup t;
+    tls::memory_session_store<4> sessions;
+    t.server_config.ticket_keys = {};
+    t.server_config.session_store = &sessions;
+    // No HelloRetryRequest: a stateful ticket is taken from the store by the first ClientHello.
+    const tls::named_group share[1] = {tls::named_group::x25519};
+    t.client_config.key_share_groups = share;
+    first_connection(t);
+    CHECK(sessions.size() == 1);
+    // The ticket is the store's random identifier, not a sealed ticket; offered twice, it resumes
+    // the first time only.
+    tls::client_ticket ticket;
+    REQUIRE(t.store.take("localhost", t.client_clock.at, ticket));
+    CHECK(ticket.ticket_size == tls::session_ticket_id_size);
+    t.store.put(ticket);
+    t.store.put(ticket);
+    t.server_config.tickets_after_handshake = 0;
+    {
+        session s(t.client_config, t.server_config);
+        s.handshake();
+        CHECK(s.client.resumed());
+        CHECK(s.server.resumed());
+        check_connected_and_talking(s);
+    }
+    CHECK(sessions.size() == 0);  // taken
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    CHECK(!s.client.resumed());
+    CHECK(!s.server.resumed());
+    check_connected_and_talking(s);
+}
+
+TEST_CASE("TLS resumption: a full session store sends no ticket; the handshake is not affected") {
+    ticket_setup t;
+    tls::memory_session_store<1> sessions;
+    t.server_config.ticket_keys = {};
+    t.server_config.session_store = &sessions;
+    t.server_config.tickets_after_handshake = 3;
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    check_connected_and_talking(s);
+    CHECK(sessions.size() == 1);
+    CHECK(t.store.size() == 1);  // one of the three fitted
+    byte_vector out(4096);
+    const auto r = s.server.send_ticket(out);
+    CHECK(r.what == tls::event::refused);
+    CHECK(r.failure == tls::error::no_buffer);
+    CHECK(r.produced == 0);
+    CHECK(!s.server.failed());
+    CHECK(t.store.size() == 1);
+}
+
+TEST_CASE("TLS resumption: the memory session store takes each session once, refuses when full, forgets expired ones") {
+    tls::memory_session_store<2> sessions;
+    const bytes<32> psk = literal_bytes("0123456789abcdef0123456789abcdef");
+    const bytes<4> name = literal_bytes("host");
+    tls::stored_session s{psk, tls::cipher_suite::chacha20_poly1305_sha256, 1000, 60, 7, 0, name, {}};
+    const byte_vector a = pattern(32, 1), b = pattern(32, 2), c = pattern(32, 3);
+    CHECK(sessions.put(a, s));
+    CHECK(sessions.put(b, s));
+    CHECK(!sessions.put(c, s));  // full, nothing expired
+    tls::stored_session out;
+    CHECK(!sessions.take(c, out));
+    CHECK(!sessions.take(byte_view(a).first(31), out));  // a prefix is not the identifier
+    REQUIRE(sessions.take(a, out));
+    CHECK(byte_vector(out.psk.begin(), out.psk.end()) == byte_vector(psk.begin(), psk.end()));
+    CHECK(byte_vector(out.server_name.begin(), out.server_name.end()) == byte_vector(name.begin(), name.end()));
+    CHECK(out.suite == tls::cipher_suite::chacha20_poly1305_sha256);
+    CHECK(out.issued_at == 1000);
+    CHECK(out.lifetime == 60);
+    CHECK(out.age_add == 7);
+    CHECK(!sessions.take(a, out));  // once
+    CHECK(sessions.size() == 1);
+    CHECK(sessions.put(c, s));
+    // Both held sessions expire by the time of the next one: it takes the place of one.
+    s.issued_at = 1061;
+    CHECK(sessions.put(a, s));
+    CHECK(sessions.size() == 1);
+    CHECK(!sessions.take(b, out));
+    CHECK(!sessions.take(c, out));
+    CHECK(sessions.take(a, out));
+}
+
+TEST_CASE("TLS resumption: a stateful ticket resumes after a HelloRetryRequest too") {
+    // The client's first share is of a group the server lacks: every hello meets a retry, and the
+    // first hello has taken the ticket from the store by then.
+    ticket_setup t;
+    tls::memory_session_store<4> sessions;
+    t.server_config.ticket_keys = {};
+    t.server_config.session_store = &sessions;
+    first_connection(t);
+    t.server_config.tickets_after_handshake = 0;
+    session s(t.client_config, t.server_config);
+    s.handshake();
+    CHECK(s.client.hello_retry_used());
+    CHECK(s.client.resumed());
+    CHECK(s.server.resumed());
+    check_connected_and_talking(s);
+    CHECK(sessions.size() == 0);
 }

@@ -61,4 +61,11 @@ const std::uint8_t trust_anchor[] = {
 };
 const std::size_t trust_anchor_size = sizeof trust_anchor;
 
+// A stub's PSK: a real device is provisioned with its own.
+const std::uint8_t psk_identity[] = {'d', 'e', 'v', 'i', 'c', 'e', '-', '1'};
+const std::size_t psk_identity_size = sizeof psk_identity;
+const std::uint8_t psk_key[] = {0x5e, 0x1a, 0x9c, 0x33, 0x07, 0xd2, 0x48, 0xb1, 0x6f, 0x20, 0xe4, 0x8d, 0x13, 0x75, 0xaa, 0x02,
+                                0xc8, 0x39, 0x61, 0xfe, 0x4b, 0x90, 0x2d, 0x77, 0xb6, 0x0e, 0x85, 0x5c, 0xd1, 0x24, 0x6a, 0xf3};
+const std::size_t psk_key_size = sizeof psk_key;
+
 }  // namespace board

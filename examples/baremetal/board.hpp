@@ -1,5 +1,5 @@
-// What the bare-metal images ask of the board: a random source, the time, a byte transport and the
-// trust anchor. board.cpp is a stub standing in for real drivers (TRNG, RTC, UART or TCP/IP
+// What the bare-metal images ask of the board: a random source, the time, a byte transport, the
+// trust anchor and (for the PSK-only image) a provisioned PSK. board.cpp is a stub standing in for real drivers (TRNG, RTC, UART or TCP/IP
 // stack); it is compiled separately, so the compiler cannot see through it and the images keep
 // all the code their call paths reach.
 #pragma once
@@ -21,5 +21,12 @@ void halt(int code) noexcept;
 // The root certificate (DER) the client trusts: the test PKI's root (tests/vectors/tls/root.pem).
 extern const std::uint8_t trust_anchor[];
 extern const std::size_t trust_anchor_size;
+
+// The external PSK the PSK-only image (tls_psk_client.cpp) shares with its server: its identity
+// and its key (a real device keeps the key in protected storage).
+extern const std::uint8_t psk_identity[];
+extern const std::size_t psk_identity_size;
+extern const std::uint8_t psk_key[];
+extern const std::size_t psk_key_size;
 
 }  // namespace board

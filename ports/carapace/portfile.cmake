@@ -21,6 +21,7 @@ vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
         tls-no-ocsp          CARAPACE_TLS_NO_OCSP
         tls-no-pins          CARAPACE_TLS_NO_PINS
         tls-no-psk           CARAPACE_TLS_NO_PSK
+        tls-no-certificates  CARAPACE_TLS_NO_CERTIFICATES
         x509-no-profiles     CARAPACE_X509_NO_PROFILES
         no-ed25519           CARAPACE_NO_ED25519
         no-p256              CARAPACE_NO_P256

@@ -22,6 +22,8 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/tls/config.hpp"
+#include "carapace/tls/detail/client_groups.hpp"
+#include "carapace/tls/detail/client_psk_offer.hpp"
 #include "carapace/tls/detail/connection.hpp"
 #include "carapace/tls/detail/codec/certificate.hpp"
 #include "carapace/tls/detail/codec/certificate_request.hpp"
@@ -31,23 +33,13 @@
 #include "carapace/tls/detail/codec/end_of_early_data.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
-#include "carapace/tls/detail/psk/binder.hpp"
-#include "carapace/tls/tickets/ticket_store.hpp"
+#include "carapace/tls/detail/early_data.hpp"
 #include "carapace/x509/names.hpp"
 
 namespace carapace::tls {
 
 namespace detail {
 
-// Most key shares sent in the first ClientHello.
-inline constexpr std::size_t max_client_key_shares = 4;
-// Our public shares, stored back to back: room for one share of any group and three classical
-// ones (one post-quantum share and its classical fallbacks). Only a build with the ML-KEM groups
-// pays for their kilobyte shares (see max_key_share_size).
-inline constexpr std::size_t max_client_share_bytes =
-    max_key_share_size + (max_client_key_shares - 1) * max_classical_share_size;
-// Most groups listed in supported_groups (distinct groups with a key_exchange; more are dropped).
-inline constexpr std::size_t max_listed_groups = 16;
 // Largest HelloRetryRequest cookie we echo.
 inline constexpr std::size_t max_cookie_size = 512;
 
@@ -67,32 +59,8 @@ struct client_handshake_state {
     bytes<max_cookie_size> cookie{};
     std::size_t cookie_size = 0;
     codec::extension_set offered{};  // what our ClientHello offered
-    // The PSKs our latest ClientHello offers, in its order: the ticket (when one is offered)
-    // first, then external PSKs (indexes into config.external_psks).
-    struct offered_psk {
-        bool resumption = false;
-        std::uint8_t external = 0;
-        hash_kind hash = hash_kind::sha256;
-    };
-    std::array<offered_psk, max_offered_psks> psks{};
-    std::size_t psk_count = 0;
+    client_psk_offer psks{};           // the PSKs it offers and the ticket taken for them
 #if !defined(CARAPACE_TLS_NO_PSK)
-    // What the ClientHello needs of the ticket taken from the store for this handshake.
-    struct held_ticket {
-        bytes<max_stored_ticket_size> ticket{};
-        std::uint16_t size = 0;
-        bytes<max_hash_size> psk{};
-        std::uint8_t psk_size = 0;
-        hash_kind hash = hash_kind::sha256;
-        std::uint32_t age_add = 0;
-        std::int64_t received_at_ms = 0;
-        cipher_suite suite{};             // 0-RTT uses the ticket's own suite (§4.2.10)
-        std::uint32_t max_early_data = 0;
-        [[nodiscard]] byte_view ticket_view() const noexcept { return byte_view(ticket).first(size); }
-        [[nodiscard]] byte_view psk_view() const noexcept { return byte_view(psk).first(psk_size); }
-    };
-    held_ticket ticket{};
-    bool have_ticket = false;
     secret early_traffic{};  // while our early data may still be sent
 #endif
     std::optional<signature_scheme> client_scheme{};
@@ -133,9 +101,9 @@ public:
     io_result start(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (state_ != state::idle) return base::refused(error::wrong_state);
-        if (config().random == nullptr || (config().verifier == nullptr && !psk_only()))
+        if (config().random == nullptr || (verifier() == nullptr && !psk_only()))
             return base::refused(error::wrong_state);
-        if (config().verifier != nullptr && config().verify_server && config().server_name.empty() &&
+        if (verifier() != nullptr && config().verify_server && config().server_name.empty() &&
             !config().skip_host_check)
             return base::refused(error::wrong_state);
         if constexpr (have_psk)
@@ -147,8 +115,8 @@ public:
         if (!this->begin_handshake()) return base::refused(error::no_buffer);
         config().random->fill(random_);
         if (config().middlebox_compatibility) config().random->fill(hs().session_id);
-        take_ticket();
-        const auto groups = first_share_groups();
+        hs().psks.take_ticket(config(), now());
+        const auto groups = detail::first_share_groups(config());
         // No group we implement: only a psk_ke handshake can do without.
         if (groups.count == 0 && !(psk_only() && offers_mode(psk_mode::psk_ke))) return base::refused(error::wrong_state);
         for (const named_group g : groups.view()) {
@@ -179,12 +147,11 @@ public:
     io_result send_early(byte_view data, byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
 #if !defined(CARAPACE_TLS_NO_PSK)
-        if (early_ != early_state::offered && early_ != early_state::accepted) return base::refused(error::wrong_state);
-        const std::size_t room = early_limit_ - early_sent_;
-        if (data.size() > room) data = data.first(room);
+        if (!early_.may_send()) return base::refused(error::wrong_state);
+        if (data.size() > early_.room()) data = data.first(early_.room());
         if (data.empty()) return base::refused(error::buffer_too_small);
         io_result r = this->seal_application_data(data, output);
-        early_sent_ += static_cast<std::uint32_t>(r.consumed);
+        early_.count_sent(r.consumed);
         return r;
 #else
         static_cast<void>(data);
@@ -193,10 +160,10 @@ public:
 #endif
     }
     // Whether the server accepted our early data (early_data_accepted).
-    [[nodiscard]] bool early_data_accepted() const noexcept { return early_ == early_state::accepted || early_ == early_state::ended; }
+    [[nodiscard]] bool early_data_accepted() const noexcept { return early_.was_accepted(); }
     // The most early data this handshake may carry in all: the ticket's max_early_data, 0 when
     // the hello offered none.
-    [[nodiscard]] std::uint32_t max_early_data() const noexcept { return early_limit_; }
+    [[nodiscard]] std::uint32_t max_early_data() const noexcept { return early_.limit(); }
 
     // Whether the handshake went through a HelloRetryRequest.
     [[nodiscard]] bool hello_retry_used() const noexcept { return hello_retry_; }
@@ -228,30 +195,20 @@ private:
     };
 
     using offered_share = detail::client_handshake_state::offered_share;
-    // Our early data: not offered; offered (sent under the early key until the server answers);
-    // accepted (until our EndOfEarlyData); rejected; ended (EndOfEarlyData sent).
-    enum class early_state : std::uint8_t { none, offered, accepted, rejected, ended };
 
-    // §4.2.10: early data goes with the first PSK offered when it is the ticket, and the ticket
-    // allows it.
+    // §4.2.10: early data goes only in the first hello, with a ticket that allows it.
     [[nodiscard]] bool offers_early_data() const noexcept {
-#if !defined(CARAPACE_TLS_NO_PSK)
-        return config().offer_early_data && !hello_retry_ && hs().have_ticket && hs().ticket.max_early_data != 0 &&
-               hs().psk_count != 0 && hs().psks[0].resumption;
-#else
-        return false;
-#endif
+        return config().offer_early_data && !hello_retry_ && hs().psks.first_allows_early_data();
     }
-    // After the first ClientHello: the early key, when it offered early data.
+    // After the first ClientHello: the early key (of the ticket's suite), when it offered early data.
     void begin_early_data() noexcept {
 #if !defined(CARAPACE_TLS_NO_PSK)
         if (!offers_early_data()) return;
-        const auto suite = find_suite(static_cast<std::uint16_t>(hs().ticket.suite));
+        const auto suite = find_suite(static_cast<std::uint16_t>(hs().psks.ticket().suite));
         if (!suite) return;
-        hs().early_traffic = this->early_traffic_secret(suite->hash, hs().ticket.psk_view());
+        hs().early_traffic = this->early_traffic_secret(suite->hash, hs().psks.ticket().psk_view());
         this->install_early_write(*suite, hs().early_traffic);
-        early_ = early_state::offered;
-        early_limit_ = hs().ticket.max_early_data;
+        early_.offer(hs().psks.ticket().max_early_data);
 #endif
     }
     const client_config& config() const noexcept { return config_.get(); }
@@ -266,55 +223,8 @@ private:
     [[nodiscard]] tls::key_log* key_log() const noexcept { return config().key_log; }
     [[nodiscard]] buffer_pool* buffer_source() const noexcept { return config().buffers; }
 
-    key_exchange* find_key_exchange(named_group g) const noexcept {
-        for (key_exchange* kx : config().key_exchanges)
-            if (kx != nullptr && kx->group() == g) return kx;
-        return nullptr;
-    }
-
-    // The groups given a share in the first ClientHello: key_share_groups, or else the first of
-    // `groups` we implement and, when that one is post-quantum, also the first classical one, so
-    // that a server without ML-KEM still answers in one round trip (X25519MLKEM768 and X25519 with
-    // the default groups).
-    struct share_groups {
-        std::array<named_group, max_key_shares> list{};
-        std::size_t count = 0;
-        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
-    };
-    [[nodiscard]] share_groups first_share_groups() const noexcept {
-        share_groups out;
-        if (!config().key_share_groups.empty()) {
-            for (const named_group g : config().key_share_groups)
-                if (out.count < max_key_shares) out.list[out.count++] = g;
-            return out;
-        }
-        for (const named_group g : config().groups) {
-            if (find_key_exchange(g) == nullptr) continue;
-            if (out.count == 0) {
-                out.list[out.count++] = g;
-                if (!is_post_quantum(g)) return out;
-            } else if (!is_post_quantum(g)) {
-                out.list[out.count++] = g;
-                return out;
-            }
-        }
-        return out;
-    }
-
-    // The most bytes of public shares a ClientHello of ours may carry: the first one's shares or
-    // one share of any group we list (after a HelloRetryRequest).
-    [[nodiscard]] std::size_t share_bytes_bound() const noexcept {
-        std::size_t first = 0, retry = 0;
-        const share_groups shared = first_share_groups();  // view() points into it
-        for (const named_group g : shared.view())
-            if (const key_exchange* kx = find_key_exchange(g)) first += kx->share_size();
-        for (const named_group g : config().groups)
-            if (const key_exchange* kx = find_key_exchange(g)) retry = std::max(retry, kx->share_size());
-        return std::min(std::max(first, retry), max_client_share_bytes);
-    }
-
     bool generate_share(named_group g) noexcept {
-        key_exchange* kx = find_key_exchange(g);
+        key_exchange* kx = detail::find_key_exchange(config(), g);
         if (kx == nullptr || hs().share_count == max_key_shares) return false;
         const std::size_t size = kx->share_size();
         const offered_share* last = hs().share_count == 0 ? nullptr : &hs().shares[hs().share_count - 1];
@@ -341,81 +251,28 @@ private:
         return !config().server_name.empty() && x509::parse_ip_address(config().server_name).size == 0;
     }
 
+    // The verifier of the server's certificate: none in a build without certificates
+    // (CARAPACE_TLS_NO_CERTIFICATES), which then, like a client configured without one, makes PSK
+    // handshakes only.
+    [[nodiscard]] certificate_verifier* verifier() const noexcept {
+        return have_certificates ? config().verifier : nullptr;
+    }
     // Without a verifier only a PSK handshake is possible: no signature_algorithms then (§9.2).
     [[nodiscard]] std::span<const signature_scheme> signature_algorithms() const noexcept {
-        if (config().verifier == nullptr) return {};
-        return config().verifier->schemes();
+        if (verifier() == nullptr) return {};
+        return verifier()->schemes();
     }
     [[nodiscard]] bool psk_only() const noexcept { return have_psk && !config().external_psks.empty(); }
 
-    [[nodiscard]] bool offers_mode(psk_mode m) const noexcept {
-        if constexpr (!have_psk) return false;
-        return std::find(config().psk_modes.begin(), config().psk_modes.end(), m) != config().psk_modes.end();
-    }
+    [[nodiscard]] bool offers_mode(psk_mode m) const noexcept { return detail::offers_psk_mode(config(), m); }
 
     [[nodiscard]] std::optional<std::int64_t> now() const noexcept {
         if (config().clock == nullptr) return std::nullopt;
         return config().clock->now();
     }
 
-    // A ticket for our server name from the store, offered only when it fits this configuration:
-    // fresh, of a suite's hash we offer, its ALPN protocol one we still offer (§4.6.1, §4.2.11).
-    void take_ticket() noexcept {
-#if !defined(CARAPACE_TLS_NO_PSK)
-        hs().have_ticket = false;
-        const auto t = now();
-        if (config().tickets == nullptr || !t || config().server_name.empty()) return;
-        client_ticket ticket;
-        if (!config().tickets->take(config().server_name, *t, ticket)) return;
-        const auto suite = find_suite(static_cast<std::uint16_t>(ticket.suite));
-        if (!ticket.fresh(*t) || ticket.name() != config().server_name || !suite || ticket.psk_size != suite->hash_size ||
-            ticket.ticket_size == 0 || ticket.ticket_size > max_stored_ticket_size)
-            return;
-        bool hash_offered = false;
-        for (const cipher_suite s : config().cipher_suites)
-            if (const auto info = find_suite(static_cast<std::uint16_t>(s)); info && info->hash == suite->hash) hash_offered = true;
-        bool alpn_offered = ticket.alpn_size == 0;
-        for (const auto p : config().alpn)
-            alpn_offered = alpn_offered || detail::codec::same_bytes(ticket.alpn_view(), detail::codec::text_bytes(p));
-        if (!hash_offered || !alpn_offered) return;
-        auto& held = hs().ticket;
-        std::copy(ticket.ticket_view().begin(), ticket.ticket_view().end(), held.ticket.begin());
-        held.size = ticket.ticket_size;
-        std::copy(ticket.psk_view().begin(), ticket.psk_view().end(), held.psk.begin());
-        held.psk_size = ticket.psk_size;
-        held.hash = suite->hash;
-        held.age_add = ticket.age_add;
-        held.received_at_ms = ticket.received_at_ms;
-        held.suite = ticket.suite;
-        held.max_early_data = ticket.max_early_data;
-        hs().have_ticket = true;
-#endif
-    }
-#if !defined(CARAPACE_TLS_NO_PSK)
-    [[nodiscard]] hash_kind ticket_hash() const noexcept { return hs().ticket.hash; }
-#endif
-    [[nodiscard]] byte_view offered_key(const detail::client_handshake_state::offered_psk& p) const noexcept {
-#if !defined(CARAPACE_TLS_NO_PSK)
-        if (p.resumption) return hs().ticket.psk_view();
-#endif
-        return config().external_psks[p.external].key;
-    }
-
-    // The PSKs a ClientHello offers: the configured ones, at most max_offered_psks, and after a
-    // HelloRetryRequest only those of the chosen suite's hash (§4.1.4).
-    void choose_offered_psks() noexcept {
-        hs().psk_count = 0;
-        if (!have_psk || (!offers_mode(psk_mode::psk_ke) && !offers_mode(psk_mode::psk_dhe_ke))) return;
-#if !defined(CARAPACE_TLS_NO_PSK)
-        if (hs().have_ticket && (!hello_retry_ || ticket_hash() == this->suite().hash))
-            hs().psks[hs().psk_count++] = {true, 0, ticket_hash()};
-#endif
-        const auto& psks = config().external_psks;
-        for (std::size_t i = 0; i < psks.size() && i <= 0xff && hs().psk_count < max_offered_psks; ++i) {
-            if (hello_retry_ && psks[i].hash != this->suite().hash) continue;
-            if (!have_sha384 && psks[i].hash == hash_kind::sha384) continue;
-            hs().psks[hs().psk_count++] = {false, static_cast<std::uint8_t>(i), psks[i].hash};
-        }
+    [[nodiscard]] byte_view offered_key(const detail::client_psk_offer::offered_psk& p) const noexcept {
+        return hs().psks.key(config(), p);
     }
 
     // An upper bound of the ClientHello's size, handshake header included.
@@ -423,17 +280,12 @@ private:
         std::size_t n = 4 + 2 + 32 + 33 + 2 + 2 * config().cipher_suites.size() + 2 + 2;
         n += 9 + config().server_name.size() + 9;  // and status_request
         n += 6 + 2 * config().groups.size();
-        n += 6 + max_key_shares * 4 + share_bytes_bound();
+        n += 6 + max_key_shares * 4 + detail::share_bytes_bound(config());
         n += 7 + 6 + 2 * signature_algorithms().size() + 6 + 2 * config().signature_algorithms_cert.size();
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
         n += 6 + max_cookie_size + 6;
-        if constexpr (have_psk) {
-            n += 4 + 2 + 6 + 4;  // psk_key_exchange_modes and pre_shared_key's headers
-            for (std::size_t i = 0; i < config().external_psks.size() && i < max_offered_psks; ++i)
-                n += 2 + config().external_psks[i].identity.size() + 4 + 1 + max_hash_size;
-            if (config().tickets != nullptr) n += 2 + max_stored_ticket_size + 4 + 1 + max_hash_size;
-        }
+        n += detail::client_psk_offer::hello_bound(config());
         for (const auto& x : config().extra_extensions) n += 4 + x.data.size();
         return std::max<std::size_t>(n, 512) + 4;
     }
@@ -461,7 +313,7 @@ private:
         ch.session_id = config().middlebox_compatibility ? byte_view(hs().session_id) : byte_view{};
         ch.cipher_suites = std::span<const cipher_suite>(suites).first(suite_count);
         if (send_server_name()) ch.server_name = detail::codec::text_bytes(config().server_name);
-        const listed_groups groups = supported_groups();
+        const auto groups = detail::supported_groups(config());
         ch.supported_groups = groups.view();
         ch.has_key_share = hs().share_count != 0;
         ch.key_shares = std::span<const detail::codec::key_share_entry>(shares).first(hs().share_count);
@@ -477,35 +329,9 @@ private:
         if (!config().extension_order.empty()) ch.order = config().extension_order;
 
         // §4.2.11: the PSKs, with binders of their hash's size, zero until computed over the hello.
-        choose_offered_psks();
-        std::array<std::uint8_t, 2> modes{};
-        std::size_t mode_count = 0;
-        std::array<detail::codec::psk_identity, max_offered_psks> identities{};
-        std::array<byte_view, max_offered_psks> binders{};
-        static constexpr bytes<max_hash_size> placeholder{};
-        if constexpr (have_psk)
-            for (const psk_mode m : {psk_mode::psk_dhe_ke, psk_mode::psk_ke})
-                if (offers_mode(m)) modes[mode_count++] = static_cast<std::uint8_t>(m);
-        for (std::size_t i = 0; have_psk && i < hs().psk_count; ++i) {
-            const auto& p = hs().psks[i];
-#if !defined(CARAPACE_TLS_NO_PSK)
-            if (p.resumption) {
-                // §4.2.11.1: the ticket's age in milliseconds plus age_add, modulo 2^32.
-                const auto now_ms = config().clock != nullptr ? config().clock->now_milliseconds() : std::nullopt;
-                const auto age = static_cast<std::uint32_t>(now_ms.value_or(0) - hs().ticket.received_at_ms);
-                identities[i] = {hs().ticket.ticket_view(), age + hs().ticket.age_add};
-            } else
-#endif
-            {
-                identities[i] = {config().external_psks[p.external].identity, 0};  // §4.2.11: 0 for external
-            }
-            binders[i] = byte_view(placeholder).first(hash_size(p.hash));
-        }
-        if (have_psk && hs().psk_count != 0) {
-            ch.psk_key_exchange_modes = byte_view(modes).first(mode_count);
-            ch.psk_identities = std::span<const detail::codec::psk_identity>(identities).first(hs().psk_count);
-            ch.psk_binders = std::span<const byte_view>(binders).first(hs().psk_count);
-        }
+        hs().psks.choose(config(), hello_retry_ ? std::optional(this->suite().hash) : std::nullopt);
+        detail::psk_extension_lists psk_lists;
+        hs().psks.add_to_hello(config(), psk_lists, ch);
         ch.early_data = offers_early_data();
         hs().offered = detail::codec::offered_extensions(ch);
         this->write_message(
@@ -513,23 +339,11 @@ private:
             [&](byte_span hello) { return fill_binders(hello); });
     }
 
-    // §4.2.11.2: each binder over the transcript so far and the hello up to its binders list.
+    // §4.2.11.2: the binders, over the transcript so far and the hello up to its binders list.
     bool fill_binders(byte_span hello) noexcept {
-        if (!have_psk || hs().psk_count == 0) return true;
-        std::size_t list = 2;
-        for (std::size_t i = 0; i < hs().psk_count; ++i) list += 1 + hash_size(hs().psks[i].hash);
-        if (list > hello.size()) return false;
-        const std::size_t truncated = hello.size() - list;
-        std::array<detail::digest, max_offered_psks> values{};
-        std::array<byte_view, max_offered_psks> views{};
-        for (std::size_t i = 0; i < hs().psk_count; ++i) {
-            const auto& p = hs().psks[i];
-            const detail::digest prefix = this->transcript_hash_with(p.hash, hello.first(truncated));
-            values[i] = detail::psk_binder(p.hash, offered_key(p), p.resumption, prefix.view());
-            views[i] = values[i].view();
-        }
-        const bool ok = detail::codec::fill_binders(hello, truncated, std::span<const byte_view>(views).first(hs().psk_count));
-        return ok;
+        return hs().psks.fill_binders(config(), hello, [&](hash_kind kind, byte_view prefix) {
+            return this->transcript_hash_with(kind, prefix);
+        });
     }
 
     // The second ClientHello as records, or the first.
@@ -578,10 +392,8 @@ private:
             case state::wait_server_hello: return on_server_hello(m, out);
             case state::wait_encrypted_extensions: return on_encrypted_extensions(m);
             case state::wait_certificate_or_request:
-                if (m.type == handshake_type::certificate_request) return on_certificate_request(m);
-                return on_certificate(m);
-            case state::wait_certificate: return on_certificate(m);
-            case state::wait_certificate_verify: return on_certificate_verify(m);
+            case state::wait_certificate:
+            case state::wait_certificate_verify: return on_certificate_message(m);
             case state::wait_finished: return on_finished(m, out);
             case state::connected:
                 if (m.type == handshake_type::new_session_ticket) return on_new_session_ticket(m);
@@ -595,29 +407,7 @@ private:
     step on_new_session_ticket(const message& m) noexcept {
         detail::codec::new_session_ticket nst;
         if (const error e = decode(m.body, nst); e != error::none) return {e};
-        if constexpr (!have_psk) return {};
-        const auto t = now();
-        if (config().tickets == nullptr || !t || nst.lifetime == 0 ||
-            nst.ticket.size() > max_stored_ticket_size || config().server_name.size() > 255)
-            return {};
-        client_ticket ticket;
-        std::copy(nst.ticket.begin(), nst.ticket.end(), ticket.ticket.begin());
-        ticket.ticket_size = static_cast<std::uint16_t>(nst.ticket.size());
-        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nst.nonce);
-        std::copy(psk.view().begin(), psk.view().end(), ticket.psk.begin());
-        ticket.psk_size = static_cast<std::uint8_t>(psk.size());
-        ticket.suite = this->suite().id;
-        ticket.age_add = nst.age_add;
-        ticket.lifetime = nst.lifetime;
-        ticket.max_early_data = nst.has_early_data ? nst.max_early_data_size : 0;
-        ticket.received_at = *t;
-        ticket.received_at_ms = config().clock->now_milliseconds().value_or(*t * 1000);
-        std::copy(config().server_name.begin(), config().server_name.end(), ticket.server_name.begin());
-        ticket.server_name_size = static_cast<std::uint8_t>(config().server_name.size());
-        const std::size_t alpn_size = std::min<std::size_t>(alpn_.size(), 255);
-        std::copy(alpn_.begin(), alpn_.begin() + static_cast<std::ptrdiff_t>(alpn_size), ticket.alpn.begin());
-        ticket.alpn_size = static_cast<std::uint8_t>(alpn_size);
-        config().tickets->put(ticket);
+        detail::keep_ticket(config(), nst, this->suite(), this->resumption_secret(), alpn_);
         return {};
     }
 
@@ -625,29 +415,6 @@ private:
         return std::find(config().cipher_suites.begin(), config().cipher_suites.end(), id) != config().cipher_suites.end() &&
                find_suite(static_cast<std::uint16_t>(id));
     }
-    // §4.2.7: the groups we list in supported_groups are those of `groups` we have a
-    // key_exchange for (the defaults name X25519MLKEM768 first, which a config may leave without
-    // an implementation): a server must not be led to choose one we cannot do.
-    struct listed_groups {
-        std::array<named_group, max_listed_groups> list{};
-        std::size_t count = 0;
-        [[nodiscard]] std::span<const named_group> view() const noexcept { return std::span(list).first(count); }
-    };
-    [[nodiscard]] listed_groups supported_groups() const noexcept {
-        listed_groups out;
-        for (const named_group g : config().groups) {
-            if (out.count == out.list.size()) break;
-            const auto listed = out.view();
-            if (find_key_exchange(g) != nullptr && std::find(listed.begin(), listed.end(), g) == listed.end())
-                out.list[out.count++] = g;
-        }
-        return out;
-    }
-    bool offered_group(named_group g) const noexcept {
-        const auto listed = supported_groups();
-        return std::find(listed.view().begin(), listed.view().end(), g) != listed.view().end();
-    }
-
     step on_server_hello(const message& m, flight& out) noexcept {
         detail::codec::server_hello sh;
         if (const error e = decode(m.body, sh, hs().offered); e != error::none) return {e};
@@ -662,14 +429,14 @@ private:
         // authenticates with a certificate, which needs our verifier.
         byte_view psk;
         if (sh.has_selected_identity) {
-            if (!have_psk || sh.selected_identity >= hs().psk_count) return {error::illegal_parameter};
-            const auto& p = hs().psks[sh.selected_identity];
+            if (!have_psk || sh.selected_identity >= hs().psks.count()) return {error::illegal_parameter};
+            const auto& p = hs().psks.at(sh.selected_identity);
             if (p.hash != this->suite().hash) return {error::illegal_parameter};
             psk = offered_key(p);
             psk_index_ = p.external;
             resumed_ = p.resumption;
             psk_used_ = true;
-        } else if (config().verifier == nullptr) {
+        } else if (verifier() == nullptr) {
             return {error::handshake_failure};
         }
         bytes<max_shared_secret_size> shared{};
@@ -690,7 +457,7 @@ private:
         if (shared_size == 0) return {error::illegal_parameter};
         this->add_to_transcript(m);
         // Our early data goes on under the early key until the server says whether it took it.
-        this->enter_handshake(byte_view(shared).first(shared_size), psk, have_psk && early_ == early_state::offered);
+        this->enter_handshake(byte_view(shared).first(shared_size), psk, have_psk && early_.offered());
         secure_wipe(shared);
         state_ = state::wait_encrypted_extensions;
         return {};
@@ -703,16 +470,16 @@ private:
         // without a share.
         if (!hrr.has_selected_group && hrr.cookie.empty()) return {error::illegal_parameter};
         if (hrr.has_selected_group) {
-            if (!offered_group(hrr.selected_group)) return {error::illegal_parameter};
+            if (!detail::lists_group(config(), hrr.selected_group)) return {error::illegal_parameter};
             for (std::size_t i = 0; i < hs().share_count; ++i)
                 if (hs().shares[i].group == hrr.selected_group) return {error::illegal_parameter};
         }
         if (hrr.cookie.size() > max_cookie_size) return {error::handshake_failure};
         // §4.1.2: the second hello offers no early data; the first one's is not taken.
-        const bool early_rejected = have_psk && early_ == early_state::offered;
+        const bool early_rejected = have_psk && early_.offered();
 #if !defined(CARAPACE_TLS_NO_PSK)
         if (early_rejected) {
-            early_ = early_state::rejected;
+            early_.reject();
             hs().early_traffic.clear();
             this->drop_write_key();
         }
@@ -758,20 +525,34 @@ private:
     // and the ticket's suite; declined, our next records use the handshake key. (The decoder
     // already refused early_data in an answer to a hello that did not offer it.)
     step answer_to_early_data(bool accepted) noexcept {
-        if (!have_psk || early_ != early_state::offered) return {};
+        if (!have_psk || !early_.offered()) return {};
 #if !defined(CARAPACE_TLS_NO_PSK)
         if (accepted) {
-            if (!resumed_ || this->suite().id != hs().ticket.suite) return {error::illegal_parameter};
-            early_ = early_state::accepted;
+            if (!resumed_ || this->suite().id != hs().psks.ticket().suite) return {error::illegal_parameter};
+            early_.accept();
             return {error::none, event::early_data_accepted};
         }
-        early_ = early_state::rejected;
+        early_.reject();
         hs().early_traffic.clear();
         this->install_handshake_write();
 #else
         static_cast<void>(accepted);
 #endif
         return {error::none, event::early_data_rejected};
+    }
+
+    // The server's CertificateRequest, Certificate and CertificateVerify, in a build with
+    // certificates (without, a PSK handshake never waits for them).
+    step on_certificate_message(const message& m) noexcept {
+        if constexpr (!have_certificates) {
+            static_cast<void>(m);
+            return {error::unexpected_message};
+        } else {
+            if (state_ == state::wait_certificate_or_request && m.type == handshake_type::certificate_request)
+                return on_certificate_request(m);
+            if (state_ == state::wait_certificate_verify) return on_certificate_verify(m);
+            return on_certificate(m);
+        }
     }
 
     step on_certificate_request(const message& m) noexcept {
@@ -790,7 +571,7 @@ private:
     }
 
     [[nodiscard]] bool stapling() const noexcept {
-#if defined(CARAPACE_TLS_NO_OCSP)
+#if defined(CARAPACE_TLS_NO_OCSP) || defined(CARAPACE_TLS_NO_CERTIFICATES)
         return false;  // this build reads no OCSP responses: it does not ask for them either
 #else
         return config().ocsp_stapling != ocsp_stapling::off;
@@ -845,22 +626,24 @@ private:
         // Our flight: [ChangeCipherSpec] [EndOfEarlyData] [Certificate CertificateVerify] Finished.
         if (config().middlebox_compatibility) this->send_change_cipher_spec(out);
 #if !defined(CARAPACE_TLS_NO_PSK)
-        if (early_ == early_state::accepted) {
+        if (early_.accepted()) {
             // §4.5: the end of our early data, under the early key; then the handshake key.
             this->write_message(out, handshake_type::end_of_early_data, [](detail::writer&) {});
             this->flush(out);
-            early_ = early_state::ended;
+            early_.end();
             hs().early_traffic.clear();
             this->install_handshake_write();
         }
 #endif
-        if (hs().certificate_requested) {
-            // Without a certificate for the server's algorithms: an empty one, and no signature.
-            const step s = this->authenticate(
-                out, hs().client_scheme ? config().certificate_chain : std::span<const byte_view>{}, config().signer,
-                hs().client_scheme);
-            if (s.what == event::signature_needed) state_ = state::wait_signature;
-            if (s.what == event::signature_needed || s.failure != error::none) return s;
+        if constexpr (have_certificates) {
+            if (hs().certificate_requested) {
+                // Without a certificate for the server's algorithms: an empty one, and no signature.
+                const step s = this->authenticate(
+                    out, hs().client_scheme ? config().certificate_chain : std::span<const byte_view>{},
+                    config().signer, hs().client_scheme);
+                if (s.what == event::signature_needed) state_ = state::wait_signature;
+                if (s.what == event::signature_needed || s.failure != error::none) return s;
+            }
         }
         return send_finished(out);
     }
@@ -868,7 +651,7 @@ private:
     // complete_signature(): the rest of our flight with the signature handed in.
     step resume_after_signature(byte_view signature, flight& out) noexcept {
         if (state_ != state::wait_signature || !hs().client_scheme) return {error::internal_error};
-        this->write_certificate_verify(out, *hs().client_scheme, signature);
+        if constexpr (have_certificates) this->write_certificate_verify(out, *hs().client_scheme, signature);
         return send_finished(out);
     }
 
@@ -893,9 +676,7 @@ private:
     bool hello_retry_ = false;
     bool psk_used_ = false;
     bool resumed_ = false;
-    early_state early_ = early_state::none;  // stays none without PSKs (CARAPACE_TLS_NO_PSK)
-    std::uint32_t early_limit_ = 0;  // the ticket's max_early_data, when offered
-    std::uint32_t early_sent_ = 0;
+    detail::client_early_data early_{};  // our 0-RTT (none without PSKs: CARAPACE_TLS_NO_PSK)
 };
 
 // A client with the default handshake buffer and its storage inside the object.

@@ -122,12 +122,13 @@ struct server_config : common_config {
     // caller fetches it from the CA's responder and replaces it before it goes stale.
     byte_view ocsp_response;
     // Stateless session tickets (tickets/ticket_keys.hpp): the first key seals, all open; empty:
-    // no tickets are sent and none of them accepted (see session_store). Needs the clock.
+    // none of them accepted, and tickets are sent only with a session_store. Needs the clock.
     std::span<const ticket_key> ticket_keys;
     std::uint32_t ticket_lifetime = 7200;       // seconds, at most 604800 (§4.6.1)
     std::uint8_t tickets_after_handshake = 1;  // NewSessionTickets sent once the client finished
     // Stateful tickets (tickets/server_ticket_store.hpp): identities that are not sealed tickets
-    // of ours are looked up (and used up) here. Needs the clock.
+    // of ours are looked up (and used up) here; without ticket_keys, the tickets we send are
+    // issued into it (a full store: no ticket). Needs the clock.
     server_ticket_store* session_store = nullptr;
     // 0-RTT (§2.3, §8): the early data our tickets allow, in bytes (0: none, and none accepted;
     // at most max_early_data_limit). Early data is accepted only from a fresh ticket (its age
@@ -140,7 +141,7 @@ struct server_config : common_config {
     std::uint32_t early_data_clock_skew = 10000;  // milliseconds
 };
 
-// What a NewSessionTicket carries (RFC 8446 §4.6.1); see basic_server::send_session_ticket.
+// What a NewSessionTicket carries (RFC 8446 §4.6.1); for basic_server::send_session_ticket_for_testing.
 struct session_ticket {
     std::uint32_t lifetime = 0;        // seconds, at most 604800
     std::uint32_t age_add = 0;         // random, to obscure the ticket's age

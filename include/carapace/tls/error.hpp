@@ -40,7 +40,7 @@ enum class error : std::uint8_t {
     wrong_state,        // the call is not allowed now (e.g. send before the handshake completes)
     buffer_too_small,   // the output buffer cannot hold what must be written
     closed,             // the connection has ended
-    no_buffer,          // lent buffers: the buffer_pool had no block free (try again later)
+    no_buffer,          // no room: a lent buffer_pool had no block free, or a session store is full (try again later)
     // Not a failure: a certificate_verifier's answer that its verdict comes later (see
     // complete_verification and event::verification_needed).
     pending,

@@ -23,10 +23,10 @@
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
 #include "carapace/tls/detail/negotiation.hpp"
+#include "carapace/tls/detail/early_data.hpp"
 #include "carapace/tls/detail/psk/binder.hpp"
 #include "carapace/tls/detail/psk/selection.hpp"
-#include "carapace/tls/detail/tickets/sealed_ticket.hpp"
-#include "carapace/tls/detail/tickets/ticket_age.hpp"
+#include "carapace/tls/detail/server_tickets.hpp"
 
 namespace carapace::tls {
 
@@ -43,14 +43,7 @@ struct server_handshake_state {
     std::size_t session_id_size = 0;
     signature_scheme scheme{};
     detail::psk_choice psk{};  // the PSK chosen for this hello, if any
-    detail::secret ticket_psk{};  // a resumption PSK opened from a ticket
-    // What 0-RTT needs of that ticket (§4.2.10): its suite, its ALPN protocol, its early data
-    // limit, and whether its age passed the freshness check (§8.3).
-    cipher_suite ticket_suite{};
-    bytes<32> ticket_alpn_hash{};
-    std::uint32_t ticket_max_early_data = 0;
-    bool ticket_age_fresh = false;
-    bool ticket_single_use = false;  // from config.session_store: replay-safe by itself (§8.1)
+    detail::resumed_ticket ticket{};  // the ticket of ours it is, when it is one
     bool early_data_offered = false;
     bool certificate_requested = false;
 #if !defined(CARAPACE_TLS_NO_PSK)
@@ -84,10 +77,9 @@ public:
     basic_server(const basic_server&) = delete;
     basic_server& operator=(const basic_server&) = delete;
 
-    // Sends a NewSessionTicket (§4.6.1) once the handshake is complete. The ticket's content is
-    // the caller's: typically the PSK of resumption_psk(nonce) and its parameters, sealed under a
-    // key only this server knows.
-    io_result send_session_ticket(const session_ticket& t, byte_span output) noexcept {
+    // For tests: sends a NewSessionTicket (§4.6.1) with the caller's fields once the handshake is
+    // complete (a trace replayed byte for byte; a ticket the engine did not make resumes nothing).
+    io_result send_session_ticket_for_testing(const session_ticket& t, byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
         if (!this->is_connected()) return base::refused(error::wrong_state);
         if (this->close_was_sent()) return base::refused(error::closed);
@@ -109,31 +101,22 @@ public:
         return base::result(0, out.size(), event::need_input);
     }
 
-    // Sends one more of our own sealed tickets (server_config::ticket_keys; those after the
-    // handshake go by themselves) once the handshake is complete. Refused (wrong_state) without
-    // ticket keys or a clock that knows the time.
+    // Sends one more of our own tickets (sealed under server_config::ticket_keys, or stateful in
+    // session_store; those after the handshake go by themselves) once the handshake is complete.
+    // Refused with wrong_state without either or without a clock that knows the time, with
+    // no_buffer when the session store is full (nothing is sent then).
     io_result send_ticket(byte_span output) noexcept {
         if (this->has_failed()) return this->failed_result();
-        if (!this->is_connected() || config().ticket_keys.empty()) return base::refused(error::wrong_state);
+        if (!this->is_connected() || !detail::issues_tickets(config())) return base::refused(error::wrong_state);
         if (this->close_was_sent()) return base::refused(error::closed);
         const auto t = now();
         if (!t) return base::refused(error::wrong_state);
         const std::size_t needed = tickets_size(1);
         if (output.size() < needed) return base::need_space(needed);
         flight out(output);
-        write_ticket(out, *t);
+        if (!write_ticket(out, *t)) return base::refused(error::no_buffer);
         this->flush(out);
         return base::result(0, out.size(), event::need_input);
-    }
-
-    // The PSK a ticket with this nonce stands for (§4.6.1). An error once the connection failed.
-    [[nodiscard]] error resumption_psk(byte_view nonce, byte_span out) const noexcept {
-        if (this->has_failed()) return error::closed;
-        if (!this->is_connected() || out.size() != this->suite().hash_size || nonce.size() > 255)
-            return error::wrong_state;
-        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nonce);
-        std::copy(psk.view().begin(), psk.view().end(), out.begin());
-        return error::none;
     }
 
     // Whether the handshake went through a HelloRetryRequest.
@@ -154,7 +137,7 @@ public:
     // True when the client resumed a session with one of our tickets.
     [[nodiscard]] bool resumed() const noexcept { return resumed_; }
     // True when we accepted the client's early data (0-RTT): it arrives as event::early_data.
-    [[nodiscard]] bool early_data_accepted() const noexcept { return early_accepted_; }
+    [[nodiscard]] bool early_data_accepted() const noexcept { return early_.accepted(); }
     // True when the client's first ClientHello offered early data, taken or not (a summary can
     // then tell declined early data from none).
     [[nodiscard]] bool early_data_offered() const noexcept { return early_offered_; }
@@ -234,8 +217,8 @@ private:
         switch (state_) {
             case state::wait_client_hello:
             case state::wait_second_client_hello: return on_client_hello(m, out);
-            case state::wait_certificate: return on_certificate(m);
-            case state::wait_certificate_verify: return on_certificate_verify(m);
+            case state::wait_certificate:
+            case state::wait_certificate_verify: return on_certificate_message(m);
             case state::wait_finished: return on_finished(m, out);
             case state::wait_end_of_early_data: return on_end_of_early_data(m);
             case state::connected: return this->receive_key_update(m.body);
@@ -243,8 +226,11 @@ private:
         }
     }
 
+    // Whether we can make a certificate handshake: never in a build without certificates
+    // (CARAPACE_TLS_NO_CERTIFICATES), which then, like a server configured without one, makes PSK
+    // handshakes only.
     [[nodiscard]] bool has_certificate() const noexcept {
-        return config().signer != nullptr && !config().certificate_chain.empty();
+        return have_certificates && config().signer != nullptr && !config().certificate_chain.empty();
     }
 
     step on_client_hello(const message& m, flight& out) noexcept {
@@ -260,7 +246,7 @@ private:
 
         // A PSK of ours decides the suite (its hash) and spares us a certificate (§4.2.11);
         // without one, a certificate is needed.
-        hs().psk = choose_ticket(ch);
+        hs().psk = detail::choose_ticket(config(), now(), ch, hs().ticket);
         if (!hs().psk.chosen)
             hs().psk = detail::choose_external_psk(ch, config().external_psks, config().psk_modes, config().cipher_suites);
         suite_info suite{};
@@ -310,7 +296,9 @@ private:
         if (!second) early_offered_ = ch.early_data;
 
         if (group.hello_retry) return send_hello_retry_request(group.group, m, out);
-        early_accepted_ = ch.early_data && accepts_early_data(ch);
+        if (ch.early_data &&
+            detail::accepts_early_data(config(), now(), hs().psk, hs().ticket, this->suite().id, alpn_, ch))
+            early_.accept(detail::early_data_allowed(config(), hs().ticket));
         return send_server_flight(ch, group, m, out);
     }
 
@@ -324,95 +312,13 @@ private:
         return ct::equal(received, expected.view()) ? error::none : error::decrypt_error;
     }
 
-    // §4.2.10, §8: early data only when we allow it, with the client's first identity a ticket of
-    // ours that allows it, of this suite and ALPN protocol, fresh by its age (§8.3), and a
-    // ClientHello our recorder has not seen within the window (§8.2). Any "no" declines the early
-    // data, never the handshake.
-    [[nodiscard]] bool accepts_early_data(const detail::codec::client_hello& ch) noexcept {
-        if constexpr (!have_psk) return false;
-        const auto t = now();
-        if (config().max_early_data == 0 || (config().replay_recorder == nullptr && !hs().ticket_single_use) || !t ||
-            !hs().psk.chosen ||
-            !hs().psk.resumption || hs().psk.identity != 0 || hs().ticket_max_early_data == 0 ||
-            hs().ticket_suite != this->suite().id || !hs().ticket_age_fresh ||
-            hs().ticket_alpn_hash != detail::binding_hash(alpn_))
-            return false;
-        // A single-use ticket cannot be replayed (§8.1); a recorder, when there is one, still sees
-        // the hello.
-        if (config().replay_recorder == nullptr) return true;
-        return config().replay_recorder->record_once(ch.psk_binders[0], *t, config().early_data_window);
-    }
-    // The early data the ticket allowed, at most what we allow now.
-    [[nodiscard]] std::uint32_t early_data_allowed() const noexcept {
-        return std::min({hs().ticket_max_early_data, config().max_early_data, max_early_data_limit});
-    }
-
     [[nodiscard]] byte_view chosen_psk() const noexcept {
-        return hs().psk.resumption ? hs().ticket_psk.view() : config().external_psks[hs().psk.ours].key;
+        return hs().psk.resumption ? hs().ticket.psk.view() : config().external_psks[hs().psk.ours].key;
     }
 
     [[nodiscard]] std::optional<std::int64_t> now() const noexcept {
         if (config().clock == nullptr) return std::nullopt;
         return config().clock->now();
-    }
-
-    // §4.6.1, §4.2.11: the first of the client's identities (among the first
-    // max_examined_psk_identities) that is a ticket of ours, under a key of the ring, within its
-    // lifetime, for this hello's server name and of a hash a suite we both have uses. Its PSK is
-    // kept for the binder and the key schedule.
-    detail::psk_choice choose_ticket(const detail::codec::client_hello& ch) noexcept {
-        detail::psk_choice out;
-        const auto t = now();
-        if ((config().ticket_keys.empty() && config().session_store == nullptr) || !t || ch.psk_identities.empty())
-            return out;
-        if (!detail::choose_psk_mode(ch, config().psk_modes, out.mode)) return out;
-        bytes<detail::max_ticket_content_size> scratch{};
-        std::size_t pos = 0;
-        const std::size_t examined = std::min(ch.psk_identities.size(), max_examined_psk_identities);
-        for (std::size_t i = 0; i < examined && !out.chosen; ++i) {
-            const detail::codec::psk_identity id = ch.psk_identities.next(pos);
-            detail::ticket_contents c;
-            bool single_use = false;
-            if (!detail::open_ticket(config().ticket_keys, id.identity, scratch, c)) {
-                if (!look_up_session(id.identity, c)) continue;
-                single_use = true;
-            }
-            const auto suite = find_suite(static_cast<std::uint16_t>(c.suite));
-            if (!suite || c.psk.size() != suite->hash_size) continue;
-            if (*t < c.issued_at || *t - c.issued_at > static_cast<std::int64_t>(c.lifetime)) continue;
-            if (c.server_name_hash != detail::binding_hash(ch.server_name)) continue;
-            if (!detail::suite_for_hash(ch, config().cipher_suites, suite->hash, out.suite)) continue;
-            hs().ticket_suite = c.suite;
-            hs().ticket_alpn_hash = c.alpn_hash;
-            hs().ticket_max_early_data = c.max_early_data;
-            hs().ticket_single_use = single_use;
-            hs().ticket_age_fresh =
-                detail::ticket_age_fresh(id.obfuscated_ticket_age, c.age_add, c.issued_at, *t, config().early_data_clock_skew);
-            const byte_span key = hs().ticket_psk.span(c.psk.size());
-            std::copy(c.psk.begin(), c.psk.end(), key.begin());
-            out.chosen = true;
-            out.resumption = true;
-            out.identity = static_cast<std::uint16_t>(i);
-        }
-        secure_wipe(scratch);
-        return out;
-    }
-
-    // A stateful ticket (config.session_store), taken from the store, as the contents of one of
-    // our sealed tickets.
-    bool look_up_session(byte_view identity, detail::ticket_contents& c) noexcept {
-        if constexpr (!have_psk) return false;
-        stored_session found;
-        if (config().session_store == nullptr || !config().session_store->take(identity, found)) return false;
-        c.suite = found.suite;
-        c.issued_at = found.issued_at;
-        c.lifetime = found.lifetime;
-        c.age_add = found.age_add;
-        c.max_early_data = found.max_early_data;
-        c.psk = found.psk;
-        c.server_name_hash = detail::binding_hash(found.server_name);
-        c.alpn_hash = detail::binding_hash(found.alpn);
-        return true;
     }
 
     step send_hello_retry_request(named_group group, const message& client_hello, flight& out) noexcept {
@@ -463,7 +369,7 @@ private:
         config().random->fill(random);
         this->add_to_transcript(client_hello);
 #if !defined(CARAPACE_TLS_NO_PSK)
-        if (early_accepted_) hs().early_traffic = this->early_traffic_secret(this->suite().hash, chosen_psk());
+        if (early_.accepted()) hs().early_traffic = this->early_traffic_secret(this->suite().hash, chosen_psk());
 #endif
         // The early-data skip of a first hello ends with the second one.
         this->skip_early_data(detail::record_reader::early_data_skip::none);
@@ -487,7 +393,7 @@ private:
             resumed_ = hs().psk.resumption;
             psk_index_ = static_cast<std::uint32_t>(hs().psk.ours);
         }
-        if (early_accepted_) {
+        if (early_.accepted()) {
 #if !defined(CARAPACE_TLS_NO_PSK)
             // The hello is the transcript's last message until our ServerHello: taken before it.
             this->install_early_read(hs().early_traffic);
@@ -500,6 +406,12 @@ private:
         write_encrypted_extensions(out, ch);
         // §4.3.2, §2.2: a PSK handshake authenticates by the PSK; no certificates either way.
         if (with_psk) return send_finished(out);
+        if constexpr (have_certificates) return send_certificates(ch, out);
+        return {error::internal_error};  // without certificates, has_certificate() let no hello get here
+    }
+
+    // Our CertificateRequest, Certificate and CertificateVerify, then our Finished.
+    step send_certificates(const detail::codec::client_hello& ch, flight& out) noexcept {
         if (config().request_client_certificate || config().require_client_certificate) {
             hs().certificate_requested = true;
             detail::codec::certificate_request cr;
@@ -517,7 +429,7 @@ private:
     // complete_signature(): the rest of our flight with the signature handed in.
     step resume_after_signature(byte_view signature, flight& out) noexcept {
         if (state_ != state::wait_signature) return {error::internal_error};
-        this->write_certificate_verify(out, hs().scheme, signature);
+        if constexpr (have_certificates) this->write_certificate_verify(out, hs().scheme, signature);
         const step s = send_finished(out);
         // The client's flight may already be waiting: reassembly hands it over on receive().
         return s.failure != error::none ? s : step{};
@@ -533,16 +445,14 @@ private:
         this->accept_change_cipher_spec(true);
         state_ = hs().certificate_requested ? state::wait_certificate : state::wait_finished;
         // §4.5: the client's early data, then its EndOfEarlyData, before the rest of its flight.
-        if (early_accepted_) state_ = state::wait_end_of_early_data;
+        if (early_.accepted()) state_ = state::wait_end_of_early_data;
         return {};
     }
 
     // Early data received while we read it (0-RTT accepted), within the limit (§4.2.10).
     error take_early_data(std::size_t size) noexcept {
         if (state_ != state::wait_end_of_early_data) return error::unexpected_message;
-        if (size > early_data_allowed() - early_received_) return error::unexpected_message;
-        early_received_ += static_cast<std::uint32_t>(size);
-        return error::none;
+        return early_.take(size);
     }
 
     // The client's early data is over: its flight goes on under the handshake key.
@@ -567,10 +477,21 @@ private:
         }
         ee.server_name_acknowledged = ch.present.contains(extension_type::server_name);
         ee.alpn = alpn_;
-        ee.early_data = early_accepted_;
+        ee.early_data = early_.accepted();
         ee.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ee.order = config().extension_order;
         this->write_message(out, handshake_type::encrypted_extensions, [&](detail::writer& w) { encode(w, ee); });
+    }
+
+    // The client's Certificate and CertificateVerify, in a build with certificates (without, we
+    // never ask for them).
+    step on_certificate_message(const message& m) noexcept {
+        if constexpr (!have_certificates) {
+            static_cast<void>(m);
+            return {error::unexpected_message};
+        } else {
+            return state_ == state::wait_certificate ? on_certificate(m) : on_certificate_verify(m);
+        }
     }
 
     step on_certificate(const message& m) noexcept {
@@ -612,14 +533,10 @@ private:
         return {error::none, event::handshake_complete};
     }
 
-    [[nodiscard]] bool sends_tickets() const noexcept {
-        return !config().ticket_keys.empty() && config().clock != nullptr && config().tickets_after_handshake != 0;
-    }
+    [[nodiscard]] bool sends_tickets() const noexcept { return detail::sends_tickets(config()); }
     // The most bytes of protected records `count` of our tickets take.
     [[nodiscard]] std::size_t tickets_size(std::size_t count) const noexcept {
-        const std::size_t plain = count * (4 + 4 + 4 + 1 + 4 + 2 + detail::max_sealed_ticket_size + 2);
-        const std::size_t chunk = this->outgoing().max_fragment();
-        return plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+        return detail::tickets_size(count, this->outgoing().max_fragment());
     }
     // What our tickets after the handshake take.
     [[nodiscard]] std::size_t tickets_reserve() const noexcept {
@@ -635,39 +552,15 @@ private:
         this->flush(out);
     }
 
-    // One ticket: a nonce of its own (a counter), the PSK it stands for sealed into it with what
-    // resuming needs (the suite, the server name, the ALPN protocol, its issue time and lifetime).
-    void write_ticket(flight& out, std::int64_t now_seconds) noexcept {
-        const std::uint32_t n = tickets_sent_++;
-        const std::uint8_t nonce[4] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
-                                       static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
-        const detail::secret psk = detail::resumption_psk(this->suite().hash, this->resumption_secret(), nonce);
-        bytes<4 + 24> random{};
-        config().random->fill(random);
-        detail::ticket_contents c;
-        c.suite = this->suite().id;
-        c.issued_at = now_seconds;
-        c.lifetime = std::min(config().ticket_lifetime, detail::codec::max_ticket_lifetime);
-        c.age_add = std::uint32_t{random[0]} << 24 | std::uint32_t{random[1]} << 16 | std::uint32_t{random[2]} << 8 |
-                    random[3];
-        c.psk = psk.view();
-        c.max_early_data = have_psk ? std::min(config().max_early_data, max_early_data_limit) : 0;
-        c.server_name_hash = detail::binding_hash(byte_view(server_name_).first(server_name_size_));
-        c.alpn_hash = detail::binding_hash(alpn_);
-        bytes<detail::max_sealed_ticket_size> sealed{};
-        const std::size_t size =
-            detail::seal_ticket(config().ticket_keys[0], std::span<const std::uint8_t, 24>(random.data() + 4, 24), c,
-                                sealed);
-        if (size == 0) return;
-        detail::codec::new_session_ticket nst;
-        nst.lifetime = c.lifetime;
-        nst.age_add = c.age_add;
-        nst.nonce = nonce;
-        nst.ticket = byte_view(sealed).first(size);
-        nst.has_early_data = c.max_early_data != 0;
-        nst.max_early_data_size = c.max_early_data;
+    // One ticket of ours (see server_tickets.hpp), its nonce a counter.
+    bool write_ticket(flight& out, std::int64_t now_seconds) noexcept {
+        const detail::ticket_origin origin{this->suite(), this->resumption_secret(),
+                                           byte_view(server_name_).first(server_name_size_), alpn_};
+        detail::outgoing_ticket t;
+        if (!detail::make_ticket(config(), origin, tickets_sent_++, now_seconds, t)) return false;
         this->write_post_handshake_message(out, handshake_type::new_session_ticket,
-                                           [&](detail::writer& w) { encode(w, nst); });
+                                           [&](detail::writer& w) { encode(w, t.message); });
+        return true;
     }
 
     detail::held_config<server_config, Buffers> config_;
@@ -682,9 +575,8 @@ private:
     bool client_authenticated_ = false;
     bool psk_used_ = false;
     bool resumed_ = false;
-    bool early_accepted_ = false;
-    bool early_offered_ = false;
-    std::uint32_t early_received_ = 0;  // bytes of early data so far
+    bool early_offered_ = false;           // by the first ClientHello
+    detail::server_early_data early_{};  // the client's 0-RTT
     std::uint32_t tickets_sent_ = 0;  // numbers our tickets' nonces
 };
 

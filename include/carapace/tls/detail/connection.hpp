@@ -12,6 +12,8 @@
 // Handshake state: handshake_storage.hpp holds what only a handshake needs, the roles' part
 // (`RoleState`) and ours, made when a handshake begins (or a post-handshake message arrives) and
 // wiped once it is over; only keys, secrets and settled facts stay in the object.
+// Certificates: certificate_exchange.hpp, mixed in, checks the peer's Certificate and
+// CertificateVerify and writes ours; the pending verdict it may wait for is kept here.
 //
 // The role provides:
 //   static constexpr bool is_client;
@@ -36,11 +38,11 @@
 #include "carapace/core/ct.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/tls/cipher_suites.hpp"
-#include "carapace/tls/detail/codec/certificate.hpp"
-#include "carapace/tls/detail/codec/certificate_verify.hpp"
+#include "carapace/tls/detail/certificate_exchange.hpp"
 #include "carapace/tls/detail/codec/finished.hpp"
 #include "carapace/tls/detail/codec/key_update.hpp"
 #include "carapace/tls/detail/handshake_reassembly.hpp"
+#include "carapace/tls/detail/handshake_step.hpp"
 #include "carapace/tls/detail/handshake_state.hpp"
 #include "carapace/tls/detail/handshake_storage.hpp"
 #include "carapace/tls/detail/held_config.hpp"
@@ -53,7 +55,6 @@
 #include "carapace/tls/events.hpp"
 #include "carapace/tls/interfaces.hpp"
 #include "carapace/tls/protocol.hpp"
-#include "carapace/x509/certificate.hpp"
 
 namespace carapace::tls::detail {
 
@@ -62,14 +63,10 @@ inline constexpr std::size_t small_record_reserve = 64;
 // A protected KeyUpdate record: header, the 5-byte message, its type, the tag.
 inline constexpr std::size_t key_update_record_size = record_header_size + 5 + 1 + aead_tag_size;
 
-// What handling one handshake message led to.
-struct step {
-    error failure = error::none;
-    event what = event::need_input;  // need_input: nothing to report, carry on
-};
 
 template <class Role, class RoleState, std::size_t HandshakeBufferSize, buffering Buffers>
-class connection {
+class connection : public certificate_exchange<connection<Role, RoleState, HandshakeBufferSize, Buffers>> {
+    friend certificate_exchange<connection>;
     using storage = handshake_storage<handshake_state<RoleState>, HandshakeBufferSize, Buffers>;
     using input_type = typename record_input<Buffers>::input_type;
 
@@ -186,6 +183,8 @@ protected:
 
     Role& role() noexcept { return static_cast<Role&>(*this); }
     const Role& role() const noexcept { return static_cast<const Role&>(*this); }
+    // For the layers mixed in (certificate_exchange.hpp): which side we are.
+    static constexpr bool client_role() noexcept { return Role::is_client; }
 
     // The role's handshake state: there from the start of a handshake until it is complete.
     RoleState& role_state() noexcept { return storage_.state().role; }
@@ -413,122 +412,6 @@ protected:
         reader_.accept_change_cipher_spec(false);
     }
 
-    // --- signing and verification, possibly pending -------------------------------------
-    // The content a CertificateVerify signs, over the transcript so far (§4.4.3), kept here so a
-    // pending signer's caller can read it until complete_signature.
-    byte_view signed_content(bool server) noexcept {
-        const digest h = transcript_hash();
-        hs().signed_size = codec::signed_content(server ? codec::signer_role::server : codec::signer_role::client, h.view(),
-                                             hs().signed_content);
-        return byte_view(hs().signed_content).first(hs().signed_size);
-    }
-    // The stored verdict when the caller completed a pending verification, else the verifier's.
-    template <class Ask>
-    error verdict_or(Ask&& ask, stapled_status* status = nullptr) noexcept {
-        if (verdict_) {
-            const error v = *verdict_;
-            verdict_.reset();
-            if (status != nullptr) *status = verdict_status_;
-            return v;
-        }
-        return ask();
-    }
-
-    // The peer leaf's SubjectPublicKeyInfo, for its CertificateVerify.
-    bool keep_peer_key(byte_view spki) noexcept {
-        if (spki.size() > hs().peer_key.size()) return false;
-        std::copy(spki.begin(), spki.end(), hs().peer_key.begin());
-        hs().peer_key_size = spki.size();
-        return true;
-    }
-    [[nodiscard]] byte_view peer_key() const noexcept { return byte_view(hs().peer_key).first(hs().peer_key_size); }
-
-    // --- certificates and CertificateVerify, the same for both roles (§4.4.2, §4.4.3) -------
-    // The peer's non-empty chain: keeps the leaf's key for CertificateVerify and, when
-    // `check_chain`, has the verifier judge the chain (error::pending: it answers later). With
-    // `status`, the peer was asked for a stapled OCSP response (`stapled`, maybe empty) and
-    // `status` receives what it says.
-    error accept_certificate(std::span<const byte_view> chain, certificate_verifier& verifier, std::string_view host,
-                             tls::clock* clock, bool check_chain, byte_view stapled = {},
-                             stapled_status* status = nullptr, bool* must_staple = nullptr) noexcept {
-        const auto leaf = x509::parse_certificate(chain[0]);
-        if (!leaf) return error::bad_certificate;
-        if (must_staple != nullptr) *must_staple = x509::must_staple(*leaf);
-        if (!keep_peer_key(leaf->public_key.encoded)) return error::unsupported_certificate;
-        if (!check_chain) return error::none;
-        return verdict_or(
-            [&] {
-                const auto now = clock != nullptr ? clock->now() : std::nullopt;
-                if (status == nullptr) return verifier.verify_chain(chain, host, Role::is_client, now, verify_detail_);
-                return verifier.verify_chain_and_status(chain, host, Role::is_client, now, stapled, *status,
-                                                        verify_detail_);
-            },
-            status);
-    }
-
-    // The peer's CertificateVerify over the transcript so far, with a scheme we offered and §4.2.3
-    // allows there (never rsa_pkcs1_*, whatever a verifier lists)
-    // (error::pending: the verifier answers later).
-    error check_certificate_verify(const handshake_message& m, certificate_verifier& verifier) noexcept {
-        codec::certificate_verify cv;
-        if (const error e = decode(m.body, cv); e != error::none) return e;
-        bool advertised = false;
-        for (const signature_scheme s : verifier.schemes()) advertised = advertised || s == cv.scheme;
-        if (!advertised || !certificate_verify_scheme(cv.scheme)) return error::illegal_parameter;
-        return verdict_or([&] {
-            const byte_view content = signed_content(Role::is_client);
-            return verifier.verify_signature(peer_key(), cv.scheme, content, cv.signature);
-        });
-    }
-
-    // Our CertificateVerify: signed now, or, when the signer answers signer::pending, nothing is
-    // written and the step says signature_needed (see complete_signature). The signer writes into
-    // the record itself, so this lays out codec::certificate_verify by hand, around the signature.
-    step add_certificate_verify(flight& out, signer& key, signature_scheme scheme) noexcept {
-        const byte_view content = signed_content(!Role::is_client);
-        writer w(out.content_space());
-        w.u8(static_cast<std::uint8_t>(handshake_type::certificate_verify));
-        const auto length = w.open<3>();
-        w.u16(static_cast<std::uint16_t>(scheme));
-        const auto at = w.open<2>();
-        const byte_span room = w.reserve(key.max_signature_size(scheme));
-        if (room.empty()) return {error::internal_error};
-        const std::size_t size = key.sign(scheme, content, room);
-        if (size == signer::pending) return {error::none, event::signature_needed};
-        if (size == 0 || size > room.size()) return {error::internal_error};
-        w.unreserve(room.size() - size);
-        w.close<2>(at);
-        w.close<3>(length);
-        if (!w.ok()) return {error::internal_error};
-        out.commit(w.size());
-        hs().hashes.update(out.committed(w.size()));
-        return {};
-    }
-    // Our Certificate and, with a scheme, our CertificateVerify (§4.4.2, §4.4.3). When the signer
-    // answers later, what is written so far is flushed and the step says signature_needed.
-    step authenticate(flight& out, std::span<const byte_view> chain, signer* key, std::optional<signature_scheme> scheme,
-                      byte_view leaf_ocsp_response = {}) noexcept {
-        add_certificate(out, chain, leaf_ocsp_response);
-        if (!scheme || key == nullptr) return {};
-        const step s = add_certificate_verify(out, *key, *scheme);
-        if (s.what == event::signature_needed) flush(out);
-        return s;
-    }
-
-    // Our CertificateVerify with a signature completed later.
-    void write_certificate_verify(flight& out, signature_scheme scheme, byte_view signature) noexcept {
-        const codec::certificate_verify cv{scheme, signature};
-        write_message(out, handshake_type::certificate_verify, [&](writer& w) { encode(w, cv); });
-    }
-
-    // Our Certificate (empty context, as during the handshake) with `chain`, possibly empty, and
-    // an OCSP response stapled to its leaf when one is given.
-    void add_certificate(flight& out, std::span<const byte_view> chain, byte_view leaf_ocsp_response) noexcept {
-        codec::certificate c;
-        c.entries = chain;
-        if (!chain.empty()) c.leaf_ocsp_response = leaf_ocsp_response;
-        write_message(out, handshake_type::certificate, [&](writer& w) { encode(w, c); });
-    }
 
     // Our Finished (§4.4.4) over the transcript so far.
     void write_finished(flight& out, bool server_finished) noexcept {
@@ -544,14 +427,6 @@ protected:
         if (!ct::equal(f.verify_data, expected.view())) return error::decrypt_error;
         add_to_transcript(m);
         return error::none;
-    }
-
-    // The largest signature a signer may make (0 without one), for sizing our flight.
-    static std::size_t largest_signature(const signer* key) noexcept {
-        std::size_t n = 0;
-        if (key != nullptr)
-            for (const auto sc : key->schemes()) n = std::max(n, key->max_signature_size(sc));
-        return n;
     }
 
     // Post-handshake KeyUpdate (§4.6.3), the same for both roles.

@@ -20,6 +20,20 @@ inline constexpr bool have_psk = false;  // whether the client supports PSKs and
 inline constexpr bool have_psk = true;  // whether the client supports PSKs and tickets
 #endif
 
+// CARAPACE_TLS_NO_CERTIFICATES leaves certificates out of both engines, for devices provisioned
+// with a key: no X.509, no Certificate, CertificateRequest or CertificateVerify handling, no
+// signing or signature checks. Only PSK handshakes remain (external PSKs in psk_ke or psk_dhe_ke,
+// and tickets from them); a peer that wants a certificate handshake gets handshake_failure. The
+// configuration's certificate fields stay and are ignored.
+#if defined(CARAPACE_TLS_NO_CERTIFICATES) && defined(CARAPACE_TLS_NO_PSK)
+#error "CARAPACE_TLS_NO_CERTIFICATES leaves only PSK handshakes: it cannot go with CARAPACE_TLS_NO_PSK"
+#endif
+#if defined(CARAPACE_TLS_NO_CERTIFICATES)
+inline constexpr bool have_certificates = false;  // whether the engines do certificate handshakes
+#else
+inline constexpr bool have_certificates = true;  // whether the engines do certificate handshakes
+#endif
+
 // PskKeyExchangeMode (§4.2.9), with its wire values.
 enum class psk_mode : std::uint8_t { psk_ke = 0, psk_dhe_ke = 1 };
 
