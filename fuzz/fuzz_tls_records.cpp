@@ -226,7 +226,11 @@ public:
                     require(r.consumed != 0);  // stuck with input left
                     break;
                 case tls::event::need_output_space: std::abort();  // call_receive retries
-                // receive() refuses nothing, and the stand-ins never answer "pending".
+                // receive() refuses nothing, and the stand-ins never answer "pending". No ticket
+                // or early data is configured on either side, so no 0-RTT event can come.
+                case tls::event::early_data:
+                case tls::event::early_data_accepted:
+                case tls::event::early_data_rejected:
                 case tls::event::refused:
                 case tls::event::signature_needed:
                 case tls::event::verification_needed: std::abort();
