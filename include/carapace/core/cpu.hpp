@@ -23,10 +23,10 @@
 // than the intrinsics: MSVC, whose compiler lacks the target attributes, still reads the CPU
 // through <intrin.h>, so that a variant written for it has something to ask.
 #if CARAPACE_HAVE_X86_INTRINSICS
-#define CARAPACE_HAVE_X86_CPUID 1
+#define CARAPACE_HAVE_X86_CPUID 1  // detected through <cpuid.h> (GCC, Clang, MinGW)
 #include <cpuid.h>
 #elif !defined(CARAPACE_FORCE_PORTABLE) && defined(_MSC_VER) && !defined(__clang__) && defined(_M_X64)
-#define CARAPACE_HAVE_X86_CPUID 1
+#define CARAPACE_HAVE_X86_CPUID 1  // detected through <intrin.h> (MSVC)
 #include <intrin.h>
 #else
 #define CARAPACE_HAVE_X86_CPUID 0
