@@ -40,7 +40,7 @@
 // otherwise (read-only: set here). They need GCC's or Clang's per-function target attributes.
 #define CARAPACE_HAVE_ARM_INTRINSICS 1
 #else
-#define CARAPACE_HAVE_ARM_INTRINSICS 0
+#define CARAPACE_HAVE_ARM_INTRINSICS 0  // not a 64-bit ARM build, or the portable code is forced
 #endif
 #if CARAPACE_HAVE_ARM_INTRINSICS && defined(__linux__)
 #define CARAPACE_HAVE_ARM_HWCAP 1  // features read at run time from the kernel (getauxval)
