@@ -52,9 +52,12 @@ TEST_CASE("RSA key generation: keys that load, sign and verify") {
         REQUIRE(key->sign_pkcs1(rsa_hash::sha384, message, blinding, signature).ok());
         CHECK(rsa_verify_pkcs1(key->public_key(), rsa_hash::sha384, message, signature));
     }
-    // The same randomness gives the same key, other randomness another.
-    CHECK(generate(2048, 5) == generate(2048, 5));
-    CHECK(generate(2048, 5) != generate(2048, 6));
+    // The same randomness gives the same key, other randomness another. 1,024-bit keys: the
+    // property does not depend on the size, and a 2,048-bit search costs about eight times as much
+    // (this test dominates the suite's run time under emulation).
+    const byte_vector first = generate(1024, 5);
+    CHECK(generate(1024, 5) == first);
+    CHECK(generate(1024, 6) != first);
 }
 
 TEST_CASE("RSA key generation: sizes, room and a stuck random source") {
