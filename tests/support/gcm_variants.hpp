@@ -32,4 +32,4 @@ bool gcm_engine_runs_here() {
 
 #define CARAPACE_GCM_ENGINES                                                                      \
     carapace::detail::gcm_portable, carapace::detail::gcm_aesni, carapace::detail::gcm_vaes, \
-        carapace::detail::gcm_vaes512, carapace::detail::gcm_dispatch
+        carapace::detail::gcm_vaes512, carapace::detail::gcm_armv8, carapace::detail::gcm_dispatch
