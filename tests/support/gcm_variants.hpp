@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstddef>
+#include <string>
 
 #include "carapace/aead/aes_gcm.hpp"
 
@@ -24,7 +25,7 @@ bool with_gcm_key_size(std::size_t key_size, F&& f) {
 template <class Engine>
 bool gcm_engine_runs_here() {
     if (Engine::supported()) return true;
-    MESSAGE("AES-GCM engine " << Engine::name << " not supported by this CPU (or forced portable): not run");
+    MESSAGE("AES-GCM engine " << std::string(Engine::name) << " not supported by this CPU (or forced portable): not run");
     return false;
 }
 
