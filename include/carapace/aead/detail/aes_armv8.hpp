@@ -59,7 +59,7 @@ CARAPACE_ARMV8_CRYPTO_INLINE uint8x16_t aesmc(uint8x16_t x) noexcept {
 }
 
 // One full round (not the last) with round key k.
-CARAPACE_ARMV8_CRYPTO_INLINE uint8x16_t round(uint8x16_t x, uint8x16_t k) noexcept { return aesmc(aese(x, k)); }
+CARAPACE_ARMV8_CRYPTO_INLINE uint8x16_t full_round(uint8x16_t x, uint8x16_t k) noexcept { return aesmc(aese(x, k)); }
 
 // SubWord through AESE with a zero key: with all four columns equal, ShiftRows changes nothing.
 CARAPACE_ARMV8_CRYPTO_TARGET inline std::uint32_t sub_word(std::uint32_t w) noexcept {
@@ -82,7 +82,7 @@ CARAPACE_ARMV8_CRYPTO_INLINE schedule<Rounds> keys_of(const aes_round_keys& s) n
 
 template <int Rounds>
 CARAPACE_ARMV8_CRYPTO_INLINE uint8x16_t encrypt(const schedule<Rounds>& k, uint8x16_t x) noexcept {
-    for (int r = 0; r < Rounds - 1; ++r) x = round(x, k.k[r]);
+    for (int r = 0; r < Rounds - 1; ++r) x = full_round(x, k.k[r]);
     return veorq_u8(aese(x, k.k[Rounds - 1]), k.k[Rounds]);
 }
 
@@ -90,14 +90,26 @@ CARAPACE_ARMV8_CRYPTO_INLINE uint8x16_t encrypt(const schedule<Rounds>& k, uint8
 template <int Rounds, unsigned N>
 CARAPACE_ARMV8_CRYPTO_INLINE void encrypt_n(const schedule<Rounds>& k, uint8x16_t (&x)[N]) noexcept {
     for (int r = 0; r < Rounds - 1; ++r)
-        for (unsigned i = 0; i < N; ++i) x[i] = round(x[i], k.k[r]);
+        for (unsigned i = 0; i < N; ++i) x[i] = full_round(x[i], k.k[r]);
     for (unsigned i = 0; i < N; ++i) x[i] = veorq_u8(aese(x[i], k.k[Rounds - 1]), k.k[Rounds]);
 }
 
-// One block with the round keys read from memory, for single-block calls.
+// N blocks with the round keys read from memory, for calls of a block or two. The engines keep
+// rounds at 0 for a key of another length, which the modes never give them; such a schedule
+// (all zero) is read as a 14-round one, so no read leaves it.
+template <unsigned N>
+CARAPACE_ARMV8_CRYPTO_INLINE void encrypt_any(const aes_round_keys& s, uint8x16_t (&x)[N]) noexcept {
+    switch (s.rounds) {
+        case 10: return encrypt_n(keys_of<10>(s), x);
+        case 12: return encrypt_n(keys_of<12>(s), x);
+        default: return encrypt_n(keys_of<14>(s), x);
+    }
+}
+
 CARAPACE_ARMV8_CRYPTO_INLINE uint8x16_t encrypt_any(const aes_round_keys& s, uint8x16_t x) noexcept {
-    for (int r = 0; r < s.rounds - 1; ++r) x = round(x, load(s.bytes + 16 * r));
-    return veorq_u8(aese(x, load(s.bytes + 16 * (s.rounds - 1))), load(s.bytes + 16 * s.rounds));
+    uint8x16_t one[1] = {x};
+    encrypt_any(s, one);
+    return one[0];
 }
 
 // The counter block prefix || be32(counter): the first twelve bytes of `prefix` (a whole block

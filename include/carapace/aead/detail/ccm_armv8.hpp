@@ -33,20 +33,15 @@ struct ccm_armv8 {
     }
 
     CARAPACE_ARMV8_CRYPTO_TARGET static void encrypt2(const key_state& s, std::uint8_t* a, std::uint8_t* b) noexcept {
-        uint8x16_t x = armv8::load(a), z = armv8::load(b);
-        for (int r = 0; r < s.rounds - 1; ++r) {
-            const uint8x16_t k = armv8::load(s.bytes + 16 * r);
-            x = armv8::round(x, k);
-            z = armv8::round(z, k);
-        }
-        const uint8x16_t k = armv8::load(s.bytes + 16 * (s.rounds - 1)), last = armv8::load(s.bytes + 16 * s.rounds);
-        armv8::store(a, veorq_u8(armv8::aese(x, k), last));
-        armv8::store(b, veorq_u8(armv8::aese(z, k), last));
+        uint8x16_t x[2] = {armv8::load(a), armv8::load(b)};
+        armv8::encrypt_any(s, x);
+        armv8::store(a, x[0]);
+        armv8::store(b, x[1]);
     }
 
     // CBC-MAC: Y = E(K, Y xor X_i) over `count` whole blocks.
-    CARAPACE_ARMV8_CRYPTO_TARGET static void cbc_mac(const key_state& s, std::uint8_t* y_bytes, const std::uint8_t* data,
-                                                     std::size_t count) noexcept {
+    CARAPACE_ARMV8_CRYPTO_TARGET static void cbc_mac(const key_state& s, std::uint8_t* y_bytes,
+                                                     const std::uint8_t* data, std::size_t count) noexcept {
         switch (s.rounds) {
             case 10: return mac<10>(s, y_bytes, data, count);
             case 12: return mac<12>(s, y_bytes, data, count);
@@ -89,7 +84,8 @@ private:
 
     template <bool Encrypt, int Rounds>
     CARAPACE_ARMV8_CRYPTO_TARGET static void run(const key_state& s, std::uint8_t* y_bytes, std::uint8_t* ctr_bytes,
-                                                 const std::uint8_t* in, std::uint8_t* out, std::size_t count) noexcept {
+                                                 const std::uint8_t* in, std::uint8_t* out,
+                                                 std::size_t count) noexcept {
         if (count == 0) return;
         const armv8::schedule<Rounds> k = armv8::keys_of<Rounds>(s);
         const uint8x16_t base = armv8::load(ctr_bytes);

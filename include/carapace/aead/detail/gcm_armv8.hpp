@@ -93,8 +93,8 @@ private:
     }
 
     // Y' = (Y ^ X1) H^n ^ X2 H^(n-1) ^ ... ^ Xn H for 1 <= n <= 4 blocks, one reduction.
-    CARAPACE_ARMV8_CRYPTO_INLINE static uint64x2_t ghash_up_to_4(const powers& h, uint64x2_t y, const std::uint8_t* data,
-                                                                 std::size_t n) noexcept {
+    CARAPACE_ARMV8_CRYPTO_INLINE static uint64x2_t ghash_up_to_4(const powers& h, uint64x2_t y,
+                                                                 const std::uint8_t* data, std::size_t n) noexcept {
         uint64x2_t lo = vdupq_n_u64(0), mid = lo, hi = lo;
         for (std::size_t i = 0; i < n; ++i) {
             uint64x2_t x = pmull::reverse(pmull::load(data + 16 * i));
@@ -125,13 +125,17 @@ private:
         std::uint8_t block[16] = {};
         for (int i = 0; i < 12; ++i) block[i] = prefix[i];
         const uint8x16_t base = armv8::load(block);
-        for (; count != 0; in += 64, out += 64) {
+        while (count != 0) {
             const std::size_t n = count < 4 ? count : 4;
             if constexpr (!Encrypt) y = ghash_up_to_4(h, y, in, n);
             xor_keystream4(k, base, counter, in, out, n);
             if constexpr (Encrypt) y = ghash_up_to_4(h, y, out, n);
             counter += 4;
             count -= n;
+            if (count != 0) {
+                in += 64;
+                out += 64;
+            }
         }
         pmull::store(y_bytes, pmull::reverse(y));
     }

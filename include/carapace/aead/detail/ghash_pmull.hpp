@@ -16,8 +16,12 @@
 
 namespace carapace::detail::pmull {
 
-CARAPACE_ARMV8_CRYPTO_INLINE uint64x2_t load(const std::uint8_t* p) noexcept { return vreinterpretq_u64_u8(vld1q_u8(p)); }
-CARAPACE_ARMV8_CRYPTO_INLINE void store(std::uint8_t* p, uint64x2_t v) noexcept { vst1q_u8(p, vreinterpretq_u8_u64(v)); }
+CARAPACE_ARMV8_CRYPTO_INLINE uint64x2_t load(const std::uint8_t* p) noexcept {
+    return vreinterpretq_u64_u8(vld1q_u8(p));
+}
+CARAPACE_ARMV8_CRYPTO_INLINE void store(std::uint8_t* p, uint64x2_t v) noexcept {
+    vst1q_u8(p, vreinterpretq_u8_u64(v));
+}
 
 // The 16 bytes in reverse order: the block as one big-endian 128-bit integer.
 CARAPACE_ARMV8_CRYPTO_INLINE uint64x2_t reverse(uint64x2_t v) noexcept {
