@@ -93,14 +93,18 @@ int main(int argc, char** argv) {
     bench_engine<16, d::gcm_vaes512>("aes-128-gcm", "AES-128-GCM");
     bench_engine<16, d::gcm_vaes>("aes-128-gcm", "AES-128-GCM");
     bench_engine<16, d::gcm_aesni>("aes-128-gcm", "AES-128-GCM");
+    bench_engine<16, d::gcm_armv8>("aes-128-gcm", "AES-128-GCM");
     bench_engine<16, d::gcm_portable>("aes-128-gcm", "AES-128-GCM");
     bench_engine<32, d::gcm_dispatch>("aes-256-gcm", "AES-256-GCM");
     bench_engine<32, d::gcm_vaes512>("aes-256-gcm", "AES-256-GCM");
     bench_engine<32, d::gcm_vaes>("aes-256-gcm", "AES-256-GCM");
     bench_engine<32, d::gcm_aesni>("aes-256-gcm", "AES-256-GCM");
+    bench_engine<32, d::gcm_armv8>("aes-256-gcm", "AES-256-GCM");
     bench_ccm<16, d::ccm_dispatch>("aes-128-ccm", "AES-128-CCM");
     bench_ccm<16, d::ccm_aesni>("aes-128-ccm", "AES-128-CCM");
+    bench_ccm<16, d::ccm_armv8>("aes-128-ccm", "AES-128-CCM");
     bench_ccm<16, d::ccm_portable>("aes-128-ccm", "AES-128-CCM");
     bench_ccm<32, d::ccm_aesni>("aes-256-ccm", "AES-256-CCM");
+    bench_ccm<32, d::ccm_armv8>("aes-256-ccm", "AES-256-CCM");
     return 0;
 }

@@ -24,9 +24,9 @@ void for_each_supported(type_list<T...>, F&& f) {
 
 namespace d = carapace::detail;
 
-using gcm_engines = type_list<d::gcm_portable, d::gcm_aesni, d::gcm_vaes, d::gcm_vaes512, d::gcm_dispatch>;
+using gcm_engines = type_list<d::gcm_portable, d::gcm_aesni, d::gcm_vaes, d::gcm_vaes512, d::gcm_armv8, d::gcm_dispatch>;
 
-using ccm_engines = type_list<d::ccm_portable, d::ccm_aesni, d::ccm_dispatch>;
+using ccm_engines = type_list<d::ccm_portable, d::ccm_aesni, d::ccm_armv8, d::ccm_dispatch>;
 
 using chacha_engines =
     type_list<d::chacha20_poly1305_portable, d::chacha20_poly1305_portable32, d::chacha20_poly1305_avx2,

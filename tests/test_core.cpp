@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "carapace/aead/aes_ccm.hpp"
 #include "carapace/aead/aes_gcm.hpp"
 #include "carapace/aead/chacha20_poly1305.hpp"
 #include "carapace/core/bytes.hpp"
@@ -187,7 +188,7 @@ TEST_CASE("CPU variant sets pick the first supported variant and call it") {
     for (std::uint8_t c = 0; c < stand_in_variants::count; ++c)
         CHECK(stand_in_variants::call(c, []<class V>() { return V::run(); }) == c + 1);
     CHECK(std::string(stand_in_variants::name_of(1)) == "present");
-#if CARAPACE_HAVE_X86_INTRINSICS
+#if CARAPACE_HAVE_X86_INTRINSICS || CARAPACE_HAVE_ARM_INTRINSICS
     // The first variant says it cannot run; the second can, and is kept.
     CHECK(stand_in_variants::best() == 1);
     CHECK(run_best() == 2);
@@ -203,11 +204,23 @@ TEST_CASE("Every dispatcher runs portable code when forced to, and the CPU's eng
     const std::string picked[] = {detail::sha256_dispatch::chosen_name(), detail::sha512_dispatch::chosen_name(),
                                   detail::gcm_dispatch::chosen_name(), detail::chacha20_poly1305_dispatch::chosen_name(),
                                   detail::curve25519_dispatch::chosen_name()};
+    const std::string ccm = detail::ccm_dispatch::chosen_name();
+    // In the log, so that a run on another CPU (scripts/cross-test) shows what it exercised.
+    MESSAGE("engines picked: SHA-256 " << picked[0] << ", SHA-512 " << picked[1] << ", AES-GCM " << picked[2]
+                                       << ", AES-CCM " << ccm << ", ChaCha20-Poly1305 " << picked[3]
+                                       << ", X25519 " << picked[4]);
     const char* forced = std::getenv("CARAPACE_FORCE_PORTABLE");
-    if (!CARAPACE_HAVE_X86_INTRINSICS || (forced != nullptr && std::string(forced) == "1")) {
+    if (forced != nullptr && std::string(forced) == "1") {
         for (const auto& name : picked) CHECK(name.rfind("portable", 0) == 0);
+        CHECK(ccm == "portable");
         return;
     }
+#if CARAPACE_HAVE_ARM_INTRINSICS
+    CHECK(picked[2] == (detail::gcm_armv8::supported() ? "armv8-ce" : "portable"));
+    CHECK(ccm == (detail::ccm_armv8::supported() ? "armv8-ce" : "portable"));
+#endif
+    if (!CARAPACE_HAVE_X86_INTRINSICS) return;
+    CHECK(ccm == (detail::ccm_aesni::supported() ? "aes-ni" : "portable"));
     // The fastest variant the CPU supports.
     CHECK(picked[0] == (detail::sha256_shani::supported() ? "sha-ni" : "portable"));
     CHECK(picked[2] == (detail::gcm_vaes512::supported() ? "vaes-avx512"

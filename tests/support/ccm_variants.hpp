@@ -30,4 +30,5 @@ bool ccm_engine_runs_here() {
 
 }  // namespace test_support
 
-#define CARAPACE_CCM_ENGINES carapace::detail::ccm_portable, carapace::detail::ccm_aesni, carapace::detail::ccm_dispatch
+#define CARAPACE_CCM_ENGINES \
+    carapace::detail::ccm_portable, carapace::detail::ccm_aesni, carapace::detail::ccm_armv8, carapace::detail::ccm_dispatch

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstddef>
+#include <string>
 
 #include "carapace/aead/aes_gcm.hpp"
 
@@ -24,7 +25,7 @@ bool with_gcm_key_size(std::size_t key_size, F&& f) {
 template <class Engine>
 bool gcm_engine_runs_here() {
     if (Engine::supported()) return true;
-    MESSAGE("AES-GCM engine " << Engine::name << " not supported by this CPU (or forced portable): not run");
+    MESSAGE("AES-GCM engine " << std::string(Engine::name) << " not supported by this CPU (or forced portable): not run");
     return false;
 }
 
@@ -32,4 +33,4 @@ bool gcm_engine_runs_here() {
 
 #define CARAPACE_GCM_ENGINES                                                                      \
     carapace::detail::gcm_portable, carapace::detail::gcm_aesni, carapace::detail::gcm_vaes, \
-        carapace::detail::gcm_vaes512, carapace::detail::gcm_dispatch
+        carapace::detail::gcm_vaes512, carapace::detail::gcm_armv8, carapace::detail::gcm_dispatch

@@ -1,5 +1,6 @@
-// AES-CCM dispatched over its CPU variants (core/cpu_dispatch.hpp): AES-NI, else portable
-// (always portable in constant evaluation). The variants' key states differ (plain round keys,
+// AES-CCM dispatched over its CPU variants (core/cpu_dispatch.hpp): AES-NI on x86-64, the AES
+// instructions of the Cryptography Extensions on 64-bit ARM, else portable (always portable in
+// constant evaluation). The variants' key states differ (plain round keys,
 // or bit planes), so the key state stores the choice made when the key is set, and every call on
 // that key goes to the variant that built it.
 #pragma once
@@ -10,13 +11,14 @@
 #include <type_traits>
 
 #include "carapace/aead/detail/ccm_aesni.hpp"
+#include "carapace/aead/detail/ccm_armv8.hpp"
 #include "carapace/aead/detail/ccm_portable.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
 
 namespace carapace::detail {
 
 struct ccm_dispatch {
-    using variants = cpu_variants<ccm_aesni, ccm_portable>;
+    using variants = cpu_variants<ccm_aesni, ccm_armv8, ccm_portable>;
     static constexpr const char* name = "auto";
     static constexpr bool supported() noexcept { return true; }
 
@@ -25,6 +27,7 @@ struct ccm_dispatch {
         union states {
             ccm_portable::key_state portable{};
             ccm_aesni::key_state aesni;
+            ccm_armv8::key_state armv8;
         } u;
     };
 
@@ -33,6 +36,8 @@ struct ccm_dispatch {
     static constexpr auto& state_of(S& s) noexcept {
         if constexpr (std::is_same_v<E, ccm_aesni>)
             return s.u.aesni;
+        else if constexpr (std::is_same_v<E, ccm_armv8>)
+            return s.u.armv8;
         else
             return s.u.portable;
     }
