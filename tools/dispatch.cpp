@@ -7,7 +7,6 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
-#include "platform.hpp"
 #include "carapace/version.hpp"
 
 namespace {
@@ -217,7 +216,6 @@ void print_help() {
 namespace carapace_tool {
 
 int run(int argc, char** argv) {
-    if (std::string error; !platform::prepare_process(error)) return failure(error);
     if (argc < 2) return usage_error("missing command (try --help)");
     const std::string_view name = argv[1];
     if (name == "--help" || name == "-h" || name == "help") {
