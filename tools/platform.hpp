@@ -14,8 +14,10 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #else
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #endif
@@ -59,6 +61,9 @@ void close_socket(socket_handle s);
 // No more bytes from us (TCP FIN); the socket stays open for reading.
 void shutdown_send(socket_handle s);
 bool set_option(socket_handle s, int level, int name, int value);
+// A listening socket may take a port that recent connections still hold (SO_REUSEADDR on POSIX;
+// nothing on Windows, where that option would let a second server take the port in use).
+void allow_quick_rebind(socket_handle s);
 
 // Sends what the socket takes now without blocking, and never raises a signal. Bytes sent, or -1.
 long send_nowait(socket_handle s, const std::uint8_t* data, std::size_t size);

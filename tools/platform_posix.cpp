@@ -55,6 +55,8 @@ bool set_option(socket_handle s, int level, int name, int value) {
     return ::setsockopt(s, level, name, &value, sizeof value) == 0;
 }
 
+void allow_quick_rebind(socket_handle s) { (void)set_option(s, SOL_SOCKET, SO_REUSEADDR, 1); }
+
 long send_nowait(socket_handle s, const std::uint8_t* data, std::size_t size) {
     return ::send(s, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
 }

@@ -93,6 +93,10 @@ bool set_option(socket_handle s, int level, int name, int value) {
     return ::setsockopt(s, level, name, reinterpret_cast<const char*>(&value), sizeof value) == 0;
 }
 
+// Windows lets a listener bind a port in TIME_WAIT anyway; SO_REUSEADDR would also let another
+// program bind the port we listen on.
+void allow_quick_rebind(socket_handle) {}
+
 // Windows has no MSG_DONTWAIT: the socket is non-blocking for the one call. (Windows raises no
 // signal for a closed connection, so there is no MSG_NOSIGNAL either.)
 long send_nowait(socket_handle s, const std::uint8_t* data, std::size_t size) {

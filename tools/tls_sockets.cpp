@@ -1,10 +1,5 @@
 #include "tls_sockets.hpp"
 
-#if !defined(_WIN32)
-#include <arpa/inet.h>
-#include <netinet/tcp.h>
-#endif
-
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -35,14 +30,11 @@ socket_handle listen_socket(const sockaddr* address, socklen_t size, int family,
         error = "socket: " + platform::last_failure_text();
         return s;
     }
-    // On Windows SO_REUSEADDR would let a second server take the port: there a listening port
-    // can be reused after a close anyway.
-#if !defined(_WIN32)
-    (void)platform::set_option(s, SOL_SOCKET, SO_REUSEADDR, 1);
-#endif
+    platform::allow_quick_rebind(s);
     if (family == AF_INET6) (void)platform::set_option(s, IPPROTO_IPV6, IPV6_V6ONLY, v6only ? 1 : 0);
     if (::bind(s, address, size) != 0 || ::listen(s, 16) != 0) {
-        error = "listen on " + address_text(address) + ": " + platform::last_failure_text();
+        const std::string why = platform::last_failure_text();  // before address_text's calls
+        error = "listen on " + address_text(address) + ": " + why;
         platform::close_socket(s);
         return platform::no_socket;
     }
@@ -108,7 +100,8 @@ socket_handle connect_to(const endpoint& e, std::string& error) {
         s = platform::open_socket(a->ai_family, a->ai_socktype, a->ai_protocol);
         if (s == platform::no_socket) continue;
         if (::connect(s, a->ai_addr, static_cast<socklen_t>(a->ai_addrlen)) != 0) {
-            error = "connect to " + address_text(a->ai_addr) + ": " + platform::last_failure_text();
+            const std::string why = platform::last_failure_text();  // before address_text's calls
+            error = "connect to " + address_text(a->ai_addr) + ": " + why;
             platform::close_socket(s);
             s = platform::no_socket;
         }
