@@ -3,8 +3,6 @@
 // ones too (the armor is decoded and encoded as the bytes pass). decrypt writes to stdout only
 // plaintext whose chunk authenticated; failures print the test kit's class ("header failure:
 // ...") on stderr and exit 1.
-#include <sys/stat.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -19,6 +17,7 @@
 #include "age_files.hpp"
 #include "cli.hpp"
 #include "commands.hpp"
+#include "platform.hpp"
 
 namespace carapace_tool {
 
@@ -374,13 +373,12 @@ int cmd_age_keygen(std::span<char* const> args) {
     carapace::secure_wipe(sk);
     char when[32] = {};
     const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
+    const std::tm utc = platform::utc_time(now);
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
     std::string text = std::string("# created: ") + when + "\n# public key: " + r_text + "\n" + id_text + "\n";
     carapace::secure_wipe(id_text.data(), id_text.size());
     if (!out.path.empty()) {
-        ::chmod(out.path.c_str(), 0600);
+        platform::make_private(out.path);
         std::fprintf(stderr, "Public key: %s\n", r_text.c_str());
     }
     const bool written = out.write(text.data(), text.size());
@@ -550,8 +548,7 @@ int cmd_age_rewrap(std::span<char* const> args) {
     output_file out;
     if (!open_output(target, out, error)) return usage_error(error);
     // In place, the file keeps its permissions.
-    struct stat original {};
-    if (!o.output && ::stat(o.positionals[0].c_str(), &original) == 0) ::fchmod(::fileno(out.f), original.st_mode & 07777);
+    if (!o.output) platform::copy_permissions(o.positionals[0], out.f);
     bool ok = out.write(header.data(), new_size) && out.write(head.data() + old_size, head.size() - old_size);
     std::vector<std::uint8_t> buffer(1 << 16);
     for (std::size_t n = 0; ok && (n = std::fread(buffer.data(), 1, buffer.size(), in.f)) > 0;) ok = out.write(buffer.data(), n);
@@ -560,7 +557,7 @@ int cmd_age_rewrap(std::span<char* const> args) {
     if (!o.output) {
         std::fclose(out.f);
         out.path.clear();
-        if (std::rename(target.output->c_str(), o.positionals[0].c_str()) != 0) {
+        if (!platform::replace_file(*target.output, o.positionals[0])) {
             std::remove(target.output->c_str());
             return failure("cannot replace " + terminal_text(o.positionals[0]));
         }

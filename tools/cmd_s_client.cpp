@@ -36,10 +36,6 @@
 // "key_update: received", and on failure "alert: NAME" (with "alert_by: us|peer") or
 // "error: REASON". Exit status: 0 after a clean close, 1 on a failure, 2 on bad arguments or
 // unreadable files.
-#include <poll.h>
-#include <unistd.h>
-
-#include <csignal>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +46,7 @@
 #include "host/clock.hpp"
 #include "host/files.hpp"
 #include "host/random.hpp"
+#include "platform.hpp"
 #include "tls_driver.hpp"
 #include "tls_options.hpp"
 #include "tls_psk_files.hpp"
@@ -98,7 +95,7 @@ struct client_handlers final : handlers {
         const std::size_t done = engine.early_data_accepted() ? early_sent : 0;
         if (!failed && !conn.send(early_file.subspan(done))) failed = true;
     }
-    bool on_app_data(byte_view data) override { return write_all(STDOUT_FILENO, data); }
+    bool on_app_data(byte_view data) override { return platform::write_stdout(data); }
     void on_key_update() override {
         if (!options.quiet) print_line("key_update", "received");
     }
@@ -119,8 +116,8 @@ std::optional<std::size_t> send_early(tls::client& engine, connection<tls::clien
 int run_client(const endpoint& target, tls::client_config& config, const recording_verifier& verifier,
                const tls_options& options, byte_view early_file) {
     std::string error;
-    const int fd = connect_to(target, error);
-    if (fd < 0) {
+    const socket_handle fd = connect_to(target, error);
+    if (fd == platform::no_socket) {
         print_line("error", error);
         return exit_failure;
     }
@@ -130,17 +127,23 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
                                    config.ocsp_stapling != tls::ocsp_stapling::off);
     h.early_file = early_file;
     if (!conn.write([&](byte_span o) { return engine->start(o); })) {
-        ::close(fd);
+        platform::close_socket(fd);
         return exit_failure;
     }
     if (const auto sent = send_early(*engine, conn, early_file)) {
         h.early_sent = *sent;
     } else {
         (void)conn.queue().send_all(fd, 1000);
-        ::close(fd);
+        platform::close_socket(fd);
         return exit_failure;
     }
 
+    platform::stdin_source input;
+    if (!input.open(error)) {
+        print_line("error", error);
+        platform::close_socket(fd);
+        return exit_failure;
+    }
     bool stdin_open = true;
     bytes chunk(io_chunk);
     outcome result = outcome::more;
@@ -149,20 +152,20 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
             result = outcome::failed;
             break;
         }
-        pollfd fds[2] = {{fd, POLLIN, 0}, {STDIN_FILENO, 0, 0}};
+        platform::poll_entry fds[2] = {{fd, POLLIN, 0}, {input.handle(), 0, 0}};
         if (!conn.queue().empty()) fds[0].events |= POLLOUT;
         const bool want_stdin =
             conn.handshake_done() && stdin_open && !conn.close_sent() && conn.queue().size() < queue_high_water;
         if (want_stdin) fds[1].events = POLLIN;
-        if (::poll(fds, want_stdin ? 2 : 1, -1) < 0) {
-            if (errno == EINTR) continue;
-            print_line("error", std::string("poll: ") + std::strerror(errno));
+        if (platform::poll(fds, want_stdin ? 2 : 1, -1) < 0) {
+            if (platform::last_failure() == platform::failure::interrupted) continue;
+            print_line("error", "poll: " + platform::last_failure_text());
             result = outcome::failed;
             break;
         }
         if (fds[0].revents & POLLOUT) {
             if (!conn.queue().send_some(fd)) {
-                print_line("error", std::string("send: ") + std::strerror(errno));
+                print_line("error", "send: " + platform::last_failure_text());
                 result = outcome::failed;
                 break;
             }
@@ -172,9 +175,7 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
             if (result != outcome::more) break;
         }
         if (want_stdin && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-            ssize_t n;
-            do n = ::read(STDIN_FILENO, chunk.data(), chunk.size());
-            while (n < 0 && errno == EINTR);
+            const long n = input.read(chunk.data(), chunk.size());
             if (n > 0) {
                 if (!conn.send(byte_view(chunk).first(static_cast<std::size_t>(n)))) result = outcome::failed;
             } else {
@@ -186,7 +187,7 @@ int run_client(const endpoint& target, tls::client_config& config, const recordi
     }
     if (result == outcome::closed) conn.finish();
     else (void)conn.queue().send_all(fd, 1000);  // our alert, if any (a second per wait at most)
-    ::close(fd);
+    platform::close_socket(fd);
     return result == outcome::closed ? exit_ok : exit_failure;
 }
 
@@ -271,7 +272,6 @@ int cmd_s_client(std::span<char* const> argv) {
     std::string server_name = args.value("servername").value_or(target->host);
     if (server_name.empty()) return usage_error("s_client: --servername must not be empty");
 
-    std::signal(SIGPIPE, SIG_IGN);
     host::getrandom_source random;
     host::system_clock clock;
     tool_key_exchanges exchanges;

@@ -40,11 +40,8 @@
 // a short HTTP/1.0 200 response. The summary per connection on stderr: "connection: ADDRESS", the
 // s_client lines, "sni", and on failure "alert"/"alert_by" or "error". Exit status: 0 when every
 // connection closed cleanly, 1 otherwise (a timeout too), 2 on bad arguments or unreadable files.
-#include <poll.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +51,7 @@
 #include "host/clock.hpp"
 #include "host/files.hpp"
 #include "host/random.hpp"
+#include "platform.hpp"
 #include "tls_driver.hpp"
 #include "tls_options.hpp"
 #include "tls_psk_files.hpp"
@@ -109,15 +107,15 @@ tls::server_config with_verifier(tls::server_config config, tls::certificate_ver
 // and its clocks. Lives at a fixed address (the connection refers to the engine and verifier).
 class session final : public handlers {
 public:
-    session(int fd, const tls::server_config& shared, tls::certificate_verifier& inner, const server_settings& s,
+    session(socket_handle fd, const tls::server_config& shared, tls::certificate_verifier& inner, const server_settings& s,
             steady::time_point now)
         : fd_(fd), settings_(s), verifier_(inner, false), engine_(with_verifier(shared, verifier_)),
           conn_(engine_, fd, verifier_), accepted_(now), last_activity_(now) {}
     session(const session&) = delete;
     session& operator=(const session&) = delete;
-    ~session() override { ::close(fd_); }
+    ~session() override { platform::close_socket(fd_); }
 
-    [[nodiscard]] int fd() const { return fd_; }
+    [[nodiscard]] socket_handle fd() const { return fd_; }
     [[nodiscard]] bool done() const { return state_ == state::done; }
     [[nodiscard]] bool clean() const { return clean_; }
 
@@ -135,7 +133,7 @@ public:
             if (!conn_.queue().send_some(fd_, &moved)) {
                 // Once the outcome is decided, a client that has gone does not change it.
                 if (state_ == state::draining) return end(clean_);
-                print_line("error", std::string("send: ") + std::strerror(errno));
+                print_line("error", "send: " + platform::last_failure_text());
                 return end(false);
             }
             if (moved) last_activity_ = now;
@@ -193,7 +191,7 @@ public:
     }
     bool on_early_data(byte_view data) override {
         seen_data_ = true;
-        if (!settings_.echo) return write_all(STDOUT_FILENO, data);
+        if (!settings_.echo) return platform::write_stdout(data);
         early_echo_.insert(early_echo_.end(), data.begin(), data.end());  // at most --max-early-data
         return true;
     }
@@ -201,7 +199,7 @@ public:
         const bool first = !seen_data_;
         seen_data_ = true;
         if (first && is_key_update_request(data)) {
-            if (!settings_.echo && !write_all(STDOUT_FILENO, data)) return false;
+            if (!settings_.echo && !platform::write_stdout(data)) return false;
             send_key_update();
             if (!failed_ && !conn_.send(byte_view(reinterpret_cast<const std::uint8_t*>(key_update_response.data()),
                                                   key_update_response.size())))
@@ -212,7 +210,7 @@ public:
             if (!conn_.send(data)) failed_ = true;
             return true;
         }
-        return write_all(STDOUT_FILENO, data);
+        return platform::write_stdout(data);
     }
     void on_key_update() override {
         if (!settings_.options->quiet) print_line("key_update", "received");
@@ -235,11 +233,11 @@ private:
     void end(bool clean) {
         if (state_ == state::done) return;
         clean_ = clean;
-        if (clean) ::shutdown(fd_, SHUT_WR);
+        if (clean) platform::shutdown_send(fd_);
         state_ = state::done;
     }
 
-    int fd_;
+    socket_handle fd_;
     const server_settings& settings_;
     recording_verifier verifier_;
     tls::server engine_;
@@ -254,16 +252,16 @@ private:
 
 // The poll loop over the listening sockets and every open session. True when every connection
 // closed cleanly.
-bool serve(std::vector<int> listeners, const tls::server_config& config, tls::certificate_verifier& inner,
+bool serve(std::vector<socket_handle> listeners, const tls::server_config& config, tls::certificate_verifier& inner,
            const server_settings& settings) {
     const bool quiet = settings.options->quiet;
     std::vector<std::unique_ptr<session>> sessions;
-    std::vector<pollfd> fds;
+    std::vector<platform::poll_entry> fds;
     std::uint64_t accepted = 0;
     bool all_clean = true;
     steady::time_point accept_pause_until{};
     auto close_listeners = [&] {
-        for (const int fd : listeners) ::close(fd);
+        for (const socket_handle fd : listeners) platform::close_socket(fd);
         listeners.clear();
     };
     for (;;) {
@@ -274,7 +272,7 @@ bool serve(std::vector<int> listeners, const tls::server_config& config, tls::ce
         const bool accepting = now >= accept_pause_until;
         fds.clear();
         if (accepting)
-            for (const int fd : listeners) fds.push_back({fd, POLLIN, 0});
+            for (const socket_handle fd : listeners) fds.push_back({fd, POLLIN, 0});
         const std::size_t first_session = fds.size();
         steady::time_point wake = accepting ? steady::time_point::max() : accept_pause_until;
         for (const auto& s : sessions) {
@@ -286,9 +284,9 @@ bool serve(std::vector<int> listeners, const tls::server_config& config, tls::ce
             const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - now).count();
             wait_ms = static_cast<int>(std::clamp<decltype(ms)>(ms, 0, 60'000));
         }
-        if (::poll(fds.data(), fds.size(), wait_ms) < 0) {
-            if (errno == EINTR) continue;
-            print_line("error", std::string("poll: ") + std::strerror(errno));
+        if (platform::poll(fds.data(), fds.size(), wait_ms) < 0) {
+            if (platform::last_failure() == platform::failure::interrupted) continue;
+            print_line("error", "poll: " + platform::last_failure_text());
             return false;
         }
         now = steady::now();
@@ -296,18 +294,17 @@ bool serve(std::vector<int> listeners, const tls::server_config& config, tls::ce
         for (std::size_t i = 0; i < first_session; ++i) {
             if (!(fds[i].revents & POLLIN) || (settings.num_conns != 0 && accepted == settings.num_conns)) continue;
             sockaddr_storage peer{};
-            socklen_t size = sizeof peer;
-            const int fd = ::accept4(fds[i].fd, reinterpret_cast<sockaddr*>(&peer), &size, SOCK_CLOEXEC);
-            if (fd < 0) {
+            const socket_handle fd = platform::accept_socket(fds[i].fd, peer);
+            if (fd == platform::no_socket) {
                 // Out of descriptors: the listener stays readable, so wait a little instead of spinning.
-                if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                if (platform::last_failure() == platform::failure::out_of_resources)
                     accept_pause_until = now + std::chrono::milliseconds(100);
                 continue;
             }
             const std::string address = address_text(reinterpret_cast<const sockaddr*>(&peer));
             if (sessions.size() >= settings.max_conns) {
                 if (!quiet) print_line("refused", address + " (" + std::to_string(settings.max_conns) + " connections open)");
-                ::close(fd);
+                platform::close_socket(fd);
                 continue;
             }
             set_nodelay(fd);
@@ -426,13 +423,12 @@ int cmd_s_server(std::span<char* const> argv) {
     }
 
     std::string error;
-    std::vector<int> listeners = listen_on(*where, error);
+    std::vector<socket_handle> listeners = listen_on(*where, error);
     if (listeners.empty()) {
         print_line("error", error);
         return exit_failure;
     }
 
-    std::signal(SIGPIPE, SIG_IGN);
     host::getrandom_source random;
     host::system_clock clock;
     tool_key_exchanges exchanges;

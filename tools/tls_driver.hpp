@@ -11,8 +11,6 @@
 #include <string_view>
 #include <vector>
 
-#include <sys/socket.h>
-
 #include "tls_sockets.hpp"
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/events.hpp"
@@ -96,7 +94,7 @@ struct handlers {
 template <class Engine>
 class connection {
 public:
-    connection(Engine& engine, int fd, const recording_verifier& verifier)
+    connection(Engine& engine, socket_handle fd, const recording_verifier& verifier)
         : engine_(engine), fd_(fd), verifier_(verifier), out_(output_buffer) {}
 
     // Feeds the received bytes to the engine until it needs more; queues what it produces.
@@ -187,7 +185,7 @@ public:
         if (!close_sent_) (void)write([&](carapace::byte_span o) { return engine_.close(o); });
         close_sent_ = true;
         (void)queue_.send_all(fd_);
-        ::shutdown(fd_, SHUT_WR);
+        platform::shutdown_send(fd_);
     }
     void send_close_notify() {
         if (!close_sent_ && write([&](carapace::byte_span o) { return engine_.close(o); })) close_sent_ = true;
@@ -197,7 +195,7 @@ public:
     [[nodiscard]] bool close_sent() const { return close_sent_; }
     send_queue& queue() { return queue_; }
     receive_buffer& input() { return in_; }
-    int fd() const { return fd_; }
+    socket_handle fd() const { return fd_; }
 
 private:
     bool report(const carapace::tls::io_result& r) {
@@ -206,7 +204,7 @@ private:
     }
 
     Engine& engine_;
-    int fd_;
+    socket_handle fd_;
     const recording_verifier& verifier_;
     std::vector<std::uint8_t> out_;
     send_queue queue_;
@@ -219,9 +217,9 @@ private:
 // closed in answer), else a failure (truncation).
 template <class Engine>
 outcome read_socket(connection<Engine>& c, handlers& h) {
-    const ssize_t n = c.input().fill(c.fd());
+    const long n = c.input().fill(c.fd());
     if (n < 0) {
-        print_line("error", std::string("recv: ") + std::strerror(errno));
+        print_line("error", "recv: " + platform::last_failure_text());
         return outcome::failed;
     }
     if (n == 0) {

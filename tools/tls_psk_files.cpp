@@ -1,15 +1,9 @@
 #include "tls_psk_files.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "cli.hpp"
-#include "tls_sockets.hpp"
+#include "platform.hpp"
 #include "host/files.hpp"
 #include "carapace/core/wipe.hpp"
 #include "carapace/tls/cipher_suites.hpp"
@@ -153,20 +147,9 @@ std::string load_ticket(const std::string& path, tls::client_ticket& out) {
 
 std::string save_ticket(const std::string& path, const tls::client_ticket& ticket) {
     std::string text = format_ticket(ticket);
-    const std::string temporary = path + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     std::string error;
-    if (fd < 0) {
-        error = "cannot write " + temporary + ": " + std::strerror(errno);
-    } else {
-        const bool ok = ::fchmod(fd, 0600) == 0 && write_all(fd, carapace::byte_view(
-                            reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
-        if (!ok) error = "cannot write " + temporary + ": " + std::strerror(errno);
-        if (::close(fd) != 0 && error.empty()) error = "cannot write " + temporary + ": " + std::strerror(errno);
-        if (error.empty() && ::rename(temporary.c_str(), path.c_str()) != 0)
-            error = "cannot rename " + temporary + " to " + path + ": " + std::strerror(errno);
-        if (!error.empty()) ::unlink(temporary.c_str());
-    }
+    (void)platform::write_private_file(
+        path, carapace::byte_view(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), error);
     carapace::secure_wipe(std::span<char>(text));
     return error;
 }

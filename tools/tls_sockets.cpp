@@ -1,14 +1,6 @@
 #include "tls_sockets.hpp"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <unistd.h>
-
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -32,21 +24,21 @@ int resolve(const std::string& host, const std::string& port, const addrinfo& hi
     return ::getaddrinfo("127.0.0.1", port.c_str(), &hints, list);
 }
 
-int listen_socket(const sockaddr* address, socklen_t size, int family, bool v6only, std::string& error) {
-    const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error = std::string("socket: ") + std::strerror(errno);
-        return -1;
+socket_handle listen_socket(const sockaddr* address, socklen_t size, int family, bool v6only, std::string& error) {
+    const socket_handle s = platform::open_socket(family, SOCK_STREAM, 0);
+    if (s == platform::no_socket) {
+        error = "socket: " + platform::last_failure_text();
+        return s;
     }
-    const int one = 1, v6 = v6only ? 1 : 0;
-    (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (family == AF_INET6) (void)::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof v6);
-    if (::bind(fd, address, size) != 0 || ::listen(fd, 16) != 0) {
-        error = "listen on " + address_text(address) + ": " + std::strerror(errno);
-        ::close(fd);
-        return -1;
+    platform::allow_quick_rebind(s);
+    if (family == AF_INET6) (void)platform::set_option(s, IPPROTO_IPV6, IPV6_V6ONLY, v6only ? 1 : 0);
+    if (::bind(s, address, size) != 0 || ::listen(s, 16) != 0) {
+        const std::string why = platform::last_failure_text();  // before address_text's calls
+        error = "listen on " + address_text(address) + ": " + why;
+        platform::close_socket(s);
+        return platform::no_socket;
     }
-    return fd;
+    return s;
 }
 
 }  // namespace
@@ -92,45 +84,44 @@ std::string address_text(const sockaddr* sa) {
     return text;
 }
 
-void set_nodelay(int fd) {
-    const int one = 1;
-    (void)::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
+void set_nodelay(socket_handle s) { (void)platform::set_option(s, IPPROTO_TCP, TCP_NODELAY, 1); }
 
-int connect_to(const endpoint& e, std::string& error) {
+socket_handle connect_to(const endpoint& e, std::string& error) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* list = nullptr;
     if (const int rc = resolve(e.host, e.port, hints, &list); rc != 0) {
         error = "cannot resolve " + e.host + ": " + ::gai_strerror(rc);
-        return -1;
+        return platform::no_socket;
     }
-    int fd = -1;
-    for (addrinfo* a = list; a != nullptr && fd < 0; a = a->ai_next) {
-        fd = ::socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0) continue;
-        if (::connect(fd, a->ai_addr, a->ai_addrlen) != 0) {
-            error = "connect to " + address_text(a->ai_addr) + ": " + std::strerror(errno);
-            ::close(fd);
-            fd = -1;
+    socket_handle s = platform::no_socket;
+    for (addrinfo* a = list; a != nullptr && s == platform::no_socket; a = a->ai_next) {
+        s = platform::open_socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+        if (s == platform::no_socket) continue;
+        if (::connect(s, a->ai_addr, static_cast<socklen_t>(a->ai_addrlen)) != 0) {
+            const std::string why = platform::last_failure_text();  // before address_text's calls
+            error = "connect to " + address_text(a->ai_addr) + ": " + why;
+            platform::close_socket(s);
+            s = platform::no_socket;
         }
     }
     ::freeaddrinfo(list);
-    if (fd >= 0) set_nodelay(fd);
-    return fd;
+    if (s != platform::no_socket) set_nodelay(s);
+    return s;
 }
 
-std::vector<int> listen_on(const endpoint& e, std::string& error) {
-    std::vector<int> fds;
+std::vector<socket_handle> listen_on(const endpoint& e, std::string& error) {
+    std::vector<socket_handle> fds;
     const auto port = static_cast<std::uint16_t>(*parse_decimal(e.port, 65535));
     if (e.host.empty()) {
         sockaddr_in6 any6{};
         any6.sin6_family = AF_INET6;
         any6.sin6_port = htons(port);
         any6.sin6_addr = in6addr_any;
-        if (const int fd = listen_socket(reinterpret_cast<const sockaddr*>(&any6), sizeof any6, AF_INET6, false, error);
-            fd >= 0) {
+        if (const socket_handle fd = listen_socket(reinterpret_cast<const sockaddr*>(&any6), sizeof any6, AF_INET6,
+                                                   false, error);
+            fd != platform::no_socket) {
             fds.push_back(fd);
             return fds;
         }
@@ -138,8 +129,9 @@ std::vector<int> listen_on(const endpoint& e, std::string& error) {
         any4.sin_family = AF_INET;
         any4.sin_port = htons(port);
         any4.sin_addr.s_addr = htonl(INADDR_ANY);
-        if (const int fd = listen_socket(reinterpret_cast<const sockaddr*>(&any4), sizeof any4, AF_INET, false, error);
-            fd >= 0)
+        if (const socket_handle fd = listen_socket(reinterpret_cast<const sockaddr*>(&any4), sizeof any4, AF_INET,
+                                                   false, error);
+            fd != platform::no_socket)
             fds.push_back(fd);
         return fds;
     }
@@ -153,30 +145,21 @@ std::vector<int> listen_on(const endpoint& e, std::string& error) {
         return fds;
     }
     for (addrinfo* a = list; a != nullptr; a = a->ai_next)
-        if (const int fd = listen_socket(a->ai_addr, a->ai_addrlen, a->ai_family, true, error); fd >= 0)
+        if (const socket_handle fd =
+                listen_socket(a->ai_addr, static_cast<socklen_t>(a->ai_addrlen), a->ai_family, true, error);
+            fd != platform::no_socket)
             fds.push_back(fd);
     ::freeaddrinfo(list);
     return fds;
 }
 
-bool write_all(int fd, byte_view data) {
-    while (!data.empty()) {
-        const ssize_t n = ::write(fd, data.data(), data.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return false;
-        }
-        data = data.subspan(static_cast<std::size_t>(n));
-    }
-    return true;
-}
-
-bool send_queue::send_some(int fd, bool* moved) {
+bool send_queue::send_some(socket_handle s, bool* moved) {
     while (!empty()) {
-        const ssize_t n = ::send(fd, buffer_.data() + sent_, size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        const long n = platform::send_nowait(s, buffer_.data() + sent_, size());
         if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+            const platform::failure f = platform::last_failure();
+            if (f == platform::failure::interrupted) continue;
+            if (f == platform::failure::would_block) break;
             return false;
         }
         if (moved != nullptr && n > 0) *moved = true;
@@ -189,28 +172,28 @@ bool send_queue::send_some(int fd, bool* moved) {
     return true;
 }
 
-bool send_queue::send_all(int fd, int timeout_ms) {
+bool send_queue::send_all(socket_handle s, int timeout_ms) {
     while (!empty()) {
-        if (!send_some(fd)) return false;
+        if (!send_some(s)) return false;
         if (empty()) break;
-        pollfd p{fd, POLLOUT, 0};
-        const int ready = ::poll(&p, 1, timeout_ms);
-        if (ready < 0 && errno != EINTR) return false;
+        platform::poll_entry p{s, POLLOUT, 0};
+        const int ready = platform::poll(&p, 1, timeout_ms);
+        if (ready < 0 && platform::last_failure() != platform::failure::interrupted) return false;
         if (ready == 0) return false;
     }
     return true;
 }
 
-ssize_t receive_buffer::fill(int fd) {
+long receive_buffer::fill(socket_handle s) {
     if (taken_ == buffer_.size()) {
         buffer_.clear();
         taken_ = 0;
     }
     const std::size_t old = buffer_.size();
     buffer_.resize(old + io_chunk);
-    ssize_t n;
-    do n = ::recv(fd, buffer_.data() + old, io_chunk, 0);
-    while (n < 0 && errno == EINTR);
+    long n;
+    do n = platform::receive(s, buffer_.data() + old, io_chunk);
+    while (n < 0 && platform::last_failure() == platform::failure::interrupted);
     buffer_.resize(old + (n > 0 ? static_cast<std::size_t>(n) : 0));
     return n;
 }

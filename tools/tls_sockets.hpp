@@ -2,11 +2,9 @@
 // listening, and the two byte queues between a socket and an engine. Nothing here knows TLS.
 //
 // Sockets stay blocking; callers ask poll() which one is ready. Writes to a socket go through a
-// send_queue and use MSG_DONTWAIT, so a peer that is itself busy writing can never deadlock us.
+// send_queue and never block, so a peer that is itself busy writing can never deadlock us. The
+// system calls themselves are in platform.hpp.
 #pragma once
-
-#include <sys/socket.h>
-#include <sys/types.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -16,8 +14,11 @@
 #include <vector>
 
 #include "carapace/core/bytes.hpp"
+#include "platform.hpp"
 
 namespace carapace_tool {
+
+using platform::socket_handle;
 
 inline constexpr std::size_t io_chunk = 1 << 16;  // one read from stdin or a socket
 
@@ -31,17 +32,14 @@ std::optional<endpoint> parse_endpoint(std::string_view text, bool host_optional
 // "192.0.2.7:443" or "[2001:db8::1]:443"; an IPv4 client of a dual-stack socket shows as IPv4.
 std::string address_text(const sockaddr* address);
 
-void set_nodelay(int fd);
+void set_nodelay(socket_handle s);
 
-// Connects to each address of the name in turn. -1 and `error` when none answers.
-int connect_to(const endpoint& e, std::string& error);
+// Connects to each address of the name in turn. no_socket and `error` when none answers.
+socket_handle connect_to(const endpoint& e, std::string& error);
 
 // Listening sockets: every address of HOST, or without a host both IPv6 and IPv4 (one dual-stack
 // socket where the system allows it). Empty, with `error`, when none could be opened.
-std::vector<int> listen_on(const endpoint& e, std::string& error);
-
-// Writes all of `data` to a blocking descriptor (stdout).
-bool write_all(int fd, carapace::byte_view data);
+std::vector<socket_handle> listen_on(const endpoint& e, std::string& error);
 
 // Bytes waiting to go out on a socket. Sent without blocking, when poll() says there is room.
 class send_queue {
@@ -51,10 +49,10 @@ public:
     [[nodiscard]] bool empty() const { return size() == 0; }
 
     // Sends what the socket takes now. False on a socket error; `moved` says whether any byte went.
-    bool send_some(int fd, bool* moved = nullptr);
+    bool send_some(socket_handle s, bool* moved = nullptr);
     // Sends everything, waiting as long as it takes (at most `timeout_ms` per wait; -1: forever).
     // False on a socket error or a wait that timed out.
-    bool send_all(int fd, int timeout_ms = -1);
+    bool send_all(socket_handle s, int timeout_ms = -1);
 
 private:
     std::vector<std::uint8_t> buffer_;
@@ -68,7 +66,7 @@ public:
     void consume(std::size_t n) { taken_ += n; }
 
     // One recv(); returns its result (0: the peer closed, -1: error).
-    ssize_t fill(int fd);
+    long fill(socket_handle s);
 
 private:
     std::vector<std::uint8_t> buffer_;

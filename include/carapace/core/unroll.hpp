@@ -5,8 +5,9 @@
 
 // Turns its argument into a _Pragma operand (a string literal).
 #define CARAPACE_PRAGMA_TEXT(text) _Pragma(#text)
-#if defined(__OPTIMIZE_SIZE__)
-// Nothing when optimising for size: the loop stays rolled.
+#if defined(__OPTIMIZE_SIZE__) || !(defined(__GNUC__) || defined(__clang__))
+// Nothing when optimising for size (the loop stays rolled), or for a compiler that does not know
+// the GCC pragma (MSVC would warn about an unknown pragma).
 #define CARAPACE_UNROLL(n)
 #else
 // Unrolls the loop that follows n times (GCC's and Clang's `#pragma GCC unroll n`).

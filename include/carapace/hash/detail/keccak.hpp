@@ -13,6 +13,7 @@
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
 #include "carapace/core/endian.hpp"
+#include "carapace/core/inline.hpp"
 #include "carapace/core/wipe.hpp"
 
 namespace carapace::detail {
@@ -75,7 +76,7 @@ constexpr std::array<unsigned, 25> pi_destination = [] {
 // step mappings are written out lane by lane, as §3.2 defines them: c<x> and d<x> of theta,
 // B[y, 2x + 3y] = rot(A[x, y] ^ D[x], r[x, y]) for rho and pi, then chi on B. Always inlined, so
 // that each variant below compiles it for its own instruction set.
-[[gnu::always_inline]] constexpr void keccak_f1600_rounds(keccak_state& a) noexcept {
+CARAPACE_ALWAYS_INLINE constexpr void keccak_f1600_rounds(keccak_state& a) noexcept {
     using namespace keccak_tables;
     std::uint64_t a00 = a[0], a10 = a[1], a20 = a[2], a30 = a[3], a40 = a[4];
     std::uint64_t a01 = a[5], a11 = a[6], a21 = a[7], a31 = a[8], a41 = a[9];

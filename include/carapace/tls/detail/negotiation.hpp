@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "carapace/core/bytes.hpp"
+#include "carapace/core/inline.hpp"
 #include "carapace/tls/cipher_suites.hpp"
 #include "carapace/tls/error.hpp"
 #include "carapace/tls/interfaces.hpp"
@@ -92,7 +93,7 @@ inline key_exchange* implementation(const group_policy& p, named_group g) noexce
 // Above this many group-by-share comparisons, a bitmap of the listed groups is used instead.
 inline constexpr std::size_t pairwise_budget = 4096;
 
-[[gnu::noinline]] inline bool shares_listed_large(const codec::client_hello& ch) noexcept {
+CARAPACE_NOINLINE inline bool shares_listed_large(const codec::client_hello& ch) noexcept {
     std::array<std::uint64_t, 1024> listed{};
     ch.supported_groups.for_each([&](named_group g) {
         const auto v = static_cast<std::uint16_t>(g);

@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "carapace/core/bytes.hpp"
+#include "carapace/core/inline.hpp"
 #include "carapace/tls/config.hpp"
 #include "carapace/tls/error.hpp"
 #include "carapace/tls/protocol.hpp"
@@ -176,7 +177,7 @@ inline constexpr std::size_t pairwise_repeat_limit = 64;
 // Above pairwise_repeat_limit entries, for a server: one bit per possible id (8 KiB of stack, only
 // here). A ClientHello may carry thousands of extensions or key shares (§4.1.2, §9.3); the bitmap
 // keeps the work linear.
-[[gnu::noinline]] constexpr bool has_repeated_id_large(byte_view list) noexcept {
+CARAPACE_NOINLINE constexpr bool has_repeated_id_large(byte_view list) noexcept {
     std::array<std::uint64_t, 1024> seen{};
     reader r(list);
     while (!r.empty()) {
