@@ -122,6 +122,17 @@ CARAPACE_UNROLL(16)
         for (std::size_t i = 0; i < words; ++i) back[i] = static_cast<Word>(m[i] & mask);
         (void)add_words(out, t, back);
     }
+    // a / 2 mod m: a, plus m when a is odd (the sum is then even), shifted right with the carry
+    // as its top bit; below m for a below m.
+    static constexpr void half(element& out, const element& a) noexcept {
+        const Word mask = ct::mask_from_bit(static_cast<Word>(a[0] & 1));
+        element addend{}, t{};
+        for (std::size_t i = 0; i < words; ++i) addend[i] = static_cast<Word>(m[i] & mask);
+        const Word carry = add_words(t, a, addend);
+        for (std::size_t i = 0; i + 1 < words; ++i)
+            out[i] = static_cast<Word>((t[i] >> 1) | (t[i + 1] << (word_bits - 1)));
+        out[words - 1] = static_cast<Word>((t[words - 1] >> 1) | (carry << (word_bits - 1)));
+    }
     static constexpr void neg(element& out, const element& a) noexcept {
         const element zero{};
         ops::sub(out, zero, a);

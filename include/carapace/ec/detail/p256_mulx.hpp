@@ -166,6 +166,11 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
         sub_asm(out, a, b);
     }
 
+    CARAPACE_P256_INLINE static constexpr void half(element& out, const element& a) noexcept {
+        if (std::is_constant_evaluated()) return base::half(out, a);
+        half_asm(out, a);
+    }
+
     CARAPACE_P256_INLINE static void mul_asm(element& out, const element& a, const element& b) noexcept {
         std::uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi, top;
         const std::uint64_t* pa = a.data();
@@ -278,6 +283,37 @@ struct p256_field_mulx : mont_field<std::uint64_t, p256_params::field, p256_fiel
             : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [c0] "=&r"(c0), [c1] "=&r"(c1),
               [c2] "=&r"(c2), [c3] "=&r"(c3)
             : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3])
+            : "cc");
+        out[0] = t0;
+        out[1] = t1;
+        out[2] = t2;
+        out[3] = t3;
+    }
+
+    // a / 2: p added when a is odd (masked by its low bit), the sum shifted right with its carry.
+    CARAPACE_P256_INLINE static void half_asm(element& out, const element& a) noexcept {
+        std::uint64_t t0 = a[0], t1 = a[1], t2 = a[2], t3 = a[3], m, m1, m3, c;
+        __asm__(
+            "movl %k[t0], %k[m]\n\t"
+            "andl $1, %k[m]\n\t"
+            "negq %[m]\n\t"
+            "movl $0xffffffff, %k[m1]\n\t"
+            "andq %[m], %[m1]\n\t"
+            "movabsq $0xffffffff00000001, %[m3]\n\t"
+            "andq %[m], %[m3]\n\t"
+            "xorl %k[c], %k[c]\n\t"
+            "addq %[m], %[t0]\n\t"
+            "adcq %[m1], %[t1]\n\t"
+            "adcq $0, %[t2]\n\t"
+            "adcq %[m3], %[t3]\n\t"
+            "adcq $0, %[c]\n\t"
+            "shrdq $1, %[t1], %[t0]\n\t"
+            "shrdq $1, %[t2], %[t1]\n\t"
+            "shrdq $1, %[t3], %[t2]\n\t"
+            "shrdq $1, %[c], %[t3]\n\t"
+            : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [m] "=&r"(m), [m1] "=&r"(m1),
+              [m3] "=&r"(m3), [c] "=&r"(c)
+            :
             : "cc");
         out[0] = t0;
         out[1] = t1;
