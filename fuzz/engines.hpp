@@ -38,7 +38,7 @@ using curve25519_engines = type_list<
 #endif
     d::curve25519_engine<d::fe25519_25>, d::curve25519_mulx, d::curve25519_ifma, d::curve25519_dispatch>;
 
-using sha256_engines = type_list<d::sha256_portable, d::sha256_shani, d::sha256_dispatch>;
+using sha256_engines = type_list<d::sha256_portable, d::sha256_shani, d::sha256_armv8, d::sha256_dispatch>;
 
 // P-256 and P-384: nist_engines<p256>::type and nist_engines<p384>::type.
 template <class Curve>

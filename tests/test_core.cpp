@@ -187,7 +187,7 @@ TEST_CASE("CPU variant sets pick the first supported variant and call it") {
     for (std::uint8_t c = 0; c < stand_in_variants::count; ++c)
         CHECK(stand_in_variants::call(c, []<class V>() { return V::run(); }) == c + 1);
     CHECK(std::string(stand_in_variants::name_of(1)) == "present");
-#if CARAPACE_HAVE_X86_INTRINSICS
+#if CARAPACE_HAVE_X86_INTRINSICS || CARAPACE_HAVE_ARM_INTRINSICS
     // The first variant says it cannot run; the second can, and is kept.
     CHECK(stand_in_variants::best() == 1);
     CHECK(run_best() == 2);
@@ -204,10 +204,15 @@ TEST_CASE("Every dispatcher runs portable code when forced to, and the CPU's eng
                                   detail::gcm_dispatch::chosen_name(), detail::chacha20_poly1305_dispatch::chosen_name(),
                                   detail::curve25519_dispatch::chosen_name()};
     const char* forced = std::getenv("CARAPACE_FORCE_PORTABLE");
-    if (!CARAPACE_HAVE_X86_INTRINSICS || (forced != nullptr && std::string(forced) == "1")) {
+    if ((!CARAPACE_HAVE_X86_INTRINSICS && !CARAPACE_HAVE_ARM_INTRINSICS) ||
+        (forced != nullptr && std::string(forced) == "1")) {
         for (const auto& name : picked) CHECK(name.rfind("portable", 0) == 0);
         return;
     }
+#if CARAPACE_HAVE_ARM_INTRINSICS
+    // The fastest variant the CPU supports.
+    CHECK(picked[0] == (detail::sha256_armv8::supported() ? "armv8-sha2" : "portable"));
+#else
     // The fastest variant the CPU supports.
     CHECK(picked[0] == (detail::sha256_shani::supported() ? "sha-ni" : "portable"));
     CHECK(picked[2] == (detail::gcm_vaes512::supported() ? "vaes-avx512"
@@ -217,4 +222,5 @@ TEST_CASE("Every dispatcher runs portable code when forced to, and the CPU's eng
     CHECK(picked[4] == (detail::curve25519_ifma::supported()   ? "avx512-ifma"
                         : detail::curve25519_mulx::supported() ? "mulx-adx"
                                                                : "portable-51"));
+#endif
 }

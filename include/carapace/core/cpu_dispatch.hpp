@@ -5,8 +5,8 @@
 // - A variant set lists its variants fastest first; each says supported(). The last one is the
 //   portable one, and it must always be supported (checked at compile time).
 // - best() picks the first supported variant once, at the first call, and keeps that choice. In
-//   constant evaluation it is always the portable one. Built without intrinsics (off x86-64, or
-//   with -DCARAPACE_FORCE_PORTABLE) it is the portable one with no run-time state at all: no
+//   constant evaluation it is always the portable one. Built without intrinsics (off x86-64 and
+//   64-bit ARM, or with -DCARAPACE_FORCE_PORTABLE) it is the portable one with no run-time state at all: no
 //   function-local static, so no guard variable, which bare-metal builds without a C++ runtime
 //   cannot link. CARAPACE_FORCE_PORTABLE=1 in the environment makes every supported() false
 //   (core/cpu.hpp), so the portable one is picked.
@@ -70,7 +70,7 @@ private:
         }
     }
 
-#if CARAPACE_HAVE_X86_INTRINSICS
+#if CARAPACE_HAVE_X86_INTRINSICS || CARAPACE_HAVE_ARM_INTRINSICS
     static choice picked() noexcept {
         static const choice first = first_supported();
         return first;
