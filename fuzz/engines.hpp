@@ -56,6 +56,6 @@ struct nist_engines<carapace::p256> {
                            carapace::p256::engine>;
 };
 #endif
-using sha512_engines = type_list<d::sha512_portable, d::sha512_avx2, d::sha512_dispatch>;
+using sha512_engines = type_list<d::sha512_portable, d::sha512_avx2, d::sha512_armv8, d::sha512_dispatch>;
 
 }  // namespace fuzz_support
