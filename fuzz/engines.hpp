@@ -30,7 +30,8 @@ using ccm_engines = type_list<d::ccm_portable, d::ccm_aesni, d::ccm_dispatch>;
 
 using chacha_engines =
     type_list<d::chacha20_poly1305_portable, d::chacha20_poly1305_portable32, d::chacha20_poly1305_avx2,
-              d::chacha20_poly1305_avx512, d::chacha20_poly1305_avx512_ifma, d::chacha20_poly1305_dispatch>;
+              d::chacha20_poly1305_avx512, d::chacha20_poly1305_avx512_ifma, d::chacha20_poly1305_neon,
+              d::chacha20_poly1305_dispatch>;
 
 using curve25519_engines = type_list<
 #if CARAPACE_HAVE_INT128

@@ -213,6 +213,7 @@ TEST_CASE("Every dispatcher runs portable code when forced to, and the CPU's eng
     // The fastest variant the CPU supports.
     CHECK(picked[0] == (detail::sha256_armv8::supported() ? "armv8-sha2" : "portable"));
     CHECK(picked[1] == (detail::sha512_armv8::supported() ? "armv8-sha512" : "portable"));
+    CHECK(picked[3] == (detail::chacha20_poly1305_neon::supported() ? "neon" : "portable"));
 #else
     // The fastest variant the CPU supports.
     CHECK(picked[0] == (detail::sha256_shani::supported() ? "sha-ni" : "portable"));
