@@ -1,6 +1,6 @@
 // ChaCha20-Poly1305 dispatched over its CPU variants (core/cpu_dispatch.hpp): AVX-512F with IFMA,
-// else AVX-512F, else AVX2, else (64-bit ARM) NEON, else portable. Each is faster than the next on the CPUs that have it
-// (an SSSE3 engine was slower than the portable one and is gone). The key is the same 32 bytes to
+// else AVX-512F, else AVX2, else (64-bit ARM) NEON, else portable. Each is faster than the next
+// on the CPUs that have it (an SSSE3 engine was slower than the portable one and is gone). The key is the same 32 bytes to
 // every variant, so the choice is the variant set's (picked once), not the key's. The mode layer
 // takes the portable path itself in constant evaluation.
 #pragma once
