@@ -47,11 +47,15 @@ inline void blocks4(const chacha20_key& key, std::uint32_t counter, const std::u
                     std::uint8_t* ks) noexcept {
     std::uint32_t s[16];
     chacha20_setup(s, key, counter, nonce);
-    uint32x4_t x[16], initial[16];
-    for (int i = 0; i < 16; ++i) initial[i] = vdupq_n_u32(s[i]);
+    // The input words are broadcast again for the final addition rather than kept: sixteen
+    // vectors of state and their temporaries already take most of the 32 registers.
     const std::uint32_t lane_offsets[4] = {0, 1, 2, 3};
-    initial[12] = vaddq_u32(initial[12], vld1q_u32(lane_offsets));
-    for (int i = 0; i < 16; ++i) x[i] = initial[i];
+    const auto initial = [&](int i) {
+        const uint32x4_t v = vdupq_n_u32(s[i]);
+        return i == 12 ? vaddq_u32(v, vld1q_u32(lane_offsets)) : v;
+    };
+    uint32x4_t x[16];
+    for (int i = 0; i < 16; ++i) x[i] = initial(i);
     for (int r = 0; r < 10; ++r) {
         quarter_round(x[0], x[4], x[8], x[12]);
         quarter_round(x[1], x[5], x[9], x[13]);
@@ -64,8 +68,8 @@ inline void blocks4(const chacha20_key& key, std::uint32_t counter, const std::u
     }
     // Words i..i+3 of the four blocks, transposed to four words of each block.
     for (int i = 0; i < 16; i += 4) {
-        const uint32x4_t a = vaddq_u32(x[i], initial[i]), b = vaddq_u32(x[i + 1], initial[i + 1]);
-        const uint32x4_t c = vaddq_u32(x[i + 2], initial[i + 2]), d = vaddq_u32(x[i + 3], initial[i + 3]);
+        const uint32x4_t a = vaddq_u32(x[i], initial(i)), b = vaddq_u32(x[i + 1], initial(i + 1));
+        const uint32x4_t c = vaddq_u32(x[i + 2], initial(i + 2)), d = vaddq_u32(x[i + 3], initial(i + 3));
         const uint64x2_t ab02 = vreinterpretq_u64_u32(vtrn1q_u32(a, b));  // a0 b0 a2 b2
         const uint64x2_t ab13 = vreinterpretq_u64_u32(vtrn2q_u32(a, b));  // a1 b1 a3 b3
         const uint64x2_t cd02 = vreinterpretq_u64_u32(vtrn1q_u32(c, d));
