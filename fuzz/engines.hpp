@@ -30,7 +30,8 @@ using ccm_engines = type_list<d::ccm_portable, d::ccm_aesni, d::ccm_armv8, d::cc
 
 using chacha_engines =
     type_list<d::chacha20_poly1305_portable, d::chacha20_poly1305_portable32, d::chacha20_poly1305_avx2,
-              d::chacha20_poly1305_avx512, d::chacha20_poly1305_avx512_ifma, d::chacha20_poly1305_dispatch>;
+              d::chacha20_poly1305_avx512, d::chacha20_poly1305_avx512_ifma, d::chacha20_poly1305_neon,
+              d::chacha20_poly1305_dispatch>;
 
 using curve25519_engines = type_list<
 #if CARAPACE_HAVE_INT128
@@ -38,7 +39,7 @@ using curve25519_engines = type_list<
 #endif
     d::curve25519_engine<d::fe25519_25>, d::curve25519_mulx, d::curve25519_ifma, d::curve25519_dispatch>;
 
-using sha256_engines = type_list<d::sha256_portable, d::sha256_shani, d::sha256_dispatch>;
+using sha256_engines = type_list<d::sha256_portable, d::sha256_shani, d::sha256_armv8, d::sha256_dispatch>;
 
 // P-256 and P-384: nist_engines<p256>::type and nist_engines<p384>::type.
 template <class Curve>
@@ -56,6 +57,6 @@ struct nist_engines<carapace::p256> {
                            carapace::p256::engine>;
 };
 #endif
-using sha512_engines = type_list<d::sha512_portable, d::sha512_avx2, d::sha512_dispatch>;
+using sha512_engines = type_list<d::sha512_portable, d::sha512_avx2, d::sha512_armv8, d::sha512_dispatch>;
 
 }  // namespace fuzz_support

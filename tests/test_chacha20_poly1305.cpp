@@ -12,6 +12,7 @@
 #include "carapace/aead/detail/poly1305_avx2.hpp"
 #include "carapace/aead/detail/poly1305_avx512.hpp"
 #include "carapace/aead/detail/poly1305_ifma.hpp"
+#include "carapace/aead/detail/poly1305_neon.hpp"
 #include "support/aead_checks.hpp"
 #include "support/chacha_variants.hpp"
 #include "support/vectors.hpp"
@@ -135,7 +136,8 @@ using poly1305_cores = std::tuple<
 #if CARAPACE_HAVE_INT128
     detail::poly1305_64,
 #endif
-    detail::poly1305_32, detail::poly1305_ifma_core, detail::poly1305_avx2_core, detail::poly1305_avx512_core>;
+    detail::poly1305_32, detail::poly1305_ifma_core, detail::poly1305_avx2_core, detail::poly1305_avx512_core,
+    detail::poly1305_neon_core>;
 
 TEST_CASE_TEMPLATE_DEFINE("RFC 8439 Poly1305", Core, rfc8439_poly1305) {
     if (!poly1305_core_runs_here<Core>()) return;
@@ -175,7 +177,7 @@ TEST_CASE_TEMPLATE_APPLY(rfc8439_poly1305, poly1305_cores);
 // and messages that push the limbs to their bounds (r and every block all ones) or leave them
 // empty.
 TEST_CASE_TEMPLATE("Poly1305 vector lanes equal the scalar code", core, detail::poly1305_ifma_core,
-                   detail::poly1305_avx2_core, detail::poly1305_avx512_core) {
+                   detail::poly1305_avx2_core, detail::poly1305_avx512_core, detail::poly1305_neon_core) {
     if (!poly1305_core_runs_here<core>()) return;
     test_support::test_rng rng(130544);
     auto tag_of = [](const byte_vector& key, const byte_vector& message, const std::vector<std::size_t>& cuts) {

@@ -216,8 +216,11 @@ TEST_CASE("Every dispatcher runs portable code when forced to, and the CPU's eng
         return;
     }
 #if CARAPACE_HAVE_ARM_INTRINSICS
+    CHECK(picked[0] == (detail::sha256_armv8::supported() ? "armv8-sha2" : "portable"));
+    CHECK(picked[1] == (detail::sha512_armv8::supported() ? "armv8-sha512" : "portable"));
     CHECK(picked[2] == (detail::gcm_armv8::supported() ? "armv8-ce" : "portable"));
     CHECK(ccm == (detail::ccm_armv8::supported() ? "armv8-ce" : "portable"));
+    CHECK(picked[3] == (detail::chacha20_poly1305_neon::supported() ? "neon" : "portable"));
 #endif
     if (!CARAPACE_HAVE_X86_INTRINSICS) return;
     CHECK(ccm == (detail::ccm_aesni::supported() ? "aes-ni" : "portable"));

@@ -31,7 +31,7 @@ bool chacha_engine_runs_here() {
 #define CARAPACE_CHACHA_ENGINES                                                                               \
     CARAPACE_CHACHA_PORTABLE_ENGINES, carapace::detail::chacha20_poly1305_avx2,                                 \
         carapace::detail::chacha20_poly1305_avx512, carapace::detail::chacha20_poly1305_avx512_ifma,          \
-        carapace::detail::chacha20_poly1305_dispatch
+        carapace::detail::chacha20_poly1305_neon, carapace::detail::chacha20_poly1305_dispatch
 
 // The ChaCha20 stream functions alone.
-#define CARAPACE_CHACHA_STREAMS carapace::detail::chacha20_avx2
+#define CARAPACE_CHACHA_STREAMS carapace::detail::chacha20_avx2, carapace::detail::chacha20_neon

@@ -13,10 +13,10 @@ namespace test_support {
 
 #define CARAPACE_SHA256_FAMILY(alias)                                                       \
     carapace::alias##_with<carapace::detail::sha256_portable>, carapace::alias##_with<carapace::detail::sha256_shani>, \
-        carapace::alias
+        carapace::alias##_with<carapace::detail::sha256_armv8>, carapace::alias
 #define CARAPACE_SHA512_FAMILY(alias)                                                     \
     carapace::alias##_with<carapace::detail::sha512_portable>, carapace::alias##_with<carapace::detail::sha512_avx2>, \
-        carapace::alias
+        carapace::alias##_with<carapace::detail::sha512_armv8>, carapace::alias
 
 #define CARAPACE_ALL_HASH_VARIANTS                                                             \
     carapace::sha1, CARAPACE_SHA256_FAMILY(sha224), CARAPACE_SHA256_FAMILY(sha256),            \

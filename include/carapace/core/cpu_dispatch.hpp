@@ -5,10 +5,10 @@
 // - A variant set lists its variants fastest first; each says supported(). The last one is the
 //   portable one, and it must always be supported (checked at compile time).
 // - best() picks the first supported variant once, at the first call, and keeps that choice. In
-//   constant evaluation it is always the portable one. Built without intrinsics (neither x86-64
-//   nor 64-bit ARM, or with -DCARAPACE_FORCE_PORTABLE) it is the portable one with no run-time
-//   state at all: no function-local static, so no guard variable, which bare-metal builds without
-//   a C++ runtime cannot link. CARAPACE_FORCE_PORTABLE=1 in the environment makes every supported() false
+//   constant evaluation it is always the portable one. Built without intrinsics (off x86-64 and
+//   64-bit ARM, or with -DCARAPACE_FORCE_PORTABLE) it is the portable one with no run-time state
+//   at all: no function-local static, so no guard variable, which bare-metal builds without a C++
+//   runtime cannot link. CARAPACE_FORCE_PORTABLE=1 in the environment makes every supported() false
 //   (core/cpu.hpp), so the portable one is picked.
 // - Where a variant's key state has its own layout (AES-GCM's round keys and GHASH powers), the
 //   key object stores the choice next to that state when the key is set, so an object keyed on

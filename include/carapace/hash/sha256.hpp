@@ -1,5 +1,5 @@
-// SHA-224 and SHA-256 (FIPS 180-4). The compression function is SHA-NI when the CPU has it and
-// the portable one otherwise (and always in constant evaluation).
+// SHA-224 and SHA-256 (FIPS 180-4). The compression function is SHA-NI or the ARMv8 SHA-256
+// instructions when the CPU has them and the portable one otherwise (and always in constant evaluation).
 //
 //   auto digest = carapace::sha256::hash(message);         // one shot
 //   carapace::sha256 h; h.update(part1).update(part2);      // streaming, any split
@@ -11,6 +11,7 @@
 
 #include "carapace/hash/detail/compress_dispatch.hpp"
 #include "carapace/hash/detail/md_hash.hpp"
+#include "carapace/hash/detail/sha256_armv8.hpp"
 #include "carapace/hash/detail/sha256_portable.hpp"
 #include "carapace/hash/detail/sha256_shani.hpp"
 
@@ -18,7 +19,7 @@ namespace carapace {
 
 namespace detail {
 
-using sha256_dispatch = compress_dispatch<sha256_shani, sha256_portable>;
+using sha256_dispatch = compress_dispatch<sha256_shani, sha256_armv8, sha256_portable>;
 
 // What the variants of the family share: the compression function and the word size.
 struct sha256_family {

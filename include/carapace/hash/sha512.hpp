@@ -1,5 +1,5 @@
 // SHA-384, SHA-512, SHA-512/224 and SHA-512/256 (FIPS 180-4), sharing one compression function:
-// AVX2+BMI2 when the CPU has them, the portable one otherwise (and in constant evaluation).
+// AVX2+BMI2 or the ARMv8.2 SHA-512 instructions when the CPU has them, the portable one otherwise (and in constant evaluation).
 // Same interface as sha256.hpp.
 #pragma once
 
@@ -8,6 +8,7 @@
 
 #include "carapace/hash/detail/compress_dispatch.hpp"
 #include "carapace/hash/detail/md_hash.hpp"
+#include "carapace/hash/detail/sha512_armv8.hpp"
 #include "carapace/hash/detail/sha512_avx2.hpp"
 #include "carapace/hash/detail/sha512_portable.hpp"
 
@@ -15,7 +16,7 @@ namespace carapace {
 
 namespace detail {
 
-using sha512_dispatch = compress_dispatch<sha512_avx2, sha512_portable>;
+using sha512_dispatch = compress_dispatch<sha512_avx2, sha512_armv8, sha512_portable>;
 
 // What the variants of the family share: the compression function and the word size.
 struct sha512_family {

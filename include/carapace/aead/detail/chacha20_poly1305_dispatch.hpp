@@ -1,6 +1,6 @@
 // ChaCha20-Poly1305 dispatched over its CPU variants (core/cpu_dispatch.hpp): AVX-512F with IFMA,
-// else AVX-512F, else AVX2, else portable. Each is faster than the next on the CPUs that have it
-// (an SSSE3 engine was slower than the portable one and is gone). The key is the same 32 bytes to
+// else AVX-512F, else AVX2, else (64-bit ARM) NEON, else portable. Each is faster than the next
+// on the CPUs that have it (an SSSE3 engine was slower than the portable one and is gone). The key is the same 32 bytes to
 // every variant, so the choice is the variant set's (picked once), not the key's. The mode layer
 // takes the portable path itself in constant evaluation.
 #pragma once
@@ -11,13 +11,14 @@
 #include "carapace/aead/detail/chacha20_poly1305_avx2.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_avx512.hpp"
 #include "carapace/aead/detail/chacha20_poly1305_mode.hpp"
+#include "carapace/aead/detail/chacha20_poly1305_neon.hpp"
 #include "carapace/core/cpu_dispatch.hpp"
 
 namespace carapace::detail {
 
 struct chacha20_poly1305_dispatch {
     using variants = cpu_variants<chacha20_poly1305_avx512_ifma, chacha20_poly1305_avx512, chacha20_poly1305_avx2,
-                                  chacha20_poly1305_portable>;
+                                  chacha20_poly1305_neon, chacha20_poly1305_portable>;
     static constexpr const char* name = "auto";
     static constexpr bool supported() noexcept { return true; }
 
