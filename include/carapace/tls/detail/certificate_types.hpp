@@ -86,11 +86,11 @@ constexpr error check_certificate_type_answer(std::optional<std::uint8_t> answer
     return error::illegal_parameter;
 }
 
-// Client: the server_certificate_type list we offer (empty: the extension is not sent, since we
-// take X.509 only).
+// Client: the server_certificate_type list we offer (empty when we take X.509 only: RFC 7250 §4.1
+// leaves the extension out then).
 constexpr codec::certificate_type_list server_types_offered(const client_config& c) noexcept {
     codec::certificate_type_list l;
-    if (c.peer_certificate_types.empty()) return l;
+    if (!takes_certificate_type(c, certificate_type::raw_public_key)) return l;
     for (const certificate_type t : c.peer_certificate_types) l.add(t);
     return l;
 }
