@@ -35,10 +35,11 @@ def c_gnutls_rpk(kind):
     def case():
         server, _ = KEYS[kind]
         port = free_port()
-        srv = gnutls_rawpk_server(port, server)
+        srv = gnutls_rawpk_server(port, server, "--echo")
         c, status = rpk_client(port, server, data=b"hello raw key\n")
         ok_summary(c, status, peer="raw public key (%s)" % ("Ed25519" if kind == "Ed25519" else "P-256"))
-        expect(wait_until(lambda: srv.has("hello raw key"), 5), "server did not get the data", srv, c)
+        expect(c.out() == b"hello raw key\n", "echo %r" % c.out(), c, srv)
+        expect(srv.has("X.509-Raw Public Key"), "gnutls-serv did not use its raw key", srv)
         srv.stop()
     return case
 
@@ -53,13 +54,17 @@ def c_gnutls_rpk_mismatch():
 
 
 def c_gnutls_rpk_client_auth():
-    # gnutls-serv asks for and requires a client certificate; ours is our raw key.
+    # gnutls-serv asks for and requires a client certificate; ours is our raw key. (It has no way
+    # to pin a client's raw key, so it takes any: --verify-client-cert would refuse a key no CA
+    # signed.)
     port = free_port()
-    srv = gnutls_rawpk_server(port, "server", "--require-client-cert", "--verify-client-cert", priority=RAWPK_BOTH)
+    srv = gnutls_rawpk_server(port, "server", "--echo", "--require-client-cert", priority=RAWPK_BOTH)
     c, status = rpk_client(port, "server", "--key", vec("client.key"), "--send-raw-public-key",
                            data=b"raw client\n")
     ok_summary(c, status, peer="raw public key (Ed25519)")
-    expect(wait_until(lambda: srv.has("raw client"), 5), "server did not get the data", srv, c)
+    expect(c.out() == b"raw client\n", "echo %r" % c.out(), c, srv)
+    ours = open(vec("client.pub.pem")).read().splitlines()[1]  # the base64 of our SPKI
+    expect(srv.has("Got 1 Raw public-key(s)") and srv.has(ours), "gnutls-serv did not get our raw key", srv)
     srv.stop()
 
 
