@@ -16,6 +16,7 @@
 #include "test_tls_nist.cpp"
 #include "test_tls_pinning.cpp"
 #include "test_tls_psk.cpp"
+#include "test_tls_raw_public_keys.cpp"
 #include "test_tls_reassembly.cpp"
 #include "test_tls_record.cpp"
 #include "test_tls_record_layer.cpp"

@@ -4,8 +4,16 @@
 //            [--groups G1:G2] [--ciphersuites S1:S2] [--cert PEM --key PEM] [--key-update] [--status]
 //            [--pin sha256//BASE64]... [--allow-no-backup-pin] [--sess-out FILE] [--sess-in FILE]
 //            [--psk HEX --psk-identity ID] [--psk-mode psk_dhe_ke|psk_ke|both] [--early-data FILE]
-//            [--quiet]
+//            [--raw-public-key PEM] [--send-raw-public-key] [--quiet]
 //
+// Raw public keys (RFC 7250): --raw-public-key PEM takes the server's key as a "PUBLIC KEY" PEM
+// (what `openssl pkey -pubout` writes) and accepts only that key, sent bare in place of a
+// certificate (no --CAfile, --insecure, --pin or --status with it); another key fails with
+// "verify: pin mismatch" and alert bad_certificate, a server without raw keys with
+// unsupported_certificate. --send-raw-public-key: when the server asks for a client certificate,
+// answer with the bare public key of --key (Ed25519, P-256 or P-384; --cert is then optional,
+// and the server's choice decides between the two). The summary's "peer" then reads
+// "raw public key (TYPE)".
 // --sess-out writes each session ticket the server sends to FILE (the last one wins); --sess-in
 // offers the ticket in FILE, once, when it is for this server name and still fresh (else a full
 // handshake, and "sess_in: not offered (REASON)"). The format is tls_psk_files.hpp's. --psk with
@@ -52,6 +60,7 @@
 #include "tls_psk_files.hpp"
 #include "tls_sockets.hpp"
 #include "carapace/tls/client.hpp"
+#include "carapace/tls/raw_public_keys.hpp"
 #include "carapace/x509/pins.hpp"
 
 namespace carapace_tool {
@@ -213,6 +222,8 @@ int cmd_s_client(std::span<char* const> argv) {
                                 {"psk-identity", true},
                                 {"psk-mode", true},
                                 {"early-data", true},
+                                {"raw-public-key", true},
+                                {"send-raw-public-key", false},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_client: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_client: unexpected argument '" + args.positionals()[0] + "'");
@@ -221,8 +232,14 @@ int cmd_s_client(std::span<char* const> argv) {
     const auto target = parse_endpoint(*connect, false);
     if (!target) return usage_error("s_client: --connect takes HOST:PORT (an IPv6 address as [ADDRESS]:PORT)");
     if (args.flag("insecure") && args.value("CAfile")) return usage_error("s_client: --CAfile and --insecure exclude each other");
-    if (args.value("cert").has_value() != args.value("key").has_value())
-        return usage_error("s_client: --cert and --key go together");
+    const bool send_raw = args.flag("send-raw-public-key");
+    if (send_raw && !args.value("key")) return usage_error("s_client: --send-raw-public-key needs --key");
+    if (args.value("cert") && !args.value("key")) return usage_error("s_client: --cert and --key go together");
+    if (args.value("key") && !args.value("cert") && !send_raw)
+        return usage_error("s_client: --cert and --key go together (or --key with --send-raw-public-key)");
+    const bool raw_server = args.value("raw-public-key").has_value();
+    if (raw_server && (args.value("CAfile") || args.flag("insecure") || !args.values("pin").empty() || args.flag("status")))
+        return usage_error("s_client: --raw-public-key excludes --CAfile, --insecure, --pin and --status");
 
     auto options = std::make_unique<tls_options>();
     if (const std::string e = parse_common(args, *options); !e.empty()) return usage_error("s_client: " + e);
@@ -231,6 +248,20 @@ int cmd_s_client(std::span<char* const> argv) {
             return usage_error("s_client: " + e);
         options->have_identity = true;
     }
+    if (send_raw) {
+        std::string e;
+        if (options->have_identity) {
+            const auto leaf = carapace::x509::parse_certificate(options->id.views[0]);
+            if (leaf) options->id.spki.assign(leaf->public_key.encoded.begin(), leaf->public_key.encoded.end());
+        } else {
+            e = load_raw_key_identity(*args.value("key"), options->id);
+        }
+        if (!e.empty()) return usage_error("s_client: " + e);
+    }
+    std::vector<std::uint8_t> server_key;
+    if (raw_server)
+        if (const std::string e = load_spki(*args.value("raw-public-key"), server_key); !e.empty())
+            return usage_error("s_client: " + e);
     psk_options psk;
     if (const std::string e = parse_psk_options(args.value("psk"), args.value("psk-identity"), args.value("psk-mode"), psk);
         !e.empty())
@@ -247,7 +278,7 @@ int cmd_s_client(std::span<char* const> argv) {
         tickets->out_path = *path;
     }
     const bool insecure = args.flag("insecure");
-    if (!insecure && !psk_only) {
+    if (!insecure && !psk_only && !raw_server) {
         const auto ca = args.value("CAfile");
         if (const std::string e = load_trust(ca.value_or(system_trust_store), !ca.has_value(), options->roots);
             !e.empty())
@@ -277,7 +308,8 @@ int cmd_s_client(std::span<char* const> argv) {
     tool_key_exchanges exchanges;
     tls::x509_verifier<trust_capacity> inner(*options->roots.store, insecure);
     inner.pin(pins, pin_options);
-    recording_verifier verifier(inner, insecure);
+    tls::raw_public_key_verifier pinned(server_key);
+    recording_verifier verifier(raw_server ? static_cast<tls::certificate_verifier&>(pinned) : inner, insecure);
 
     tls::client_config config;
     config.cipher_suites = options->suites;
@@ -296,10 +328,12 @@ int cmd_s_client(std::span<char* const> argv) {
     config.random = &random;
     config.clock = &clock;
     if (args.flag("status")) config.ocsp_stapling = tls::ocsp_stapling::soft_fail;
-    if (options->have_identity) {
+    if (options->have_identity || send_raw) {
         config.certificate_chain = options->id.views;
         config.signer = options->id.signer;
     }
+    config.raw_public_key = options->id.spki;
+    if (raw_server) config.peer_certificate_types = tls::raw_public_key_only;
     const int code = run_client(*target, config, verifier, *options,
                                 byte_view(reinterpret_cast<const std::uint8_t*>(early_file.data()), early_file.size()));
     if (!options->quiet && !tickets->not_offered.empty()) print_line("sess_in", "not offered (" + tickets->not_offered + ")");

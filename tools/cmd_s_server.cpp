@@ -5,8 +5,15 @@
 //            [--alpn P1,P2] [--groups G1:G2] [--ciphersuites S1:S2] [--echo] [--num-conns N]
 //            [--max-conns N] [--timeout SECONDS] [--key-update] [--status-file DER]
 //            [--tickets N] [--ticket-key-file FILE] [--psk-mode psk_dhe_ke|psk_ke|both]
-//            [--early-data [--max-early-data N]] [--quiet]
+//            [--early-data [--max-early-data N]] [--raw-public-key]
+//            [--client-raw-public-key PEM] [--quiet]
 //
+// Raw public keys (RFC 7250): --raw-public-key authenticates with the bare public key of --key
+// (Ed25519, P-256 or P-384) for clients that take one (server_certificate_type); --cert is then
+// optional: with it, clients that do not are served the chain, without it they get
+// unsupported_certificate. --client-raw-public-key PEM ("PUBLIC KEY", as `openssl pkey -pubout`
+// writes) asks clients for their raw public key and accepts only that one (instead of --CAfile;
+// required unless --verify-client optional).
 // --psk with --psk-identity: an external PSK clients may use; without --cert and --key the server
 // serves PSK handshakes only. --tickets N: session tickets sent after each full or resumed
 // handshake (0 to 16; default 1 with --ticket-key-file, else 0), sealed with the newest key of
@@ -56,6 +63,7 @@
 #include "tls_options.hpp"
 #include "tls_psk_files.hpp"
 #include "tls_sockets.hpp"
+#include "carapace/tls/raw_public_keys.hpp"
 #include "carapace/tls/server.hpp"
 #include "carapace/tls/tickets/replay_window.hpp"
 
@@ -349,6 +357,8 @@ int cmd_s_server(std::span<char* const> argv) {
                                 {"psk-mode", true},
                                 {"early-data", false},
                                 {"max-early-data", true},
+                                {"raw-public-key", false},
+                                {"client-raw-public-key", true},
                                 {"quiet", false}});
     if (!args.ok()) return usage_error("s_server: " + args.error());
     if (!args.positionals().empty()) return usage_error("s_server: unexpected argument '" + args.positionals()[0] + "'");
@@ -356,9 +366,12 @@ int cmd_s_server(std::span<char* const> argv) {
     if (!accept) return usage_error("s_server: missing --accept [HOST:]PORT");
     const auto where = parse_endpoint(*accept, true);
     if (!where) return usage_error("s_server: --accept takes [HOST:]PORT (an IPv6 address as [ADDRESS]:PORT)");
-    if (args.value("cert").has_value() != args.value("key").has_value())
-        return usage_error("s_server: --cert and --key go together");
-    if (!args.value("cert") && !args.value("psk"))
+    const bool raw = args.flag("raw-public-key");
+    if (raw && !args.value("key")) return usage_error("s_server: --raw-public-key needs --key");
+    if (args.value("cert") && !args.value("key")) return usage_error("s_server: --cert and --key go together");
+    if (args.value("key") && !args.value("cert") && !raw)
+        return usage_error("s_server: --cert and --key go together (or --key with --raw-public-key)");
+    if (!args.value("cert") && !args.value("psk") && !raw)
         return usage_error("s_server: --cert PEM and --key PEM are required (or --psk HEX --psk-identity ID)");
     psk_options psk;
     if (const std::string e = parse_psk_options(args.value("psk"), args.value("psk-identity"), args.value("psk-mode"), psk);
@@ -388,8 +401,11 @@ int cmd_s_server(std::span<char* const> argv) {
     settings.echo = args.flag("echo");
     if (const auto v = args.value("verify-client"))
         settings.auth = *v == "optional" ? client_auth::optional : client_auth::required;
-    if (settings.auth != client_auth::none && !args.value("CAfile"))
-        return usage_error("s_server: --verify-client needs --CAfile");
+    const bool raw_client = args.value("client-raw-public-key").has_value();
+    if (raw_client && args.value("CAfile")) return usage_error("s_server: --client-raw-public-key excludes --CAfile");
+    if (raw_client && settings.auth == client_auth::none) settings.auth = client_auth::required;
+    if (settings.auth != client_auth::none && !args.value("CAfile") && !raw_client)
+        return usage_error("s_server: --verify-client needs --CAfile (or --client-raw-public-key)");
     if (const auto n = args.value("num-conns")) {
         const auto parsed = parse_decimal(*n, 1'000'000'000);
         if (!parsed || *parsed == 0) return usage_error("s_server: --num-conns takes a positive number");
@@ -412,6 +428,17 @@ int cmd_s_server(std::span<char* const> argv) {
     if (args.value("cert"))
         if (const std::string e = load_identity(*args.value("cert"), *args.value("key"), options->id); !e.empty())
             return usage_error("s_server: " + e);
+    if (raw && args.value("cert")) {
+        const auto leaf = carapace::x509::parse_certificate(options->id.views[0]);
+        if (leaf) options->id.spki.assign(leaf->public_key.encoded.begin(), leaf->public_key.encoded.end());
+    } else if (raw) {
+        if (const std::string e = load_raw_key_identity(*args.value("key"), options->id); !e.empty())
+            return usage_error("s_server: " + e);
+    }
+    std::vector<std::uint8_t> client_key;
+    if (raw_client)
+        if (const std::string e = load_spki(*args.value("client-raw-public-key"), client_key); !e.empty())
+            return usage_error("s_server: " + e);
     if (const auto ca = args.value("CAfile"))
         if (const std::string e = load_trust(*ca, false, options->roots); !e.empty()) return usage_error("s_server: " + e);
     settings.options = options.get();
@@ -432,7 +459,9 @@ int cmd_s_server(std::span<char* const> argv) {
     host::getrandom_source random;
     host::system_clock clock;
     tool_key_exchanges exchanges;
-    tls::x509_verifier<trust_capacity> inner(*options->roots.store);
+    tls::x509_verifier<trust_capacity> x509_inner(*options->roots.store);
+    tls::raw_public_key_verifier pinned(client_key);
+    tls::certificate_verifier& inner = raw_client ? static_cast<tls::certificate_verifier&>(pinned) : x509_inner;
 
     tls::server_config config;
     config.cipher_suites = options->suites;
@@ -441,6 +470,8 @@ int cmd_s_server(std::span<char* const> argv) {
     config.alpn = options->alpn;
     config.certificate_chain = options->id.views;
     config.signer = options->id.signer;
+    config.raw_public_key = options->id.spki;
+    if (raw_client) config.peer_certificate_types = tls::raw_public_key_only;
     config.random = &random;
     config.clock = &clock;
     config.request_client_certificate = settings.auth != client_auth::none;

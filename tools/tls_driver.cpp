@@ -3,8 +3,10 @@
 #include <cstdio>
 
 #include "cli.hpp"
+#include "key_files.hpp"
 #include "x509_text.hpp"
 #include "carapace/x509/certificate.hpp"
+#include "carapace/x509/keys.hpp"
 
 namespace carapace_tool {
 
@@ -27,6 +29,16 @@ tls::error recording_verifier::verify_chain_and_status(std::span<const carapace:
                                                        std::string_view& detail) noexcept {
     note_peer(chain);
     const tls::error e = inner_.verify_chain_and_status(chain, host, peer_is_server, now, stapled_ocsp, status, detail);
+    note_result(e, detail);
+    return e;
+}
+
+tls::error recording_verifier::verify_raw_public_key(carapace::byte_view spki, bool peer_is_server,
+                                                     std::string_view& detail) noexcept {
+    called_ = true;
+    const auto key = x509::parse_public_key(spki);
+    subject_ = "raw public key (" + (key ? key_type_name(key->type) : std::string("malformed")) + ")";
+    const tls::error e = inner_.verify_raw_public_key(spki, peer_is_server, detail);
     note_result(e, detail);
     return e;
 }

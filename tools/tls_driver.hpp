@@ -35,6 +35,8 @@ public:
                                                  carapace::byte_view stapled_ocsp,
                                                  carapace::tls::stapled_status& status,
                                                  std::string_view& detail) noexcept override;
+    carapace::tls::error verify_raw_public_key(carapace::byte_view spki, bool peer_is_server,
+                                               std::string_view& detail) noexcept override;
     carapace::tls::error verify_signature(carapace::byte_view spki, carapace::tls::signature_scheme scheme,
                                           carapace::byte_view content, carapace::byte_view signature) noexcept override {
         return inner_.verify_signature(spki, scheme, content, signature);

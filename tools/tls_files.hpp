@@ -34,6 +34,7 @@ struct identity {
     std::unique_ptr<carapace::tls::ecdsa_signer<carapace::p384>> p384;
     std::unique_ptr<carapace::tls::rsa_signer<host::max_rsa_bits>> rsa;
     carapace::tls::signer* signer = nullptr;  // the one of them that holds the key
+    std::vector<std::uint8_t> spki;           // the key's DER SubjectPublicKeyInfo (load_raw_key_identity)
 };
 
 struct trust {
@@ -45,6 +46,14 @@ struct trust {
 // P-384 or RSA; PKCS#8, RFC 5915 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY" PEM), which must
 // match the leaf. An RSA leaf with an id-RSASSA-PSS key signs with rsa_pss_pss_*, else rsa_pss_rsae_*. An empty string on success, else what went wrong.
 std::string load_identity(const std::string& cert_path, const std::string& key_path, identity& id);
+
+// Loads --key alone for raw public key authentication (RFC 7250): an Ed25519, P-256 or P-384
+// private key, its signer, and its SubjectPublicKeyInfo, which we send in place of a chain.
+std::string load_raw_key_identity(const std::string& key_path, identity& id);
+
+// The peer's expected raw public key: the first "PUBLIC KEY" block of `path` (what `openssl pkey
+// -pubout` writes), a well-formed DER SubjectPublicKeyInfo.
+std::string load_spki(const std::string& path, std::vector<std::uint8_t>& spki);
 
 // Trust anchors from a PEM bundle. `lenient` (the system store) skips what it cannot use.
 std::string load_trust(const std::string& path, bool lenient, trust& t);

@@ -36,6 +36,7 @@
 #include "carapace/tls/defaults.hpp"
 #include "carapace/tls/hkdf_label.hpp"
 #include "carapace/tls/key_exchanges.hpp"
+#include "carapace/tls/raw_public_keys.hpp"
 #include "carapace/tls/server.hpp"
 #include "carapace/tls/signers.hpp"
 #include "carapace/x509/crl.hpp"

@@ -87,3 +87,7 @@ for leaf in server_p256 server_p384 client_p256 client_p384; do
   cat "$leaf.pem" intermediate.pem >"$OLDPWD/$out/$leaf.pem"
   cp "$leaf.key" "$OLDPWD/$out/$leaf.key"
 done
+# The P-256 leaves' public keys alone (SubjectPublicKeyInfo PEM), for raw public keys (RFC 7250).
+for leaf in server_p256 client_p256; do
+  openssl pkey -in "$leaf.key" -pubout -out "$OLDPWD/$out/$leaf.pub.pem"
+done

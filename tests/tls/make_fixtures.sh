@@ -51,3 +51,7 @@ for leaf in server client; do
 done
 cp stranger.pem "$OLDPWD/$out/stranger.pem"
 cp stranger.key "$OLDPWD/$out/stranger.key"
+# The leaves' public keys alone (SubjectPublicKeyInfo PEM), for raw public keys (RFC 7250).
+for leaf in server client; do
+  openssl pkey -in "$leaf.key" -pubout -out "$OLDPWD/$out/$leaf.pub.pem"
+done

@@ -30,6 +30,7 @@
 #include "carapace/tls/detail/codec/certificate_verify.hpp"
 #include "carapace/tls/detail/codec/client_hello.hpp"
 #include "carapace/tls/detail/codec/encrypted_extensions.hpp"
+#include "carapace/tls/detail/certificate_types.hpp"
 #include "carapace/tls/detail/codec/end_of_early_data.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
@@ -65,6 +66,8 @@ struct client_handshake_state {
 #endif
     std::optional<signature_scheme> client_scheme{};
     bool certificate_requested = false;
+    certificate_type server_type = certificate_type::x509;  // RFC 7250: what the server's Certificate holds
+    certificate_type client_type = certificate_type::x509;  // and what ours is to hold
 };
 
 }  // namespace detail
@@ -285,6 +288,7 @@ private:
         n += 6;
         for (auto p : config().alpn) n += 1 + p.size();
         n += 6 + max_cookie_size + 6;
+        n += 2 * (4 + 1 + 2);  // client_certificate_type, server_certificate_type (RFC 7250)
         n += detail::client_psk_offer::hello_bound(config());
         for (const auto& x : config().extra_extensions) n += 4 + x.data.size();
         return std::max<std::size_t>(n, 512) + 4;
@@ -327,6 +331,10 @@ private:
         ch.pad_to_512 = config().pad_client_hello;
         ch.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ch.order = config().extension_order;
+        const auto server_types = detail::server_types_offered(config());
+        const auto client_types = detail::client_types_offered(config());
+        ch.server_certificate_types = server_types.view();
+        ch.client_certificate_types = client_types.view();
 
         // §4.2.11: the PSKs, with binders of their hash's size, zero until computed over the hello.
         hs().psks.choose(config(), hello_retry_ ? std::optional(this->suite().hash) : std::nullopt);
@@ -361,6 +369,7 @@ private:
         if (hs().certificate_requested || state_ <= state::wait_certificate_or_request) {
             plain += 4 + 1 + 255 + 3;
             for (const auto c : config().certificate_chain) plain += 5 + c.size();
+            plain += 5 + config().raw_public_key.size();
             plain += 8 + base::largest_signature(config().signer);
         }
         const bool limit_known = state_ > state::wait_encrypted_extensions;
@@ -516,6 +525,15 @@ private:
             this->limit_sent_records(ee.record_size_limit);
             if (config().record_size_limit != 0) this->limit_received_records(config().record_size_limit);
         }
+        // RFC 7250 §4.2: each answer is one of the types we offered.
+        if (const error e = detail::check_certificate_type_answer(
+                ee.server_certificate_type, detail::server_types_offered(config()).view(), hs().server_type);
+            e != error::none)
+            return {e};
+        if (const error e = detail::check_certificate_type_answer(
+                ee.client_certificate_type, detail::client_types_offered(config()).view(), hs().client_type);
+            e != error::none)
+            return {e};
         // A PSK handshake has no certificates (§2.2) and no CertificateRequest (§4.3.2).
         state_ = psk_used_ ? state::wait_finished : state::wait_certificate_or_request;
         return answer_to_early_data(ee.early_data);
@@ -562,7 +580,7 @@ private:
         if (!cr.request_context.empty()) return {error::illegal_parameter};
         hs().certificate_requested = true;
         hs().client_scheme = std::nullopt;
-        if (config().signer != nullptr && !config().certificate_chain.empty())
+        if (config().signer != nullptr && detail::holds_certificate_type(config(), hs().client_type))
             for (const signature_scheme sc : config().signer->schemes())
                 if (!hs().client_scheme && certificate_verify_scheme(sc) && cr.signature_algorithms.contains(sc))
                     hs().client_scheme = sc;
@@ -587,6 +605,9 @@ private:
         if (!c.request_context.empty()) return {error::illegal_parameter};
         if (c.entries.empty()) return {error::decode_error};  // §4.4.2.4
         const auto chain = detail::codec::chain_of(c);
+        if (hs().server_type == certificate_type::raw_public_key) return on_raw_public_key(chain.view());
+        // Without a server_certificate_type answer the server sends X.509 (RFC 7250 §4.2).
+        if (!detail::takes_certificate_type(config(), certificate_type::x509)) return {error::unsupported_certificate};
         stapled_status status = stapled_status::none;
         bool must_staple = false;
 #if defined(CARAPACE_TLS_NO_OCSP)
@@ -606,6 +627,14 @@ private:
             const bool hard = config().ocsp_stapling == ocsp_stapling::hard_fail || must_staple;
             if (hard && status != stapled_status::good) return {error::bad_certificate_status_response};
         }
+        state_ = state::wait_certificate_verify;
+        return {};
+    }
+
+    step on_raw_public_key(std::span<const byte_view> entries) noexcept {
+        const error e = this->accept_raw_public_key(entries, *config().verifier, config().verify_server);
+        if (e == error::pending) return {error::none, event::verification_needed};
+        if (e != error::none) return {e};
         state_ = state::wait_certificate_verify;
         return {};
     }
@@ -638,9 +667,11 @@ private:
         if constexpr (have_certificates) {
             if (hs().certificate_requested) {
                 // Without a certificate for the server's algorithms: an empty one, and no signature.
-                const step s = this->authenticate(
-                    out, hs().client_scheme ? config().certificate_chain : std::span<const byte_view>{},
-                    config().signer, hs().client_scheme);
+                const bool raw = hs().client_type == certificate_type::raw_public_key;
+                const std::span<const byte_view> ours =
+                    raw ? std::span<const byte_view>(&config().raw_public_key, 1) : config().certificate_chain;
+                const step s = this->authenticate(out, hs().client_scheme ? ours : std::span<const byte_view>{},
+                                                  config().signer, hs().client_scheme);
                 if (s.what == event::signature_needed) state_ = state::wait_signature;
                 if (s.what == event::signature_needed || s.failure != error::none) return s;
             }

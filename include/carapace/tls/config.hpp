@@ -54,6 +54,11 @@ struct common_config {
     std::span<const byte_view> certificate_chain;   // our chain, leaf first (DER)
     tls::signer* signer = nullptr;                       // for our CertificateVerify
     certificate_verifier* verifier = nullptr;        // judges the peer's chain and signature
+    // Raw public keys (RFC 7250, tls/raw_public_keys.hpp): ours is sent in place of
+    // certificate_chain when the peer takes it.
+    byte_view raw_public_key;  // the signer's key as a DER SubjectPublicKeyInfo; empty: none
+    // Certificate types we take from the peer, most preferred first (empty: X.509 only, nothing offered).
+    std::span<const certificate_type> peer_certificate_types;
     random_source* random = nullptr;                 // required
     tls::clock* clock = nullptr;                         // optional: unknown time without one
     tls::key_log* key_log = nullptr;                 // debugging only: receives our secrets

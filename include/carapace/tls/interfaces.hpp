@@ -122,6 +122,16 @@ public:
         status = stapled_ocsp.empty() ? stapled_status::none : stapled_status::unknown;
         return verify_chain(chain, host, peer_is_server, now, detail);
     }
+    // Judges a raw public key (RFC 7250 §3): the peer's DER SubjectPublicKeyInfo, sent in place of
+    // a chain. Returns error::none, the certificate error to send, or error::pending. This default
+    // takes none (unsupported_certificate); tls/raw_public_keys.hpp has one that checks a pin.
+    virtual error verify_raw_public_key(byte_view subject_public_key_info, bool peer_is_server,
+                                        std::string_view& detail) noexcept {
+        static_cast<void>(subject_public_key_info);
+        static_cast<void>(peer_is_server);
+        detail = "raw public keys not accepted";
+        return error::unsupported_certificate;
+    }
     // Checks a CertificateVerify signature over `signed_content` made with the key of the leaf's
     // SubjectPublicKeyInfo (DER). Returns error::none, decrypt_error for a bad signature, or
     // error::pending.

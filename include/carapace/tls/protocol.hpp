@@ -60,6 +60,10 @@ enum class extension_type : std::uint16_t {
     renegotiation_info = 0xff01,
 };
 
+// A CertificateType (RFC 7250 §3, IANA TLS Certificate Types): what a Certificate message's
+// entries hold. X.509 certificates, or a bare DER SubjectPublicKeyInfo (a raw public key).
+enum class certificate_type : std::uint8_t { x509 = 0, raw_public_key = 2 };
+
 // TLS named groups (RFC 8446 §4.2.7, RFC 8422, the ML-KEM drafts).
 enum class named_group : std::uint16_t {
     secp256r1 = 0x0017,

@@ -19,6 +19,7 @@
 #include "carapace/tls/detail/codec/certificate_verify.hpp"
 #include "carapace/tls/detail/codec/client_hello.hpp"
 #include "carapace/tls/detail/codec/encrypted_extensions.hpp"
+#include "carapace/tls/detail/certificate_types.hpp"
 #include "carapace/tls/detail/codec/end_of_early_data.hpp"
 #include "carapace/tls/detail/codec/new_session_ticket.hpp"
 #include "carapace/tls/detail/codec/server_hello.hpp"
@@ -46,6 +47,11 @@ struct server_handshake_state {
     detail::resumed_ticket ticket{};  // the ticket of ours it is, when it is one
     bool early_data_offered = false;
     bool certificate_requested = false;
+    // RFC 7250: our Certificate's type (answered in EncryptedExtensions when the client asked), and
+    // the type asked of the client when it offered one we take.
+    certificate_type own_type = certificate_type::x509;
+    bool answer_own_type = false;
+    std::optional<certificate_type> client_type{};
 #if !defined(CARAPACE_TLS_NO_PSK)
     detail::secret early_traffic{};  // the client's early key, until it is installed
 #endif
@@ -181,6 +187,7 @@ private:
         plain += 4 + 1 + 2 + 6 + 2 * 16;                                                // CertificateRequest
         plain += 4 + 1 + 3;
         for (const auto c : config().certificate_chain) plain += 5 + c.size();
+        plain += 5 + config().raw_public_key.size() + 2 * (4 + 1);  // and the type answers
         plain += 9 + config().ocsp_response.size();  // stapled to the leaf
         plain += 8 + base::largest_signature(config().signer) + 4 + 48;
         for (const auto& x : config().extra_extensions) plain += 4 + x.data.size();
@@ -230,7 +237,8 @@ private:
     // (CARAPACE_TLS_NO_CERTIFICATES), which then, like a server configured without one, makes PSK
     // handshakes only.
     [[nodiscard]] bool has_certificate() const noexcept {
-        return have_certificates && config().signer != nullptr && !config().certificate_chain.empty();
+        return have_certificates && config().signer != nullptr &&
+               (!config().certificate_chain.empty() || !config().raw_public_key.empty());
     }
 
     step on_client_hello(const message& m, flight& out) noexcept {
@@ -257,6 +265,11 @@ private:
             if (const error e = detail::choose_cipher_suite(ch, config().cipher_suites, suite); e != error::none)
                 return {e};
             if (const error e = detail::choose_signature_scheme(ch, config().signer->schemes(), hs().scheme);
+                e != error::none)
+                return {e};
+            hs().answer_own_type = ch.present.contains(extension_type::server_certificate_type);
+            if (const error e = detail::choose_server_certificate_type(config(), hs().answer_own_type,
+                                                                       ch.server_certificate_types, hs().own_type);
                 e != error::none)
                 return {e};
         }
@@ -419,8 +432,11 @@ private:
             this->write_message(out, handshake_type::certificate_request, [&](detail::writer& w) { encode(w, cr); });
         }
         // The caller's OCSP response for our leaf, when the client asked for one (RFC 6066 §8).
-        const byte_view ocsp = detail::codec::asks_for_ocsp(ch) ? config().ocsp_response : byte_view{};
-        const step s = this->authenticate(out, config().certificate_chain, config().signer, hs().scheme, ocsp);
+        const bool raw = hs().own_type == certificate_type::raw_public_key;
+        const byte_view ocsp = detail::codec::asks_for_ocsp(ch) && !raw ? config().ocsp_response : byte_view{};
+        const std::span<const byte_view> ours =
+            raw ? std::span<const byte_view>(&config().raw_public_key, 1) : config().certificate_chain;
+        const step s = this->authenticate(out, ours, config().signer, hs().scheme, ocsp);
         if (s.what == event::signature_needed) state_ = state::wait_signature;
         if (s.what == event::signature_needed || s.failure != error::none) return s;
         return send_finished(out);
@@ -478,6 +494,12 @@ private:
         ee.server_name_acknowledged = ch.present.contains(extension_type::server_name);
         ee.alpn = alpn_;
         ee.early_data = early_.accepted();
+        // RFC 7250 §4.3: the types, only in a certificate handshake, the client's only when we ask.
+        if (!hs().psk.chosen && hs().answer_own_type) ee.server_certificate_type = static_cast<std::uint8_t>(hs().own_type);
+        hs().client_type.reset();
+        if (!hs().psk.chosen && (config().request_client_certificate || config().require_client_certificate))
+            hs().client_type = detail::choose_client_certificate_type(config(), ch.client_certificate_types);
+        if (hs().client_type) ee.client_certificate_type = static_cast<std::uint8_t>(*hs().client_type);
         ee.extra_extensions = config().extra_extensions;
         if (!config().extension_order.empty()) ee.order = config().extension_order;
         this->write_message(out, handshake_type::encrypted_extensions, [&](detail::writer& w) { encode(w, ee); });
@@ -507,7 +529,9 @@ private:
         }
         if (config().verifier == nullptr) return {error::certificate_unknown};
         const auto chain = detail::codec::chain_of(c);
-        const error e = this->accept_certificate(chain.view(), *config().verifier, {}, config().clock, true);
+        const error e = hs().client_type == certificate_type::raw_public_key
+                            ? this->accept_raw_public_key(chain.view(), *config().verifier, true)
+                            : this->accept_certificate(chain.view(), *config().verifier, {}, config().clock, true);
         if (e == error::pending) return {error::none, event::verification_needed};
         if (e != error::none) return {e};
         state_ = state::wait_certificate_verify;

@@ -25,6 +25,7 @@
 #include "carapace/tls/interfaces.hpp"
 #if !defined(CARAPACE_TLS_NO_CERTIFICATES)
 #include "carapace/x509/certificate.hpp"
+#include "carapace/x509/keys.hpp"
 #endif
 
 namespace carapace::tls::detail {
@@ -102,6 +103,19 @@ protected:
                                                         detail);
             },
             status);
+    }
+
+    // A raw public key (RFC 7250 §3, RFC 8446 §4.4.2): exactly one entry, a DER
+    // SubjectPublicKeyInfo, kept for CertificateVerify and, when `check`, judged by the verifier
+    // (error::pending: it answers later).
+    error accept_raw_public_key(std::span<const byte_view> entries, certificate_verifier& verifier,
+                                bool check) noexcept {
+        if (entries.size() != 1 || !x509::parse_public_key(entries[0])) return error::bad_certificate;
+        if (!keep_peer_key(entries[0])) return error::unsupported_certificate;
+        if (!check) return error::none;
+        return verdict_or([&] {
+            return verifier.verify_raw_public_key(entries[0], Connection::client_role(), self().verify_detail_);
+        });
     }
 
     // The peer's CertificateVerify over the transcript so far, with a scheme we offered and §4.2.3

@@ -1,5 +1,6 @@
 // Certificate (RFC 8446 §4.4.2): a request context and a chain of entries, each a certificate
-// (DER, X.509 only: we negotiate no other certificate type) and its extensions. The entries'
+// (DER: an X.509 certificate, or with the RawPublicKey type of RFC 7250 a SubjectPublicKeyInfo,
+// alone in the list) and its extensions. The entries'
 // extensions are responses: each must be allowed in a certificate entry (status_request,
 // signed_certificate_timestamp: illegal_parameter otherwise) and must answer one the receiver
 // offered (unsupported_extension otherwise, §4.4.2).

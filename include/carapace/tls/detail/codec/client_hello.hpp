@@ -21,6 +21,7 @@
 #include "carapace/tls/config.hpp"
 #include "carapace/tls/error.hpp"
 #include "carapace/tls/protocol.hpp"
+#include "carapace/tls/detail/codec/certificate_types.hpp"
 #include "carapace/tls/detail/codec/extensions.hpp"
 #include "carapace/tls/detail/codec/lists.hpp"
 #include "carapace/tls/detail/wire.hpp"
@@ -68,6 +69,8 @@ inline constexpr extension_type default_client_extension_order[] = {
     extension_type::cookie,
     extension_type::psk_key_exchange_modes,
     extension_type::record_size_limit,
+    extension_type::client_certificate_type,
+    extension_type::server_certificate_type,
     extension_type::early_data,
     extension_type::post_handshake_auth,
     extension_type::padding,
@@ -102,6 +105,8 @@ struct client_hello {
     byte_view cookie;                                 // §4.2.2
     byte_view psk_key_exchange_modes;                 // §4.2.9: PskKeyExchangeMode bytes
     std::uint16_t record_size_limit = 0;              // RFC 8449
+    byte_view client_certificate_types;  // RFC 7250 §4.1: types the client can send (list contents)
+    byte_view server_certificate_types;  // RFC 7250 §4.1: types it takes from the server
     bool early_data = false;                          // §4.2.10
     bool post_handshake_auth = false;                 // §4.2.6
     bool has_padding = false;                         // RFC 7685, padding_size zero bytes
@@ -137,6 +142,8 @@ constexpr bool same_hello(const client_hello& a, const client_hello& b) noexcept
            a.signature_algorithms_cert == b.signature_algorithms_cert && a.alpn == b.alpn &&
            same_bytes(a.cookie, b.cookie) && same_bytes(a.psk_key_exchange_modes, b.psk_key_exchange_modes) &&
            a.record_size_limit == b.record_size_limit && a.early_data == b.early_data &&
+           same_bytes(a.client_certificate_types, b.client_certificate_types) &&
+           same_bytes(a.server_certificate_types, b.server_certificate_types) &&
            a.post_handshake_auth == b.post_handshake_auth && a.has_padding == b.has_padding &&
            a.padding_size == b.padding_size && a.psk_identities == b.psk_identities && a.psk_binders == b.psk_binders &&
            a.extensions_absent == b.extensions_absent;
@@ -166,6 +173,8 @@ constexpr extension_set offered_extensions(const client_hello& ch) noexcept {
     offer(extension_type::psk_key_exchange_modes, !ch.psk_key_exchange_modes.empty());
     offer(extension_type::record_size_limit, ch.record_size_limit != 0);
     offer(extension_type::early_data, ch.early_data);
+    offer(extension_type::client_certificate_type, !ch.client_certificate_types.empty());
+    offer(extension_type::server_certificate_type, !ch.server_certificate_types.empty());
     offer(extension_type::post_handshake_auth, ch.post_handshake_auth);
     if (!ch.psk_identities.empty()) s.add(extension_type::pre_shared_key);
     for (const raw_extension& x : ch.extra_extensions) s.add(x.type);
@@ -251,6 +260,13 @@ constexpr void write_own(writer& w, const client_hello& ch, extension_type t) no
             if (ch.record_size_limit == 0) return;
             write_extension(w, t, [&](writer& x) { x.u16(ch.record_size_limit); });
             return;
+        case extension_type::client_certificate_type:
+        case extension_type::server_certificate_type: {
+            const byte_view types = t == extension_type::client_certificate_type ? ch.client_certificate_types
+                                                                                 : ch.server_certificate_types;
+            if (!types.empty()) write_extension(w, t, [&](writer& x) { write_certificate_type_list(x, types); });
+            return;
+        }
         case extension_type::early_data:
         case extension_type::post_handshake_auth:
             if (t == extension_type::early_data ? !ch.early_data : !ch.post_handshake_auth) return;
@@ -341,6 +357,10 @@ constexpr error decode_one(byte_view body, std::uint16_t type, byte_view data, c
             ch.psk_key_exchange_modes = x.vector<1>(1);
             return x.done() ? error::none : error::decode_error;
         case extension_type::record_size_limit: return decode_record_size_limit_data(data, ch.record_size_limit);
+        case extension_type::client_certificate_type:
+            return decode_certificate_type_list(data, ch.client_certificate_types);
+        case extension_type::server_certificate_type:
+            return decode_certificate_type_list(data, ch.server_certificate_types);
         case extension_type::early_data:
             // §4.2.10: empty in a ClientHello.
             ch.early_data = true;

@@ -6,12 +6,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/tls/config.hpp"
 #include "carapace/tls/error.hpp"
 #include "carapace/tls/protocol.hpp"
+#include "carapace/tls/detail/codec/certificate_types.hpp"
 #include "carapace/tls/detail/codec/extensions.hpp"
 #include "carapace/tls/detail/codec/lists.hpp"
 #include "carapace/tls/detail/wire.hpp"
@@ -20,7 +22,8 @@ namespace carapace::tls::detail::codec {
 
 inline constexpr extension_type default_encrypted_extensions_order[] = {
     extension_type::supported_groups, extension_type::record_size_limit, extension_type::server_name,
-    extension_type::application_layer_protocol_negotiation, extension_type::early_data};
+    extension_type::application_layer_protocol_negotiation, extension_type::early_data,
+    extension_type::server_certificate_type, extension_type::client_certificate_type};
 
 struct encrypted_extensions {
     static constexpr handshake_type type = handshake_type::encrypted_extensions;
@@ -30,6 +33,8 @@ struct encrypted_extensions {
     bool server_name_acknowledged = false;  // RFC 6066 §3: an empty server_name
     byte_view alpn;                         // RFC 7301 §3.1: the one selected protocol
     bool early_data = false;                // §4.2.10: the server accepts 0-RTT
+    std::optional<std::uint8_t> server_certificate_type;  // RFC 7250 §4.2: the type of the server's Certificate
+    std::optional<std::uint8_t> client_certificate_type;  // RFC 7250 §4.2: the type asked of the client
 
     std::span<const raw_extension> extra_extensions;  // sender only
     extension_order order;  // sender's choice (empty: default_encrypted_extensions_order); decoder's record
@@ -39,7 +44,8 @@ struct encrypted_extensions {
 constexpr bool same_extensions(const encrypted_extensions& a, const encrypted_extensions& b) noexcept {
     return a.supported_groups == b.supported_groups && a.record_size_limit == b.record_size_limit &&
            a.server_name_acknowledged == b.server_name_acknowledged && same_bytes(a.alpn, b.alpn) &&
-           a.early_data == b.early_data;
+           a.early_data == b.early_data && a.server_certificate_type == b.server_certificate_type &&
+           a.client_certificate_type == b.client_certificate_type;
 }
 
 constexpr void encode(writer& w, const encrypted_extensions& ee) noexcept {
@@ -71,6 +77,13 @@ constexpr void encode(writer& w, const encrypted_extensions& ee) noexcept {
             case extension_type::early_data:
                 if (ee.early_data) write_extension(w, t, [](writer&) {});
                 return;
+            case extension_type::server_certificate_type:
+            case extension_type::client_certificate_type: {
+                const auto& type = t == extension_type::server_certificate_type ? ee.server_certificate_type
+                                                                               : ee.client_certificate_type;
+                if (type) write_extension(w, t, [&](writer& x) { x.u8(*type); });
+                return;
+            }
             default: return;
         }
     });
@@ -106,6 +119,10 @@ constexpr void encode(writer& w, const encrypted_extensions& ee) noexcept {
                 case extension_type::early_data:
                     ee.early_data = true;
                     return data.empty() ? error::none : error::decode_error;
+                case extension_type::server_certificate_type:
+                    return decode_certificate_type_choice(data, ee.server_certificate_type);
+                case extension_type::client_certificate_type:
+                    return decode_certificate_type_choice(data, ee.client_certificate_type);
                 default:
                     ++ee.ignored_extensions;
                     return error::none;
