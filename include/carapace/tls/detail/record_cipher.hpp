@@ -173,19 +173,16 @@ public:
     [[nodiscard]] errc open(byte_view header, byte_span body) noexcept {
         if (body.size() < tag_size_) return errc::authentication_failed;
         const auto nonce = next_nonce();
-        const std::size_t n = body.size() - tag_size_;
-        const byte_span text = body.first(n);
-        const byte_view tag = body.subspan(n);
         switch (kind_) {  // (a switch for the reason seal() gives)
 #if !defined(CARAPACE_TLS_NO_AES_GCM)
-            case aead_kind::aes_128_gcm: return aes128_.open(nonce, header, text, tag, text);
-            case aead_kind::aes_256_gcm: return aes256_.open(nonce, header, text, tag, text);
+            case aead_kind::aes_128_gcm: return open_with(aes128_, nonce, header, body);
+            case aead_kind::aes_256_gcm: return open_with(aes256_, nonce, header, body);
 #endif
 #if !defined(CARAPACE_TLS_NO_AES_CCM)
-            case aead_kind::aes_128_ccm: return ccm16_.open(nonce, header, text, tag, text);
-            case aead_kind::aes_128_ccm_8: return ccm8_.open(nonce, header, text, tag, text);
+            case aead_kind::aes_128_ccm: return open_with(ccm16_, nonce, header, body);
+            case aead_kind::aes_128_ccm_8: return open_with(ccm8_, nonce, header, body);
 #endif
-            case aead_kind::chacha20_poly1305: return chacha_.open(nonce, header, text, tag, text);
+            case aead_kind::chacha20_poly1305: return open_with(chacha_, nonce, header, body);
 #if defined(CARAPACE_TLS_NO_AES_GCM) || defined(CARAPACE_TLS_NO_AES_CCM)
             default: break;  // a suite this build leaves out is never installed
 #endif
@@ -208,6 +205,16 @@ private:
             nonce[iv_size - 1 - i] ^= static_cast<std::uint8_t>(sequence_ >> (8 * i));
         ++sequence_;
         return nonce;
+    }
+
+    // Splits body at the AEAD's own (constant) tag size and opens it in place.
+    template <class Aead>
+    [[nodiscard]] static errc open_with(const Aead& aead, const bytes<iv_size>& nonce, byte_view header,
+                                        byte_span body) noexcept {
+        constexpr std::size_t tag = Aead::tag_size;
+        if (body.size() < tag) return errc::authentication_failed;
+        const byte_span text = body.first(body.size() - tag);
+        return aead.open(nonce, header, text, byte_view(body).last<tag>(), text);
     }
 
     // Calls f with the union member of kind_, to build and destroy it.
