@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "carapace/core/hex.hpp"
@@ -82,8 +83,8 @@ public:
 
     // header (5 bytes, its length set here) || inner plaintext || tag.
     std::vector<std::uint8_t> seal(std::uint8_t type, std::uint8_t major, std::uint8_t minor, byte_view inner) {
-        std::vector<std::uint8_t> record(5 + inner.size() + 16);
-        const std::size_t body = inner.size() + 16;
+        std::vector<std::uint8_t> record(5 + inner.size() + suite_.tag_size);
+        const std::size_t body = inner.size() + suite_.tag_size;
         record[0] = type;
         record[1] = major;
         record[2] = minor;
@@ -92,20 +93,24 @@ public:
         std::copy(inner.begin(), inner.end(), record.begin() + 5);
         const byte_view header = byte_view(record).first(5);
         const byte_span text = byte_span(record).subspan(5, inner.size());
-        const auto tag = byte_span(record).subspan(5 + inner.size()).first<16>();
+        const byte_span tag = byte_span(record).subspan(5 + inner.size());
         const auto nonce = next_nonce();
         errc e = errc::ok;
-        with_aead([&](const auto& aead) { e = aead.seal(nonce, header, text, text, tag); });
+        with_aead([&](const auto& aead) {
+            constexpr std::size_t n = std::remove_cvref_t<decltype(aead)>::tag_size;
+            e = aead.seal(nonce, header, text, text, tag.first<n>());
+        });
         require(e == errc::ok);
         return record;
     }
 
     // Opens one protected record in place; the inner plaintext, or nothing.
     std::optional<byte_view> open(byte_span record) {
-        if (record.size() < 5 + 16) return std::nullopt;
+        const std::size_t tag_size = suite_.tag_size;
+        if (record.size() < 5 + tag_size) return std::nullopt;
         const byte_view header = byte_view(record).first(5);
-        const byte_span text = record.subspan(5, record.size() - 5 - 16);
-        const byte_view tag = byte_view(record).subspan(record.size() - 16);
+        const byte_span text = record.subspan(5, record.size() - 5 - tag_size);
+        const byte_view tag = byte_view(record).subspan(record.size() - tag_size);
         const auto nonce = next_nonce();
         errc e = errc::ok;
         with_aead([&](const auto& aead) { e = aead.open(nonce, header, text, tag, text); });
@@ -120,6 +125,8 @@ private:
             case tls::aead_kind::aes_128_gcm: f(aes128_gcm(fixed_view<16>(byte_view(key_).first<16>()))); break;
             case tls::aead_kind::aes_256_gcm: f(aes256_gcm(fixed_view<32>(key_))); break;
             case tls::aead_kind::chacha20_poly1305: f(chacha20_poly1305(fixed_view<32>(key_))); break;
+            case tls::aead_kind::aes_128_ccm: f(aes128_ccm16(fixed_view<16>(byte_view(key_).first<16>()))); break;
+            case tls::aead_kind::aes_128_ccm_8: f(aes128_ccm8(fixed_view<16>(byte_view(key_).first<16>()))); break;
         }
     }
 

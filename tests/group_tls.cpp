@@ -2,6 +2,7 @@
 // every crypto engine behind it), which is most of what compiling one costs; together they
 // instantiate it once. The files stay separate for reading and must not share names.
 #include "test_tls_alerts.cpp"
+#include "test_tls_ccm.cpp"
 #include "test_tls_codecs.cpp"
 #include "test_tls_codecs_hello.cpp"
 #include "test_tls_codecs_rfc8448.cpp"

@@ -37,7 +37,7 @@ byte_vector header(std::uint8_t type, std::size_t length, std::uint8_t major = 3
 
 // A protected record whose inner plaintext is content || type || `padding` zeros.
 byte_vector sealed_record(detail::record_writer& w, content_type type, const byte_vector& content, std::size_t padding) {
-    byte_vector rec(5 + content.size() + 1 + padding + 16);
+    byte_vector rec(content.size() + padding + w.sealed_overhead());
     std::copy(content.begin(), content.end(), rec.begin() + 5);
     rec[5 + content.size()] = static_cast<std::uint8_t>(type);
     const std::size_t n = w.seal(rec, content.size() + 1 + padding);
@@ -75,6 +75,40 @@ TEST_CASE("TLS record layer: header checks") {
     r.limit_inner_plaintext(100);
     CHECK(r.check_header(header(23, 100 + 16)) == error::none);
     CHECK(r.check_header(header(23, 101 + 16)) == error::record_overflow);
+}
+
+// Every suite of the build: a record's length is its inner plaintext plus the suite's tag (§5.2),
+// the reader's limits count that tag (CCM_8's is 8 bytes), and a flipped tag bit fails.
+TEST_CASE("TLS record layer: each suite's tag size in sealing, opening and the length limits") {
+    for (const auto& suite : all_suites) {
+        CAPTURE(to_string(suite.id));
+        const auto s = test_secret(3);
+        detail::record_writer w;
+        detail::record_reader r;
+        CHECK(w.sealed_overhead() == 5 + 1 + 16);  // no key yet: the largest
+        w.install(suite, s);
+        r.install(suite, s);
+        CHECK(w.sealed_overhead() == 5 + 1 + suite.tag_size);
+        CHECK(w.records_size(100) == 100 + 5 + 1 + suite.tag_size);
+        const byte_vector content = {9, 8, 7};
+        auto rec = sealed_record(w, content_type::application_data, content, 2);
+        CHECK(rec.size() == 5 + 3 + 1 + 2 + suite.tag_size);
+        CHECK(detail::record_reader::body_length(rec) == 3 + 1 + 2 + suite.tag_size);
+        REQUIRE(r.check_header(byte_view(rec).first(5)) == error::none);
+        const auto opened = r.open(rec);
+        REQUIRE(opened.failure == error::none);
+        CHECK(byte_vector(opened.content.begin(), opened.content.end()) == content);
+
+        CHECK(r.check_header(header(23, 16384 + 1 + suite.tag_size)) == error::none);
+        CHECK(r.check_header(header(23, 16384 + 2 + suite.tag_size)) == error::record_overflow);
+        r.limit_inner_plaintext(100);
+        CHECK(r.check_header(header(23, 100 + suite.tag_size)) == error::none);
+        CHECK(r.check_header(header(23, 101 + suite.tag_size)) == error::record_overflow);
+
+        auto flipped = sealed_record(w, content_type::application_data, content, 0);
+        flipped[flipped.size() - suite.tag_size] ^= 0x80;  // the tag's first bit
+        CHECK(r.open(flipped).failure == error::bad_record_mac);
+    }
 }
 
 TEST_CASE("TLS record layer: sealed records open to their type and content, padding removed") {
@@ -215,7 +249,7 @@ TEST_CASE("TLS record layer: declined early data is skipped, within a budget") {
     CHECK(strict.open(rec).failure == error::unexpected_message);
 }
 
-TEST_CASE("TLS record layer: AES-GCM keys ask for a KeyUpdate at 2^23 records, ChaCha20 keys do not") {
+TEST_CASE("TLS record layer: AES-GCM and AES-CCM keys ask for a KeyUpdate at 2^23 records, ChaCha20 keys do not") {
     for (const auto& suite : all_suites) {
         detail::record_writer w;
         w.install(suite, test_secret(5));

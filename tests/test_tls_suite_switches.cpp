@@ -1,4 +1,4 @@
-// The size switches (CARAPACE_TLS_NO_AES_GCM, CARAPACE_TLS_NO_SHA384,
+// The size switches (CARAPACE_TLS_NO_AES_GCM, CARAPACE_TLS_NO_AES_CCM, CARAPACE_TLS_NO_SHA384,
 // CARAPACE_X25519_NO_BASE_TABLE, ...): a client built with them (tests/support/switched_client.cpp)
 // offers ChaCha20-Poly1305 only, computes the same X25519 public keys, and completes a handshake
 // with a server of the default build, then exchanges data both ways; it offers Ed25519 alone for
@@ -38,10 +38,15 @@ using switched_p256_engine = switched_engine_of<&switched_client_p256::receive>;
 
 }  // namespace
 
-TEST_CASE("Size switches: the switched build has ChaCha20-Poly1305 only") {
-    CHECK(switched_client::suite_count() == 1);
+TEST_CASE("Size switches: the switched build offers ChaCha20-Poly1305 only") {
+    // Without AES-GCM it keeps the two AES-CCM suites, which no config offers by default; the
+    // P-256 client leaves them out too (CARAPACE_TLS_NO_AES_CCM).
+    CHECK(switched_client::suite_count() == 3);
     CHECK(switched_client::default_suite_count() == 1);
-    CHECK(std::size(tls::all_suites) == 3);  // this build: the default
+    CHECK(switched_client_p256::suite_count() == 1);
+    CHECK(switched_client_p256::default_suite_count() == 1);
+    CHECK(std::size(tls::all_suites) == 5);  // this build: the default
+    CHECK(std::size(tls::default_cipher_suites) == 3);
 }
 
 TEST_CASE("Size switches: X25519 public keys by the ladder match the table's") {

@@ -33,7 +33,8 @@ for args in (["s_client"], ["s_client", "--connect", "localhost"], ["s_client", 
               tls_file("ec/server_p384.key")],
              ["s_client", "--connect", "localhost:1", "--cert", tls_file("ec/client_p256.pem"), "--key",
               tls_file("ec/client_p256.pem")],
-             ["s_client", "--connect", "localhost:1", "--ciphersuites", "TLS_AES_128_CCM_SHA256"],
+             ["s_client", "--connect", "localhost:1", "--ciphersuites", "TLS_AES_256_CCM_SHA256"],
+             ["s_client", "--connect", "localhost:1", "--ciphersuites", "TLS_AES_128_CCM_8_SHA256:"],
              ["s_client", "--connect", "localhost:1", "--CAfile", tls_file("missing.pem")],
              ["s_client", "--connect", "localhost:1", "--insecure", "--CAfile", tls_file("root.pem")],
              ["s_client", "--connect", "localhost:1", "--cert", tls_file("client.pem")],
@@ -187,6 +188,25 @@ def closed_by_peer(sock):
 def s_client(port, data, *extra):
     return run(["s_client", "--connect", f"localhost:{port}", "--CAfile", tls_file("root.pem")] + list(extra), data)
 
+
+# The AES-CCM suites by OpenSSL's names (TLS_AES_128_CCM_SHA256, TLS_AES_128_CCM_8_SHA256): off by
+# default in both roles, used when --ciphersuites names them on both sides.
+for suite in ("TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"):
+    srv = Server(["--echo", "--num-conns", "1", "--ciphersuites", "TLS_AES_128_GCM_SHA256:" + suite])
+    try:
+        code, out, err = s_client(srv.port, b"ccm\n", "--ciphersuites", suite)
+        fields = summary(err)
+        check(code == 0 and out == b"ccm\n" and fields.get("cipher") == suite,
+              f"--ciphersuites {suite} both sides: exit {code}, {out!r}, {fields}")
+    finally:
+        srv.stop()
+srv = Server(["--num-conns", "1"])
+try:
+    code, out, err = s_client(srv.port, b"", "--ciphersuites", "TLS_AES_128_CCM_SHA256:TLS_AES_128_CCM_8_SHA256")
+    check(code == 1 and summary(err).get("alert") == "handshake_failure",
+          f"a default s_server refuses a CCM-only s_client: exit {code}, {err!r}")
+finally:
+    srv.stop()
 
 # Two clients at once: one finishes its handshake and then says nothing; the other is served
 # meanwhile, and the first is still served afterwards.
@@ -517,7 +537,7 @@ bad_ticket("no-newline", good[:-1], "line 10: missing")
 bad_ticket("trailing", good + "extra\n", "unexpected text")
 bad_ticket("order", "".join(lines[:2] + [lines[3], lines[2]] + lines[4:]), "line 3: expected \"alpn")
 bad_ticket("psk-size", good.replace(lines[8], "psk " + "00" * 31 + "\n"), "psk takes 32 bytes")
-bad_ticket("suite", good.replace(lines[3], "suite TLS_AES_128_CCM_SHA256\n"), "unknown cipher suite")
+bad_ticket("suite", good.replace(lines[3], "suite TLS_AES_256_CCM_SHA256\n"), "unknown cipher suite")
 bad_ticket("lifetime", good.replace(lines[5], "lifetime 604801\n"), "lifetime")
 bad_ticket("name", good.replace(lines[1], "server_name a b\n"), "server_name")
 bad_ticket("ticket-size", good.replace(lines[9], "ticket " + "ab" * 513 + "\n"), "ticket takes")

@@ -168,11 +168,12 @@ constexpr command commands[] = {
      "      unless --verify-client optional).\n"
      "      --cert: leaf first, then intermediates; --key: Ed25519, P-256 or P-384, PKCS#8 or\n"
      "      EC PRIVATE KEY PEM. Suites: TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384\n"
-     "      TLS_CHACHA20_POLY1305_SHA256; groups (by preference, default X25519MLKEM768:x25519:\n"
-     "      secp256r1:secp384r1:SecP256r1MLKEM768:MLKEM768): X25519MLKEM768 x25519 secp256r1\n"
-     "      (P-256) secp384r1 (P-384) SecP256r1MLKEM768 MLKEM768; s_client sends a key share for\n"
-     "      each group written *NAME, or else for the first (and, if it is post-quantum, the\n"
-     "      first classical one)"},
+     "      TLS_CHACHA20_POLY1305_SHA256 (the default), TLS_AES_128_CCM_SHA256\n"
+     "      TLS_AES_128_CCM_8_SHA256 (only when named); groups (by preference, default\n"
+     "      X25519MLKEM768:x25519:secp256r1:secp384r1:SecP256r1MLKEM768:MLKEM768):\n"
+     "      X25519MLKEM768 x25519 secp256r1 (P-256) secp384r1 (P-384) SecP256r1MLKEM768 MLKEM768;\n"
+     "      s_client sends a key share for each group written *NAME, or else for the first (and,\n"
+     "      if it is post-quantum, the first classical one)"},
     {"age-keygen", carapace_tool::cmd_age_keygen,
      "age-keygen [-pq] [-o FILE]\n"
      "      a new X25519 identity for age files, as age-keygen writes it: \"# created\" and \"# public\n"

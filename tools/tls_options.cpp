@@ -30,7 +30,11 @@ std::string parse_common(const arguments& args, tls_options& options) {
             std::optional<tls::cipher_suite> found;
             for (const auto& s : tls::all_suites)
                 if (tls::to_string(s.id) == name) found = s.id;
-            if (!found) return "unknown cipher suite '" + name + "' (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)";
+            if (!found) {
+                std::string known;
+                for (const auto& s : tls::all_suites) known += (known.empty() ? "" : ", ") + std::string(tls::to_string(s.id));
+                return "unknown cipher suite '" + name + "' (" + known + ")";
+            }
             options.suites.push_back(*found);
         }
     }

@@ -7,7 +7,7 @@
 //   carapace-session-ticket 1
 //   server_name NAME        1 to 255 printable ASCII bytes, no space (the SNI it was received for)
 //   alpn HEX                the negotiated protocol's bytes in hex, or "-" when none
-//   suite NAME              TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384 or TLS_CHACHA20_POLY1305_SHA256
+//   suite NAME              a TLS 1.3 suite's name, e.g. TLS_AES_128_GCM_SHA256 (tls::to_string)
 //   received_at SECONDS     since the epoch, by the client's clock
 //   lifetime SECONDS        0 to 604800 (§4.6.1)
 //   age_add N               0 to 4294967295

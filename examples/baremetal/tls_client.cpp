@@ -1,12 +1,14 @@
 // A TLS 1.3 client image for a Cortex-M4: ChaCha20-Poly1305, SHA-256 and X.509 path validation
-// against one trust anchor, in two shapes. By default X25519 and Ed25519 chains; with
+// against one trust anchor, in three shapes. By default X25519 and Ed25519 chains; with
 // CARAPACE_EXAMPLE_P256 the common shape of an IoT device: secp256r1 only and ECDSA P-256 chains
-// (built with CARAPACE_NO_ED25519 and CARAPACE_NO_P384). scripts/baremetal builds both with the
-// size switches and reports their sizes; the board (board.cpp) supplies randomness, time and
-// transport.
+// (built with CARAPACE_NO_ED25519 and CARAPACE_NO_P384); with CARAPACE_EXAMPLE_CCM it offers the
+// AES-CCM suites instead (TLS_AES_128_CCM_SHA256, then TLS_AES_128_CCM_8_SHA256), for servers of
+// devices whose AES hardware has no GHASH. scripts/baremetal builds them with the size switches
+// and reports their sizes; the board (board.cpp) supplies randomness, time and transport.
 //
 // The size switches (each leaves out code a small client does not need; see README.md):
-//   CARAPACE_TLS_NO_AES_GCM        no AES-GCM suites (ChaCha20-Poly1305 only)
+//   CARAPACE_TLS_NO_AES_GCM        no AES-GCM suites
+//   CARAPACE_TLS_NO_AES_CCM        no AES-CCM suites (with the above: ChaCha20-Poly1305 only)
 //   CARAPACE_TLS_NO_SHA384         no TLS_AES_256_GCM_SHA384, so no SHA-384/SHA-512 in TLS
 //   CARAPACE_X25519_NO_BASE_TABLE  X25519 key generation by the ladder, not the Edwards table
 //   CARAPACE_EC_NO_BASE_TABLE      P-256 key generation without the 148 KiB comb of G's multiples
@@ -51,7 +53,11 @@ alignas(client) std::uint8_t client_storage[sizeof(client)];
 std::uint8_t input[2048];
 std::uint8_t output[2048];
 
+#if defined(CARAPACE_EXAMPLE_CCM)
+constexpr tls::cipher_suite suites[] = {tls::cipher_suite::aes_128_ccm_sha256, tls::cipher_suite::aes_128_ccm_8_sha256};
+#else
 constexpr tls::cipher_suite suites[] = {tls::cipher_suite::chacha20_poly1305_sha256};
+#endif
 
 void send(const tls::io_result& r) noexcept { board::send(output, r.produced); }
 

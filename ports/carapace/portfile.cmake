@@ -17,6 +17,7 @@ vcpkg_from_github(
 vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
     FEATURES
         tls-no-aes-gcm       CARAPACE_TLS_NO_AES_GCM
+        tls-no-aes-ccm       CARAPACE_TLS_NO_AES_CCM
         tls-no-sha384        CARAPACE_TLS_NO_SHA384
         tls-no-ocsp          CARAPACE_TLS_NO_OCSP
         tls-no-pins          CARAPACE_TLS_NO_PINS

@@ -623,6 +623,8 @@ const char* suite_name(tls::cipher_suite id) {
         case tls::cipher_suite::aes_128_gcm_sha256: return "TLS_AES_128_GCM_SHA256, dispatched engines";
         case tls::cipher_suite::aes_256_gcm_sha384: return "TLS_AES_256_GCM_SHA384, dispatched engines";
         case tls::cipher_suite::chacha20_poly1305_sha256: return "TLS_CHACHA20_POLY1305_SHA256, dispatched engines";
+        case tls::cipher_suite::aes_128_ccm_sha256: return "TLS_AES_128_CCM_SHA256, dispatched engines";
+        case tls::cipher_suite::aes_128_ccm_8_sha256: return "TLS_AES_128_CCM_8_SHA256, dispatched engines";
     }
     return "?";
 }

@@ -5,7 +5,8 @@
 //                         CARAPACE_X25519_NO_BASE_TABLE, CARAPACE_TLS_NO_OCSP, CARAPACE_TLS_NO_PINS,
 //                         CARAPACE_X509_NO_PROFILES, CARAPACE_NO_P256, CARAPACE_NO_P384,
 //                         CARAPACE_NO_RSA: X25519 and Ed25519 chains (switched_client.cpp)
-//   switched_client_p256  the same TLS and X.509 switches with CARAPACE_NO_ED25519,
+//                         (it keeps the AES-CCM suites: AES without AES-GCM)
+//   switched_client_p256  the same TLS and X.509 switches with CARAPACE_TLS_NO_AES_CCM, CARAPACE_NO_ED25519,
 //                         CARAPACE_NO_P384, CARAPACE_NO_RSA and CARAPACE_EC_NO_BASE_TABLE: secp256r1 and ECDSA
 //                         P-256 chains (switched_client_p256.cpp)
 #pragma once

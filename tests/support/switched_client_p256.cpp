@@ -2,6 +2,7 @@
 // IoT device, secp256r1 only and ECDSA P-256 chains, with the size switches of the bare-metal
 // image, under a namespace name of its own.
 #define CARAPACE_TLS_NO_AES_GCM 1
+#define CARAPACE_TLS_NO_AES_CCM 1
 #define CARAPACE_TLS_NO_SHA384 1
 #define CARAPACE_TLS_NO_OCSP 1
 #define CARAPACE_TLS_NO_PINS 1

@@ -14,7 +14,8 @@ from both sides, and the ECDSA schemes the peers saw (cases_nist.py); all the ce
 again with RSA-2048 and RSA-3072 chains, and the RSA-PSS schemes each peer saw or made
 (cases_rsa.py); OCSP stapling both ways
 (cases_stapling.py); resumption, external PSKs and 0-RTT both ways (cases_psk.py); raw public
-keys (RFC 7250) both ways with GnuTLS (cases_rpk.py); and the usage errors of both commands. The harness (peers, ports,
+keys (RFC 7250) both ways with GnuTLS (cases_rpk.py); the AES-CCM suites both ways, off by
+default (cases_ccm.py); and the usage errors of both commands. The harness (peers, ports,
 processes, the PKI in use) is harness.py. Every process runs with a timeout on a fresh free port
 and is killed at the end. Certificates: the Ed25519 test PKI of tests/vectors/tls, the ECDSA
 one of tests/vectors/tls/ec and the RSA one of tests/vectors/tls/rsa.
@@ -34,6 +35,7 @@ from cases_rsa import rsa_families, rsa_scheme_cases
 from cases_stapling import stapling_cases
 from cases_psk import psk_cases
 from cases_rpk import rpk_cases
+from cases_ccm import ccm_cases
 
 # ----------------------------------------------------------------------------------------------
 # carapace s_client against openssl s_server
@@ -727,5 +729,6 @@ cases += [("usage errors: exit 2", usage_errors)]
 cases += stapling_cases
 cases += psk_cases
 cases += rpk_cases
+cases += ccm_cases
 
 sys.exit(run_cases(cases))

@@ -365,7 +365,7 @@ private:
     // server's record_size_limit is known, records are counted at the smallest limit (64).
     [[nodiscard]] std::size_t output_reserve() const noexcept {
         if (state_ == state::connected || state_ == state::idle) return 0;
-        std::size_t plain = 4 + 48 + 4 + detail::protected_overhead;  // Finished, EndOfEarlyData
+        std::size_t plain = 4 + 48 + 4 + detail::max_protected_overhead;  // Finished, EndOfEarlyData
         if (hs().certificate_requested || state_ <= state::wait_certificate_or_request) {
             plain += 4 + 1 + 255 + 3;
             for (const auto c : config().certificate_chain) plain += 5 + c.size();
@@ -374,7 +374,7 @@ private:
         }
         const bool limit_known = state_ > state::wait_encrypted_extensions;
         const std::size_t chunk = limit_known ? this->outgoing().max_fragment() : 63;
-        const std::size_t last_flight = 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+        const std::size_t last_flight = 6 + plain + (plain + chunk - 1) / chunk * detail::max_protected_overhead;
         if (state_ != state::wait_server_hello) return last_flight;
         return std::max(last_flight, 6 + hello_records_bound());
     }

@@ -18,7 +18,8 @@
 
 namespace carapace::tls {
 
-// Every suite this build has (see cipher_suites.hpp for the switches that leave some out).
+// The suites offered and accepted by default: every one this build has but the two AES-CCM
+// ones, which a config names to use (see cipher_suites.hpp for the switches that leave some out).
 inline constexpr cipher_suite default_cipher_suites[] = {
 #if !defined(CARAPACE_TLS_NO_AES_GCM)
     cipher_suite::aes_128_gcm_sha256,

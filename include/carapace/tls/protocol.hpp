@@ -126,6 +126,8 @@ enum class cipher_suite : std::uint16_t {
     aes_128_gcm_sha256 = 0x1301,
     aes_256_gcm_sha384 = 0x1302,
     chacha20_poly1305_sha256 = 0x1303,
+    aes_128_ccm_sha256 = 0x1304,
+    aes_128_ccm_8_sha256 = 0x1305,
 };
 
 // The legacy_version of TLS 1.3 records and hellos (TLS 1.2).
@@ -207,6 +209,8 @@ constexpr std::string_view to_string(cipher_suite s) noexcept {
         case cipher_suite::aes_128_gcm_sha256: return "TLS_AES_128_GCM_SHA256";
         case cipher_suite::aes_256_gcm_sha384: return "TLS_AES_256_GCM_SHA384";
         case cipher_suite::chacha20_poly1305_sha256: return "TLS_CHACHA20_POLY1305_SHA256";
+        case cipher_suite::aes_128_ccm_sha256: return "TLS_AES_128_CCM_SHA256";
+        case cipher_suite::aes_128_ccm_8_sha256: return "TLS_AES_128_CCM_8_SHA256";
     }
     return "unknown";
 }

@@ -193,7 +193,7 @@ private:
         for (const auto& x : config().extra_extensions) plain += 4 + x.data.size();
         // The client's record_size_limit is not known yet: assume the smallest (RFC 8449: 64).
         const std::size_t chunk = 64 - 1;
-        return hello + detail::record_header_size + 6 + plain + (plain + chunk - 1) / chunk * detail::protected_overhead;
+        return hello + detail::record_header_size + 6 + plain + (plain + chunk - 1) / chunk * detail::max_protected_overhead;
     }
 
     // Our largest share: the largest answer of a key exchange of our groups.

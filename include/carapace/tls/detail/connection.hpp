@@ -60,8 +60,8 @@ namespace carapace::tls::detail {
 
 // Room always kept for an alert or a KeyUpdate record.
 inline constexpr std::size_t small_record_reserve = 64;
-// A protected KeyUpdate record: header, the 5-byte message, its type, the tag.
-inline constexpr std::size_t key_update_record_size = record_header_size + 5 + 1 + aead_tag_size;
+// The KeyUpdate message's size: a record of it adds the write key's overhead.
+inline constexpr std::size_t key_update_message_size = 5;
 
 
 template <class Role, class RoleState, std::size_t HandshakeBufferSize, buffering Buffers>
@@ -227,16 +227,17 @@ protected:
         const std::size_t chunk = writer_.max_fragment();
         const std::size_t first = std::min(chunk, data.size());
         const bool update_first = key_update_owed_ || writer_.near_limit();
-        const std::size_t needed =
-            (update_first ? key_update_record_size : 0) + (first == 0 ? 0 : first + protected_overhead);
+        const std::size_t overhead = writer_.sealed_overhead();
+        const std::size_t update_size = key_update_message_size + overhead;
+        const std::size_t needed = (update_first ? update_size : 0) + (first == 0 ? 0 : first + overhead);
         if (output.size() < needed) return need_space(needed);
         flight out(output);
         if (update_first) send_key_update(out, false);
         std::size_t taken = 0;
         while (taken < data.size()) {
             const std::size_t n = std::min(chunk, data.size() - taken);
-            const std::size_t update = writer_.near_limit() ? key_update_record_size : 0;
-            if (out.room() < update + n + protected_overhead) break;
+            const std::size_t update = writer_.near_limit() ? update_size : 0;
+            if (out.room() < update + n + overhead) break;
             if (update != 0) send_key_update(out, false);
             std::memcpy(out.content_space().data(), data.data() + taken, n);
             out.commit(n);

@@ -7,8 +7,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <new>
+#include <type_traits>
 
+#if !defined(CARAPACE_TLS_NO_AES_CCM)
+#include "carapace/aead/aes_ccm.hpp"
+#endif
 #if !defined(CARAPACE_TLS_NO_AES_GCM)
 #include "carapace/aead/aes_gcm.hpp"
 #endif
@@ -28,8 +33,10 @@ inline constexpr std::size_t max_ciphertext_size = 16384 + 256;      // 2^14 + 2
 inline constexpr std::size_t max_record_size = record_header_size + max_ciphertext_size;
 
 // §5.5: AES-GCM keys carry at most 2^24.5 full-size records; we update well before, at 2^23.
-// ChaCha20-Poly1305's limit is beyond any sequence number we reach.
-inline constexpr std::uint64_t gcm_record_limit = std::uint64_t{1} << 23;
+// AES-CCM's confidentiality bound is of the same order (RFC 9147 §4.5.3, which also bounds
+// forgery attempts: TLS needs no such bound, its first failed record is fatal), so CCM keys
+// take the same limit. ChaCha20-Poly1305's limit is beyond any sequence number we reach.
+inline constexpr std::uint64_t aes_record_limit = std::uint64_t{1} << 23;
 
 // An opened record's inner plaintext is content || type || zero padding (§5.4).
 struct inner_plaintext {
@@ -95,9 +102,12 @@ public:
 
     [[nodiscard]] bool active() const noexcept { return active_; }
     [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
+    // The tag each record carries under this key (the largest, max_tag_size, while none is
+    // installed: what a flight is planned with before its keys exist).
+    [[nodiscard]] std::size_t tag_size() const noexcept { return tag_size_; }
     // True when this key should be replaced by a KeyUpdate before more records are sealed.
     [[nodiscard]] bool near_limit() const noexcept {
-        return kind_ != aead_kind::chacha20_poly1305 && sequence_ >= gcm_record_limit;
+        return kind_ != aead_kind::chacha20_poly1305 && sequence_ >= aes_record_limit;
     }
 
     // Keys this direction from a traffic secret and resets the sequence number.
@@ -106,45 +116,29 @@ public:
         bytes<max_key_size> key{};
         traffic_key_and_iv(suite.hash, traffic, byte_span(key).first(suite.key_size), iv_);
         kind_ = suite.aead;
-        switch (kind_) {
-#if !defined(CARAPACE_TLS_NO_AES_GCM)
-            case aead_kind::aes_128_gcm:
-                ::new (static_cast<void*>(&aes128_)) aes128_gcm(fixed_view<16>(byte_view(key).first<16>()));
-                break;
-            case aead_kind::aes_256_gcm: ::new (static_cast<void*>(&aes256_)) aes256_gcm(fixed_view<32>(key)); break;
-#else
-            default: break;  // the AES-GCM suites are left out
-#endif
-            case aead_kind::chacha20_poly1305:
-                ::new (static_cast<void*>(&chacha_)) chacha20_poly1305(fixed_view<32>(key));
-                break;
-        }
+        with_aead([&key](auto& aead) {
+            using aead_type = std::remove_cvref_t<decltype(aead)>;
+            constexpr std::size_t n = aead_type::key_size;
+            ::new (static_cast<void*>(&aead)) aead_type(fixed_view<n>(byte_view(key).first<n>()));
+        });
         secure_wipe(key);
+        tag_size_ = static_cast<std::uint8_t>(suite.tag_size);
         active_ = true;
         sequence_ = 0;
     }
 
     void clear() noexcept {
-        if (active_) {
-            switch (kind_) {
-#if !defined(CARAPACE_TLS_NO_AES_GCM)
-                case aead_kind::aes_128_gcm: aes128_.~aes128_gcm(); break;
-                case aead_kind::aes_256_gcm: aes256_.~aes256_gcm(); break;
-#else
-                default: break;  // the AES-GCM suites are left out
-#endif
-                case aead_kind::chacha20_poly1305: chacha_.~chacha20_poly1305(); break;
-            }
-        }
+        if (active_) with_aead([](auto& aead) { std::destroy_at(&aead); });
         active_ = false;
+        tag_size_ = max_tag_size;
         secure_wipe(iv_);
         sequence_ = 0;
     }
 
     // record = header (5 bytes, written here) || inner plaintext (inner_size bytes, encrypted in
-    // place) || room for the tag. Returns the record's total size.
+    // place) || room for the tag (tag_size() bytes). Returns the record's total size.
     std::size_t seal(byte_span record, std::size_t inner_size) noexcept {
-        const std::size_t body = inner_size + aead_tag_size;
+        const std::size_t body = inner_size + tag_size_;
         record[0] = static_cast<std::uint8_t>(content_type::application_data);
         record[1] = 0x03;
         record[2] = 0x03;
@@ -153,38 +147,45 @@ public:
         const auto nonce = next_nonce();
         const byte_view aad = byte_view(record).first(record_header_size);
         const byte_span inner = record.subspan(record_header_size, inner_size);
-        const auto tag = record.subspan(record_header_size + inner_size).first<aead_tag_size>();
-        errc e = errc::ok;
+        const byte_span tag = record.subspan(record_header_size + inner_size);
+        // Sizes are within every AEAD's limits by construction. (A switch, not with_aead: the
+        // calls stay inlined at -Os, which a small target's image size feels.)
         switch (kind_) {
 #if !defined(CARAPACE_TLS_NO_AES_GCM)
-            case aead_kind::aes_128_gcm: e = aes128_.seal(nonce, aad, inner, inner, tag); break;
-            case aead_kind::aes_256_gcm: e = aes256_.seal(nonce, aad, inner, inner, tag); break;
-#else
-            default: break;  // the AES-GCM suites are left out
+            case aead_kind::aes_128_gcm: (void)aes128_.seal(nonce, aad, inner, inner, tag.first<16>()); break;
+            case aead_kind::aes_256_gcm: (void)aes256_.seal(nonce, aad, inner, inner, tag.first<16>()); break;
 #endif
-            case aead_kind::chacha20_poly1305: e = chacha_.seal(nonce, aad, inner, inner, tag); break;
+#if !defined(CARAPACE_TLS_NO_AES_CCM)
+            case aead_kind::aes_128_ccm: (void)ccm16_.seal(nonce, aad, inner, inner, tag.first<16>()); break;
+            case aead_kind::aes_128_ccm_8: (void)ccm8_.seal(nonce, aad, inner, inner, tag.first<8>()); break;
+#endif
+            case aead_kind::chacha20_poly1305: (void)chacha_.seal(nonce, aad, inner, inner, tag.first<16>()); break;
+#if defined(CARAPACE_TLS_NO_AES_GCM) || defined(CARAPACE_TLS_NO_AES_CCM)
+            default: break;  // a suite this build leaves out is never installed
+#endif
         }
-        (void)e;  // sizes are within every AEAD's limits by construction
         return record_header_size + body;
     }
 
     // Opens a protected record in place: header is its 5-byte header, body its ciphertext and
-    // tag. On success the inner plaintext is the first body.size() - 16 bytes of body; on failure
-    // that part is zeroed.
+    // tag. On success the inner plaintext is the first body.size() - tag_size() bytes of body; on
+    // failure that part is zeroed.
     [[nodiscard]] errc open(byte_view header, byte_span body) noexcept {
-        if (body.size() < aead_tag_size) return errc::authentication_failed;
+        if (body.size() < tag_size_) return errc::authentication_failed;
         const auto nonce = next_nonce();
-        const std::size_t n = body.size() - aead_tag_size;
-        const byte_span text = body.first(n);
-        const byte_view tag = body.subspan(n);
-        switch (kind_) {
+        switch (kind_) {  // (a switch for the reason seal() gives)
 #if !defined(CARAPACE_TLS_NO_AES_GCM)
-            case aead_kind::aes_128_gcm: return aes128_.open(nonce, header, text, tag, text);
-            case aead_kind::aes_256_gcm: return aes256_.open(nonce, header, text, tag, text);
-#else
-            default: break;  // the AES-GCM suites are left out
+            case aead_kind::aes_128_gcm: return open_with(aes128_, nonce, header, body);
+            case aead_kind::aes_256_gcm: return open_with(aes256_, nonce, header, body);
 #endif
-            case aead_kind::chacha20_poly1305: return chacha_.open(nonce, header, text, tag, text);
+#if !defined(CARAPACE_TLS_NO_AES_CCM)
+            case aead_kind::aes_128_ccm: return open_with(ccm16_, nonce, header, body);
+            case aead_kind::aes_128_ccm_8: return open_with(ccm8_, nonce, header, body);
+#endif
+            case aead_kind::chacha20_poly1305: return open_with(chacha_, nonce, header, body);
+#if defined(CARAPACE_TLS_NO_AES_GCM) || defined(CARAPACE_TLS_NO_AES_CCM)
+            default: break;  // a suite this build leaves out is never installed
+#endif
         }
         return errc::authentication_failed;
     }
@@ -206,10 +207,43 @@ private:
         return nonce;
     }
 
+    // Splits body at the AEAD's own (constant) tag size and opens it in place.
+    template <class Aead>
+    [[nodiscard]] static errc open_with(const Aead& aead, const bytes<iv_size>& nonce, byte_view header,
+                                        byte_span body) noexcept {
+        constexpr std::size_t tag = Aead::tag_size;
+        if (body.size() < tag) return errc::authentication_failed;
+        const byte_span text = body.first(body.size() - tag);
+        return aead.open(nonce, header, text, byte_view(body).last<tag>(), text);
+    }
+
+    // Calls f with the union member of kind_, to build and destroy it.
+    template <class F>
+    void with_aead(F&& f) noexcept {
+        switch (kind_) {
+#if !defined(CARAPACE_TLS_NO_AES_GCM)
+            case aead_kind::aes_128_gcm: f(aes128_); return;
+            case aead_kind::aes_256_gcm: f(aes256_); return;
+#endif
+#if !defined(CARAPACE_TLS_NO_AES_CCM)
+            case aead_kind::aes_128_ccm: f(ccm16_); return;
+            case aead_kind::aes_128_ccm_8: f(ccm8_); return;
+#endif
+            case aead_kind::chacha20_poly1305: f(chacha_); return;
+#if defined(CARAPACE_TLS_NO_AES_GCM) || defined(CARAPACE_TLS_NO_AES_CCM)
+            default: return;  // a suite this build leaves out is never installed
+#endif
+        }
+    }
+
     union {
 #if !defined(CARAPACE_TLS_NO_AES_GCM)
         aes128_gcm aes128_;
         aes256_gcm aes256_;
+#endif
+#if !defined(CARAPACE_TLS_NO_AES_CCM)
+        aes128_ccm16 ccm16_;
+        aes128_ccm8 ccm8_;
 #endif
         chacha20_poly1305 chacha_;
     };
@@ -218,6 +252,7 @@ private:
     std::uint64_t sequence_ = 0;
     bytes<iv_size> iv_{};
     aead_kind kind_ = aead_kind::aes_128_gcm;
+    std::uint8_t tag_size_ = max_tag_size;
     bool active_ = false;
 };
 

@@ -31,8 +31,11 @@
 
 namespace carapace::tls::detail {
 
-// Overhead of one protected record: header, inner content type, tag.
-inline constexpr std::size_t protected_overhead = record_header_size + 1 + aead_tag_size;
+// Overhead of one protected record under a key with tags of tag_size bytes: header, inner
+// content type, tag (§5.2).
+constexpr std::size_t protected_overhead(std::size_t tag_size) noexcept { return record_header_size + 1 + tag_size; }
+// The most any suite adds: what a flight planned before its keys are known is sized with.
+inline constexpr std::size_t max_protected_overhead = protected_overhead(max_tag_size);
 // RFC 8449 form of "no limit": the largest inner plaintext, content plus its type byte.
 inline constexpr std::size_t max_inner_plaintext = max_plaintext_size + 1;
 // Early data a server that declines it skips before giving up (§4.2.10: "up to the configured
@@ -108,7 +111,7 @@ public:
         if (length > max_ciphertext_size) return error::record_overflow;
         // The inner plaintext's size is public: refuse one over our limit before decrypting
         // (while skipping early data the record is not ours to judge).
-        if (skip_ == early_data_skip::none && length > inner_limit_ + aead_tag_size) return error::record_overflow;
+        if (skip_ == early_data_skip::none && length > inner_limit_ + cipher_.tag_size()) return error::record_overflow;
         return error::none;
     }
 
@@ -140,7 +143,7 @@ public:
             return fail(error::bad_record_mac);
         }
         skip_ = early_data_skip::none;  // the peer's first real record ends the early data
-        const byte_span inner = body.first(body.size() - aead_tag_size);
+        const byte_span inner = body.first(body.size() - cipher_.tag_size());
         const inner_plaintext parsed = parse_inner_plaintext(inner);
         if (parsed.type == content_type::invalid) return fail(error::unexpected_message);
         opened_record r;
@@ -201,16 +204,24 @@ public:
     // The most content we put in one record, protected or not (§5.1: never over 2^14).
     [[nodiscard]] std::size_t max_fragment() const noexcept { return peer_limit_ - 1; }
 
+    // What one record adds to its content under the current protection.
+    [[nodiscard]] std::size_t overhead() const noexcept {
+        return is_protected() ? protected_overhead(cipher_.tag_size()) : record_header_size;
+    }
+    // What one protected record adds: under the current key, or the most any suite adds while
+    // there is none yet.
+    [[nodiscard]] std::size_t sealed_overhead() const noexcept { return protected_overhead(cipher_.tag_size()); }
+
     // Output bytes for `content` bytes sent as records of the current protection.
     [[nodiscard]] std::size_t records_size(std::size_t content) const noexcept {
         if (content == 0) return 0;
         const std::size_t records = (content + max_fragment() - 1) / max_fragment();
-        return content + records * (is_protected() ? protected_overhead : record_header_size);
+        return content + records * overhead();
     }
     // The same for protected records, whatever the current protection.
     [[nodiscard]] std::size_t protected_size(std::size_t content) const noexcept {
         if (content == 0) return 0;
-        return content + (content + max_fragment() - 1) / max_fragment() * protected_overhead;
+        return content + (content + max_fragment() - 1) / max_fragment() * sealed_overhead();
     }
 
     // record = header (written here) || inner plaintext of inner_size bytes || room for the tag.
@@ -258,7 +269,7 @@ public:
     void flush(record_writer& writer, content_type type, std::uint16_t version = legacy_version_tls12) noexcept {
         if (run_ == 0 || !ok_) return;
         const bool sealed = writer.is_protected();
-        const std::size_t overhead = sealed ? protected_overhead : record_header_size;
+        const std::size_t overhead = writer.overhead();
         const std::size_t chunk = writer.max_fragment();
         const std::size_t records = (run_ + chunk - 1) / chunk;
         if (out_.size() - pos_ < run_ + records * overhead) {

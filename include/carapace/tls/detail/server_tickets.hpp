@@ -162,7 +162,7 @@ inline psk_choice choose_ticket(const server_config& config, std::optional<std::
 // The most bytes of protected records `count` of our tickets take, in records of `max_fragment`.
 [[nodiscard]] constexpr std::size_t tickets_size(std::size_t count, std::size_t max_fragment) noexcept {
     const std::size_t plain = count * (4 + 4 + 4 + 1 + 4 + 2 + max_sealed_ticket_size + 2);
-    return plain + (plain + max_fragment - 1) / max_fragment * protected_overhead;
+    return plain + (plain + max_fragment - 1) / max_fragment * max_protected_overhead;
 }
 
 // What a ticket we issue is bound to: the connection's suite, resumption_master_secret, server
