@@ -18,6 +18,7 @@ required_conan_version = ">=2.0"
 # name, upper-cased, for every consumer. CMakeLists.txt and the vcpkg port have the same list.
 SIZE_SWITCHES = (
     "tls_no_aes_gcm", "tls_no_aes_ccm", "tls_no_sha384", "tls_no_ocsp", "tls_no_pins", "tls_no_psk", "tls_no_certificates",
+    "tls_no_raw_public_keys",
     "x509_no_profiles",
     "no_ed25519", "no_p256", "no_p384", "no_rsa", "no_mlkem", "mlkem_no_matrix",
     "x25519_no_base_table", "ec_no_base_table",

@@ -23,6 +23,7 @@ vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
         tls-no-pins          CARAPACE_TLS_NO_PINS
         tls-no-psk           CARAPACE_TLS_NO_PSK
         tls-no-certificates  CARAPACE_TLS_NO_CERTIFICATES
+        tls-no-raw-public-keys CARAPACE_TLS_NO_RAW_PUBLIC_KEYS
         x509-no-profiles     CARAPACE_X509_NO_PROFILES
         no-ed25519           CARAPACE_NO_ED25519
         no-p256              CARAPACE_NO_P256

@@ -333,8 +333,10 @@ private:
         if (!config().extension_order.empty()) ch.order = config().extension_order;
         const auto server_types = detail::server_types_offered(config());
         const auto client_types = detail::client_types_offered(config());
-        ch.server_certificate_types = server_types.view();
-        ch.client_certificate_types = client_types.view();
+        if constexpr (have_raw_public_keys) {
+            ch.server_certificate_types = server_types.view();
+            ch.client_certificate_types = client_types.view();
+        }
 
         // §4.2.11: the PSKs, with binders of their hash's size, zero until computed over the hello.
         hs().psks.choose(config(), hello_retry_ ? std::optional(this->suite().hash) : std::nullopt);
@@ -525,15 +527,19 @@ private:
             this->limit_sent_records(ee.record_size_limit);
             if (config().record_size_limit != 0) this->limit_received_records(config().record_size_limit);
         }
-        // RFC 7250 §4.2: each answer is one of the types we offered.
-        if (const error e = detail::check_certificate_type_answer(
-                ee.server_certificate_type, detail::server_types_offered(config()).view(), hs().server_type);
-            e != error::none)
-            return {e};
-        if (const error e = detail::check_certificate_type_answer(
-                ee.client_certificate_type, detail::client_types_offered(config()).view(), hs().client_type);
-            e != error::none)
-            return {e};
+        // RFC 7250 §4.2: each answer is one of the types we offered (none, without raw public keys).
+        if constexpr (!have_raw_public_keys) {
+            if (ee.server_certificate_type || ee.client_certificate_type) return {error::unsupported_extension};
+        } else {
+            if (const error e = detail::check_certificate_type_answer(
+                    ee.server_certificate_type, detail::server_types_offered(config()).view(), hs().server_type);
+                e != error::none)
+                return {e};
+            if (const error e = detail::check_certificate_type_answer(
+                    ee.client_certificate_type, detail::client_types_offered(config()).view(), hs().client_type);
+                e != error::none)
+                return {e};
+        }
         // A PSK handshake has no certificates (§2.2) and no CertificateRequest (§4.3.2).
         state_ = psk_used_ ? state::wait_finished : state::wait_certificate_or_request;
         return answer_to_early_data(ee.early_data);
@@ -605,7 +611,8 @@ private:
         if (!c.request_context.empty()) return {error::illegal_parameter};
         if (c.entries.empty()) return {error::decode_error};  // §4.4.2.4
         const auto chain = detail::codec::chain_of(c);
-        if (hs().server_type == certificate_type::raw_public_key) return on_raw_public_key(chain.view());
+        if constexpr (have_raw_public_keys)
+            if (hs().server_type == certificate_type::raw_public_key) return on_raw_public_key(chain.view());
         // Without a server_certificate_type answer the server sends X.509 (RFC 7250 §4.2).
         if (!detail::takes_certificate_type(config(), certificate_type::x509)) return {error::unsupported_certificate};
         stapled_status status = stapled_status::none;
@@ -667,7 +674,7 @@ private:
         if constexpr (have_certificates) {
             if (hs().certificate_requested) {
                 // Without a certificate for the server's algorithms: an empty one, and no signature.
-                const bool raw = hs().client_type == certificate_type::raw_public_key;
+                const bool raw = have_raw_public_keys && hs().client_type == certificate_type::raw_public_key;
                 const std::span<const byte_view> ours =
                     raw ? std::span<const byte_view>(&config().raw_public_key, 1) : config().certificate_chain;
                 const step s = this->authenticate(out, hs().client_scheme ? ours : std::span<const byte_view>{},

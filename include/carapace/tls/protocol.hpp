@@ -64,6 +64,15 @@ enum class extension_type : std::uint16_t {
 // entries hold. X.509 certificates, or a bare DER SubjectPublicKeyInfo (a raw public key).
 enum class certificate_type : std::uint8_t { x509 = 0, raw_public_key = 2 };
 
+#if defined(CARAPACE_TLS_NO_RAW_PUBLIC_KEYS)
+inline constexpr bool have_raw_public_keys = false;
+#else
+// Whether this build has raw public keys (RFC 7250); a size switch for clients that only take
+// X.509, CARAPACE_TLS_NO_RAW_PUBLIC_KEYS, leaves them out: neither certificate type extension is
+// sent, an answer naming one is refused, and raw_public_key and peer_certificate_types are ignored.
+inline constexpr bool have_raw_public_keys = true;
+#endif
+
 // TLS named groups (RFC 8446 §4.2.7, RFC 8422, the ML-KEM drafts).
 enum class named_group : std::uint16_t {
     secp256r1 = 0x0017,

@@ -432,7 +432,7 @@ private:
             this->write_message(out, handshake_type::certificate_request, [&](detail::writer& w) { encode(w, cr); });
         }
         // The caller's OCSP response for our leaf, when the client asked for one (RFC 6066 §8).
-        const bool raw = hs().own_type == certificate_type::raw_public_key;
+        const bool raw = have_raw_public_keys && hs().own_type == certificate_type::raw_public_key;
         const byte_view ocsp = detail::codec::asks_for_ocsp(ch) && !raw ? config().ocsp_response : byte_view{};
         const std::span<const byte_view> ours =
             raw ? std::span<const byte_view>(&config().raw_public_key, 1) : config().certificate_chain;
@@ -529,7 +529,7 @@ private:
         }
         if (config().verifier == nullptr) return {error::certificate_unknown};
         const auto chain = detail::codec::chain_of(c);
-        const error e = hs().client_type == certificate_type::raw_public_key
+        const error e = have_raw_public_keys && hs().client_type == certificate_type::raw_public_key
                             ? this->accept_raw_public_key(chain.view(), *config().verifier, true)
                             : this->accept_certificate(chain.view(), *config().verifier, {}, config().clock, true);
         if (e == error::pending) return {error::none, event::verification_needed};

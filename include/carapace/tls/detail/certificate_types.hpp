@@ -22,7 +22,7 @@ namespace carapace::tls::detail {
 
 // Whether we take certificates of type `t` from the peer (no configured types: X.509 only).
 constexpr bool takes_certificate_type(const common_config& c, certificate_type t) noexcept {
-    if (c.peer_certificate_types.empty()) return t == certificate_type::x509;
+    if (!have_raw_public_keys || c.peer_certificate_types.empty()) return t == certificate_type::x509;
     for (const certificate_type x : c.peer_certificate_types)
         if (x == t) return true;
     return false;
@@ -30,7 +30,8 @@ constexpr bool takes_certificate_type(const common_config& c, certificate_type t
 
 // Whether we hold a credential of type `t` (a chain, or a raw public key).
 constexpr bool holds_certificate_type(const common_config& c, certificate_type t) noexcept {
-    return t == certificate_type::x509 ? !c.certificate_chain.empty() : !c.raw_public_key.empty();
+    return t == certificate_type::x509 ? !c.certificate_chain.empty()
+                                       : have_raw_public_keys && !c.raw_public_key.empty();
 }
 
 // The first type of the client's `offered` list that `usable` accepts, if any.
@@ -99,7 +100,7 @@ constexpr codec::certificate_type_list server_types_offered(const client_config&
 // raw_public_key first and X.509 after it when we hold a chain too.
 constexpr codec::certificate_type_list client_types_offered(const client_config& c) noexcept {
     codec::certificate_type_list l;
-    if (c.raw_public_key.empty()) return l;
+    if (!have_raw_public_keys || c.raw_public_key.empty()) return l;
     l.add(certificate_type::raw_public_key);
     if (!c.certificate_chain.empty()) l.add(certificate_type::x509);
     return l;

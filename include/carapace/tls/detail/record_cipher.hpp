@@ -104,7 +104,8 @@ public:
     [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
     // The tag each record carries under this key (the largest, max_tag_size, while none is
     // installed: what a flight is planned with before its keys exist).
-    [[nodiscard]] std::size_t tag_size() const noexcept { return tag_size_; }
+    // A constant when every suite of the build has 16-byte tags (only CCM_8's are shorter).
+    [[nodiscard]] std::size_t tag_size() const noexcept { return have_aes_ccm ? tag_size_ : max_tag_size; }
     // True when this key should be replaced by a KeyUpdate before more records are sealed.
     [[nodiscard]] bool near_limit() const noexcept {
         return kind_ != aead_kind::chacha20_poly1305 && sequence_ >= aes_record_limit;
@@ -122,7 +123,7 @@ public:
             ::new (static_cast<void*>(&aead)) aead_type(fixed_view<n>(byte_view(key).first<n>()));
         });
         secure_wipe(key);
-        tag_size_ = static_cast<std::uint8_t>(suite.tag_size);
+        if constexpr (have_aes_ccm) tag_size_ = static_cast<std::uint8_t>(suite.tag_size);
         active_ = true;
         sequence_ = 0;
     }
@@ -130,7 +131,7 @@ public:
     void clear() noexcept {
         if (active_) with_aead([](auto& aead) { std::destroy_at(&aead); });
         active_ = false;
-        tag_size_ = max_tag_size;
+        if constexpr (have_aes_ccm) tag_size_ = max_tag_size;
         secure_wipe(iv_);
         sequence_ = 0;
     }
@@ -138,7 +139,7 @@ public:
     // record = header (5 bytes, written here) || inner plaintext (inner_size bytes, encrypted in
     // place) || room for the tag (tag_size() bytes). Returns the record's total size.
     std::size_t seal(byte_span record, std::size_t inner_size) noexcept {
-        const std::size_t body = inner_size + tag_size_;
+        const std::size_t body = inner_size + tag_size();
         record[0] = static_cast<std::uint8_t>(content_type::application_data);
         record[1] = 0x03;
         record[2] = 0x03;
@@ -171,7 +172,7 @@ public:
     // tag. On success the inner plaintext is the first body.size() - tag_size() bytes of body; on
     // failure that part is zeroed.
     [[nodiscard]] errc open(byte_view header, byte_span body) noexcept {
-        if (body.size() < tag_size_) return errc::authentication_failed;
+        if (body.size() < tag_size()) return errc::authentication_failed;
         const auto nonce = next_nonce();
         switch (kind_) {  // (a switch for the reason seal() gives)
 #if !defined(CARAPACE_TLS_NO_AES_GCM)

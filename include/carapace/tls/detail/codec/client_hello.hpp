@@ -173,8 +173,8 @@ constexpr extension_set offered_extensions(const client_hello& ch) noexcept {
     offer(extension_type::psk_key_exchange_modes, !ch.psk_key_exchange_modes.empty());
     offer(extension_type::record_size_limit, ch.record_size_limit != 0);
     offer(extension_type::early_data, ch.early_data);
-    offer(extension_type::client_certificate_type, !ch.client_certificate_types.empty());
-    offer(extension_type::server_certificate_type, !ch.server_certificate_types.empty());
+    offer(extension_type::client_certificate_type, have_raw_public_keys && !ch.client_certificate_types.empty());
+    offer(extension_type::server_certificate_type, have_raw_public_keys && !ch.server_certificate_types.empty());
     offer(extension_type::post_handshake_auth, ch.post_handshake_auth);
     if (!ch.psk_identities.empty()) s.add(extension_type::pre_shared_key);
     for (const raw_extension& x : ch.extra_extensions) s.add(x.type);
@@ -264,7 +264,8 @@ constexpr void write_own(writer& w, const client_hello& ch, extension_type t) no
         case extension_type::server_certificate_type: {
             const byte_view types = t == extension_type::client_certificate_type ? ch.client_certificate_types
                                                                                  : ch.server_certificate_types;
-            if (!types.empty()) write_extension(w, t, [&](writer& x) { write_certificate_type_list(x, types); });
+            if (have_raw_public_keys && !types.empty())
+                write_extension(w, t, [&](writer& x) { write_certificate_type_list(x, types); });
             return;
         }
         case extension_type::early_data:

@@ -119,9 +119,12 @@ constexpr void encode(writer& w, const encrypted_extensions& ee) noexcept {
                 case extension_type::early_data:
                     ee.early_data = true;
                     return data.empty() ? error::none : error::decode_error;
+                // Never offered without raw public keys (CARAPACE_TLS_NO_RAW_PUBLIC_KEYS).
                 case extension_type::server_certificate_type:
+                    if (!have_raw_public_keys) return error::unsupported_extension;
                     return decode_certificate_type_choice(data, ee.server_certificate_type);
                 case extension_type::client_certificate_type:
+                    if (!have_raw_public_keys) return error::unsupported_extension;
                     return decode_certificate_type_choice(data, ee.client_certificate_type);
                 default:
                     ++ee.ignored_extensions;
