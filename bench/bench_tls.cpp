@@ -267,6 +267,8 @@ const char* openssl_suite_name(tls::cipher_suite s) {
         case tls::cipher_suite::aes_128_gcm_sha256: return "TLS_AES_128_GCM_SHA256";
         case tls::cipher_suite::aes_256_gcm_sha384: return "TLS_AES_256_GCM_SHA384";
         case tls::cipher_suite::chacha20_poly1305_sha256: return "TLS_CHACHA20_POLY1305_SHA256";
+        case tls::cipher_suite::aes_128_ccm_sha256: return "TLS_AES_128_CCM_SHA256";
+        case tls::cipher_suite::aes_128_ccm_8_sha256: return "TLS_AES_128_CCM_8_SHA256";
     }
     return "";
 }
@@ -412,6 +414,8 @@ const char* suite_label(tls::cipher_suite s) {
         case tls::cipher_suite::aes_128_gcm_sha256: return "AES_128_GCM_SHA256";
         case tls::cipher_suite::aes_256_gcm_sha384: return "AES_256_GCM_SHA384";
         case tls::cipher_suite::chacha20_poly1305_sha256: return "CHACHA20_POLY1305_SHA256";
+        case tls::cipher_suite::aes_128_ccm_sha256: return "AES_128_CCM_SHA256";
+        case tls::cipher_suite::aes_128_ccm_8_sha256: return "AES_128_CCM_8_SHA256";
     }
     return "?";
 }
