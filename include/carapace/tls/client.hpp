@@ -64,10 +64,12 @@ struct client_handshake_state {
 #if !defined(CARAPACE_TLS_NO_PSK)
     secret early_traffic{};  // while our early data may still be sent
 #endif
-    std::optional<signature_scheme> client_scheme{};
+    // The one-byte fields before the two-byte one: in this order they fill the padding instead of
+    // adding to it.
     bool certificate_requested = false;
     certificate_type server_type = certificate_type::x509;  // RFC 7250: what the server's Certificate holds
     certificate_type client_type = certificate_type::x509;  // and what ours is to hold
+    std::optional<signature_scheme> client_scheme{};
 };
 
 }  // namespace detail
