@@ -619,7 +619,7 @@ def usage_errors():
         ["s_client", "--connect", target, "--groups", "x25519:nope"],
         ["s_client", "--connect", target, "--groups", "secp521r1"],
         ["s_client", "--connect", target, "--groups", "*x25519:*secp256r1:*secp384r1:*x25519"],
-        ["s_client", "--connect", target, "--ciphersuites", "TLS_AES_128_CCM_SHA256"],
+        ["s_client", "--connect", target, "--ciphersuites", "TLS_AES_256_CCM_SHA256"],
         ["s_client", "--connect", target, "--CAfile", work("missing.pem")],
         ["s_client", "--connect", target, "--CAfile", vec(pki.root + ".pem"), "--insecure"],
         ["s_client", "--connect", target, "--cert", vec(pki.client + ".pem")],
