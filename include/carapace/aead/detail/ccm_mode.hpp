@@ -75,9 +75,16 @@ constexpr void ccm_mac_aad(const typename Engine::key_state& s, bytes<16>& y, by
 // Counter mode and CBC-MAC over the payload's whole blocks, from the counter block ctr (whose
 // last q bytes are the counter). The engine counts in the last four bytes; when they wrap (only
 // possible for q > 4, after 2^32 blocks) the carry goes on into the counter's higher bytes here.
+// With q < 4 those four bytes start with nonce bytes, which may be secret (TLS derives its nonces
+// from the traffic secret), so nothing is computed from them: the length limit of §2.1, fewer than
+// 2^(8q) bytes, keeps the count within the q counter bytes, and one call takes every block.
 template <class Engine, bool Encrypt>
 constexpr void ccm_crypt_blocks(const typename Engine::key_state& s, bytes<16>& y, bytes<16>& ctr, std::size_t q,
                                 const std::uint8_t* in, std::uint8_t* out, std::size_t count) noexcept {
+    if (q < 4) {
+        if (count != 0) Engine::template ctr_cbc_mac<Encrypt>(s, y.data(), ctr.data(), in, out, count);
+        return;
+    }
     while (count != 0) {
         const std::uint64_t room = (std::uint64_t{1} << 32) - load_be32(ctr.data() + 12);
         const std::size_t n = count < room ? count : static_cast<std::size_t>(room);
