@@ -76,8 +76,8 @@ constexpr void ccm_mac_aad(const typename Engine::key_state& s, bytes<16>& y, by
 // last q bytes are the counter). The engine counts in the last four bytes; when they wrap (only
 // possible for q > 4, after 2^32 blocks) the carry goes on into the counter's higher bytes here.
 // With q < 4 those four bytes start with nonce bytes, which may be secret (TLS derives its nonces
-// from the traffic secret), so nothing is computed from them: the length limit of §2.1, fewer than
-// 2^(8q) bytes, keeps the count within the q counter bytes, and one call takes every block.
+// from the traffic secret), so nothing is computed from them: the length limit (SP 800-38C A.1),
+// fewer than 2^(8q) bytes, keeps the count within the q counter bytes: one call takes every block.
 template <class Engine, bool Encrypt>
 constexpr void ccm_crypt_blocks(const typename Engine::key_state& s, bytes<16>& y, bytes<16>& ctr, std::size_t q,
                                 const std::uint8_t* in, std::uint8_t* out, std::size_t count) noexcept {
