@@ -2,7 +2,7 @@
 """Drives carapace-tool through its documented contract and compares every answer with
 Python's own hashlib/hmac and python3-cryptography (independent implementations): the
 primitives here, SHA-3/SHAKE/ML-KEM in tool_test_pq.py, genkey/sign/verify-sig/ecdh in tool_test_keys.py, x509/verify in
-tool_test_x509.py, s_client/s_server in tool_test_tls.py, the age commands in
+tool_test_x509.py, s_client/s_server in tool_test_tls.py (raw public keys in tool_test_tls_rpk.py), the age commands in
 tool_test_age.py.
 Prints 'N passed, N failed'."""
 import hashlib
@@ -307,6 +307,7 @@ import tool_test_pq  # noqa: E402,F401
 import tool_test_keys  # noqa: E402,F401
 import tool_test_x509  # noqa: E402,F401
 import tool_test_tls  # noqa: E402,F401
+import tool_test_tls_rpk  # noqa: E402,F401
 import tool_test_age  # noqa: E402,F401
 
 print(f"{tool_common.passed} passed, {tool_common.failed} failed")
