@@ -31,6 +31,7 @@
 #include "carapace/core/cpu.hpp"
 #include "carapace/core/ct.hpp"
 #include "carapace/core/int128.hpp"
+#include "carapace/core/unroll.hpp"
 #include "carapace/core/wipe.hpp"
 
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
@@ -103,7 +104,9 @@ struct ifma_engine {
                                                                   const std::uint64_t (&k0)[P],
                                                                   std::size_t limb_count) noexcept {
         __m512i va[P][K], vm[P][K], acc[P][K], vk0[P];
+CARAPACE_UNROLL(16)
         for (std::size_t p = 0; p < P; ++p) {
+CARAPACE_UNROLL(16)
             for (std::size_t k = 0; k < K; ++k) {
                 va[p][k] = _mm512_loadu_si512(a[p] + 8 * k);
                 vm[p][k] = _mm512_loadu_si512(m[p] + 8 * k);
@@ -116,11 +119,14 @@ struct ifma_engine {
         // before it: the a products, high halves of row i and low halves of row i + 1 (which land
         // on the same limbs once the row has moved down), are summed aside beforehand, so the
         // chain from one q to the next is q m's low half, the move, one addition and q itself.
+CARAPACE_UNROLL(16)
         for (std::size_t p = 0; p < P; ++p) {
             const __m512i b0 = _mm512_set1_epi64(static_cast<long long>(b[p][0]));
+CARAPACE_UNROLL(16)
             for (std::size_t k = 0; k < K; ++k) acc[p][k] = _mm512_madd52lo_epu64(acc[p][k], va[p][k], b0);
         }
         for (std::size_t i = 0; i < limb_count; ++i) {
+CARAPACE_UNROLL(16)
             for (std::size_t p = 0; p < P; ++p) {
                 const __m512i bi = _mm512_set1_epi64(static_cast<long long>(b[p][i]));
                 const __m512i next = _mm512_set1_epi64(static_cast<long long>(i + 1 < limb_count ? b[p][i + 1] : 0));
@@ -128,6 +134,7 @@ struct ifma_engine {
                 const __m512i q =
                     _mm512_madd52lo_epu64(zero, _mm512_maskz_permutexvar_epi64(0xff, zero, acc[p][0]), vk0[p]);
                 __m512i aside[K];
+CARAPACE_UNROLL(16)
                 for (std::size_t k = 0; k < K; ++k) {
                     aside[k] = _mm512_madd52lo_epu64(_mm512_madd52hi_epu64(zero, va[p][k], bi), va[p][k], next);
                     aside[k] = _mm512_madd52hi_epu64(aside[k], vm[p][k], q);
@@ -136,15 +143,18 @@ struct ifma_engine {
                 // Drop limb 0 (its low 52 bits are zero): its carry joins limb 1, and all limbs move
                 // down one; then the high halves (which belong one limb up) and the next row's low ones.
                 const __m512i carry = _mm512_maskz_srli_epi64(1, acc[p][0], 52);
+CARAPACE_UNROLL(16)
                 for (std::size_t k = 0; k + 1 < K; ++k)
                     acc[p][k] = _mm512_maskz_alignr_epi64(0xff, acc[p][k + 1], acc[p][k], 1);
                 acc[p][K - 1] = _mm512_maskz_alignr_epi64(0xff, zero, acc[p][K - 1], 1);
                 acc[p][0] = _mm512_add_epi64(acc[p][0], _mm512_add_epi64(aside[0], carry));
+CARAPACE_UNROLL(16)
                 for (std::size_t k = 1; k < K; ++k) acc[p][k] = _mm512_add_epi64(acc[p][k], aside[k]);
             }
         }
         for (std::size_t p = 0; p < P; ++p) {
             alignas(64) std::uint64_t t[lanes];
+CARAPACE_UNROLL(16)
             for (std::size_t k = 0; k < K; ++k) _mm512_store_si512(t + 8 * k, acc[p][k]);
             // Carry the limbs: the value is below 2m < R', so nothing leaves limb L - 1.
             std::uint64_t c = 0;
@@ -176,15 +186,18 @@ struct ifma_engine {
     __attribute__((target("avx512f"))) static void select(std::uint64_t* out, const limbs* table, std::size_t entries,
                                                           std::uint64_t index) noexcept {
         __m512i pick[K];
+CARAPACE_UNROLL(16)
         for (std::size_t k = 0; k < K; ++k) pick[k] = _mm512_setzero_si512();
         for (std::size_t e = 0; e < entries; ++e) {
             const std::uint64_t d = index ^ e;
             // all ones when d == 0: (d | -d) has its top bit set exactly when d != 0
             const std::uint64_t mask = ct::value_barrier(((d | (0 - d)) >> 63) - 1);
             const __m512i vmask = _mm512_set1_epi64(static_cast<long long>(mask));
+CARAPACE_UNROLL(16)
             for (std::size_t k = 0; k < K; ++k)
                 pick[k] = _mm512_or_si512(pick[k], _mm512_and_si512(load_in_full(table[e] + 8 * k), vmask));
         }
+CARAPACE_UNROLL(16)
         for (std::size_t k = 0; k < K; ++k) _mm512_storeu_si512(out + 8 * k, pick[k]);
     }
 
