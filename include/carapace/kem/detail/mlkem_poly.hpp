@@ -256,10 +256,13 @@ constexpr void cbd_from_bytes(const std::uint8_t* bytes_in, poly& f) noexcept {
     constexpr std::uint32_t every_eta_bit = Eta == 2 ? 0x55555555u : 0x00249249u;
     for (std::size_t w = 0; w < n / coefficients_per_word; ++w) {
         std::uint32_t t = 0;
+CARAPACE_UNROLL(4)
         for (std::size_t k = 0; k < bytes_per_word; ++k)
             t |= std::uint32_t{bytes_in[bytes_per_word * w + k]} << (8 * k);
         std::uint32_t counts = 0;
+CARAPACE_UNROLL(3)
         for (unsigned k = 0; k < Eta; ++k) counts += (t >> k) & every_eta_bit;
+CARAPACE_UNROLL(8)
         for (std::size_t j = 0; j < coefficients_per_word; ++j) {
             const std::uint32_t x = (counts >> (2 * Eta * j)) & ((1u << Eta) - 1);
             const std::uint32_t y = (counts >> (2 * Eta * j + Eta)) & ((1u << Eta) - 1);
