@@ -37,9 +37,10 @@ struct wide_word<std::uint64_t> {
 // `static constexpr std::uint64_t modulus[bits / 64]` (little-endian words), the top bit set.
 // Fast: a class deriving from this one that replaces mul, sqr, add and sub for one modulus and
 // CPU (p256_mulx.hpp); what is built on them here (exponentiation, conversions) then uses its.
-// The word loops of the products, sums and differences are unrolled by pragma: GCC 12 at -O2
-// keeps them rolled (P-256 on the 64-bit words 1.7 times slower than at -O3). Unrolling every
-// loop instead made the -O3 build slower.
+// The word loops of the products, sums, differences and selections are unrolled by pragma: GCC 12
+// at -O2 keeps them rolled (P-256 on the 64-bit words 1.7 times slower than at -O3; P-384 1.2
+// times, from the selection in every reduction, which left the product in memory). Unrolling
+// every loop instead made the -O3 build slower.
 template <class Word, class Modulus, class Fast = void>
 struct mont_field {
     using ops = std::conditional_t<std::is_void_v<Fast>, mont_field, Fast>;
@@ -92,6 +93,7 @@ CARAPACE_UNROLL(16)
     }
     // out = mask ? a : b, mask all ones or zero.
     static constexpr void select(element& out, Word mask, const element& a, const element& b) noexcept {
+CARAPACE_UNROLL(16)
         for (std::size_t i = 0; i < words; ++i) out[i] = ct::select(mask, a[i], b[i]);
     }
     // All ones when v is zero: the top bit of (v | -v) is set exactly when v != 0.
@@ -167,6 +169,7 @@ CARAPACE_UNROLL(16)
             t[words] = static_cast<Word>(t[words + 1] + static_cast<Word>(s >> word_bits));
         }
         element r{};
+CARAPACE_UNROLL(16)
         for (std::size_t i = 0; i < words; ++i) r[i] = t[i];
         reduce_once(out, r, t[words]);
     }
