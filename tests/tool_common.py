@@ -24,10 +24,13 @@ def run(args, stdin=b""):
     return p.returncode, p.stdout, p.stderr
 
 
-def expect_usage_error(args, stdin=b"", what=None):
+def expect_usage_error(args, stdin=b"", what=None, names=None):
+    """Exit status 2, nothing on stdout, one line on stderr; with `names`, that line contains it."""
     code, out, err = run(args, stdin)
     what = what or " ".join(args)
     check(code == 2, f"{what}: exit status {code}, want 2")
     check(out == b"", f"{what}: stdout not empty: {out[:80]!r}")
     lines = err.decode(errors="replace").strip().splitlines()
     check(len(lines) == 1 and lines[0].strip() != "", f"{what}: want one stderr line, got {err!r}")
+    if names is not None:
+        check(names.encode() in err, f"{args[-2:]}: the message names the problem: {err!r}")
