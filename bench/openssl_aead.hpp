@@ -27,10 +27,13 @@ public:
     openssl_aead(const openssl_aead&) = delete;
     openssl_aead& operator=(const openssl_aead&) = delete;
 
-    // Seals n bytes in place; returns a byte of the tag, so the work cannot be optimized away.
-    std::uint8_t seal(const std::uint8_t* nonce, std::uint8_t* data, std::size_t n, std::uint8_t* tag) {
+    // Seals n bytes in place after aad_n bytes of AAD; returns a byte of the tag, so the work
+    // cannot be optimized away.
+    std::uint8_t seal(const std::uint8_t* nonce, std::uint8_t* data, std::size_t n, std::uint8_t* tag,
+                      const std::uint8_t* aad = nullptr, std::size_t aad_n = 0) {
         int len = 0;
         EVP_EncryptInit_ex(enc_, nullptr, nullptr, nullptr, nonce);
+        if (aad_n != 0) EVP_EncryptUpdate(enc_, nullptr, &len, aad, static_cast<int>(aad_n));
         EVP_EncryptUpdate(enc_, data, &len, data, static_cast<int>(n));
         EVP_EncryptFinal_ex(enc_, data + len, &len);
         EVP_CIPHER_CTX_ctrl(enc_, EVP_CTRL_AEAD_GET_TAG, 16, tag);

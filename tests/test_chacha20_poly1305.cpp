@@ -130,11 +130,11 @@ TEST_CASE_TEMPLATE("RFC 8439 ChaCha20 encryption", Stream, chacha20_portable_str
     }
 }
 
-// poly1305_64 needs unsigned __int128, which 32-bit targets (armhf) lack: there poly1305_32 is
+// poly1305_64 and poly1305_radix64 need unsigned __int128, which 32-bit targets (armhf) lack: there poly1305_32 is
 // the only scalar core, and the portable one.
 using poly1305_cores = std::tuple<
 #if CARAPACE_HAVE_INT128
-    detail::poly1305_64,
+    detail::poly1305_64, detail::poly1305_radix64,
 #endif
     detail::poly1305_32, detail::poly1305_ifma_core, detail::poly1305_avx2_core, detail::poly1305_avx512_core,
     detail::poly1305_neon_core>;

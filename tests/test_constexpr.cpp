@@ -128,7 +128,7 @@ static_assert(chacha20_block_232 ==
               from_hex<64>("10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
                            "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e"));
 
-// RFC 8439 §2.5.2: a Poly1305 tag, with the 64-bit and the 32-bit limbs.
+// RFC 8439 §2.5.2: a Poly1305 tag, with each scalar representation.
 template <class Core>
 constexpr bytes<16> poly1305_252() {
     const auto key = from_hex<32>("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
@@ -141,6 +141,9 @@ constexpr bytes<16> poly1305_252() {
 }
 static_assert(poly1305_252<detail::poly1305_portable>() == from_hex<16>("a8061dc1305136c6c22b8baf0c0127a9"));
 static_assert(poly1305_252<detail::poly1305_32>() == from_hex<16>("a8061dc1305136c6c22b8baf0c0127a9"));
+#if CARAPACE_HAVE_INT128
+static_assert(poly1305_252<detail::poly1305_radix64>() == from_hex<16>("a8061dc1305136c6c22b8baf0c0127a9"));
+#endif
 
 // RFC 8439 §2.8.2: AEAD_CHACHA20_POLY1305 sealed at compile time, and opened again.
 constexpr auto rfc8439_plaintext = literal_bytes(

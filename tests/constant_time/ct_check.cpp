@@ -656,6 +656,10 @@ int check_all() {
              [] { return check_poly1305<cd::poly1305_32>(); });
     run.item("Poly1305", cd::poly1305_portable::name, not_run_reason(true, false),
              [] { return check_poly1305<cd::poly1305_portable>(); });
+#if CARAPACE_HAVE_INT128
+    run.item("Poly1305", cd::poly1305_radix64::name, not_run_reason(true, false),
+             [] { return check_poly1305<cd::poly1305_radix64>(); });
+#endif
     run.item("Poly1305", cd::poly1305_ifma_core::name, not_run_reason(cd::poly1305_ifma_core::supported(), true),
              [] { return check_poly1305<cd::poly1305_ifma_core>(); });
     run.item("Poly1305", cd::poly1305_avx2_core::name, not_run_reason(cd::poly1305_avx2_core::supported(), false),

@@ -29,9 +29,10 @@ namespace carapace::detail {
 // of a 512-byte batch, four blocks of ciphertext go into Poly1305 (the previous batch's output
 // when sealing, this batch's input when opening, read before it is overwritten), so the
 // multiplications fill the gaps in the rounds' dependency chains. Block 0, which gives the
-// Poly1305 key, is computed with the first batch: blocks 0-7 for a message over 192 bytes,
-// blocks 0-3 (four-block code) for one of 65 to 192; up to 64 bytes the blocks are computed one
-// at a time in general registers (the portable engine), and so is a last block of keystream.
+// Poly1305 key, is computed with the first batch: blocks 0-7 for a message over 192 bytes; up to
+// 192 bytes, blocks 0-3 in one pass that holds the state as rows (chacha_x86::blocks4_rows, about
+// the latency of one block), and Poly1305 in radix 2^64, which has no powers of r to set up. A
+// last block of keystream after the batches is computed in general registers.
 struct chacha20_poly1305_avx2 {
     static constexpr const char* name = "avx2";
     static bool supported() noexcept { return chacha20_avx2::supported() && cpu::features().bmi2; }
@@ -42,13 +43,6 @@ struct chacha20_poly1305_avx2 {
                                                                const std::uint8_t* in, std::uint8_t* out,
                                                                std::size_t size, std::uint8_t* tag) noexcept {
         using namespace chacha_x86;
-        if (size <= 64) {
-            // Two blocks one at a time in general registers: on Zen 5 a vector integer operation
-            // takes two cycles to the scalar one's one, so the 20 rounds' dependency chain runs
-            // in half the time, and block 1 overlaps the Poly1305 setup from block 0.
-            chacha20_poly1305_portable::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
-            return;
-        }
         if (size <= 192) {
             short_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
             return;
@@ -72,7 +66,7 @@ struct chacha20_poly1305_avx2 {
     }
 
 private:
-    // A message of 65 to 192 bytes: one four-block pass gives the Poly1305 key and all the
+    // A message of up to 192 bytes: one four-block pass gives the Poly1305 key and all the
     // keystream.
     template <bool Encrypt>
     CARAPACE_CHACHA_POLY_AVX2_TARGET static void short_message(const chacha20_key& key, const std::uint8_t* nonce,
@@ -81,8 +75,8 @@ private:
                                                                std::size_t size, std::uint8_t* tag) noexcept {
         using namespace chacha_x86;
         alignas(32) std::uint8_t ks[256];
-        blocks4_vex(key, 0, nonce, ks);
-        poly1305_64 poly{};
+        blocks4_rows(key, nonce, ks);
+        poly1305_radix64 poly{};  // no powers of r to set up for a few blocks
         poly.init(ks);
         poly1305_padded(poly, aad, aad_size);
         if constexpr (!Encrypt) poly1305_padded(poly, in, size);
@@ -174,7 +168,7 @@ CARAPACE_UNROLL(10)
         const std::size_t rest = size - done;
         if (rest > 256) blocks8(key, counter, nonce, nullptr, ks);
         else if (rest > 64) blocks4_vex(key, counter, nonce, ks);
-        else if (rest != 0) chacha20_block(key, counter, nonce, ks);  // one block: see crypt_message
+        else if (rest != 0) chacha20_block(key, counter, nonce, ks);  // one block: in general registers
         if constexpr (!Encrypt) groups.last(in + done, rest);
         xor_bytes(ks, in + done, out + done, rest);
         if constexpr (Encrypt) groups.last(out + done, rest);

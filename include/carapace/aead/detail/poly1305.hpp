@@ -2,7 +2,9 @@
 // representations of the 130-bit accumulator:
 // - poly1305_64: three 64-bit limbs (radix 2^44) with 64 x 64 -> 128-bit products, where the
 //   compiler has unsigned __int128, absorbing four blocks per step;
-// - poly1305_32: five 26-bit limbs (radix 2^26) with 32 x 32 -> 64-bit products, for 32-bit targets.
+// - poly1305_32: five 26-bit limbs (radix 2^26) with 32 x 32 -> 64-bit products, for 32-bit targets;
+// - poly1305_radix64: two 64-bit limbs and a small third, one block at a time with no powers of r
+//   to precompute, for short messages.
 // poly1305_portable is the first where it exists. Both take whole 16-byte blocks; the caller pads
 // (the AEAD pads every part to 16 bytes anyway) or uses poly1305_stream for arbitrary lengths.
 // The final reduction is a masked select; no branch or index depends on the key or message.
@@ -229,6 +231,64 @@ struct poly1305_64 {
         a2 = ct::select(use_g, g2 & mask42, a2);
         // h mod 2^128 + s.
         const std::uint64_t w0 = a0 | (a1 << 44), w1 = (a1 >> 20) | (a2 << 24);
+        const u128 t = u128{w0} + pad0;
+        store_le64(tag, static_cast<std::uint64_t>(t));
+        store_le64(tag + 8, w1 + pad1 + static_cast<std::uint64_t>(t >> 64));
+        secure_wipe(*this);
+    }
+};
+
+// Radix 2^64: h = h0 + h1 2^64 + h2 2^128 (h2 a few bits), r = r0 + r1 2^64, one block per step.
+// There are no powers of r to compute, so its setup is a clamp and one add, and each block is
+// four 64 x 64 -> 128-bit products and a short carry chain: the cheapest core for the few blocks
+// of a short message (poly1305_64's setup and 44-bit carries cost more than they save there).
+// Clamping leaves the low two bits of r1 zero, so h1 r1 2^128 = h1 (r1 / 4) 2^130, which is
+// h1 s1 modulo p with s1 = 5 r1 / 4 = r1 + r1 / 4.
+struct poly1305_radix64 {
+    static constexpr const char* name = "radix 2^64";
+    std::uint64_t r0 = 0, r1 = 0, s1 = 0, h0 = 0, h1 = 0, h2 = 0, pad0 = 0, pad1 = 0;
+
+    constexpr void init(const std::uint8_t* key) noexcept {
+        r0 = load_le64(key) & 0x0ffffffc0fffffffULL;
+        r1 = load_le64(key + 8) & 0x0ffffffc0ffffffcULL;
+        s1 = r1 + (r1 >> 2);
+        h0 = h1 = h2 = 0;
+        pad0 = load_le64(key + 16);
+        pad1 = load_le64(key + 24);
+    }
+
+    // h stays below 5 2^128 between blocks (h2 <= 4), so with a block and its 2^128 bit added h2
+    // is at most 6, and every sum of products below fits 128 bits (r0, r1 < 2^60, s1 < 2^61).
+    constexpr void blocks(const std::uint8_t* m, std::size_t count, std::uint64_t hibit = 1) noexcept {
+        std::uint64_t a0 = h0, a1 = h1, a2 = h2;
+        for (; count != 0; --count, m += 16) {
+            const u128 t0 = u128{a0} + load_le64(m);
+            const u128 t1 = u128{a1} + load_le64(m + 8) + static_cast<std::uint64_t>(t0 >> 64);
+            a0 = static_cast<std::uint64_t>(t0);
+            a1 = static_cast<std::uint64_t>(t1);
+            a2 += static_cast<std::uint64_t>(t1 >> 64) + hibit;
+            const u128 d0 = u128{a0} * r0 + u128{a1} * s1;
+            const u128 d1 = u128{a0} * r1 + u128{a1} * r0 + u128{a2} * s1 + static_cast<std::uint64_t>(d0 >> 64);
+            const std::uint64_t d2 = a2 * r0 + static_cast<std::uint64_t>(d1 >> 64);
+            // Bits 130 and up come back in times 5 (2^130 = 5 modulo p).
+            const u128 f0 = u128{static_cast<std::uint64_t>(d0)} + (d2 & ~std::uint64_t{3}) + (d2 >> 2);
+            const u128 f1 = u128{static_cast<std::uint64_t>(d1)} + static_cast<std::uint64_t>(f0 >> 64);
+            a0 = static_cast<std::uint64_t>(f0);
+            a1 = static_cast<std::uint64_t>(f1);
+            a2 = (d2 & 3) + static_cast<std::uint64_t>(f1 >> 64);
+        }
+        h0 = a0, h1 = a1, h2 = a2;
+    }
+
+    // h < 5 2^128 < 2p, so one conditional subtraction of p gives h mod p; only its low 128 bits
+    // matter for the tag.
+    constexpr void finish(std::uint8_t* tag) noexcept {
+        const u128 g0 = u128{h0} + 5;
+        const u128 g1 = u128{h1} + static_cast<std::uint64_t>(g0 >> 64);
+        const std::uint64_t g2 = h2 + static_cast<std::uint64_t>(g1 >> 64);
+        const std::uint64_t use_g = ct::mask_from_bit((g2 >> 2) & 1);  // h + 5 >= 2^130: h >= p
+        const std::uint64_t w0 = ct::select(use_g, static_cast<std::uint64_t>(g0), h0);
+        const std::uint64_t w1 = ct::select(use_g, static_cast<std::uint64_t>(g1), h1);
         const u128 t = u128{w0} + pad0;
         store_le64(tag, static_cast<std::uint64_t>(t));
         store_le64(tag + 8, w1 + pad1 + static_cast<std::uint64_t>(t >> 64));
