@@ -15,6 +15,7 @@
 
 #include "carapace/core/ct.hpp"
 #include "carapace/core/endian.hpp"
+#include "carapace/core/inline.hpp"
 #include "carapace/core/int128.hpp"
 #include "carapace/core/wipe.hpp"
 
@@ -259,7 +260,9 @@ struct poly1305_radix64 {
 
     // h stays below 5 2^128 between blocks (h2 <= 4), so with a block and its 2^128 bit added h2
     // is at most 6, and every sum of products below fits 128 bits (r0, r1 < 2^60, s1 < 2^61).
-    constexpr void blocks(const std::uint8_t* m, std::size_t count, std::uint64_t hibit = 1) noexcept {
+    // Inlined: a short message calls it three or four times, and out of line (GCC -O2) h went
+    // through memory between the calls, on the critical path.
+    CARAPACE_ALWAYS_INLINE constexpr void blocks(const std::uint8_t* m, std::size_t count, std::uint64_t hibit = 1) noexcept {
         std::uint64_t a0 = h0, a1 = h1, a2 = h2;
         for (; count != 0; --count, m += 16) {
             const u128 t0 = u128{a0} + load_le64(m);
