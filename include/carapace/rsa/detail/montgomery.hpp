@@ -353,8 +353,19 @@ private:
 #if CARAPACE_HAVE_X86_INTRINSICS && CARAPACE_HAVE_INT128
         if constexpr (std::is_same_v<Word, std::uint64_t>) {
             if (!ifma_) return;
+            // to_ifma = 2^(104 L - 64 n) mod m = R 2^k mod m with k = 104 L - 128 n, which is
+            // below 108 (4 m < 2^(52 L) < 2^(64 n + 54)). Below m, 2^k is its own residue, and
+            // one product takes it there: (R^2 mod m) 2^k / R. Only a modulus of a few words
+            // is too short for that and takes the k doublings of R mod m.
+            const std::size_t k = 2 * ifma_limb_bits * ifma_limbs_for(n_) - 2 * 64 * n_;
+            if (k + 1 < bits_) {
+                value power{};
+                power[k / 64] = std::uint64_t{1} << (k % 64);
+                mul(to_ifma_.data(), rr_.data(), power.data());
+                return;
+            }
             to_ifma_ = one_;
-            for (std::size_t i = 2 * 64 * n_; i < 2 * ifma_limb_bits * ifma_limbs_for(n_); ++i) double_mod(to_ifma_);
+            for (std::size_t i = 0; i < k; ++i) double_mod(to_ifma_);
         }
 #endif
     }
