@@ -1,8 +1,9 @@
 // ChaCha20 with x86-64 vectors: eight blocks at once with AVX2 and four at once in 128-bit ones, the
 // state transposed across lanes (vector i holds word i of every block; the counters differ by
 // lane). Each batch ends with a transpose back to block order. For short messages, blocks 0-3
-// with the state as rows instead (blocks4_rows), the pass with the shortest latency. The rounds are asm (why at
-// double_round). Only adds, XORs, shifts and shuffles with fixed patterns: constant time.
+// with the state as rows instead (blocks4_rows), the pass with the shortest latency. The rounds
+// are asm (why at double_round). Only adds, XORs, shifts and shuffles with fixed patterns:
+// constant time.
 #pragma once
 
 #include <cstddef>

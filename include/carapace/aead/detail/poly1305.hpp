@@ -262,7 +262,8 @@ struct poly1305_radix64 {
     // is at most 6, and every sum of products below fits 128 bits (r0, r1 < 2^60, s1 < 2^61).
     // Inlined: a short message calls it three or four times, and out of line (GCC -O2) h went
     // through memory between the calls, on the critical path.
-    CARAPACE_ALWAYS_INLINE constexpr void blocks(const std::uint8_t* m, std::size_t count, std::uint64_t hibit = 1) noexcept {
+    CARAPACE_ALWAYS_INLINE constexpr void blocks(const std::uint8_t* m, std::size_t count,
+                                                 std::uint64_t hibit = 1) noexcept {
         std::uint64_t a0 = h0, a1 = h1, a2 = h2;
         for (; count != 0; --count, m += 16) {
             const u128 t0 = u128{a0} + load_le64(m);
