@@ -22,7 +22,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 
 #include "carapace/core/bytes.hpp"
 #include "carapace/core/error.hpp"

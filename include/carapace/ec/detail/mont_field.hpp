@@ -181,9 +181,19 @@ CARAPACE_UNROLL(16)
         (void)sub_words(r, zero, m);  // 2^bits - m, below m because the top bit of m is set
         return r;
     }();
+    // R^2 = 2^bits R. The Montgomery product of 2^a R and 2^b R is 2^(a+b) R, so square-and-multiply
+    // on the exponent `bits` from 2R takes a dozen products. The `bits` doublings it replaces
+    // were most of the constant evaluation in every header that includes a curve.
     static constexpr element r_squared = [] {
-        element r = one;
-        for (std::size_t i = 0; i < Modulus::bits; ++i) add(r, r, r);
+        element two{};
+        add(two, one, one);
+        element r = two;
+        std::size_t top = 0;
+        while ((Modulus::bits >> (top + 1)) != 0) ++top;
+        for (std::size_t bit = top; bit-- > 0;) {
+            mul(r, r, r);
+            if ((Modulus::bits >> bit) & 1) mul(r, r, two);
+        }
         return r;
     }();
 

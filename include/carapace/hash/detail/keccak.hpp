@@ -27,24 +27,19 @@ constexpr std::uint64_t rotl(std::uint64_t v, unsigned r) noexcept {
     return r == 0 ? v : (v << r) | (v >> (64 - r));
 }
 
-// rc(t), FIPS 202 Algorithm 5: an LFSR over 8 bits, bit i of `r` being R[i].
-constexpr unsigned rc_bit(unsigned t) noexcept {
-    unsigned r = 1;
-    for (unsigned i = 1; i <= t % 255; ++i) {
-        r <<= 1;
-        const unsigned r8 = (r >> 8) & 1;
-        r ^= r8 | (r8 << 4) | (r8 << 5) | (r8 << 6);
-        r &= 0xff;
-    }
-    return r & 1;
-}
-
-// RC for round i_r, FIPS 202 Algorithm 6 step 2-3: bit 2^j - 1 is rc(j + 7 i_r).
+// RC for round i_r, FIPS 202 Algorithm 6 step 2-3: bit 2^j - 1 is rc(j + 7 i_r), where rc(t) is
+// bit 0 of an 8-bit LFSR after t steps (Algorithm 5: bit i of `r` is R[i]). The t the rounds
+// ask for run 0, 1, ..., 167 in order, so one pass of the LFSR serves them all.
 constexpr std::array<std::uint64_t, 24> round_constants = [] {
     std::array<std::uint64_t, 24> rc{};
+    unsigned r = 1;
     for (unsigned round = 0; round < 24; ++round)
-        for (unsigned j = 0; j <= 6; ++j)
-            rc[round] |= std::uint64_t{rc_bit(j + 7 * round)} << ((1u << j) - 1);
+        for (unsigned j = 0; j <= 6; ++j) {
+            rc[round] |= std::uint64_t{r & 1} << ((1u << j) - 1);
+            r <<= 1;
+            const unsigned r8 = (r >> 8) & 1;
+            r = (r ^ (r8 | (r8 << 4) | (r8 << 5) | (r8 << 6))) & 0xff;
+        }
     return rc;
 }();
 

@@ -41,28 +41,33 @@ constexpr std::uint16_t mul(std::uint32_t a, std::uint32_t b) noexcept {
     return static_cast<std::uint16_t>(reduce(a * b));
 }
 
-constexpr std::uint32_t power_mod_q(std::uint32_t base, std::uint32_t exponent) noexcept {
-    std::uint32_t r = 1;
-    for (std::uint32_t i = 0; i < exponent; ++i) r = reduce(r * base);
-    return r;
-}
-
 constexpr std::uint32_t bit_reverse7(std::uint32_t i) noexcept {
     std::uint32_t r = 0;
     for (int b = 0; b < 7; ++b) r |= ((i >> b) & 1u) << (6 - b);
     return r;
 }
 
+// 17^k mod q for k in [0, 256): the tables below pick from it (one product per power, not one
+// per unit of each exponent).
+inline constexpr std::array<std::uint16_t, 256> powers_of_17 = [] {
+    std::array<std::uint16_t, 256> p{};
+    std::uint32_t r = 1;
+    for (auto& v : p) {
+        v = static_cast<std::uint16_t>(r);
+        r = reduce(r * 17);
+    }
+    return p;
+}();
+
 // zeta^BitRev7(i) and zeta^(2 BitRev7(i) + 1) with zeta = 17 (§4.3, Appendix A), computed here.
 inline constexpr std::array<std::uint16_t, 128> zetas = [] {
     std::array<std::uint16_t, 128> z{};
-    for (std::uint32_t i = 0; i < 128; ++i) z[i] = static_cast<std::uint16_t>(power_mod_q(17, bit_reverse7(i)));
+    for (std::uint32_t i = 0; i < 128; ++i) z[i] = powers_of_17[bit_reverse7(i)];
     return z;
 }();
 inline constexpr std::array<std::uint16_t, 128> gammas = [] {
     std::array<std::uint16_t, 128> g{};
-    for (std::uint32_t i = 0; i < 128; ++i)
-        g[i] = static_cast<std::uint16_t>(power_mod_q(17, 2 * bit_reverse7(i) + 1));
+    for (std::uint32_t i = 0; i < 128; ++i) g[i] = powers_of_17[2 * bit_reverse7(i) + 1];
     return g;
 }();
 

@@ -12,7 +12,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <new>
 
 #include "carapace/core/bytes.hpp"
@@ -37,13 +36,13 @@ public:
     ~handshake_storage() { release(); }
 
     bool acquire(buffer_pool*) noexcept {
-        if (!held_) std::construct_at(reinterpret_cast<State*>(state_));
+        if (!held_) ::new (static_cast<void*>(state_)) State();
         held_ = true;
         return true;
     }
     void release() noexcept {
         if (!held_) return;
-        std::destroy_at(&state());
+        state().~State();
         secure_wipe(state_, sizeof(state_));
         held_ = false;
     }
@@ -87,12 +86,12 @@ public:
         }
         pool_ = pool;
         block_ = block;
-        std::construct_at(reinterpret_cast<State*>(block.data()));
+        ::new (static_cast<void*>(block.data())) State();
         return true;
     }
     void release() noexcept {
         if (block_.empty()) return;
-        std::destroy_at(&state());
+        state().~State();
         secure_wipe(block_.data(), block_.size());
         pool_->release(block_);
         block_ = {};

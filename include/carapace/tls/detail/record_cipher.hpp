@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
 #include <new>
 #include <type_traits>
 
@@ -129,7 +128,7 @@ public:
     }
 
     void clear() noexcept {
-        if (active_) with_aead([](auto& aead) { std::destroy_at(&aead); });
+        if (active_) with_aead([]<class Aead>(Aead& aead) { aead.~Aead(); });
         active_ = false;
         if constexpr (have_aes_ccm) tag_size_ = max_tag_size;
         secure_wipe(iv_);
