@@ -130,6 +130,13 @@ struct mlkem_ntt_portable {
     static constexpr const char* name = "portable";
     static constexpr bool supported() noexcept { return true; }
 
+    // The layers of 8 to 128 butterflies run them in one loop whose count shows it is a multiple
+    // of this (len masked: GCC's nonzero-bits analysis sees it), with no dependence between its
+    // iterations (CARAPACE_VECTOR_LOOP): GCC -O2 vectorizes only such loops (its cheapest cost
+    // model), and without that the portable engine ran at three quarters of its -O3 speed. The
+    // layers of 2 and 4 keep the plain loop.
+    static constexpr std::size_t chunk = 8;
+
     // Algorithm 9. Each layer adds less than q to the largest magnitude: below 8q < 2^15 after 7.
     static constexpr void ntt(poly& f) noexcept {
         wide_poly w{};
@@ -138,10 +145,22 @@ struct mlkem_ntt_portable {
         for (std::size_t len = 128; len >= 2; len /= 2) {
             for (std::size_t start = 0; start < n; start += 2 * len) {
                 const std::int16_t zeta = zetas_montgomery[i++];
-                for (std::size_t j = start; j < start + len; ++j) {
-                    const std::int16_t t = mul_montgomery(w[j + len], zeta);
-                    w[j + len] = static_cast<std::int16_t>(w[j] - t);
-                    w[j] = static_cast<std::int16_t>(w[j] + t);
+                if (len < chunk) {
+                    for (std::size_t j = start; j < start + len; ++j) {
+                        const std::int16_t t = mul_montgomery(w[j + len], zeta);
+                        w[j + len] = static_cast<std::int16_t>(w[j] - t);
+                        w[j] = static_cast<std::int16_t>(w[j] + t);
+                    }
+                    continue;
+                }
+                std::int16_t* lo = w.data() + start;
+                std::int16_t* hi = lo + len;
+                const std::size_t whole = len & ~(chunk - 1);  // len (see chunk)
+CARAPACE_VECTOR_LOOP
+                for (std::size_t j = 0; j < whole; ++j) {
+                    const std::int16_t t = mul_montgomery(hi[j], zeta);
+                    hi[j] = static_cast<std::int16_t>(lo[j] - t);
+                    lo[j] = static_cast<std::int16_t>(lo[j] + t);
                 }
             }
         }
@@ -157,10 +176,22 @@ struct mlkem_ntt_portable {
         for (std::size_t len = 2; len <= 128; len *= 2) {
             for (std::size_t start = 0; start < n; start += 2 * len) {
                 const std::int16_t zeta = zetas_montgomery[i--];
-                for (std::size_t j = start; j < start + len; ++j) {
-                    const std::int16_t t = w[j];
-                    w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
-                    w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
+                if (len < chunk) {
+                    for (std::size_t j = start; j < start + len; ++j) {
+                        const std::int16_t t = w[j];
+                        w[j] = barrett_reduce(static_cast<std::int16_t>(t + w[j + len]));
+                        w[j + len] = mul_montgomery(static_cast<std::int16_t>(w[j + len] - t), zeta);
+                    }
+                    continue;
+                }
+                std::int16_t* lo = w.data() + start;
+                std::int16_t* hi = lo + len;
+                const std::size_t whole = len & ~(chunk - 1);
+CARAPACE_VECTOR_LOOP
+                for (std::size_t j = 0; j < whole; ++j) {
+                    const std::int16_t t = lo[j];
+                    lo[j] = barrett_reduce(static_cast<std::int16_t>(t + hi[j]));
+                    hi[j] = mul_montgomery(static_cast<std::int16_t>(hi[j] - t), zeta);
                 }
             }
         }
