@@ -338,8 +338,9 @@ void check_every_length() {
     for (std::size_t length = 0; length <= plaintext.size(); length += (length < 1300 ? 1 : 997)) check(length);
     // Around the vector Poly1305 groups (4, 8 and 16 blocks) at the engines' batch and pass
     // boundaries: 448 + 512k for AVX2 (whose lanes start at 4 KiB), 960 + 1024k and 1024k for
-    // AVX-512, 16 KiB.
-    for (const std::size_t base : {1472u, 1984u, 2048u, 2496u, 3008u, 3072u, 4096u, 8192u, 16384u})
+    // AVX-512 (and 1024k + 192, up to which the AVX-512 engines take the tail from four blocks in
+    // rows), 16 KiB.
+    for (const std::size_t base : {1472u, 1984u, 2048u, 2240u, 2496u, 3008u, 3072u, 4096u, 8192u, 16384u})
         for (const int delta : {-129, -128, -127, -65, -64, -63, -17, -16, -15, -1, 0, 1, 15, 16, 17, 63, 64, 65, 127,
                                 128, 129})
             check(static_cast<std::size_t>(static_cast<long>(base) + delta));

@@ -75,7 +75,7 @@ private:
                                                                std::size_t size, std::uint8_t* tag) noexcept {
         using namespace chacha_x86;
         alignas(32) std::uint8_t ks[256];
-        blocks4_rows(key, nonce, ks);
+        blocks4_rows(key, nonce, 1, ks);
         poly1305_radix64 poly{};  // no powers of r to set up for a few blocks
         poly.init(ks);
         poly1305_padded(poly, aad, aad_size);

@@ -3,7 +3,9 @@
 // 1 KiB, with Poly1305 stitched into the rounds of each batch (the previous batch's ciphertext
 // when sealing, this batch's when opening, read before it is overwritten). Block 0 (the Poly1305
 // key) and the blocks after the last whole batch come from one more 16-block pass before the
-// batches, so a message takes one pass more than its whole KiBs. Two engines share the ChaCha20
+// batches, so a message takes one pass more than its whole KiBs; when at most three blocks
+// follow them (a whole number of KiB, say), from the AVX2 engine's four-block pass in rows,
+// which costs about one block's latency. Two engines share the ChaCha20
 // code and differ in the Poly1305 beside it:
 // - chacha20_poly1305_avx512: the eight-lane AVX-512F Poly1305 in 26-bit limbs
 //   (poly1305_avx512.hpp), for CPUs without IFMA; above 448 bytes;
@@ -178,9 +180,9 @@ CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_ke
 }
 
 // A message through the batches, from min_size bytes (the engines below send shorter ones to the
-// AVX2 engine): key_and_tail16 gives the Poly1305 key and the tail's keystream, Scalar hashes the
-// AAD, the lanes of Vector (poly1305_avx512 or poly1305_ifma) the message but its last partial
-// group, whose bytes Scalar pads and finishes with the lengths. In each 1 KiB batch one group of
+// AVX2 engine): key_and_tail16 (or blocks4_rows) gives the Poly1305 key and the tail's keystream,
+// Scalar hashes the AAD, the lanes of Vector (poly1305_avx512 or poly1305_ifma) the message but
+// its last partial group, whose bytes Scalar pads and finishes with the lengths. In each 1 KiB batch one group of
 // eight blocks goes into the lanes after each of the first eight double rounds. One source for
 // two functions because their targets differ: the IFMA Poly1305 inlines only into a function
 // whose target names IFMA, and the other engine's must not name it (it runs without IFMA).
@@ -192,7 +194,10 @@ CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_ke
         constexpr std::size_t group = Vector::group_size;                                                       \
         alignas(64) std::uint8_t ks[1024];                                                                      \
         const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);                             \
-        key_and_tail16(key, nonce, tail_counter, ks);                                                           \
+        if (size % 1024 <= 192) /* block 0 and a tail of up to three blocks: one short pass */                  \
+            chacha_x86::blocks4_rows(key, nonce, tail_counter, ks);                                             \
+        else                                                                                                    \
+            key_and_tail16(key, nonce, tail_counter, ks);                                                       \
         Scalar poly{};                                                                                          \
         poly.init(ks);                                                                                          \
         poly1305_padded(poly, aad, aad_size);                                                                   \

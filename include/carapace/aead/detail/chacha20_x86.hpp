@@ -220,15 +220,16 @@ CARAPACE_UNROLL(2)
     for (int k = 0; k < 2; ++k) c[k] = add8(c[k], d[k]), b[k] = rot7_8(xor8(b[k], c[k]));
 }
 
-// Blocks 0-3 (counter 0) as rows rather than transposed: in each of two sets of four YMM
-// registers, row i holds words 4i..4i+3 of one block in its low half and of the next block in
-// its high half. Each quarter-round step is one instruction for two blocks, the two sets are
+// Block 0 and blocks next..next+2 as rows rather than transposed: in each of two sets of four
+// YMM registers, row i holds words 4i..4i+3 of one block in its low half and of the next block
+// in its high half. Each quarter-round step is one instruction for two blocks, the two sets are
 // independent chains side by side, and the eight rows and their temporaries fit the sixteen
-// registers: the pass costs about the latency of one block's rounds, which is what a short
-// message needs (block 0 for the Poly1305 key, blocks 1-3 for up to 192 bytes). ks gets the
-// 256 bytes of keystream.
+// registers: the pass costs about the latency of one block's rounds. That is what a short
+// message needs (next = 1: block 0 for the Poly1305 key, blocks 1-3 for up to 192 bytes), and
+// what the AVX-512 engines need when at most three blocks follow their whole batches. ks gets
+// the 256 bytes of keystream.
 CARAPACE_CHACHA_AVX2_TARGET inline void blocks4_rows(const chacha20_key& key, const std::uint8_t* nonce,
-                                                     std::uint8_t* ks) noexcept {
+                                                     std::uint32_t next, std::uint8_t* ks) noexcept {
     const __m256i s0 =
         _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(chacha20_constants)));
     const __m256i s1 = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key.words)));
@@ -236,8 +237,9 @@ CARAPACE_CHACHA_AVX2_TARGET inline void blocks4_rows(const chacha20_key& key, co
     const __m256i n = _mm256_broadcastsi128_si256(_mm_setr_epi32(0, static_cast<int>(load_le32(nonce)),
                                                                  static_cast<int>(load_le32(nonce + 4)),
                                                                  static_cast<int>(load_le32(nonce + 8))));
-    const __m256i s3[2] = {_mm256_add_epi32(n, _mm256_setr_epi32(0, 0, 0, 0, 1, 0, 0, 0)),
-                           _mm256_add_epi32(n, _mm256_setr_epi32(2, 0, 0, 0, 3, 0, 0, 0))};
+    const auto t = static_cast<int>(next);
+    const __m256i s3[2] = {_mm256_add_epi32(n, _mm256_setr_epi32(0, 0, 0, 0, t, 0, 0, 0)),
+                           _mm256_add_epi32(n, _mm256_setr_epi32(t + 1, 0, 0, 0, t + 2, 0, 0, 0))};
     __m256i a[2] = {s0, s0}, b[2] = {s1, s1}, c[2] = {s2, s2}, d[2] = {s3[0], s3[1]};
     for (int r = 0; r < 10; ++r) {
         quarter_rounds_rows(a, b, c, d);
