@@ -5,8 +5,8 @@
 // key) and the blocks after the last whole batch come from one more 16-block pass before the
 // batches, so a message takes one pass more than its whole KiBs; when at most three blocks
 // follow them (a whole number of KiB, say), from the AVX2 engine's four-block pass in rows,
-// which costs about one block's latency. Two engines share the ChaCha20
-// code and differ in the Poly1305 beside it:
+// which costs about one block's latency. Two engines share the ChaCha20 code and differ in the
+// Poly1305 beside it:
 // - chacha20_poly1305_avx512: the eight-lane AVX-512F Poly1305 in 26-bit limbs
 //   (poly1305_avx512.hpp), for CPUs without IFMA; above 448 bytes;
 // - chacha20_poly1305_avx512_ifma: the eight-lane AVX-512 IFMA Poly1305 (poly1305_ifma.hpp),
@@ -182,10 +182,11 @@ CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_ke
 // A message through the batches, from min_size bytes (the engines below send shorter ones to the
 // AVX2 engine): key_and_tail16 (or blocks4_rows) gives the Poly1305 key and the tail's keystream,
 // Scalar hashes the AAD, the lanes of Vector (poly1305_avx512 or poly1305_ifma) the message but
-// its last partial group, whose bytes Scalar pads and finishes with the lengths. In each 1 KiB batch one group of
-// eight blocks goes into the lanes after each of the first eight double rounds. One source for
-// two functions because their targets differ: the IFMA Poly1305 inlines only into a function
-// whose target names IFMA, and the other engine's must not name it (it runs without IFMA).
+// its last partial group, whose bytes Scalar pads and finishes with the lengths. In each 1 KiB
+// batch one group of eight blocks goes into the lanes after each of the first eight double
+// rounds. One source for two functions because their targets differ: the IFMA Poly1305 inlines
+// only into a function whose target names IFMA, and the other engine's must not name it (it runs
+// without IFMA).
 #define CARAPACE_CHACHA16_STITCHED(TARGET, NAME)                                                                \
     template <bool Encrypt, class Scalar, class Vector>                                                         \
     TARGET inline void NAME(const chacha20_key& key, const std::uint8_t* nonce, const std::uint8_t* aad,        \
