@@ -44,7 +44,7 @@ struct chacha20_poly1305_avx2 {
                                                                std::size_t size, std::uint8_t* tag) noexcept {
         using namespace chacha_x86;
         if (size <= 192) {
-            short_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
+            short_message<Encrypt, blocks4_rows>(key, nonce, aad, aad_size, in, out, size, tag);
             return;
         }
         poly1305_64 poly{};
@@ -65,17 +65,16 @@ struct chacha20_poly1305_avx2 {
         poly1305_lengths_and_tag(poly, aad_size, size, tag);
     }
 
-private:
-    // A message of up to 192 bytes: one four-block pass gives the Poly1305 key and all the
-    // keystream.
-    template <bool Encrypt>
+    // A message of up to 192 bytes: one four-block pass (Rows: blocks4_rows, or blocks4_rows_vl
+    // from the AVX-512 engines) gives the Poly1305 key and all the keystream.
+    template <bool Encrypt, auto Rows>
     CARAPACE_CHACHA_POLY_AVX2_TARGET static void short_message(const chacha20_key& key, const std::uint8_t* nonce,
                                                                const std::uint8_t* aad, std::size_t aad_size,
                                                                const std::uint8_t* in, std::uint8_t* out,
                                                                std::size_t size, std::uint8_t* tag) noexcept {
         using namespace chacha_x86;
         alignas(32) std::uint8_t ks[256];
-        blocks4_rows(key, nonce, 1, ks);
+        Rows(key, nonce, 1, ks);
         poly1305_radix64 poly{};  // no powers of r to set up for a few blocks
         poly.init(ks);
         poly1305_padded(poly, aad, aad_size);
@@ -86,6 +85,7 @@ private:
         poly1305_lengths_and_tag(poly, aad_size, size, tag);
     }
 
+private:
     // Where the vector Poly1305 takes over from the scalar one: below, its setup and final sum
     // cost more than its lanes save (measured on Zen 5; even at 4 KiB, 3% faster at 8 KiB).
     static constexpr std::size_t vector_from = 4096;

@@ -4,16 +4,17 @@
 // when sealing, this batch's when opening, read before it is overwritten). Block 0 (the Poly1305
 // key) and the blocks after the last whole batch come from one more 16-block pass before the
 // batches, so a message takes one pass more than its whole KiBs; when at most three blocks
-// follow them (a whole number of KiB, say), from the AVX2 engine's four-block pass in rows,
-// which costs about one block's latency. Two engines share the ChaCha20 code and differ in the
-// Poly1305 beside it:
+// follow them (a whole number of KiB, say), from the four-block pass in rows with VPROLD
+// (blocks4_rows_vl), which costs about one block's latency. Two engines share the ChaCha20 code
+// and differ in the Poly1305 beside it:
 // - chacha20_poly1305_avx512: the eight-lane AVX-512F Poly1305 in 26-bit limbs
 //   (poly1305_avx512.hpp), for CPUs without IFMA; above 448 bytes;
 // - chacha20_poly1305_avx512_ifma: the eight-lane AVX-512 IFMA Poly1305 (poly1305_ifma.hpp),
 //   about 3.5 times the scalar code's speed, for CPUs that have it; from 256 bytes, where the
 //   one pass before the batches already beats the AVX2 engine's eight-block passes (up to 960
 //   bytes it is the only pass).
-// Shorter messages go to the AVX2 engine.
+// Shorter messages go to the AVX2 engine's code: up to 192 bytes its short-message path with that
+// pass (64-byte seal on Zen 5: 889 to about 770 core cycles), above that its eight-block passes.
 #pragma once
 
 #include <cstddef>
@@ -180,7 +181,7 @@ CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_ke
 }
 
 // A message through the batches, from min_size bytes (the engines below send shorter ones to the
-// AVX2 engine): key_and_tail16 (or blocks4_rows) gives the Poly1305 key and the tail's keystream,
+// AVX2 engine): key_and_tail16 (or blocks4_rows_vl) gives the Poly1305 key and the tail's keystream,
 // Scalar hashes the AAD, the lanes of Vector (poly1305_avx512 or poly1305_ifma) the message but
 // its last partial group, whose bytes Scalar pads and finishes with the lengths. In each 1 KiB
 // batch one group of eight blocks goes into the lanes after each of the first eight double
@@ -196,7 +197,7 @@ CARAPACE_CHACHA16_INLINE void xor_tail(const std::uint8_t* ks, const chacha20_ke
         alignas(64) std::uint8_t ks[1024];                                                                      \
         const auto tail_counter = static_cast<std::uint32_t>(1 + size / 1024 * 16);                             \
         if (size % 1024 <= 192) /* block 0 and a tail of up to three blocks: one short pass */                  \
-            chacha_x86::blocks4_rows(key, nonce, tail_counter, ks);                                             \
+            chacha_x86::blocks4_rows_vl(key, nonce, tail_counter, ks);                                          \
         else                                                                                                    \
             key_and_tail16(key, nonce, tail_counter, ks);                                                       \
         Scalar poly{};                                                                                          \
@@ -251,14 +252,19 @@ CARAPACE_CHACHA16_STITCHED(CARAPACE_CHACHA16_IFMA_TARGET, stitched_message_ifma)
 // The ChaCha20 above with the eight-lane AVX-512F Poly1305 in radix 2^26 (poly1305_avx512.hpp).
 struct chacha20_poly1305_avx512 {
     static constexpr const char* name = "avx512";
-    static bool supported() noexcept { return cpu::features().avx512f && chacha20_poly1305_avx2::supported(); }
+    static bool supported() noexcept {
+        return cpu::features().avx512vl && chacha20_poly1305_avx2::supported();
+    }
 
     template <bool Encrypt>
     CARAPACE_CHACHA16_TARGET static void crypt_message(const chacha20_key& key, const std::uint8_t* nonce,
                                                        const std::uint8_t* aad, std::size_t aad_size,
                                                        const std::uint8_t* in, std::uint8_t* out, std::size_t size,
                                                        std::uint8_t* tag) noexcept {
-        if (size <= 448)  // one eight-block pass there, faster than a sixteen-block one with the lanes
+        if (size <= 192)
+            chacha20_poly1305_avx2::short_message<Encrypt, chacha_x86::blocks4_rows_vl>(key, nonce, aad, aad_size, in,
+                                                                                      out, size, tag);
+        else if (size <= 448)  // one eight-block pass there, faster than a sixteen-block one with the lanes
             chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
         else
             chacha_avx512::stitched_message<Encrypt, poly1305_64, poly1305_avx512>(key, nonce, aad, aad_size, in,
@@ -277,7 +283,10 @@ struct chacha20_poly1305_avx512_ifma {
                                                             const std::uint8_t* aad, std::size_t aad_size,
                                                             const std::uint8_t* in, std::uint8_t* out,
                                                             std::size_t size, std::uint8_t* tag) noexcept {
-        if (size < 256)
+        if (size <= 192)
+            chacha20_poly1305_avx2::short_message<Encrypt, chacha_x86::blocks4_rows_vl>(key, nonce, aad, aad_size, in,
+                                                                                      out, size, tag);
+        else if (size < 256)
             chacha20_poly1305_avx2::crypt_message<Encrypt>(key, nonce, aad, aad_size, in, out, size, tag);
         else
             chacha_avx512::stitched_message_ifma<Encrypt, poly1305_portable, poly1305_ifma>(key, nonce, aad, aad_size,

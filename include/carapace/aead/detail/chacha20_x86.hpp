@@ -220,45 +220,68 @@ CARAPACE_UNROLL(2)
     for (int k = 0; k < 2; ++k) c[k] = add8(c[k], d[k]), b[k] = rot7_8(xor8(b[k], c[k]));
 }
 
-// Block 0 and blocks next..next+2 as rows rather than transposed: in each of two sets of four
-// YMM registers, row i holds words 4i..4i+3 of one block in its low half and of the next block
-// in its high half. Each quarter-round step is one instruction for two blocks, the two sets are
-// independent chains side by side, and the eight rows and their temporaries fit the sixteen
-// registers: the pass costs about the latency of one block's rounds. That is what a short
-// message needs (next = 1: block 0 for the Poly1305 key, blocks 1-3 for up to 192 bytes), and
-// what the AVX-512 engines need when at most three blocks follow their whole batches. ks gets
-// the 256 bytes of keystream.
-CARAPACE_CHACHA_AVX2_TARGET inline void blocks4_rows(const chacha20_key& key, const std::uint8_t* nonce,
-                                                     std::uint32_t next, std::uint8_t* ks) noexcept {
-    const __m256i s0 =
-        _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(chacha20_constants)));
-    const __m256i s1 = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key.words)));
-    const __m256i s2 = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key.words + 4)));
+// The same with AVX-512VL's one-instruction rotate (VPROLD). The AVX2 rotates by 12 and 7 are a
+// shift, a shift and an OR: two operations deep, and on Zen 5 a vector operation takes two cycles,
+// so the pass is latency-bound and the rotate is a quarter of each step's chain.
+#define CARAPACE_CHACHA_VL_TARGET __attribute__((target("avx2,avx512f,avx512vl")))
+template <int N>
+CARAPACE_CHACHA_VL_TARGET __attribute__((always_inline)) inline __m256i rotl_vl(__m256i v) noexcept {
+    return _mm256_rol_epi32(v, N);
+}
+CARAPACE_CHACHA_VL_TARGET __attribute__((always_inline)) inline void quarter_rounds_rows_vl(__m256i (&a)[2],
+                                                                                          __m256i (&b)[2],
+                                                                                          __m256i (&c)[2],
+                                                                                          __m256i (&d)[2]) noexcept {
+CARAPACE_UNROLL(2)
+    for (int k = 0; k < 2; ++k) a[k] = add8(a[k], b[k]), d[k] = rotl_vl<16>(xor8(d[k], a[k]));
+CARAPACE_UNROLL(2)
+    for (int k = 0; k < 2; ++k) c[k] = add8(c[k], d[k]), b[k] = rotl_vl<12>(xor8(b[k], c[k]));
+CARAPACE_UNROLL(2)
+    for (int k = 0; k < 2; ++k) a[k] = add8(a[k], b[k]), d[k] = rotl_vl<8>(xor8(d[k], a[k]));
+CARAPACE_UNROLL(2)
+    for (int k = 0; k < 2; ++k) c[k] = add8(c[k], d[k]), b[k] = rotl_vl<7>(xor8(b[k], c[k]));
+}
+
+// The initial rows of blocks4_rows: s[0..2] shared, s[3 + k] for set k.
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void rows_setup(__m256i (&s)[5],
+                                                                                 const chacha20_key& key,
+                                                                                 const std::uint8_t* nonce,
+                                                                                 std::uint32_t next) noexcept {
+    s[0] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(chacha20_constants)));
+    s[1] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key.words)));
+    s[2] = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(key.words + 4)));
     const __m256i n = _mm256_broadcastsi128_si256(_mm_setr_epi32(0, static_cast<int>(load_le32(nonce)),
                                                                  static_cast<int>(load_le32(nonce + 4)),
                                                                  static_cast<int>(load_le32(nonce + 8))));
     const auto t = static_cast<int>(next);
-    const __m256i s3[2] = {_mm256_add_epi32(n, _mm256_setr_epi32(0, 0, 0, 0, t, 0, 0, 0)),
-                           _mm256_add_epi32(n, _mm256_setr_epi32(t + 1, 0, 0, 0, t + 2, 0, 0, 0))};
-    __m256i a[2] = {s0, s0}, b[2] = {s1, s1}, c[2] = {s2, s2}, d[2] = {s3[0], s3[1]};
-    for (int r = 0; r < 10; ++r) {
-        quarter_rounds_rows(a, b, c, d);
-        // Columns to diagonals: b, c, d turn by one, two and three words within each block.
-CARAPACE_UNROLL(2)
-        for (int k = 0; k < 2; ++k) {
-            b[k] = _mm256_shuffle_epi32(b[k], 0x39), c[k] = _mm256_shuffle_epi32(c[k], 0x4e);
-            d[k] = _mm256_shuffle_epi32(d[k], 0x93);
-        }
-        quarter_rounds_rows(a, b, c, d);
-CARAPACE_UNROLL(2)
-        for (int k = 0; k < 2; ++k) {
-            b[k] = _mm256_shuffle_epi32(b[k], 0x93), c[k] = _mm256_shuffle_epi32(c[k], 0x4e);
-            d[k] = _mm256_shuffle_epi32(d[k], 0x39);
-        }
-    }
+    s[3] = _mm256_add_epi32(n, _mm256_setr_epi32(0, 0, 0, 0, t, 0, 0, 0));
+    s[4] = _mm256_add_epi32(n, _mm256_setr_epi32(t + 1, 0, 0, 0, t + 2, 0, 0, 0));
+}
+
+// Columns to diagonals (Forward) and back. A diagonal pairs word j of row a with words j + 1,
+// j + 2 and j + 3 (mod 4) of rows b, c and d; turning a, c and d rather than b, c and d lines
+// them up as well, and keeps the turn off the critical path: b is the last row a round writes and
+// the first the next one reads, while a, c and d have a step or more to spare (on Zen 5, where
+// a shuffle takes two cycles, the pass is 40 cycles shorter).
+template <bool Forward>
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void rows_turn(__m256i (&a)[2], __m256i (&c)[2],
+                                                                                __m256i (&d)[2]) noexcept {
 CARAPACE_UNROLL(2)
     for (int k = 0; k < 2; ++k) {
-        a[k] = add8(a[k], s0), b[k] = add8(b[k], s1), c[k] = add8(c[k], s2), d[k] = add8(d[k], s3[k]);
+        a[k] = _mm256_shuffle_epi32(a[k], Forward ? 0x93 : 0x39);
+        c[k] = _mm256_shuffle_epi32(c[k], Forward ? 0x39 : 0x93);
+        d[k] = _mm256_shuffle_epi32(d[k], 0x4e);
+    }
+}
+
+// Adds the input rows and writes the four blocks to ks in block order.
+CARAPACE_CHACHA_AVX2_TARGET __attribute__((always_inline)) inline void rows_finish(const __m256i (&s)[5],
+                                                                                  __m256i (&a)[2], __m256i (&b)[2],
+                                                                                  __m256i (&c)[2], __m256i (&d)[2],
+                                                                                  std::uint8_t* ks) noexcept {
+CARAPACE_UNROLL(2)
+    for (int k = 0; k < 2; ++k) {
+        a[k] = add8(a[k], s[0]), b[k] = add8(b[k], s[1]), c[k] = add8(c[k], s[2]), d[k] = add8(d[k], s[3 + k]);
         std::uint8_t* o = ks + 128 * k;  // blocks 2k (low halves) and 2k + 1 (high halves)
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_permute2x128_si256(a[k], b[k], 0x20));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 32), _mm256_permute2x128_si256(c[k], d[k], 0x20));
@@ -266,6 +289,34 @@ CARAPACE_UNROLL(2)
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 96), _mm256_permute2x128_si256(c[k], d[k], 0x31));
     }
 }
+
+// Block 0 and blocks next..next+2 as rows rather than transposed: in each of two sets of four
+// YMM registers, row i holds words 4i..4i+3 of one block in its low half and of the next block
+// in its high half. Each quarter-round step is one instruction for two blocks, the two sets are
+// independent chains side by side, and the eight rows and their temporaries fit the sixteen
+// registers: the pass costs about the latency of one block's rounds. That is what a short
+// message needs (next = 1: block 0 for the Poly1305 key, blocks 1-3 for up to 192 bytes), and
+// what the AVX-512 engines need when at most three blocks follow their whole batches. ks gets
+// the 256 bytes of keystream. blocks4_rows_vl is the same pass with VPROLD, for the AVX-512
+// engines (one source, two targets: the AVX2 one must not let the compiler use EVEX forms).
+#define CARAPACE_CHACHA_ROWS_PASS(TARGET, NAME, QUARTER_ROUNDS)                                              \
+    TARGET inline void NAME(const chacha20_key& key, const std::uint8_t* nonce, std::uint32_t next,          \
+                            std::uint8_t* ks) noexcept {                                                      \
+        __m256i s[5];                                                                                         \
+        rows_setup(s, key, nonce, next);                                                                      \
+        __m256i a[2] = {s[0], s[0]}, b[2] = {s[1], s[1]}, c[2] = {s[2], s[2]}, d[2] = {s[3], s[4]};         \
+        for (int r = 0; r < 10; ++r) {                                                                        \
+            QUARTER_ROUNDS(a, b, c, d);                                                                       \
+            rows_turn<true>(a, c, d);                                                                          \
+            QUARTER_ROUNDS(a, b, c, d);                                                                       \
+            rows_turn<false>(a, c, d);                                                                         \
+        }                                                                                                     \
+        rows_finish(s, a, b, c, d, ks);                                                                       \
+    }
+CARAPACE_CHACHA_ROWS_PASS(CARAPACE_CHACHA_AVX2_TARGET, blocks4_rows, quarter_rounds_rows)
+CARAPACE_CHACHA_ROWS_PASS(CARAPACE_CHACHA_VL_TARGET, blocks4_rows_vl, quarter_rounds_rows_vl)
+#undef CARAPACE_CHACHA_ROWS_PASS
+#undef CARAPACE_CHACHA_VL_TARGET
 
 // The initial transposed state for blocks counter..counter+7.
 struct state8 {
