@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 
-ROW = re.compile(r'^(\S.*?)\s+([0-9.]+)\s+([0-9.]+|-)\s+([0-9.]+x|-)$')
+ROW = re.compile(r'^(\S.*?)\s+([0-9.]+)\s+([0-9.]+|-)\s+([0-9.]+x|-)(?:\s+[0-9.]+(?: / [0-9.]+)? (?:c/B|cycles))?$')
 
 
 def parse(program, args):

@@ -139,6 +139,19 @@ inline unsigned xcr0_low() noexcept {
 #endif
 }
 
+// Each feature's name, as CARAPACE_CPU_DISABLE takes it (and the benchmarks print it).
+inline constexpr named_feature<x86_features> x86_feature_names[] = {
+    {"sse2", &x86_features::sse2},         {"ssse3", &x86_features::ssse3},
+    {"sse41", &x86_features::sse41},       {"aesni", &x86_features::aesni},
+    {"pclmul", &x86_features::pclmul},     {"avx", &x86_features::avx},
+    {"avx2", &x86_features::avx2},         {"bmi1", &x86_features::bmi1},
+    {"bmi2", &x86_features::bmi2},         {"adx", &x86_features::adx},
+    {"sha", &x86_features::sha},           {"vaes", &x86_features::vaes},
+    {"vpclmulqdq", &x86_features::vpclmulqdq}, {"avx512f", &x86_features::avx512f},
+    {"avx512dq", &x86_features::avx512dq}, {"avx512vl", &x86_features::avx512vl},
+    {"avx512bw", &x86_features::avx512bw}, {"avx512ifma", &x86_features::avx512ifma},
+};
+
 inline x86_features detect() noexcept {
     x86_features f;
     if (forced_portable_by_environment()) return f;
@@ -180,19 +193,7 @@ inline x86_features detect() noexcept {
         f.avx512ifma = f.avx512f && ((b >> 21) & 1);
         f.avx512vl = f.avx512f && ((b >> 31) & 1);
     }
-    using n = named_feature<x86_features>;
-    static constexpr n names[] = {
-        {"sse2", &x86_features::sse2},         {"ssse3", &x86_features::ssse3},
-        {"sse41", &x86_features::sse41},       {"aesni", &x86_features::aesni},
-        {"pclmul", &x86_features::pclmul},     {"avx", &x86_features::avx},
-        {"avx2", &x86_features::avx2},         {"bmi1", &x86_features::bmi1},
-        {"bmi2", &x86_features::bmi2},         {"adx", &x86_features::adx},
-        {"sha", &x86_features::sha},           {"vaes", &x86_features::vaes},
-        {"vpclmulqdq", &x86_features::vpclmulqdq}, {"avx512f", &x86_features::avx512f},
-        {"avx512dq", &x86_features::avx512dq}, {"avx512vl", &x86_features::avx512vl},
-        {"avx512bw", &x86_features::avx512bw}, {"avx512ifma", &x86_features::avx512ifma},
-    };
-    disable_by_environment(f, names);
+    disable_by_environment(f, x86_feature_names);
     return f;
 }
 
@@ -254,7 +255,7 @@ inline arm_features detect_arm() noexcept {
         {"pmull", &arm_features::pmull},   {"sha256", &arm_features::sha256},
         {"sha512", &arm_features::sha512},
     };
-    disable_by_environment(f, names);
+    disable_by_environment(f, x86_feature_names);
     return f;
 }
 
