@@ -255,7 +255,7 @@ inline arm_features detect_arm() noexcept {
         {"pmull", &arm_features::pmull},   {"sha256", &arm_features::sha256},
         {"sha512", &arm_features::sha512},
     };
-    disable_by_environment(f, x86_feature_names);
+    disable_by_environment(f, names);
     return f;
 }
 
