@@ -253,7 +253,8 @@ CARAPACE_CHACHA16_STITCHED(CARAPACE_CHACHA16_IFMA_TARGET, stitched_message_ifma)
 struct chacha20_poly1305_avx512 {
     static constexpr const char* name = "avx512";
     static bool supported() noexcept {
-        return cpu::features().avx512vl && chacha20_poly1305_avx2::supported();
+        const auto& f = cpu::features();
+        return f.avx512f && f.avx512vl && chacha20_poly1305_avx2::supported();
     }
 
     template <bool Encrypt>
